@@ -1,0 +1,9 @@
+/** Jest: TypeScript through ts-jest in transpile-only mode (types are checked by `npm run typecheck`). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

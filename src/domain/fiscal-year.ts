@@ -1,0 +1,59 @@
+/**
+ * Fiscal years run 1 September → 31 August and are named by their first calendar year:
+ * 2024 = 2024-09-01 … 2025-08-31. Dates are calendar dates 'YYYY-MM-DD', compared as strings.
+ */
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date (no 31/02), years 1900–2199. */
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+export const yearStart = (year: number): IsoDate => `${year}-09-01`;
+export const yearEnd = (year: number): IsoDate => `${year + 1}-08-31`;
+
+export const fiscalYearOf = (date: IsoDate): number => {
+  const [y, m] = date.split('-').map(Number);
+  return m >= 9 ? y : y - 1;
+};
+
+export const isInYear = (date: IsoDate, year: number): boolean => date >= yearStart(year) && date <= yearEnd(year);
+
+/** Closing is offered from 1 September after the year's end. */
+export const closingOpensOn = (year: number): IsoDate => `${year + 1}-09-01`;
+
+/** "25/04/2025" → "2025-04-25" (also accepts 25-04-2025, 25.04.2025 and ISO); null when not a real date. */
+export function parseFrenchDate(input: string | null | undefined): IsoDate | null {
+  if (input == null) return null;
+  const text = String(input).trim();
+  if (isIsoDate(text)) return text;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
+}
+
+/** "2025-04-25" → "25/04/2025". */
+export const formatFrenchDate = (date: IsoDate): string => {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+};
+
+/** The injected clock: today's date and now, so tests can stand on any day. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+/** Today in France (Europe/Paris), as 'YYYY-MM-DD'. */
+export const today = (clock: Clock): IsoDate =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(clock.now());
+
+/** The fiscal year in progress on a given day. */
+export const currentFiscalYear = (clock: Clock): number => fiscalYearOf(today(clock));

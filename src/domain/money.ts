@@ -1,0 +1,43 @@
+/** Money is integer cents, everywhere. These are the only conversions to and from text. */
+export type Cents = number;
+
+export const isCents = (value: unknown): value is Cents =>
+  typeof value === 'number' && Number.isSafeInteger(value);
+
+/**
+ * French input, leniently: "1 234,5" → 123450, "12.30" → 1230, "-3,2" → -320, "320" → 32000,
+ * "1 234,56 €" → 123456. Spaces (also non-breaking), a trailing € and a '+' are ignored. More than
+ * two decimals, letters, exponents, non-Latin digits or a number beyond safe integers → null.
+ */
+export function parseEuros(input: string | null | undefined): Cents | null {
+  if (input == null) return null;
+  const text = String(input).replace(/[\s\u00a0\u202f]/g, '').replace(/€$/, '');
+  const match = /^([+-]?)(\d{1,13})(?:[.,](\d{0,2}))?$/.exec(text);
+  if (!match) {
+    // "1.234,56": a dot as thousands separator before a decimal comma.
+    const grouped = /^([+-]?)(\d{1,3}(?:\.\d{3})+),(\d{0,2})$/.exec(text);
+    if (!grouped) return null;
+    return toCents(grouped[1], grouped[2].replace(/\./g, ''), grouped[3]);
+  }
+  return toCents(match[1], match[2], match[3] ?? '');
+}
+
+function toCents(sign: string, units: string, decimals: string): Cents | null {
+  const cents = Number(units) * 100 + Number((decimals + '00').slice(0, 2));
+  if (!Number.isSafeInteger(cents)) return null;
+  return sign === '-' && cents !== 0 ? -cents : cents;
+}
+
+const grouping = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+
+/** 123456 → "1 234,56" (narrow no-break space between thousands, as French typography wants). */
+export function formatAmount(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const units = Math.trunc(abs / 100).toString();
+  const decimals = (abs % 100).toString().padStart(2, '0');
+  return `${sign}${grouping(units)},${decimals}`;
+}
+
+/** 123456 → "1 234,56 €". */
+export const formatEuros = (cents: Cents): string => `${formatAmount(cents)}\u00a0€`;

@@ -1,0 +1,78 @@
+/**
+ * Events of a fiscal year's stream `ledger-<coopId>-<year>`. Past tense, data only; amounts in
+ * integer cents, dates 'YYYY-MM-DD'. Every type has a schema version (SCHEMA_VERSIONS); an old
+ * version is upcast when read (upcasters.ts), never rewritten.
+ */
+
+/** One line of a double entry: exactly one of debit / credit, > 0. */
+export interface EntryLine {
+  account: string;
+  debit?: number;
+  credit?: number;
+  /** Names the advance (régie) on lines of the advance account 4670, e.g. "CP-CE1". */
+  regie?: string;
+}
+
+export interface EntryContent {
+  pj: string;
+  date: string;
+  label: string;
+  chequeNo: string | null;
+  actionA: string | null;
+  actionB: string | null;
+  lines: EntryLine[];
+}
+
+/** "Existence au début de l'exercice": first year of a coop only. */
+export interface OpeningBalanceDeclared { bank: number; cash: number; date: string }
+export interface EntryRecorded extends EntryContent { entryId: string; duplicatedFrom?: string }
+/** The whole new content; the previous one is in the stream (the auditor's before → after). */
+export interface EntryAmended extends EntryContent { entryId: string }
+export interface EntryDeleted { entryId: string }
+export interface EntryReconciled { entryId: string; statementDate: string | null }
+export interface EntryUnreconciled { entryId: string }
+/** An unreconciled entry carried over from the previous year, seen on a statement of this year. */
+export interface CarriedOverItemSeen { entryId: string; statementDate: string | null }
+/** counts: denomination in cents (as a string key) → number of coins/bills. */
+export interface CashCounted { countId: string; date: string; counts: Record<string, number>; total: number }
+export interface SubsidyRow { origin: string; amount: number; date: string; designation: string; attachedToExpenses: number }
+export interface SubsidiesDeclared { rows: SubsidyRow[] }
+export interface InventoryItemAdded { itemId: string; designation: string; acquiredOn: string; quantity: number; value: number; pj: string | null }
+export interface InventoryItemRemoved { itemId: string; leftOn: string | null }
+export interface VoucherAttached { entryId: string; attachmentId: string; sha256: string; mediaType: string; size: number; fileName: string }
+/** CRA: the free text of one activity (an action tag or a free title). */
+export interface ActivityReported { activity: string; text: string }
+
+export interface OpenAdvance { regie: string; amount: number }
+export interface CarriedOverItem { entryId: string; pj: string; date: string; label: string; chequeNo: string | null; /** + receipt, − expense, on 512 */ amount: number }
+export interface YearClosed {
+  closedOn: string;
+  bank: number;
+  cash: number;
+  result: number;
+  openAdvances: OpenAdvance[];
+  unreconciled: CarriedOverItem[];
+}
+/** The department lets a correction through a closed year, then locks it again. */
+export interface YearUnlocked { reason: string }
+export interface YearLocked { bank: number; cash: number; result: number; openAdvances: OpenAdvance[]; unreconciled: CarriedOverItem[] }
+
+export type LedgerEvent =
+  | { type: 'OpeningBalanceDeclared'; data: OpeningBalanceDeclared }
+  | { type: 'EntryRecorded'; data: EntryRecorded }
+  | { type: 'EntryAmended'; data: EntryAmended }
+  | { type: 'EntryDeleted'; data: EntryDeleted }
+  | { type: 'EntryReconciled'; data: EntryReconciled }
+  | { type: 'EntryUnreconciled'; data: EntryUnreconciled }
+  | { type: 'CarriedOverItemSeen'; data: CarriedOverItemSeen }
+  | { type: 'CashCounted'; data: CashCounted }
+  | { type: 'SubsidiesDeclared'; data: SubsidiesDeclared }
+  | { type: 'InventoryItemAdded'; data: InventoryItemAdded }
+  | { type: 'InventoryItemRemoved'; data: InventoryItemRemoved }
+  | { type: 'VoucherAttached'; data: VoucherAttached }
+  | { type: 'ActivityReported'; data: ActivityReported }
+  | { type: 'YearClosed'; data: YearClosed }
+  | { type: 'YearUnlocked'; data: YearUnlocked }
+  | { type: 'YearLocked'; data: YearLocked };
+
+export type LedgerEventType = LedgerEvent['type'];

@@ -1,0 +1,28 @@
+/**
+ * Stream names. Coop ids and departments never contain '-', so names split unambiguously.
+ *  - ledger-<coopId>-<year>: one fiscal year of one coop ("closing the books": short streams)
+ *  - coop-<coopId>: the coop's identity, kept by its department
+ *  - chart-<department>-<year>: the department's changes to the default chart for a year
+ */
+export const CATEGORIES = ['ledger', 'coop', 'chart'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const STREAM_PREFIXES = CATEGORIES.map((c) => `${c}-`);
+
+export const ID_PATTERN = /^[A-Za-z0-9_]{1,40}$/;
+
+export const ledgerStream = (coopId: string, year: number): string => `ledger-${coopId}-${year}`;
+export const coopStream = (coopId: string): string => `coop-${coopId}`;
+export const chartStream = (department: string, year: number): string => `chart-${department}-${year}`;
+
+export type ParsedStream =
+  | { category: 'ledger'; coopId: string; year: number }
+  | { category: 'coop'; coopId: string }
+  | { category: 'chart'; department: string; year: number };
+
+export function parseStream(stream: string): ParsedStream | null {
+  const parts = stream.split('-');
+  if (parts[0] === 'ledger' && parts.length === 3) return { category: 'ledger', coopId: parts[1], year: Number(parts[2]) };
+  if (parts[0] === 'coop' && parts.length === 2) return { category: 'coop', coopId: parts[1] };
+  if (parts[0] === 'chart' && parts.length === 3) return { category: 'chart', department: parts[1], year: Number(parts[2]) };
+  return null;
+}

@@ -1,0 +1,21 @@
+import { RecordedEvent } from '../events/envelope';
+import { CollectionSpec, Doc } from './read-store';
+
+/** A document a given event touches. */
+export interface DocRef { collection: string; id: string }
+
+/**
+ * A projection is pure: `keysOf` names the documents an event touches, `evolve` folds the event
+ * into each of them (null = the document does not exist yet / must be deleted). The runtime
+ * (projector.ts) loads, folds and stores; time-travel folds the very same functions in memory.
+ */
+export interface Projection {
+  name: string;
+  /** Bump to force a rebuild when the reducers change meaning. */
+  version: number;
+  collections: Record<string, CollectionSpec>;
+  /** Stream prefixes the projection reads (e.g. ['ledger-', 'coop-']). */
+  streamPrefixes: string[];
+  keysOf(event: RecordedEvent): DocRef[];
+  evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null;
+}

@@ -1,0 +1,45 @@
+/**
+ * The read-model port: named collections of JSON documents keyed by id. Projections write only
+ * through applyBatch, atomically with their checkpoint; users and sessions (not projections)
+ * write with put/remove.
+ */
+export type Doc = Record<string, unknown>;
+export type Scalar = string | number | boolean | null;
+
+export interface CollectionSpec {
+  /** Fields `find` may filter or sort on (top-level fields of the document). */
+  indexes: string[];
+}
+
+export interface FindQuery {
+  /** Equality on declared index fields. */
+  where?: Record<string, Scalar>;
+  sort?: { field: string; direction: 'asc' | 'desc' };
+  limit?: number;
+  skip?: number;
+}
+
+export interface DocWrite { collection: string; id: string; doc: Doc }
+export interface DocDelete { collection: string; id: string }
+
+export interface ReadStore {
+  readonly engine: string;
+  /** Idempotent: creates the collection and its indexes if missing. */
+  declareCollection(name: string, spec: CollectionSpec): Promise<void>;
+  get<T extends Doc = Doc>(collection: string, id: string): Promise<T | null>;
+  find<T extends Doc = Doc>(collection: string, query?: FindQuery): Promise<T[]>;
+  count(collection: string, where?: Record<string, Scalar>): Promise<number>;
+  /**
+   * Writes every upsert and delete and the projection's checkpoint in one transaction: after a
+   * failure, the previous documents and checkpoint stand. Applying a batch again is harmless.
+   */
+  applyBatch(projection: string, upserts: DocWrite[], deletes: DocDelete[], checkpoint: bigint): Promise<void>;
+  getCheckpoint(projection: string): Promise<bigint | null>;
+  /** Drops the projection's collections' documents and its checkpoint (a rebuild from zero). */
+  resetProjection(projection: string, collections: string[]): Promise<void>;
+  /** Direct writes for non-projected data (users, sessions). */
+  put(collection: string, id: string, doc: Doc): Promise<void>;
+  remove(collection: string, id: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
