@@ -1,0 +1,63 @@
+import { AccountKind } from '../events/coop-events';
+
+/**
+ * Chart of accounts: data, not code. A chart belongs to a department and a fiscal year; it is
+ * the default chart below with the department's changes for that year (chart-<dept>-<year>).
+ */
+export interface Account {
+  code: string;
+  label: string;
+  kind: AccountKind;
+  retired?: boolean;
+}
+
+export const BANK = '512';
+export const CASH = '530';
+export const ADVANCES = '4670';
+export const SUBSIDIES_ACCOUNT = '7410';
+export const MEMBERSHIP = '6586';
+export const INSURANCE = '6168';
+export const DURABLE_GOODS = '6800';
+
+export const DEFAULT_CHART: readonly Account[] = [
+  { code: '512', label: 'Banque', kind: 'treasury' },
+  { code: '530', label: 'Caisse', kind: 'treasury' },
+  { code: '4670', label: "Régies d'avance", kind: 'advance' },
+  { code: '6070', label: "Achats d'objets à revendre", kind: 'charge' },
+  { code: '6168', label: 'Assurances', kind: 'charge' },
+  { code: '6181', label: 'Activités éducatives', kind: 'charge' },
+  { code: '6270', label: 'Frais bancaires', kind: 'charge' },
+  { code: '6586', label: "Cotisations à l'OCCE", kind: 'charge' },
+  { code: '6700', label: 'Dépenses exceptionnelles', kind: 'charge' },
+  { code: '6800', label: 'Achats de biens durables', kind: 'charge' },
+  { code: '7070', label: "Ventes d'objets", kind: 'product' },
+  { code: '7080', label: 'Autres activités éducatives', kind: 'product' },
+  { code: '7410', label: 'Subventions des collectivités territoriales', kind: 'product' },
+  { code: '7460', label: "Subventions d'associations et autres organismes", kind: 'product' },
+  { code: '7560', label: 'Participations des familles', kind: 'product' },
+  { code: '7580', label: 'Dons', kind: 'product' },
+  { code: '7610', label: 'Produits financiers', kind: 'product' },
+  { code: '7700', label: 'Recettes exceptionnelles', kind: 'product' },
+];
+
+export interface Chart {
+  department: string;
+  year: number;
+  accounts: Account[];
+}
+
+export const defaultChart = (department: string, year: number): Chart => ({
+  department,
+  year,
+  accounts: DEFAULT_CHART.map((a) => ({ ...a })),
+});
+
+/** Accounts usable in new lines: known and not retired. */
+export const activeAccount = (chart: Chart, code: string): Account | undefined =>
+  chart.accounts.find((a) => a.code === code && !a.retired);
+
+export const findAccount = (chart: Chart, code: string): Account | undefined =>
+  chart.accounts.find((a) => a.code === code);
+
+export const accountsOfKind = (chart: Chart, kind: AccountKind): Account[] =>
+  chart.accounts.filter((a) => a.kind === kind).sort((a, b) => a.code.localeCompare(b.code));
