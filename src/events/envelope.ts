@@ -15,6 +15,11 @@ export interface EventMetadata {
   schemaVersion: number;
   /** The command that produced this event: a retried command is recognised by it. */
   commandId?: string;
+  /**
+   * The department of the coop the event belongs to: department-wide projections route on it
+   * without a lookup (a tenant key, like a tenant id in metadata).
+   */
+  department?: string;
   /** SHA-256 chain per stream (see hash-chain.ts); '' before the first event. */
   prevHash: string;
   hash: string;

@@ -26,9 +26,12 @@ export interface EntryContent {
 /** "Existence au début de l'exercice": first year of a coop only. */
 export interface OpeningBalanceDeclared { bank: number; cash: number; date: string }
 export interface EntryRecorded extends EntryContent { entryId: string; duplicatedFrom?: string }
-/** The whole new content; the previous one is in the stream (the auditor's before → after). */
-export interface EntryAmended extends EntryContent { entryId: string }
-export interface EntryDeleted { entryId: string }
+/**
+ * The whole new content, and the content it replaces: the auditor's before → after, and
+ * department totals can move an amount without reading the entry back.
+ */
+export interface EntryAmended extends EntryContent { entryId: string; previous: EntryContent }
+export interface EntryDeleted { entryId: string; previous: EntryContent }
 export interface EntryReconciled { entryId: string; statementDate: string | null }
 export interface EntryUnreconciled { entryId: string }
 /** An unreconciled entry carried over from the previous year, seen on a statement of this year. */
