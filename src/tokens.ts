@@ -3,3 +3,4 @@ export const EVENT_STORE = Symbol('EventStore');
 export const READ_STORE = Symbol('ReadStore');
 export const CLOCK = Symbol('Clock');
 export const CONFIG = Symbol('Config');
+export const PROJECTOR = Symbol('Projector');

@@ -1,0 +1,59 @@
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { COOP_COMMAND_HANDLERS } from './commands/coop.commands';
+import { LEDGER_COMMAND_HANDLERS, LedgerDecisions, STREAM_WRITER } from './commands/ledger.commands';
+import { StreamWriter } from './commands/stream-writer';
+import { Config } from './config';
+import { Clock, systemClock } from './domain/fiscal-year';
+import { upcast } from './events/upcasters';
+import { ALL_PROJECTIONS } from './projections';
+import { Projector } from './projections/projector';
+import { Stores } from './stores';
+import { CLOCK, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
+
+import { HttpModule } from './http/http.module';
+
+export interface AppOptions {
+  config: Config;
+  stores: Stores;
+  clock?: Clock;
+}
+
+/** Closes what the module opened, in the reverse order. */
+class Lifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly projector: Projector,
+    private readonly stores: Stores,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    await Promise.allSettled([this.stores.eventStore.close(), this.stores.readStore.close()]);
+  }
+}
+
+/**
+ * Thin wiring: the ports (configured adapters), the projector that follows the event store, the
+ * command handlers, and the HTTP layer.
+ */
+@Module({})
+export class AppModule {
+  static forRoot({ config, stores, clock = systemClock }: AppOptions): DynamicModule {
+    const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
+    const writer = new StreamWriter(stores.eventStore, clock, projector);
+    const core = [
+      { provide: CONFIG, useValue: config },
+      { provide: CLOCK, useValue: clock },
+      { provide: EVENT_STORE, useValue: stores.eventStore },
+      { provide: READ_STORE, useValue: stores.readStore },
+      { provide: PROJECTOR, useValue: projector },
+      { provide: STREAM_WRITER, useValue: writer },
+    ];
+    return {
+      module: AppModule,
+      global: true,
+      imports: [CqrsModule.forRoot(), HttpModule],
+      providers: [...core, LedgerDecisions, ...LEDGER_COMMAND_HANDLERS, ...COOP_COMMAND_HANDLERS, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
+      exports: [...core.map((p) => p.provide), LedgerDecisions],
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { commandContext } from '../commands/command-context';
+import { RegisterCoop, RegisterCoopHandler } from '../commands/coop.commands';
+import { LedgerDecisions } from '../commands/ledger.commands';
+import { StreamWriter } from '../commands/stream-writer';
+import { loadConfig } from '../config';
+import { currentFiscalYear, systemClock } from '../domain/fiscal-year';
+import { Role } from '../events/envelope';
+import { verifyHistory } from '../events/history';
+import { upcast } from '../events/upcasters';
+import { UserDirectory } from '../http/auth/user-directory';
+import { ALL_PROJECTIONS } from '../projections';
+import { Projector } from '../projections/projector';
+import { openStores, Stores } from '../stores';
+import { seedDemo } from './demo-seed';
+
+/**
+ * `npm run cli -- <command>`: the same command paths as the server, without HTTP. Writes do not
+ * wait for projections: a running server's projector picks them up within a poll interval.
+ */
+const CLI = { username: 'cli', role: 'admin' as const };
+
+async function withStores<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+  const stores = await openStores(loadConfig());
+  try {
+    return await work(stores);
+  } finally {
+    await Promise.allSettled([stores.eventStore.close(), stores.readStore.close()]);
+  }
+}
+
+const services = (stores: Stores) => {
+  const writer = new StreamWriter(stores.eventStore, systemClock);
+  return {
+    registerCoop: (command: RegisterCoop) => new RegisterCoopHandler(writer).execute(command),
+    decisions: new LedgerDecisions(writer, systemClock),
+    users: new UserDirectory(stores.readStore),
+    clock: systemClock,
+  };
+};
+
+const program = new Command('cahier-coop').description('Cahier Coop — administration en ligne de commande').showHelpAfterError();
+
+program
+  .command('user:create')
+  .description('crée un compte (mot de passe haché, jamais dans le journal)')
+  .requiredOption('--username <u>')
+  .requiredOption('--password <p>')
+  .requiredOption('--role <role>', 'admin | treasurer | auditor | mandataire')
+  .option('--department <d>')
+  .option('--coop <c>')
+  .action((o) =>
+    withStores(async (stores) => {
+      const user = await services(stores).users.create({
+        username: o.username,
+        password: o.password,
+        role: o.role as Role,
+        department: o.department,
+        coopId: o.coop,
+        grants: o.role === 'auditor' ? { departments: o.department ? [o.department] : [], coops: o.coop ? [o.coop] : [] } : undefined,
+      });
+      console.log(`Compte ${user.username} (${user.role}) créé.`);
+    }),
+  );
+
+program
+  .command('coop:create')
+  .description('enregistre une coopérative et le compte de son mandataire')
+  .requiredOption('--id <c>')
+  .requiredOption('--name <n>')
+  .requiredOption('--department <d>')
+  .requiredOption('--username <u>')
+  .requiredOption('--password <p>')
+  .option('--school <s>')
+  .option('--uai <uai>')
+  .option('--first-year <y>', 'premier exercice (année de septembre)')
+  .action((o) =>
+    withStores(async (stores) => {
+      const s = services(stores);
+      const firstYear = o.firstYear ? Number(o.firstYear) : currentFiscalYear(systemClock);
+      await s.registerCoop(
+        new RegisterCoop(
+          { type: 'RegisterCoop', coopId: o.id, department: o.department, firstYear, identity: { name: o.name, school: o.school, uai: o.uai, mandataires: [] } },
+          commandContext(CLI),
+        ),
+      );
+      await s.users.create({ username: o.username, password: o.password, role: 'mandataire', coopId: o.id, department: o.department });
+      console.log(`Coopérative ${o.id} créée (département ${o.department}, premier exercice ${firstYear}-${firstYear + 1}) ; mandataire : ${o.username}.`);
+    }),
+  );
+
+program
+  .command('projections:rebuild')
+  .description('reconstruit toutes les lectures depuis le journal (serveur arrêté de préférence)')
+  .action(() =>
+    withStores(async (stores) => {
+      const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
+      const started = Date.now();
+      await projector.rebuild((done, total) => process.stdout.write(`\r${progressBar(done, total)}`));
+      await projector.stop();
+      process.stdout.write(`\nLectures reconstruites en ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    }),
+  );
+
+program
+  .command('history:verify')
+  .description("vérifie les chaînes de hachage de l'historique ; code de sortie 1 en cas de rupture")
+  .option('--coop <c>')
+  .action((o) =>
+    withStores(async (stores) => {
+      const check = await verifyHistory(stores.eventStore, o.coop);
+      if (check.ok) {
+        console.log(`Historique intègre : ${check.events} événements, ${check.streams} flux vérifiés.`);
+        return;
+      }
+      const bad = check.firstBadEvent!;
+      console.error(`Historique altéré : premier événement en défaut ${bad.stream}@${bad.revision} (position ${bad.position}, ${bad.type}) — ${bad.reason}.`);
+      process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('demo:seed')
+  .description('crée un département de démonstration avec des coopératives et une année d’écritures')
+  .action(() =>
+    withStores(async (stores) => {
+      const { logins } = await seedDemo(services(stores));
+      console.log('Démonstration créée. Identifiants :');
+      for (const l of logins) console.log(`  ${l.role.padEnd(11)} ${l.username} / ${l.password}   (${l.scope})`);
+    }),
+  );
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const ratio = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(ratio * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(ratio * 100)} % (${done}/${total} événements)`;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`Erreur : ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = process.exitCode || 2;
+});

@@ -1,0 +1,56 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ChartCommand, decideChart } from '../domain/chart-changes';
+import { Chart } from '../domain/chart';
+import { CoopCommand, CoopState, decideCoop } from '../domain/coop';
+import { chartStream, coopStream } from '../events/streams';
+import { CommandContext } from './command-context';
+import { chartFold, coopFold, STREAM_WRITER } from './ledger.commands';
+import { Outcome, StreamWriter } from './stream-writer';
+
+/** A department registers a cooperative (its identity stream coop-<coopId>). */
+export class RegisterCoop extends Command<Outcome<CoopState>> {
+  constructor(readonly command: Extract<CoopCommand, { type: 'RegisterCoop' }>, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class ChangeCoopIdentity extends Command<Outcome<CoopState>> {
+  constructor(readonly coopId: string, readonly command: Extract<CoopCommand, { type: 'ChangeCoopIdentity' }>, readonly context: CommandContext) {
+    super();
+  }
+}
+
+/** A department renames, adds or retires an account of its chart for one fiscal year. */
+export class ChangeChart extends Command<Outcome<Chart>> {
+  constructor(readonly department: string, readonly year: number, readonly command: ChartCommand, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterCoop)
+export class RegisterCoopHandler implements ICommandHandler<RegisterCoop> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  execute({ command, context }: RegisterCoop): Promise<Outcome<CoopState>> {
+    return this.writer.execute(coopStream(command.coopId), coopFold, (state) => decideCoop(command, state), context, command.department);
+  }
+}
+
+@CommandHandler(ChangeCoopIdentity)
+export class ChangeCoopIdentityHandler implements ICommandHandler<ChangeCoopIdentity> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  async execute({ coopId, command, context }: ChangeCoopIdentity): Promise<Outcome<CoopState>> {
+    const department = (await this.writer.load(coopStream(coopId), coopFold)).state.department ?? undefined;
+    return this.writer.execute(coopStream(coopId), coopFold, (state) => decideCoop(command, state), context, department);
+  }
+}
+
+@CommandHandler(ChangeChart)
+export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  execute({ department, year, command, context }: ChangeChart): Promise<Outcome<Chart>> {
+    return this.writer.execute(chartStream(department, year), chartFold(department, year), (chart) => decideChart(command, chart), context, department);
+  }
+}
+
+export const COOP_COMMAND_HANDLERS = [RegisterCoopHandler, ChangeCoopIdentityHandler, ChangeChartHandler];

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { Clock } from '../domain/fiscal-year';
+import { NewEvent, RecordedEvent } from '../events/envelope';
+import { EventStore, WrongExpectedRevision } from '../events/event-store';
+import { chainEvents } from '../events/hash-chain';
+import { upcast } from '../events/upcasters';
+import { SCHEMA_VERSIONS } from '../events/upcasters';
+import { CommandContext } from './command-context';
+
+export interface Fold<S, E> {
+  initial(): S;
+  evolve(state: S, event: E): S;
+}
+
+/** A stream's state folded up to `revision`, kept hot in memory. */
+export interface StreamSnapshot<S> {
+  stream: string;
+  state: S;
+  /** null: the stream does not exist yet. */
+  revision: number | null;
+  lastHash: string;
+  /** Commands already applied to this stream: a retry answers their outcome again. */
+  commands: Record<string, { revision: number; position: string }>;
+}
+
+export interface Outcome<S> {
+  state: S;
+  revision: number | null;
+  /** Global position of the last event written (or found, for a retried command). */
+  position: bigint | null;
+  appended: number;
+}
+
+/** Read-your-writes: wait until the projections have applied a position. */
+export interface ProjectionsFollower {
+  waitFor(position: bigint): Promise<void>;
+}
+
+const MAX_ATTEMPTS = 10;
+const HOT_STREAMS = 256;
+
+/** A deterministic UUID-shaped id from the command id: a retried command rewrites the same ids. */
+export function eventIdFor(commandId: string, stream: string, index: number): string {
+  const h = createHash('sha256').update(`${commandId}\u0000${stream}\u0000${index}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Load → fold → decide → append with the expected revision → on a conflict, catch up and decide
+ * again (so a decision is retried only while it still holds) → wait for the projections.
+ * Streams are folded once and kept hot (LRU), catching up from their revision on each use, which
+ * also picks up events another process (the CLI) appended.
+ */
+export class StreamWriter {
+  private readonly hot = new Map<string, StreamSnapshot<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly follower?: ProjectionsFollower,
+  ) {}
+
+  async load<S, E extends { type: string; data: unknown }>(stream: string, fold: Fold<S, E>): Promise<StreamSnapshot<S>> {
+    const cached = this.hot.get(stream) as StreamSnapshot<S> | undefined;
+    const fromRevision = cached?.revision == null ? 0 : cached.revision + 1;
+    const newer = await this.store.readStream(stream, { fromRevision });
+    if (cached && newer.length === 0) {
+      this.touch(stream, cached);
+      return cached;
+    }
+    const snapshot = this.fold(cached ?? { stream, state: fold.initial(), revision: null, lastHash: '', commands: {} }, newer, fold);
+    this.touch(stream, snapshot);
+    return snapshot;
+  }
+
+  async execute<S, E extends { type: string; data: unknown }>(
+    stream: string,
+    fold: Fold<S, E>,
+    decide: (state: S) => E[],
+    context: CommandContext,
+    department?: string,
+  ): Promise<Outcome<S>> {
+    for (let attempt = 1; ; attempt++) {
+      const snapshot = await this.load(stream, fold);
+      const done = snapshot.commands[context.commandId];
+      if (done) {
+        const position = BigInt(done.position);
+        await this.follower?.waitFor(position);
+        return { state: snapshot.state, revision: snapshot.revision, position, appended: 0 };
+      }
+      const decided = decide(snapshot.state);
+      if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
+      const events = chainEvents(snapshot.lastHash, decided.map((event, index) => this.envelope(stream, event, index, context, department)));
+      try {
+        const result = await this.store.append(stream, events, snapshot.revision ?? 'no_stream');
+        const recorded: RecordedEvent[] = events.map((event, index) => ({
+          ...event,
+          stream,
+          revision: result.revision - events.length + 1 + index,
+          position: result.position - BigInt(events.length - 1 - index),
+        }));
+        // The positions above are only used as the command's marker; the last one is exact.
+        const next = this.fold(snapshot, recorded, fold);
+        next.commands[context.commandId] = { revision: result.revision, position: result.position.toString() };
+        this.touch(stream, next);
+        await this.follower?.waitFor(result.position);
+        return { state: next.state, revision: result.revision, position: result.position, appended: events.length };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_ATTEMPTS) throw error;
+        this.hot.delete(stream);
+      }
+    }
+  }
+
+  forget(stream: string): void {
+    this.hot.delete(stream);
+  }
+
+  private envelope(stream: string, event: { type: string; data: unknown }, index: number, context: CommandContext, department?: string): NewEvent {
+    return {
+      id: eventIdFor(context.commandId, stream, index),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        actor: context.actor,
+        role: context.role,
+        at: this.clock.now().toISOString(),
+        $correlationId: context.correlationId,
+        $causationId: context.causationId,
+        schemaVersion: SCHEMA_VERSIONS[event.type] ?? 1,
+        commandId: context.commandId,
+        ...(department ? { department } : {}),
+        prevHash: '',
+        hash: '',
+      },
+    };
+  }
+
+  private fold<S, E>(from: StreamSnapshot<S>, events: RecordedEvent[], fold: Fold<S, E>): StreamSnapshot<S> {
+    let { state, revision, lastHash } = from;
+    const commands = { ...from.commands };
+    for (const raw of events) {
+      const event = upcast(raw);
+      state = fold.evolve(state, { type: event.type, data: event.data } as E);
+      revision = event.revision;
+      lastHash = event.metadata.hash;
+      if (event.metadata.commandId) commands[event.metadata.commandId] = { revision: event.revision, position: event.position.toString() };
+    }
+    return { stream: from.stream, state, revision, lastHash, commands };
+  }
+
+  private touch(stream: string, snapshot: StreamSnapshot<unknown>): void {
+    this.hot.delete(stream);
+    this.hot.set(stream, snapshot);
+    if (this.hot.size > HOT_STREAMS) this.hot.delete(this.hot.keys().next().value as string);
+  }
+}

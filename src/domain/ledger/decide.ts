@@ -1,0 +1,301 @@
+import { EntryContent, LedgerEvent, SubsidyRow } from '../../events/ledger-events';
+import { cashTotal, validateCashCounts } from '../cash-box';
+import { BANK } from '../chart';
+import { DomainError, ValidationFailed } from '../errors';
+import { yearEnd, yearStart } from '../fiscal-year';
+import { closingChecklist } from './closing';
+import { LedgerCommand, LedgerEnv, SubsidyRowInput } from './commands';
+import { closingFactsOf } from './facts';
+import { EntryState, LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
+import {
+  dateInYear,
+  dateOutsideYear,
+  isNonNegativeCents,
+  isPositiveCents,
+  optionalDate,
+  optionalText,
+  requiredDate,
+  validateEntry,
+  yearName,
+} from './validation';
+
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+export const MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024;
+
+/**
+ * The ledger's decider: a command on a year's state → the events it causes, or a refusal
+ * (DomainError / ValidationFailed with every field error). Pure; today and the chart come in env.
+ * A command that would change nothing (reconciling a reconciled entry, amending to the same
+ * content) answers no event.
+ */
+export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  switch (command.type) {
+    case 'UnlockYear':
+      return unlockYear(command.reason, state);
+    case 'LockYear':
+      return lockYear(state, env);
+  }
+  if (state.status === 'closed') {
+    throw new DomainError('YEAR_CLOSED', `L'exercice ${yearName(state.year)} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
+  }
+  switch (command.type) {
+    case 'DeclareOpeningBalance':
+      return declareOpeningBalance(command, state, env);
+    case 'RecordEntry': {
+      if (state.entries[command.entryId]) throw entryExists();
+      const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
+      return [recorded(command.entryId, content, command.duplicatedFrom)];
+    }
+    case 'AmendEntry': {
+      const entry = liveEntry(state, command.entryId);
+      checkRevision(entry, command.expectedRevision);
+      const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
+      if (sameContent(content, entry.content)) return [];
+      const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
+      // A reconciled entry whose bank amount changed no longer matches the statement line it was ticked against.
+      if (entry.reconciled && signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK)) {
+        events.push({ type: 'EntryUnreconciled', data: { entryId: entry.entryId } });
+      }
+      return events;
+    }
+    case 'DeleteEntry': {
+      const entry = liveEntry(state, command.entryId);
+      checkRevision(entry, command.expectedRevision);
+      return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }];
+    }
+    case 'DuplicateEntry': {
+      const source = liveEntry(state, command.sourceEntryId);
+      if (state.entries[command.entryId]) throw entryExists();
+      const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date };
+      const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
+      return [recorded(command.entryId, content, source.entryId)];
+    }
+    case 'ReconcileEntry': {
+      const entry = liveEntry(state, command.entryId);
+      if (!touches(entry.content, BANK)) {
+        throw new DomainError('NOT_A_BANK_ENTRY', "Seules les écritures passées en banque (compte 512) se pointent sur le relevé.", undefined, 'invalid');
+      }
+      const errors: DomainError[] = [];
+      const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
+      reject(errors);
+      if (entry.reconciled) return [];
+      return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate } }];
+    }
+    case 'UnreconcileEntry': {
+      const entry = liveEntry(state, command.entryId);
+      return entry.reconciled ? [{ type: 'EntryUnreconciled', data: { entryId: entry.entryId } }] : [];
+    }
+    case 'MarkCarriedOverItemSeen': {
+      if (!openingOf(state, env).carriedOver.some((item) => item.entryId === command.entryId)) throw entryNotFound();
+      const errors: DomainError[] = [];
+      const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
+      reject(errors);
+      if (command.entryId in state.carriedOverSeen) return [];
+      return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate } }];
+    }
+    case 'CountCash': {
+      if (state.cashCounts.some((c) => c.countId === command.countId)) return [];
+      const errors: DomainError[] = [];
+      const date = dateInYear(command.date, state.year, 'date', errors, dateOutsideYear);
+      const { counts, errors: countErrors } = validateCashCounts(command.counts);
+      reject([...errors, ...countErrors]);
+      return [{ type: 'CashCounted', data: { countId: command.countId, date: date!, counts, total: cashTotal(counts) } }];
+    }
+    case 'DeclareSubsidies':
+      return [{ type: 'SubsidiesDeclared', data: { rows: validateSubsidies(command.rows) } }];
+    case 'AddInventoryItem':
+      return addInventoryItem(command, state);
+    case 'RemoveInventoryItem': {
+      const item = state.inventory[command.itemId];
+      if (!item || item.removed) {
+        throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
+      }
+      const errors: DomainError[] = [];
+      const leftOn = optionalDate(command.leftOn, 'leftOn', errors);
+      reject(errors);
+      return [{ type: 'InventoryItemRemoved', data: { itemId: item.itemId, leftOn } }];
+    }
+    case 'AttachVoucher':
+      return attachVoucher(command, state);
+    case 'ReportActivity': {
+      const activity = optionalText(command.activity);
+      if (activity === null) reject([new DomainError('ACTIVITY_REQUIRED', "Indiquez l'activité (une action ou un titre).", 'activity')]);
+      const text = typeof command.text === 'string' ? command.text.trim() : '';
+      return [{ type: 'ActivityReported', data: { activity: activity!, text } }];
+    }
+    case 'CloseYear':
+      return closeYear(state, env);
+  }
+}
+
+function reject(errors: DomainError[]): void {
+  if (errors.length) throw new ValidationFailed(errors);
+}
+
+const entryNotFound = (): DomainError =>
+  new DomainError('ENTRY_NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');
+
+const entryExists = (): DomainError =>
+  new DomainError('ENTRY_EXISTS', 'Cette écriture est déjà enregistrée.', undefined, 'conflict');
+
+function liveEntry(state: LedgerState, entryId: string): EntryState {
+  const entry = state.entries[entryId];
+  if (!entry || entry.deleted) throw entryNotFound();
+  return entry;
+}
+
+function checkRevision(entry: EntryState, expected: number | undefined): void {
+  if (expected === undefined || expected === entry.revision) return;
+  throw new DomainError(
+    'STALE_REVISION',
+    `Cette écriture a été modifiée entre-temps par quelqu'un d'autre (révision ${entry.revision}, vous aviez la révision ${expected}). Rechargez la page.`,
+    undefined,
+    'conflict',
+    { revision: entry.revision, expectedRevision: expected },
+  );
+}
+
+const recorded = (entryId: string, content: EntryContent, duplicatedFrom: string | undefined): LedgerEvent => ({
+  type: 'EntryRecorded',
+  data: duplicatedFrom === undefined ? { entryId, ...content } : { entryId, ...content, duplicatedFrom },
+});
+
+// Contents are built field by field in one order by validateEntry, so their JSON compares.
+const sameContent = (a: EntryContent, b: EntryContent): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function declareOpeningBalance(command: Extract<LedgerCommand, { type: 'DeclareOpeningBalance' }>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  if (env.year !== env.firstYear) {
+    throw new DomainError(
+      'OPENING_NOT_FIRST_YEAR',
+      "L'existence au début de l'exercice ne se saisit que la première année : les années suivantes reprennent la clôture de l'année précédente.",
+      undefined,
+      'conflict',
+    );
+  }
+  if (state.opening) {
+    throw new DomainError('OPENING_ALREADY_DECLARED', "L'existence au début de l'exercice est déjà saisie.", undefined, 'conflict');
+  }
+  const errors: DomainError[] = [];
+  if (!isNonNegativeCents(command.bank)) {
+    errors.push(new DomainError('AMOUNT_INVALID', 'Le solde de la banque doit être un nombre de centimes positif ou nul.', 'bank'));
+  }
+  if (!isNonNegativeCents(command.cash)) {
+    errors.push(new DomainError('AMOUNT_INVALID', 'Le solde de la caisse doit être un nombre de centimes positif ou nul.', 'cash'));
+  }
+  const date = optionalText(command.date) === null ? yearStart(state.year) : dateInYear(command.date, state.year, 'date', errors);
+  reject(errors);
+  return [{ type: 'OpeningBalanceDeclared', data: { bank: command.bank, cash: command.cash, date: date! } }];
+}
+
+/** Fully blank rows of the table's form are left out; the others must be complete. */
+function validateSubsidies(rows: unknown): SubsidyRow[] {
+  if (!Array.isArray(rows)) {
+    reject([new DomainError('SUBSIDIES_INVALID', 'Le tableau des subventions est illisible.', 'rows')]);
+    return [];
+  }
+  const errors: DomainError[] = [];
+  const valid: SubsidyRow[] = [];
+  rows.forEach((raw: unknown, i) => {
+    const row: SubsidyRowInput = raw !== null && typeof raw === 'object' ? raw : {};
+    const origin = optionalText(row.origin);
+    const designation = optionalText(row.designation) ?? '';
+    const blankAmount = row.amount === undefined || row.amount === null || row.amount === '' || row.amount === 0;
+    if (origin === null && blankAmount && designation === '') return;
+    const at = `rows.${i}`;
+    if (origin === null) errors.push(new DomainError('ORIGIN_REQUIRED', "Indiquez l'origine de la subvention (Mairie, Département…).", `${at}.origin`));
+    if (!isPositiveCents(row.amount)) errors.push(new DomainError('AMOUNT_INVALID', 'Le montant doit être un nombre positif de centimes.', `${at}.amount`));
+    const date = requiredDate(row.date, `${at}.date`, errors);
+    const attached = row.attachedToExpenses ?? 0;
+    if (!isNonNegativeCents(attached)) {
+      errors.push(new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses doit être un nombre de centimes positif ou nul.', `${at}.attachedToExpenses`));
+    } else if (isPositiveCents(row.amount) && attached > row.amount) {
+      errors.push(new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses ne peut pas dépasser le montant de la subvention.', `${at}.attachedToExpenses`));
+    }
+    valid.push({ origin: origin ?? '', amount: row.amount as number, date: date ?? '', designation, attachedToExpenses: attached as number });
+  });
+  reject(errors);
+  return valid;
+}
+
+function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryItem' }>, state: LedgerState): LedgerEvent[] {
+  if (state.inventory[command.itemId]) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
+  const errors: DomainError[] = [];
+  const designation = optionalText(command.designation);
+  if (designation === null) errors.push(new DomainError('LABEL_REQUIRED', 'La désignation du bien est obligatoire.', 'designation'));
+  // Goods bought in earlier years stay in the register: only a date after the year is wrong.
+  const acquiredOn = requiredDate(command.acquiredOn, 'acquiredOn', errors);
+  if (acquiredOn && acquiredOn > yearEnd(state.year)) {
+    errors.push(new DomainError('DATE_OUTSIDE_YEAR', dateOutsideYear(acquiredOn, state.year), 'acquiredOn'));
+  }
+  if (!isPositiveCents(command.quantity)) errors.push(new DomainError('QUANTITY_INVALID', 'La quantité doit être un nombre entier positif.', 'quantity'));
+  if (!isNonNegativeCents(command.value)) errors.push(new DomainError('AMOUNT_INVALID', 'La valeur doit être un nombre de centimes positif ou nul.', 'value'));
+  reject(errors);
+  return [
+    {
+      type: 'InventoryItemAdded',
+      data: { itemId: command.itemId, designation: designation!, acquiredOn: acquiredOn!, quantity: command.quantity, value: command.value, pj: optionalText(command.pj) },
+    },
+  ];
+}
+
+function attachVoucher(command: Extract<LedgerCommand, { type: 'AttachVoucher' }>, state: LedgerState): LedgerEvent[] {
+  const entry = liveEntry(state, command.entryId);
+  if (entry.attachments.some((a) => a.attachmentId === command.attachmentId)) return [];
+  const errors: DomainError[] = [];
+  if (!ATTACHMENT_TYPES.includes(command.mediaType)) {
+    errors.push(new DomainError('ATTACHMENT_TYPE_REFUSED', 'La pièce jointe doit être un PDF, une image JPEG ou PNG.', 'file'));
+  }
+  if (!Number.isSafeInteger(command.size) || command.size <= 0) {
+    errors.push(new DomainError('ATTACHMENT_EMPTY', 'La pièce jointe est vide.', 'file'));
+  } else if (command.size > MAX_ATTACHMENT_SIZE) {
+    errors.push(new DomainError('ATTACHMENT_TOO_LARGE', 'La pièce jointe dépasse 10 Mio.', 'file'));
+  }
+  if (!/^[0-9a-f]{64}$/.test(command.sha256)) errors.push(new DomainError('ATTACHMENT_INVALID', "L'empreinte SHA-256 de la pièce jointe est invalide.", 'file'));
+  reject(errors);
+  const { attachmentId, sha256, mediaType, size } = command;
+  const fileName = optionalText(command.fileName) ?? 'piece-justificative';
+  return [{ type: 'VoucherAttached', data: { entryId: entry.entryId, attachmentId, sha256, mediaType, size, fileName } }];
+}
+
+function closingFigures(state: LedgerState, env: LedgerEnv) {
+  const { bank, cash } = balances(state, env);
+  return { bank, cash, result: resultOf(state, env.chart), openAdvances: openAdvancesOf(state, env), unreconciled: unreconciledItems(state, env) };
+}
+
+function assertCanClose(state: LedgerState, env: LedgerEnv): void {
+  const { canClose, blockers } = closingChecklist(closingFactsOf(state, env), env.today, state.year);
+  if (canClose) return;
+  const points = blockers.length === 1 ? 'un point est à régler' : `${blockers.length} points sont à régler`;
+  throw new DomainError('CLOSING_BLOCKED', `La clôture de l'exercice ${yearName(state.year)} n'est pas possible : ${points}.`, undefined, 'conflict', { blockers });
+}
+
+function closeYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  if (state.status === 'unlocked') {
+    throw new DomainError(
+      'YEAR_UNLOCKED',
+      "L'exercice a été rouvert par l'association départementale pour une correction : c'est elle qui le verrouille à nouveau.",
+      undefined,
+      'conflict',
+    );
+  }
+  assertCanClose(state, env);
+  return [{ type: 'YearClosed', data: { closedOn: env.today, ...closingFigures(state, env) } }];
+}
+
+function unlockYear(reason: unknown, state: LedgerState): LedgerEvent[] {
+  if (state.status !== 'closed') {
+    throw new DomainError('YEAR_NOT_CLOSED', `L'exercice ${yearName(state.year)} n'est pas clôturé.`, undefined, 'conflict');
+  }
+  const text = optionalText(reason);
+  if (text === null) reject([new DomainError('REASON_REQUIRED', 'Indiquez la raison de la réouverture.', 'reason')]);
+  return [{ type: 'YearUnlocked', data: { reason: text! } }];
+}
+
+/** Locking again records the corrected figures; the same rules as closing apply. */
+function lockYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  if (state.status !== 'unlocked') {
+    throw new DomainError('YEAR_NOT_UNLOCKED', `L'exercice ${yearName(state.year)} n'a pas été rouvert.`, undefined, 'conflict');
+  }
+  assertCanClose(state, env);
+  return [{ type: 'YearLocked', data: closingFigures(state, env) }];
+}

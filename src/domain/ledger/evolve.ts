@@ -1,0 +1,158 @@
+import { EntryContent, LedgerEvent } from '../../events/ledger-events';
+import { EntryState, LedgerState, Movement } from './state';
+
+/**
+ * Folding events into the state. Pure from the outside: neither function mutates its input, so
+ * a cached state can be shared. Never throws on a history the decider produced.
+ *
+ * Copying every container of the state for each event would make a long year's fold quadratic,
+ * so both functions write into a draft that copies a container the first time it is touched:
+ * once per event for evolve, once per fold for foldLedger. Entry objects are replaced, never
+ * changed, since the copies are shallow.
+ */
+export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
+  const draft = new Draft(state);
+  draft.apply(event);
+  return draft.state;
+}
+
+/** The same as events.reduce(evolve, state), in linear time. */
+export function foldLedger(state: LedgerState, events: Iterable<LedgerEvent>): LedgerState {
+  const draft = new Draft(state);
+  for (const event of events) draft.apply(event);
+  return draft.state;
+}
+
+type Container = 'entries' | 'pjs' | 'totals' | 'advances' | 'carriedOverSeen' | 'cashCounts' | 'inventory' | 'activities';
+
+class Draft {
+  readonly state: LedgerState;
+  private readonly owned = new Set<Container>();
+
+  constructor(state: LedgerState) {
+    this.state = { ...state };
+  }
+
+  private own<K extends Container>(key: K): LedgerState[K] {
+    if (!this.owned.has(key)) {
+      const container = this.state[key];
+      this.state[key] = (Array.isArray(container) ? [...container] : { ...container }) as LedgerState[K];
+      this.owned.add(key);
+    }
+    return this.state[key];
+  }
+
+  private updateEntry(entryId: string, change: Partial<EntryState>): void {
+    const entries = this.own('entries');
+    entries[entryId] = { ...entries[entryId], ...change };
+  }
+
+  apply(event: LedgerEvent): void {
+    const s = this.state;
+    s.version += 1;
+    switch (event.type) {
+      case 'OpeningBalanceDeclared':
+        s.opening = { ...event.data };
+        return;
+      case 'EntryRecorded': {
+        const { entryId, duplicatedFrom, ...content } = event.data;
+        this.own('entries')[entryId] = {
+          entryId,
+          content,
+          revision: 1,
+          reconciled: false,
+          statementDate: null,
+          deleted: false,
+          duplicatedFrom: duplicatedFrom ?? null,
+          attachments: [],
+        };
+        this.moveContent(entryId, null, content);
+        return;
+      }
+      case 'EntryAmended': {
+        const { entryId, previous: _previous, ...content } = event.data;
+        const entry = s.entries[entryId];
+        this.updateEntry(entryId, { content, revision: entry.revision + 1 });
+        this.moveContent(entryId, entry.content, content);
+        return;
+      }
+      case 'EntryDeleted': {
+        const entry = s.entries[event.data.entryId];
+        this.updateEntry(entry.entryId, { deleted: true });
+        this.moveContent(entry.entryId, entry.content, null);
+        return;
+      }
+      case 'EntryReconciled':
+        this.updateEntry(event.data.entryId, { reconciled: true, statementDate: event.data.statementDate });
+        return;
+      case 'EntryUnreconciled':
+        this.updateEntry(event.data.entryId, { reconciled: false, statementDate: null });
+        return;
+      case 'CarriedOverItemSeen':
+        this.own('carriedOverSeen')[event.data.entryId] = event.data.statementDate;
+        return;
+      case 'CashCounted':
+        this.own('cashCounts').push({ ...event.data });
+        return;
+      case 'SubsidiesDeclared':
+        s.subsidies = event.data.rows.map((r) => ({ ...r }));
+        return;
+      case 'InventoryItemAdded':
+        this.own('inventory')[event.data.itemId] = { ...event.data, removed: false, leftOn: null };
+        return;
+      case 'InventoryItemRemoved': {
+        const inventory = this.own('inventory');
+        inventory[event.data.itemId] = { ...inventory[event.data.itemId], removed: true, leftOn: event.data.leftOn };
+        return;
+      }
+      case 'VoucherAttached': {
+        const { entryId, ...attachment } = event.data;
+        this.updateEntry(entryId, { attachments: [...s.entries[entryId].attachments, attachment] });
+        return;
+      }
+      case 'ActivityReported':
+        this.own('activities')[event.data.activity] = event.data.text;
+        return;
+      case 'YearClosed':
+        s.status = 'closed';
+        s.closing = { ...event.data };
+        return;
+      case 'YearUnlocked':
+        s.status = 'unlocked';
+        s.unlockReason = event.data.reason;
+        return;
+      case 'YearLocked':
+        // The corrected figures replace the closing ones; the first closing date stays.
+        s.status = 'closed';
+        s.unlockReason = null;
+        s.closing = { closedOn: s.closing?.closedOn ?? '', ...event.data };
+        return;
+    }
+  }
+
+  /** Moves the totals, advances and PJ index from an entry's old content (if any) to its new one (if any). */
+  private moveContent(entryId: string, before: EntryContent | null, after: EntryContent | null): void {
+    const totals = this.own('totals');
+    const advances = this.own('advances');
+    const pjs = this.own('pjs');
+    if (before) {
+      for (const line of before.lines) {
+        move(totals, line.account, line.debit, line.credit, -1);
+        if (line.regie) move(advances, line.regie, line.debit, line.credit, -1);
+      }
+      if (pjs[before.pj] === entryId) delete pjs[before.pj];
+    }
+    if (after) {
+      for (const line of after.lines) {
+        move(totals, line.account, line.debit, line.credit, 1);
+        if (line.regie) move(advances, line.regie, line.debit, line.credit, 1);
+      }
+      pjs[after.pj] = entryId;
+    }
+  }
+}
+
+function move(sums: Record<string, Movement>, key: string, debit: number | undefined, credit: number | undefined, sign: 1 | -1): void {
+  const m = sums[key] ?? { debit: 0, credit: 0 };
+  sums[key] = { debit: m.debit + sign * (debit ?? 0), credit: m.credit + sign * (credit ?? 0) };
+}

@@ -1,0 +1,12 @@
+/** The pure ledger of one coop's fiscal year: commands, decider, fold, closing rules and warnings. */
+export * from './commands';
+export * from './state';
+export { evolve, foldLedger } from './evolve';
+export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE } from './decide';
+export type { ClosingFacts, Issue } from './facts';
+export { closingFactsOf } from './facts';
+export type { ClosingChecklist } from './closing';
+export { closingChecklist } from './closing';
+export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './warnings';
+export type { EntryContext } from './validation';
+export { validateEntry } from './validation';

@@ -1,0 +1,205 @@
+import {
+  CarriedOverItem,
+  CashCounted,
+  EntryContent,
+  EntryLine,
+  OpeningBalanceDeclared,
+  OpenAdvance,
+  SubsidyRow,
+  YearClosed,
+} from '../../events/ledger-events';
+import { BANK, CASH, Chart, findAccount } from '../chart';
+import { ClosingEnv } from './commands';
+
+/**
+ * The state of one fiscal year of one coop, folded from its events. Plain JSON (no Map, Set,
+ * class or Date): it is stored as a read-model document and cached between commands.
+ */
+export interface Attachment {
+  attachmentId: string;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  fileName: string;
+}
+
+export interface EntryState {
+  entryId: string;
+  content: EntryContent;
+  /** 1 when recorded, +1 per amendment: what the user sends back as expectedRevision. */
+  revision: number;
+  reconciled: boolean;
+  statementDate: string | null;
+  /** Deleted entries stay, flagged, for the auditor; they count nowhere and free their PJ. */
+  deleted: boolean;
+  duplicatedFrom: string | null;
+  attachments: Attachment[];
+}
+
+export interface InventoryItem {
+  itemId: string;
+  designation: string;
+  acquiredOn: string;
+  quantity: number;
+  value: number;
+  pj: string | null;
+  /** Set when the item left the register (sold, broken, given away). */
+  removed: boolean;
+  leftOn: string | null;
+}
+
+export interface Movement {
+  debit: number;
+  credit: number;
+}
+
+export type YearStatus = 'open' | 'closed' | 'unlocked';
+
+export interface LedgerState {
+  coopId: string;
+  year: number;
+  /** Events folded so far (the stream's next revision). */
+  version: number;
+  /** Declared by hand in the coop's first year only; later years open from the previous closing. */
+  opening: OpeningBalanceDeclared | null;
+  entries: Record<string, EntryState>;
+  /** PJ → entryId, live entries only. */
+  pjs: Record<string, string>;
+  /** Per account, over live entries. */
+  totals: Record<string, Movement>;
+  /** Per advance (régie) named on advance lines, over live entries: debit = paid, credit = returned or explained. */
+  advances: Record<string, Movement>;
+  /** Previous year's unreconciled items seen on a statement of this year: entryId → statement date. */
+  carriedOverSeen: Record<string, string | null>;
+  cashCounts: CashCounted[];
+  subsidies: SubsidyRow[];
+  inventory: Record<string, InventoryItem>;
+  /** CRA: free text per activity. */
+  activities: Record<string, string>;
+  status: YearStatus;
+  /** The closing figures (YearClosed, updated by YearLocked after a correction). */
+  closing: YearClosed | null;
+  unlockReason: string | null;
+}
+
+export const initialLedgerState = (coopId: string, year: number): LedgerState => ({
+  coopId,
+  year,
+  version: 0,
+  opening: null,
+  entries: {},
+  pjs: {},
+  totals: {},
+  advances: {},
+  carriedOverSeen: {},
+  cashCounts: [],
+  subsidies: [],
+  inventory: {},
+  activities: {},
+  status: 'open',
+  closing: null,
+  unlockReason: null,
+});
+
+/** Where the year starts from. */
+export interface Opening {
+  bank: number;
+  cash: number;
+  openAdvances: OpenAdvance[];
+  /** The previous year's items not yet seen on a statement when it closed (read-only list). */
+  carriedOver: CarriedOverItem[];
+  /**
+   * 'declared': first year, entered by hand; 'previous_year': the previous year's closing;
+   * 'unknown': the previous year is not closed yet (figures count from 0 until it is).
+   */
+  source: 'declared' | 'previous_year' | 'unknown' | 'none';
+}
+
+export function openingOf(state: LedgerState, env: ClosingEnv): Opening {
+  if (state.opening) return { bank: state.opening.bank, cash: state.opening.cash, openAdvances: [], carriedOver: [], source: 'declared' };
+  const closing = env.previousYear?.closing;
+  if (closing) {
+    return { bank: closing.bank, cash: closing.cash, openAdvances: closing.openAdvances, carriedOver: closing.unreconciled, source: 'previous_year' };
+  }
+  return { bank: 0, cash: 0, openAdvances: [], carriedOver: [], source: env.previousYear ? 'unknown' : 'none' };
+}
+
+/** debit − credit of an account over live entries. */
+export const accountBalance = (state: LedgerState, account: string): number =>
+  (state.totals[account]?.debit ?? 0) - (state.totals[account]?.credit ?? 0);
+
+export interface Balances {
+  opening: { bank: number; cash: number };
+  bank: number;
+  cash: number;
+}
+
+/** bank = opening + Σ512 debits − Σ512 credits; cash likewise on 530. */
+export function balances(state: LedgerState, env: ClosingEnv): Balances {
+  const opening = openingOf(state, env);
+  return {
+    opening: { bank: opening.bank, cash: opening.cash },
+    bank: opening.bank + accountBalance(state, BANK),
+    cash: opening.cash + accountBalance(state, CASH),
+  };
+}
+
+/** Signed amount of lines on one account: + debit, − credit. */
+export const signedOn = (lines: readonly EntryLine[], account: string): number =>
+  lines.reduce((sum, l) => (l.account === account ? sum + (l.debit ?? 0) - (l.credit ?? 0) : sum), 0);
+
+export const touches = (content: EntryContent, account: string): boolean => content.lines.some((l) => l.account === account);
+
+/** Live entries in notebook order: by date, then PJ. */
+export const liveEntries = (state: LedgerState): EntryState[] =>
+  Object.values(state.entries)
+    .filter((e) => !e.deleted)
+    .sort((a, b) => a.content.date.localeCompare(b.content.date) || a.content.pj.localeCompare(b.content.pj, 'fr', { numeric: true }));
+
+/** The last count by date (a later count of the same day wins). */
+export function lastCashCount(state: LedgerState): CashCounted | null {
+  let last: CashCounted | null = null;
+  for (const count of state.cashCounts) if (!last || count.date >= last.date) last = count;
+  return last;
+}
+
+/** Each advance's amount still out (paid − returned − explained), the previous year's included; zeros left out. */
+export function openAdvancesOf(state: LedgerState, env: ClosingEnv): OpenAdvance[] {
+  const amounts: Record<string, number> = {};
+  for (const a of openingOf(state, env).openAdvances) amounts[a.regie] = (amounts[a.regie] ?? 0) + a.amount;
+  for (const [regie, m] of Object.entries(state.advances)) amounts[regie] = (amounts[regie] ?? 0) + m.debit - m.credit;
+  return Object.entries(amounts)
+    .filter(([, amount]) => amount !== 0)
+    .map(([regie, amount]) => ({ regie, amount }))
+    .sort((a, b) => a.regie.localeCompare(b.regie));
+}
+
+/**
+ * Bank items not yet seen on a statement: this year's live unreconciled entries touching 512,
+ * and the previous year's carried-over items not marked seen (they travel on until seen).
+ */
+export function unreconciledItems(state: LedgerState, env: ClosingEnv): CarriedOverItem[] {
+  const carried = openingOf(state, env).carriedOver.filter((item) => !(item.entryId in state.carriedOverSeen));
+  const own = liveEntries(state)
+    .filter((e) => !e.reconciled && touches(e.content, BANK))
+    .map(({ entryId, content }) => ({
+      entryId,
+      pj: content.pj,
+      date: content.date,
+      label: content.label,
+      chequeNo: content.chequeNo,
+      amount: signedOn(content.lines, BANK),
+    }));
+  return [...carried, ...own];
+}
+
+/** Products − charges, by the kinds of the chart. */
+export function resultOf(state: LedgerState, chart: Chart): number {
+  let result = 0;
+  for (const [code, m] of Object.entries(state.totals)) {
+    const kind = findAccount(chart, code)?.kind;
+    if (kind === 'product') result += m.credit - m.debit;
+    if (kind === 'charge') result -= m.debit - m.credit;
+  }
+  return result;
+}

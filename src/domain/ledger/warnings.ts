@@ -1,0 +1,80 @@
+import { formatAmount, formatEuros } from '../money';
+import { LedgerEnv } from './commands';
+import { ClosingFacts, Issue, closingFactsOf } from './facts';
+import { LedgerState } from './state';
+
+/** More unreconciled bank items than this: warning, and closing blocked. */
+export const MAX_UNRECONCILED = 5;
+
+/**
+ * Warnings shown while the notebook is kept: recording stays possible. Computed from the same
+ * facts as the closing checklist, so a page and the board say the same thing.
+ */
+export function warningsOf(facts: ClosingFacts): Issue[] {
+  const warnings: Issue[] = [];
+  const unreconciled = unreconciledIssue(facts);
+  if (unreconciled) warnings.push(unreconciled);
+  const cash = cashIssue(facts);
+  if (cash) warnings.push(cash);
+  // Not a refusal: an expense entered before the receipt it was paid from is a common slip.
+  if (facts.cashBalance < 0) {
+    warnings.push({
+      code: 'CASH_NEGATIVE',
+      message: `Le solde de la caisse (530) est négatif : ${formatEuros(facts.cashBalance)}. Une recette en espèces manque-t-elle ?`,
+      fix: 'saisie',
+    });
+  }
+  if (facts.membershipTotal > 0 && facts.insuranceTotal === 0) {
+    warnings.push({
+      code: 'COTISATION_ASSURANCE',
+      message: `La cotisation a été payée à l'OCCE (${formatAmount(facts.membershipTotal)}). Est-il normal que l'assurance soit à 0 ?`,
+      fix: 'saisie',
+    });
+  } else if (facts.insuranceTotal > 0 && facts.membershipTotal === 0) {
+    warnings.push({
+      code: 'COTISATION_ASSURANCE',
+      message: `Une assurance a été payée (${formatAmount(facts.insuranceTotal)}), mais est-il normal que la cotisation à l'OCCE soit à 0 ?`,
+      fix: 'saisie',
+    });
+  }
+  const missing = facts.durableGoodsWithoutInventory;
+  if (missing.length > 0) {
+    const pieces = missing.length === 1 ? `la pièce ${missing[0]}` : `les pièces ${missing.join(', ')}`;
+    warnings.push({
+      code: 'INVENTORY_MISSING',
+      message: `Un achat de biens durables (compte 6800) n'est pas inscrit au cahier d'inventaire : ${pieces}.`,
+      fix: 'inventaire',
+    });
+  }
+  return warnings;
+}
+
+/** The warnings of a year as it stands. */
+export const yearWarnings = (state: LedgerState, env: LedgerEnv): Issue[] => warningsOf(closingFactsOf(state, env));
+
+export function unreconciledIssue(facts: ClosingFacts): Issue | null {
+  if (facts.unreconciled <= MAX_UNRECONCILED) return null;
+  return {
+    code: 'UNRECONCILED_MANY',
+    message: `Il y a trop d'écritures non pointées (${facts.unreconciled}) : pointez-les d'après le relevé bancaire.`,
+    fix: 'pointage',
+  };
+}
+
+/** A coop that used cash must have a last count equal to the 530 balance. */
+export function cashIssue(facts: ClosingFacts): Issue | null {
+  if (!facts.cashUsed) return null;
+  if (facts.lastCountTotal === null) {
+    return {
+      code: 'CASH_COUNT_MISMATCH',
+      message: `La caisse n'est pas détaillée : faites l'arrêté de caisse (solde 530 : ${formatEuros(facts.cashBalance)}).`,
+      fix: 'caisse',
+    };
+  }
+  if (facts.lastCountTotal === facts.cashBalance) return null;
+  return {
+    code: 'CASH_COUNT_MISMATCH',
+    message: `L'arrêté de caisse ne correspond pas avec le solde 530, la différence est de ${formatEuros(facts.lastCountTotal - facts.cashBalance)}`,
+    fix: 'caisse',
+  };
+}

@@ -1,0 +1,195 @@
+import { Body, Controller, Get, HttpCode, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Clock, systemClock } from '../../domain/fiscal-year';
+import { CLOCK } from '../../tokens';
+import { ApiError, ErrorBody, unauthenticated } from '../errors.filter';
+import { Views } from '../views';
+import { csrfTokenFor, renewCsrfToken } from './csrf';
+import { AuthenticatedGuard, CurrentUser } from './guards';
+import { LoginThrottle } from './login-throttle';
+import { PassportLogin } from './passport-login';
+import { passwordPolicyError } from './passwords';
+import { ReadStoreSessionStore, SESSION_COOKIE } from './session-store';
+import { SessionUser, UserDirectory } from './user-directory';
+
+type Attempt =
+  | { kind: 'ok'; user: SessionUser }
+  | { kind: 'missing' }
+  | { kind: 'refused' }
+  | { kind: 'throttled'; retryAfterSeconds: number };
+
+const BAD_CREDENTIALS: ErrorBody = {
+  error: 'unauthorized',
+  code: 'BAD_CREDENTIALS',
+  message: 'Identifiant ou mot de passe incorrect.',
+};
+const CREDENTIALS_REQUIRED = 'Saisissez votre identifiant et votre mot de passe.';
+
+const throttledMessage = (seconds: number): string => {
+  const minutes = Math.ceil(seconds / 60);
+  return `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+};
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The answer of login and of /api/session: who is logged in, and the token for changes. */
+function sessionAnswer(req: Request, user: SessionUser) {
+  const shown: { username: string; role: string; coopId?: string; department?: string } = {
+    username: user.username,
+    role: user.role,
+  };
+  if (user.coopId) shown.coopId = user.coopId;
+  if (user.department) shown.department = user.department;
+  return { user: shown, csrfToken: csrfTokenFor(req) };
+}
+
+@Controller()
+export class AuthController {
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly passportLogin: PassportLogin,
+    private readonly users: UserDirectory,
+    private readonly sessions: ReadStoreSessionStore,
+    private readonly throttle: LoginThrottle,
+    private readonly views: Views,
+    @Optional() @Inject(CLOCK) clock?: Clock,
+  ) {
+    this.clock = clock ?? systemClock;
+  }
+
+  /** Exempt from CSRF: it is how an API client obtains its token. */
+  @Post('api/login')
+  @HttpCode(200)
+  async apiLogin(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const attempt = await this.attempt(req, res);
+    switch (attempt.kind) {
+      case 'ok':
+        return sessionAnswer(req, attempt.user);
+      case 'missing':
+        throw new ApiError(400, { error: 'invalid', code: 'CREDENTIALS_REQUIRED', message: CREDENTIALS_REQUIRED });
+      case 'refused':
+        throw new ApiError(401, BAD_CREDENTIALS);
+      case 'throttled':
+        throw new ApiError(
+          429,
+          { error: 'too_many_requests', code: 'LOGIN_THROTTLED', message: throttledMessage(attempt.retryAfterSeconds) },
+          { 'Retry-After': String(attempt.retryAfterSeconds) },
+        );
+    }
+  }
+
+  @Get('api/session')
+  session(@Req() req: Request) {
+    if (!req.user) throw unauthenticated();
+    return sessionAnswer(req, req.user);
+  }
+
+  @Post('api/logout')
+  @HttpCode(204)
+  async apiLogout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.endSession(req, res);
+  }
+
+  /** Ends every other session of the user; this one continues under a new id and token. */
+  @Post('api/password')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  async changePassword(
+    @Req() req: Request,
+    @CurrentUser() user: SessionUser,
+    @Body() body: { currentPassword?: unknown; newPassword?: unknown },
+  ) {
+    const ip = req.ip ?? 'unknown';
+    const decision = this.throttle.check(ip, user.username, this.now());
+    if (decision.blocked) {
+      throw new ApiError(
+        429,
+        { error: 'too_many_requests', code: 'LOGIN_THROTTLED', message: throttledMessage(decision.retryAfterSeconds) },
+        { 'Retry-After': String(decision.retryAfterSeconds) },
+      );
+    }
+    if (typeof body?.newPassword !== 'string') {
+      throw new ApiError(400, {
+        error: 'invalid',
+        code: 'PASSWORD_REQUIRED',
+        message: 'Saisissez le nouveau mot de passe.',
+        fields: { newPassword: 'Saisissez le nouveau mot de passe.' },
+      });
+    }
+    if (!(await this.users.verify(user.username, body.currentPassword))) {
+      this.throttle.recordFailure(ip, user.username, this.now());
+      const message = 'Le mot de passe actuel est incorrect.';
+      throw new ApiError(400, { error: 'invalid', code: 'BAD_CREDENTIALS', message, fields: { currentPassword: message } });
+    }
+    const refusal = passwordPolicyError(body.newPassword);
+    if (refusal) {
+      throw new ApiError(400, { error: 'invalid', code: 'PASSWORD_WEAK', message: refusal, fields: { newPassword: refusal } });
+    }
+    const updated = await this.users.setPassword(user.username, body.newPassword);
+    await this.openSession(req, updated);
+    await this.sessions.destroyAllFor(user.username, req.sessionID);
+    return sessionAnswer(req, updated);
+  }
+
+  @Get('login')
+  loginPage(@Req() req: Request, @Res() res: Response): void {
+    if (req.user) return res.redirect(303, '/');
+    this.views.render(res, 'login', { title: 'Connexion' });
+  }
+
+  @Post('login')
+  async loginForm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const attempt = await this.attempt(req, res);
+    if (attempt.kind === 'ok') return res.redirect(303, '/');
+    const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    const refused = {
+      missing: { status: 400, error: CREDENTIALS_REQUIRED },
+      refused: { status: 401, error: BAD_CREDENTIALS.message },
+      throttled: { status: 429, error: attempt.kind === 'throttled' ? throttledMessage(attempt.retryAfterSeconds) : '' },
+    }[attempt.kind];
+    if (attempt.kind === 'throttled') res.setHeader('Retry-After', String(attempt.retryAfterSeconds));
+    this.views.render(res, 'login', { title: 'Connexion', username, error: refused.error }, { status: refused.status });
+  }
+
+  @Post('logout')
+  async logoutForm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.endSession(req, res);
+    res.redirect(303, '/login');
+  }
+
+  private async attempt(req: Request, res: Response): Promise<Attempt> {
+    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    if (!username || typeof body.password !== 'string' || body.password === '') return { kind: 'missing' };
+    const ip = req.ip ?? 'unknown';
+    const decision = this.throttle.check(ip, username, this.now());
+    if (decision.blocked) return { kind: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+    if (decision.delayMs > 0) await delay(decision.delayMs);
+    req.body.username = username;
+    const user = await this.passportLogin.authenticate(req, res);
+    if (!user) {
+      this.throttle.recordFailure(ip, username, this.now());
+      return { kind: 'refused' };
+    }
+    this.throttle.recordSuccess(username);
+    await this.openSession(req, user);
+    return { kind: 'ok', user };
+  }
+
+  /** New session id (passport regenerates it), new CSRF token, absolute time-out from now. */
+  private async openSession(req: Request, user: SessionUser): Promise<void> {
+    await this.passportLogin.login(req, user);
+    renewCsrfToken(req);
+    req.session.createdAt = this.now();
+  }
+
+  private endSession(req: Request, res: Response): Promise<void> {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    return new Promise((resolve, reject) => req.session.destroy((error?: unknown) => (error ? reject(error) : resolve())));
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+}

@@ -1,0 +1,70 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { Clock } from '../../domain/fiscal-year';
+import { ReadStore } from '../../projections/read-store';
+import { CLOCK, READ_STORE } from '../../tokens';
+import { Views } from '../views';
+import { AuthController } from './auth.controller';
+import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
+import { LoginThrottle, ThrottlePolicy } from './login-throttle';
+import { PassportLogin } from './passport-login';
+import { OWASP_SCRYPT, ScryptParams } from './passwords';
+import { ReadStoreSessionStore } from './session-store';
+import { USER_DIRECTORY } from './tokens';
+import { UserDirectory } from './user-directory';
+
+export const AUTH_OPTIONS = Symbol('AuthOptions');
+
+export interface AuthOptions {
+  /** Defaults: DEFAULT_THROTTLE. */
+  throttle?: Partial<ThrottlePolicy>;
+  /** Defaults: OWASP_SCRYPT. Tests lower it to keep logins fast. */
+  scrypt?: ScryptParams;
+}
+
+export interface AuthModuleOptions extends AuthOptions {
+  /** Modules providing READ_STORE, CONFIG and COOP_DIRECTORY, when they are not global. */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * Login, sessions and scope. Needs READ_STORE and COOP_DIRECTORY (and optionally CLOCK) from a
+ * global module or from `register({ imports })`. The guards resolve COOP_DIRECTORY in the module
+ * of the controller using them, so a global provider is the simplest.
+ */
+@Module({
+  controllers: [AuthController],
+  providers: [
+    {
+      provide: UserDirectory,
+      useFactory: (store: ReadStore, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT),
+      inject: [READ_STORE, { token: AUTH_OPTIONS, optional: true }],
+    },
+    {
+      provide: ReadStoreSessionStore,
+      useFactory: (store: ReadStore, clock?: Clock) => new ReadStoreSessionStore(store, clock),
+      inject: [READ_STORE, { token: CLOCK, optional: true }],
+    },
+    {
+      provide: LoginThrottle,
+      useFactory: (options?: AuthOptions) => new LoginThrottle(options?.throttle),
+      inject: [{ token: AUTH_OPTIONS, optional: true }],
+    },
+    { provide: USER_DIRECTORY, useExisting: UserDirectory },
+    PassportLogin,
+    Views,
+    AuthenticatedGuard,
+    CoopScopeGuard,
+    DepartmentScopeGuard,
+  ],
+  exports: [UserDirectory, USER_DIRECTORY, ReadStoreSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
+})
+export class AuthModule {
+  static register(options: AuthModuleOptions = {}): DynamicModule {
+    const { imports = [], ...authOptions } = options;
+    return {
+      module: AuthModule,
+      imports,
+      providers: [{ provide: AUTH_OPTIONS, useValue: authOptions }],
+    };
+  }
+}

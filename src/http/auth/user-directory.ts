@@ -1,0 +1,170 @@
+import { Role } from '../../events/envelope';
+import { DomainError } from '../../domain/errors';
+import { ReadStore } from '../../projections/read-store';
+import { hashPassword, OWASP_SCRYPT, passwordPolicyError, ScryptParams, verifyPassword } from './passwords';
+
+export const ROLES: readonly Role[] = ['mandataire', 'treasurer', 'auditor', 'admin'];
+
+export interface Grants {
+  departments: string[];
+  coops: string[];
+}
+
+/** What a session knows of its user: never the password hash. */
+export interface SessionUser {
+  username: string;
+  role: Role;
+  department?: string;
+  coopId?: string;
+  grants?: Grants;
+  /** Bumped by every password change: sessions opened with an older version end. */
+  passwordVersion: number;
+}
+
+interface UserDoc extends Record<string, unknown> {
+  username: string;
+  role: Role;
+  department: string | null;
+  coopId: string | null;
+  grants: Grants | null;
+  passwordHash: string;
+  passwordVersion: number;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  department?: string;
+  coopId?: string;
+  grants?: Partial<Grants>;
+  /** Demo accounts of the CLI only: accepts a password the policy would refuse. */
+  skipPolicy?: boolean;
+}
+
+export const USERS = 'users';
+const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/**
+ * Credentials live in the read store's `users` collection, not in events: a password hash has
+ * no place in an append-only log that auditors replay.
+ */
+export class UserDirectory {
+  private declared?: Promise<void>;
+  /** Verified against when the username is unknown, so timing does not reveal which exist. */
+  private decoyHash?: Promise<string>;
+
+  constructor(
+    private readonly store: ReadStore,
+    private readonly scryptParams: ScryptParams = OWASP_SCRYPT,
+  ) {}
+
+  private ready(): Promise<void> {
+    this.declared ??= this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
+    return this.declared;
+  }
+
+  async create(user: NewUser): Promise<SessionUser> {
+    await this.ready();
+    if (typeof user.username !== 'string' || !USERNAME_PATTERN.test(user.username)) {
+      throw new DomainError(
+        'USERNAME_INVALID',
+        "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.",
+        'username',
+      );
+    }
+    if (!ROLES.includes(user.role)) {
+      throw new DomainError('ROLE_INVALID', `Rôle inconnu : ${String(user.role)}.`, 'role');
+    }
+    if (user.role === 'mandataire' && !user.coopId) {
+      throw new DomainError('COOP_REQUIRED', 'Un mandataire doit être rattaché à une coopérative.', 'coopId');
+    }
+    if (user.role === 'treasurer' && !user.department) {
+      throw new DomainError('DEPARTMENT_REQUIRED', 'Un trésorier doit être rattaché à un département.', 'department');
+    }
+    if (!user.skipPolicy) this.checkPolicy(user.password);
+    if (await this.store.get(USERS, user.username)) {
+      throw new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');
+    }
+    const doc: UserDoc = {
+      username: user.username,
+      role: user.role,
+      department: user.department ?? null,
+      coopId: user.coopId ?? null,
+      grants: user.grants ? { departments: user.grants.departments ?? [], coops: user.grants.coops ?? [] } : null,
+      passwordHash: await hashPassword(user.password, this.scryptParams),
+      passwordVersion: 1,
+    };
+    await this.store.put(USERS, user.username, doc);
+    return toSessionUser(doc);
+  }
+
+  async get(username: string): Promise<SessionUser | null> {
+    const doc = await this.load(username);
+    return doc ? toSessionUser(doc) : null;
+  }
+
+  /** The user when the password matches, null otherwise, in about the same time either way. */
+  async verify(username: unknown, password: unknown): Promise<SessionUser | null> {
+    if (typeof password !== 'string') return null;
+    const doc = typeof username === 'string' ? await this.load(username) : null;
+    if (!doc) {
+      this.decoyHash ??= hashPassword('decoy password nobody has', this.scryptParams);
+      await verifyPassword(password, await this.decoyHash);
+      return null;
+    }
+    return (await verifyPassword(password, doc.passwordHash)) ? toSessionUser(doc) : null;
+  }
+
+  /** Sets a new password and bumps passwordVersion: the user's other sessions end. */
+  async setPassword(username: string, password: string, options: { skipPolicy?: boolean } = {}): Promise<SessionUser> {
+    const doc = await this.mustLoad(username);
+    if (!options.skipPolicy) this.checkPolicy(password);
+    const updated: UserDoc = {
+      ...doc,
+      passwordHash: await hashPassword(password, this.scryptParams),
+      passwordVersion: doc.passwordVersion + 1,
+    };
+    await this.store.put(USERS, username, updated);
+    return toSessionUser(updated);
+  }
+
+  /** Adds coops or departments an auditor may read (union with what was granted before). */
+  async grant(username: string, grants: Partial<Grants>): Promise<SessionUser> {
+    const doc = await this.mustLoad(username);
+    const current = doc.grants ?? { departments: [], coops: [] };
+    const updated: UserDoc = {
+      ...doc,
+      grants: {
+        departments: [...new Set([...current.departments, ...(grants.departments ?? [])])],
+        coops: [...new Set([...current.coops, ...(grants.coops ?? [])])],
+      },
+    };
+    await this.store.put(USERS, username, updated);
+    return toSessionUser(updated);
+  }
+
+  private checkPolicy(password: string): void {
+    const refusal = passwordPolicyError(password);
+    if (refusal) throw new DomainError('PASSWORD_WEAK', refusal, 'password');
+  }
+
+  private async load(username: string): Promise<UserDoc | null> {
+    await this.ready();
+    return this.store.get<UserDoc>(USERS, username);
+  }
+
+  private async mustLoad(username: string): Promise<UserDoc> {
+    const doc = await this.load(username);
+    if (!doc) throw new DomainError('USER_NOT_FOUND', `Utilisateur inconnu : ${username}.`, 'username', 'not_found');
+    return doc;
+  }
+}
+
+function toSessionUser(doc: UserDoc): SessionUser {
+  const user: SessionUser = { username: doc.username, role: doc.role, passwordVersion: doc.passwordVersion };
+  if (doc.department) user.department = doc.department;
+  if (doc.coopId) user.coopId = doc.coopId;
+  if (doc.grants) user.grants = doc.grants;
+  return user;
+}

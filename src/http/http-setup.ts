@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { Config } from '../config';
+import { Clock, systemClock } from '../domain/fiscal-year';
+import { CLOCK, CONFIG, READ_STORE } from '../tokens';
+import { ReadStore } from '../projections/read-store';
+import { csrfProtection } from './auth/csrf';
+import { PassportLogin } from './auth/passport-login';
+import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
+import { UserDirectory } from './auth/user-directory';
+import { HttpErrorsFilter, middlewareErrorHandler } from './errors.filter';
+import { Views } from './views';
+
+/** Each one defaults to the app's provider (CONFIG, READ_STORE, UserDirectory, CLOCK, Views). */
+export interface HttpDeps {
+  config: Config;
+  readStore: ReadStore;
+  users: UserDirectory;
+  /** Without a CLOCK provider: the system clock. Tests move it to cross the session time-outs. */
+  clock: Clock;
+  views: Views;
+}
+
+const PUBLIC_DIR = resolve(__dirname, '..', '..', 'public');
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * The HTTP plumbing every route relies on. Call it before app.init() / app.listen(): the
+ * middleware added here must come before Nest's routes. Needs AuthModule in the app.
+ */
+export function configureHttp(app: NestExpressApplication, given: Partial<HttpDeps> = {}): void {
+  const deps: HttpDeps = {
+    config: given.config ?? app.get<Config>(CONFIG, { strict: false }),
+    readStore: given.readStore ?? app.get<ReadStore>(READ_STORE, { strict: false }),
+    users: given.users ?? app.get(UserDirectory, { strict: false }),
+    clock: given.clock ?? optionalProvider<Clock>(app, CLOCK) ?? systemClock,
+    views: given.views ?? app.get(Views, { strict: false }),
+  };
+  const { clock, views } = deps;
+  const passportLogin = app.get(PassportLogin, { strict: false });
+  passportLogin.configure(deps.users);
+
+  // Behind a TLS-terminating proxy: the client's address (throttling) and `Secure` cookies.
+  if (deps.config.secureCookies) app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Only behind TLS: on plain http (localhost, tests) it would break every asset.
+          ...(deps.config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: deps.config.secureCookies,
+    }),
+  );
+
+  app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets', index: false, maxAge: '1h' });
+  // Before Nest's own parsers (which it then skips), with our limit.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: true });
+
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: deps.config.sessionSecret,
+      store: new ReadStoreSessionStore(deps.readStore, clock),
+      resave: false,
+      // No stored session until something is put in it (a CSRF token, a login).
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.config.secureCookies,
+        maxAge: SESSION_IDLE_MS,
+        path: '/',
+      },
+    }),
+  );
+  app.use(absoluteTimeout(clock));
+  app.use(passportLogin.passport.initialize());
+  app.use(passportLogin.passport.session());
+  app.use(csrfProtection((req) => req.method === 'POST' && req.path === '/api/login'));
+  // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
+  // go through the filter.
+  app.use(middlewareErrorHandler(views));
+  app.useGlobalFilters(new HttpErrorsFilter(views));
+}
+
+function optionalProvider<T>(app: NestExpressApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A session older than 12 hours starts over, however active it was. */
+function absoluteTimeout(clock: Clock) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const createdAt = req.session?.createdAt;
+    if (createdAt === undefined || clock.now().getTime() - createdAt <= SESSION_ABSOLUTE_MS) return next();
+    req.session.regenerate((error?: unknown) => next(error));
+  };
+}

@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { CoopDoc } from '../projections/coops.projection';
+import { ReadStore } from '../projections/read-store';
+import { READ_STORE } from '../tokens';
+import { AuthModule } from './auth/auth.module';
+import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
+import { HealthController } from './health.controller';
+import { LedgerApiController } from './ledger-api.controller';
+import { LedgerReads } from './ledger-reads';
+import { PrintService } from './print.service';
+import { VoucherStore } from './voucher-store';
+
+/** Scope checks look a coop's department up in the coops read model. */
+const coopDirectory = {
+  provide: COOP_DIRECTORY,
+  useFactory: (readStore: ReadStore): CoopDirectory => ({
+    departmentOf: async (coopId) => (await readStore.get<CoopDoc>('coops', coopId))?.department ?? null,
+  }),
+  inject: [READ_STORE],
+};
+
+@Global()
+@Module({
+  imports: [AuthModule],
+  controllers: [HealthController, LedgerApiController],
+  providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
+  exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
+})
+export class HttpModule {}

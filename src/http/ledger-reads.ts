@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Chart } from '../domain/chart';
+import { DomainError } from '../domain/errors';
+import { Clock, isIsoDate, today } from '../domain/fiscal-year';
+import { closingChecklist, closingFactsOf, ClosingChecklist, ClosingEnv, initialLedgerState, LedgerState } from '../domain/ledger';
+import { EventStore } from '../events/event-store';
+import { coopHistory } from '../events/history';
+import { upcast } from '../events/upcasters';
+import { ALL_PROJECTIONS } from '../projections';
+import { chartFor } from '../projections/charts.projection';
+import { CoopDoc } from '../projections/coops.projection';
+import { foldInMemory } from '../projections/fold';
+import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
+import { Doc, ReadStore } from '../projections/read-store';
+import { yearDocId, YearDoc } from '../projections/years.projection';
+import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
+
+/** Where documents come from: the read store, or an in-memory fold of the past (time-travel). */
+export interface DocSource {
+  get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+}
+
+export interface YearReads {
+  coop: CoopDoc;
+  year: number;
+  notebook: NotebookDoc;
+  chart: Chart;
+  asOf: string | null;
+}
+
+/**
+ * Every read of a coop's year goes through here: documents of the read models, or — with `asOf` —
+ * the same reducers folded in memory over the events recorded up to that moment.
+ */
+@Injectable()
+export class LedgerReads {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async source(coopId: string, asOf?: string | null): Promise<DocSource> {
+    if (!asOf) return this.readStore;
+    const moment = parseAsOf(asOf);
+    const coop = await this.readStore.get<CoopDoc>('coops', coopId);
+    const events = [];
+    for await (const event of coopHistory(this.eventStore, coopId)) if (event.metadata.at <= moment) events.push(upcast(event));
+    if (coop) {
+      for await (const event of this.eventStore.readAll({ streamPrefixes: [`chart-${coop.department}-`] })) if (event.metadata.at <= moment) events.push(upcast(event));
+    }
+    events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    const docs = foldInMemory(ALL_PROJECTIONS, events);
+    return { get: async <T extends Doc>(collection: string, id: string) => (docs.get(collection)?.get(id) as T | undefined) ?? null };
+  }
+
+  async year(coopId: string, year: number, asOf?: string | null): Promise<YearReads & { source: DocSource }> {
+    const source = await this.source(coopId, asOf);
+    const coop = await source.get<CoopDoc>('coops', coopId);
+    if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
+      throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
+    }
+    const notebook = (await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
+    const chart = asOf ? ((await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? (await chartFor(this.readStore, coop.department, year))) : await chartFor(this.readStore, coop.department, year);
+    return { coop, year, notebook, chart, asOf: asOf ?? null, source };
+  }
+
+  /** The decider's state and closing environment, as the CloseYear decision would see them. */
+  async closing(coop: CoopDoc, year: number, source: DocSource): Promise<{ state: LedgerState; env: ClosingEnv; checklist: ClosingChecklist }> {
+    const state = (await source.get<YearDoc>('years', yearDocId(coop.coopId, year)))?.state ?? initialLedgerState(coop.coopId, year);
+    let previousYear: ClosingEnv['previousYear'] = null;
+    if (year > coop.firstYear) {
+      const previous = (await source.get<YearDoc>('years', yearDocId(coop.coopId, year - 1)))?.state;
+      previousYear = { closed: previous?.status === 'closed', closing: previous?.closing ?? null };
+    }
+    const env: ClosingEnv = { firstYear: coop.firstYear, previousYear };
+    return { state, env, checklist: closingChecklist(closingFactsOf(state, env), today(this.clock), year) };
+  }
+}
+
+function parseAsOf(asOf: string): string {
+  const date = new Date(isIsoDate(asOf) ? `${asOf}T23:59:59.999Z` : asOf);
+  if (Number.isNaN(date.getTime())) {
+    throw new DomainError('AS_OF_INVALID', 'Le paramètre asOf doit être une date-heure ISO 8601 (ex. 2025-04-25T12:00:00Z).', 'asOf');
+  }
+  return date.toISOString();
+}

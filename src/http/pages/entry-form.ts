@@ -1,0 +1,345 @@
+import { ADVANCES, BANK, CASH, Chart, findAccount } from '../../domain/chart';
+import { DomainError, ValidationFailed } from '../../domain/errors';
+import { parseFrenchDate } from '../../domain/fiscal-year';
+import { formatAmount, parseEuros } from '../../domain/money';
+import { EntryInput, validateEntry } from '../../domain/ledger';
+import { EntryLine } from '../../events/ledger-events';
+import { NotebookEntry } from '../../projections/ledger/notebook.projection';
+import { GridColumn } from '../../projections/ledger/views';
+
+/**
+ * The three input modes of the notebook (portrait form, ventilation automatique, grid row) as
+ * pure functions: form body → EntryInput for RecordEntry/AmendEntry, entry → form values, and
+ * the decider's field names ('lines.1.debit') → the form's own field names, so every message
+ * lands under the field the user typed in.
+ */
+
+/** Form field name → French message. '_form' holds what belongs to no field. */
+export type FieldErrors = Record<string, string>;
+export type FormBody = Record<string, unknown>;
+
+export interface ParsedEntry {
+  input: EntryInput;
+  /** What the user typed, to show again on a refused form. */
+  values: Record<string, string>;
+  /** Problems found before the decider (an amount that is not one). */
+  errors: FieldErrors;
+  /** The decider's field ('lines.0.credit') → the form's field. */
+  fieldOf(domainField: string | undefined): string;
+}
+
+export const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+const HEADER_FIELDS = ['pj', 'date', 'label', 'chequeNo', 'actionA', 'actionB'] as const;
+
+function headerValues(body: FormBody): Record<string, string> {
+  return Object.fromEntries(HEADER_FIELDS.map((f) => [f, text(body[f]).trim()]));
+}
+
+/** A date field gives 'YYYY-MM-DD' (date picker) or 'jj/mm/aaaa' (typed); the decider takes both. */
+function headerInput(values: Record<string, string>): Omit<EntryInput, 'lines'> {
+  return {
+    pj: values.pj,
+    date: parseFrenchDate(values.date) ?? values.date,
+    label: values.label,
+    chequeNo: values.chequeNo,
+    actionA: values.actionA,
+    actionB: values.actionB,
+  };
+}
+
+/**
+ * A French amount: blank → undefined; "1 234,5" → 123450. A typo or a negative amount records an
+ * error under `field` and gives undefined.
+ */
+export function amountOf(raw: string, field: string, errors: FieldErrors, options: { signed?: boolean } = {}): number | undefined {
+  const typed = raw.trim();
+  if (typed === '') return undefined;
+  const cents = parseEuros(typed);
+  if (cents === null) {
+    errors[field] = `« ${typed} » n'est pas un montant : écrivez par exemple 1 234,50.`;
+    return undefined;
+  }
+  if (cents < 0 && !options.signed) {
+    errors[field] = 'Le montant doit être positif.';
+    return undefined;
+  }
+  return cents === 0 ? undefined : cents;
+}
+
+/** "1234,5" as the user should see it again: the amount in French format, or the raw text when it was not one. */
+const shownAmount = (cents: number | undefined): string => (cents === undefined ? '' : formatAmount(cents).replace(/\u202f/g, ' '));
+
+/** Rows of a `lines[i][field]` form: qs gives an array up to 20 rows, an object beyond. */
+function rowsOf(value: unknown): Record<string, unknown>[] {
+  if (Array.isArray(value)) return value.map((r) => (r && typeof r === 'object' ? (r as Record<string, unknown>) : {}));
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => /^\d+$/.test(k))
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, r]) => (r && typeof r === 'object' ? (r as Record<string, unknown>) : {}));
+  }
+  return [];
+}
+
+// ---- (3) portrait: several lines, debit or credit ---------------------------------------------
+
+export interface PortraitRow {
+  account: string;
+  debit: string;
+  credit: string;
+  regie: string;
+}
+
+export function parsePortrait(body: FormBody): ParsedEntry {
+  const values = headerValues(body);
+  const errors: FieldErrors = {};
+  const lines: Record<string, unknown>[] = [];
+  const rowOfLine: number[] = [];
+  const rows: PortraitRow[] = rowsOf(body.lines).map((r) => ({
+    account: text(r.account).trim(),
+    debit: text(r.debit).trim(),
+    credit: text(r.credit).trim(),
+    regie: text(r.regie).trim(),
+  }));
+  rows.forEach((row, i) => {
+    if (!row.account && !row.debit && !row.credit && !row.regie) return;
+    const debit = amountOf(row.debit, `lines[${i}][debit]`, errors);
+    const credit = amountOf(row.credit, `lines[${i}][credit]`, errors);
+    const line: Record<string, unknown> = { account: row.account };
+    if (debit !== undefined) line.debit = debit;
+    if (credit !== undefined) line.credit = credit;
+    if (row.regie) line.regie = row.regie;
+    lines.push(line);
+    rowOfLine.push(i);
+  });
+  rows.forEach((row, i) => {
+    values[`lines[${i}][account]`] = row.account;
+    values[`lines[${i}][debit]`] = row.debit;
+    values[`lines[${i}][credit]`] = row.credit;
+    values[`lines[${i}][regie]`] = row.regie;
+  });
+  values.lineCount = String(rows.length);
+  return {
+    input: { ...headerInput(values), lines },
+    values,
+    errors,
+    fieldOf: (field) => {
+      const m = /^lines\.(\d+)(?:\.(\w+))?$/.exec(field ?? '');
+      if (!m) return field ?? '_form';
+      const row = rowOfLine[Number(m[1])] ?? Number(m[1]);
+      return m[2] ? `lines[${row}][${m[2]}]` : `lines[${row}]`;
+    },
+  };
+}
+
+export function portraitValues(entry: NotebookEntry | null): Record<string, string> {
+  if (!entry) return {};
+  const values: Record<string, string> = {
+    pj: entry.pj,
+    date: entry.date,
+    label: entry.label,
+    chequeNo: entry.chequeNo ?? '',
+    actionA: entry.actionA ?? '',
+    actionB: entry.actionB ?? '',
+    lineCount: String(entry.lines.length),
+  };
+  entry.lines.forEach((l, i) => {
+    values[`lines[${i}][account]`] = l.account;
+    values[`lines[${i}][debit]`] = shownAmount(l.debit);
+    values[`lines[${i}][credit]`] = shownAmount(l.credit);
+    values[`lines[${i}][regie]`] = l.regie ?? '';
+  });
+  return values;
+}
+
+// ---- (2) ventilation automatique: one amount, one account ------------------------------------
+
+export type Direction = 'recette' | 'depense';
+
+export function parseVentilation(body: FormBody): ParsedEntry {
+  const values = headerValues(body);
+  for (const f of ['treasury', 'direction', 'amount', 'account', 'regie']) values[f] = text(body[f]).trim();
+  const errors: FieldErrors = {};
+  const treasury = values.treasury === CASH ? CASH : BANK;
+  if (values.direction !== 'recette' && values.direction !== 'depense') errors.direction = 'Indiquez s’il s’agit d’une recette ou d’une dépense.';
+  if (values.account === treasury) errors.account = 'Choisissez un compte différent du compte de trésorerie.';
+  const amount = amountOf(values.amount, 'amount', errors);
+  const receipt = values.direction !== 'depense';
+  const side = (debit: boolean): Partial<EntryLine> => (amount === undefined ? {} : debit ? { debit: amount } : { credit: amount });
+  const counterpart: Record<string, unknown> = { account: values.account, ...side(!receipt) };
+  if (values.regie) counterpart.regie = values.regie;
+  const fieldMap: Record<string, string> = { account: 'treasury', debit: 'amount', credit: 'amount', regie: 'regie' };
+  return {
+    input: { ...headerInput(values), lines: [{ account: treasury, ...side(receipt) }, counterpart] },
+    values,
+    errors,
+    fieldOf: (field) => {
+      const m = /^lines(?:\.(\d+)(?:\.(\w+))?)?$/.exec(field ?? '');
+      if (!m) return field ?? '_form';
+      if (m[1] === '1' && m[2] === 'account') return 'account';
+      return (m[2] && fieldMap[m[2]]) || 'amount';
+    },
+  };
+}
+
+/** The ventilation form can show an entry with one treasury line and one other line; null otherwise. */
+export function ventilationValues(entry: NotebookEntry): Record<string, string> | null {
+  if (entry.lines.length !== 2) return null;
+  const treasuryIndex = entry.lines.findIndex((l) => l.account === BANK || l.account === CASH);
+  if (treasuryIndex < 0) return null;
+  const treasury = entry.lines[treasuryIndex];
+  const other = entry.lines[1 - treasuryIndex];
+  if (other.account === treasury.account) return null;
+  return {
+    ...portraitValues(entry),
+    treasury: treasury.account,
+    direction: treasury.debit ? 'recette' : 'depense',
+    amount: shownAmount(treasury.debit ?? treasury.credit),
+    account: other.account,
+    regie: other.regie ?? '',
+  };
+}
+
+// ---- (1) classic grid: one amount per column --------------------------------------------------
+
+const TREASURY_LINES: Record<string, { account: string; debit: boolean }> = {
+  bankIn: { account: BANK, debit: true },
+  bankOut: { account: BANK, debit: false },
+  cashIn: { account: CASH, debit: true },
+  cashOut: { account: CASH, debit: false },
+  advancePaid: { account: ADVANCES, debit: true },
+  advanceBack: { account: ADVANCES, debit: false },
+};
+
+export const columnField = (key: string): string => `c_${key}`;
+
+/** Column amounts (cents, charge/product columns signed) → lines, and the column of each line. */
+export function linesOfColumns(columns: GridColumn[], amounts: Record<string, number | undefined>, regie: string): { lines: EntryLine[]; keys: string[] } {
+  const lines: EntryLine[] = [];
+  const keys: string[] = [];
+  for (const column of columns) {
+    const amount = amounts[column.key];
+    if (!amount) continue;
+    const fixed = TREASURY_LINES[column.key];
+    const debit = fixed ? fixed.debit : column.kind === 'charge' ? amount > 0 : amount < 0;
+    const line: EntryLine = { account: fixed ? fixed.account : column.key, [debit ? 'debit' : 'credit']: Math.abs(amount) };
+    if (line.account === ADVANCES) line.regie = regie;
+    lines.push(line);
+    keys.push(column.key);
+  }
+  return { lines, keys };
+}
+
+export function parseGridRow(body: FormBody, columns: GridColumn[]): ParsedEntry {
+  const values = headerValues(body);
+  values.regie = text(body.regie).trim();
+  const errors: FieldErrors = {};
+  const amounts: Record<string, number | undefined> = {};
+  for (const column of columns) {
+    const field = columnField(column.key);
+    values[field] = text(body[field]).trim();
+    amounts[column.key] = amountOf(values[field], field, errors, { signed: !TREASURY_LINES[column.key] });
+  }
+  const { lines, keys } = linesOfColumns(columns, amounts, values.regie);
+  return {
+    input: { ...headerInput(values), lines },
+    values,
+    errors,
+    fieldOf: (field) => {
+      const m = /^lines(?:\.(\d+)(?:\.(\w+))?)?$/.exec(field ?? '');
+      if (!m) return field ?? '_form';
+      if (m[2] === 'regie') return 'regie';
+      const key = m[1] === undefined ? undefined : keys[Number(m[1])];
+      return key ? columnField(key) : 'lines';
+    },
+  };
+}
+
+/** Net debit per account: two sets of lines with the same nets say the same thing. */
+function nets(lines: EntryLine[]): string {
+  const byAccount = new Map<string, number>();
+  for (const l of lines) byAccount.set(l.account, (byAccount.get(l.account) ?? 0) + (l.debit ?? 0) - (l.credit ?? 0));
+  return JSON.stringify([...byAccount.entries()].filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The grid row's form values of an entry, or null when columns cannot say it all (two advances
+ * in one entry, a line on an account the grid has no column for): then only the portrait form edits it.
+ */
+export function gridValues(entry: NotebookEntry, columns: GridColumn[], rowColumns: Record<string, number>): Record<string, string> | null {
+  const regies = new Set(entry.lines.filter((l) => l.account === ADVANCES).map((l) => l.regie ?? ''));
+  if (regies.size > 1) return null;
+  const regie = [...regies][0] ?? '';
+  const { lines } = linesOfColumns(columns, rowColumns, regie);
+  if (nets(lines) !== nets(entry.lines)) return null;
+  const values: Record<string, string> = { ...portraitValues(entry), regie };
+  for (const column of columns) values[columnField(column.key)] = shownAmount(rowColumns[column.key] || undefined);
+  return values;
+}
+
+// ---- errors ------------------------------------------------------------------------------------
+
+/**
+ * Everything wrong with a form at once: our parsing errors, then the decider's own validation
+ * (same rules, run here only to gather every message), each under its form field.
+ */
+export function entryFormErrors(parsed: ParsedEntry, chart: Chart, year: number, entries: NotebookEntry[], self?: NotebookEntry): FieldErrors {
+  const errors: FieldErrors = {};
+  try {
+    validateEntry(parsed.input, {
+      year,
+      chart,
+      pjs: Object.fromEntries(entries.map((e) => [e.pj, e.entryId])),
+      self: self ? { entryId: self.entryId, content: self } : undefined,
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    Object.assign(errors, fieldErrorsOf(error, parsed.fieldOf));
+  }
+  if (Object.keys(parsed.errors).length > 0) {
+    // An amount we could not read makes the balance message meaningless.
+    for (const key of Object.keys(errors)) if (key === 'lines' || /^lines\[\d+\]$/.test(key)) delete errors[key];
+    Object.assign(errors, parsed.errors);
+  }
+  return errors;
+}
+
+/** A refusal of the decider, field by field (the first message of a field wins). */
+export function fieldErrorsOf(error: DomainError, fieldOf: (field: string | undefined) => string = (f) => f ?? '_form'): FieldErrors {
+  const list = error instanceof ValidationFailed ? error.errors : [error];
+  const errors: FieldErrors = {};
+  for (const e of list) {
+    const field = fieldOf(e.field);
+    errors[field] ??= e.message;
+  }
+  return errors;
+}
+
+// ---- PJ suggestion -----------------------------------------------------------------------------
+
+/**
+ * The next free voucher number: one more than the highest numeric PJ, on two digits up to 99 and
+ * three beyond ("01"…"99", "100"), or three when the coop already numbers on three ("001").
+ */
+export function suggestPj(pjs: string[]): string {
+  const numeric = pjs.filter((p) => /^\d+$/.test(p));
+  const used = new Set(pjs);
+  const highest = numeric.reduce((max, p) => Math.max(max, Number(p)), 0);
+  const width = numeric.some((p) => p.length >= 3) ? 3 : 2;
+  for (let n = highest + 1; ; n++) {
+    const pj = String(n).padStart(width, '0');
+    if (!used.has(pj)) return pj;
+  }
+}
+
+/** Accounts a line may use, for the account lists of the forms. */
+export function accountChoices(chart: Chart): { code: string; label: string; kind: string }[] {
+  const order = { treasury: 0, advance: 1, charge: 2, product: 3 } as Record<string, number>;
+  return chart.accounts
+    .filter((a) => !a.retired)
+    .map((a) => ({ code: a.code, label: a.label, kind: a.kind }))
+    .sort((a, b) => (order[a.kind] ?? 9) - (order[b.kind] ?? 9) || a.code.localeCompare(b.code));
+}
+
+export const accountLabel = (chart: Chart, code: string): string => findAccount(chart, code)?.label ?? code;

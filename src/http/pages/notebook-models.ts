@@ -1,0 +1,177 @@
+import { ADVANCES, BANK, CASH, Chart } from '../../domain/chart';
+import { parseEuros } from '../../domain/money';
+import { NotebookDoc, NotebookEntry } from '../../projections/ledger/notebook.projection';
+import { GridColumn, GridView } from '../../projections/ledger/views';
+import { accountChoices, columnField, FieldErrors, gridValues, portraitValues, suggestPj, ventilationValues } from './entry-form';
+
+/**
+ * View models of the three input modes: plain objects the templates only print (handlebars has
+ * no logic worth the name, so every id, error and "selected" flag is decided here).
+ */
+
+export interface FormState {
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+export const blankForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} });
+
+/** A field of a form: what the `field` partial and our cells need. */
+export interface FieldModel {
+  id: string;
+  name: string;
+  value: string;
+  error: string | null;
+}
+
+export const field = (form: FormState, name: string, id = `f-${name}`): FieldModel => ({
+  id,
+  name,
+  value: form.values[name] ?? '',
+  error: form.errors[name] ?? null,
+});
+
+const HEADER = ['pj', 'date', 'label', 'chequeNo', 'actionA', 'actionB'] as const;
+
+/** The common fields of an entry, with a date the date picker can show (ISO) when it is one. */
+export function headerFields(form: FormState, prefix = 'f'): Record<string, FieldModel> {
+  const fields = Object.fromEntries(HEADER.map((name) => [name, field(form, name, `${prefix}-${name}`)])) as Record<string, FieldModel>;
+  const typed = fields.date.value;
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
+  if (french) fields.date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
+  return fields;
+}
+
+/** Action tags already used this year, for the datalists of actions A and B. */
+export function actionTags(doc: NotebookDoc): { a: string[]; b: string[] } {
+  const sorted = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort((x, y) => x.localeCompare(y, 'fr'));
+  return { a: sorted(doc.entries.map((e) => e.actionA)), b: sorted(doc.entries.map((e) => e.actionB)) };
+}
+
+export const nextPj = (doc: NotebookDoc): string => suggestPj(doc.entries.map((e) => e.pj));
+
+const KIND_GROUPS: Array<{ kind: string; label: string }> = [
+  { kind: 'charge', label: 'Dépenses (comptes de charges)' },
+  { kind: 'product', label: 'Recettes (comptes de produits)' },
+  { kind: 'advance', label: "Régies d'avance" },
+  { kind: 'treasury', label: 'Trésorerie' },
+];
+
+export function accountGroups(chart: Chart, selected: string, kinds = ['charge', 'product', 'advance', 'treasury']) {
+  const choices = accountChoices(chart);
+  return KIND_GROUPS.filter((g) => kinds.includes(g.kind)).map((g) => ({
+    label: g.label,
+    options: choices.filter((c) => c.kind === g.kind).map((c) => ({ ...c, selected: c.code === selected })),
+  }));
+}
+
+// ---- portrait ----------------------------------------------------------------------------------
+
+export function portraitModel(chart: Chart, form: FormState, extraRows = 0) {
+  const typed = Number(form.values.lineCount ?? 0) || 0;
+  const count = Math.max(typed, 4) + extraRows;
+  let debits = 0;
+  let credits = 0;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const name = (part: string) => `lines[${i}][${part}]`;
+    const cell = (part: string) => field(form, name(part), `line-${i}-${part}`);
+    const account = form.values[name('account')] ?? '';
+    debits += parseEuros(form.values[name('debit')] ?? '') ?? 0;
+    credits += parseEuros(form.values[name('credit')] ?? '') ?? 0;
+    return {
+      index: i,
+      number: i + 1,
+      account: cell('account'),
+      debit: cell('debit'),
+      credit: cell('credit'),
+      regie: cell('regie'),
+      rowError: form.errors[`lines[${i}]`] ?? null,
+      groups: accountGroups(chart, account),
+    };
+  });
+  return { rows, lineCount: count, debits, credits, remaining: debits - credits, balanced: debits === credits && debits > 0 };
+}
+
+export const portraitForm = (entry: NotebookEntry | null, pj: string): FormState =>
+  blankForm(entry ? portraitValues(entry) : { pj, lineCount: '4' });
+
+// ---- ventilation -------------------------------------------------------------------------------
+
+export function ventilationModel(chart: Chart, form: FormState) {
+  const v = form.values;
+  return {
+    amount: field(form, 'amount'),
+    regie: field(form, 'regie'),
+    accountError: form.errors.account ?? null,
+    treasuryError: form.errors.treasury ?? null,
+    directionError: form.errors.direction ?? null,
+    bank: v.treasury !== CASH,
+    cash: v.treasury === CASH,
+    receipt: v.direction === 'recette',
+    expense: v.direction === 'depense',
+    groups: accountGroups(chart, v.account ?? '', ['charge', 'product', 'advance', 'treasury']),
+  };
+}
+
+export const ventilationForm = (entry: NotebookEntry | null, pj: string): FormState | null =>
+  entry ? (() => {
+    const values = ventilationValues(entry);
+    return values ? blankForm(values) : null;
+  })() : blankForm({ pj, treasury: BANK });
+
+// ---- grid --------------------------------------------------------------------------------------
+
+export interface GridRowForm {
+  /** null: the new-entry row at the bottom. */
+  entryId: string | null;
+  form: FormState;
+}
+
+function editRow(columns: GridColumn[], form: FormState, formId: string) {
+  return {
+    formId,
+    fields: headerFields(form, formId),
+    regie: field(form, 'regie', `${formId}-regie`),
+    cells: columns.map((c) => ({ ...field(form, columnField(c.key), `${formId}-${c.key}`), label: c.label, key: c.key })),
+    rowError: form.errors._form ?? form.errors.lines ?? null,
+    revision: form.values.expectedRevision ?? '',
+  };
+}
+
+const regieOf = (entry: NotebookEntry): string =>
+  [...new Set(entry.lines.filter((l) => l.account === ADVANCES).map((l) => l.regie ?? ''))].join(', ');
+
+export function gridModel(doc: NotebookDoc, grid: GridView, options: { canWrite: boolean; editing?: string; rowForm?: GridRowForm; base: string; order: string }) {
+  const columns = grid.columns.map((c) => ({ ...c, account: c.kind === 'charge' || c.kind === 'product' }));
+  const byId = new Map(doc.entries.map((e) => [e.entryId, e]));
+  const rows = grid.rows.map((r) => {
+    const entry = byId.get(r.entryId)!;
+    const values = gridValues(entry, grid.columns, r.columns);
+    const editing = options.canWrite && options.editing === r.entryId && values !== null;
+    let edit = null;
+    if (editing) {
+      const form = options.rowForm?.entryId === r.entryId ? options.rowForm.form : blankForm({ ...values!, expectedRevision: String(entry.revision) });
+      edit = editRow(grid.columns, form, 'edit-row');
+    }
+    return {
+      ...r,
+      regie: regieOf(entry),
+      touchesBank: entry.lines.some((l) => l.account === BANK),
+      cells: grid.columns.map((c) => ({ key: c.key, value: r.columns[c.key] })),
+      gridEditable: values !== null,
+      edit,
+      anchor: `e-${r.entryId}`,
+      returnTo: `${options.base}/cahier?ordre=${options.order}#e-${r.entryId}`,
+    };
+  });
+  const newForm = options.rowForm?.entryId === null ? options.rowForm.form : blankForm({ pj: nextPj(doc) });
+  return {
+    columns,
+    rows,
+    newRow: options.canWrite ? editRow(grid.columns, newForm, 'new-row') : null,
+    totals: grid.columns.map((c) => grid.columnTotals[c.key] ?? 0),
+    balances: grid.balances,
+    opening: grid.opening,
+    carriedOver: grid.carriedOver,
+  };
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../domain/errors';
+import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
+import { ClosingChecklist, Issue } from '../../domain/ledger';
+import { WrongExpectedRevision } from '../../events/event-store';
+import { CLOCK } from '../../tokens';
+import { canWriteCoop } from '../auth/scope';
+import { SessionUser } from '../auth/user-directory';
+import { yearOf } from '../ledger-api.controller';
+import { DocSource, LedgerReads, YearReads } from '../ledger-reads';
+import { RenderOptions, Views } from '../views';
+import { FieldErrors, fieldErrorsOf } from './entry-form';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** One message for the next page after a form was saved (post → redirect → get). */
+    flash?: string;
+  }
+}
+
+export const coopBase = (coopId: string): string => `/coops/${encodeURIComponent(coopId)}`;
+export const yearBase = (coopId: string, year: number): string => `${coopBase(coopId)}/years/${year}`;
+
+/** One fiscal year of one coop as a page sees it. */
+export interface YearContext {
+  reads: YearReads & { source: DocSource };
+  user: SessionUser;
+  base: string;
+  /** The user may change this year: their coop, and the year not closed. */
+  canWrite: boolean;
+  closed: boolean;
+}
+
+/** Where each checklist item is fixed (Issue.fix). */
+const FIX_PATHS: Record<string, { path: string; label: string }> = {
+  pointage: { path: 'cahier', label: 'Pointer les écritures' },
+  saisie: { path: 'cahier', label: 'Corriger dans le cahier' },
+  caisse: { path: 'caisse', label: "Faire l'arrêté de caisse" },
+  subventions: { path: 'subventions', label: 'Compléter le tableau des subventions' },
+  regies: { path: 'regies', label: "Voir les régies d'avance" },
+  inventaire: { path: 'inventaire', label: "Compléter le cahier d'inventaire" },
+  cloture: { path: 'cloture', label: 'Voir la clôture' },
+};
+
+export const issueLinks = (issues: Issue[], base: string) =>
+  issues.map((i) => {
+    const fix = i.fix ? FIX_PATHS[i.fix] : undefined;
+    return { ...i, href: fix ? `${base}/${fix.path}` : null, linkLabel: fix?.label ?? null };
+  });
+
+const NAV: Array<{ key: string; path: string; label: string }> = [
+  { key: 'year', path: '', label: "Tableau de bord" },
+  { key: 'cahier', path: '/cahier', label: 'Cahier' },
+  { key: 'saisie', path: '/ecritures/nouvelle', label: 'Nouvelle écriture' },
+  { key: 'caisse', path: '/caisse', label: 'Caisse' },
+  { key: 'cloture', path: '/cloture', label: 'Clôture' },
+];
+
+/**
+ * What every page of a year needs: the reads, the user's rights, the layout's model (coop, year,
+ * navigation, flash message, pages.js), and the handling of a refused form.
+ */
+@Injectable()
+export class YearPages {
+  constructor(
+    private readonly reads: LedgerReads,
+    private readonly views: Views,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load(coopId: string, year: string, user: SessionUser): Promise<YearContext> {
+    const reads = await this.reads.year(coopId, yearOf(year));
+    const closed = reads.notebook.status === 'closed';
+    const mayWrite = canWriteCoop(user, { coopId, department: reads.coop.department });
+    return { reads, user, base: yearBase(coopId, reads.year), canWrite: mayWrite && !closed, closed };
+  }
+
+  checklist(ctx: YearContext): Promise<ClosingChecklist> {
+    return this.reads.closing(ctx.reads.coop, ctx.reads.year, ctx.reads.source).then((c) => c.checklist);
+  }
+
+  currentYear(firstYear: number): number {
+    return Math.max(firstYear, currentFiscalYear(this.clock));
+  }
+
+  render(res: Response, ctx: YearContext, template: string, model: Record<string, unknown>, options: RenderOptions = {}): void {
+    const req = res.req as Request;
+    const flash = req.session?.flash;
+    if (flash) delete req.session.flash;
+    const nav = typeof model.nav === 'string' ? model.nav : '';
+    this.views.render(
+      res,
+      `pages/${template}`,
+      {
+        coop: ctx.reads.coop,
+        year: ctx.reads.year,
+        yearName: `${ctx.reads.year}-${ctx.reads.year + 1}`,
+        base: ctx.base,
+        canWrite: ctx.canWrite,
+        closed: ctx.closed,
+        flash,
+        scripts: ['pages.js'],
+        navLinks: NAV.map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
+        ...model,
+      },
+      options,
+    );
+  }
+
+  /** After a saved form: a message for the next page, and the redirect. */
+  done(res: Response, location: string, message: string): void {
+    const req = res.req as Request;
+    if (req.session) req.session.flash = message;
+    res.redirect(303, location);
+  }
+}
+
+export interface Refusal {
+  status: number;
+  errors: FieldErrors;
+  /** The stale-edit case: someone changed the entry since the form was shown. */
+  stale: boolean;
+}
+
+/**
+ * Runs a command for a form. A refusal the user can act on (bad input, a conflict) comes back as
+ * field errors for the form; anything else (not found, forbidden, outage) goes to the error page.
+ */
+export async function attempt(run: () => Promise<unknown>, fieldOf?: (field: string | undefined) => string): Promise<Refusal | null> {
+  try {
+    await run();
+    return null;
+  } catch (error) {
+    if (error instanceof WrongExpectedRevision) {
+      return { status: 409, stale: true, errors: { _form: "Quelqu'un a modifié ces données entre-temps. Rechargez la page et recommencez." } };
+    }
+    if (!(error instanceof DomainError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;
+    const errors = error.kind === 'conflict' ? { _form: error.message } : fieldErrorsOf(error, fieldOf);
+    return { status: error.kind === 'conflict' ? 409 : 400, stale: error.code === 'STALE_REVISION', errors };
+  }
+}
+
+/** A `return` field naming a page of the same year, or the fallback. */
+export function returnTo(body: Record<string, unknown> | undefined, base: string, fallback: string): string {
+  const wanted = typeof body?.return === 'string' ? body.return : '';
+  return wanted.startsWith(`${base}/`) || wanted === base ? wanted.replace(/[^\w\-./?=&%#]/g, '') : fallback;
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Response } from 'express';
+import { Config } from '../config';
+import { CONFIG } from '../tokens';
+import { ApiError } from './errors.filter';
+
+export interface StoredVoucher {
+  sha256: string;
+  mediaType: string;
+  size: number;
+  fileName: string;
+}
+
+/** The type of a voucher by its first bytes, never by its name or declared type. */
+export function sniffVoucherType(bytes: Buffer): string | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return null;
+}
+
+const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+/**
+ * Voucher files, content-addressed under DATA_DIR/blobs/<sha256> (the event holds the metadata):
+ * the same file twice is stored once, and a file name is never used as a path.
+ */
+@Injectable()
+export class VoucherStore {
+  static readonly MAX_SIZE = 10 * 1024 * 1024;
+  private readonly dir: string;
+
+  constructor(@Inject(CONFIG) config: Config) {
+    this.dir = join(config.dataDir, 'blobs');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
+    if (!file || !file.buffer?.length) {
+      throw new ApiError(400, { error: 'invalid', code: 'FILE_REQUIRED', message: 'Choisissez un fichier (PDF, JPEG ou PNG).', fields: { file: 'Choisissez un fichier (PDF, JPEG ou PNG).' } });
+    }
+    const mediaType = sniffVoucherType(file.buffer);
+    if (!mediaType) {
+      throw new ApiError(415, { error: 'unsupported_media_type', code: 'FILE_TYPE_REFUSED', message: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.', fields: { file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' } });
+    }
+    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    const path = join(this.dir, sha256);
+    if (!existsSync(path)) {
+      // Written aside then renamed: a crash never leaves a half file under the final name.
+      writeFileSync(`${path}.tmp`, file.buffer);
+      renameSync(`${path}.tmp`, path);
+    }
+    const base = (file.originalname ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
+    return { sha256, mediaType, size: file.buffer.length, fileName: base };
+  }
+
+  async send(res: Response, attachment: { sha256: string; mediaType: string; fileName: string }): Promise<void> {
+    const path = join(this.dir, attachment.sha256);
+    if (!/^[0-9a-f]{64}$/.test(attachment.sha256) || !existsSync(path)) {
+      throw new ApiError(404, { error: 'not_found', code: 'NOT_FOUND', message: 'Fichier de la pièce introuvable.' });
+    }
+    const name = attachment.fileName.replace(/\.[^.]*$/, '') + '.' + (EXTENSIONS[attachment.mediaType] ?? 'bin');
+    res.setHeader('Content-Type', attachment.mediaType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    res.sendFile(path);
+  }
+}

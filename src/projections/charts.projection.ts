@@ -1,0 +1,34 @@
+import { evolveChart } from '../domain/chart-changes';
+import { Chart, defaultChart } from '../domain/chart';
+import { ChartEvent } from '../events/coop-events';
+import { parseStream } from '../events/streams';
+import { Projection } from './projection';
+import { Doc, ReadStore } from './read-store';
+
+/** Each department's chart for a year, only where it differs from the default chart. */
+export const chartsProjection: Projection = {
+  name: 'charts',
+  version: 1,
+  collections: { charts: { indexes: ['department', 'year'] } },
+  streamPrefixes: ['chart-'],
+  keysOf: (event) => {
+    const parsed = parseStream(event.stream);
+    return parsed?.category === 'chart' ? [{ collection: 'charts', id: `${parsed.department}:${parsed.year}` }] : [];
+  },
+  evolve: (doc, recorded) => {
+    const parsed = parseStream(recorded.stream);
+    if (parsed?.category !== 'chart') return doc;
+    const current = (doc as (Chart & { revision: number }) | null) ?? { ...defaultChart(parsed.department, parsed.year), revision: -1 };
+    if (current.revision >= recorded.revision) return doc;
+    const chart = evolveChart(current, { type: recorded.type, data: recorded.data } as ChartEvent);
+    return { ...chart, revision: recorded.revision } as unknown as Doc;
+  },
+};
+
+/** The chart in force for a department and year: the default one unless the department changed it. */
+export async function chartFor(readStore: ReadStore, department: string, year: number): Promise<Chart> {
+  const doc = await readStore.get<Doc>('charts', `${department}:${year}`);
+  if (!doc) return defaultChart(department, year);
+  const { revision: _revision, ...chart } = doc;
+  return chart as unknown as Chart;
+}

@@ -1,0 +1,41 @@
+import { CoopEvent } from '../events/coop-events';
+import { parseStream } from '../events/streams';
+import { Projection } from './projection';
+
+/** The directory of cooperatives: identity and department, for scope checks and lists. */
+export interface CoopDoc {
+  [key: string]: unknown;
+  coopId: string;
+  department: string;
+  firstYear: number;
+  name: string;
+  school: string | null;
+  uai: string | null;
+  mandataires: string[];
+  registeredAt: string;
+  revision: number;
+}
+
+export const coopsProjection: Projection = {
+  name: 'coops',
+  version: 1,
+  collections: { coops: { indexes: ['department'] } },
+  streamPrefixes: ['coop-'],
+  keysOf: (event) => {
+    const parsed = parseStream(event.stream);
+    return parsed?.category === 'coop' ? [{ collection: 'coops', id: parsed.coopId }] : [];
+  },
+  evolve: (doc, recorded) => {
+    const current = doc as CoopDoc | null;
+    if (current && current.revision >= recorded.revision) return current;
+    const event = { type: recorded.type, data: recorded.data } as CoopEvent;
+    switch (event.type) {
+      case 'CoopRegistered':
+        return { ...event.data, registeredAt: recorded.metadata.at, revision: recorded.revision } satisfies CoopDoc;
+      case 'CoopIdentityChanged':
+        return current ? { ...current, ...event.data, revision: recorded.revision } : null;
+      default:
+        return current;
+    }
+  },
+};

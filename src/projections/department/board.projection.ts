@@ -1,0 +1,287 @@
+import { BANK, CASH, DURABLE_GOODS, INSURANCE, MEMBERSHIP, SUBSIDIES_ACCOUNT } from '../../domain/chart';
+import { ClosingFacts, YearStatus } from '../../domain/ledger';
+import { RecordedEvent } from '../../events/envelope';
+import {
+  CarriedOverItemSeen,
+  CashCounted,
+  EntryAmended,
+  EntryContent,
+  EntryDeleted,
+  EntryReconciled,
+  EntryRecorded,
+  EntryUnreconciled,
+  InventoryItemAdded,
+  OpenAdvance,
+  OpeningBalanceDeclared,
+  SubsidiesDeclared,
+  YearLocked,
+} from '../../events/ledger-events';
+import { parseStream } from '../../events/streams';
+import { DocRef, Projection } from '../projection';
+import { Doc } from '../read-store';
+
+/**
+ * One small document per coop and fiscal year with what the department's status board shows:
+ * the ingredients of the domain's ClosingFacts kept event by event (never the entries), so 500
+ * coops' rows load in one query and `closingChecklist` — the very function CloseYear decides
+ * with — gives can-close and blockers at read time. The coop's name and first year are joined
+ * at read time from the `coops` collection (one find by department).
+ */
+export const BOARD = 'board';
+export const boardId = (coopId: string, year: number): string => `${coopId}:${year}`;
+
+/** The accounts the closing rules read. */
+const TRACKED = [BANK, CASH, SUBSIDIES_ACCOUNT, MEMBERSHIP, INSURANCE] as const;
+
+export interface Movement { debit: number; credit: number }
+
+/** The previous year's closing as this year opens from it. */
+export interface PreviousClosing {
+  bank: number;
+  cash: number;
+  openAdvances: OpenAdvance[];
+  /** Ids of the bank items still unreconciled when it closed (they travel on until seen). */
+  carriedOver: string[];
+}
+
+export interface BoardDoc {
+  [key: string]: unknown;
+  id: string;
+  coopId: string;
+  year: number;
+  department: string | null;
+  status: YearStatus;
+  /** metadata.at of the year's own last event. */
+  lastActivityAt: string | null;
+  declaredOpening: { bank: number; cash: number } | null;
+  /** What the previous year's YearClosed / YearUnlocked / YearLocked said; null when it said nothing yet. */
+  previous: { closed: boolean; closing: PreviousClosing | null } | null;
+  /** Live entries' debits and credits on the tracked accounts. */
+  movements: Record<string, Movement>;
+  /** Per advance (régie): paid − returned − explained, this year's lines only. */
+  advances: Record<string, number>;
+  /** Live entries touching 512 → reconciled: enough to follow reconciliation through amendments. */
+  bankEntries: Record<string, boolean>;
+  /** Live entries with a debit on 6800 → their PJ and date. */
+  durableEntries: Record<string, { pj: string; date: string }>;
+  /** Inventory items bearing a PJ → that PJ (removed items included, as the domain counts them). */
+  inventoryPjs: Record<string, string>;
+  carriedOverSeen: string[];
+  /** The last cash count by date (a later count of the same day wins). */
+  lastCount: { date: string; total: number } | null;
+  subsidiesTable: number;
+  /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
+  appliedRevisions: Record<string, number>;
+}
+
+export function emptyBoardDoc(coopId: string, year: number, department: string | null): BoardDoc {
+  return {
+    id: boardId(coopId, year),
+    coopId,
+    year,
+    department,
+    status: 'open',
+    lastActivityAt: null,
+    declaredOpening: null,
+    previous: null,
+    movements: {},
+    advances: {},
+    bankEntries: {},
+    durableEntries: {},
+    inventoryPjs: {},
+    carriedOverSeen: [],
+    lastCount: null,
+    subsidiesTable: 0,
+    appliedRevisions: {},
+  };
+}
+
+const netOf = (doc: BoardDoc, account: string): number => (doc.movements[account]?.debit ?? 0) - (doc.movements[account]?.credit ?? 0);
+
+/**
+ * The domain's ClosingFacts of the year, from the board document and the coop's first year
+ * (closingFactsOf's rules, applied to the kept ingredients instead of the entries).
+ */
+export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
+  const previous = doc.year === firstYear ? null : (doc.previous ?? { closed: false, closing: null });
+  const opening: PreviousClosing = doc.declaredOpening
+    ? { ...doc.declaredOpening, openAdvances: [], carriedOver: [] }
+    : (previous?.closing ?? { bank: 0, cash: 0, openAdvances: [], carriedOver: [] });
+  const cash = doc.movements[CASH];
+  const seen = new Set(doc.carriedOverSeen);
+  const advances: Record<string, number> = {};
+  for (const a of opening.openAdvances) advances[a.regie] = (advances[a.regie] ?? 0) + a.amount;
+  for (const [regie, amount] of Object.entries(doc.advances)) advances[regie] = (advances[regie] ?? 0) + amount;
+  const inventoried = new Set(Object.values(doc.inventoryPjs));
+  return {
+    year: doc.year,
+    closed: doc.status === 'closed',
+    previousYearClosed: previous === null || previous.closed,
+    unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + Object.values(doc.bankEntries).filter((r) => !r).length,
+    cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
+    cashBalance: opening.cash + netOf(doc, CASH),
+    lastCountTotal: doc.lastCount ? doc.lastCount.total : null,
+    subsidiesAccountTotal: -netOf(doc, SUBSIDIES_ACCOUNT),
+    subsidiesTableTotal: doc.subsidiesTable,
+    openAdvances: Object.entries(advances)
+      .filter(([, amount]) => amount !== 0)
+      .map(([regie, amount]) => ({ regie, amount }))
+      .sort((a, b) => a.regie.localeCompare(b.regie)),
+    membershipTotal: netOf(doc, MEMBERSHIP),
+    insuranceTotal: netOf(doc, INSURANCE),
+    durableGoodsWithoutInventory: Object.values(doc.durableEntries)
+      .filter((e) => !inventoried.has(e.pj))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.pj.localeCompare(b.pj, 'fr', { numeric: true }))
+      .map((e) => e.pj),
+  };
+}
+
+/** Bank and cash now: the opening (declared, or the previous year's closing) plus the year's lines. */
+export function boardBalances(doc: BoardDoc, firstYear: number): { bank: number; cash: number } {
+  const closing = doc.year === firstYear ? null : (doc.previous?.closing ?? null);
+  const opening = doc.declaredOpening ?? closing ?? { bank: 0, cash: 0 };
+  return { bank: opening.bank + netOf(doc, BANK), cash: opening.cash + netOf(doc, CASH) };
+}
+
+/** Moves the kept sums from an entry's old content (if any) to its new one (if any). */
+function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null, after: EntryContent | null): BoardDoc {
+  const movements = { ...doc.movements };
+  const advances = { ...doc.advances };
+  const move = (content: EntryContent, sign: 1 | -1): void => {
+    for (const line of content.lines) {
+      const debit = line.debit ?? 0;
+      const credit = line.credit ?? 0;
+      if ((TRACKED as readonly string[]).includes(line.account)) {
+        const m = movements[line.account] ?? { debit: 0, credit: 0 };
+        movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
+      }
+      if (line.regie) {
+        const amount = (advances[line.regie] ?? 0) + sign * (debit - credit);
+        if (amount === 0) delete advances[line.regie];
+        else advances[line.regie] = amount;
+      }
+    }
+  };
+  if (before) move(before, -1);
+  if (after) move(after, 1);
+
+  // The reconciled flag survives an amendment, as in the decider's state.
+  const bankEntries = { ...doc.bankEntries };
+  const reconciled = bankEntries[entryId] ?? false;
+  delete bankEntries[entryId];
+  if (after && after.lines.some((l) => l.account === BANK)) bankEntries[entryId] = reconciled;
+
+  const durableEntries = { ...doc.durableEntries };
+  delete durableEntries[entryId];
+  if (after && after.lines.some((l) => l.account === DURABLE_GOODS && l.debit)) durableEntries[entryId] = { pj: after.pj, date: after.date };
+
+  return { ...doc, movements, advances, bankEntries, durableEntries };
+}
+
+const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
+
+function setReconciled(doc: BoardDoc, entryId: string, reconciled: boolean): BoardDoc {
+  // Only entries on 512 can be reconciled (the decider refuses the others).
+  if (!(entryId in doc.bankEntries)) return doc;
+  return { ...doc, bankEntries: { ...doc.bankEntries, [entryId]: reconciled } };
+}
+
+/** An event of the year's own stream. */
+function applyOwn(doc: BoardDoc, event: RecordedEvent): BoardDoc {
+  switch (event.type) {
+    case 'OpeningBalanceDeclared': {
+      const d = event.data as OpeningBalanceDeclared;
+      return { ...doc, declaredOpening: { bank: d.bank, cash: d.cash } };
+    }
+    case 'EntryRecorded': {
+      const d = event.data as EntryRecorded;
+      return withContent(doc, d.entryId, null, contentOf(d));
+    }
+    case 'EntryAmended': {
+      const d = event.data as EntryAmended;
+      return withContent(doc, d.entryId, d.previous, contentOf(d));
+    }
+    case 'EntryDeleted': {
+      const d = event.data as EntryDeleted;
+      return withContent(doc, d.entryId, d.previous, null);
+    }
+    case 'EntryReconciled':
+      return setReconciled(doc, (event.data as EntryReconciled).entryId, true);
+    case 'EntryUnreconciled':
+      return setReconciled(doc, (event.data as EntryUnreconciled).entryId, false);
+    case 'CarriedOverItemSeen': {
+      const { entryId } = event.data as CarriedOverItemSeen;
+      return doc.carriedOverSeen.includes(entryId) ? doc : { ...doc, carriedOverSeen: [...doc.carriedOverSeen, entryId] };
+    }
+    case 'CashCounted': {
+      const d = event.data as CashCounted;
+      return !doc.lastCount || d.date >= doc.lastCount.date ? { ...doc, lastCount: { date: d.date, total: d.total } } : doc;
+    }
+    case 'SubsidiesDeclared': {
+      const d = event.data as SubsidiesDeclared;
+      return { ...doc, subsidiesTable: d.rows.reduce((sum, r) => sum + r.amount, 0) };
+    }
+    case 'InventoryItemAdded': {
+      const d = event.data as InventoryItemAdded;
+      return d.pj === null || d.pj === undefined ? doc : { ...doc, inventoryPjs: { ...doc.inventoryPjs, [d.itemId]: d.pj } };
+    }
+    case 'YearClosed':
+    case 'YearLocked':
+      return { ...doc, status: 'closed' };
+    case 'YearUnlocked':
+      return { ...doc, status: 'unlocked' };
+    default:
+      return doc;
+  }
+}
+
+/** The previous year's closing, unlocking or locking again: this year's opening and PREVIOUS_YEAR_OPEN. */
+function applyPrevious(doc: BoardDoc, event: RecordedEvent): BoardDoc {
+  if (event.type === 'YearUnlocked') return { ...doc, previous: { closed: false, closing: doc.previous?.closing ?? null } };
+  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return doc;
+  const d = event.data as YearLocked;
+  const closing: PreviousClosing = {
+    bank: d.bank,
+    cash: d.cash,
+    openAdvances: d.openAdvances.map((a) => ({ ...a })),
+    carriedOver: d.unreconciled.map((u) => u.entryId),
+  };
+  return { ...doc, previous: { closed: true, closing } };
+}
+
+/** Events of a year that also change how the next one opens. */
+const REACHES_NEXT_YEAR = new Set(['YearClosed', 'YearUnlocked', 'YearLocked']);
+
+export function evolveBoard(doc: BoardDoc | null, event: RecordedEvent, ref: DocRef): BoardDoc | null {
+  const stream = parseStream(event.stream);
+  if (stream?.category !== 'ledger') return doc;
+  const applied = doc?.appliedRevisions[event.stream];
+  if (applied !== undefined && event.revision <= applied) return doc;
+  const [coopId, year] = ref.id.split(':');
+  const base = doc ?? emptyBoardDoc(coopId, Number(year), event.metadata.department ?? null);
+  const own = stream.year === base.year;
+  const next = own ? applyOwn(base, event) : applyPrevious(base, event);
+  return {
+    ...next,
+    department: event.metadata.department ?? next.department,
+    lastActivityAt: own ? event.metadata.at : next.lastActivityAt,
+    appliedRevisions: { ...next.appliedRevisions, [event.stream]: event.revision },
+  };
+}
+
+export const boardProjection: Projection = {
+  name: 'board',
+  version: 1,
+  collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
+  streamPrefixes: ['ledger-'],
+  keysOf(event: RecordedEvent): DocRef[] {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger') return [];
+    const refs = [{ collection: BOARD, id: boardId(stream.coopId, stream.year) }];
+    if (REACHES_NEXT_YEAR.has(event.type)) refs.push({ collection: BOARD, id: boardId(stream.coopId, stream.year + 1) });
+    return refs;
+  },
+  evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
+    return evolveBoard(doc as BoardDoc | null, event, ref);
+  },
+};

@@ -1,0 +1,97 @@
+import { RecordedEvent } from '../events/envelope';
+import { DocRef, Projection } from './projection';
+import { Doc } from './read-store';
+
+/** Where a projection stopped: the event its reducer could not fold. */
+export interface FailedAt {
+  position: string;
+  stream: string;
+  revision: number;
+  type: string;
+}
+
+/** A reducer (or key function) threw: the projection cannot go past this event. */
+export class ProjectionFailed extends Error {
+  constructor(
+    readonly projection: string,
+    readonly failedAt: FailedAt,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Projection ${projection} failed at ${failedAt.type} (${failedAt.stream}#${failedAt.revision}, position ${failedAt.position}): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+    this.name = 'ProjectionFailed';
+  }
+}
+
+export const failedAtOf = (event: RecordedEvent): FailedAt => ({
+  position: event.position.toString(),
+  stream: event.stream,
+  revision: event.revision,
+  type: event.type,
+});
+
+export const refKey = (ref: DocRef): string => `${ref.collection}\u0000${ref.id}`;
+
+/** Whether the projection reads this stream; no prefixes means every stream. */
+export const follows = (projection: Projection, stream: string): boolean =>
+  projection.streamPrefixes.length === 0 || projection.streamPrefixes.some(prefix => stream.startsWith(prefix));
+
+/**
+ * Folds one event into the documents it touches and returns their new versions (null = deleted),
+ * keyed by refKey, without touching `read`'s documents: if a reducer throws, nothing of this
+ * event is kept. A ref named twice folds twice, the second time over the first result.
+ */
+export function foldEvent(
+  projection: Projection,
+  event: RecordedEvent,
+  refs: DocRef[],
+  read: (ref: DocRef) => Doc | null,
+): Map<string, { ref: DocRef; doc: Doc | null }> {
+  const staged = new Map<string, { ref: DocRef; doc: Doc | null }>();
+  for (const ref of refs) {
+    const key = refKey(ref);
+    const current = staged.has(key) ? staged.get(key)!.doc : read(ref);
+    staged.set(key, { ref, doc: projection.evolve(current, event, ref) });
+  }
+  return staged;
+}
+
+/**
+ * The projections' documents after `events` (in global order, already filtered by the caller,
+ * e.g. up to a date for the auditor's time-travel), computed in memory with the very reducers the
+ * projector runs. Every collection of every projection is in the result, possibly empty. Throws
+ * ProjectionFailed at the first event a reducer cannot fold.
+ */
+export function foldInMemory(
+  projections: Projection[],
+  events: RecordedEvent[],
+  options: { upcast?: (event: RecordedEvent) => RecordedEvent } = {},
+): Map<string, Map<string, Doc>> {
+  const collections = new Map<string, Map<string, Doc>>();
+  for (const projection of projections) {
+    for (const name of Object.keys(projection.collections)) collections.set(name, new Map());
+  }
+  const read = (ref: DocRef): Doc | null => collections.get(ref.collection)?.get(ref.id) ?? null;
+  for (const recorded of events) {
+    for (const projection of projections) {
+      if (!follows(projection, recorded.stream)) continue;
+      let staged: Map<string, { ref: DocRef; doc: Doc | null }>;
+      try {
+        const event = options.upcast ? options.upcast(recorded) : recorded;
+        staged = foldEvent(projection, event, projection.keysOf(event), read);
+      } catch (error) {
+        throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
+      }
+      for (const { ref, doc } of staged.values()) {
+        let documents = collections.get(ref.collection);
+        if (!documents) collections.set(ref.collection, (documents = new Map()));
+        if (doc === null) documents.delete(ref.id);
+        else documents.set(ref.id, doc);
+      }
+    }
+  }
+  return collections;
+}

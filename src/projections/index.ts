@@ -1,0 +1,8 @@
+import { chartsProjection } from './charts.projection';
+import { coopsProjection } from './coops.projection';
+import { notebookProjection } from './ledger/notebook.projection';
+import { Projection } from './projection';
+import { yearsProjection } from './years.projection';
+
+/** Every read model the projector keeps. */
+export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, yearsProjection, notebookProjection];

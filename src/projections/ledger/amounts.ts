@@ -1,0 +1,72 @@
+import { AccountKind } from '../../events/coop-events';
+import { EntryLine } from '../../events/ledger-events';
+import { ADVANCES, BANK, CASH, Chart, findAccount } from '../../domain/chart';
+import { NotebookEntry } from './notebook.projection';
+
+/**
+ * How the notebook reads lines. The chart decides an account's kind; an account the chart does
+ * not know (a line recorded under an older chart) falls back on the French chart's classes:
+ * 6 = charges, 7 = products.
+ */
+export type LineKind = AccountKind | 'other';
+
+export function kindOf(code: string, chart?: Chart): LineKind {
+  const known = chart ? findAccount(chart, code) : undefined;
+  if (known) return known.kind;
+  if (code === BANK || code === CASH) return 'treasury';
+  if (code === ADVANCES) return 'advance';
+  if (code.startsWith('6')) return 'charge';
+  if (code.startsWith('7')) return 'product';
+  return 'other';
+}
+
+export const debitOf = (line: EntryLine): number => line.debit ?? 0;
+export const creditOf = (line: EntryLine): number => line.credit ?? 0;
+
+/** debit − credit of the lines on one account. */
+export const netDebit = (lines: EntryLine[], account: string): number =>
+  lines.reduce((sum, l) => (l.account === account ? sum + debitOf(l) - creditOf(l) : sum), 0);
+
+/** The amount an entry puts on a charge (debit − credit) or a product (credit − debit) account. */
+export const accountAmount = (lines: EntryLine[], account: string, kind: 'charge' | 'product'): number =>
+  lines.reduce((sum, l) => {
+    if (l.account !== account) return sum;
+    return kind === 'charge' ? sum + debitOf(l) - creditOf(l) : sum + creditOf(l) - debitOf(l);
+  }, 0);
+
+/**
+ * An entry's receipts and expenses for action reports: the product side and the charge side of
+ * its lines, not its treasury. So an advance explained by the teacher's notebook (6181 / 4670)
+ * is an expense of the action, and paying the advance (4670 / 512) is none: counting the
+ * treasury instead would charge the action twice, or never.
+ */
+export function receiptsAndExpenses(lines: EntryLine[], chart?: Chart): { in: number; out: number } {
+  let receipts = 0;
+  let expenses = 0;
+  for (const l of lines) {
+    const kind = kindOf(l.account, chart);
+    if (kind === 'product') receipts += creditOf(l) - debitOf(l);
+    if (kind === 'charge') expenses += debitOf(l) - creditOf(l);
+  }
+  return { in: receipts, out: expenses };
+}
+
+/** Natural order of PJ numbers: "9" before "10", "020" before "21". */
+export function comparePj(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  if (numeric.test(a) && numeric.test(b)) {
+    const diff = Number(a) - Number(b);
+    if (diff !== 0) return diff;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Date order: date, then PJ, then record order. */
+export const byDate = (a: NotebookEntry, b: NotebookEntry): number =>
+  compareText(a.date, b.date) || comparePj(a.pj, b.pj) || a.seq - b.seq;
+
+/** PJ order: PJ, then date, then record order. */
+export const byPj = (a: NotebookEntry, b: NotebookEntry): number =>
+  comparePj(a.pj, b.pj) || compareText(a.date, b.date) || a.seq - b.seq;

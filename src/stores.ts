@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { Config } from './config';
+import { EventStore, StoreUnavailable } from './events/event-store';
+import { EventStoreDbEventStore } from './events/eventstoredb-event-store';
+import { SqliteEventStore } from './events/sqlite-event-store';
+import { MongoReadStore } from './projections/mongo-read-store';
+import { ReadStore } from './projections/read-store';
+import { SqliteReadStore } from './projections/sqlite-read-store';
+
+export interface Stores {
+  eventStore: EventStore;
+  readStore: ReadStore;
+}
+
+const STARTUP_PING_MS = 5000;
+
+/** Opens the configured engines and checks both answer; a dead server fails fast, in one line. */
+export async function openStores(config: Config): Promise<Stores> {
+  const eventStore: EventStore =
+    config.eventStore === 'eventstoredb'
+      ? await EventStoreDbEventStore.connect(config.eventStoreUrl!)
+      : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  let readStore: ReadStore | undefined;
+  try {
+    readStore =
+      config.readStore === 'mongodb' ? await MongoReadStore.connect(config.mongodbUrl!) : new SqliteReadStore(join(config.dataDir, 'read.sqlite'));
+    await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
+    await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
+    return { eventStore, readStore };
+  } catch (error) {
+    await Promise.allSettled([eventStore.close(), readStore?.close()]);
+    throw error;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, engine: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailable(engine, new Error(`pas de réponse en ${ms} ms`))), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,208 @@
+import { Doc, ReadStore } from '../../src/projections/read-store';
+
+/** A fresh, empty store and how to dispose of it (close, remove the file or database). */
+export interface ContractStore {
+  store: ReadStore;
+  dispose(): Promise<void>;
+}
+
+const pupils = (n: number): Array<{ id: string; doc: Doc }> =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `p${String(i).padStart(2, '0')}`,
+    doc: { name: `Élève ${i}`, classe: i % 2 === 0 ? 'CP' : 'CE1', rank: (i * 7) % 10, active: i % 3 !== 0, notes: { i } },
+  }));
+
+/**
+ * The behaviour every ReadStore adapter must have, whatever the engine. Run it with a factory
+ * that yields an empty store each time.
+ */
+export function readStoreContract(name: string, makeStore: () => Promise<ContractStore>): void {
+  describe(`ReadStore contract: ${name}`, () => {
+    let subject: ContractStore;
+    let store: ReadStore;
+
+    beforeEach(async () => {
+      subject = await makeStore();
+      store = subject.store;
+      await store.declareCollection('pupils', { indexes: ['classe', 'rank', 'active'] });
+      await store.declareCollection('users', { indexes: ['role'] });
+    });
+
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    const seed = async (n = 10, checkpoint = 1n): Promise<void> => {
+      const upserts = pupils(n).map(p => ({ collection: 'pupils', ...p }));
+      await store.applyBatch('pupils-projection', upserts, [], checkpoint);
+    };
+
+    it('gets documents by id, null when absent', async () => {
+      await seed(3);
+      expect(await store.get('pupils', 'p01')).toEqual(pupils(3)[1].doc);
+      expect(await store.get('pupils', 'nobody')).toBeNull();
+    });
+
+    it('declaring a collection again is harmless and keeps its documents', async () => {
+      await seed(3);
+      await store.declareCollection('pupils', { indexes: ['classe', 'rank', 'active'] });
+      expect(await store.count('pupils')).toBe(3);
+    });
+
+    it('finds with equality on index fields, including booleans', async () => {
+      await seed(10);
+      const cp = await store.find('pupils', { where: { classe: 'CP' } });
+      expect(cp.map(d => d.name).sort()).toEqual(['Élève 0', 'Élève 2', 'Élève 4', 'Élève 6', 'Élève 8']);
+      const activeCp = await store.find('pupils', { where: { classe: 'CP', active: true } });
+      expect(activeCp.map(d => d.name).sort()).toEqual(['Élève 2', 'Élève 4', 'Élève 8']);
+      expect(await store.find('pupils', { where: { classe: 'CM2' } })).toEqual([]);
+    });
+
+    it('sorts ascending and descending, ties broken by id, then pages with limit and skip', async () => {
+      await seed(10);
+      const expected = pupils(10)
+        .sort((a, b) => a.doc.rank as number - (b.doc.rank as number) || a.id.localeCompare(b.id))
+        .map(p => p.doc.name);
+      const asc = await store.find('pupils', { sort: { field: 'rank', direction: 'asc' } });
+      expect(asc.map(d => d.name)).toEqual(expected);
+      const desc = await store.find('pupils', { sort: { field: 'rank', direction: 'desc' } });
+      expect(desc.map(d => d.name)).toEqual([...expected].reverse());
+      const page = await store.find('pupils', { sort: { field: 'rank', direction: 'asc' }, skip: 3, limit: 4 });
+      expect(page.map(d => d.name)).toEqual(expected.slice(3, 7));
+      const filteredPage = await store.find('pupils', { where: { classe: 'CE1' }, sort: { field: 'rank', direction: 'desc' }, limit: 2 });
+      expect(filteredPage.map(d => d.rank)).toEqual([9, 7]);
+    });
+
+    it('counts, with and without a filter', async () => {
+      await seed(10);
+      expect(await store.count('pupils')).toBe(10);
+      expect(await store.count('pupils', { classe: 'CE1' })).toBe(5);
+      expect(await store.count('pupils', { classe: 'CE1', rank: 7 })).toBe(1);
+    });
+
+    it('matches a missing or null index field with null', async () => {
+      await store.put('users', 'u1', { login: 'ana', role: null });
+      await store.put('users', 'u2', { login: 'bob' });
+      await store.put('users', 'u3', { login: 'cyd', role: 'admin' });
+      const noRole = await store.find('users', { where: { role: null } });
+      expect(noRole.map(d => d.login).sort()).toEqual(['ana', 'bob']);
+    });
+
+    it('refuses undeclared collections and non-index fields with a clear error', async () => {
+      await expect(store.get('ghosts', 'x')).rejects.toThrow(/ghosts.*not declared/);
+      await expect(store.find('pupils', { where: { name: 'x' } })).rejects.toThrow(/"name" is not a declared index/);
+      await expect(store.find('pupils', { sort: { field: 'name', direction: 'asc' } })).rejects.toThrow(/"name" is not a declared index/);
+      await expect(store.put('ghosts', 'x', {})).rejects.toThrow(/ghosts.*not declared/);
+    });
+
+    it('writes upserts, deletes and the checkpoint of a batch together', async () => {
+      await seed(3, 10n);
+      await store.applyBatch(
+        'pupils-projection',
+        [{ collection: 'pupils', id: 'p00', doc: { name: 'changed', classe: 'CP', rank: 0, active: true } }],
+        [{ collection: 'pupils', id: 'p01' }],
+        20n,
+      );
+      expect(await store.getCheckpoint('pupils-projection')).toBe(20n);
+      expect((await store.get('pupils', 'p00'))?.name).toBe('changed');
+      expect(await store.get('pupils', 'p01')).toBeNull();
+    });
+
+    it('a batch failing on an undeclared collection in the middle writes nothing', async () => {
+      await seed(3, 10n);
+      const before = await store.find('pupils');
+      const upserts = [
+        { collection: 'pupils', id: 'p00', doc: { name: 'changed' } },
+        { collection: 'ghosts', id: 'x', doc: {} },
+        { collection: 'pupils', id: 'p99', doc: { name: 'new' } },
+      ];
+      await expect(store.applyBatch('pupils-projection', upserts, [{ collection: 'pupils', id: 'p01' }], 20n)).rejects.toThrow(/ghosts/);
+      expect(await store.find('pupils')).toEqual(before);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(10n);
+    });
+
+    it('a batch failing on a document that cannot be serialized leaves documents and checkpoint as before', async () => {
+      await seed(3, 10n);
+      const before = await store.find('pupils');
+      const cyclic: Doc = {};
+      cyclic.self = cyclic;
+      await expect(
+        store.applyBatch(
+          'pupils-projection',
+          [
+            { collection: 'pupils', id: 'p02', doc: { name: 'changed' } },
+            { collection: 'pupils', id: 'bad', doc: cyclic },
+          ],
+          [{ collection: 'pupils', id: 'p00' }],
+          20n,
+        ),
+      ).rejects.toThrow();
+      expect(await store.find('pupils')).toEqual(before);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(10n);
+    });
+
+    it('applying the same batch again gives the same state', async () => {
+      await seed(5, 7n);
+      const batch = [{ collection: 'pupils', id: 'p01', doc: { name: 'renamed', classe: 'CP', rank: 3, active: false } }];
+      const deletes = [{ collection: 'pupils', id: 'p02' }];
+      await store.applyBatch('pupils-projection', batch, deletes, 8n);
+      const once = await store.find('pupils');
+      await store.applyBatch('pupils-projection', batch, deletes, 8n);
+      expect(await store.find('pupils')).toEqual(once);
+      expect(await store.count('pupils')).toBe(4);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(8n);
+    });
+
+    it('deletes documents, and deleting an absent one is harmless', async () => {
+      await seed(3);
+      await store.applyBatch('pupils-projection', [], [{ collection: 'pupils', id: 'p00' }, { collection: 'pupils', id: 'none' }], 2n);
+      expect(await store.get('pupils', 'p00')).toBeNull();
+      expect(await store.count('pupils')).toBe(2);
+    });
+
+    it('keeps one checkpoint per projection, null before the first batch', async () => {
+      expect(await store.getCheckpoint('pupils-projection')).toBeNull();
+      await seed(1, 5n);
+      await store.applyBatch('other', [], [], 9n);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(5n);
+      expect(await store.getCheckpoint('other')).toBe(9n);
+    });
+
+    it('round-trips a checkpoint above 2^53 exactly', async () => {
+      const huge = 2n ** 53n + 12345n;
+      await store.applyBatch('pupils-projection', [], [], huge);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(huge);
+      const beyondInt64 = 2n ** 64n - 1n;
+      await store.applyBatch('pupils-projection', pupils(1).map(p => ({ collection: 'pupils', ...p })), [], beyondInt64);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(beyondInt64);
+      expect(await store.count('pupils')).toBe(1);
+    });
+
+    it('resets a projection: its documents and checkpoint go, other collections stay', async () => {
+      await seed(4, 3n);
+      await store.put('users', 'u1', { login: 'ana', role: 'admin' });
+      await store.applyBatch('other', [], [], 9n);
+      await store.resetProjection('pupils-projection', ['pupils']);
+      expect(await store.count('pupils')).toBe(0);
+      expect(await store.getCheckpoint('pupils-projection')).toBeNull();
+      expect(await store.getCheckpoint('other')).toBe(9n);
+      expect(await store.get('users', 'u1')).toEqual({ login: 'ana', role: 'admin' });
+      await seed(2, 4n);
+      expect(await store.count('pupils')).toBe(2);
+    });
+
+    it('puts and removes documents directly', async () => {
+      await store.put('users', 'ana', { login: 'ana', role: 'mandataire', hash: 'x' });
+      await store.put('users', 'ana', { login: 'ana', role: 'treasurer', hash: 'y' });
+      expect(await store.get('users', 'ana')).toEqual({ login: 'ana', role: 'treasurer', hash: 'y' });
+      expect(await store.count('users', { role: 'treasurer' })).toBe(1);
+      await store.remove('users', 'ana');
+      expect(await store.get('users', 'ana')).toBeNull();
+      await store.remove('users', 'ana');
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
