@@ -12,11 +12,14 @@ import { Stores } from './stores';
 import { CLOCK, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 import { HttpModule } from './http/http.module';
+import { AUTH_OPTIONS, AuthOptions } from './http/auth/auth.module';
 
 export interface AppOptions {
   config: Config;
   stores: Stores;
   clock?: Clock;
+  /** Tests lower the scrypt cost and the login throttle. */
+  auth?: AuthOptions;
 }
 
 /** Closes what the module opened, in the reverse order. */
@@ -37,7 +40,7 @@ class Lifecycle implements OnApplicationShutdown {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, stores, clock = systemClock }: AppOptions): DynamicModule {
+  static forRoot({ config, stores, clock = systemClock, auth = {} }: AppOptions): DynamicModule {
     const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
     const writer = new StreamWriter(stores.eventStore, clock, projector);
     const core = [
@@ -47,6 +50,7 @@ export class AppModule {
       { provide: READ_STORE, useValue: stores.readStore },
       { provide: PROJECTOR, useValue: projector },
       { provide: STREAM_WRITER, useValue: writer },
+      { provide: AUTH_OPTIONS, useValue: auth },
     ];
     return {
       module: AppModule,

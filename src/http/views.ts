@@ -5,7 +5,6 @@ import type { Request, Response } from 'express';
 import Handlebars from 'handlebars';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../domain/money';
-import { csrfTokenFor } from './auth/csrf';
 
 export const VIEWS_OPTIONS = Symbol('ViewsOptions');
 
@@ -63,14 +62,16 @@ export class Views {
 
   /**
    * Sends a page. The model gets `csrfToken` (for forms and the logout button) and `currentUser`
-   * from the request, so templates need not thread them through.
+   * from the request, so templates need not thread them through. The token is the session's own
+   * (made at login); a page with a form for anonymous visitors calls csrfTokenFor(req) first, so a
+   * stray anonymous request (a 404 page for a crawler) stores no session.
    */
   render(res: Response, template: string, model: Record<string, unknown> = {}, options: RenderOptions = {}): void {
     const req = res.req as Request;
     if (!this.cache) this.registerPartials();
     const page = this.renderToString(
       template,
-      { currentUser: req.user ?? null, ...model, csrfToken: req.session ? csrfTokenFor(req) : '' },
+      { currentUser: req.user ?? null, ...model, csrfToken: req.session?.csrfToken ?? '' },
       options,
     );
     res

@@ -396,6 +396,15 @@ describe('inventory, vouchers, activities', () => {
   });
 });
 
+describe('idempotent commands', () => {
+  it('a cash count already recorded under the same id changes nothing', () => {
+    ledgerSpec
+      .given([{ type: 'CashCounted', data: { countId: 'k1', date: '2025-01-31', counts: {}, total: 0 } }])
+      .when({ type: 'CountCash', countId: 'k1', date: '2025-01-31', counts: { '100': 3 } })
+      .thenNothingHappens();
+  });
+});
+
 describe('state', () => {
   it('is plain JSON', () => {
     const state = fold([recorded('e1', photos), reconciled('e1')]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from '../../src/domain/errors';
-import { LedgerCommand, LedgerState, accountBalance, balances, decide, evolve, initialLedgerState } from '../../src/domain/ledger';
+import { LedgerCommand, LedgerState, accountBalance, balances, decide, evolve, foldLedger, initialLedgerState } from '../../src/domain/ledger';
 import { EntryContent, EntryLine, LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, YEAR, env } from './ledger-fixtures';
 
@@ -202,6 +202,18 @@ describe('ledger properties (random valid command sequences)', () => {
         expect(again).toEqual(state);
         expect(fold(events)).toEqual(again);
         expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      }),
+    );
+  });
+
+  it('foldLedger (linear, for long streams) gives the state of evolving event by event, leaving its input untouched', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(), (scenario, cut) => {
+        const { events, state } = play(scenario);
+        const at = cut % (events.length + 1);
+        const middle = deepFreeze(foldLedger(initialLedgerState(COOP, YEAR), events.slice(0, at)));
+        expect(foldLedger(middle, events.slice(at))).toEqual(state);
+        expect(middle).toEqual(fold(events.slice(0, at)));
       }),
     );
   });

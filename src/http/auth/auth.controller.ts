@@ -135,6 +135,7 @@ export class AuthController {
   @Get('login')
   loginPage(@Req() req: Request, @Res() res: Response): void {
     if (req.user) return res.redirect(303, '/');
+    csrfTokenFor(req);
     this.views.render(res, 'login', { title: 'Connexion' });
   }
 
@@ -149,6 +150,7 @@ export class AuthController {
       throttled: { status: 429, error: attempt.kind === 'throttled' ? throttledMessage(attempt.retryAfterSeconds) : '' },
     }[attempt.kind];
     if (attempt.kind === 'throttled') res.setHeader('Retry-After', String(attempt.retryAfterSeconds));
+    csrfTokenFor(req);
     this.views.render(res, 'login', { title: 'Connexion', username, error: refused.error }, { status: refused.status });
   }
 

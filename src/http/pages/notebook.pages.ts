@@ -1,0 +1,387 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import {
+  AmendEntry, AttachVoucher, DeleteEntry, DuplicateEntry, MarkCarriedOverItemSeen, ReconcileEntry, RecordEntry, UnreconcileEntry,
+} from '../../commands/ledger.commands';
+import { BANK } from '../../domain/chart';
+import { DomainError } from '../../domain/errors';
+import { parseFrenchDate } from '../../domain/fiscal-year';
+import { NotebookEntry } from '../../projections/ledger/notebook.projection';
+import { gridView } from '../../projections/ledger/views';
+import { CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { SessionUser } from '../auth/user-directory';
+import { ApiError } from '../errors.filter';
+import { VoucherStore } from '../voucher-store';
+import { entryFormErrors, FormBody, ParsedEntry, parseGridRow, parsePortrait, parseVentilation, text } from './entry-form';
+import {
+  actionTags, blankForm, FormState, gridModel, GridRowForm, headerFields, nextPj, portraitForm, portraitModel, ventilationForm, ventilationModel,
+} from './notebook-models';
+import { attempt, returnTo, YearContext, YearPages } from './year-page';
+
+type Mode = 'cahier' | 'ventilation' | 'portrait';
+
+const entryNotFound = () => new DomainError('NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');
+
+function entryOf(ctx: YearContext, entryId: string): NotebookEntry {
+  const entry = ctx.reads.notebook.entries.find((e) => e.entryId === entryId);
+  if (!entry) throw entryNotFound();
+  return entry;
+}
+
+/** Forms are for those who may write; others get the same answer as the JSON API (403), a closed year 409. */
+function requireWrite(ctx: YearContext): void {
+  if (ctx.canWrite) return;
+  if (ctx.closed) throw new DomainError('YEAR_CLOSED', `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
+  throw new ApiError(403, { error: 'forbidden', code: 'READ_ONLY', message: 'Votre rôle permet de consulter ces comptes, pas de les modifier.' });
+}
+
+const revisionOf = (body: FormBody): number | undefined => {
+  const n = Number(text(body.expectedRevision));
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
+/**
+ * The notebook and its three input modes (classic grid, ventilation automatique, portrait form),
+ * and what can be done to one entry: amend, delete, duplicate, reconcile, attach a voucher.
+ */
+@Controller('coops/:coopId/years/:year')
+@UseGuards(CoopScopeGuard)
+export class NotebookPagesController {
+  constructor(
+    private readonly pages: YearPages,
+    private readonly commands: CommandBus,
+    private readonly vouchers: VoucherStore,
+  ) {}
+
+  // ---- (1) visualisation classique ---------------------------------------------------------------
+
+  @Get('cahier')
+  async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Query('ordre') order: string | undefined, @Query('modifier') editing: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const checklist = await this.pages.checklist(ctx);
+    this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200, checklist.warnings);
+  }
+
+  @Post('cahier')
+  async gridRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const { notebook, chart } = ctx.reads;
+    const parsed = parseGridRow(body, gridView(notebook, chart).columns);
+    await this.save(res, ctx, parsed, null, 'cahier', (form, status) => this.renderGrid(res, ctx, 'date', undefined, { entryId: null, form }, status));
+  }
+
+  @Post('cahier/:entryId')
+  async gridAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const { notebook, chart } = ctx.reads;
+    const parsed = parseGridRow(body, gridView(notebook, chart).columns);
+    parsed.values.expectedRevision = text(body.expectedRevision);
+    await this.save(res, ctx, parsed, entry, 'cahier', (form, status) => this.renderGrid(res, ctx, 'date', entryId, { entryId, form }, status), revisionOf(body));
+  }
+
+  private renderGrid(res: Response, ctx: YearContext, order: 'date' | 'pj', editing: string | undefined, rowForm: GridRowForm | undefined, status: number, warnings: unknown[] = []) {
+    const { notebook, chart } = ctx.reads;
+    const grid = gridView(notebook, chart, { order });
+    this.pages.render(
+      res,
+      ctx,
+      'grid',
+      {
+        title: 'Cahier — visualisation classique',
+        nav: 'cahier',
+        order,
+        byPj: order === 'pj',
+        grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order }),
+        tags: actionTags(notebook),
+        warnings,
+        refused: status >= 400,
+      },
+      { status },
+    );
+  }
+
+  // ---- (2) ventilation automatique -------------------------------------------------------------
+
+  @Get('ventilation')
+  async ventilation(@Param('coopId') coopId: string, @Param('year') year: string, @Query('modifier') editing: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const entry = editing ? entryOf(ctx, editing) : null;
+    const form = ventilationForm(entry, nextPj(ctx.reads.notebook));
+    if (entry && !form) {
+      // Two accounts or more: the guide sends such entries to the portrait form.
+      return res.redirect(303, `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}`);
+    }
+    if (entry) form!.values.expectedRevision = String(entry.revision);
+    this.renderVentilation(res, ctx, entry, form!, 200);
+  }
+
+  @Post('ventilation')
+  async ventilationRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const parsed = parseVentilation(body);
+    await this.save(res, ctx, parsed, null, 'ventilation', (form, status) => this.renderVentilation(res, ctx, null, form, status));
+  }
+
+  @Post('ventilation/:entryId')
+  async ventilationAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const parsed = parseVentilation(body);
+    parsed.values.expectedRevision = text(body.expectedRevision);
+    await this.save(res, ctx, parsed, entry, 'ventilation', (form, status) => this.renderVentilation(res, ctx, entry, form, status), revisionOf(body));
+  }
+
+  private renderVentilation(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number) {
+    const { notebook, chart } = ctx.reads;
+    const grid = gridView(notebook, chart);
+    this.pages.render(
+      res,
+      ctx,
+      'ventilation',
+      {
+        title: entry ? `Modifier l'écriture n° ${entry.pj} — ventilation automatique` : 'Ventilation automatique',
+        nav: 'ventilation',
+        entry,
+        action: entry ? `${ctx.base}/ventilation/${encodeURIComponent(entry.entryId)}` : `${ctx.base}/ventilation`,
+        fields: headerFields(form),
+        formError: form.errors._form ?? null,
+        revision: form.values.expectedRevision ?? '',
+        stale: status === 409,
+        v: ventilationModel(chart, form),
+        tags: actionTags(notebook),
+        entries: grid.rows.map((r) => ({ ...r, touchesBank: r.lines.some((l) => l.account === BANK), returnTo: `${ctx.base}/ventilation` })),
+      },
+      { status },
+    );
+  }
+
+  // ---- (3) création d'une écriture (portrait) --------------------------------------------------
+
+  @Get('ecritures/nouvelle')
+  async newEntry(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.renderPortrait(res, ctx, null, portraitForm(null, nextPj(ctx.reads.notebook)), 200);
+  }
+
+  @Post('ecritures')
+  async portraitRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const parsed = parsePortrait(body);
+    if (body._more !== undefined) return this.renderPortrait(res, ctx, null, { values: parsed.values, errors: {} }, 200, 3);
+    await this.save(res, ctx, parsed, null, 'portrait', (form, status) => this.renderPortrait(res, ctx, null, form, status));
+  }
+
+  @Get('ecritures/:entryId')
+  async entryPage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const entry = entryOf(ctx, entryId);
+    const form = portraitForm(entry, entry.pj);
+    form.values.expectedRevision = String(entry.revision);
+    this.renderPortrait(res, ctx, entry, form, 200);
+  }
+
+  @Post('ecritures/:entryId')
+  async portraitAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const parsed = parsePortrait(body);
+    parsed.values.expectedRevision = text(body.expectedRevision);
+    if (body._more !== undefined) return this.renderPortrait(res, ctx, entry, { values: parsed.values, errors: {} }, 200, 3);
+    await this.save(res, ctx, parsed, entry, 'portrait', (form, status) => this.renderPortrait(res, ctx, entry, form, status), revisionOf(body));
+  }
+
+  private renderPortrait(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number, extraRows = 0, uploadError: string | null = null) {
+    const { notebook, chart } = ctx.reads;
+    this.pages.render(
+      res,
+      ctx,
+      'entry',
+      {
+        title: entry ? `Écriture n° ${entry.pj}` : 'Création d’une écriture comptable',
+        nav: entry ? '' : 'saisie',
+        entry,
+        entryPath: entry ? `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}` : null,
+        touchesBank: entry?.lines.some((l) => l.account === BANK) ?? false,
+        action: entry ? `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}` : `${ctx.base}/ecritures`,
+        fields: headerFields(form),
+        formError: form.errors._form ?? null,
+        linesError: form.errors.lines ?? null,
+        revision: form.values.expectedRevision ?? '',
+        stale: status === 409,
+        portrait: portraitModel(chart, form, extraRows),
+        tags: actionTags(notebook),
+        uploadError,
+      },
+      { status },
+    );
+  }
+
+  /** Record or amend, whichever mode the form came from; a refusal shows the form again. */
+  private async save(res: Response, ctx: YearContext, parsed: ParsedEntry, existing: NotebookEntry | null, mode: Mode, rerender: (form: FormState, status: number) => void, expectedRevision?: number): Promise<void> {
+    const { notebook, chart, coop, year } = ctx.reads;
+    const errors = entryFormErrors(parsed, chart, year, notebook.entries, existing ?? undefined);
+    if (Object.keys(errors).length > 0) return rerender({ values: parsed.values, errors }, 400);
+    const entryId = existing?.entryId ?? randomUUID();
+    const context = commandContext(ctx.user);
+    const refusal = await attempt(
+      () =>
+        this.commands.execute(
+          existing
+            ? new AmendEntry(coop.coopId, year, { entryId, entry: parsed.input, expectedRevision }, context)
+            : new RecordEntry(coop.coopId, year, { entryId, entry: parsed.input }, context),
+        ),
+      parsed.fieldOf,
+    );
+    if (refusal) return rerender({ values: parsed.values, errors: refusal.errors }, refusal.status);
+    const pj = String(parsed.input.pj ?? '');
+    const location = mode === 'portrait' ? `${ctx.base}/cahier#e-${entryId}` : mode === 'ventilation' ? `${ctx.base}/ventilation` : `${ctx.base}/cahier#e-${entryId}`;
+    this.pages.done(res, location, existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`);
+  }
+
+  // ---- one entry -------------------------------------------------------------------------------
+
+  @Get('ecritures/:entryId/suppression')
+  async deletePage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    this.pages.render(res, ctx, 'entry-delete', { title: `Supprimer l'écriture n° ${entry.pj}`, entry, row: this.rowOf(ctx, entry) });
+  }
+
+  @Post('ecritures/:entryId/suppression')
+  async delete(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const refusal = await attempt(() => this.commands.execute(new DeleteEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, expectedRevision: revisionOf(body) }, commandContext(user))));
+    if (refusal) {
+      return this.pages.render(res, ctx, 'entry-delete', { title: `Supprimer l'écriture n° ${entry.pj}`, entry, row: this.rowOf(ctx, entry), formError: refusal.errors._form }, { status: refusal.status });
+    }
+    this.pages.done(res, `${ctx.base}/cahier`, `L'écriture n° ${entry.pj} est supprimée.`);
+  }
+
+  @Get('ecritures/:entryId/duplication')
+  async duplicatePage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    this.renderDuplicate(res, ctx, entry, blankForm({ pj: nextPj(ctx.reads.notebook), date: entry.date }), 200);
+  }
+
+  @Post('ecritures/:entryId/duplication')
+  async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const source = entryOf(ctx, entryId);
+    const values = { pj: text(body.pj).trim(), date: text(body.date).trim() };
+    const newId = randomUUID();
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new DuplicateEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId: newId, sourceEntryId: entryId, pj: values.pj, date: values.date ? parseFrenchDate(values.date) ?? values.date : undefined }, commandContext(user)),
+      ),
+    );
+    if (refusal) return this.renderDuplicate(res, ctx, source, { values, errors: refusal.errors }, refusal.status);
+    this.pages.done(res, `${ctx.base}/cahier#e-${newId}`, `L'écriture n° ${source.pj} est dupliquée sous le n° ${values.pj}.`);
+  }
+
+  private renderDuplicate(res: Response, ctx: YearContext, entry: NotebookEntry, form: FormState, status: number) {
+    this.pages.render(
+      res,
+      ctx,
+      'entry-duplicate',
+      { title: `Dupliquer l'écriture n° ${entry.pj}`, entry, row: this.rowOf(ctx, entry), fields: headerFields(form), formError: form.errors._form ?? null },
+      { status },
+    );
+  }
+
+  @Post('ecritures/:entryId/pointage')
+  async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const date = text(body.statementDate).trim();
+    await this.oneClick(res, ctx, body, () =>
+      this.commands.execute(new ReconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: date ? parseFrenchDate(date) ?? date : null }, commandContext(user))),
+      `L'écriture n° ${entry.pj} est pointée.`,
+    );
+  }
+
+  @Post('ecritures/:entryId/depointage')
+  async unreconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    await this.oneClick(res, ctx, body, () =>
+      this.commands.execute(new UnreconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId }, commandContext(user))),
+      `L'écriture n° ${entry.pj} n'est plus pointée.`,
+    );
+  }
+
+  @Post('reports/:entryId/vu')
+  async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    await this.oneClick(res, ctx, body, () =>
+      this.commands.execute(new MarkCarriedOverItemSeen(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: null }, commandContext(user))),
+      "L'opération de l'exercice précédent est notée comme vue sur le relevé.",
+    );
+  }
+
+  /** A button that changes one thing and goes back where it was pressed; a refusal is a message there. */
+  private async oneClick(res: Response, ctx: YearContext, body: FormBody, run: () => Promise<unknown>, success: string): Promise<void> {
+    const back = returnTo(body, ctx.base, `${ctx.base}/cahier`);
+    const refusal = await attempt(run);
+    this.pages.done(res, back, refusal ? Object.values(refusal.errors)[0] : success);
+  }
+
+  @Post('ecritures/:entryId/pieces')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
+  async attach(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @UploadedFile() file: Express.Multer.File | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const entry = entryOf(ctx, entryId);
+    const showAgain = (message: string, status: number) => {
+      const form = portraitForm(entry, entry.pj);
+      form.values.expectedRevision = String(entry.revision);
+      this.renderPortrait(res, ctx, entry, form, status, 0, message);
+    };
+    let stored;
+    try {
+      stored = await this.vouchers.store(file);
+    } catch (error) {
+      if (error instanceof ApiError) return showAgain(error.body.message, error.getStatus());
+      throw error;
+    }
+    const refusal = await attempt(() =>
+      this.commands.execute(new AttachVoucher(ctx.reads.coop.coopId, ctx.reads.year, { entryId, attachmentId: randomUUID(), ...stored }, commandContext(user))),
+    );
+    if (refusal) return showAgain(Object.values(refusal.errors)[0], refusal.status);
+    this.pages.done(res, `${ctx.base}/ecritures/${encodeURIComponent(entryId)}`, `La pièce « ${stored.fileName} » est jointe à l'écriture n° ${entry.pj}.`);
+  }
+
+  @Get('ecritures/:entryId/pieces/:attachmentId')
+  async openVoucher(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Param('attachmentId') attachmentId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const attachment = entryOf(ctx, entryId).attachments.find((a) => a.attachmentId === attachmentId);
+    if (!attachment) throw new DomainError('NOT_FOUND', 'Pièce jointe introuvable.', undefined, 'not_found');
+    await this.vouchers.send(res, attachment);
+  }
+
+  /** The entry as one line of the grid (for confirmation pages). */
+  private rowOf(ctx: YearContext, entry: NotebookEntry) {
+    const grid = gridView(ctx.reads.notebook, ctx.reads.chart);
+    const row = grid.rows.find((r) => r.entryId === entry.entryId)!;
+    return { ...row, amounts: grid.columns.filter((c) => row.columns[c.key]).map((c) => ({ label: c.label, value: row.columns[c.key] })) };
+  }
+}

@@ -1,0 +1,242 @@
+import { Chart } from '../../domain/chart';
+import { formatFrenchDate } from '../../domain/fiscal-year';
+import { closingChecklist } from '../../domain/ledger';
+import { CoopDoc } from '../coops.projection';
+import { kindOf } from '../ledger/amounts';
+import { neutralizeFormula, plainAmount } from '../ledger/exports';
+import { BoardDoc, boardBalances, boardFacts, emptyBoardDoc } from './board.projection';
+import { DepartmentTotalsDoc } from './totals.projection';
+
+/**
+ * Pure views of the department: the treasurer's status board and the aggregated accounts, in
+ * the JSON shapes of API.md, and their CSV files. Amounts are integer cents.
+ */
+
+export interface BoardRow {
+  coopId: string;
+  name: string;
+  /** API.md's two values: an unlocked year is open again (see `unlocked`). */
+  status: 'open' | 'closed';
+  unlocked: boolean;
+  canClose: boolean;
+  /** Blocker codes of closingChecklist, in its order. */
+  blockers: string[];
+  bank: number;
+  cash: number;
+  unreconciled: number;
+  lastActivityAt: string | null;
+}
+
+/**
+ * One row per coop of the department existing in `year` (first year ≤ year), in the coops'
+ * order; a coop with no event in the year is an open, empty year.
+ */
+export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], year: number, today: string): BoardRow[] {
+  const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
+  return coops
+    .filter((coop) => coop.firstYear <= year)
+    .map((coop) => {
+      const doc = byCoop.get(coop.coopId) ?? emptyBoardDoc(coop.coopId, year, coop.department);
+      const facts = boardFacts(doc, coop.firstYear);
+      const checklist = closingChecklist(facts, today, year);
+      const { bank, cash } = boardBalances(doc, coop.firstYear);
+      return {
+        coopId: coop.coopId,
+        name: coop.name,
+        status: doc.status === 'closed' ? 'closed' : 'open',
+        unlocked: doc.status === 'unlocked',
+        canClose: checklist.canClose,
+        blockers: checklist.blockers.map((b) => b.code),
+        bank,
+        cash,
+        unreconciled: facts.unreconciled,
+        lastActivityAt: doc.lastActivityAt,
+      };
+    });
+}
+
+/**
+ * blocked: not closed, and held back by something to fix (the closing date alone does not count:
+ * before it every coop waits); notClosed: open or unlocked; cashMismatch: the cash count is
+ * missing or differs from the 530 balance.
+ */
+export const BOARD_FILTERS = ['blocked', 'notClosed', 'cashMismatch'] as const;
+export type BoardFilter = (typeof BOARD_FILTERS)[number];
+export const BOARD_SORTS = ['name', 'coopId', 'status', 'bank', 'cash', 'unreconciled', 'lastActivityAt', 'blockers'] as const;
+export type BoardSort = (typeof BOARD_SORTS)[number];
+
+const MATCHES: Record<BoardFilter, (row: BoardRow) => boolean> = {
+  blocked: (row) => row.status !== 'closed' && row.blockers.some((code) => code !== 'TOO_EARLY'),
+  notClosed: (row) => row.status !== 'closed',
+  cashMismatch: (row) => row.blockers.includes('CASH_COUNT_MISMATCH'),
+};
+
+const compareText = (a: string, b: string): number => a.localeCompare(b, 'fr', { sensitivity: 'base', numeric: true });
+
+const COMPARE: Record<BoardSort, (a: BoardRow, b: BoardRow) => number> = {
+  name: (a, b) => compareText(a.name, b.name),
+  coopId: (a, b) => compareText(a.coopId, b.coopId),
+  status: (a, b) => compareText(a.status, b.status),
+  bank: (a, b) => a.bank - b.bank,
+  cash: (a, b) => a.cash - b.cash,
+  unreconciled: (a, b) => a.unreconciled - b.unreconciled,
+  // Never active sorts first.
+  lastActivityAt: (a, b) => (a.lastActivityAt ?? '').localeCompare(b.lastActivityAt ?? ''),
+  blockers: (a, b) => a.blockers.length - b.blockers.length,
+};
+
+export interface BoardQuery {
+  /** Every filter given must hold. */
+  filters?: BoardFilter[];
+  sort?: BoardSort;
+  direction?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  /** Rows per page; all rows when absent. */
+  pageSize?: number;
+}
+
+export interface BoardPage {
+  rows: BoardRow[];
+  /** Rows matching the filters, all pages together. */
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+/** Filters, sorts (ties by name then id, so pages are stable) and cuts one page. */
+export function boardPage(rows: readonly BoardRow[], query: BoardQuery = {}): BoardPage {
+  const filters = query.filters ?? [];
+  const matching = rows.filter((row) => filters.every((f) => MATCHES[f](row)));
+  const compare = COMPARE[query.sort ?? 'name'];
+  const sign = query.direction === 'desc' ? -1 : 1;
+  const sorted = [...matching].sort((a, b) => sign * compare(a, b) || COMPARE.name(a, b) || COMPARE.coopId(a, b));
+  const pageSize = Math.min(Math.max(1, Math.floor(query.pageSize ?? (sorted.length || 1))), MAX_PAGE_SIZE);
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  return { rows: sorted.slice((page - 1) * pageSize, page * pageSize), total: sorted.length, page, pageSize };
+}
+
+// ---- aggregated accounts -----------------------------------------------------------------------
+
+export interface AggregatedAccount {
+  account: string;
+  label: string;
+  kind: 'charge' | 'product';
+  total: number;
+}
+
+export interface AggregatedAccounts {
+  department: string;
+  year: number;
+  /** Coops of the department in that year. */
+  coops: number;
+  /** Of which closed. */
+  closed: number;
+  accounts: AggregatedAccount[];
+  totalCharges: number;
+  totalProducts: number;
+  result: number;
+}
+
+interface ListedAccount { account: string; label: string; kind: 'charge' | 'product' }
+
+/** The chart's charges and products (retired ones only when used), then unknown codes by their class; charges first, by code. */
+function listedAccounts(used: readonly string[], chart: Chart): ListedAccount[] {
+  const usedSet = new Set(used);
+  const listed = new Map<string, ListedAccount>();
+  for (const a of chart.accounts) {
+    if ((a.kind === 'charge' || a.kind === 'product') && (!a.retired || usedSet.has(a.code))) listed.set(a.code, { account: a.code, label: a.label, kind: a.kind });
+  }
+  for (const code of used) {
+    const kind = kindOf(code, chart);
+    if (!listed.has(code) && (kind === 'charge' || kind === 'product')) listed.set(code, { account: code, label: code, kind });
+  }
+  const rank = (a: ListedAccount): number => (a.kind === 'charge' ? 0 : 1);
+  return [...listed.values()].sort((a, b) => rank(a) - rank(b) || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+}
+
+/** A charge reads debit − credit, a product credit − debit. */
+const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'charge' ? net : -net);
+
+/** The department's charges and products for the year: each total is the sum of the coops' breakdowns. */
+export function aggregatedAccounts(
+  doc: DepartmentTotalsDoc | null,
+  chart: Chart,
+  counts: { coops: number; closed: number },
+): AggregatedAccounts {
+  const sums = doc?.accounts ?? {};
+  const accounts = listedAccounts(Object.keys(sums), chart).map((a) => ({ ...a, total: signed(sums[a.account]?.net ?? 0, a.kind) }));
+  const totalOf = (kind: 'charge' | 'product'): number => accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
+  const totalCharges = totalOf('charge');
+  const totalProducts = totalOf('product');
+  return {
+    department: chart.department,
+    year: chart.year,
+    coops: counts.coops,
+    closed: counts.closed,
+    accounts,
+    totalCharges,
+    totalProducts,
+    result: totalProducts - totalCharges,
+  };
+}
+
+export interface AccountDrillDown extends AggregatedAccount {
+  /** The coops behind the figure, largest amount first. */
+  coops: Array<{ coopId: string; name: string; amount: number }>;
+}
+
+/** The coops behind one aggregated figure; null for an account that is no charge nor product. */
+export function accountDrillDown(doc: DepartmentTotalsDoc | null, chart: Chart, account: string, names: ReadonlyMap<string, string>): AccountDrillDown | null {
+  const sums = doc?.accounts ?? {};
+  const listed = listedAccounts(account in sums ? [account] : [], chart).find((a) => a.account === account);
+  if (!listed) return null;
+  const sum = sums[account] ?? { net: 0, byCoop: {} };
+  const coops = Object.entries(sum.byCoop)
+    .map(([coopId, net]) => ({ coopId, name: names.get(coopId) ?? coopId, amount: signed(net, listed.kind) }))
+    .sort((a, b) => b.amount - a.amount || compareText(a.name, b.name));
+  return { ...listed, total: signed(sum.net, listed.kind), coops };
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+const csvField = (text: string): string => (/[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+/** User text: neutralized against formulas, then quoted when needed. */
+const csvText = (text: string | null): string => csvField(neutralizeFormula(text ?? ''));
+/** UTF-8 with BOM (Excel reads the accents), ';' separated, CRLF: as the notebook's export. */
+const csvFile = (lines: string[][]): string => `\uFEFF${lines.map((l) => l.join(';')).join('\r\n')}\r\n`;
+
+const STATUS_LABEL = (row: BoardRow): string => (row.status === 'closed' ? 'clôturé' : row.unlocked ? 'rouvert' : 'en cours');
+/** The day in France of an ISO date-time. */
+const parisDay = (at: string): string => formatFrenchDate(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at)));
+
+export function boardCsv(rows: readonly BoardRow[], department: string, year: number): string {
+  return csvFile([
+    [csvText(`Tableau de bord du département ${department}`), csvText(`Exercice ${year}-${year + 1}`)],
+    ['Coopérative', 'Nom', 'Statut', 'Clôture possible', 'Blocages', 'Banque', 'Caisse', 'Non pointées', 'Dernière activité'].map(csvText),
+    ...rows.map((r) => [
+      csvText(r.coopId),
+      csvText(r.name),
+      STATUS_LABEL(r),
+      r.canClose ? 'oui' : 'non',
+      csvText(r.blockers.join(', ')),
+      plainAmount(r.bank),
+      plainAmount(r.cash),
+      String(r.unreconciled),
+      r.lastActivityAt ? parisDay(r.lastActivityAt) : '',
+    ]),
+  ]);
+}
+
+export function aggregatedCsv(view: AggregatedAccounts): string {
+  return csvFile([
+    [csvText(`Comptes agrégés du département ${view.department}`), csvText(`Exercice ${view.year}-${view.year + 1}`), csvText(`${view.coops} coopératives dont ${view.closed} clôturées`)],
+    ['Compte', 'Libellé', 'Nature', 'Total'].map(csvText),
+    ...view.accounts.map((a) => [csvText(a.account), csvText(a.label), a.kind === 'charge' ? 'charge' : 'produit', plainAmount(a.total)]),
+    ['', csvText('Total des charges'), '', plainAmount(view.totalCharges)],
+    ['', csvText('Total des produits'), '', plainAmount(view.totalProducts)],
+    ['', csvText('Résultat'), '', plainAmount(view.result)],
+  ]);
+}

@@ -1,0 +1,93 @@
+import { Agent, startTestApp, TestApp } from '../support/app';
+
+/** The spine through the JSON API of API.md: what a client scripts against. */
+describe('ledger JSON API', () => {
+  let t: TestApp;
+  let mandataire: Agent;
+  const base = '/api/coops/C14001/years/2026';
+  const photos = {
+    pj: '20',
+    date: '2027-04-25',
+    label: 'Ventes de photos scolaires aux familles',
+    chequeNo: null,
+    actionA: 'Photos',
+    actionB: null,
+    lines: [
+      { account: '512', debit: 32000 },
+      { account: '7070', credit: 32000 },
+    ],
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true, now: '2026-11-27T10:00:00Z' });
+    mandataire = await t.login('jferry', 'demo-jules-ferry');
+  });
+  afterAll(() => t.close());
+
+  const eventCount = async () => {
+    let n = 0;
+    for await (const _ of t.stores.eventStore.readAll()) n++;
+    return n;
+  };
+
+  it('records an entry and shows it on the very next read of the grid', async () => {
+    const created = await mandataire.post(`${base}/entries`, photos).expect(201);
+    expect(created.body).toEqual({ entryId: expect.any(String), revision: 1 });
+    const grid = await mandataire.get(`${base}/grid`).expect(200);
+    const row = grid.body.rows.find((r: { entryId: string }) => r.entryId === created.body.entryId);
+    expect(row).toMatchObject({ pj: '20', label: photos.label, actionA: 'Photos', reconciled: false });
+    expect(row.columns.bankIn).toBe(32000);
+  });
+
+  it('refuses bad input with a 400, a code and a French message, and stores nothing', async () => {
+    const before = await eventCount();
+    const unbalanced = await mandataire.post(`${base}/entries`, { ...photos, pj: '21', lines: [{ account: '512', debit: 32000 }, { account: '7070', credit: 30000 }] }).expect(400);
+    expect(unbalanced.body).toMatchObject({ error: 'invalid', code: 'ENTRY_UNBALANCED' });
+    expect(unbalanced.body.message).toMatch(/20,00/);
+    const duplicate = await mandataire.post(`${base}/entries`, photos).expect(400);
+    expect(duplicate.body.code).toBe('PJ_DUPLICATE');
+    const outside = await mandataire.post(`${base}/entries`, { ...photos, pj: '22', date: '2026-08-31' }).expect(400);
+    expect(outside.body.code).toBe('DATE_OUTSIDE_YEAR');
+    const missing = await mandataire.post(`${base}/entries`, { lines: [] }).expect(400);
+    expect(Object.keys(missing.body.fields)).toEqual(expect.arrayContaining(['pj', 'date', 'label']));
+    const malformed = await mandataire.agent.post(`${base}/entries`).set('X-CSRF-Token', mandataire.csrf).set('Content-Type', 'application/json').send('{"pj":');
+    expect(malformed.status).toBe(400);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('answers 409 in French to an amendment of a stale revision', async () => {
+    const { body } = await mandataire.post(`${base}/entries`, { ...photos, pj: '30' }).expect(201);
+    await mandataire.put(`${base}/entries/${body.entryId}`, { ...photos, pj: '30', label: 'Photos – 1re correction', expectedRevision: 1 }).expect(200);
+    const stale = await mandataire.put(`${base}/entries/${body.entryId}`, { ...photos, pj: '30', label: 'Photos – correction concurrente', expectedRevision: 1 }).expect(409);
+    expect(stale.body).toMatchObject({ error: 'conflict', code: 'STALE_REVISION' });
+    expect(stale.body.message).toMatch(/modifiée/);
+  });
+
+  it('has one effect for a command retried with the same idempotency key', async () => {
+    const retry = () => mandataire.post(`${base}/entries`, { ...photos, pj: '40' }).set('Idempotency-Key', 'retry-after-timeout-0001');
+    const first = await retry().expect(201);
+    const second = await retry().expect(201);
+    expect(second.body.entryId).toBe(first.body.entryId);
+    const grid = await mandataire.get(`${base}/grid`).expect(200);
+    expect(grid.body.rows.filter((r: { pj: string }) => r.pj === '40')).toHaveLength(1);
+  });
+
+  it('keeps another coop out of reach: 404, exactly as a missing one', async () => {
+    const other = await mandataire.get('/api/coops/C14002/years/2026/grid').expect(404);
+    expect(other.body.code).toBe('NOT_FOUND');
+    await mandataire.get('/api/coops/NOPE/years/2026/grid').expect(404);
+  });
+
+  it('refuses a change without the CSRF token', async () => {
+    await mandataire.agent.post(`${base}/entries`).send(photos).expect(403);
+  });
+
+  it('blocks the closing with 409 and the blockers until they are fixed', async () => {
+    const blocked = await mandataire.post(`${base}/closing`).expect(409);
+    expect(blocked.body.code).toBe('CLOSING_BLOCKED');
+    expect(blocked.body.blockers.map((b: { code: string }) => b.code)).toContain('TOO_EARLY');
+    const checklist = await mandataire.get(`${base}/checklist`).expect(200);
+    expect(checklist.body.canClose).toBe(false);
+    expect(checklist.body.blockers.map((b: { code: string }) => b.code)).toEqual(blocked.body.blockers.map((b: { code: string }) => b.code));
+  });
+});

@@ -1,0 +1,99 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { seedDemo } from '../../src/cli/demo-seed';
+import { CommandBus } from '@nestjs/cqrs';
+import { LedgerDecisions } from '../../src/commands/ledger.commands';
+import { loadConfig } from '../../src/config';
+import { Clock } from '../../src/domain/fiscal-year';
+import { configureHttp } from '../../src/http/http-setup';
+import { UserDirectory } from '../../src/http/auth/user-directory';
+import { Projector } from '../../src/projections/projector';
+import { openStores, Stores } from '../../src/stores';
+import { PROJECTOR } from '../../src/tokens';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  stores: Stores;
+  clock: TestClock;
+  dataDir: string;
+  /** Logs in and returns an agent that sends the session cookie and the CSRF token. */
+  login(username: string, password: string): Promise<Agent>;
+  anonymous(): request.Agent;
+  close(): Promise<void>;
+}
+
+export interface Agent {
+  agent: request.Agent;
+  csrf: string;
+  get(url: string): request.Test;
+  post(url: string, body?: object): request.Test;
+  put(url: string, body?: object): request.Test;
+  delete(url: string): request.Test;
+}
+
+/** Cheap scrypt and a lenient throttle: the real parameters are tested in the auth suite. */
+const TEST_AUTH = { scrypt: { N: 1024, r: 8, p: 1 }, throttle: { delayAfter: 1000, blockAfter: 1000 } };
+
+/**
+ * The real application (embedded stores in a temp DATA_DIR, the projector running), in process.
+ * `demo: true` seeds the demo department through the command path (logins of src/cli/demo-seed.ts).
+ */
+export async function startTestApp(options: { now?: string; demo?: boolean; dataDir?: string } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cahier-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' } as NodeJS.ProcessEnv);
+  const stores = await openStores(config);
+  const clock = new TestClock(new Date(options.now ?? '2026-11-27T10:00:00Z'));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, clock, auth: TEST_AUTH }), { logger: false, bodyParser: false });
+  configureHttp(app);
+  await app.init();
+  await app.get<Projector>(PROJECTOR).start();
+  if (options.demo) {
+    const bus = app.get(CommandBus);
+    await seedDemo({ registerCoop: (c) => bus.execute(c), decisions: app.get(LedgerDecisions), users: app.get(UserDirectory), clock });
+  }
+  const server = app.getHttpServer();
+  const agentFor = (agent: request.Agent, csrf: string): Agent => ({
+    agent,
+    csrf,
+    get: (url) => agent.get(url),
+    post: (url, body) => agent.post(url).set('X-CSRF-Token', csrf).send(body ?? {}),
+    put: (url, body) => agent.put(url).set('X-CSRF-Token', csrf).send(body ?? {}),
+    delete: (url) => agent.delete(url).set('X-CSRF-Token', csrf),
+  });
+  return {
+    app,
+    stores,
+    clock,
+    dataDir,
+    anonymous: () => request.agent(server),
+    async login(username, password) {
+      const agent = request.agent(server);
+      const res = await agent.post('/api/login').send({ username, password });
+      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+      return agentFor(agent, res.body.csrfToken);
+    },
+    async close() {
+      await app.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
