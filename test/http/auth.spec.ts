@@ -310,6 +310,8 @@ describe('HTTP auth', () => {
     const missingPage = await request(t.server).get('/nulle-part').set('Accept', 'text/html');
     expect(missingPage.status).toBe(404);
     expect(missingPage.text).toContain('Page introuvable');
+    // A crawler's stray request leaves no session behind.
+    expect(sessionCookie(missingPage)).toBeUndefined();
   });
 
   it('sends a strict Content-Security-Policy and serves our own stylesheet', async () => {

@@ -20,7 +20,7 @@ import { entryFormErrors, FormBody, ParsedEntry, parseGridRow, parsePortrait, pa
 import {
   actionTags, blankForm, FormState, gridModel, GridRowForm, headerFields, nextPj, portraitForm, portraitModel, ventilationForm, ventilationModel,
 } from './notebook-models';
-import { attempt, returnTo, YearContext, YearPages } from './year-page';
+import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
 
 type Mode = 'cahier' | 'ventilation' | 'portrait';
 
@@ -30,13 +30,6 @@ function entryOf(ctx: YearContext, entryId: string): NotebookEntry {
   const entry = ctx.reads.notebook.entries.find((e) => e.entryId === entryId);
   if (!entry) throw entryNotFound();
   return entry;
-}
-
-/** Forms are for those who may write; others get the same answer as the JSON API (403), a closed year 409. */
-function requireWrite(ctx: YearContext): void {
-  if (ctx.canWrite) return;
-  if (ctx.closed) throw new DomainError('YEAR_CLOSED', `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
-  throw new ApiError(403, { error: 'forbidden', code: 'READ_ONLY', message: 'Votre rôle permet de consulter ces comptes, pas de les modifier.' });
 }
 
 const revisionOf = (body: FormBody): number | undefined => {

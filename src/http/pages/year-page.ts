@@ -6,6 +6,7 @@ import { ClosingChecklist, Issue } from '../../domain/ledger';
 import { WrongExpectedRevision } from '../../events/event-store';
 import { CLOCK } from '../../tokens';
 import { canWriteCoop } from '../auth/scope';
+import { ApiError } from '../errors.filter';
 import { SessionUser } from '../auth/user-directory';
 import { yearOf } from '../ledger-api.controller';
 import { DocSource, LedgerReads, YearReads } from '../ledger-reads';
@@ -146,3 +147,11 @@ export function returnTo(body: Record<string, unknown> | undefined, base: string
   const wanted = typeof body?.return === 'string' ? body.return : '';
   return wanted.startsWith(`${base}/`) || wanted === base ? wanted.replace(/[^\w\-./?=&%#]/g, '') : fallback;
 }
+
+/** Forms are for those who may write; others get the same answer as the JSON API (403), a closed year 409. */
+export function requireWrite(ctx: YearContext): void {
+  if (ctx.canWrite) return;
+  if (ctx.closed) throw new DomainError('YEAR_CLOSED', `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
+  throw new ApiError(403, { error: 'forbidden', code: 'READ_ONLY', message: 'Votre rôle permet de consulter ces comptes, pas de les modifier.' });
+}
+

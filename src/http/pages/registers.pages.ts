@@ -1,0 +1,289 @@
+import { Body, Controller, Get, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { AddInventoryItem, CountCash, DeclareOpeningBalance, DeclareSubsidies, RemoveInventoryItem } from '../../commands/ledger.commands';
+import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
+import { DURABLE_GOODS } from '../../domain/chart';
+import { Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
+import { formatAmount, formatEuros } from '../../domain/money';
+import { advancesView, crfView, currentBalances } from '../../projections/ledger/views';
+import { CLOCK } from '../../tokens';
+import { CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { SessionUser } from '../auth/user-directory';
+import { amountOf, FieldErrors, FormBody, text } from './entry-form';
+import { blankForm, field, FormState } from './notebook-models';
+import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
+
+const denominationLabel = (cents: number): string => `${cents % 100 === 0 ? String(cents / 100) : formatAmount(cents)} €`;
+const countField = (cents: number): string => `n_${cents}`;
+const isoOf = (typed: string): string => parseFrenchDate(typed) ?? typed;
+
+/** A `rows[i][field]` table: qs gives an array up to 20 rows, an object beyond. */
+function tableRows(value: unknown): Record<string, unknown>[] {
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value as Record<string, unknown>) : [];
+  return list.map((r) => (r && typeof r === 'object' ? (r as Record<string, unknown>) : {}));
+}
+
+const SUBSIDY_FIELDS = ['origin', 'amount', 'date', 'designation', 'attachedToExpenses'] as const;
+
+/** The registers beside the notebook: cash count, subsidies, inventory, advances, opening balance. */
+@Controller('coops/:coopId/years/:year')
+@UseGuards(CoopScopeGuard)
+export class RegistersPagesController {
+  constructor(
+    private readonly pages: YearPages,
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  // ---- arrêté de caisse ----------------------------------------------------------------------
+
+  @Get('caisse')
+  async cash(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.renderCash(res, ctx, blankForm({ date: today(this.clock) }), 200);
+  }
+
+  @Post('caisse')
+  async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const values: Record<string, string> = { date: text(body.date).trim() };
+    const errors: FieldErrors = {};
+    const counts: Record<string, number> = {};
+    for (const d of [...COINS, ...BILLS]) {
+      const name = countField(d);
+      values[name] = text(body[name]).trim();
+      if (values[name] === '') continue;
+      if (!/^\d{1,9}$/.test(values[name])) errors[name] = `Indiquez un nombre entier de ${d < 500 ? 'pièces' : 'billets'} de ${denominationLabel(d)}.`;
+      else counts[String(d)] = Number(values[name]);
+    }
+    if (Object.keys(errors).length > 0) return this.renderCash(res, ctx, { values, errors }, 400);
+    const refusal = await attempt(
+      () => this.commands.execute(new CountCash(ctx.reads.coop.coopId, ctx.reads.year, { countId: randomUUID(), date: isoOf(values.date), counts }, commandContext(user))),
+      (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : f ?? '_form'),
+    );
+    if (refusal) return this.renderCash(res, ctx, { values, errors: refusal.errors }, refusal.status);
+    const total = cashTotal(counts);
+    const difference = total - currentBalances(ctx.reads.notebook).cash;
+    this.pages.done(
+      res,
+      `${ctx.base}/caisse`,
+      `Arrêté de caisse enregistré : ${formatEuros(total)}${difference === 0 ? ', conforme au solde du compte 530.' : `, différence avec le solde 530 : ${formatEuros(difference)}.`}`,
+    );
+  }
+
+  private renderCash(res: Response, ctx: YearContext, form: FormState, status: number) {
+    const { notebook } = ctx.reads;
+    const balance = currentBalances(notebook).cash;
+    const last = notebook.cashCounts.length > 0 ? notebook.cashCounts[notebook.cashCounts.length - 1] : null;
+    const piece = (d: number) => ({ ...field(form, countField(d), `count-${d}`), cents: d, label: denominationLabel(d) });
+    this.pages.render(
+      res,
+      ctx,
+      'cash',
+      {
+        title: "L'arrêté de caisse",
+        nav: 'caisse',
+        date: field(form, 'date'),
+        formError: form.errors._form ?? null,
+        coins: COINS.map(piece),
+        bills: BILLS.map(piece),
+        balance,
+        last: last ? { ...last, difference: last.total - balance, matches: last.total === balance } : null,
+        history: [...notebook.cashCounts].reverse(),
+      },
+      { status },
+    );
+  }
+
+  // ---- subventions ---------------------------------------------------------------------------
+
+  @Get('subventions')
+  async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const values: Record<string, string> = {};
+    ctx.reads.notebook.subsidies.forEach((r, i) => {
+      values[`rows[${i}][origin]`] = r.origin;
+      values[`rows[${i}][amount]`] = formatAmount(r.amount).replace(/\u202f/g, ' ');
+      values[`rows[${i}][date]`] = r.date;
+      values[`rows[${i}][designation]`] = r.designation;
+      values[`rows[${i}][attachedToExpenses]`] = formatAmount(r.attachedToExpenses).replace(/\u202f/g, ' ');
+    });
+    this.renderSubsidies(res, ctx, blankForm(values), ctx.reads.notebook.subsidies.length + 3, 200);
+  }
+
+  @Post('subventions')
+  async declareSubsidies(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const submitted = tableRows(body.rows);
+    const values: Record<string, string> = {};
+    const errors: FieldErrors = {};
+    const rows: Record<string, unknown>[] = [];
+    const rowOf: number[] = [];
+    let shown = 0;
+    submitted.forEach((raw) => {
+      const typed = Object.fromEntries(SUBSIDY_FIELDS.map((f) => [f, text(raw[f]).trim()]));
+      // A removed or blank row leaves the table; the others keep their order, renumbered.
+      if (raw.remove !== undefined || SUBSIDY_FIELDS.every((f) => typed[f] === '')) return;
+      const i = shown++;
+      for (const f of SUBSIDY_FIELDS) values[`rows[${i}][${f}]`] = typed[f];
+      rows.push({
+        origin: typed.origin,
+        amount: amountOf(typed.amount, `rows[${i}][amount]`, errors) ?? (typed.amount === '' ? null : undefined),
+        date: isoOf(typed.date),
+        designation: typed.designation,
+        attachedToExpenses: amountOf(typed.attachedToExpenses, `rows[${i}][attachedToExpenses]`, errors) ?? 0,
+      });
+      rowOf.push(i);
+    });
+    const more = body._more !== undefined;
+    if (Object.keys(errors).length > 0 || more) return this.renderSubsidies(res, ctx, { values, errors }, shown + 3, more ? 200 : 400);
+    const refusal = await attempt(
+      () => this.commands.execute(new DeclareSubsidies(ctx.reads.coop.coopId, ctx.reads.year, { rows }, commandContext(user))),
+      (f) => {
+        const m = /^rows\.(\d+)\.(\w+)$/.exec(f ?? '');
+        return m ? `rows[${rowOf[Number(m[1])]}][${m[2]}]` : f ?? '_form';
+      },
+    );
+    if (refusal) return this.renderSubsidies(res, ctx, { values, errors: refusal.errors }, shown + 3, refusal.status);
+    this.pages.done(res, `${ctx.base}/subventions`, 'Le tableau des subventions est enregistré.');
+  }
+
+  private renderSubsidies(res: Response, ctx: YearContext, form: FormState, count: number, status: number) {
+    const crf = crfView(ctx.reads.notebook, ctx.reads.chart);
+    const rows = Array.from({ length: Math.max(count, 5) }, (_, i) => {
+      const cell = (f: string) => field(form, `rows[${i}][${f}]`, `sub-${i}-${f}`);
+      const date = cell('date');
+      const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date.value);
+      if (french) date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
+      return { index: i, number: i + 1, origin: cell('origin'), amount: cell('amount'), date, designation: cell('designation'), attachedToExpenses: cell('attachedToExpenses') };
+    });
+    this.pages.render(
+      res,
+      ctx,
+      'subsidies',
+      { title: 'Les subventions', nav: 'subventions', rows, formError: form.errors._form ?? form.errors.rows ?? null, subsidies: crf.subsidies },
+      { status },
+    );
+  }
+
+  // ---- cahier d'inventaire -------------------------------------------------------------------
+
+  @Get('inventaire')
+  async inventory(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.renderInventory(res, ctx, blankForm({ quantity: '1' }), 200);
+  }
+
+  @Post('inventaire')
+  async addItem(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const values = Object.fromEntries(['designation', 'acquiredOn', 'quantity', 'value', 'pj'].map((f) => [f, text(body[f]).trim()]));
+    const errors: FieldErrors = {};
+    const quantity = /^\d{1,6}$/.test(values.quantity) ? Number(values.quantity) : NaN;
+    if (Number.isNaN(quantity)) errors.quantity = 'La quantité doit être un nombre entier positif.';
+    const value = values.value === '' ? 0 : amountOf(values.value, 'value', errors);
+    if (Object.keys(errors).length > 0) return this.renderInventory(res, ctx, { values, errors }, 400);
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new AddInventoryItem(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { itemId: randomUUID(), designation: values.designation, acquiredOn: isoOf(values.acquiredOn), quantity, value: value ?? 0, pj: values.pj || null },
+          commandContext(user),
+        ),
+      ),
+    );
+    if (refusal) return this.renderInventory(res, ctx, { values, errors: refusal.errors }, refusal.status);
+    this.pages.done(res, `${ctx.base}/inventaire`, `« ${values.designation} » est inscrit au cahier d'inventaire.`);
+  }
+
+  @Post('inventaire/:itemId/sortie')
+  async removeItem(@Param('coopId') coopId: string, @Param('year') year: string, @Param('itemId') itemId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const leftOn = text(body.leftOn).trim();
+    const refusal = await attempt(() =>
+      this.commands.execute(new RemoveInventoryItem(ctx.reads.coop.coopId, ctx.reads.year, { itemId, leftOn: leftOn ? isoOf(leftOn) : null }, commandContext(user))),
+    );
+    this.pages.done(res, returnTo(body, ctx.base, `${ctx.base}/inventaire`), refusal ? Object.values(refusal.errors)[0] : "Le bien est noté comme sorti de l'inventaire.");
+  }
+
+  private renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
+    const { notebook } = ctx.reads;
+    const inventoried = new Set(notebook.inventory.map((i) => i.pj).filter(Boolean));
+    const missing = notebook.entries.filter((e) => e.lines.some((l) => l.account === DURABLE_GOODS && (l.debit ?? 0) > 0) && !inventoried.has(e.pj));
+    this.pages.render(
+      res,
+      ctx,
+      'inventory',
+      {
+        title: "Le cahier d'inventaire",
+        nav: 'inventaire',
+        items: notebook.inventory,
+        missing,
+        fields: Object.fromEntries(['designation', 'acquiredOn', 'quantity', 'value', 'pj'].map((f) => [f, field(form, f)])),
+        formError: form.errors._form ?? null,
+      },
+      { status },
+    );
+  }
+
+  // ---- régies d'avance -----------------------------------------------------------------------
+
+  @Get('regies')
+  async advances(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const rows = advancesView(ctx.reads.notebook).map((r) => ({ ...r, settled: r.balance === 0 }));
+    this.pages.render(res, ctx, 'advances', { title: "Les régies d'avance", nav: 'regies', rows });
+  }
+
+  // ---- existence au début de l'exercice ------------------------------------------------------
+
+  @Get('ouverture')
+  async opening(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.renderOpening(res, ctx, blankForm({ date: ctx.reads.notebook.opening.date ?? `${ctx.reads.year}-09-01` }), 200);
+  }
+
+  @Post('ouverture')
+  async declareOpening(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const values = { bank: text(body.bank).trim(), cash: text(body.cash).trim(), date: text(body.date).trim() };
+    const errors: FieldErrors = {};
+    const bank = values.bank === '' ? 0 : amountOf(values.bank, 'bank', errors) ?? 0;
+    const cash = values.cash === '' ? 0 : amountOf(values.cash, 'cash', errors) ?? 0;
+    if (Object.keys(errors).length > 0) return this.renderOpening(res, ctx, { values, errors }, 400);
+    const refusal = await attempt(() =>
+      this.commands.execute(new DeclareOpeningBalance(ctx.reads.coop.coopId, ctx.reads.year, { bank, cash, date: values.date ? isoOf(values.date) : undefined }, commandContext(user))),
+    );
+    if (refusal) return this.renderOpening(res, ctx, { values, errors: refusal.errors }, refusal.status);
+    this.pages.done(res, ctx.base, `Existence au début de l'exercice enregistrée : banque ${formatEuros(bank)}, caisse ${formatEuros(cash)}.`);
+  }
+
+  private renderOpening(res: Response, ctx: YearContext, form: FormState, status: number) {
+    const { notebook, coop, year } = ctx.reads;
+    const open = year === coop.firstYear && notebook.declaredOpening === null;
+    this.pages.render(
+      res,
+      ctx,
+      'opening',
+      {
+        title: "Existence au début de l'exercice",
+        nav: '',
+        open: open && ctx.canWrite,
+        firstYear: year === coop.firstYear,
+        opening: notebook.opening,
+        fields: { bank: field(form, 'bank'), cash: field(form, 'cash'), date: field(form, 'date') },
+        formError: form.errors._form ?? null,
+      },
+      { status },
+    );
+  }
+}
