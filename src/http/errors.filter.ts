@@ -211,5 +211,6 @@ export class HttpErrorsFilter implements ExceptionFilter {
 /** Errors of the Express middleware placed before the routes (body parsers, session, CSRF). */
 export function middlewareErrorHandler(views: Views): ErrorRequestHandler {
   const responder = new ErrorResponder(views);
+  // Four parameters: that is how Express recognises an error handler.
   return (error: unknown, req, res, _next) => responder.send(req, res, error);
 }
