@@ -4,6 +4,7 @@ import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { AuthModule } from './auth/auth.module';
 import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
+import { CoopApiController } from './coop-api.controller';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
 import { LedgerReads } from './ledger-reads';
@@ -22,7 +23,7 @@ const coopDirectory = {
 @Global()
 @Module({
   imports: [AuthModule],
-  controllers: [HealthController, LedgerApiController],
+  controllers: [HealthController, LedgerApiController, CoopApiController],
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })

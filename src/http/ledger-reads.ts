@@ -11,6 +11,7 @@ import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldInMemory } from '../projections/fold';
 import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
+import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
 import { yearDocId, YearDoc } from '../projections/years.projection';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
@@ -63,6 +64,33 @@ export class LedgerReads {
     const notebook = (await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
     const chart = asOf ? ((await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? (await chartFor(this.readStore, coop.department, year))) : await chartFor(this.readStore, coop.department, year);
     return { coop, year, notebook, chart, asOf: asOf ?? null, source };
+  }
+
+  /** The coop's fiscal years, first to current, with their status: the archives. */
+  async years(coopId: string, currentYear: number, asOf?: string | null): Promise<Array<{ year: number; status: string }>> {
+    const source = await this.source(coopId, asOf);
+    const coop = await source.get<CoopDoc>('coops', coopId);
+    if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    const years = [];
+    for (let year = Math.max(currentYear, coop.firstYear); year >= coop.firstYear; year--) {
+      const doc = await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year));
+      years.push({ year, status: doc?.status ?? 'open' });
+    }
+    return years;
+  }
+
+  /** January → December of a calendar year: the end of one fiscal year and the start of the next. */
+  async calendarYear(coopId: string, calendarYear: number, asOf?: string | null) {
+    const source = await this.source(coopId, asOf);
+    const coop = await source.get<CoopDoc>('coops', coopId);
+    if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    const [earlier, later] = [calendarYear - 1, calendarYear];
+    const docs = [
+      await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, earlier)),
+      await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, later)),
+    ] as const;
+    const charts = [await chartFor(this.readStore, coop.department, earlier), await chartFor(this.readStore, coop.department, later)] as const;
+    return calendarYearView(docs, charts, calendarYear);
   }
 
   /** The decider's state and closing environment, as the CloseYear decision would see them. */

@@ -72,6 +72,34 @@ describe('ledger JSON API', () => {
     expect(grid.body.rows.filter((r: { pj: string }) => r.pj === '40')).toHaveLength(1);
   });
 
+  it('acknowledges every one of many concurrent entries exactly once', async () => {
+    const pjs = Array.from({ length: 24 }, (_, i) => `5${String(i).padStart(2, '0')}`);
+    const answers = await Promise.all(pjs.map((pj) => mandataire.post(`${base}/entries`, { ...photos, pj })));
+    expect(answers.map((a) => a.status)).toEqual(pjs.map(() => 201));
+    const rows = (await mandataire.get(`${base}/grid`).expect(200)).body.rows as Array<{ pj: string }>;
+    for (const pj of pjs) expect(rows.filter((r) => r.pj === pj)).toHaveLength(1);
+  });
+
+  it('lets one of two entries racing for the same PJ win; the other gets PJ_DUPLICATE', async () => {
+    const [a, b] = await Promise.all([mandataire.post(`${base}/entries`, { ...photos, pj: '60' }), mandataire.post(`${base}/entries`, { ...photos, pj: '60' })]);
+    expect([a.status, b.status].sort()).toEqual([201, 400]);
+    expect([a.body.code, b.body.code]).toContain('PJ_DUPLICATE');
+  });
+
+  it('lists the archives and reports by calendar year, across two fiscal years', async () => {
+    const years = await mandataire.get('/api/coops/C14001/years').expect(200);
+    expect(years.body).toEqual([
+      { year: 2026, status: 'open' },
+      { year: 2025, status: 'closed' },
+    ]);
+    const calendar = await mandataire.get('/api/coops/C14001/calendar-years/2026').expect(200);
+    expect(calendar.body).toMatchObject({ calendarYear: 2026, from: '2026-01-01', to: '2026-12-31' });
+    // The 2025-2026 subsidy (January 2026) and the 2026-2027 photos (October 2026) both count.
+    const accounts = Object.fromEntries(calendar.body.breakdown.accounts.map((a: { account: string; total: number }) => [a.account, a.total]));
+    expect(accounts['7410']).toBe(50000);
+    expect(accounts['7070']).toBeGreaterThanOrEqual(32000);
+  });
+
   it('keeps another coop out of reach: 404, exactly as a missing one', async () => {
     const other = await mandataire.get('/api/coops/C14002/years/2026/grid').expect(404);
     expect(other.body.code).toBe('NOT_FOUND');
