@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { Clock, currentFiscalYear } from '../domain/fiscal-year';
-import { DomainError } from '../domain/errors';
 import { CLOCK } from '../tokens';
 import { CoopScopeGuard } from './auth/guards';
 import { LedgerReads } from './ledger-reads';
+import { yearParam } from './params';
 
 /** A coop's archives: its fiscal years, and reports by calendar year (January → December). */
 @Controller('api/coops/:coopId')
@@ -21,7 +21,6 @@ export class CoopApiController {
 
   @Get('calendar-years/:calendarYear')
   calendarYear(@Param('coopId') coopId: string, @Param('calendarYear') calendarYear: string, @Query('asOf') asOf?: string) {
-    if (!/^\d{4}$/.test(calendarYear)) throw new DomainError('NOT_FOUND', 'Année civile introuvable.', undefined, 'not_found');
-    return this.reads.calendarYear(coopId, Number(calendarYear), asOf);
+    return this.reads.calendarYear(coopId, yearParam(calendarYear, 'Année civile introuvable.'), asOf);
   }
 }

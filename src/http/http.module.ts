@@ -4,6 +4,7 @@ import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { AuthModule } from './auth/auth.module';
 import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
+import { ChartApiController } from './chart-api.controller';
 import { CoopApiController } from './coop-api.controller';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
@@ -23,7 +24,7 @@ const coopDirectory = {
 @Global()
 @Module({
   imports: [AuthModule],
-  controllers: [HealthController, LedgerApiController, CoopApiController],
+  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController],
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })

@@ -14,6 +14,7 @@ import { EntryInput, SubsidyRowInput } from '../domain/ledger';
 import { SessionUser } from './auth/user-directory';
 import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { LedgerReads } from './ledger-reads';
+import { yearParam } from './params';
 import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../projections/ledger/views';
 import { fec, fecFileName, gridCsv } from '../projections/ledger/exports';
 import { VoucherStore } from './voucher-store';
@@ -37,14 +38,14 @@ export class LedgerApiController {
   @Post('entries')
   async record(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
-    const outcome = await this.commands.execute(new RecordEntry(coopId, yearOf(year), { entryId, entry: entryInput(body) }, context(user, req)));
+    const outcome = await this.commands.execute(new RecordEntry(coopId, yearParam(year), { entryId, entry: entryInput(body) }, context(user, req)));
     return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
   }
 
   @Put('entries/:entryId')
   async amend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const outcome = await this.commands.execute(
-      new AmendEntry(coopId, yearOf(year), { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) }, context(user, req)),
+      new AmendEntry(coopId, yearParam(year), { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) }, context(user, req)),
     );
     return { entryId, revision: outcome.state.entries[entryId]?.revision };
   }
@@ -52,14 +53,14 @@ export class LedgerApiController {
   @Delete('entries/:entryId')
   @HttpCode(204)
   async remove(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Query('expectedRevision') expected: string | undefined, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new DeleteEntry(coopId, yearOf(year), { entryId, expectedRevision: optionalRevision(expected) }, context(user, req)));
+    await this.commands.execute(new DeleteEntry(coopId, yearParam(year), { entryId, expectedRevision: optionalRevision(expected) }, context(user, req)));
   }
 
   @Post('entries/:entryId/duplicate')
   async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') sourceEntryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(
-      new DuplicateEntry(coopId, yearOf(year), { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
+      new DuplicateEntry(coopId, yearParam(year), { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
     );
     return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
   }
@@ -68,14 +69,14 @@ export class LedgerApiController {
   @HttpCode(200)
   async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
-    await this.commands.execute(new ReconcileEntry(coopId, yearOf(year), { entryId, statementDate }, context(user, req)));
+    await this.commands.execute(new ReconcileEntry(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, reconciled: true };
   }
 
   @Delete('entries/:entryId/reconciliation')
   @HttpCode(200)
   async unreconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new UnreconcileEntry(coopId, yearOf(year), { entryId }, context(user, req)));
+    await this.commands.execute(new UnreconcileEntry(coopId, yearParam(year), { entryId }, context(user, req)));
     return { entryId, reconciled: false };
   }
 
@@ -83,14 +84,14 @@ export class LedgerApiController {
   @HttpCode(200)
   async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
-    await this.commands.execute(new MarkCarriedOverItemSeen(coopId, yearOf(year), { entryId, statementDate }, context(user, req)));
+    await this.commands.execute(new MarkCarriedOverItemSeen(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, seen: true };
   }
 
   @Post('opening')
   async opening(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(
-      new DeclareOpeningBalance(coopId, yearOf(year), { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
+      new DeclareOpeningBalance(coopId, yearParam(year), { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
     );
     return { bank: body.bank, cash: body.cash };
   }
@@ -99,8 +100,8 @@ export class LedgerApiController {
   async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const countId = idFor(req, randomUUID());
     const counts = (body.counts ?? {}) as Record<string, number>;
-    await this.commands.execute(new CountCash(coopId, yearOf(year), { countId, date: text(body.date), counts }, context(user, req)));
-    const { notebook } = await this.reads.year(coopId, yearOf(year));
+    await this.commands.execute(new CountCash(coopId, yearParam(year), { countId, date: text(body.date), counts }, context(user, req)));
+    const { notebook } = await this.reads.year(coopId, yearParam(year));
     const total = cashTotal(counts);
     return { countId, total, difference: total - currentBalances(notebook).cash };
   }
@@ -108,7 +109,7 @@ export class LedgerApiController {
   @Put('subsidies')
   async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const rows = Array.isArray(body.rows) ? (body.rows as SubsidyRowInput[]) : (body.rows as never);
-    await this.commands.execute(new DeclareSubsidies(coopId, yearOf(year), { rows }, context(user, req)));
+    await this.commands.execute(new DeclareSubsidies(coopId, yearParam(year), { rows }, context(user, req)));
     return { rows: rows?.length ?? 0 };
   }
 
@@ -118,7 +119,7 @@ export class LedgerApiController {
     await this.commands.execute(
       new AddInventoryItem(
         coopId,
-        yearOf(year),
+        yearParam(year),
         { itemId, designation: body.designation as string, acquiredOn: body.acquiredOn as string, quantity: body.quantity as number, value: body.value as number, pj: (body.pj as string) ?? null },
         context(user, req),
       ),
@@ -129,7 +130,7 @@ export class LedgerApiController {
   @Delete('inventory/:itemId')
   @HttpCode(204)
   async removeInventory(@Param('coopId') coopId: string, @Param('year') year: string, @Param('itemId') itemId: string, @Query('leftOn') leftOn: string | undefined, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new RemoveInventoryItem(coopId, yearOf(year), { itemId, leftOn: leftOn ?? null }, context(user, req)));
+    await this.commands.execute(new RemoveInventoryItem(coopId, yearParam(year), { itemId, leftOn: leftOn ?? null }, context(user, req)));
   }
 
   @Post('entries/:entryId/attachments')
@@ -138,14 +139,14 @@ export class LedgerApiController {
     const stored = await this.vouchers.store(file);
     const attachmentId = idFor(req, randomUUID());
     await this.commands.execute(
-      new AttachVoucher(coopId, yearOf(year), { entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName }, context(user, req)),
+      new AttachVoucher(coopId, yearParam(year), { entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName }, context(user, req)),
     );
     return { attachmentId, sha256: stored.sha256 };
   }
 
   @Get('entries/:entryId/attachments/:attachmentId')
   async openVoucher(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Param('attachmentId') attachmentId: string, @Res() res: Response) {
-    const { notebook } = await this.reads.year(coopId, yearOf(year));
+    const { notebook } = await this.reads.year(coopId, yearParam(year));
     const attachment = notebook.entries.find((e) => e.entryId === entryId)?.attachments.find((a) => a.attachmentId === attachmentId);
     if (!attachment) throw new DomainError('NOT_FOUND', 'Pièce jointe introuvable.', undefined, 'not_found');
     await this.vouchers.send(res, attachment);
@@ -153,14 +154,14 @@ export class LedgerApiController {
 
   @Post('activities')
   async activity(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new ReportActivity(coopId, yearOf(year), { activity: text(body.activity), text: text(body.text) }, context(user, req)));
+    await this.commands.execute(new ReportActivity(coopId, yearParam(year), { activity: text(body.activity), text: text(body.text) }, context(user, req)));
     return { activity: body.activity };
   }
 
   @Post('closing')
   @HttpCode(200)
   async close(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new CloseYear(coopId, yearOf(year), {}, context(user, req)));
+    await this.commands.execute(new CloseYear(coopId, yearParam(year), {}, context(user, req)));
     return { closed: true };
   }
 
@@ -168,25 +169,25 @@ export class LedgerApiController {
 
   @Get('grid')
   async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string, @Query('order') order?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     return gridView(notebook, chart, { order: order === 'pj' ? 'pj' : 'date' });
   }
 
   @Get('breakdown')
   async breakdown(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     return breakdownView(notebook, chart);
   }
 
   @Get('actions')
   async actions(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     return actionsView(notebook, chart);
   }
 
   @Get('actions/:name')
   async action(@Param('coopId') coopId: string, @Param('year') year: string, @Param('name') name: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     const report = actionReport(notebook, chart, name);
     if (!report) throw new DomainError('NOT_FOUND', `Aucune écriture n'est rattachée à l'action « ${name} ».`, undefined, 'not_found');
     return report;
@@ -194,31 +195,31 @@ export class LedgerApiController {
 
   @Get('advances')
   async advances(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook } = await this.reads.year(coopId, yearParam(year), asOf);
     return advancesView(notebook);
   }
 
   @Get('checklist')
   async checklist(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { coop, source } = await this.reads.year(coopId, yearOf(year), asOf);
-    return (await this.reads.closing(coop, yearOf(year), source)).checklist;
+    const { coop, source } = await this.reads.year(coopId, yearParam(year), asOf);
+    return (await this.reads.closing(coop, yearParam(year), source)).checklist;
   }
 
   @Get('crf')
   async crf(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     return crfView(notebook, chart);
   }
 
   @Get('cra')
   async cra(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     return craView(notebook, chart);
   }
 
   @Get('export.csv')
   async csv(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    const { notebook, chart, coop } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart, coop } = await this.reads.year(coopId, yearParam(year), asOf);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="cahier-${coopId}-${year}.csv"`);
     res.send(gridCsv(gridView(notebook, chart, { order: 'date' }), coop.name));
@@ -226,7 +227,7 @@ export class LedgerApiController {
 
   @Get('fec.txt')
   async fecFile(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearOf(year), asOf);
+    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${fecFileName(notebook)}"`);
     res.send(fec(notebook, chart));
@@ -234,22 +235,16 @@ export class LedgerApiController {
 
   @Get('print.pdf')
   async notebookPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    await this.print.send(res, 'notebook', await this.reads.year(coopId, yearOf(year), asOf));
+    await this.print.send(res, 'notebook', await this.reads.year(coopId, yearParam(year), asOf));
   }
 
   @Get('crf.pdf')
   async crfPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    await this.print.send(res, 'crf', await this.reads.year(coopId, yearOf(year), asOf));
+    await this.print.send(res, 'crf', await this.reads.year(coopId, yearParam(year), asOf));
   }
 }
 
 // ---- parsing: shapes only; the rules are the decider's ----------------------------------------
-
-export function yearOf(year: string): number {
-  const n = /^\d{4}$/.test(year) ? Number(year) : NaN;
-  if (!Number.isInteger(n)) throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
-  return n;
-}
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 

@@ -119,3 +119,33 @@ describe('ledger JSON API', () => {
     expect(checklist.body.blockers.map((b: { code: string }) => b.code)).toEqual(blocked.body.blockers.map((b: { code: string }) => b.code));
   });
 });
+
+describe("a department's chart of accounts", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+  });
+  afterAll(() => t.close());
+
+  it('is the default chart until the department changes it for a year, and the ledger follows', async () => {
+    const treasurer = await t.login('tresorier14', 'demo-tresorier14');
+    const chart = await treasurer.get('/api/departments/14/years/2026/chart').expect(200);
+    expect(chart.body.accounts.find((a: { code: string }) => a.code === '6586').label).toBe("Cotisations à l'OCCE");
+    await treasurer.put('/api/departments/14/years/2026/chart/accounts/6586', { label: "Cotisations à l'OCCE 14" }).expect(200);
+    await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '62810008', label: 'Cotisation OCCE (numérotation 14)', kind: 'charge' }).expect(201);
+    await treasurer.delete('/api/departments/14/years/2026/chart/accounts/7610').expect(204);
+    const refused = await treasurer.delete('/api/departments/14/years/2026/chart/accounts/512').expect(409);
+    expect(refused.body.code).toBe('ACCOUNT_PROTECTED');
+    // Another department and another year keep the default chart.
+    const other = await (await t.login('tresorier61', 'demo-tresorier61')).get('/api/departments/61/years/2026/chart').expect(200);
+    expect(other.body.accounts.find((a: { code: string }) => a.code === '6586').label).toBe("Cotisations à l'OCCE");
+    await treasurer.get('/api/departments/61/years/2026/chart').expect(404);
+
+    const mandataire = await t.login('jferry', 'demo-jules-ferry');
+    const entry = { pj: '70', date: '2026-12-01', label: 'Cotisation', chequeNo: null, actionA: null, actionB: null };
+    await mandataire.post('/api/coops/C14001/years/2026/entries', { ...entry, lines: [{ account: '62810008', debit: 100 }, { account: '512', credit: 100 }] }).expect(201);
+    const retired = await mandataire.post('/api/coops/C14001/years/2026/entries', { ...entry, pj: '71', lines: [{ account: '512', debit: 100 }, { account: '7610', credit: 100 }] }).expect(400);
+    expect(retired.body.code).toBe('UNKNOWN_ACCOUNT');
+    await mandataire.post('/api/departments/14/years/2026/chart/accounts', { account: '7999', label: 'x', kind: 'product' }).expect(404);
+  });
+});

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { commandContext } from '../commands/command-context';
+import { ChangeChart } from '../commands/coop.commands';
+import { AccountKind } from '../events/coop-events';
+import { chartFor } from '../projections/charts.projection';
+import { ReadStore } from '../projections/read-store';
+import { READ_STORE } from '../tokens';
+import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
+import { SessionUser } from './auth/user-directory';
+import { yearParam } from './params';
+
+/** A department's chart of accounts for one fiscal year: read it, add, rename or retire accounts. */
+@Controller('api/departments/:dept/years/:year/chart')
+@UseGuards(DepartmentScopeGuard)
+export class ChartApiController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  @Get()
+  chart(@Param('dept') dept: string, @Param('year') year: string) {
+    return chartFor(this.readStore, dept, yearParam(year));
+  }
+
+  @Post('accounts')
+  async add(@Param('dept') dept: string, @Param('year') year: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+    const command = { type: 'AddAccount' as const, account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind };
+    await this.commands.execute(new ChangeChart(dept, yearParam(year), command, commandContext(user)));
+    return chartFor(this.readStore, dept, yearParam(year));
+  }
+
+  @Put('accounts/:account')
+  async rename(@Param('dept') dept: string, @Param('year') year: string, @Param('account') account: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+    await this.commands.execute(new ChangeChart(dept, yearParam(year), { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user)));
+    return chartFor(this.readStore, dept, yearParam(year));
+  }
+
+  @Delete('accounts/:account')
+  @HttpCode(204)
+  async retire(@Param('dept') dept: string, @Param('year') year: string, @Param('account') account: string, @CurrentUser() user: SessionUser) {
+    await this.commands.execute(new ChangeChart(dept, yearParam(year), { type: 'RetireAccount', account }, commandContext(user)));
+  }
+}
