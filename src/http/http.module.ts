@@ -4,11 +4,14 @@ import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { AuthModule } from './auth/auth.module';
 import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
+import { AuditApiController } from './audit-api.controller';
 import { ChartApiController } from './chart-api.controller';
 import { CoopApiController } from './coop-api.controller';
+import { DepartmentApiController } from './department-api.controller';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
 import { LedgerReads } from './ledger-reads';
+import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { VoucherStore } from './voucher-store';
 
@@ -23,8 +26,8 @@ const coopDirectory = {
 
 @Global()
 @Module({
-  imports: [AuthModule],
-  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController],
+  imports: [AuthModule, PagesModule],
+  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController, DepartmentApiController, AuditApiController],
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })

@@ -1,8 +1,10 @@
 import { chartsProjection } from './charts.projection';
 import { coopsProjection } from './coops.projection';
+import { boardProjection } from './department/board.projection';
+import { departmentTotalsProjection } from './department/totals.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { Projection } from './projection';
 import { yearsProjection } from './years.projection';
 
 /** Every read model the projector keeps. */
-export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, yearsProjection, notebookProjection];
+export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, yearsProjection, notebookProjection, boardProjection, departmentTotalsProjection];

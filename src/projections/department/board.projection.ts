@@ -1,5 +1,5 @@
 import { BANK, CASH, DURABLE_GOODS, INSURANCE, MEMBERSHIP, SUBSIDIES_ACCOUNT } from '../../domain/chart';
-import { ClosingFacts, YearStatus } from '../../domain/ledger';
+import { ClosingFacts, Movement, YearStatus } from '../../domain/ledger';
 import { RecordedEvent } from '../../events/envelope';
 import {
   CarriedOverItemSeen,
@@ -33,8 +33,6 @@ export const boardId = (coopId: string, year: number): string => `${coopId}:${ye
 /** The accounts the closing rules read. */
 const TRACKED = [BANK, CASH, SUBSIDIES_ACCOUNT, MEMBERSHIP, INSURANCE] as const;
 
-export interface Movement { debit: number; credit: number }
-
 /** The previous year's closing as this year opens from it. */
 export interface PreviousClosing {
   bank: number;
@@ -60,8 +58,17 @@ export interface BoardDoc {
   movements: Record<string, Movement>;
   /** Per advance (régie): paid − returned − explained, this year's lines only. */
   advances: Record<string, number>;
-  /** Live entries touching 512 → reconciled: enough to follow reconciliation through amendments. */
-  bankEntries: Record<string, boolean>;
+  /**
+   * Live entries touching 512 not reconciled: only these, so the document stays small once the
+   * notebook is reconciled. Every other live entry on 512 is reconciled (only entries on 512 can
+   * be, and they stay so until EntryUnreconciled).
+   */
+  unreconciled: string[];
+  /**
+   * Reconciled entries amended off 512 (the decider unreconciles them in the same command): the
+   * reconciled flag they still carry is what EntryUnreconciled then clears.
+   */
+  reconciledOffBank: string[];
   /** Live entries with a debit on 6800 → their PJ and date. */
   durableEntries: Record<string, { pj: string; date: string }>;
   /** Inventory items bearing a PJ → that PJ (removed items included, as the domain counts them). */
@@ -86,7 +93,8 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     previous: null,
     movements: {},
     advances: {},
-    bankEntries: {},
+    unreconciled: [],
+    reconciledOffBank: [],
     durableEntries: {},
     inventoryPjs: {},
     carriedOverSeen: [],
@@ -95,6 +103,10 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     appliedRevisions: {},
   };
 }
+
+/** localeCompare(…, 'fr', { numeric: true }) and localeCompare(…) as the domain sorts, without building a collator per call. */
+const PJ_ORDER = new Intl.Collator('fr', { numeric: true });
+const DEFAULT_ORDER = new Intl.Collator();
 
 const netOf = (doc: BoardDoc, account: string): number => (doc.movements[account]?.debit ?? 0) - (doc.movements[account]?.credit ?? 0);
 
@@ -117,7 +129,7 @@ export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
     year: doc.year,
     closed: doc.status === 'closed',
     previousYearClosed: previous === null || previous.closed,
-    unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + Object.values(doc.bankEntries).filter((r) => !r).length,
+    unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + doc.unreconciled.length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: opening.cash + netOf(doc, CASH),
     lastCountTotal: doc.lastCount ? doc.lastCount.total : null,
@@ -126,12 +138,12 @@ export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
     openAdvances: Object.entries(advances)
       .filter(([, amount]) => amount !== 0)
       .map(([regie, amount]) => ({ regie, amount }))
-      .sort((a, b) => a.regie.localeCompare(b.regie)),
+      .sort((a, b) => DEFAULT_ORDER.compare(a.regie, b.regie)),
     membershipTotal: netOf(doc, MEMBERSHIP),
     insuranceTotal: netOf(doc, INSURANCE),
     durableGoodsWithoutInventory: Object.values(doc.durableEntries)
       .filter((e) => !inventoried.has(e.pj))
-      .sort((a, b) => a.date.localeCompare(b.date) || a.pj.localeCompare(b.pj, 'fr', { numeric: true }))
+      .sort((a, b) => DEFAULT_ORDER.compare(a.date, b.date) || PJ_ORDER.compare(a.pj, b.pj))
       .map((e) => e.pj),
   };
 }
@@ -166,24 +178,30 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
   if (after) move(after, 1);
 
   // The reconciled flag survives an amendment, as in the decider's state.
-  const bankEntries = { ...doc.bankEntries };
-  const reconciled = bankEntries[entryId] ?? false;
-  delete bankEntries[entryId];
-  if (after && after.lines.some((l) => l.account === BANK)) bankEntries[entryId] = reconciled;
+  const onBank = (content: EntryContent | null): boolean => content !== null && content.lines.some((l) => l.account === BANK);
+  const reconciled = doc.reconciledOffBank.includes(entryId) || (onBank(before) && !doc.unreconciled.includes(entryId));
+  let unreconciled = doc.unreconciled.filter((id) => id !== entryId);
+  let reconciledOffBank = doc.reconciledOffBank.filter((id) => id !== entryId);
+  if (after && onBank(after) && !reconciled) unreconciled = [...unreconciled, entryId];
+  if (after && !onBank(after) && reconciled) reconciledOffBank = [...reconciledOffBank, entryId];
 
   const durableEntries = { ...doc.durableEntries };
   delete durableEntries[entryId];
   if (after && after.lines.some((l) => l.account === DURABLE_GOODS && l.debit)) durableEntries[entryId] = { pj: after.pj, date: after.date };
 
-  return { ...doc, movements, advances, bankEntries, durableEntries };
+  return { ...doc, movements, advances, unreconciled, reconciledOffBank, durableEntries };
 }
 
 const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
 
-function setReconciled(doc: BoardDoc, entryId: string, reconciled: boolean): BoardDoc {
-  // Only entries on 512 can be reconciled (the decider refuses the others).
-  if (!(entryId in doc.bankEntries)) return doc;
-  return { ...doc, bankEntries: { ...doc.bankEntries, [entryId]: reconciled } };
+/** The decider reconciles only live entries on 512 that are not, and unreconciles only reconciled ones. */
+function reconciledNow(doc: BoardDoc, entryId: string): BoardDoc {
+  return { ...doc, unreconciled: doc.unreconciled.filter((id) => id !== entryId) };
+}
+
+function unreconciledNow(doc: BoardDoc, entryId: string): BoardDoc {
+  if (doc.reconciledOffBank.includes(entryId)) return { ...doc, reconciledOffBank: doc.reconciledOffBank.filter((id) => id !== entryId) };
+  return doc.unreconciled.includes(entryId) ? doc : { ...doc, unreconciled: [...doc.unreconciled, entryId] };
 }
 
 /** An event of the year's own stream. */
@@ -206,9 +224,9 @@ function applyOwn(doc: BoardDoc, event: RecordedEvent): BoardDoc {
       return withContent(doc, d.entryId, d.previous, null);
     }
     case 'EntryReconciled':
-      return setReconciled(doc, (event.data as EntryReconciled).entryId, true);
+      return reconciledNow(doc, (event.data as EntryReconciled).entryId);
     case 'EntryUnreconciled':
-      return setReconciled(doc, (event.data as EntryUnreconciled).entryId, false);
+      return unreconciledNow(doc, (event.data as EntryUnreconciled).entryId);
     case 'CarriedOverItemSeen': {
       const { entryId } = event.data as CarriedOverItemSeen;
       return doc.carriedOverSeen.includes(entryId) ? doc : { ...doc, carriedOverSeen: [...doc.carriedOverSeen, entryId] };

@@ -71,7 +71,8 @@ const MATCHES: Record<BoardFilter, (row: BoardRow) => boolean> = {
   cashMismatch: (row) => row.blockers.includes('CASH_COUNT_MISMATCH'),
 };
 
-const compareText = (a: string, b: string): number => a.localeCompare(b, 'fr', { sensitivity: 'base', numeric: true });
+const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+const compareText = (a: string, b: string): number => FRENCH.compare(a, b);
 
 const COMPARE: Record<BoardSort, (a: BoardRow, b: BoardRow) => number> = {
   name: (a, b) => compareText(a.name, b.name),
@@ -158,7 +159,7 @@ function listedAccounts(used: readonly string[], chart: Chart): ListedAccount[] 
 }
 
 /** A charge reads debit − credit, a product credit − debit. */
-const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'charge' ? net : -net);
+const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'charge' ? net : 0 - net);
 
 /** The department's charges and products for the year: each total is the sum of the coops' breakdowns. */
 export function aggregatedAccounts(

@@ -90,6 +90,12 @@ describe('board projection', () => {
       [2024, { type: 'AmendEntry', entryId: 'e4', entry: entry('4', '2024-09-08', 'Vente par chèque', [debit('512', 700), credit('7070', 700)]) }],
       [2024, { type: 'RecordEntry', entryId: 'e6', entry: entry('6', '2024-09-10', 'Erreur', [debit('6181', 900), credit('530', 900)]) }],
       [2024, { type: 'DeleteEntry', entryId: 'e6' }],
+      [2024, { type: 'RecordEntry', entryId: 'e10', entry: entry('10', '2024-09-11', 'Vente', [debit('512', 500), credit('7070', 500)]) }],
+      [2024, { type: 'ReconcileEntry', entryId: 'e10' }],
+      // Off the bank: EntryAmended then EntryUnreconciled in one command.
+      [2024, { type: 'AmendEntry', entryId: 'e10', entry: entry('10', '2024-09-11', 'Vente en espèces', [debit('530', 500), credit('7070', 500)]) }],
+      [2024, { type: 'AmendEntry', entryId: 'e10', entry: entry('10', '2024-09-11', 'Vente par chèque', [debit('512', 500), credit('7070', 500)]) }],
+      [2024, { type: 'DeleteEntry', entryId: 'e10' }],
       [2024, { type: 'RecordEntry', entryId: 'e7', entry: entry('7', '2024-10-01', 'Régie CP expliquée', [debit('6181', 9000), credit('4670', 9000, 'CP')]) }],
       [2024, { type: 'RecordEntry', entryId: 'e8', entry: entry('8', '2024-10-02', 'Retour régie CP', [debit('512', 1000), credit('4670', 1000, 'CP')]) }],
       [2024, { type: 'AddInventoryItem', itemId: 'i1', designation: 'Ordinateur', acquiredOn: '2024-09-07', quantity: 1, value: 40000, pj: '3' }],
@@ -131,25 +137,28 @@ describe('board projection', () => {
     const advance = fc.record({ regie: fc.constantFrom('CP', 'CM2'), amount: fc.integer({ min: 1, max: 5000 }), paid: fc.boolean() }).map(({ regie, amount, paid }) =>
       paid ? [debit('4670', amount, regie), credit('512', amount)] : [debit('6181', amount), credit('4670', amount, regie)],
     );
-    const id = fc.constantFrom('x1', 'x2', 'x3', 'x4', 'x5', 'x6');
-    const date = fc.integer({ min: 0, max: 360 }).map((d) => new Date(Date.UTC(2024, 8, 1 + d)).toISOString().slice(0, 10));
-    const content = fc.record({ pj: fc.integer({ min: 1, max: 30 }).map(String), date, lines: fc.oneof(lines, advance) });
-    const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
-      fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'RecordEntry' as const, entryId, entry: entry(c.pj, c.date, 'Écriture', c.lines) })),
-      fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'AmendEntry' as const, entryId, entry: entry(c.pj, c.date, 'Modifiée', c.lines) })),
-      id.map((entryId) => ({ type: 'DeleteEntry' as const, entryId })),
-      id.map((entryId) => ({ type: 'ReconcileEntry' as const, entryId })),
-      id.map((entryId) => ({ type: 'UnreconcileEntry' as const, entryId })),
-      fc.record({ countId: id, d: date, coins: fc.integer({ min: 0, max: 20 }) }).map(({ countId, d, coins }) => ({ type: 'CountCash' as const, countId, date: d, counts: { '200': coins } })),
-      fc.integer({ min: 0, max: 60000 }).map((amount) => ({ type: 'DeclareSubsidies' as const, rows: amount ? [{ origin: 'Mairie', amount, date: '2024-10-01', designation: 'Projets', attachedToExpenses: 0 }] : [] })),
-      fc.record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) }).map(({ itemId, pj }) => ({ type: 'AddInventoryItem' as const, itemId, designation: 'Bien', acquiredOn: '2024-10-01', quantity: 1, value: 100, pj })),
-      fc.constant({ type: 'CloseYear' as const }),
-      fc.constant({ type: 'UnlockYear' as const, reason: 'Correction' }),
-      fc.constant({ type: 'LockYear' as const }),
-    );
+    const id = fc.constantFrom('x1', 'x2', 'x3', 'x4', 'x5');
+    const commandIn = (year: number): fc.Arbitrary<[number, LedgerCommand]> => {
+      const date = fc.integer({ min: 0, max: 360 }).map((d) => new Date(Date.UTC(year, 8, 1 + d)).toISOString().slice(0, 10));
+      const content = fc.record({ pj: fc.integer({ min: 1, max: 30 }).map(String), date, lines: fc.oneof(lines, advance) });
+      const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
+        { weight: 6, arbitrary: fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'RecordEntry' as const, entryId, entry: entry(c.pj, c.date, 'Écriture', c.lines) })) },
+        { weight: 2, arbitrary: fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'AmendEntry' as const, entryId, entry: entry(c.pj, c.date, 'Modifiée', c.lines) })) },
+        { weight: 1, arbitrary: id.map((entryId) => ({ type: 'DeleteEntry' as const, entryId })) },
+        { weight: 4, arbitrary: id.map((entryId) => ({ type: 'ReconcileEntry' as const, entryId })) },
+        { weight: 1, arbitrary: id.map((entryId) => ({ type: 'UnreconcileEntry' as const, entryId })) },
+        { weight: 1, arbitrary: fc.record({ countId: id, d: date, coins: fc.integer({ min: 0, max: 20 }) }).map(({ countId, d, coins }) => ({ type: 'CountCash' as const, countId, date: d, counts: { '200': coins } })) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 60000 }).map((amount) => ({ type: 'DeclareSubsidies' as const, rows: amount ? [{ origin: 'Mairie', amount, date: `${year}-10-01`, designation: 'Projets', attachedToExpenses: 0 }] : [] })) },
+        { weight: 1, arbitrary: fc.record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) }).map(({ itemId, pj }) => ({ type: 'AddInventoryItem' as const, itemId, designation: 'Bien', acquiredOn: `${year}-10-01`, quantity: 1, value: 100, pj })) },
+        { weight: 1, arbitrary: fc.constant({ type: 'CloseYear' as const }) },
+        { weight: 1, arbitrary: fc.constant({ type: 'UnlockYear' as const, reason: 'Correction' }) },
+        { weight: 1, arbitrary: fc.constant({ type: 'LockYear' as const }) },
+      );
+      return command.map((c) => [year, c]);
+    };
     const seen = new Map<string, number>();
     fc.assert(
-      fc.property(fc.boolean(), fc.array(fc.tuple(fc.constantFrom(2024, 2025), command), { maxLength: 40 }), (declare, commands) => {
+      fc.property(fc.boolean(), fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }), (declare, commands) => {
         const log = new DepartmentLog();
         log.today = '2026-09-02';
         log.register('p', '14', 'Propriété');
@@ -170,9 +179,8 @@ describe('board projection', () => {
       }),
       { numRuns: 150 },
     );
-    // The generator does reach every kind of event the board folds.
-    const reached = ['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'CashCounted', 'SubsidiesDeclared', 'InventoryItemAdded', 'YearClosed', 'YearUnlocked', 'YearLocked'];
-    console.log(Object.fromEntries(seen));
+    // The generator does reach the events the board folds (LockYear, rarer, is in the scripted history above).
+    const reached = ['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'CashCounted', 'SubsidiesDeclared', 'InventoryItemAdded', 'YearClosed', 'YearUnlocked'];
     expect(reached.filter((type) => !seen.has(type))).toEqual([]);
   });
 
@@ -193,18 +201,17 @@ describe('board projection', () => {
     expect(boardProjection.keysOf(log.events[0])).toEqual([]);
   });
 
-  it('stays small: a year of 300 entries keeps no entry content', () => {
+  it('stays small: a reconciled year of 300 entries keeps none of them', () => {
     const log = new DepartmentLog();
     log.register('big', '14', 'Grande école');
     for (let i = 1; i <= 300; i++) {
-      log.run('big', 2024, {
-        type: 'RecordEntry',
-        entryId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        entry: entry(String(i), '2024-10-01', `Une vente au libellé assez long numéro ${i}`, [debit(i % 2 ? '512' : '530', 1000 + i), credit('7070', 1000 + i)]),
-      });
+      const entryId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const onBank = i % 2 === 1;
+      log.run('big', 2024, { type: 'RecordEntry', entryId, entry: entry(String(i), '2024-10-01', `Une vente au libellé assez long numéro ${i}`, [debit(onBank ? '512' : '530', 1000 + i), credit('7070', 1000 + i)]) });
+      if (onBank) log.run('big', 2024, { type: 'ReconcileEntry', entryId });
     }
     const doc = board(log.fold(), 'big', 2024);
-    expect(JSON.stringify(doc).length).toBeLessThan(10_000);
-    expect(JSON.stringify(doc)).not.toContain('libellé');
+    expect(JSON.stringify(doc).length).toBeLessThan(1500);
+    expect(boardFacts(doc, 2024)).toEqual(log.facts('big', 2024));
   });
 });

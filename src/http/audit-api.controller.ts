@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { EventStore } from '../events/event-store';
+import { coopHistory, verifyHistory } from '../events/history';
+import { historyItem, HistoryItem } from '../projections/department/history';
+import { EVENT_STORE } from '../tokens';
+import { CoopScopeGuard, CurrentUser } from './auth/guards';
+import { SessionUser } from './auth/user-directory';
+import { ApiError } from './errors.filter';
+
+/**
+ * The auditor's JSON API (API.md's audit rows): a coop's full history in log order and the proof
+ * of its hash chains. Read-only. CoopScopeGuard answers 404 outside scope; inside it, these
+ * department-level views are for auditors, treasurers and admins, not the coop's mandataire.
+ */
+@Controller('api/coops/:coopId')
+@UseGuards(CoopScopeGuard)
+export class AuditApiController {
+  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+
+  @Get('history')
+  async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser): Promise<{ events: HistoryItem[] }> {
+    refuseMandataire(user);
+    const events: HistoryItem[] = [];
+    for await (const event of coopHistory(this.eventStore, coopId)) events.push(historyItem(event));
+    return { events };
+  }
+
+  @Get('verify')
+  async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser) {
+    refuseMandataire(user);
+    return verifyHistory(this.eventStore, coopId);
+  }
+}
+
+function refuseMandataire(user: SessionUser): void {
+  if (user.role !== 'mandataire') return;
+  throw new ApiError(403, {
+    error: 'forbidden',
+    code: 'AUDIT_ONLY',
+    message: "L'historique complet et sa vérification sont réservés aux vérificateurs et à l'association départementale.",
+  });
+}
