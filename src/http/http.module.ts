@@ -7,7 +7,9 @@ import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
 import { AuditApiController } from './audit-api.controller';
 import { ChartApiController } from './chart-api.controller';
 import { CoopApiController } from './coop-api.controller';
+import { CoopAdminController } from './coop-admin.controller';
 import { DepartmentApiController } from './department-api.controller';
+import { DepartmentPagesModule } from './department-pages/department-pages.module';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
 import { LedgerReads } from './ledger-reads';
@@ -26,8 +28,8 @@ const coopDirectory = {
 
 @Global()
 @Module({
-  imports: [AuthModule, PagesModule],
-  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController, DepartmentApiController, AuditApiController],
+  imports: [AuthModule, PagesModule, DepartmentPagesModule],
+  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController, DepartmentApiController, AuditApiController, CoopAdminController],
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })

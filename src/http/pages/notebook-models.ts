@@ -85,6 +85,9 @@ export function portraitModel(chart: Chart, form: FormState, extraRows = 0) {
       debit: cell('debit'),
       credit: cell('credit'),
       regie: cell('regie'),
+      debitLabel: `Débit de la ligne ${i + 1}`,
+      creditLabel: `Crédit de la ligne ${i + 1}`,
+      regieLabel: `Régie d'avance de la ligne ${i + 1}`,
       rowError: form.errors[`lines[${i}]`] ?? null,
       groups: accountGroups(chart, account),
     };

@@ -149,6 +149,7 @@ export class NotebookPagesController {
         formError: form.errors._form ?? null,
         revision: form.values.expectedRevision ?? '',
         stale: status === 409,
+        staleHref: entry ? `${ctx.base}/ventilation?modifier=${encodeURIComponent(entry.entryId)}` : null,
         v: ventilationModel(chart, form),
         tags: actionTags(notebook),
         entries: grid.rows.map((r) => ({ ...r, touchesBank: r.lines.some((l) => l.account === BANK), returnTo: `${ctx.base}/ventilation` })),
@@ -340,7 +341,7 @@ export class NotebookPagesController {
 
   @Post('ecritures/:entryId/pieces')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
-  async attach(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @UploadedFile() file: Express.Multer.File | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async attach(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);

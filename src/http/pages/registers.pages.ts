@@ -6,7 +6,7 @@ import { commandContext } from '../../commands/command-context';
 import { AddInventoryItem, CountCash, DeclareOpeningBalance, DeclareSubsidies, RemoveInventoryItem } from '../../commands/ledger.commands';
 import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
 import { DURABLE_GOODS } from '../../domain/chart';
-import { Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
+import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../../domain/money';
 import { advancesView, crfView, currentBalances } from '../../projections/ledger/views';
 import { CLOCK } from '../../tokens';
@@ -27,6 +27,13 @@ function tableRows(value: unknown): Record<string, unknown>[] {
 }
 
 const SUBSIDY_FIELDS = ['origin', 'amount', 'date', 'designation', 'attachedToExpenses'] as const;
+const SUBSIDY_LABELS: Record<(typeof SUBSIDY_FIELDS)[number], string> = {
+  origin: 'Origine',
+  amount: 'Montant en euros',
+  date: 'Date de rattachement (jj/mm/aaaa)',
+  designation: 'Désignation',
+  attachedToExpenses: 'Rattaché aux dépenses au 31 août, en euros',
+};
 
 /** The registers beside the notebook: cash count, subsidies, inventory, advances, opening balance. */
 @Controller('coops/:coopId/years/:year')
@@ -43,7 +50,9 @@ export class RegistersPagesController {
   @Get('caisse')
   async cash(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
-    this.renderCash(res, ctx, blankForm({ date: today(this.clock) }), 200);
+    // Today, or the year's last day when counting a past year's box (the count must lie in the year).
+    const day = today(this.clock);
+    this.renderCash(res, ctx, blankForm({ date: isInYear(day, ctx.reads.year) ? day : day < yearStart(ctx.reads.year) ? yearStart(ctx.reads.year) : yearEnd(ctx.reads.year) }), 200);
   }
 
   @Post('caisse')
@@ -79,7 +88,7 @@ export class RegistersPagesController {
     const { notebook } = ctx.reads;
     const balance = currentBalances(notebook).cash;
     const last = notebook.cashCounts.length > 0 ? notebook.cashCounts[notebook.cashCounts.length - 1] : null;
-    const piece = (d: number) => ({ ...field(form, countField(d), `count-${d}`), cents: d, label: denominationLabel(d) });
+    const piece = (d: number) => ({ ...field(form, countField(d), `count-${d}`), cents: d, fieldLabel: `${d < 500 ? 'Pièces' : 'Billets'} de ${denominationLabel(d)}` });
     this.pages.render(
       res,
       ctx,
@@ -92,7 +101,13 @@ export class RegistersPagesController {
         coins: COINS.map(piece),
         bills: BILLS.map(piece),
         balance,
-        last: last ? { ...last, difference: last.total - balance, matches: last.total === balance } : null,
+        last: last
+          ? {
+              ...last,
+              matches: last.total === balance,
+              message: `L'arrêté du ${formatFrenchDate(last.date)} (${formatEuros(last.total)}) ne correspond pas avec le solde 530, la différence est de ${formatEuros(last.total - balance)}.`,
+            }
+          : null,
         history: [...notebook.cashCounts].reverse(),
       },
       { status },
@@ -156,7 +171,7 @@ export class RegistersPagesController {
   private renderSubsidies(res: Response, ctx: YearContext, form: FormState, count: number, status: number) {
     const crf = crfView(ctx.reads.notebook, ctx.reads.chart);
     const rows = Array.from({ length: Math.max(count, 5) }, (_, i) => {
-      const cell = (f: string) => field(form, `rows[${i}][${f}]`, `sub-${i}-${f}`);
+      const cell = (f: (typeof SUBSIDY_FIELDS)[number]) => ({ ...field(form, `rows[${i}][${f}]`, `sub-${i}-${f}`), label: `${SUBSIDY_LABELS[f]}, ligne ${i + 1}` });
       const date = cell('date');
       const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date.value);
       if (french) date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
@@ -166,7 +181,14 @@ export class RegistersPagesController {
       res,
       ctx,
       'subsidies',
-      { title: 'Les subventions', nav: 'subventions', rows, formError: form.errors._form ?? form.errors.rows ?? null, subsidies: crf.subsidies },
+      {
+        title: 'Les subventions',
+        nav: 'subventions',
+        rows,
+        formError: form.errors._form ?? form.errors.rows ?? null,
+        subsidies: crf.subsidies,
+        mismatch: `Le total du tableau (${formatEuros(crf.subsidies.total)}) ne correspond pas au compte 741 (${formatEuros(crf.subsidies.account)}) : la différence est de ${formatEuros(crf.subsidies.difference)}.`,
+      },
       { status },
     );
   }

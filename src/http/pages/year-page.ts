@@ -8,7 +8,7 @@ import { CLOCK } from '../../tokens';
 import { canWriteCoop } from '../auth/scope';
 import { ApiError } from '../errors.filter';
 import { SessionUser } from '../auth/user-directory';
-import { yearOf } from '../ledger-api.controller';
+import { yearParam } from '../params';
 import { DocSource, LedgerReads, YearReads } from '../ledger-reads';
 import { RenderOptions, Views } from '../views';
 import { FieldErrors, fieldErrorsOf } from './entry-form';
@@ -71,7 +71,7 @@ export class YearPages {
   ) {}
 
   async load(coopId: string, year: string, user: SessionUser): Promise<YearContext> {
-    const reads = await this.reads.year(coopId, yearOf(year));
+    const reads = await this.reads.year(coopId, yearParam(year));
     const closed = reads.notebook.status === 'closed';
     const mayWrite = canWriteCoop(user, { coopId, department: reads.coop.department });
     return { reads, user, base: yearBase(coopId, reads.year), canWrite: mayWrite && !closed, closed };

@@ -1,0 +1,167 @@
+import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { CloseYear } from '../../commands/ledger.commands';
+import { DomainError } from '../../domain/errors';
+import { formatFrenchDate } from '../../domain/fiscal-year';
+import { calendarYearView, currentBalances, gridView } from '../../projections/ledger/views';
+import { Authenticated, CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { SessionUser } from '../auth/user-directory';
+import { LedgerReads } from '../ledger-reads';
+import { Views } from '../views';
+import { monthlySeries, yearPicture } from '../year-picture';
+import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages } from './year-page';
+
+/** The mandataire's home (the guide's first screen), the archives and the closing of the year. */
+@Controller()
+export class HomePagesController {
+  constructor(
+    private readonly pages: YearPages,
+    private readonly reads: LedgerReads,
+    private readonly views: Views,
+    private readonly commands: CommandBus,
+  ) {}
+
+  /** A mandataire lands on the current year of their coop. */
+  @Get()
+  @Authenticated()
+  async start(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    if (user.coopId) {
+      const firstYear = await this.firstYearOf(user.coopId);
+      if (firstYear !== null) return res.redirect(303, yearBase(user.coopId, this.pages.currentYear(firstYear)));
+    }
+    this.views.render(res, 'pages/start', { title: 'Accueil' });
+  }
+
+  @Get('coops/:coopId')
+  @UseGuards(CoopScopeGuard)
+  async coopHome(@Param('coopId') coopId: string, @Res() res: Response) {
+    const firstYear = await this.firstYearOf(coopId);
+    if (firstYear === null) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    res.redirect(303, yearBase(coopId, this.pages.currentYear(firstYear)));
+  }
+
+  @Get('coops/:coopId/years/:year')
+  @UseGuards(CoopScopeGuard)
+  async home(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const { notebook, chart, coop } = ctx.reads;
+    const checklist = await this.pages.checklist(ctx);
+    const grid = gridView(notebook, chart);
+    const months = monthlySeries(ctx.reads.year, grid.rows.map((r) => ({ date: r.date, bankIn: r.columns.bankIn, bankOut: r.columns.bankOut, cashIn: r.columns.cashIn, cashOut: r.columns.cashOut })), notebook.opening);
+    this.pages.render(res, ctx, 'home', {
+      title: 'Tableau de bord',
+      nav: 'year',
+      warnings: issueLinks(checklist.warnings, ctx.base),
+      notes: checklist.notes,
+      canClose: checklist.canClose,
+      balances: currentBalances(notebook),
+      entries: notebook.entries.length,
+      unreconciled: notebook.entries.filter((e) => !e.reconciled && e.lines.some((l) => l.account === '512')).length,
+      picture: yearPicture(months),
+      needsOpening: ctx.reads.year === coop.firstYear && notebook.declaredOpening === null,
+      archives: `${coopBase(coopId)}/archives`,
+      pdf: `/api${ctx.base}/print.pdf`,
+      crfPdf: `/api${ctx.base}/crf.pdf`,
+    });
+  }
+
+  @Get('coops/:coopId/archives')
+  @UseGuards(CoopScopeGuard)
+  async archives(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const firstYear = await this.firstYearOf(coopId);
+    if (firstYear === null) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    const current = this.pages.currentYear(firstYear);
+    const ctx = await this.pages.load(coopId, String(current), user);
+    const years = [];
+    for (let y = current; y >= firstYear; y--) {
+      const { notebook } = await this.reads.year(coopId, y);
+      years.push({ year: y, name: `${y}-${y + 1}`, href: yearBase(coopId, y), closed: notebook.status === 'closed', entries: notebook.entries.length, closedOn: notebook.closing?.closedOn ?? null, current: y === current });
+    }
+    const calendarYears = [];
+    for (let c = current + 1; c >= firstYear; c--) calendarYears.push({ year: c, href: `${coopBase(coopId)}/annees-civiles/${c}` });
+    this.pages.render(res, ctx, 'archives', { title: 'Les archives de la coopérative', nav: 'archives', years, calendarYears });
+  }
+
+  @Get('coops/:coopId/annees-civiles/:calendarYear')
+  @UseGuards(CoopScopeGuard)
+  async calendarYear(@Param('coopId') coopId: string, @Param('calendarYear') calendarYear: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const firstYear = await this.firstYearOf(coopId);
+    const c = /^\d{4}$/.test(calendarYear) ? Number(calendarYear) : NaN;
+    if (firstYear === null || !(c >= firstYear && c <= this.pages.currentYear(firstYear) + 1)) {
+      throw new DomainError('NOT_FOUND', 'Année civile introuvable.', undefined, 'not_found');
+    }
+    const earlier = await this.reads.year(coopId, c - 1).catch(() => null);
+    const later = await this.reads.year(coopId, c).catch(() => null);
+    const either = (later ?? earlier)!;
+    const view = calendarYearView([earlier?.notebook ?? null, later?.notebook ?? null], [earlier?.chart ?? either.chart, later?.chart ?? either.chart], c);
+    const ctx = await this.pages.load(coopId, String(either.year), user);
+    this.pages.render(res, ctx, 'calendar-year', { title: `Comptes de l'année civile ${c}`, nav: 'archives', view, calendarYear: c, from: formatFrenchDate(view.from), to: formatFrenchDate(view.to) });
+  }
+
+  @Get('coops/:coopId/years/:year/aide')
+  @UseGuards(CoopScopeGuard)
+  async help(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.pages.render(res, ctx, 'help', { title: 'Aide', nav: 'aide' });
+  }
+
+  // ---- clôture -------------------------------------------------------------------------------
+
+  @Get('coops/:coopId/years/:year/cloture')
+  @UseGuards(CoopScopeGuard)
+  async closing(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    await this.renderClosing(res, ctx, 'closing', null, 200);
+  }
+
+  @Get('coops/:coopId/years/:year/cloture/confirmation')
+  @UseGuards(CoopScopeGuard)
+  async closingConfirmation(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const checklist = await this.pages.checklist(ctx);
+    if (!checklist.canClose) return res.redirect(303, `${ctx.base}/cloture`);
+    await this.renderClosing(res, ctx, 'closing-confirm', null, 200);
+  }
+
+  @Post('coops/:coopId/years/:year/cloture')
+  @UseGuards(CoopScopeGuard)
+  async close(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    if (body.confirm !== 'oui') return res.redirect(303, `${ctx.base}/cloture/confirmation`);
+    const refusal = await attempt(() => this.commands.execute(new CloseYear(ctx.reads.coop.coopId, ctx.reads.year, {}, commandContext(user))));
+    if (refusal) return this.renderClosing(res, ctx, 'closing', refusal.errors._form ?? Object.values(refusal.errors)[0], refusal.status);
+    this.pages.done(res, `${ctx.base}/cloture`, `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé. Le cahier reste consultable dans les archives.`);
+  }
+
+  private async renderClosing(res: Response, ctx: YearContext, template: string, formError: string | null, status: number) {
+    const checklist = await this.pages.checklist(ctx);
+    const { notebook } = ctx.reads;
+    this.pages.render(
+      res,
+      ctx,
+      template,
+      {
+        title: 'Clôture des comptes de l’exercice',
+        nav: 'cloture',
+        checklist: { ...checklist, blockers: issueLinks(checklist.blockers, ctx.base), warnings: issueLinks(checklist.warnings, ctx.base) },
+        mayClose: checklist.canClose && ctx.canWrite,
+        closing: notebook.closing,
+        balances: currentBalances(notebook),
+        formError,
+        pdf: `/api${ctx.base}/print.pdf`,
+        crfPdf: `/api${ctx.base}/crf.pdf`,
+      },
+      { status },
+    );
+  }
+
+  private async firstYearOf(coopId: string): Promise<number | null> {
+    const source = await this.reads.source(coopId);
+    const coop = await source.get<{ firstYear: number } & Record<string, unknown>>('coops', coopId);
+    return coop ? coop.firstYear : null;
+  }
+}

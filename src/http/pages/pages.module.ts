@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { HomePagesController } from './home.pages';
+import { NotebookPagesController } from './notebook.pages';
+import { RegistersPagesController } from './registers.pages';
+import { ReportsPagesController } from './reports.pages';
+import { YearPages } from './year-page';
+
+/**
+ * The mandataire's pages. Relies on the global HttpModule for LedgerReads, VoucherStore, Views
+ * and the coop scope guard's directory; exports nothing.
+ */
+@Module({
+  controllers: [HomePagesController, NotebookPagesController, RegistersPagesController, ReportsPagesController],
+  providers: [YearPages],
+})
+export class PagesModule {}

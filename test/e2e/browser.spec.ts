@@ -1,0 +1,216 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { commandContext, SYSTEM } from '../../src/commands/command-context';
+import { RegisterCoop } from '../../src/commands/coop.commands';
+import { UserDirectory } from '../../src/http/auth/user-directory';
+import { startTestApp, TestApp } from '../support/app';
+import { pdfText } from '../support/pdf-text';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(__dirname, '..', '..', 'test-results');
+const PASSWORD = 'un mot de passe solide';
+const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+/**
+ * A mandataire's year in a real browser (Debian's Chromium driven by playwright-core), from the
+ * opening balance to the closing and the PDF, with the guide's entries in the three input modes.
+ * Today is 27/11/2026: the 2025-2026 year can close.
+ */
+describe('a mandataire keeps a year of books in the browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  const base = '/coops/C14500/years/2025';
+
+  jest.setTimeout(120_000);
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
+    await t.app.get(CommandBus).execute(
+      new RegisterCoop({ type: 'RegisterCoop', coopId: 'C14500', department: '14', firstYear: 2025, identity: { name: "Coopérative de l'école Jules Ferry", mandataires: ['Claire Martin'] } }, commandContext(SYSTEM)),
+    );
+    await t.app.get(UserDirectory).create({ username: 'jferry500', password: PASSWORD, role: 'mandataire', coopId: 'C14500', department: '14' });
+    await t.app.listen(0, '127.0.0.1');
+    origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const go = (path: string) => page.goto(`${origin}${path}`);
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `pages-${name}.png`), fullPage: true });
+  const flash = () => page.locator('.alert--success').first().innerText();
+
+  it('logs in and lands on the current year', async () => {
+    await go('/login');
+    await page.getByLabel('Identifiant').fill('jferry500');
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(/\/coops\/C14500\/years\/2026$/);
+    await go(base);
+    expect(await page.locator('h1').innerText()).toContain('2025-2026');
+  });
+
+  it("enters the opening balance (\"Existence au début de l'exercice\")", async () => {
+    await page.getByRole('link', { name: "Saisir l'existence au début de l'exercice" }).click();
+    await page.getByLabel('Banque (512), en euros (ex. 1 401,84)').fill('1 401,84');
+    await page.getByLabel('Caisse (530), en euros').fill('50');
+    await page.getByRole('button', { name: "Enregistrer l'existence au début de l'exercice" }).click();
+    expect(plainSpaces(await flash())).toContain('banque 1 401,84 €, caisse 50,00 €');
+    await shot('home');
+  });
+
+  it('records the membership and insurance in portrait, seeing the "reste à ventiler" live', async () => {
+    await go(`${base}/ecritures/nouvelle`);
+    expect(await page.locator('#f-pj').inputValue()).toBe('01');
+    await page.locator('#f-date').fill('2025-09-20');
+    await page.locator('#f-label').fill("OCCE 14 – Cotisation et assurance de l'année");
+    await page.locator('#f-chequeNo').fill('1568960');
+    await page.locator('#line-0-account').selectOption('6586');
+    await page.locator('#line-0-debit').fill('212');
+    await page.locator('#line-1-account').selectOption('6168');
+    await page.locator('#line-1-debit').fill('21,00');
+    expect(plainSpaces(await page.locator('[data-remaining]').innerText())).toContain('Reste à ventiler : 233,00 €');
+    await page.locator('#line-2-account').selectOption('512');
+    await page.locator('#line-2-credit').fill('233');
+    expect(await page.locator('[data-remaining]').innerText()).toContain('Écriture équilibrée');
+    await shot('portrait');
+    await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
+    expect(await flash()).toContain("L'écriture n° 01 est enregistrée.");
+  });
+
+  it('records the photo sale and the photographer in ventilation automatique', async () => {
+    const ventilate = async (pj: string, date: string, label: string, direction: 'Recette' | 'Dépense', amount: string, account: string, cheque = '') => {
+      await go(`${base}/ventilation`);
+      expect(await page.locator('#f-pj').inputValue()).toBe(pj);
+      await page.locator('#f-date').fill(date);
+      await page.locator('#f-label').fill(label);
+      if (cheque) await page.locator('#f-chequeNo').fill(cheque);
+      await page.locator('#f-actionA').fill('Photos');
+      await page.getByLabel('Banque (512)').check();
+      await page.getByLabel(direction === 'Recette' ? "Recette (l'argent entre)" : "Dépense (l'argent sort)").check();
+      await page.getByLabel('Montant en euros (ex. 1 234,50) *').fill(amount);
+      await page.getByLabel('Compte de ventilation *').selectOption(account);
+      await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
+      expect(await flash()).toContain(`L'écriture n° ${pj} est enregistrée.`);
+    };
+    await ventilate('02', '2025-10-04', 'Ventes de photos scolaires aux familles', 'Recette', '320,00', '7070');
+    await ventilate('03', '2025-10-24', 'Photographe Fact. n°199200 - Photos', 'Dépense', '320', '6070', '1568965');
+    await shot('ventilation');
+  });
+
+  it("records the advance, its return and the subsidy on the grid's bottom row", async () => {
+    const row = async (values: Record<string, string>) => {
+      await go(`${base}/cahier`);
+      for (const [key, value] of Object.entries(values)) await page.locator(`#new-row-${key}`).fill(value);
+      await page.getByRole('button', { name: "Ajouter l'écriture" }).click();
+      expect(await flash()).toContain(`L'écriture n° ${values.pj} est enregistrée.`);
+    };
+    await row({ pj: '04', date: '2025-09-22', label: "Virement Régie d'avance - Classe CPCE1", regie: 'CP-CE1', bankOut: '150', advancePaid: '150' });
+    await row({ pj: '05', date: '2026-06-20', label: "Retour de régie d'avance - Classe CPCE1", regie: 'CP-CE1', bankIn: '25', advanceBack: '25' });
+    await row({ pj: '06', date: '2026-01-12', label: 'Mairie – Subvention projets', bankIn: '500', '7410': '500' });
+  });
+
+  it('settles the advance by explaining its spending in portrait', async () => {
+    await go(`${base}/ecritures/nouvelle`);
+    await page.locator('#f-date').fill('2026-06-25');
+    await page.locator('#f-label').fill('Cahier de la classe CP-CE1 – dépenses de la régie');
+    await page.locator('#line-0-account').selectOption('6181');
+    await page.locator('#line-0-debit').fill('125');
+    await page.locator('#line-1-account').selectOption('4670');
+    await page.locator('#line-1-credit').fill('125');
+    await page.locator('#line-1-regie').fill('CP-CE1');
+    await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
+    expect(await flash()).toContain("L'écriture n° 07 est enregistrée.");
+    await go(`${base}/regies`);
+    expect(await page.locator('tbody tr').first().innerText()).toContain('Soldée');
+  });
+
+  it('amends an entry in place on the grid', async () => {
+    await go(`${base}/cahier`);
+    await page.getByRole('link', { name: "Modifier l'écriture n° 02 en mode paysage" }).click();
+    await page.locator('#edit-row-label').fill('Familles – Ventes de photos scolaires');
+    await page.getByRole('button', { name: 'Valider les modifications' }).click();
+    expect(await flash()).toContain("L'écriture n° 02 est modifiée.");
+    expect(await page.locator('.grid').innerText()).toContain('Familles – Ventes de photos scolaires');
+  });
+
+  it('duplicates an entry under the next PJ, then deletes the copy after confirming', async () => {
+    await page.getByRole('link', { name: "Dupliquer l'écriture n° 03" }).click();
+    expect(await page.locator('#f-pj').inputValue()).toBe('08');
+    await page.getByRole('button', { name: 'Dupliquer' }).click();
+    expect(await flash()).toContain('dupliquée sous le n° 08');
+    await page.getByRole('link', { name: "Supprimer l'écriture n° 08" }).click();
+    expect(await page.locator('h1').innerText()).toContain('Supprimer');
+    await page.getByRole('button', { name: 'Confirmer la suppression' }).click();
+    expect(await flash()).toContain("L'écriture n° 08 est supprimée.");
+  });
+
+  it('reconciles bank entries with one click, a ✓ showing on the line', async () => {
+    for (const pj of ['01', '02', '03']) {
+      await page.getByRole('button', { name: `Pointer l'écriture n° ${pj}` }).click();
+      expect(await flash()).toContain(`L'écriture n° ${pj} est pointée.`);
+    }
+    expect(await page.locator('.grid .reconciled').count()).toBe(3);
+    await shot('grid');
+    // The grid scrolls inside its frame: the page itself stays 1280 px wide.
+    expect(await page.locator('html').evaluate((root) => root.scrollWidth)).toBeLessThanOrEqual(1280);
+  });
+
+  it('counts the cash, the total and the difference with 530 shown live', async () => {
+    await go(`${base}/caisse`);
+    await page.getByLabel('Billets de 20 €', { exact: true }).fill('2');
+    expect(plainSpaces(await page.locator('[data-cash-total]').innerText())).toContain('différence avec le solde 530 : -10,00 €');
+    await page.getByLabel('Billets de 10 €', { exact: true }).fill('1');
+    expect(await page.locator('[data-cash-total]').innerText()).toContain('conforme au solde du compte 530');
+    await page.getByRole('button', { name: "Enregistrer l'arrêté de caisse" }).click();
+    expect(await flash()).toContain('conforme au solde du compte 530');
+    await shot('cash');
+  });
+
+  it('fills the subsidies table and gets the congratulation', async () => {
+    await go(`${base}/subventions`);
+    await page.getByLabel('Origine, ligne 1').fill('Mairie');
+    await page.getByLabel('Montant en euros, ligne 1').fill('500');
+    await page.getByLabel('Date de rattachement (jj/mm/aaaa), ligne 1').fill('2026-01-12');
+    await page.getByLabel('Désignation, ligne 1').fill('Projets de la coopérative scolaire');
+    await page.getByRole('button', { name: 'Enregistrer et recalculer' }).click();
+    expect(await page.locator('main').innerText()).toContain('Bravo ! Le total des montants correspond au compte 741.');
+    await shot('subsidies');
+  });
+
+  it('reads the checklist and closes the year from the mauve box, after confirming', async () => {
+    await go(`${base}/cloture`);
+    expect(await page.locator('.page-closing-box h2').innerText()).toBe('La clôture est possible');
+    await shot('closing');
+    await page.getByRole('link', { name: "Clore l'exercice 2025-2026…" }).click();
+    await page.getByRole('button', { name: 'Confirmer la clôture' }).click();
+    expect(await flash()).toContain("L'exercice 2025-2026 est clôturé.");
+    await go(`${base}/cahier`);
+    expect(await page.getByRole('button', { name: "Ajouter l'écriture" }).count()).toBe(0);
+  });
+
+  it('downloads the notebook as a real PDF with the labels and French amounts', async () => {
+    const res = await page.request.get(`${origin}/api${base}/print.pdf`);
+    expect(res.status()).toBe(200);
+    const pdf = await res.body();
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    const text = plainSpaces(pdfText(pdf));
+    // Narrow columns wrap long labels: check words that stay on one line.
+    expect(text).toContain('Photographe');
+    expect(text).toContain('233,00');
+    expect(text).toContain('Solde banque : 1 543,84 € — Solde caisse : 50,00 €');
+  });
+});
