@@ -65,6 +65,25 @@ program
   );
 
 program
+  .command('user:grant')
+  .description("accorde à un vérificateur la lecture d'un département ou d'une coopérative (s'ajoute aux droits déjà accordés)")
+  .requiredOption('--username <u>')
+  .option('--department <d>')
+  .option('--coop <c>')
+  .action((o) =>
+    withStores(async (stores) => {
+      const users = services(stores).users;
+      const user = await users.get(o.username);
+      if (!user) throw new Error(`utilisateur inconnu : ${o.username}.`);
+      if (user.role !== 'auditor') throw new Error(`le compte ${o.username} n'est pas celui d'un vérificateur.`);
+      if (!o.department && !o.coop) throw new Error('indiquez --department ou --coop.');
+      const granted = await users.grant(o.username, { departments: o.department ? [o.department] : [], coops: o.coop ? [o.coop] : [] });
+      const { departments, coops } = granted.grants ?? { departments: [], coops: [] };
+      console.log(`Droits de ${granted.username} : départements [${departments.join(', ')}], coopératives [${coops.join(', ')}].`);
+    }),
+  );
+
+program
   .command('coop:create')
   .description('enregistre une coopérative et le compte de son mandataire')
   .requiredOption('--id <c>')
@@ -95,7 +114,9 @@ program
   .description('reconstruit toutes les lectures depuis le journal (serveur arrêté de préférence)')
   .action(() =>
     withStores(async (stores) => {
-      const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
+      // The progress bar is the output; only errors interrupt it.
+      const quiet = { log: () => undefined, error: (message: string) => console.error(`\n${message}`) };
+      const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast, logger: quiet });
       const started = Date.now();
       await projector.rebuild((done, total) => process.stdout.write(`\r${progressBar(done, total)}`));
       await projector.stop();
