@@ -18,9 +18,9 @@ export interface CoopRef {
 
 /**
  * What a change touches: the notebook itself (entries, closing, cash counts… the mandataire's
- * job) or the coop's identity and credentials (the department's job).
+ * job), the coop's identity and credentials, or the lock of a closed year (both the department's job).
  */
-export type CoopWrite = 'ledger' | 'identity';
+export type CoopWrite = 'ledger' | 'identity' | 'lock';
 
 const auditorHasDepartment = (user: ScopedUser, department: string): boolean =>
   user.department === department || (user.grants?.departments ?? []).includes(department);
@@ -45,8 +45,8 @@ export function canWriteCoop(user: ScopedUser, coop: CoopRef, what: CoopWrite = 
     case 'mandataire':
       return what === 'ledger' && user.coopId === coop.coopId;
     case 'treasurer':
-      // The treasurer reads the books and keeps coops' identities; entries are the mandataire's.
-      return what === 'identity' && user.department === coop.department;
+      // The treasurer reads the books, keeps coops' identities and locks their closed years; entries are the mandataire's.
+      return what !== 'ledger' && user.department === coop.department;
     case 'auditor':
       return false;
   }

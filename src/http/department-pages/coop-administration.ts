@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandContext } from '../../commands/command-context';
+import { ChangeCoopIdentity, RegisterCoop } from '../../commands/coop.commands';
+import { LockYear, UnlockYear } from '../../commands/ledger.commands';
+import { CoopIdentityInput } from '../../domain/coop';
+import { DomainError, ValidationFailed } from '../../domain/errors';
+import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
+import { ID_PATTERN } from '../../events/streams';
+import { CoopDoc } from '../../projections/coops.projection';
+import { ReadStore } from '../../projections/read-store';
+import { CLOCK, READ_STORE } from '../../tokens';
+import { passwordPolicyError } from '../auth/passwords';
+import { Grants, SessionUser, UserDirectory, USERS } from '../auth/user-directory';
+
+/** UserDirectory's own rule, checked before the coop is registered so a bad login leaves no coop behind. */
+const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+export interface NewCoop {
+  coopId: unknown;
+  name: unknown;
+  school?: unknown;
+  uai?: unknown;
+  mandataires?: unknown;
+  username: unknown;
+  password: unknown;
+  firstYear?: unknown;
+}
+
+export interface AuditorSummary {
+  username: string;
+  department: string | null;
+  grants: Grants;
+}
+
+const unknownUser = (): DomainError =>
+  new DomainError('USER_NOT_FOUND', "Aucun mandataire de cette coopérative n'a cet identifiant.", 'username', 'not_found');
+
+const strings = (value: unknown, field: string): string[] => {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((v) => typeof v === 'string' && ID_PATTERN.test(v))) {
+    throw new DomainError('GRANT_INVALID', 'Donnez une liste d’identifiants (lettres, chiffres ou « _ »).', field);
+  }
+  return [...new Set(list as string[])];
+};
+
+/**
+ * What the department does to its coops, shared by the JSON API and the treasurer's pages:
+ * register a coop with its login, keep its identity, reset a mandataire's password, unlock and
+ * lock a closed year, and grant auditors. Scope is the guards' job; this checks the targets.
+ */
+@Injectable()
+export class CoopAdministration {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly users: UserDirectory,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  coop(coopId: string): Promise<CoopDoc | null> {
+    return this.store.get<CoopDoc>('coops', coopId);
+  }
+
+  /** The coop and its login, refusing a bad login before anything is recorded. */
+  async registerCoop(department: string, input: NewCoop, context: CommandContext): Promise<{ coopId: string; firstYear: number; username: string }> {
+    const coopId = typeof input.coopId === 'string' ? input.coopId.trim() : '';
+    const username = typeof input.username === 'string' ? input.username.trim() : '';
+    const password = typeof input.password === 'string' ? input.password : '';
+    const errors: DomainError[] = [];
+    if (!USERNAME_PATTERN.test(username)) {
+      errors.push(new DomainError('USERNAME_INVALID', "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.", 'username'));
+    }
+    const weak = passwordPolicyError(password);
+    if (weak) errors.push(new DomainError('PASSWORD_WEAK', weak, 'password'));
+    const firstYear = input.firstYear === undefined || input.firstYear === '' ? currentFiscalYear(this.clock) : Number(input.firstYear);
+    if (!Number.isInteger(firstYear) || firstYear < 2000 || firstYear > 2200) {
+      errors.push(new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear'));
+    }
+    if (errors.length) throw new ValidationFailed(errors);
+    if (await this.users.get(username)) throw new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');
+    const identity: CoopIdentityInput = { name: input.name, school: input.school, uai: input.uai, mandataires: input.mandataires };
+    await this.commands.execute(new RegisterCoop({ type: 'RegisterCoop', coopId, department, firstYear, identity }, context));
+    await this.users.create({ username, password, role: 'mandataire', coopId, department });
+    return { coopId, firstYear, username };
+  }
+
+  async changeIdentity(coopId: string, identity: CoopIdentityInput, context: CommandContext): Promise<void> {
+    await this.commands.execute(new ChangeCoopIdentity(coopId, { type: 'ChangeCoopIdentity', identity }, context));
+  }
+
+  /** The logins of the coop's mandataires. */
+  async logins(coopId: string): Promise<string[]> {
+    await this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
+    const docs = await this.store.find<{ username: string; role: string }>(USERS, { where: { coopId } });
+    return docs.filter((d) => d.role === 'mandataire').map((d) => d.username).sort();
+  }
+
+  /** A new password for one of the coop's mandataires: their open sessions end (passwordVersion). */
+  async resetPassword(coopId: string, username: unknown, password: unknown): Promise<void> {
+    const target = typeof username === 'string' && USERNAME_PATTERN.test(username) ? await this.users.get(username) : null;
+    if (!target || target.role !== 'mandataire' || target.coopId !== coopId) throw unknownUser();
+    const weak = passwordPolicyError(typeof password === 'string' ? password : '');
+    if (weak) throw new DomainError('PASSWORD_WEAK', weak, 'password');
+    await this.users.setPassword(target.username, password as string);
+  }
+
+  async unlockYear(coopId: string, year: number, reason: unknown, context: CommandContext): Promise<void> {
+    await this.commands.execute(new UnlockYear(coopId, year, { reason: typeof reason === 'string' ? reason : '' }, context));
+  }
+
+  async lockYear(coopId: string, year: number, context: CommandContext): Promise<void> {
+    await this.commands.execute(new LockYear(coopId, year, {}, context));
+  }
+
+  /**
+   * Adds coops or departments to an auditor's grants. A treasurer grants their own department and
+   * its coops only (another department's coop reads as unknown); an admin grants anything that exists.
+   */
+  async grant(department: string, username: string, input: { coops?: unknown; departments?: unknown }, by: SessionUser): Promise<AuditorSummary> {
+    const target = USERNAME_PATTERN.test(username) ? await this.users.get(username) : null;
+    if (!target) throw new DomainError('USER_NOT_FOUND', `Aucun compte n'a l'identifiant ${username}.`, 'username', 'not_found');
+    if (target.role !== 'auditor') throw new DomainError('NOT_AN_AUDITOR', `Le compte ${username} n'est pas celui d'un vérificateur.`, 'username');
+    const coops = strings(input.coops, 'coops');
+    const departments = strings(input.departments, 'departments');
+    if (!coops.length && !departments.length) throw new DomainError('GRANT_EMPTY', 'Choisissez au moins une coopérative ou le département.', 'coops');
+    const errors: DomainError[] = [];
+    if (by.role !== 'admin') {
+      const foreign = departments.filter((d) => d !== department);
+      if (foreign.length) errors.push(new DomainError('GRANT_OUT_OF_SCOPE', `Vous ne pouvez accorder que le département ${department}.`, 'departments'));
+    }
+    for (const coopId of coops) {
+      const coop = await this.coop(coopId);
+      if (!coop || (by.role !== 'admin' && coop.department !== department)) {
+        errors.push(new DomainError('COOP_UNKNOWN', `Coopérative inconnue : ${coopId}.`, 'coops'));
+      }
+    }
+    if (errors.length) throw new ValidationFailed(errors);
+    const updated = await this.users.grant(username, { coops, departments });
+    if (by.role === 'admin') return summary(updated);
+    // A treasurer sees of the grants only what concerns their department.
+    return (await this.auditorsOf(department)).find((a) => a.username === username) ?? summary(updated);
+  }
+
+  /** The auditors who read something of the department: attached to it, or granted it or one of its coops. */
+  async auditorsOf(department: string): Promise<AuditorSummary[]> {
+    await this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
+    const [docs, coops] = await Promise.all([
+      this.store.find<{ username: string; department: string | null; grants: Grants | null }>(USERS, { where: { role: 'auditor' } }),
+      this.store.find<CoopDoc>('coops', { where: { department } }),
+    ]);
+    const ours = new Set(coops.map((c) => c.coopId));
+    return docs
+      .filter((d) => d.department === department || d.grants?.departments.includes(department) || d.grants?.coops.some((c) => ours.has(c)))
+      .map((d) => ({
+        username: d.username,
+        department: d.department,
+        grants: { departments: d.grants?.departments ?? [], coops: (d.grants?.coops ?? []).filter((c) => ours.has(c)) },
+      }))
+      .sort((a, b) => a.username.localeCompare(b.username));
+  }
+}
+
+const summary = (user: SessionUser): AuditorSummary => ({
+  username: user.username,
+  department: user.department ?? null,
+  grants: user.grants ?? { departments: [], coops: [] },
+});

@@ -1,0 +1,252 @@
+import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { formatFrenchDate } from '../../domain/fiscal-year';
+import { CoopDoc } from '../../projections/coops.projection';
+import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
+import { SessionUser } from '../auth/user-directory';
+import { LedgerReads } from '../ledger-reads';
+import { yearParam } from '../params';
+import { attempt } from '../pages/year-page';
+import { CoopAdministration } from './coop-administration';
+import { auditBase, departmentBase, DepartmentView, explainBlocker } from './department-view';
+
+type Form = Record<string, unknown>;
+type Errors = Record<string, string>;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const STATUS_LABELS: Record<string, string> = { open: 'En cours', closed: 'Clôturé', unlocked: 'Rouvert pour correction' };
+
+/**
+ * The treasurer's management of the department's coops: list, registration with the mandataire's
+ * login, identity, password reset, unlock / lock of a closed year, auditors' grants. Every page
+ * here is a form: an auditor of the department gets 403, anyone outside it 404.
+ */
+@Controller('departements/:dept')
+@UseGuards(DepartmentScopeGuard)
+@Access('identity')
+export class CoopsPagesController {
+  constructor(
+    private readonly page: DepartmentView,
+    private readonly admin: CoopAdministration,
+    private readonly reads: LedgerReads,
+  ) {}
+
+  @Get('cooperatives')
+  async list(@Param('dept') department: string, @Res() res: Response) {
+    const coops = (await this.page.coops(department)).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    const rows = await Promise.all(coops.map(async (c) => ({ ...c, logins: await this.admin.logins(c.coopId), href: this.coopHref(department, c.coopId) })));
+    this.page.render(res, 'department/coops', department, 'coops', {
+      title: `Coopératives du département ${department}`,
+      coops: rows,
+      newHref: `${departmentBase(department)}/cooperatives/nouvelle`,
+    });
+  }
+
+  @Get('cooperatives/nouvelle')
+  newCoop(@Param('dept') department: string, @Res() res: Response) {
+    this.renderNew(res, department, {}, {}, 200);
+  }
+
+  @Post('cooperatives')
+  async register(@Param('dept') department: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const outcome: { created?: { coopId: string; username: string } } = {};
+    const refusal = await attempt(async () => {
+      outcome.created = await this.admin.registerCoop(
+        department,
+        { coopId: body.coopId, name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires, username: body.username, password: body.password, firstYear: text(body.firstYear) || undefined },
+        commandContext(user),
+      );
+    });
+    if (refusal || !outcome.created) return this.renderNew(res, department, refusal?.errors ?? {}, body, refusal?.status ?? 400);
+    const { coopId, username } = outcome.created;
+    this.page.done(res, this.coopHref(department, coopId), `La coopérative ${coopId} est enregistrée ; son mandataire se connecte avec l'identifiant ${username}.`);
+  }
+
+  @Get('cooperatives/:coopId')
+  async coop(@Param('dept') department: string, @Param('coopId') coopId: string, @Res() res: Response) {
+    await this.renderCoop(res, department, await this.page.coopOf(department, coopId), {}, {}, 200);
+  }
+
+  @Post('cooperatives/:coopId/identite')
+  async changeIdentity(@Param('dept') department: string, @Param('coopId') coopId: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    const refusal = await attempt(() => this.admin.changeIdentity(coopId, { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires }, commandContext(user)));
+    if (refusal) return this.renderCoop(res, department, coop, refusal.errors, body, refusal.status);
+    this.page.done(res, this.coopHref(department, coopId), "L'identité de la coopérative est enregistrée.");
+  }
+
+  @Post('cooperatives/:coopId/mot-de-passe')
+  async resetPassword(@Param('dept') department: string, @Param('coopId') coopId: string, @Body() body: Form, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    const refusal = await attempt(() => this.admin.resetPassword(coopId, body.username, body.password), (field) => (field === 'password' ? 'newPassword' : field ?? '_password'));
+    if (refusal) return this.renderCoop(res, department, coop, refusal.errors, {}, refusal.status);
+    this.page.done(res, this.coopHref(department, coopId), `Le mot de passe de ${text(body.username)} est changé ; ses sessions ouvertes sont fermées.`);
+  }
+
+  @Get('cooperatives/:coopId/annees/:year/reouverture')
+  async unlockConfirmation(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    await this.renderLockPage(res, department, coop, yearParam(year), 'unlock', {}, {}, 200);
+  }
+
+  @Post('cooperatives/:coopId/annees/:year/reouverture')
+  async unlock(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') yearText: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    const year = yearParam(yearText);
+    const refusal = await attempt(() => this.admin.unlockYear(coopId, year, body.reason, commandContext(user)));
+    if (refusal) return this.renderLockPage(res, department, coop, year, 'unlock', refusal.errors, body, refusal.status);
+    this.page.done(res, this.coopHref(department, coopId), `L'exercice ${year}-${year + 1} est rouvert : le mandataire peut y corriger ses écritures. Verrouillez-le ensuite de nouveau.`);
+  }
+
+  @Get('cooperatives/:coopId/annees/:year/verrouillage')
+  async lockConfirmation(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    await this.renderLockPage(res, department, coop, yearParam(year), 'lock', {}, {}, 200);
+  }
+
+  @Post('cooperatives/:coopId/annees/:year/verrouillage')
+  async lock(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') yearText: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const coop = await this.page.coopOf(department, coopId);
+    const year = yearParam(yearText);
+    const refusal = await attempt(() => this.admin.lockYear(coopId, year, commandContext(user)));
+    if (refusal) return this.renderLockPage(res, department, coop, year, 'lock', refusal.errors, {}, refusal.status);
+    this.page.done(res, this.coopHref(department, coopId), `L'exercice ${year}-${year + 1} est de nouveau verrouillé avec ses chiffres corrigés ; l'exercice suivant en reprend les soldes.`);
+  }
+
+  // ---- vérificateurs -------------------------------------------------------------------------
+
+  @Get('verificateurs')
+  async auditors(@Param('dept') department: string, @Res() res: Response) {
+    await this.renderAuditors(res, department, {}, {}, 200);
+  }
+
+  @Post('verificateurs')
+  async grant(@Param('dept') department: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const listed = (value: unknown): string[] => (Array.isArray(value) ? value.map(text) : typeof value === 'string' && value ? [value] : []);
+    const username = text(body.username).trim();
+    const grants = { coops: listed(body.coops), departments: body.department === 'oui' ? [department] : [] };
+    const refusal = await attempt(() => this.admin.grant(department, username, grants, user));
+    if (refusal) return this.renderAuditors(res, department, refusal.errors, body, refusal.status);
+    this.page.done(res, `${departmentBase(department)}/verificateurs`, `Les droits de lecture de ${username} sont enregistrés.`);
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+
+  private coopHref(department: string, coopId: string): string {
+    return `${departmentBase(department)}/cooperatives/${encodeURIComponent(coopId)}`;
+  }
+
+  private renderNew(res: Response, department: string, errors: Errors, input: Form, status: number): void {
+    this.page.render(
+      res,
+      'department/coop-new',
+      department,
+      'coops',
+      {
+        title: 'Enregistrer une coopérative',
+        errors,
+        formError: errors._form,
+        input: { coopId: text(input.coopId), name: text(input.name), school: text(input.school), uai: text(input.uai), mandataires: text(input.mandataires), username: text(input.username), firstYear: text(input.firstYear) },
+        currentYear: this.page.currentYear(),
+        action: `${departmentBase(department)}/cooperatives`,
+        backHref: `${departmentBase(department)}/cooperatives`,
+      },
+      { status },
+    );
+  }
+
+  private async renderCoop(res: Response, department: string, coop: CoopDoc, errors: Errors, input: Form, status: number): Promise<void> {
+    const current = Math.max(coop.firstYear, this.page.currentYear());
+    const [years, logins] = await Promise.all([this.reads.years(coop.coopId, current), this.admin.logins(coop.coopId)]);
+    const href = this.coopHref(department, coop.coopId);
+    const identity = Object.keys(input).length
+      ? { name: text(input.name), school: text(input.school), uai: text(input.uai), mandataires: text(input.mandataires) }
+      : { name: coop.name, school: coop.school ?? '', uai: coop.uai ?? '', mandataires: coop.mandataires.join(', ') };
+    this.page.render(
+      res,
+      'department/coop',
+      department,
+      'coops',
+      {
+        title: coop.name,
+        coopInfo: coop,
+        identity,
+        logins,
+        errors,
+        formError: errors._form ?? errors._password,
+        years: years.map((y) => ({
+          ...y,
+          name: `${y.year}-${y.year + 1}`,
+          statusLabel: STATUS_LABELS[y.status] ?? y.status,
+          href: `/coops/${encodeURIComponent(coop.coopId)}/years/${y.year}`,
+          unlockHref: y.status === 'closed' ? `${href}/annees/${y.year}/reouverture` : null,
+          lockHref: y.status === 'unlocked' ? `${href}/annees/${y.year}/verrouillage` : null,
+        })),
+        identityAction: `${href}/identite`,
+        passwordAction: `${href}/mot-de-passe`,
+        auditHref: auditBase(coop.coopId),
+        backHref: `${departmentBase(department)}/cooperatives`,
+      },
+      { status },
+    );
+  }
+
+  private async renderLockPage(res: Response, department: string, coop: CoopDoc, year: number, what: 'unlock' | 'lock', errors: Errors, input: Form, status: number): Promise<void> {
+    const reads = await this.reads.year(coop.coopId, year);
+    const { checklist } = await this.reads.closing(coop, year, reads.source);
+    const href = this.coopHref(department, coop.coopId);
+    const closing = reads.notebook.closing;
+    this.page.render(
+      res,
+      what === 'unlock' ? 'department/unlock' : 'department/lock',
+      department,
+      'coops',
+      {
+        title: what === 'unlock' ? `Rouvrir l'exercice ${year}-${year + 1}` : `Verrouiller l'exercice ${year}-${year + 1}`,
+        coopInfo: coop,
+        yearName: `${year}-${year + 1}`,
+        nextYearName: `${year + 1}-${year + 2}`,
+        status: reads.notebook.status,
+        closedOn: closing?.closedOn ? formatFrenchDate(closing.closedOn) : null,
+        closing,
+        // Locking follows the closing rules; the date and the year's own status do not concern a relock.
+        blockers: checklist.blockers.filter((b) => b.code !== 'YEAR_CLOSED').map((b) => ({ ...b, ...explainBlocker(b.code) })),
+        reason: text(input.reason),
+        errors,
+        formError: errors._form,
+        action: `${href}/annees/${year}/${what === 'unlock' ? 'reouverture' : 'verrouillage'}`,
+        notebookHref: `/coops/${encodeURIComponent(coop.coopId)}/years/${year}`,
+        backHref: href,
+      },
+      { status },
+    );
+  }
+
+  private async renderAuditors(res: Response, department: string, errors: Errors, input: Form, status: number): Promise<void> {
+    const [auditors, coops] = await Promise.all([this.admin.auditorsOf(department), this.page.coops(department)]);
+    const chosen = new Set(Array.isArray(input.coops) ? input.coops : typeof input.coops === 'string' ? [input.coops] : []);
+    const names = new Map(coops.map((c) => [c.coopId, c.name]));
+    this.page.render(
+      res,
+      'department/auditors',
+      department,
+      'auditors',
+      {
+        title: 'Vérificateurs et droits de lecture',
+        auditors: auditors.map((a) => ({
+          ...a,
+          wholeDepartment: a.department === department || a.grants.departments.includes(department),
+          coops: a.grants.coops.map((c) => ({ coopId: c, name: names.get(c) ?? c })),
+        })),
+        coops: coops.sort((a, b) => a.name.localeCompare(b.name, 'fr')).map((c) => ({ coopId: c.coopId, name: c.name, checked: chosen.has(c.coopId) })),
+        username: text(input.username),
+        wholeDepartment: input.department === 'oui',
+        errors,
+        formError: errors._form,
+        action: `${departmentBase(department)}/verificateurs`,
+      },
+      { status },
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuditPagesController } from './audit.pages';
+import { CoopAdministration } from './coop-administration';
+import { CoopsPagesController } from './coops.pages';
+import { DepartmentPagesController } from './department.pages';
+import { DepartmentPrint } from './department-print';
+import { DepartmentView } from './department-view';
+
+/**
+ * The treasurer's and the auditor's pages. Relies on the global HttpModule (LedgerReads, Views,
+ * the scope guards' directory); exports CoopAdministration for the JSON API of coop management.
+ */
+@Module({
+  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController],
+  providers: [CoopAdministration, DepartmentView, DepartmentPrint],
+  exports: [CoopAdministration],
+})
+export class DepartmentPagesModule {}
