@@ -25,7 +25,7 @@ export function validateCashCounts(input: unknown): { counts: CashCounts; errors
   }
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     const field = `counts.${key}`;
-    if (!(key in counts)) {
+    if (!Object.hasOwn(counts, key)) {
       errors.push(new DomainError('CASH_COUNT_INVALID', `« ${key} » n'est pas une valeur de pièce ou de billet en centimes.`, field));
       continue;
     }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { commandContext } from '../commands/command-context';
 import { ChangeChart } from '../commands/coop.commands';
@@ -9,6 +9,7 @@ import { READ_STORE } from '../tokens';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from './auth/user-directory';
 import { yearParam } from './params';
+import { JsonBody } from './json-body';
 
 /** A department's chart of accounts for one fiscal year: read it, add, rename or retire accounts. */
 @Controller('api/departments/:dept/years/:year/chart')
@@ -25,14 +26,14 @@ export class ChartApiController {
   }
 
   @Post('accounts')
-  async add(@Param('dept') dept: string, @Param('year') year: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  async add(@Param('dept') dept: string, @Param('year') year: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     const command = { type: 'AddAccount' as const, account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind };
     await this.commands.execute(new ChangeChart(dept, yearParam(year), command, commandContext(user)));
     return chartFor(this.readStore, dept, yearParam(year));
   }
 
   @Put('accounts/:account')
-  async rename(@Param('dept') dept: string, @Param('year') year: string, @Param('account') account: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  async rename(@Param('dept') dept: string, @Param('year') year: string, @Param('account') account: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.commands.execute(new ChangeChart(dept, yearParam(year), { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user)));
     return chartFor(this.readStore, dept, yearParam(year));
   }

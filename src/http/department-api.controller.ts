@@ -1,8 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
-import { RegisterCoop } from '../commands/coop.commands';
 import { DomainError, ValidationFailed } from '../domain/errors';
 import { Clock, currentFiscalYear, today } from '../domain/fiscal-year';
 import { DepartmentReads } from '../projections/department/reads';
@@ -10,14 +8,12 @@ import { aggregatedCsv, BOARD_FILTERS, BOARD_SORTS, BoardFilter, boardCsv, board
 import { ReadStore } from '../projections/read-store';
 import { CLOCK, READ_STORE } from '../tokens';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
-import { passwordPolicyError } from './auth/passwords';
-import { SessionUser, UserDirectory } from './auth/user-directory';
+import { SessionUser } from './auth/user-directory';
+import { CoopAdministration } from './department-pages/coop-administration';
 import { yearParam } from './params';
+import { JsonBody } from './json-body';
 
 type Json = Record<string, unknown>;
-
-/** UserDirectory's own rule, checked before the coop is registered so a bad login leaves no coop behind. */
-const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /**
  * The departmental treasurer's JSON API (API.md's department table): register a coop with its
@@ -30,8 +26,7 @@ export class DepartmentApiController {
   private readonly reads: DepartmentReads;
 
   constructor(
-    private readonly commands: CommandBus,
-    private readonly users: UserDirectory,
+    private readonly administration: CoopAdministration,
     @Inject(READ_STORE) readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -40,21 +35,10 @@ export class DepartmentApiController {
 
   @Post('coops')
   @HttpCode(201)
-  async registerCoop(@Param('dept') department: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    const coopId = typeof body?.coopId === 'string' ? body.coopId : '';
-    const username = typeof body?.username === 'string' ? body.username : '';
-    const password = typeof body?.password === 'string' ? body.password : '';
-    await this.checkLogin(username, password);
-    const firstYear = body.firstYear === undefined ? currentFiscalYear(this.clock) : Number(body.firstYear);
-    if (!Number.isInteger(firstYear) || firstYear < 2000 || firstYear > 2200) {
-      throw new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear');
-    }
-    const identity = { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires };
-    await this.commands.execute(
-      new RegisterCoop({ type: 'RegisterCoop', coopId, department, firstYear, identity }, commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined)),
-    );
-    await this.users.create({ username, password, role: 'mandataire', coopId, department });
-    return { coopId, department, firstYear, username };
+  async registerCoop(@Param('dept') department: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+    const created = await this.administration.registerCoop(department, body ?? {}, context);
+    return { ...created, department };
   }
 
   /** API.md's board: an array of rows; filters, sort and paging by query, the matching count in X-Total-Count. */
@@ -95,18 +79,6 @@ export class DepartmentApiController {
     const view = await this.reads.drillDown(department, yearParam(year), account);
     if (!view) throw new DomainError('ACCOUNT_NOT_FOUND', `Le compte ${account} n'est ni une charge ni un produit du plan comptable de cet exercice.`, undefined, 'not_found');
     return view;
-  }
-
-  /** Username free and valid, password strong enough: refused before anything is recorded. */
-  private async checkLogin(username: string, password: string): Promise<void> {
-    const errors: DomainError[] = [];
-    if (!USERNAME_PATTERN.test(username)) {
-      errors.push(new DomainError('USERNAME_INVALID', "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.", 'username'));
-    }
-    const weak = passwordPolicyError(password);
-    if (weak) errors.push(new DomainError('PASSWORD_WEAK', weak, 'password'));
-    if (errors.length) throw new ValidationFailed(errors);
-    if (await this.users.get(username)) throw new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ import { actionReport, actionsView, advancesView, breakdownView, craView, crfVie
 import { fec, fecFileName, gridCsv } from '../projections/ledger/exports';
 import { VoucherStore } from './voucher-store';
 import { PrintService } from './print.service';
+import { JsonBody } from './json-body';
 
 type Json = Record<string, unknown>;
 
@@ -36,14 +37,14 @@ export class LedgerApiController {
   // ---- commands -------------------------------------------------------------------------------
 
   @Post('entries')
-  async record(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async record(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(new RecordEntry(coopId, yearParam(year), { entryId, entry: entryInput(body) }, context(user, req)));
     return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
   }
 
   @Put('entries/:entryId')
-  async amend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async amend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const outcome = await this.commands.execute(
       new AmendEntry(coopId, yearParam(year), { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) }, context(user, req)),
     );
@@ -57,7 +58,7 @@ export class LedgerApiController {
   }
 
   @Post('entries/:entryId/duplicate')
-  async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') sourceEntryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') sourceEntryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(
       new DuplicateEntry(coopId, yearParam(year), { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
@@ -67,7 +68,7 @@ export class LedgerApiController {
 
   @Post('entries/:entryId/reconciliation')
   @HttpCode(200)
-  async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
     await this.commands.execute(new ReconcileEntry(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, reconciled: true };
@@ -82,14 +83,14 @@ export class LedgerApiController {
 
   @Post('carried-over/:entryId/seen')
   @HttpCode(200)
-  async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
     await this.commands.execute(new MarkCarriedOverItemSeen(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, seen: true };
   }
 
   @Post('opening')
-  async opening(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async opening(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(
       new DeclareOpeningBalance(coopId, yearParam(year), { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
     );
@@ -97,7 +98,7 @@ export class LedgerApiController {
   }
 
   @Post('cash-counts')
-  async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const countId = idFor(req, randomUUID());
     const counts = (body.counts ?? {}) as Record<string, number>;
     await this.commands.execute(new CountCash(coopId, yearParam(year), { countId, date: text(body.date), counts }, context(user, req)));
@@ -107,14 +108,14 @@ export class LedgerApiController {
   }
 
   @Put('subsidies')
-  async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const rows = Array.isArray(body.rows) ? (body.rows as SubsidyRowInput[]) : (body.rows as never);
     await this.commands.execute(new DeclareSubsidies(coopId, yearParam(year), { rows }, context(user, req)));
     return { rows: rows?.length ?? 0 };
   }
 
   @Post('inventory')
-  async addInventory(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async addInventory(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const itemId = idFor(req, randomUUID());
     await this.commands.execute(
       new AddInventoryItem(
@@ -153,7 +154,7 @@ export class LedgerApiController {
   }
 
   @Post('activities')
-  async activity(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async activity(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(new ReportActivity(coopId, yearParam(year), { activity: text(body.activity), text: text(body.text) }, context(user, req)));
     return { activity: body.activity };
   }

@@ -42,7 +42,7 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
     case 'DeclareOpeningBalance':
       return declareOpeningBalance(command, state, env);
     case 'RecordEntry': {
-      if (state.entries[command.entryId]) throw entryExists();
+      if (own(state.entries, command.entryId)) throw entryExists();
       const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
       return [recorded(command.entryId, content, command.duplicatedFrom)];
     }
@@ -65,7 +65,7 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
     }
     case 'DuplicateEntry': {
       const source = liveEntry(state, command.sourceEntryId);
-      if (state.entries[command.entryId]) throw entryExists();
+      if (own(state.entries, command.entryId)) throw entryExists();
       const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date };
       const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
       return [recorded(command.entryId, content, source.entryId)];
@@ -106,7 +106,7 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
     case 'AddInventoryItem':
       return addInventoryItem(command, state);
     case 'RemoveInventoryItem': {
-      const item = state.inventory[command.itemId];
+      const item = own(state.inventory, command.itemId);
       if (!item || item.removed) {
         throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
       }
@@ -138,8 +138,11 @@ const entryNotFound = (): DomainError =>
 const entryExists = (): DomainError =>
   new DomainError('ENTRY_EXISTS', 'Cette écriture est déjà enregistrée.', undefined, 'conflict');
 
+/** Ids come from clients: "constructor" or "__proto__" must not find Object.prototype's members. */
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 function liveEntry(state: LedgerState, entryId: string): EntryState {
-  const entry = state.entries[entryId];
+  const entry = own(state.entries, entryId);
   if (!entry || entry.deleted) throw entryNotFound();
   return entry;
 }
@@ -218,7 +221,7 @@ function validateSubsidies(rows: unknown): SubsidyRow[] {
 }
 
 function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryItem' }>, state: LedgerState): LedgerEvent[] {
-  if (state.inventory[command.itemId]) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
+  if (own(state.inventory, command.itemId)) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
   const errors: DomainError[] = [];
   const designation = optionalText(command.designation);
   if (designation === null) errors.push(new DomainError('LABEL_REQUIRED', 'La désignation du bien est obligatoire.', 'designation'));

@@ -80,7 +80,7 @@ export function validateEntry(input: EntryInput, ctx: EntryContext): EntryConten
 
   const pj = optionalText(source.pj);
   if (pj === null) errors.push(new DomainError('PJ_REQUIRED', 'Le n° de pièce justificative (PJ) est obligatoire.', 'pj'));
-  else if (ctx.pjs[pj] !== undefined && ctx.pjs[pj] !== ctx.self?.entryId) {
+  else if (Object.hasOwn(ctx.pjs, pj) && ctx.pjs[pj] !== ctx.self?.entryId) {
     errors.push(new DomainError('PJ_DUPLICATE', `Le n° de PJ « ${pj} » est déjà utilisé dans cet exercice.`, 'pj'));
   }
 

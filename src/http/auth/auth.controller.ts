@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock, systemClock } from '../../domain/fiscal-year';
 import { CLOCK } from '../../tokens';
@@ -11,6 +11,7 @@ import { PassportLogin } from './passport-login';
 import { passwordPolicyError } from './passwords';
 import { ReadStoreSessionStore, SESSION_COOKIE } from './session-store';
 import { SessionUser, UserDirectory } from './user-directory';
+import { JsonBody } from '../json-body';
 
 type Attempt =
   | { kind: 'ok'; user: SessionUser }
@@ -98,7 +99,7 @@ export class AuthController {
   async changePassword(
     @Req() req: Request,
     @CurrentUser() user: SessionUser,
-    @Body() body: { currentPassword?: unknown; newPassword?: unknown },
+    @JsonBody() body: { currentPassword?: unknown; newPassword?: unknown },
   ) {
     const ip = req.ip ?? 'unknown';
     const decision = this.throttle.check(ip, user.username, this.now());

@@ -1,5 +1,5 @@
 import { Role } from '../../events/envelope';
-import { DomainError } from '../../domain/errors';
+import { DomainError, ValidationFailed } from '../../domain/errors';
 import { ReadStore } from '../../projections/read-store';
 import { hashPassword, OWASP_SCRYPT, passwordPolicyError, ScryptParams, verifyPassword } from './passwords';
 
@@ -43,7 +43,7 @@ export interface NewUser {
 }
 
 export const USERS = 'users';
-const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /**
  * Credentials live in the read store's `users` collection, not in events: a password hash has
@@ -64,15 +64,23 @@ export class UserDirectory {
     return this.declared;
   }
 
+  /**
+   * A new login's username (valid, free) and password (policy), every problem at once: callers
+   * that record something first (a coop) check before, so a bad login leaves nothing behind.
+   */
+  async checkNewLogin(username: string, password: string): Promise<void> {
+    await this.ready();
+    const errors: DomainError[] = [];
+    if (!USERNAME_PATTERN.test(username)) errors.push(usernameInvalid());
+    const weak = passwordPolicyError(password);
+    if (weak) errors.push(new DomainError('PASSWORD_WEAK', weak, 'password'));
+    if (errors.length) throw new ValidationFailed(errors);
+    if (await this.store.get(USERS, username)) throw usernameTaken();
+  }
+
   async create(user: NewUser): Promise<SessionUser> {
     await this.ready();
-    if (typeof user.username !== 'string' || !USERNAME_PATTERN.test(user.username)) {
-      throw new DomainError(
-        'USERNAME_INVALID',
-        "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.",
-        'username',
-      );
-    }
+    if (typeof user.username !== 'string' || !USERNAME_PATTERN.test(user.username)) throw usernameInvalid();
     if (!ROLES.includes(user.role)) {
       throw new DomainError('ROLE_INVALID', `Rôle inconnu : ${String(user.role)}.`, 'role');
     }
@@ -83,9 +91,7 @@ export class UserDirectory {
       throw new DomainError('DEPARTMENT_REQUIRED', 'Un trésorier doit être rattaché à un département.', 'department');
     }
     if (!user.skipPolicy) this.checkPolicy(user.password);
-    if (await this.store.get(USERS, user.username)) {
-      throw new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');
-    }
+    if (await this.store.get(USERS, user.username)) throw usernameTaken();
     const doc: UserDoc = {
       username: user.username,
       role: user.role,
@@ -168,3 +174,7 @@ function toSessionUser(doc: UserDoc): SessionUser {
   if (doc.grants) user.grants = doc.grants;
   return user;
 }
+
+const usernameInvalid = (): DomainError =>
+  new DomainError('USERNAME_INVALID', "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.", 'username');
+const usernameTaken = (): DomainError => new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');

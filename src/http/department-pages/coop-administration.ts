@@ -11,19 +11,18 @@ import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { passwordPolicyError } from '../auth/passwords';
-import { Grants, SessionUser, UserDirectory, USERS } from '../auth/user-directory';
+import { Grants, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../auth/user-directory';
 
 /** UserDirectory's own rule, checked before the coop is registered so a bad login leaves no coop behind. */
-const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export interface NewCoop {
-  coopId: unknown;
-  name: unknown;
+  coopId?: unknown;
+  name?: unknown;
   school?: unknown;
   uai?: unknown;
   mandataires?: unknown;
-  username: unknown;
-  password: unknown;
+  username?: unknown;
+  password?: unknown;
   firstYear?: unknown;
 }
 
@@ -68,18 +67,11 @@ export class CoopAdministration {
     const coopId = typeof input.coopId === 'string' ? input.coopId.trim() : '';
     const username = typeof input.username === 'string' ? input.username.trim() : '';
     const password = typeof input.password === 'string' ? input.password : '';
-    const errors: DomainError[] = [];
-    if (!USERNAME_PATTERN.test(username)) {
-      errors.push(new DomainError('USERNAME_INVALID', "L'identifiant doit faire 1 à 64 caractères : lettres, chiffres, point, tiret, @ ou souligné.", 'username'));
-    }
-    const weak = passwordPolicyError(password);
-    if (weak) errors.push(new DomainError('PASSWORD_WEAK', weak, 'password'));
     const firstYear = input.firstYear === undefined || input.firstYear === '' ? currentFiscalYear(this.clock) : Number(input.firstYear);
     if (!Number.isInteger(firstYear) || firstYear < 2000 || firstYear > 2200) {
-      errors.push(new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear'));
+      throw new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear');
     }
-    if (errors.length) throw new ValidationFailed(errors);
-    if (await this.users.get(username)) throw new DomainError('USERNAME_TAKEN', 'Cet identifiant est déjà utilisé.', 'username', 'conflict');
+    await this.users.checkNewLogin(username, password);
     const identity: CoopIdentityInput = { name: input.name, school: input.school, uai: input.uai, mandataires: input.mandataires };
     await this.commands.execute(new RegisterCoop({ type: 'RegisterCoop', coopId, department, firstYear, identity }, context));
     await this.users.create({ username, password, role: 'mandataire', coopId, department });

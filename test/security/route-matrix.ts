@@ -1,0 +1,237 @@
+/**
+ * Who may call what: every route of the app × every role → the expected outcome. The matrix test
+ * (route-matrix.spec.ts) lists the routes Express really has and fails on one missing here, so
+ * a new route must be declared, with its access rule, before it ships.
+ *
+ * The subject is always coop C14001 of department 14 (year 2026). Roles, as seen from it:
+ * the mandataire of that coop and of another coop (C14002), the treasurer of its department and
+ * of another (61), an auditor granted department 14 and one granted only 61, an admin.
+ */
+export const ROLES = [
+  'anonymous',
+  'mandataireOwn',
+  'mandataireOther',
+  'treasurerOwn',
+  'treasurerOther',
+  'auditorGranted',
+  'auditorNotGranted',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * 'ok': the request got past authentication and scope (2xx, a redirect, or a 400/409 of the rules
+ * on the deliberately empty body); 401 no session; 403 may read but not do this; 404 outside scope,
+ * exactly as a missing resource.
+ */
+export type Outcome = 'ok' | 401 | 403 | 404;
+
+const rule = (...outcomes: Outcome[]): Record<Role, Outcome> =>
+  Object.fromEntries(ROLES.map((role, i) => [role, outcomes[i]])) as Record<Role, Outcome>;
+
+//                                 anon  m.own  m.other  t.own  t.other  a.granted  a.not  admin
+export const RULES = {
+  /** Health probe, login. */
+  public: rule('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  /** Anyone logged in: their session, password, the start page. */
+  session: rule(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  /** The auditor's start page: mandataires are told it is not theirs. */
+  auditHome: rule(401, 403, 403, 'ok', 'ok', 'ok', 'ok', 'ok'),
+  /** The department chooser: mandataires have none. */
+  departmentsHome: rule(401, 404, 404, 'ok', 'ok', 'ok', 'ok', 'ok'),
+  /** Reading a coop's books. */
+  coopRead: rule(401, 'ok', 404, 'ok', 404, 'ok', 404, 'ok'),
+  /** Changing a coop's notebook: the mandataire's job (and the admin's). */
+  coopLedger: rule(401, 'ok', 404, 403, 404, 403, 404, 'ok'),
+  /** Changing a coop's identity, credentials or the lock of a closed year: the department's job. */
+  coopAdministration: rule(401, 403, 404, 'ok', 404, 403, 404, 'ok'),
+  /** The full history and its verification: auditors and the department, not the mandataire. */
+  coopAudit: rule(401, 403, 404, 'ok', 404, 'ok', 404, 'ok'),
+  /** Reading the department's board and totals. */
+  departmentRead: rule(401, 404, 404, 'ok', 404, 'ok', 404, 'ok'),
+  /** Managing the department (coops, chart, auditors' grants), reading its management forms too. */
+  departmentManage: rule(401, 404, 404, 'ok', 404, 403, 404, 'ok'),
+};
+export type RuleName = keyof typeof RULES;
+
+export interface RouteEntry {
+  rule: RuleName;
+  /** Route parameters other than the defaults (DEFAULT_PARAMS), e.g. an id that must not exist. */
+  params?: Record<string, string>;
+}
+
+/** Parameters as they appear in routes, filled with the demo's real ids. */
+export const DEFAULT_PARAMS: Record<string, string> = {
+  coopId: 'C14001',
+  year: '2026',
+  dept: '14',
+  entryId: 'C14001_2026_e03',
+  name: 'Photos',
+  calendarYear: '2026',
+  account: '6181',
+  username: 'verif14',
+};
+
+/**
+ * Ids that do not exist, for routes that would destroy what they name: an allowed caller then gets
+ * the rules' own "not found" (a different message from the scope's), and nothing changes.
+ */
+const ABSENT_ENTRY = { entryId: 'E_ABSENT_0001' };
+const ABSENT_ITEM = { itemId: 'I_ABSENT_0001' };
+const ABSENT_ATTACHMENT = { attachmentId: 'A_ABSENT_0001' };
+const ABSENT_ACCOUNT = { account: '6999' };
+
+const api = '/api/coops/:coopId/years/:year';
+const page = '/coops/:coopId/years/:year';
+const dpage = '/departements/:dept';
+
+/** "METHOD /path" exactly as Express lists it → its rule. */
+export const ROUTE_MATRIX: Record<string, RouteEntry> = {
+  'GET /health': { rule: 'public' },
+
+  // ---- auth
+  'POST /api/login': { rule: 'public' },
+  'GET /api/session': { rule: 'session' },
+  // Ending a session one does not have is harmless.
+  'POST /api/logout': { rule: 'public' },
+  'POST /api/password': { rule: 'session' },
+  'GET /login': { rule: 'public' },
+  'POST /login': { rule: 'public' },
+  'POST /logout': { rule: 'public' },
+
+  // ---- ledger JSON API
+  [`POST ${api}/entries`]: { rule: 'coopLedger' },
+  [`PUT ${api}/entries/:entryId`]: { rule: 'coopLedger' },
+  [`DELETE ${api}/entries/:entryId`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${api}/entries/:entryId/duplicate`]: { rule: 'coopLedger' },
+  [`POST ${api}/entries/:entryId/reconciliation`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`DELETE ${api}/entries/:entryId/reconciliation`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${api}/carried-over/:entryId/seen`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${api}/opening`]: { rule: 'coopLedger' },
+  [`POST ${api}/cash-counts`]: { rule: 'coopLedger' },
+  [`PUT ${api}/subsidies`]: { rule: 'coopLedger' },
+  [`POST ${api}/inventory`]: { rule: 'coopLedger' },
+  [`DELETE ${api}/inventory/:itemId`]: { rule: 'coopLedger', params: ABSENT_ITEM },
+  [`POST ${api}/entries/:entryId/attachments`]: { rule: 'coopLedger' },
+  [`GET ${api}/entries/:entryId/attachments/:attachmentId`]: { rule: 'coopRead', params: ABSENT_ATTACHMENT },
+  [`POST ${api}/activities`]: { rule: 'coopLedger' },
+  [`POST ${api}/closing`]: { rule: 'coopLedger' },
+  [`GET ${api}/grid`]: { rule: 'coopRead' },
+  [`GET ${api}/breakdown`]: { rule: 'coopRead' },
+  [`GET ${api}/actions`]: { rule: 'coopRead' },
+  [`GET ${api}/actions/:name`]: { rule: 'coopRead' },
+  [`GET ${api}/advances`]: { rule: 'coopRead' },
+  [`GET ${api}/checklist`]: { rule: 'coopRead' },
+  [`GET ${api}/crf`]: { rule: 'coopRead' },
+  [`GET ${api}/cra`]: { rule: 'coopRead' },
+  [`GET ${api}/export.csv`]: { rule: 'coopRead' },
+  [`GET ${api}/fec.txt`]: { rule: 'coopRead' },
+  [`GET ${api}/print.pdf`]: { rule: 'coopRead' },
+  [`GET ${api}/crf.pdf`]: { rule: 'coopRead' },
+  'GET /api/coops/:coopId/years': { rule: 'coopRead' },
+  'GET /api/coops/:coopId/calendar-years/:calendarYear': { rule: 'coopRead' },
+
+  // ---- coop administration and audit
+  'PUT /api/coops/:coopId/identity': { rule: 'coopAdministration' },
+  'POST /api/coops/:coopId/password': { rule: 'coopAdministration' },
+  [`POST ${api}/unlock`]: { rule: 'coopAdministration' },
+  [`POST ${api}/lock`]: { rule: 'coopAdministration' },
+  'GET /api/coops/:coopId/history': { rule: 'coopAudit' },
+  'GET /api/coops/:coopId/verify': { rule: 'coopAudit' },
+
+  // ---- department JSON API
+  'GET /api/departments/:dept/years/:year/chart': { rule: 'departmentRead' },
+  'POST /api/departments/:dept/years/:year/chart/accounts': { rule: 'departmentManage' },
+  'PUT /api/departments/:dept/years/:year/chart/accounts/:account': { rule: 'departmentManage', params: ABSENT_ACCOUNT },
+  'DELETE /api/departments/:dept/years/:year/chart/accounts/:account': { rule: 'departmentManage', params: ABSENT_ACCOUNT },
+  'POST /api/departments/:dept/coops': { rule: 'departmentManage' },
+  'GET /api/departments/:dept/coops': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/board': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/board.csv': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/totals': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/totals.csv': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/totals/:account': { rule: 'departmentRead' },
+  'POST /api/departments/:dept/auditors/:username/grants': { rule: 'departmentManage' },
+
+  // ---- the mandataire's pages
+  'GET /': { rule: 'session' },
+  'GET /coops/:coopId': { rule: 'coopRead' },
+  [`GET ${page}`]: { rule: 'coopRead' },
+  'GET /coops/:coopId/archives': { rule: 'coopRead' },
+  'GET /coops/:coopId/annees-civiles/:calendarYear': { rule: 'coopRead' },
+  [`GET ${page}/aide`]: { rule: 'coopRead' },
+  [`GET ${page}/cloture`]: { rule: 'coopRead' },
+  // The forms of a change are refused to those who may not make it.
+  [`GET ${page}/cloture/confirmation`]: { rule: 'coopLedger' },
+  [`POST ${page}/cloture`]: { rule: 'coopLedger' },
+  [`GET ${page}/cahier`]: { rule: 'coopRead' },
+  [`POST ${page}/cahier`]: { rule: 'coopLedger' },
+  [`POST ${page}/cahier/:entryId`]: { rule: 'coopLedger' },
+  [`GET ${page}/ventilation`]: { rule: 'coopRead' },
+  [`POST ${page}/ventilation`]: { rule: 'coopLedger' },
+  [`POST ${page}/ventilation/:entryId`]: { rule: 'coopLedger' },
+  [`GET ${page}/ecritures/nouvelle`]: { rule: 'coopRead' },
+  [`POST ${page}/ecritures`]: { rule: 'coopLedger' },
+  [`GET ${page}/ecritures/:entryId`]: { rule: 'coopRead' },
+  [`POST ${page}/ecritures/:entryId`]: { rule: 'coopLedger' },
+  [`GET ${page}/ecritures/:entryId/suppression`]: { rule: 'coopLedger' },
+  [`POST ${page}/ecritures/:entryId/suppression`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`GET ${page}/ecritures/:entryId/duplication`]: { rule: 'coopLedger' },
+  [`POST ${page}/ecritures/:entryId/duplication`]: { rule: 'coopLedger' },
+  [`POST ${page}/ecritures/:entryId/pointage`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${page}/ecritures/:entryId/depointage`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${page}/reports/:entryId/vu`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
+  [`POST ${page}/ecritures/:entryId/pieces`]: { rule: 'coopLedger' },
+  [`GET ${page}/ecritures/:entryId/pieces/:attachmentId`]: { rule: 'coopRead', params: ABSENT_ATTACHMENT },
+  [`GET ${page}/caisse`]: { rule: 'coopRead' },
+  [`POST ${page}/caisse`]: { rule: 'coopLedger' },
+  [`GET ${page}/subventions`]: { rule: 'coopRead' },
+  [`POST ${page}/subventions`]: { rule: 'coopLedger' },
+  [`GET ${page}/inventaire`]: { rule: 'coopRead' },
+  [`POST ${page}/inventaire`]: { rule: 'coopLedger' },
+  [`POST ${page}/inventaire/:itemId/sortie`]: { rule: 'coopLedger', params: ABSENT_ITEM },
+  [`GET ${page}/regies`]: { rule: 'coopRead' },
+  [`GET ${page}/ouverture`]: { rule: 'coopRead' },
+  [`POST ${page}/ouverture`]: { rule: 'coopLedger' },
+  [`GET ${page}/actions`]: { rule: 'coopRead' },
+  [`GET ${page}/actions/:name`]: { rule: 'coopRead' },
+  [`GET ${page}/crf`]: { rule: 'coopRead' },
+  [`GET ${page}/cra`]: { rule: 'coopRead' },
+  [`POST ${page}/cra`]: { rule: 'coopLedger' },
+
+  // ---- the auditor's pages
+  'GET /audit': { rule: 'auditHome' },
+  'GET /audit/coops/:coopId': { rule: 'coopAudit' },
+  'GET /audit/coops/:coopId/historique': { rule: 'coopAudit' },
+  'GET /audit/coops/:coopId/consultation': { rule: 'coopAudit' },
+  'GET /audit/coops/:coopId/verification': { rule: 'coopAudit' },
+  'GET /audit/coops/:coopId/attestation.pdf': { rule: 'coopAudit' },
+
+  // ---- the department's pages
+  'GET /departements': { rule: 'departmentsHome' },
+  [`GET ${dpage}`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/tableau`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/comptes`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/comptes.pdf`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/comptes/:account`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/annees/:year/plan-comptable/:account/libelle`]: { rule: 'departmentManage', params: ABSENT_ACCOUNT },
+  [`GET ${dpage}/annees/:year/plan-comptable/:account/retrait`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/annees/:year/plan-comptable/:account/retrait`]: { rule: 'departmentManage', params: ABSENT_ACCOUNT },
+  [`GET ${dpage}/cooperatives`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/cooperatives/nouvelle`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/cooperatives/:coopId`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/identite`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/mot-de-passe`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/cooperatives/:coopId/annees/:year/reouverture`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/annees/:year/reouverture`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/verificateurs`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/verificateurs`]: { rule: 'departmentManage' },
+};
+
+/** Requests that end the caller's session: its roles log in again afterwards. */
+export const ENDS_SESSION = new Set(['POST /api/logout', 'POST /logout']);
