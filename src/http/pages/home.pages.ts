@@ -23,7 +23,7 @@ export class HomePagesController {
     private readonly commands: CommandBus,
   ) {}
 
-  /** A mandataire lands on the current year of their coop. */
+  /** Each role lands on its own space: a mandataire on the current year of their coop. */
   @Get()
   @Authenticated()
   async start(@CurrentUser() user: SessionUser, @Res() res: Response) {
@@ -31,6 +31,8 @@ export class HomePagesController {
       const firstYear = await this.firstYearOf(user.coopId);
       if (firstYear !== null) return res.redirect(303, yearBase(user.coopId, this.pages.currentYear(firstYear)));
     }
+    if (user.role === 'treasurer' || user.role === 'admin') return res.redirect(303, '/departements');
+    if (user.role === 'auditor') return res.redirect(303, '/audit');
     this.views.render(res, 'pages/start', { title: 'Accueil' });
   }
 
