@@ -39,25 +39,30 @@ export function chainEvents<E extends NewEvent>(prevHash: string, events: E[]): 
   });
 }
 
-export interface ChainCheck {
-  ok: boolean;
-  events: number;
-  /** The first event whose hash or link does not hold. */
-  firstBadEvent?: { stream: string; revision: number; position: string; type: string; reason: string };
+/** The head of a stream's chain so far (undefined before its first event). */
+export interface ChainHead {
+  revision: number;
+  hash: string;
 }
 
-/** Recomputes one stream's chain, in revision order. */
-export function verifyChain(events: RecordedEvent[]): ChainCheck {
-  let previous = '';
+/**
+ * Why `event` does not continue the chain ending at `previous`, or null when it does: an edited
+ * event changes its hash; a removed or reordered one breaks the revisions or the next link.
+ */
+export function linkBreak(event: RecordedEvent, previous: ChainHead | undefined): string | null {
+  const expectedRevision = previous ? previous.revision + 1 : 0;
+  if (event.revision !== expectedRevision) return `révision ${event.revision} au lieu de ${expectedRevision} : un événement manque`;
+  if (event.metadata.prevHash !== (previous?.hash ?? '')) return 'maillon rompu : prevHash ne correspond pas au hash précédent';
+  if (eventHash(event.type, event.data, event.metadata, event.metadata.prevHash) !== event.metadata.hash) return 'contenu modifié : le hash recalculé diffère';
+  return null;
+}
+
+/** One stream's events, in revision order, form an unbroken chain. */
+export function verifyChain(events: RecordedEvent[]): boolean {
+  let previous: ChainHead | undefined;
   for (const event of events) {
-    const bad = (reason: string): ChainCheck => ({
-      ok: false,
-      events: events.length,
-      firstBadEvent: { stream: event.stream, revision: event.revision, position: event.position.toString(), type: event.type, reason },
-    });
-    if (event.metadata.prevHash !== previous) return bad('maillon manquant ou réordonné (prevHash ne correspond pas)');
-    if (eventHash(event.type, event.data, event.metadata, previous) !== event.metadata.hash) return bad('contenu modifié (hash recalculé différent)');
-    previous = event.metadata.hash;
+    if (linkBreak(event, previous)) return false;
+    previous = { revision: event.revision, hash: event.metadata.hash };
   }
-  return { ok: true, events: events.length };
+  return true;
 }

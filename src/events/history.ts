@@ -1,6 +1,6 @@
 import { RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
-import { eventHash } from './hash-chain';
+import { ChainHead, linkBreak } from './hash-chain';
 import { coopStream, ledgerStream, STREAM_PREFIXES } from './streams';
 
 export interface HistoryCheck {
@@ -31,7 +31,7 @@ export async function* coopHistory(store: EventStore, coopId?: string): AsyncIte
  * hash; a removed or reordered one breaks the next event's link (revisions must also follow).
  */
 export async function verifyHistory(store: EventStore, coopId?: string): Promise<HistoryCheck> {
-  const last = new Map<string, { revision: number; hash: string }>();
+  const last = new Map<string, ChainHead>();
   let events = 0;
   for await (const event of coopHistory(store, coopId)) {
     events++;
@@ -43,14 +43,12 @@ export async function verifyHistory(store: EventStore, coopId?: string): Promise
       heads: heads(last),
       firstBadEvent: { stream: event.stream, revision: event.revision, position: event.position.toString(), type: event.type, reason },
     });
-    const expectedRevision = previous ? previous.revision + 1 : 0;
-    if (event.revision !== expectedRevision) return bad(`révision ${event.revision} au lieu de ${expectedRevision} : un événement manque`);
-    if (event.metadata.prevHash !== (previous?.hash ?? '')) return bad('maillon rompu : prevHash ne correspond pas au hash précédent');
-    if (eventHash(event.type, event.data, event.metadata, event.metadata.prevHash) !== event.metadata.hash) return bad('contenu modifié : le hash recalculé diffère');
+    const broken = linkBreak(event, previous);
+    if (broken) return bad(broken);
     last.set(event.stream, { revision: event.revision, hash: event.metadata.hash });
   }
   return { ok: true, events, streams: last.size, heads: heads(last) };
 }
 
-const heads = (last: Map<string, { revision: number; hash: string }>) =>
+const heads = (last: Map<string, ChainHead>) =>
   [...last.entries()].map(([stream, head]) => ({ stream, ...head })).sort((a, b) => a.stream.localeCompare(b.stream));
