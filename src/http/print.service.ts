@@ -10,13 +10,24 @@ import { YearReads } from './ledger-reads';
 import { PdfRenderer, PdfUnavailable } from './pdf';
 import { Views } from './views';
 
-export type PrintDocument = 'notebook' | 'crf';
-
 const PRINT_CSS = readFileSync(resolve(__dirname, '..', '..', 'public', 'print.css'), 'utf8');
 
+/** A printable document: a template of templates/print/ and what the PDF needs around it. */
+export interface PrintDocument {
+  template: string;
+  model: Record<string, unknown>;
+  landscape: boolean;
+  title: string;
+  footer: string;
+  fileName: string;
+  /** Inside templates/print/layout.hbs (the coop's header); false: the template is the whole page. */
+  layout: boolean;
+}
+
 /**
- * "Version imprimable": the print templates rendered to PDF by Chromium; when Chromium is missing,
- * the same HTML with a French explanation (the browser's own Print does the rest), never a 500.
+ * "Version imprimable": print templates rendered to PDF by one warm Chromium for the whole app;
+ * when Chromium is missing, the same HTML with a French explanation (the browser's own Print does
+ * the rest), never a 500.
  */
 @Injectable()
 export class PrintService implements OnModuleDestroy {
@@ -29,36 +40,43 @@ export class PrintService implements OnModuleDestroy {
     this.pdf = new PdfRenderer({ chromiumPath: config.chromiumPath });
   }
 
-  html(document: PrintDocument, reads: YearReads, notice?: string): string {
+  /** The notebook (landscape A4) or the CRF (portrait) of a coop's year. */
+  yearDocument(kind: 'notebook' | 'crf', reads: YearReads): PrintDocument {
     const { coop, year, notebook, chart, asOf } = reads;
-    const model = {
-      css: PRINT_CSS,
-      notice,
-      coop,
-      yearName: `${year}-${year + 1}`,
-      asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null,
-      landscape: document === 'notebook',
-      grid: document === 'notebook' ? gridView(notebook, chart, { order: 'date' }) : null,
-      crf: document === 'crf' ? crfView(notebook, chart) : null,
+    const yearName = `${year}-${year + 1}`;
+    return {
+      template: kind,
+      model: {
+        coop,
+        yearName,
+        asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null,
+        grid: kind === 'notebook' ? gridView(notebook, chart, { order: 'date' }) : null,
+        crf: kind === 'crf' ? crfView(notebook, chart) : null,
+      },
+      landscape: kind === 'notebook',
+      title: `${kind === 'notebook' ? 'Cahier de comptabilité' : 'Compte-rendu financier'} ${yearName}`,
+      footer: `${coop.name} — exercice ${yearName}`,
+      fileName: `${kind}-${coop.coopId}-${year}.pdf`,
+      layout: true,
     };
-    return this.views.renderToString(join('print', document), model, { layout: join('print', 'layout') });
   }
 
-  async send(res: Response, document: PrintDocument, reads: YearReads): Promise<void> {
-    const title = `${document === 'notebook' ? 'Cahier de comptabilité' : 'Compte-rendu financier'} ${reads.year}-${reads.year + 1}`;
+  html(doc: PrintDocument, notice?: string): string {
+    const model = { ...doc.model, css: PRINT_CSS, notice, landscape: doc.landscape };
+    return this.views.renderToString(join('print', doc.template), model, { layout: doc.layout ? join('print', 'layout') : false });
+  }
+
+  async send(res: Response, doc: PrintDocument): Promise<void> {
     try {
-      const pdf = await this.pdf.render(this.html(document, reads), {
-        landscape: document === 'notebook',
-        title,
-        footer: `${reads.coop.name} — exercice ${reads.year}-${reads.year + 1}`,
-      });
+      const pdf = await this.pdf.render(this.html(doc), { landscape: doc.landscape, title: doc.title, footer: doc.footer });
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="${document}-${reads.coop.coopId}-${reads.year}.pdf"`);
+      res.setHeader('Content-Disposition', `inline; filename="${doc.fileName}"`);
+      res.setHeader('Cache-Control', 'no-store');
       res.send(pdf);
     } catch (error) {
       if (!(error instanceof PdfUnavailable)) throw error;
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.send(this.html(document, reads, error.message));
+      res.send(this.html(doc, error.message));
     }
   }
 

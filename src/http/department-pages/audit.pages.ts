@@ -16,7 +16,7 @@ import { LedgerReads } from '../ledger-reads';
 import { yearParam } from '../params';
 import { Views } from '../views';
 import { asOfMoment, historyRows, parisInputValue, parisMoment } from './audit-views';
-import { DepartmentPrint } from './department-print';
+import { PrintService } from '../print.service';
 import { auditBase, explainBlocker } from './department-view';
 
 const NAV = [
@@ -47,7 +47,7 @@ export class AuditPagesController {
   constructor(
     private readonly views: Views,
     private readonly reads: LedgerReads,
-    private readonly print: DepartmentPrint,
+    private readonly print: PrintService,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -167,6 +167,7 @@ export class AuditPagesController {
     const now = this.clock.now().toISOString();
     await this.print.send(res, {
       template: 'attestation',
+      landscape: false,
       layout: false,
       model: {
         coop,

@@ -3,7 +3,6 @@ import { AuditPagesController } from './audit.pages';
 import { CoopAdministration } from './coop-administration';
 import { CoopsPagesController } from './coops.pages';
 import { DepartmentPagesController } from './department.pages';
-import { DepartmentPrint } from './department-print';
 import { DepartmentView } from './department-view';
 
 /**
@@ -12,7 +11,7 @@ import { DepartmentView } from './department-view';
  */
 @Module({
   controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController],
-  providers: [CoopAdministration, DepartmentView, DepartmentPrint],
+  providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],
 })
 export class DepartmentPagesModule {}

@@ -21,7 +21,7 @@ import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { Views } from '../views';
 import { parisMoment } from './audit-views';
-import { DepartmentPrint } from './department-print';
+import { PrintService } from '../print.service';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker, yearChoices } from './department-view';
 
 type Form = Record<string, unknown>;
@@ -57,7 +57,7 @@ export class DepartmentPagesController {
   constructor(
     private readonly page: DepartmentView,
     private readonly views: Views,
-    private readonly print: DepartmentPrint,
+    private readonly print: PrintService,
     private readonly commands: CommandBus,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -163,6 +163,7 @@ export class DepartmentPagesController {
     const yearName = `${year}-${year + 1}`;
     await this.print.send(res, {
       template: 'aggregated',
+      landscape: false,
       layout: true,
       model: {
         coop: { name: `Comptes agrégés — département ${department}`, school: `${view.coops} coopératives dont ${view.closed} clôturées` },
