@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { Config } from './config';
 import { EventStore, StoreUnavailable } from './events/event-store';
-import { EventStoreDbEventStore } from './events/eventstoredb-event-store';
 import { SqliteEventStore } from './events/sqlite-event-store';
-import { MongoReadStore } from './projections/mongo-read-store';
 import { ReadStore } from './projections/read-store';
 import { SqliteReadStore } from './projections/sqlite-read-store';
 
@@ -18,12 +16,15 @@ const STARTUP_PING_MS = 5000;
 export async function openStores(config: Config): Promise<Stores> {
   const eventStore: EventStore =
     config.eventStore === 'eventstoredb'
-      ? await EventStoreDbEventStore.connect(config.eventStoreUrl!)
+      ? // The server engines' drivers load only when configured (a second less at start-up).
+        await (await import('./events/eventstoredb-event-store')).EventStoreDbEventStore.connect(config.eventStoreUrl!)
       : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   let readStore: ReadStore | undefined;
   try {
     readStore =
-      config.readStore === 'mongodb' ? await MongoReadStore.connect(config.mongodbUrl!) : new SqliteReadStore(join(config.dataDir, 'read.sqlite'));
+      config.readStore === 'mongodb'
+        ? await (await import('./projections/mongo-read-store')).MongoReadStore.connect(config.mongodbUrl!)
+        : new SqliteReadStore(join(config.dataDir, 'read.sqlite'));
     await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
     await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
     return { eventStore, readStore };

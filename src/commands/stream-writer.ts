@@ -10,6 +10,8 @@ import { CommandContext } from './command-context';
 export interface Fold<S, E> {
   initial(): S;
   evolve(state: S, event: E): S;
+  /** Optional: the same as events.reduce(evolve, state) in one pass (a cold load of a long stream). */
+  evolveAll?(state: S, events: E[]): S;
 }
 
 /** A stream's state folded up to `revision`, kept hot in memory. */
@@ -139,13 +141,16 @@ export class StreamWriter {
   private fold<S, E>(from: StreamSnapshot<S>, events: RecordedEvent[], fold: Fold<S, E>): StreamSnapshot<S> {
     let { state, revision, lastHash } = from;
     const commands = { ...from.commands };
+    const folded: E[] = [];
     for (const raw of events) {
       const event = upcast(raw);
-      state = fold.evolve(state, { type: event.type, data: event.data } as E);
+      if (fold.evolveAll) folded.push({ type: event.type, data: event.data } as E);
+      else state = fold.evolve(state, { type: event.type, data: event.data } as E);
       revision = event.revision;
       lastHash = event.metadata.hash;
       if (event.metadata.commandId) commands[event.metadata.commandId] = { revision: event.revision, position: event.position.toString() };
     }
+    if (fold.evolveAll && folded.length > 0) state = fold.evolveAll(state, folded);
     return { stream: from.stream, state, revision, lastHash, commands };
   }
 

@@ -52,8 +52,9 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 /** Today in France (Europe/Paris), as 'YYYY-MM-DD'. */
-export const today = (clock: Clock): IsoDate =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(clock.now());
+// Building the formatter costs far more than formatting: every command asks for today.
+const PARIS_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' });
+export const today = (clock: Clock): IsoDate => PARIS_DAY.format(clock.now());
 
 /** The fiscal year in progress on a given day. */
 export const currentFiscalYear = (clock: Clock): number => fiscalYearOf(today(clock));

@@ -3,13 +3,14 @@ import { Chart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { Clock, isIsoDate, today } from '../domain/fiscal-year';
 import { closingChecklist, closingFactsOf, ClosingChecklist, ClosingEnv, initialLedgerState, LedgerState } from '../domain/ledger';
+import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { coopHistory } from '../events/history';
 import { upcast } from '../events/upcasters';
 import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
-import { foldInMemory } from '../projections/fold';
+import { foldDocument } from '../projections/fold';
 import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
 import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
@@ -45,14 +46,22 @@ export class LedgerReads {
     if (!asOf) return this.readStore;
     const moment = parseAsOf(asOf);
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
-    const events = [];
+    const events: RecordedEvent[] = [];
     for await (const event of coopHistory(this.eventStore, coopId)) if (event.metadata.at <= moment) events.push(upcast(event));
     if (coop) {
       for await (const event of this.eventStore.readAll({ streamPrefixes: [`chart-${coop.department}-`] })) if (event.metadata.at <= moment) events.push(upcast(event));
     }
     events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-    const docs = foldInMemory(ALL_PROJECTIONS, events);
-    return { get: async <T extends Doc>(collection: string, id: string) => (docs.get(collection)?.get(id) as T | undefined) ?? null };
+    // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
+    // not every projection over every year.
+    const docs = new Map<string, Doc | null>();
+    return {
+      get: async <T extends Doc>(collection: string, id: string) => {
+        const key = `${collection}\u0000${id}`;
+        if (!docs.has(key)) docs.set(key, foldDocument(ALL_PROJECTIONS, events, { collection, id }));
+        return (docs.get(key) as T | null | undefined) ?? null;
+      },
+    };
   }
 
   async year(coopId: string, year: number, asOf?: string | null): Promise<YearReads & { source: DocSource }> {

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /** Thrown when no PDF can be made here; the controller then shows the HTML print view. */
 export class PdfUnavailable extends Error {
@@ -128,6 +128,8 @@ export class PdfRenderer {
     }
     this.launched++;
     try {
+      // Loaded on the first render: playwright-core costs 0.4 s of start-up otherwise.
+      const { chromium } = await import('playwright-core');
       const browser = await chromium.launch({ executablePath: this.chromiumPath, headless: true, args: LAUNCH_ARGS });
       this.logger?.log(`Chromium ${browser.version()} démarré pour l'impression PDF`);
       return browser;

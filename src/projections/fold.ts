@@ -60,6 +60,37 @@ export function foldEvent(
 }
 
 /**
+ * Folds a run of events into the documents they touch, document by document (a document's next
+ * state depends only on itself and the events naming it, so this equals folding in global
+ * order): through `foldMany` where the projection has it, else evolve one event at a time.
+ * Returns the new documents keyed by refKey, without touching `read`'s; throws whatever a
+ * reducer throws, without saying which event (callers fold event by event to find it).
+ */
+export function foldRun(
+  projection: Projection,
+  plan: ReadonlyArray<{ event: RecordedEvent; refs: DocRef[] }>,
+  read: (ref: DocRef) => Doc | null,
+): Map<string, { ref: DocRef; doc: Doc | null }> {
+  const runs = new Map<string, { ref: DocRef; events: RecordedEvent[] }>();
+  for (const { event, refs } of plan) {
+    for (const ref of refs) {
+      const key = refKey(ref);
+      let run = runs.get(key);
+      if (!run) runs.set(key, (run = { ref, events: [] }));
+      run.events.push(event);
+    }
+  }
+  const folded = new Map<string, { ref: DocRef; doc: Doc | null }>();
+  for (const [key, { ref, events }] of runs) {
+    let doc = read(ref);
+    if (projection.foldMany) doc = projection.foldMany(doc, events, ref);
+    else for (const event of events) doc = projection.evolve(doc, event, ref);
+    folded.set(key, { ref, doc });
+  }
+  return folded;
+}
+
+/**
  * The projections' documents after `events` (in global order, already filtered by the caller,
  * e.g. up to a date for the auditor's time-travel), computed in memory with the very reducers the
  * projector runs. Every collection of every projection is in the result, possibly empty. Throws
@@ -75,6 +106,26 @@ export function foldInMemory(
     for (const name of Object.keys(projection.collections)) collections.set(name, new Map());
   }
   const read = (ref: DocRef): Doc | null => collections.get(ref.collection)?.get(ref.id) ?? null;
+  try {
+    // One pass per document; on a reducer failure, the event-by-event fold below names the event.
+    const fast = new Map<string, Map<string, Doc>>([...collections].map(([name]) => [name, new Map<string, Doc>()]));
+    for (const projection of projections) {
+      const plan = [];
+      for (const recorded of events) {
+        if (!follows(projection, recorded.stream)) continue;
+        const event = options.upcast ? options.upcast(recorded) : recorded;
+        plan.push({ event, refs: projection.keysOf(event) });
+      }
+      for (const { ref, doc } of foldRun(projection, plan, () => null).values()) {
+        let documents = fast.get(ref.collection);
+        if (!documents) fast.set(ref.collection, (documents = new Map()));
+        if (doc !== null) documents.set(ref.id, doc);
+      }
+    }
+    return fast;
+  } catch {
+    // Fall through: fold event by event to stop at the failing event.
+  }
   for (const recorded of events) {
     for (const projection of projections) {
       if (!follows(projection, recorded.stream)) continue;
@@ -94,4 +145,47 @@ export function foldInMemory(
     }
   }
   return collections;
+}
+
+/**
+ * One document after `events`, folded alone: only its projection, only the events whose keysOf
+ * name it (the same result as foldInMemory's document, since documents are independent). What
+ * time-travel asks for a page — a notebook, a coop, a chart — without folding the rest.
+ */
+export function foldDocument(
+  projections: Projection[],
+  events: RecordedEvent[],
+  ref: DocRef,
+  options: { upcast?: (event: RecordedEvent) => RecordedEvent } = {},
+): Doc | null {
+  const projection = projections.find(p => ref.collection in p.collections);
+  if (!projection) return null;
+  const key = refKey(ref);
+  const plan: Array<{ event: RecordedEvent; refs: DocRef[] }> = [];
+  for (const recorded of events) {
+    if (!follows(projection, recorded.stream)) continue;
+    let event = recorded;
+    let refs: DocRef[];
+    try {
+      event = options.upcast ? options.upcast(recorded) : recorded;
+      refs = projection.keysOf(event).filter(r => refKey(r) === key);
+    } catch (error) {
+      throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
+    }
+    if (refs.length > 0) plan.push({ event, refs });
+  }
+  try {
+    return foldRun(projection, plan, () => null).get(key)?.doc ?? null;
+  } catch {
+    // Event by event, to name the event the reducer cannot fold.
+    let doc: Doc | null = null;
+    for (const { event, refs } of plan) {
+      try {
+        for (const r of refs) doc = projection.evolve(doc, event, r);
+      } catch (error) {
+        throw new ProjectionFailed(projection.name, failedAtOf(event), error);
+      }
+    }
+    return doc;
+  }
 }

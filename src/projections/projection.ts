@@ -18,4 +18,10 @@ export interface Projection {
   streamPrefixes: string[];
   keysOf(event: RecordedEvent): DocRef[];
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null;
+  /**
+   * Optional: the same as folding `events` (in order, all touching `ref`) with evolve one by one,
+   * in one pass — for reducers whose per-event copy makes a long stream quadratic. Must not
+   * mutate `doc`. Used by rebuilds, batches and time-travel; evolve stays the reference.
+   */
+  foldMany?(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null;
 }

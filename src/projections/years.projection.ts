@@ -1,4 +1,5 @@
-import { evolve, initialLedgerState, LedgerState } from '../domain/ledger';
+import { evolve, foldLedger, initialLedgerState, LedgerState } from '../domain/ledger';
+import { RecordedEvent } from '../events/envelope';
 import { LedgerEvent } from '../events/ledger-events';
 import { parseStream } from '../events/streams';
 import { Projection } from './projection';
@@ -43,6 +44,26 @@ export const yearsProjection: Projection = {
       state,
     } satisfies YearDoc as Doc;
   },
+  // evolve copies the year's entries per event; foldLedger copies them once per run.
+  foldMany: (doc, events) => foldYear(doc as YearDoc | null, events) as Doc | null,
 };
+
+/** yearsProjection.evolve over a run of one stream's events, in linear time. */
+function foldYear(doc: YearDoc | null, events: RecordedEvent[]): YearDoc | null {
+  let current = doc;
+  let last: RecordedEvent | null = null;
+  let department = doc?.department ?? null;
+  const fresh: LedgerEvent[] = [];
+  for (const recorded of events) {
+    const parsed = parseStream(recorded.stream);
+    if (parsed?.category !== 'ledger' || (last ? last.revision : (current?.revision ?? -1)) >= recorded.revision) continue;
+    if (!current) current = { coopId: parsed.coopId, year: parsed.year, department: null, revision: -1, lastEventAt: '', state: initialLedgerState(parsed.coopId, parsed.year) };
+    fresh.push({ type: recorded.type, data: recorded.data } as LedgerEvent);
+    department = recorded.metadata.department ?? department;
+    last = recorded;
+  }
+  if (!current || !last) return doc;
+  return { ...current, department, revision: last.revision, lastEventAt: last.metadata.at, state: foldLedger(current.state, fresh) };
+}
 
 export const yearDocId = (coopId: string, year: number): string => `${coopId}:${year}`;

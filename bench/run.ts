@@ -1,0 +1,316 @@
+/**
+ * The department-scale benchmark (issue 8): `npm run bench` (full) or `npm run bench -- --quick`.
+ * Generates a department through the command path, then measures every figure next to its limit
+ * in the same run, prints a table and writes bench/results.json (bench/results.quick.json for
+ * --quick, so the committed full results stay).
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { CommandBus } from '@nestjs/cqrs';
+import Database from 'better-sqlite3';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppModule } from '../src/app.module';
+import { commandContext } from '../src/commands/command-context';
+import { RecordEntry } from '../src/commands/ledger.commands';
+import { loadConfig } from '../src/config';
+import { RecordedEvent } from '../src/events/envelope';
+import { upcast } from '../src/events/upcasters';
+import { UserDirectory } from '../src/http/auth/user-directory';
+import { ALL_PROJECTIONS } from '../src/projections';
+import { foldInMemory } from '../src/projections/fold';
+import { Projector } from '../src/projections/projector';
+import { openStores, Stores } from '../src/stores';
+import { PROJECTOR } from '../src/tokens';
+import { Figure, markdownTable, resultsJson, table } from './figures';
+import { BenchClock, CoopPlan, DepartmentPlan, generateDepartment, rng } from './generate';
+import { BenchClient, load, median, percentile } from './http';
+
+const quick = process.argv.includes('--quick');
+const ROOT = resolve(__dirname, '..');
+const WORK = join(ROOT, 'bench', '.work', quick ? 'quick' : 'full');
+const DEPARTMENT = '14';
+const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-2026' };
+
+/** Sizes: quick keeps the figures' shapes (a 500-entry year, ten years of 500) with fewer coops. */
+const SIZE = quick
+  ? { coops: 60, minEntries: 20, maxEntries: 120, appendCommands: 1500, concurrentRequests: 3000, readRequests: 300, generators: 16 }
+  : { coops: 500, minEntries: 40, maxEntries: 500, appendCommands: 3000, concurrentRequests: 5000, readRequests: 1000, generators: 24 };
+
+const log = (message: string): void => console.log(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${message}`);
+
+function plan(today: string, currentYear: number): DepartmentPlan {
+  const coops: CoopPlan[] = [];
+  const random = rng(2026);
+  // The busy coop: 500 entries in the current year (the grid and PDF figures).
+  coops.push({ coopId: 'C14BUSY', firstYear: currentYear - 1, entriesPerYear: [500, 500] });
+  // The auditor's coop: ten closed years of 500 entries, then the current one (time-travel).
+  coops.push({ coopId: 'C14TEN', firstYear: currentYear - 10, entriesPerYear: [...Array(10).fill(500), 60] });
+  for (let i = coops.length; i < SIZE.coops; i++) {
+    // Most coops are small, a few are busy: entries skewed towards the minimum.
+    const size = () => Math.round(SIZE.minEntries + random() ** 2 * (SIZE.maxEntries - SIZE.minEntries));
+    coops.push({ coopId: `C14${String(i).padStart(4, '0')}`, firstYear: currentYear - 1, entriesPerYear: [size(), size()] });
+  }
+  return { department: DEPARTMENT, currentYear, today, coops };
+}
+
+async function openApp(clock?: BenchClock): Promise<{ app: NestExpressApplication; stores: Stores }> {
+  const config = loadConfig({ DATA_DIR: join(WORK, 'data'), SESSION_SECRET: 'bench-secret' } as NodeJS.ProcessEnv);
+  const stores = await openStores(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, ...(clock ? { clock } : {}) }), { logger: ['error', 'warn'], bodyParser: false });
+  await app.init();
+  return { app, stores };
+}
+
+/** `npm run build`: the server measured is the one `npm start` runs. */
+function build(): void {
+  log('build (tsc -p tsconfig.build.json)');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+async function main(): Promise<void> {
+  const figures: Figure[] = [];
+  const extra: Record<string, unknown> = {};
+  const add = (figure: Figure): void => {
+    figures.push(figure);
+    log(`${figure.key} = ${figure.value === null ? '—' : figure.value.toFixed(2)} ${figure.unit}${figure.note ? ` (${figure.note})` : ''}`);
+  };
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  build();
+
+  // ---- 1. the department, through the command path ---------------------------------------------
+  const now = new Date();
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(now);
+  const currentYear = Number(today.slice(5, 7)) >= 9 ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
+  const department = plan(today, currentYear);
+  const clock = new BenchClock(now);
+  {
+    const { app } = await openApp(clock);
+    await app.get(UserDirectory).create({ username: ADMIN.username, password: ADMIN.password, role: 'admin', skipPolicy: true });
+    log(`generating ${department.coops.length} coops (${quick ? 'quick' : 'full'})`);
+    let last = 0;
+    const generated = await generateDepartment(app, clock, department, SIZE.generators, (done, total) => {
+      if (performance.now() - last > 5000) {
+        last = performance.now();
+        log(`  ${done}/${total} coops`);
+      }
+    });
+    await app.close();
+    extra.department = { coops: department.coops.length, commands: generated.commands, entries: generated.entries, generation_s: Math.round(generated.ms / 100) / 10 };
+    log(`generated ${generated.commands} commands, ${generated.entries} entries in ${(generated.ms / 1000).toFixed(1)} s`);
+  }
+
+  // ---- 2. rebuild from zero, and the same reducers folded in memory ----------------------------
+  {
+    const { app, stores } = await openApp();
+    const projector = app.get<Projector>(PROJECTOR);
+    const head = Number((await stores.eventStore.headPosition()) ?? 0n);
+    (extra.department as Record<string, unknown>).events = head;
+    const events: RecordedEvent[] = [];
+    for await (const event of stores.eventStore.readAll()) events.push(upcast(event));
+    let started = performance.now();
+    foldInMemory(ALL_PROJECTIONS, events);
+    const foldSeconds = (performance.now() - started) / 1000;
+    events.length = 0;
+    started = performance.now();
+    await projector.rebuild();
+    const rebuildSeconds = (performance.now() - started) / 1000;
+    await app.close();
+    add({ key: 'rebuild.events_per_s', value: head / rebuildSeconds, unit: '/s', target: { kind: 'min', value: 50_000 }, note: `${head} events in ${rebuildSeconds.toFixed(1)} s, ${ALL_PROJECTIONS.length} projections` });
+    add({ key: 'rebuild.fold_limit_per_s', value: head / foldSeconds, unit: '/s', note: 'the same reducers, in memory, no storage' });
+    add({ key: 'rebuild.ratio', value: foldSeconds / rebuildSeconds, unit: '', target: { kind: 'min', value: 0.25 } });
+  }
+
+  // ---- 3. one writer: our command path, bare SQLite, and the Emmett peer -----------------------
+  {
+    const { app, stores } = await openApp();
+    await app.get<Projector>(PROJECTOR).start();
+    const bus = app.get(CommandBus);
+    const before = (await stores.eventStore.headPosition()) ?? 0n;
+    const coops = department.coops.slice(2, 102).map((c) => c.coopId);
+    const actor = { username: 'bench', role: 'admin' as const };
+    const command = (i: number, prefix: string) =>
+      new RecordEntry(coops[i % coops.length], currentYear, {
+        entryId: `${prefix}_${i}`,
+        entry: { pj: `${prefix}${i}`, date: today, label: 'Librairie du Port – Facture', chequeNo: String(2_000_000 + i), actionA: 'Bibliothèque', actionB: null, lines: [{ account: '6181', debit: 1250 + i }, { account: '6270', debit: 100 }, { account: '512', credit: 1350 + i }] },
+      }, commandContext(actor, `bench:append:${prefix}:${i}`));
+    // Warm-up: every coop's streams folded once, as on a server that has been up for a while.
+    for (let i = 0; i < coops.length; i++) await bus.execute(command(i, 'W'));
+    const from = (await stores.eventStore.headPosition()) ?? 0n;
+    let started = performance.now();
+    for (let i = 0; i < SIZE.appendCommands; i++) await bus.execute(command(i, 'A'));
+    const oursSeconds = (performance.now() - started) / 1000;
+    await app.close();
+    void before;
+
+    const source = new Database(join(WORK, 'data', 'events.sqlite'), { readonly: true });
+    source.defaultSafeIntegers(true);
+    const rows = source.prepare('SELECT id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position').all(from) as Array<{ id: string; stream: string; revision: bigint; type: string; data: string; metadata: string }>;
+    source.close();
+
+    // Bare better-sqlite3: the same rows, the same schema and pragmas, one transaction each.
+    const bareFile = join(WORK, 'bare.sqlite');
+    const bare = new Database(bareFile);
+    bare.pragma('journal_mode = WAL');
+    bare.pragma('synchronous = FULL');
+    bare.exec('CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream, revision))');
+    const insert = bare.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    const one = bare.transaction((r: (typeof rows)[number]) => insert.run(r.id, r.stream, r.revision, r.type, r.data, r.metadata));
+    started = performance.now();
+    for (const row of rows) one(row);
+    const bareSeconds = (performance.now() - started) / 1000;
+    bare.close();
+
+    const ours = SIZE.appendCommands / oursSeconds;
+    const limit = rows.length / bareSeconds;
+    add({ key: 'append.ours_per_s', value: ours, unit: '/s', note: `${SIZE.appendCommands} RecordEntry through the CommandBus, projections following (read-your-writes)` });
+    add({ key: 'append.sqlite_limit_per_s', value: limit, unit: '/s', note: `${rows.length} rows, one transaction each, WAL + synchronous=FULL` });
+    add({ key: 'append.ratio', value: ours / limit, unit: '', target: { kind: 'min', value: 0.5 } });
+
+    const emmett = await emmettAppend(rows);
+    add({ key: 'append.emmett_sqlite_per_s', value: emmett.perSecond, unit: '/s', note: emmett.note });
+    add({ key: 'append.vs_emmett', value: emmett.perSecond ? ours / emmett.perSecond : null, unit: '×', target: { kind: 'min', value: 2 } });
+  }
+
+  // ---- 4. the server: start-up, reads, time-travel, PDF, concurrent appends, memory ------------
+  const port = 38000 + Math.floor(Math.random() * 2000);
+  const serverLog = openSync(join(WORK, 'server.log'), 'w');
+  const spawnedAt = performance.now();
+  const server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: join(WORK, 'data'), PORT: String(port), SESSION_SECRET: 'bench-secret' },
+    stdio: ['ignore', serverLog, serverLog],
+  });
+  try {
+    const client = new BenchClient(port, 16);
+    await waitServing(client, server);
+    add({ key: 'startup_ms', value: performance.now() - spawnedAt, unit: 'ms', target: { kind: 'max', value: 2000 }, note: `process start → first 200 on /health, ${(extra.department as { events: number }).events} events on disk` });
+    await client.login(ADMIN.username, ADMIN.password);
+
+    const readFigure = async (key: string, path: string, target: number): Promise<void> => {
+      const probe = await client.send('GET', path);
+      if (probe.status !== 200) {
+        add({ key, value: null, unit: 'ms', target: { kind: 'max', value: target }, note: `GET ${path} answered ${probe.status}` });
+        return;
+      }
+      const result = await load(10, SIZE.readRequests, () => client.send('GET', path));
+      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(probe.body.length / 1024).toFixed(0)} KiB${result.errors ? `, ${result.errors} errors` : ''}` });
+    };
+    await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
+    await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);
+    await readFigure('http.aggregate_p95_ms', `/api/departments/${DEPARTMENT}/years/${currentYear}/totals`, 30);
+
+    // Time-travel: the grid of the tenth year as it stood mid-year, folded from the coop's events.
+    const asOf = `${currentYear}-03-01T00:00:00Z`;
+    const travels: number[] = [];
+    let travelNote = '';
+    for (let i = 0; i < 5; i++) {
+      const reply = await client.send('GET', `/api/coops/C14TEN/years/${currentYear - 1}/grid?asOf=${encodeURIComponent(asOf)}`);
+      if (reply.status !== 200) travelNote = `answered ${reply.status}`;
+      travels.push(reply.ms);
+    }
+    add({ key: 'timetravel_ms', value: travelNote ? null : median(travels), unit: 'ms', target: { kind: 'max', value: 150 }, note: travelNote || `median of 5, asOf ${asOf}, ten years of 500 entries` });
+
+    const pdfPath = `/api/coops/C14BUSY/years/${currentYear}/print.pdf`;
+    const warm = await client.send('GET', pdfPath);
+    const isPdf = warm.status === 200 && String(warm.headers['content-type']).startsWith('application/pdf');
+    const pdfs: number[] = [];
+    if (isPdf) for (let i = 0; i < 3; i++) pdfs.push((await client.send('GET', pdfPath)).ms);
+    add({ key: 'pdf_ms', value: isPdf ? median(pdfs) : null, unit: 'ms', target: { kind: 'max', value: 3000 }, note: isPdf ? `median of 3 after a warm-up render (first: ${Math.round(warm.ms)} ms), 500 entries` : `no PDF (${warm.status} ${String(warm.headers['content-type'])})` });
+
+    // 16 connections over 100 coops, each request a new entry of the current year.
+    const coops = department.coops.slice(2, 102).map((c) => c.coopId);
+    const concurrent = await load(16, SIZE.concurrentRequests, (i) =>
+      client.send('POST', `/api/coops/${coops[i % coops.length]}/years/${currentYear}/entries`, {
+        pj: `H${i}`, date: today, label: 'Familles – Participation', chequeNo: null, actionA: 'Kermesse', actionB: null,
+        lines: [{ account: '512', debit: 1500 + i }, { account: '7560', credit: 1500 + i }],
+      }),
+    );
+    add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries, 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
+
+    add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: 'server VmHWM over the whole run' });
+    client.close();
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((done) => server.once('exit', done));
+    closeSync(serverLog);
+  }
+
+  console.log(`\n${table(figures)}\n`);
+  const file = join(ROOT, 'bench', quick ? 'results.quick.json' : 'results.json');
+  writeFileSync(file, `${JSON.stringify(resultsJson(quick ? 'quick' : 'full', figures, extra), null, 2)}\n`);
+  writeFileSync(join(WORK, 'table.md'), `${markdownTable(figures)}\n`);
+  log(`written ${file}`);
+}
+
+async function waitServing(client: BenchClient, server: ChildProcess): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}): see ${join(WORK, 'server.log')}`);
+    try {
+      if ((await client.send('GET', '/health')).status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('the server did not answer /health within 60 s');
+}
+
+/** Peak resident set of the server process (Linux: VmHWM). */
+function peakRss(server: ChildProcess): number | null {
+  try {
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The same events appended by @event-driven-io/emmett-sqlite, one writer, expected versions
+ * checked. Through its exported appendToStream on one kept-open connection: its
+ * getSQLiteEventStore opens and closes the file around every call (slower, and it failed with
+ * SQLITE_BUSY on a file here), which would not be a fair peer.
+ */
+async function emmettAppend(rows: Array<{ stream: string; type: string; data: string; metadata: string }>): Promise<{ perSecond: number | null; note: string }> {
+  interface Connection { close(): void }
+  let emmett: {
+    sqliteConnection(options: { fileName: string }): Connection;
+    createEventStoreSchema(connection: Connection): Promise<void>;
+    appendToStream(connection: Connection, stream: string, streamType: string, events: unknown[], options?: { expectedStreamVersion?: bigint }): Promise<{ success: boolean; nextStreamPosition?: bigint }>;
+  };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    emmett = require('@event-driven-io/emmett-sqlite');
+  } catch (error) {
+    return { perSecond: null, note: `@event-driven-io/emmett-sqlite not loadable (devDependency of the bench): ${String(error).split('\n')[0]}` };
+  }
+  const connection = emmett.sqliteConnection({ fileName: join(WORK, 'emmett.sqlite') });
+  try {
+    await emmett.createEventStoreSchema(connection);
+    const versions = new Map<string, bigint>();
+    const started = performance.now();
+    for (const row of rows) {
+      const expected = versions.get(row.stream);
+      const result = await emmett.appendToStream(connection, row.stream, row.stream.split('-')[0], [{ type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }], expected === undefined ? undefined : { expectedStreamVersion: expected });
+      if (!result.success) throw new Error(`emmett refused an append to ${row.stream}`);
+      versions.set(row.stream, (expected ?? 0n) + 1n);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { perSecond: rows.length / seconds, note: `${rows.length} events, appendToStream one by one on one connection, WAL, SQLite's default synchronous=FULL` };
+  } catch (error) {
+    return { perSecond: null, note: `the peer failed: ${String(error).split('\n')[0]}` };
+  } finally {
+    connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
