@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { CoopDoc } from '../projections/coops.projection';
 import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
@@ -15,6 +15,7 @@ import { LedgerApiController } from './ledger-api.controller';
 import { LedgerReads } from './ledger-reads';
 import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
+import { ProjectionAlert } from './projection-alert.middleware';
 import { VoucherStore } from './voucher-store';
 
 /** Scope checks look a coop's department up in the coops read model. */
@@ -33,4 +34,8 @@ const coopDirectory = {
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })
-export class HttpModule {}
+export class HttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ProjectionAlert).forRoutes('*');
+  }
+}

@@ -71,7 +71,7 @@ export class Views {
     if (!this.cache) this.registerPartials();
     const page = this.renderToString(
       template,
-      { currentUser: req.user ?? null, ...model, csrfToken: req.session?.csrfToken ?? '' },
+      { currentUser: req.user ?? null, ...res.locals, ...model, csrfToken: req.session?.csrfToken ?? '' },
       options,
     );
     res
