@@ -11,6 +11,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldDocument } from '../projections/fold';
+import { deepFreeze } from '../projections/frozen';
 import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
 import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
@@ -36,6 +37,9 @@ export interface YearReads {
  */
 @Injectable()
 export class LedgerReads {
+  /** Current (not asOf) years recently read, by `coopId:year`, least recently used first. */
+  private readonly current = new Map<string, { version: string; read: Promise<Omit<YearReads, 'asOf'> | null> }>();
+
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -65,6 +69,11 @@ export class LedgerReads {
   }
 
   async year(coopId: string, year: number, asOf?: string | null): Promise<YearReads & { source: DocSource }> {
+    if (!asOf) {
+      const read = await this.currentYear(coopId, year);
+      if (!read) throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
+      return { ...read, asOf: null, source: this.readStore };
+    }
     const source = await this.source(coopId, asOf);
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
@@ -73,6 +82,40 @@ export class LedgerReads {
     const notebook = (await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
     const chart = asOf ? ((await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? (await chartFor(this.readStore, coop.department, year))) : await chartFor(this.readStore, coop.department, year);
     return { coop, year, notebook, chart, asOf: asOf ?? null, source };
+  }
+
+  /**
+   * The year as the read models hold it now, parsed once per version of its documents: the
+   * checkpoints of the projections writing them are read first, so a version never labels
+   * documents older than itself, and a read after a command (which waits for the projections)
+   * finds a new version. The documents are frozen: every reader shares them, and views may keep
+   * what they compute from them (the grid).
+   */
+  private async currentYear(coopId: string, year: number): Promise<Omit<YearReads, 'asOf'> | null> {
+    const key = `${coopId}:${year}`;
+    const version = (await Promise.all(CURRENT_YEAR_PROJECTIONS.map((p) => this.readStore.getCheckpoint(p)))).join(':');
+    const hit = this.current.get(key);
+    this.current.delete(key);
+    if (hit?.version === version) {
+      this.current.set(key, hit);
+      return hit.read;
+    }
+    const read = (async () => {
+      const coop = await this.readStore.get<CoopDoc>('coops', coopId);
+      if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
+      const notebook = (await this.readStore.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
+      const chart = await chartFor(this.readStore, coop.department, year);
+      return deepFreeze({ coop, year, notebook, chart });
+    })();
+    this.current.set(key, { version, read });
+    read.catch(() => {
+      if (this.current.get(key)?.read === read) this.current.delete(key);
+    });
+    for (const oldest of this.current.keys()) {
+      if (this.current.size <= CURRENT_YEARS_KEPT) break;
+      this.current.delete(oldest);
+    }
+    return read;
   }
 
   /** The coop's fiscal years, first to current, with their status: the archives. */
@@ -114,6 +157,11 @@ export class LedgerReads {
     return { state, env, checklist: closingChecklist(closingFactsOf(state, env), today(this.clock), year) };
   }
 }
+
+/** The projections whose documents make a current year: coops, notebooks, charts. */
+const CURRENT_YEAR_PROJECTIONS = ['coops', 'notebooks', 'charts'];
+/** Years kept parsed: a 500-entry notebook is a few hundred KB. */
+const CURRENT_YEARS_KEPT = 32;
 
 function parseAsOf(asOf: string): string {
   const date = new Date(isIsoDate(asOf) ? `${asOf}T23:59:59.999Z` : asOf);

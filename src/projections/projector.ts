@@ -19,6 +19,12 @@ export interface ProjectorOptions {
    */
   rebuildBatchSize?: number;
   logger?: ProjectorLogger;
+  /**
+   * Documents each projection keeps parsed between batches (default 256): the live path then
+   * folds a command's events into the documents it wrote last, without reading and parsing them
+   * again. The projector is the only writer of its collections, so what it wrote is what is stored.
+   */
+  documentCacheSize?: number;
   /** Brings old event versions to the current shape before the reducers see them. */
   upcast?: (event: RecordedEvent) => RecordedEvent;
 }
@@ -52,6 +58,7 @@ export class ProjectionsBehind extends Error {
 const VERSIONS = 'projection_versions';
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
+const DEFAULT_DOCUMENT_CACHE_SIZE = 256;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
@@ -65,6 +72,8 @@ interface Runner {
   generation: number;
   /** The delivery being applied (stop waits for it). */
   work: Promise<void>;
+  /** The projection's documents as last written (null: known absent), least recently used first. */
+  documents: Map<string, Doc | null>;
   failedAt?: FailedAt;
   error?: string;
   retryTimer?: NodeJS.Timeout;
@@ -100,6 +109,7 @@ export class Projector {
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
   private readonly logger: ProjectorLogger;
+  private readonly documentCacheSize: number;
   private readonly upcast: (event: RecordedEvent) => RecordedEvent;
   private started = false;
   private rebuilding = false;
@@ -125,11 +135,13 @@ export class Projector {
       subscription: null,
       generation: 0,
       work: Promise.resolve(),
+      documents: new Map(),
       retryDelay: FIRST_RETRY_MS,
     }));
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     this.logger = options.logger ?? console;
+    this.documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
     this.upcast = options.upcast ?? (event => event);
   }
 
@@ -273,6 +285,8 @@ export class Projector {
   }
 
   private markRunning(runner: Runner): void {
+    // A start or a rebuild reads the documents from the store again (another process may have written them).
+    runner.documents.clear();
     runner.state = 'running';
     runner.failedAt = undefined;
     runner.error = undefined;
@@ -348,17 +362,23 @@ export class Projector {
     const documents = new Map<string, { ref: DocRef; doc: Doc | null; changed: boolean }>();
     for (const { refs } of plan) for (const ref of refs) documents.set(refKey(ref), { ref, doc: null, changed: false });
     await Promise.all(
-      [...documents.values()].map(async entry => {
-        entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
+      [...documents].map(async ([key, entry]) => {
+        const cached = runner.documents.get(key);
+        entry.doc = cached !== undefined ? cached : await this.readStore.get(entry.ref.collection, entry.ref.id);
       }),
     );
 
+    // Reducers return the very document they were given when an event changes nothing (a replay).
+    const stage = (key: string, doc: Doc | null): void => {
+      const entry = documents.get(key)!;
+      if (doc !== entry.doc) Object.assign(entry, { doc, changed: true });
+    };
     let applied: bigint | null = null;
     if (failure === null && plan.length > 0) {
       // The whole batch in one pass per document; if a reducer throws, the event-by-event fold
       // below finds the event and keeps what came before it.
       try {
-        for (const [key, { doc }] of foldRun(projection, plan, ref => documents.get(refKey(ref))!.doc)) Object.assign(documents.get(key)!, { doc, changed: true });
+        for (const [key, { doc }] of foldRun(projection, plan, ref => documents.get(refKey(ref))!.doc)) stage(key, doc);
         applied = plan[plan.length - 1].event.position;
       } catch {
         applied = null;
@@ -372,7 +392,7 @@ export class Projector {
         failure = { event, error };
         break;
       }
-      for (const [key, { doc }] of staged) Object.assign(documents.get(key)!, { doc, changed: true });
+      for (const [key, { doc }] of staged) stage(key, doc);
       applied = event.position;
     }
 
@@ -385,11 +405,24 @@ export class Projector {
         else upserts.push({ collection: ref.collection, id: ref.id, doc });
       }
       await this.readStore.applyBatch(projection.name, upserts, deletes, applied);
+      this.remember(runner, documents);
       runner.position = applied;
       this.notify();
     }
     if (failure) this.fail(runner, failure.event, failure.error);
     return failure === null;
+  }
+
+  /** Keeps the batch's documents as written, the most recent last, within the cache size. */
+  private remember(runner: Runner, documents: Map<string, { doc: Doc | null }>): void {
+    for (const [key, { doc }] of documents) {
+      runner.documents.delete(key);
+      runner.documents.set(key, doc);
+    }
+    for (const key of runner.documents.keys()) {
+      if (runner.documents.size <= this.documentCacheSize) break;
+      runner.documents.delete(key);
+    }
   }
 
   private fail(runner: Runner, event: RecordedEvent, error: unknown): void {
@@ -421,6 +454,8 @@ export class Projector {
     runner.retryTimer = undefined;
     if (!this.started || runner.state !== 'running') return;
     const generation = runner.generation;
+    // After a write failure, the store is the reference again.
+    runner.documents.clear();
     try {
       runner.position = await this.readStore.getCheckpoint(runner.projection.name);
     } catch (error) {

@@ -155,22 +155,45 @@ export function boardBalances(doc: BoardDoc, firstYear: number): { bank: number;
   return { bank: opening.bank + netOf(doc, BANK), cash: opening.cash + netOf(doc, CASH) };
 }
 
+/**
+ * The fold's own copy of a board document: its collections are copied once per run of events and
+ * then changed in place (a run of reconciliations costs one copy of the unreconciled list, not one
+ * per event); the folded-from document is never touched.
+ */
+function ownCopy(doc: BoardDoc): BoardDoc {
+  return {
+    ...doc,
+    movements: { ...doc.movements },
+    advances: { ...doc.advances },
+    unreconciled: [...doc.unreconciled],
+    reconciledOffBank: [...doc.reconciledOffBank],
+    durableEntries: { ...doc.durableEntries },
+    inventoryPjs: { ...doc.inventoryPjs },
+    carriedOverSeen: [...doc.carriedOverSeen],
+    appliedRevisions: { ...doc.appliedRevisions },
+  };
+}
+
+const without = (list: string[], id: string): boolean => {
+  const i = list.indexOf(id);
+  if (i >= 0) list.splice(i, 1);
+  return i >= 0;
+};
+
 /** Moves the kept sums from an entry's old content (if any) to its new one (if any). */
-function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null, after: EntryContent | null): BoardDoc {
-  const movements = { ...doc.movements };
-  const advances = { ...doc.advances };
+function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null, after: EntryContent | null): void {
   const move = (content: EntryContent, sign: 1 | -1): void => {
     for (const line of content.lines) {
       const debit = line.debit ?? 0;
       const credit = line.credit ?? 0;
       if ((TRACKED as readonly string[]).includes(line.account)) {
-        const m = movements[line.account] ?? { debit: 0, credit: 0 };
-        movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
+        const m = doc.movements[line.account] ?? { debit: 0, credit: 0 };
+        doc.movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
       }
       if (line.regie) {
-        const amount = (advances[line.regie] ?? 0) + sign * (debit - credit);
-        if (amount === 0) delete advances[line.regie];
-        else advances[line.regie] = amount;
+        const amount = (doc.advances[line.regie] ?? 0) + sign * (debit - credit);
+        if (amount === 0) delete doc.advances[line.regie];
+        else doc.advances[line.regie] = amount;
       }
     }
   };
@@ -179,37 +202,31 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
 
   // The reconciled flag survives an amendment, as in the decider's state.
   const onBank = (content: EntryContent | null): boolean => content !== null && content.lines.some((l) => l.account === BANK);
-  const reconciled = doc.reconciledOffBank.includes(entryId) || (onBank(before) && !doc.unreconciled.includes(entryId));
-  let unreconciled = doc.unreconciled.filter((id) => id !== entryId);
-  let reconciledOffBank = doc.reconciledOffBank.filter((id) => id !== entryId);
-  if (after && onBank(after) && !reconciled) unreconciled = [...unreconciled, entryId];
-  if (after && !onBank(after) && reconciled) reconciledOffBank = [...reconciledOffBank, entryId];
+  const wasOffBank = without(doc.reconciledOffBank, entryId);
+  const wasUnreconciled = without(doc.unreconciled, entryId);
+  const reconciled = wasOffBank || (onBank(before) && !wasUnreconciled);
+  if (after && onBank(after) && !reconciled) doc.unreconciled.push(entryId);
+  if (after && !onBank(after) && reconciled) doc.reconciledOffBank.push(entryId);
 
-  const durableEntries = { ...doc.durableEntries };
-  delete durableEntries[entryId];
-  if (after && after.lines.some((l) => l.account === DURABLE_GOODS && l.debit)) durableEntries[entryId] = { pj: after.pj, date: after.date };
-
-  return { ...doc, movements, advances, unreconciled, reconciledOffBank, durableEntries };
+  delete doc.durableEntries[entryId];
+  if (after && after.lines.some((l) => l.account === DURABLE_GOODS && l.debit)) doc.durableEntries[entryId] = { pj: after.pj, date: after.date };
 }
 
 const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
 
-/** The decider reconciles only live entries on 512 that are not, and unreconciles only reconciled ones. */
-function reconciledNow(doc: BoardDoc, entryId: string): BoardDoc {
-  return { ...doc, unreconciled: doc.unreconciled.filter((id) => id !== entryId) };
+/** The decider unreconciles only reconciled entries: on 512 and not listed, or amended off 512. */
+function unreconciledNow(doc: BoardDoc, entryId: string): void {
+  if (without(doc.reconciledOffBank, entryId)) return;
+  if (!doc.unreconciled.includes(entryId)) doc.unreconciled.push(entryId);
 }
 
-function unreconciledNow(doc: BoardDoc, entryId: string): BoardDoc {
-  if (doc.reconciledOffBank.includes(entryId)) return { ...doc, reconciledOffBank: doc.reconciledOffBank.filter((id) => id !== entryId) };
-  return doc.unreconciled.includes(entryId) ? doc : { ...doc, unreconciled: [...doc.unreconciled, entryId] };
-}
-
-/** An event of the year's own stream. */
-function applyOwn(doc: BoardDoc, event: RecordedEvent): BoardDoc {
+/** An event of the year's own stream, on the fold's own copy. */
+function applyOwn(doc: BoardDoc, event: RecordedEvent): void {
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
       const d = event.data as OpeningBalanceDeclared;
-      return { ...doc, declaredOpening: { bank: d.bank, cash: d.cash } };
+      doc.declaredOpening = { bank: d.bank, cash: d.cash };
+      return;
     }
     case 'EntryRecorded': {
       const d = event.data as EntryRecorded;
@@ -224,39 +241,50 @@ function applyOwn(doc: BoardDoc, event: RecordedEvent): BoardDoc {
       return withContent(doc, d.entryId, d.previous, null);
     }
     case 'EntryReconciled':
-      return reconciledNow(doc, (event.data as EntryReconciled).entryId);
+      // The decider reconciles only live entries on 512 that are not.
+      without(doc.unreconciled, (event.data as EntryReconciled).entryId);
+      return;
     case 'EntryUnreconciled':
       return unreconciledNow(doc, (event.data as EntryUnreconciled).entryId);
     case 'CarriedOverItemSeen': {
       const { entryId } = event.data as CarriedOverItemSeen;
-      return doc.carriedOverSeen.includes(entryId) ? doc : { ...doc, carriedOverSeen: [...doc.carriedOverSeen, entryId] };
+      if (!doc.carriedOverSeen.includes(entryId)) doc.carriedOverSeen.push(entryId);
+      return;
     }
     case 'CashCounted': {
       const d = event.data as CashCounted;
-      return !doc.lastCount || d.date >= doc.lastCount.date ? { ...doc, lastCount: { date: d.date, total: d.total } } : doc;
+      if (!doc.lastCount || d.date >= doc.lastCount.date) doc.lastCount = { date: d.date, total: d.total };
+      return;
     }
     case 'SubsidiesDeclared': {
       const d = event.data as SubsidiesDeclared;
-      return { ...doc, subsidiesTable: d.rows.reduce((sum, r) => sum + r.amount, 0) };
+      doc.subsidiesTable = d.rows.reduce((sum, r) => sum + r.amount, 0);
+      return;
     }
     case 'InventoryItemAdded': {
       const d = event.data as InventoryItemAdded;
-      return d.pj === null || d.pj === undefined ? doc : { ...doc, inventoryPjs: { ...doc.inventoryPjs, [d.itemId]: d.pj } };
+      if (d.pj !== null && d.pj !== undefined) doc.inventoryPjs[d.itemId] = d.pj;
+      return;
     }
     case 'YearClosed':
     case 'YearLocked':
-      return { ...doc, status: 'closed' };
+      doc.status = 'closed';
+      return;
     case 'YearUnlocked':
-      return { ...doc, status: 'unlocked' };
+      doc.status = 'unlocked';
+      return;
     default:
-      return doc;
+      return;
   }
 }
 
 /** The previous year's closing, unlocking or locking again: this year's opening and PREVIOUS_YEAR_OPEN. */
-function applyPrevious(doc: BoardDoc, event: RecordedEvent): BoardDoc {
-  if (event.type === 'YearUnlocked') return { ...doc, previous: { closed: false, closing: doc.previous?.closing ?? null } };
-  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return doc;
+function applyPrevious(doc: BoardDoc, event: RecordedEvent): void {
+  if (event.type === 'YearUnlocked') {
+    doc.previous = { closed: false, closing: doc.previous?.closing ?? null };
+    return;
+  }
+  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
   const d = event.data as YearLocked;
   const closing: PreviousClosing = {
     bank: d.bank,
@@ -264,28 +292,35 @@ function applyPrevious(doc: BoardDoc, event: RecordedEvent): BoardDoc {
     openAdvances: d.openAdvances.map((a) => ({ ...a })),
     carriedOver: d.unreconciled.map((u) => u.entryId),
   };
-  return { ...doc, previous: { closed: true, closing } };
+  doc.previous = { closed: true, closing };
 }
 
 /** Events of a year that also change how the next one opens. */
 const REACHES_NEXT_YEAR = new Set(['YearClosed', 'YearUnlocked', 'YearLocked']);
 
-export function evolveBoard(doc: BoardDoc | null, event: RecordedEvent, ref: DocRef): BoardDoc | null {
-  const stream = parseStream(event.stream);
-  if (stream?.category !== 'ledger') return doc;
-  const applied = doc?.appliedRevisions[event.stream];
-  if (applied !== undefined && event.revision <= applied) return doc;
-  const [coopId, year] = ref.id.split(':');
-  const base = doc ?? emptyBoardDoc(coopId, Number(year), event.metadata.department ?? null);
-  const own = stream.year === base.year;
-  const next = own ? applyOwn(base, event) : applyPrevious(base, event);
-  return {
-    ...next,
-    department: event.metadata.department ?? next.department,
-    lastActivityAt: own ? event.metadata.at : next.lastActivityAt,
-    appliedRevisions: { ...next.appliedRevisions, [event.stream]: event.revision },
-  };
+/** Folds a run of events into the board document `ref` names; replays (revision already applied) are skipped. */
+export function foldBoard(doc: BoardDoc | null, events: RecordedEvent[], ref: DocRef): BoardDoc | null {
+  let next: BoardDoc | null = null;
+  for (const event of events) {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger') continue;
+    const applied = (next ?? doc)?.appliedRevisions[event.stream];
+    if (applied !== undefined && event.revision <= applied) continue;
+    if (!next) {
+      const [coopId, year] = ref.id.split(':');
+      next = ownCopy(doc ?? emptyBoardDoc(coopId, Number(year), event.metadata.department ?? null));
+    }
+    const own = stream.year === next.year;
+    if (own) applyOwn(next, event);
+    else applyPrevious(next, event);
+    next.department = event.metadata.department ?? next.department;
+    if (own) next.lastActivityAt = event.metadata.at;
+    next.appliedRevisions[event.stream] = event.revision;
+  }
+  return next ?? doc;
 }
+
+export const evolveBoard = (doc: BoardDoc | null, event: RecordedEvent, ref: DocRef): BoardDoc | null => foldBoard(doc, [event], ref);
 
 export const boardProjection: Projection = {
   name: 'board',
@@ -301,5 +336,8 @@ export const boardProjection: Projection = {
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
     return evolveBoard(doc as BoardDoc | null, event, ref);
+  },
+  foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
+    return foldBoard(doc as BoardDoc | null, events, ref);
   },
 };

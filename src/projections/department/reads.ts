@@ -1,33 +1,48 @@
 import { chartFor } from '../charts.projection';
 import { CoopDoc } from '../coops.projection';
+import { deepFreeze } from '../frozen';
 import { ReadStore } from '../read-store';
 import { BOARD, BoardDoc } from './board.projection';
 import { DEPARTMENT_TOTALS, DepartmentTotalsDoc, departmentTotalsId } from './totals.projection';
 import { AccountDrillDown, accountDrillDown, aggregatedAccounts, AggregatedAccounts, BoardRow, boardRows } from './views';
 
+/** Answers kept per department, year and day: a few departments' boards. */
+const ANSWERS_KEPT = 16;
+
 /**
  * The department's reads over the read store: three queries at most (coops by department, board
  * documents by department and year, the totals document), whatever the number of coops.
+ *
+ * The board and the aggregated accounts are computed once per version of the documents they read
+ * (the checkpoints of the projections writing them, read before the documents, so a version never
+ * labels older documents) and shared, frozen, until one of those projections moves on: a read
+ * after a command, which waits for the projections, sees a new version.
  */
 export class DepartmentReads {
+  private readonly answers = new Map<string, { version: string; answer: Promise<unknown> }>();
+
   constructor(private readonly store: ReadStore) {}
 
   coops(department: string): Promise<CoopDoc[]> {
     return this.store.find<CoopDoc>('coops', { where: { department } });
   }
 
-  async board(department: string, year: number, today: string): Promise<BoardRow[]> {
-    const [coops, docs] = await Promise.all([this.coops(department), this.store.find<BoardDoc>(BOARD, { where: { department, year } })]);
-    return boardRows(coops, docs, year, today);
+  board(department: string, year: number, today: string): Promise<readonly BoardRow[]> {
+    return this.kept(`board:${department}:${year}:${today}`, ['coops', 'board'], async () => {
+      const [coops, docs] = await Promise.all([this.coops(department), this.store.find<BoardDoc>(BOARD, { where: { department, year } })]);
+      return boardRows(coops, docs, year, today);
+    });
   }
 
-  async totals(department: string, year: number, today: string): Promise<AggregatedAccounts> {
-    const [rows, doc, chart] = await Promise.all([
-      this.board(department, year, today),
-      this.store.get<DepartmentTotalsDoc>(DEPARTMENT_TOTALS, departmentTotalsId(department, year)),
-      chartFor(this.store, department, year),
-    ]);
-    return aggregatedAccounts(doc, chart, { coops: rows.length, closed: rows.filter((r) => r.status === 'closed').length });
+  totals(department: string, year: number, today: string): Promise<AggregatedAccounts> {
+    return this.kept(`totals:${department}:${year}:${today}`, ['coops', 'board', 'department_totals', 'charts'], async () => {
+      const [rows, doc, chart] = await Promise.all([
+        this.board(department, year, today),
+        this.store.get<DepartmentTotalsDoc>(DEPARTMENT_TOTALS, departmentTotalsId(department, year)),
+        chartFor(this.store, department, year),
+      ]);
+      return aggregatedAccounts(doc, chart, { coops: rows.length, closed: rows.filter((r) => r.status === 'closed').length });
+    });
   }
 
   /** null when the account is no charge nor product of the year's chart. */
@@ -38,5 +53,25 @@ export class DepartmentReads {
       chartFor(this.store, department, year),
     ]);
     return accountDrillDown(doc, chart, account, new Map(coops.map((c) => [c.coopId, c.name])));
+  }
+
+  private async kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
+    const version = (await Promise.all(projections.map((p) => this.store.getCheckpoint(p)))).join(':');
+    const hit = this.answers.get(key);
+    this.answers.delete(key);
+    if (hit?.version === version) {
+      this.answers.set(key, hit);
+      return hit.answer as Promise<T>;
+    }
+    const answer = compute().then(deepFreeze);
+    this.answers.set(key, { version, answer });
+    answer.catch(() => {
+      if (this.answers.get(key)?.answer === answer) this.answers.delete(key);
+    });
+    for (const oldest of this.answers.keys()) {
+      if (this.answers.size <= ANSWERS_KEPT) break;
+      this.answers.delete(oldest);
+    }
+    return answer;
   }
 }

@@ -48,41 +48,65 @@ export const emptyDepartmentTotals = (department: string, year: number): Departm
 
 const ENTRY_EVENTS = new Set(['EntryRecorded', 'EntryAmended', 'EntryDeleted']);
 
-function moved(accounts: Record<string, AccountTotal>, coopId: string, content: EntryContent, sign: 1 | -1): Record<string, AccountTotal> {
-  const next = { ...accounts };
-  for (const line of content.lines) {
-    if (NOT_AGGREGATED.has(line.account)) continue;
-    const amount = sign * ((line.debit ?? 0) - (line.credit ?? 0));
-    if (amount === 0) continue;
-    const current = next[line.account] ?? { net: 0, byCoop: {} };
-    const byCoop = { ...current.byCoop };
-    const coopAmount = (byCoop[coopId] ?? 0) + amount;
-    if (coopAmount === 0) delete byCoop[coopId];
-    else byCoop[coopId] = coopAmount;
-    const net = current.net + amount;
-    if (net === 0 && Object.keys(byCoop).length === 0) delete next[line.account];
-    else next[line.account] = { net, byCoop };
+/**
+ * Folds a run of events into a private copy of `doc`, made at the first event that changes it:
+ * the department's per-coop amounts and revisions are copied once per run, and only the accounts
+ * the run touches, rather than once per event (the document grows with the department's coops).
+ */
+export function foldDepartmentTotals(doc: DepartmentTotalsDoc | null, events: RecordedEvent[], ref: DocRef): DepartmentTotalsDoc | null {
+  let next: DepartmentTotalsDoc | null = null;
+  let coops: Set<string> | null = null;
+  /** Accounts whose total this run already copied: they may be changed in place. */
+  const owned = new Set<string>();
+  const move = (totals: DepartmentTotalsDoc, coopId: string, content: EntryContent, sign: 1 | -1): void => {
+    for (const line of content.lines) {
+      if (NOT_AGGREGATED.has(line.account)) continue;
+      const amount = sign * ((line.debit ?? 0) - (line.credit ?? 0));
+      if (amount === 0) continue;
+      let total = totals.accounts[line.account];
+      if (!total || !owned.has(line.account)) {
+        total = total ? { net: total.net, byCoop: { ...total.byCoop } } : { net: 0, byCoop: {} };
+        totals.accounts[line.account] = total;
+        owned.add(line.account);
+      }
+      const coopAmount = (total.byCoop[coopId] ?? 0) + amount;
+      if (coopAmount === 0) delete total.byCoop[coopId];
+      else total.byCoop[coopId] = coopAmount;
+      total.net += amount;
+      if (total.net === 0 && Object.keys(total.byCoop).length === 0) {
+        delete totals.accounts[line.account];
+        owned.delete(line.account);
+      }
+    }
+  };
+  for (const event of events) {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger' || !ENTRY_EVENTS.has(event.type)) continue;
+    const applied = (next ?? doc)?.appliedRevisions[event.stream];
+    if (applied !== undefined && event.revision <= applied) continue;
+    if (!next) {
+      const [department, year] = ref.id.split(':');
+      const base = doc ?? emptyDepartmentTotals(department, Number(year));
+      next = { ...base, accounts: { ...base.accounts }, appliedRevisions: { ...base.appliedRevisions } };
+      coops = new Set(base.coops);
+    }
+    if (event.type === 'EntryRecorded') move(next, stream.coopId, event.data as EntryRecorded, 1);
+    if (event.type === 'EntryAmended') {
+      const d = event.data as EntryAmended;
+      move(next, stream.coopId, d.previous, -1);
+      move(next, stream.coopId, d, 1);
+    }
+    if (event.type === 'EntryDeleted') move(next, stream.coopId, (event.data as EntryDeleted).previous, -1);
+    coops!.add(stream.coopId);
+    next.appliedRevisions[event.stream] = event.revision;
   }
+  if (!next) return doc;
+  if (coops!.size !== next.coops.length) next.coops = [...coops!].sort();
   return next;
 }
 
-export function evolveDepartmentTotals(doc: DepartmentTotalsDoc | null, event: RecordedEvent, ref: DocRef): DepartmentTotalsDoc | null {
-  const stream = parseStream(event.stream);
-  if (stream?.category !== 'ledger' || !ENTRY_EVENTS.has(event.type)) return doc;
-  const applied = doc?.appliedRevisions[event.stream];
-  if (applied !== undefined && event.revision <= applied) return doc;
-  const [department, year] = ref.id.split(':');
-  const base = doc ?? emptyDepartmentTotals(department, Number(year));
-  let accounts = base.accounts;
-  if (event.type === 'EntryRecorded') accounts = moved(accounts, stream.coopId, event.data as EntryRecorded, 1);
-  if (event.type === 'EntryAmended') {
-    const d = event.data as EntryAmended;
-    accounts = moved(moved(accounts, stream.coopId, d.previous, -1), stream.coopId, d, 1);
-  }
-  if (event.type === 'EntryDeleted') accounts = moved(accounts, stream.coopId, (event.data as EntryDeleted).previous, -1);
-  const coops = base.coops.includes(stream.coopId) ? base.coops : [...base.coops, stream.coopId].sort();
-  return { ...base, accounts, coops, appliedRevisions: { ...base.appliedRevisions, [event.stream]: event.revision } };
-}
+export const evolveDepartmentTotals = (doc: DepartmentTotalsDoc | null, event: RecordedEvent, ref: DocRef): DepartmentTotalsDoc | null =>
+  foldDepartmentTotals(doc, [event], ref);
 
 export const departmentTotalsProjection: Projection = {
   name: 'department_totals',
@@ -98,5 +122,8 @@ export const departmentTotalsProjection: Projection = {
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
     return evolveDepartmentTotals(doc as DepartmentTotalsDoc | null, event, ref);
+  },
+  foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
+    return foldDepartmentTotals(doc as DepartmentTotalsDoc | null, events, ref);
   },
 };

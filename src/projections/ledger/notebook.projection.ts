@@ -129,15 +129,14 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
 }
 
 /** The previous year's closing is authoritative; a declaration serves the coop's first year. */
-function withOpening(doc: NotebookDoc): NotebookDoc {
+function setOpening(doc: NotebookDoc): void {
   const prev = doc.previousClosing;
   const declared = doc.declaredOpening;
-  const opening: Opening = prev
+  doc.opening = prev
     ? { bank: prev.bank, cash: prev.cash, source: 'previous-year', date: prev.closedOn, at: prev.at }
     : declared
       ? { bank: declared.bank, cash: declared.cash, source: 'declared', date: declared.date, at: declared.at }
       : { bank: 0, cash: 0, source: 'none', date: null, at: null };
-  return { ...doc, opening };
 }
 
 const contentOf = (data: EntryContent): EntryContent => ({
@@ -150,22 +149,51 @@ const contentOf = (data: EntryContent): EntryContent => ({
   lines: data.lines.map((l) => ({ ...l })),
 });
 
-const mapEntry = (doc: NotebookDoc, entryId: string, change: (e: NotebookEntry) => NotebookEntry): NotebookDoc => ({
-  ...doc,
-  entries: doc.entries.map((e) => (e.entryId === entryId ? change(e) : e)),
-});
+/**
+ * A notebook being folded: a shallow copy of the document whose `entries` array and
+ * `appliedRevisions` belong to the fold (changed in place), every other field replaced rather
+ * than changed, and each entry replaced when it changes, so the folded-from document is never
+ * touched. Entry positions are indexed on first use: a run of events costs one copy of the
+ * year's entries, not one per event.
+ */
+interface Draft {
+  doc: NotebookDoc;
+  positions: Map<string, number> | null;
+}
+
+function positionOf(draft: Draft, entryId: string): number | undefined {
+  if (!draft.positions) draft.positions = new Map(draft.doc.entries.map((e, i) => [e.entryId, i]));
+  return draft.positions.get(entryId);
+}
+
+function replaceEntry(draft: Draft, entryId: string, change: (e: NotebookEntry) => NotebookEntry): void {
+  const i = positionOf(draft, entryId);
+  if (i !== undefined) draft.doc.entries[i] = change(draft.doc.entries[i]);
+}
+
+function removeEntry(draft: Draft, entryId: string): void {
+  const i = positionOf(draft, entryId);
+  if (i === undefined) return;
+  draft.doc.entries.splice(i, 1);
+  draft.positions = null;
+}
 
 /** Events of the notebook's own stream. */
-function applyOwn(doc: NotebookDoc, event: RecordedEvent): NotebookDoc {
+function applyOwn(draft: Draft, event: RecordedEvent): void {
   const { at, actor } = event.metadata;
+  const doc = draft.doc;
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
       const d = event.data as OpeningBalanceDeclared;
-      return withOpening({ ...doc, declaredOpening: { bank: d.bank, cash: d.cash, date: d.date, at } });
+      doc.declaredOpening = { bank: d.bank, cash: d.cash, date: d.date, at };
+      setOpening(doc);
+      return;
     }
     case 'EntryRecorded': {
       const d = event.data as EntryRecorded;
-      const entry: NotebookEntry = {
+      removeEntry(draft, d.entryId);
+      draft.positions?.set(d.entryId, doc.entries.length);
+      doc.entries.push({
         entryId: d.entryId,
         ...contentOf(d),
         revision: 1,
@@ -178,88 +206,78 @@ function applyOwn(doc: NotebookDoc, event: RecordedEvent): NotebookDoc {
         recordedBy: actor,
         changedAt: at,
         changedBy: actor,
-      };
-      return {
-        ...doc,
-        entries: [...doc.entries.filter((e) => e.entryId !== d.entryId), entry],
-        nextSeq: doc.nextSeq + 1,
-      };
+      });
+      doc.nextSeq += 1;
+      return;
     }
     case 'EntryAmended': {
       const d = event.data as EntryAmended;
-      return mapEntry(doc, d.entryId, (e) => ({
-        ...e,
-        ...contentOf(d),
-        revision: e.revision + 1,
-        changedAt: at,
-        changedBy: actor,
-      }));
+      replaceEntry(draft, d.entryId, (e) => ({ ...e, ...contentOf(d), revision: e.revision + 1, changedAt: at, changedBy: actor }));
+      return;
     }
-    case 'EntryDeleted': {
-      const d = event.data as EntryDeleted;
-      return { ...doc, entries: doc.entries.filter((e) => e.entryId !== d.entryId) };
-    }
+    case 'EntryDeleted':
+      removeEntry(draft, (event.data as EntryDeleted).entryId);
+      return;
     case 'EntryReconciled': {
       const d = event.data as EntryReconciled;
-      return mapEntry(doc, d.entryId, (e) => ({ ...e, reconciled: true, statementDate: d.statementDate ?? null }));
+      replaceEntry(draft, d.entryId, (e) => ({ ...e, reconciled: true, statementDate: d.statementDate ?? null }));
+      return;
     }
-    case 'EntryUnreconciled': {
-      const d = event.data as EntryUnreconciled;
-      return mapEntry(doc, d.entryId, (e) => ({ ...e, reconciled: false, statementDate: null }));
-    }
+    case 'EntryUnreconciled':
+      replaceEntry(draft, (event.data as EntryUnreconciled).entryId, (e) => ({ ...e, reconciled: false, statementDate: null }));
+      return;
     case 'CarriedOverItemSeen': {
       const d = event.data as CarriedOverItemSeen;
       const statementDate = d.statementDate ?? null;
-      return {
-        ...doc,
-        carriedOverSeen: { ...doc.carriedOverSeen, [d.entryId]: { statementDate } },
-        carriedOver: doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate } : c)),
-      };
+      doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: { statementDate } };
+      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate } : c));
+      return;
     }
     case 'CashCounted': {
       const d = event.data as CashCounted;
-      return { ...doc, cashCounts: [...doc.cashCounts, { ...d, counts: { ...d.counts }, at }] };
+      doc.cashCounts = [...doc.cashCounts, { ...d, counts: { ...d.counts }, at }];
+      return;
     }
-    case 'SubsidiesDeclared': {
-      const d = event.data as SubsidiesDeclared;
-      return { ...doc, subsidies: d.rows.map((r) => ({ ...r })) };
-    }
+    case 'SubsidiesDeclared':
+      doc.subsidies = (event.data as SubsidiesDeclared).rows.map((r) => ({ ...r }));
+      return;
     case 'InventoryItemAdded': {
       const d = event.data as InventoryItemAdded;
-      const item: InventoryRow = { ...d, pj: d.pj ?? null, removed: false, leftOn: null };
-      return { ...doc, inventory: [...doc.inventory.filter((i) => i.itemId !== d.itemId), item] };
+      doc.inventory = [...doc.inventory.filter((i) => i.itemId !== d.itemId), { ...d, pj: d.pj ?? null, removed: false, leftOn: null }];
+      return;
     }
     case 'InventoryItemRemoved': {
       const d = event.data as InventoryItemRemoved;
-      return {
-        ...doc,
-        inventory: doc.inventory.map((i) => (i.itemId === d.itemId ? { ...i, removed: true, leftOn: d.leftOn ?? null } : i)),
-      };
+      doc.inventory = doc.inventory.map((i) => (i.itemId === d.itemId ? { ...i, removed: true, leftOn: d.leftOn ?? null } : i));
+      return;
     }
     case 'VoucherAttached': {
       const { entryId, ...attachment } = event.data as VoucherAttached;
-      return mapEntry(doc, entryId, (e) => ({ ...e, attachments: [...e.attachments, { ...attachment, attachedAt: at }] }));
+      replaceEntry(draft, entryId, (e) => ({ ...e, attachments: [...e.attachments, { ...attachment, attachedAt: at }] }));
+      return;
     }
     case 'ActivityReported': {
       const d = event.data as ActivityReported;
       const others = doc.activities.filter((a) => a.activity !== d.activity);
       // An empty text withdraws the activity's free text.
-      return { ...doc, activities: d.text.trim() === '' ? others : [...others, { activity: d.activity, text: d.text }] };
+      doc.activities = d.text.trim() === '' ? others : [...others, { activity: d.activity, text: d.text }];
+      return;
     }
     case 'YearClosed': {
       const d = event.data as YearClosed;
-      return { ...doc, status: 'closed', unlockedReason: null, closing: closingOf(d, d.closedOn, at) };
+      Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, d.closedOn, at) });
+      return;
     }
-    case 'YearUnlocked': {
-      const d = event.data as YearUnlocked;
-      return { ...doc, status: 'unlocked', unlockedReason: d.reason };
-    }
+    case 'YearUnlocked':
+      Object.assign(doc, { status: 'unlocked', unlockedReason: (event.data as YearUnlocked).reason });
+      return;
     case 'YearLocked': {
       const d = event.data as YearLocked;
-      return { ...doc, status: 'closed', unlockedReason: null, closing: closingOf(d, doc.closing?.closedOn ?? at.slice(0, 10), at) };
+      Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, doc.closing?.closedOn ?? at.slice(0, 10), at) });
+      return;
     }
     default:
-      return doc;
+      return;
   }
 }
 
@@ -276,20 +294,17 @@ function closingOf(d: YearLocked, closedOn: string, at: string): Closing {
 }
 
 /** The previous year's YearClosed / YearLocked: this year's opening, carried-over items and advances. */
-function applyPrevious(doc: NotebookDoc, event: RecordedEvent): NotebookDoc {
-  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return doc;
+function applyPrevious(doc: NotebookDoc, event: RecordedEvent): void {
+  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
   const d = event.data as YearLocked;
   const closedOn = event.type === 'YearClosed' ? (event.data as YearClosed).closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
-  const carriedOver: CarriedOverRow[] = d.unreconciled.map((u) => {
+  doc.carriedOver = d.unreconciled.map((u) => {
     const seen = doc.carriedOverSeen[u.entryId];
     return { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
   });
-  return withOpening({
-    ...doc,
-    previousClosing: { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at },
-    carriedOver,
-    openAdvances: d.openAdvances.map((a) => ({ ...a })),
-  });
+  doc.previousClosing = { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at };
+  doc.openAdvances = d.openAdvances.map((a) => ({ ...a }));
+  setOpening(doc);
 }
 
 function parseNotebookId(id: string): { coopId: string; year: number } {
@@ -297,21 +312,32 @@ function parseNotebookId(id: string): { coopId: string; year: number } {
   return { coopId, year: Number(year) };
 }
 
-export function evolveNotebook(doc: NotebookDoc | null, event: RecordedEvent, ref: DocRef): NotebookDoc | null {
-  const stream = parseStream(event.stream);
-  if (!stream || stream.category !== 'ledger') return doc;
-  const applied = doc?.appliedRevisions[event.stream];
-  if (doc && applied !== undefined && event.revision <= applied) return doc;
-  const { coopId, year } = parseNotebookId(ref.id);
-  const base = doc ?? emptyNotebook(coopId, year);
-  const next = stream.year === year ? applyOwn(base, event) : applyPrevious(base, event);
-  const at = event.metadata.at;
-  return {
-    ...next,
-    lastEventAt: next.lastEventAt === null || at > next.lastEventAt ? at : next.lastEventAt,
-    appliedRevisions: { ...next.appliedRevisions, [event.stream]: event.revision },
-  };
+/**
+ * Folds a run of events (in log order) into the notebook `ref` names, without touching `doc`;
+ * an event at or below the revision already applied for its stream is skipped (replays).
+ */
+export function foldNotebook(doc: NotebookDoc | null, events: RecordedEvent[], ref: DocRef): NotebookDoc | null {
+  let draft: Draft | null = null;
+  for (const event of events) {
+    const stream = parseStream(event.stream);
+    if (!stream || stream.category !== 'ledger') continue;
+    const applied = (draft?.doc ?? doc)?.appliedRevisions[event.stream];
+    if (applied !== undefined && event.revision <= applied) continue;
+    if (!draft) {
+      const { coopId, year } = parseNotebookId(ref.id);
+      const base = doc ?? emptyNotebook(coopId, year);
+      draft = { doc: { ...base, entries: [...base.entries], appliedRevisions: { ...base.appliedRevisions } }, positions: null };
+    }
+    if (stream.year === draft.doc.year) applyOwn(draft, event);
+    else applyPrevious(draft.doc, event);
+    const at = event.metadata.at;
+    if (draft.doc.lastEventAt === null || at > draft.doc.lastEventAt) draft.doc.lastEventAt = at;
+    draft.doc.appliedRevisions[event.stream] = event.revision;
+  }
+  return draft ? draft.doc : doc;
 }
+
+export const evolveNotebook = (doc: NotebookDoc | null, event: RecordedEvent, ref: DocRef): NotebookDoc | null => foldNotebook(doc, [event], ref);
 
 /** Events that end a year also open the next one. */
 const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
@@ -330,6 +356,9 @@ export const notebookProjection: Projection = {
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
     return evolveNotebook(doc as NotebookDoc | null, event, ref);
+  },
+  foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
+    return foldNotebook(doc as NotebookDoc | null, events, ref);
   },
 };
 

@@ -1,6 +1,7 @@
 import { EntryLine, SubsidyRow } from '../../events/ledger-events';
 import { ADVANCES, BANK, CASH, Chart, DURABLE_GOODS, SUBSIDIES_ACCOUNT } from '../../domain/chart';
 import { yearEnd, yearStart } from '../../domain/fiscal-year';
+import { deepFreeze } from '../frozen';
 import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from './amounts';
 import { CarriedOverRow, NotebookDoc, NotebookEntry, NotebookStatus, OpeningSource } from './notebook.projection';
 
@@ -102,7 +103,25 @@ function rowWarnings(entry: NotebookEntry, doc: NotebookDoc): string[] {
   return warnings;
 }
 
+/** Grids of frozen notebooks (which cannot change), per chart and order: see gridView. */
+const grids = new WeakMap<NotebookDoc, WeakMap<Chart, Partial<Record<GridOrder, GridView>>>>();
+
+/**
+ * The notebook's grid. A frozen notebook and chart (the current documents LedgerReads shares
+ * between requests) get the same frozen grid back until they are replaced: a 500-entry grid is
+ * built once per version of the notebook, not once per request.
+ */
 export function gridView(doc: NotebookDoc, chart: Chart, options: { order: GridOrder } = { order: 'date' }): GridView {
+  if (!Object.isFrozen(doc) || !Object.isFrozen(chart)) return buildGrid(doc, chart, options.order);
+  let byChart = grids.get(doc);
+  if (!byChart) grids.set(doc, (byChart = new WeakMap()));
+  let byOrder = byChart.get(chart);
+  if (!byOrder) byChart.set(chart, (byOrder = {}));
+  return (byOrder[options.order] ??= deepFreeze(buildGrid(doc, chart, options.order)));
+}
+
+function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
+  const options = { order };
   const entries = [...doc.entries].sort(options.order === 'pj' ? byPj : byDate);
   const accounts = ledgerAccounts(entries, chart);
   const columns: GridColumn[] = [
