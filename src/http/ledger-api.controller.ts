@@ -169,9 +169,9 @@ export class LedgerApiController {
   // ---- reads (all take ?asOf) ---------------------------------------------------------------
 
   @Get('grid')
-  async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string, @Query('order') order?: string) {
+  async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string, @Query('order') order?: string) {
     const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
-    return gridView(notebook, chart, { order: order === 'pj' ? 'pj' : 'date' });
+    sendJson(res, gridView(notebook, chart, { order: order === 'pj' ? 'pj' : 'date' }));
   }
 
   @Get('breakdown')
@@ -243,6 +243,20 @@ export class LedgerApiController {
   async crfPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
     await this.print.send(res, this.print.yearDocument('crf', await this.reads.year(coopId, yearParam(year), asOf)));
   }
+}
+
+/**
+ * A frozen view is the one answer for its documents' version (LedgerReads): its JSON — 300 KiB for
+ * a 500-entry grid — is serialised once, not per request.
+ */
+const serialised = new WeakMap<object, string>();
+function sendJson(res: Response, view: object): void {
+  let body = serialised.get(view);
+  if (body === undefined) {
+    body = JSON.stringify(view);
+    if (Object.isFrozen(view)) serialised.set(view, body);
+  }
+  res.type('application/json').send(body);
 }
 
 // ---- parsing: shapes only; the rules are the decider's ----------------------------------------

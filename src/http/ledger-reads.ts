@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Chart } from '../domain/chart';
+import { Chart, defaultChart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { Clock, isIsoDate, today } from '../domain/fiscal-year';
 import { closingChecklist, closingFactsOf, ClosingChecklist, ClosingEnv, initialLedgerState, LedgerState } from '../domain/ledger';
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { coopHistory } from '../events/history';
+import { chartStream, coopStream, ledgerStream } from '../events/streams';
 import { upcast } from '../events/upcasters';
 import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
@@ -46,14 +47,26 @@ export class LedgerReads {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async source(coopId: string, asOf?: string | null): Promise<DocSource> {
+  /**
+   * With `asOf`, the documents folded from the events recorded up to that moment. `years` narrows
+   * the read to the streams those years' documents stand on (each year's stream and the one before,
+   * whose closing opens it), read by stream name rather than by scanning the coop's history.
+   */
+  async source(coopId: string, asOf?: string | null, years?: number[]): Promise<DocSource> {
     if (!asOf) return this.readStore;
     const moment = parseAsOf(asOf);
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
     const events: RecordedEvent[] = [];
-    for await (const event of coopHistory(this.eventStore, coopId)) if (event.metadata.at <= moment) events.push(upcast(event));
-    if (coop) {
-      for await (const event of this.eventStore.readAll({ streamPrefixes: [`chart-${coop.department}-`] })) if (event.metadata.at <= moment) events.push(upcast(event));
+    const keep = (event: RecordedEvent) => {
+      if (event.metadata.at <= moment) events.push(upcast(event));
+    };
+    if (coop && years) {
+      const wanted = [...new Set(years.flatMap((y) => [y - 1, y]))].filter((y) => y >= coop.firstYear);
+      const streams = [coopStream(coopId), ...wanted.map((y) => ledgerStream(coopId, y)), ...wanted.map((y) => chartStream(coop.department, y))];
+      for (const stream of await Promise.all(streams.map((s) => this.eventStore.readStream(s)))) stream.forEach(keep);
+    } else {
+      for await (const event of coopHistory(this.eventStore, coopId)) keep(event);
+      if (coop) for await (const event of this.eventStore.readAll({ streamPrefixes: [`chart-${coop.department}-`] })) keep(event);
     }
     events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
     // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
@@ -74,13 +87,14 @@ export class LedgerReads {
       if (!read) throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
       return { ...read, asOf: null, source: this.readStore };
     }
-    const source = await this.source(coopId, asOf);
+    const source = await this.source(coopId, asOf, [year]);
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
       throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
     }
     const notebook = (await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
-    const chart = asOf ? ((await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? (await chartFor(this.readStore, coop.department, year))) : await chartFor(this.readStore, coop.department, year);
+    // No chart document then: the department had not changed the default chart yet.
+    const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
     return { coop, year, notebook, chart, asOf: asOf ?? null, source };
   }
 
@@ -133,7 +147,7 @@ export class LedgerReads {
 
   /** January → December of a calendar year: the end of one fiscal year and the start of the next. */
   async calendarYear(coopId: string, calendarYear: number, asOf?: string | null) {
-    const source = await this.source(coopId, asOf);
+    const source = await this.source(coopId, asOf, [calendarYear - 1, calendarYear]);
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     const [earlier, later] = [calendarYear - 1, calendarYear];
