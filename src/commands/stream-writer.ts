@@ -3,8 +3,7 @@ import { Clock } from '../domain/fiscal-year';
 import { NewEvent, RecordedEvent } from '../events/envelope';
 import { EventStore, WrongExpectedRevision } from '../events/event-store';
 import { chainEvents } from '../events/hash-chain';
-import { upcast } from '../events/upcasters';
-import { SCHEMA_VERSIONS } from '../events/upcasters';
+import { SCHEMA_VERSIONS, upcast } from '../events/upcasters';
 import { CommandContext } from './command-context';
 
 export interface Fold<S, E> {
