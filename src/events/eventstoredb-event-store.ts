@@ -8,7 +8,6 @@ import {
   Direction,
   END,
   EventStoreDBClient,
-  excludeSystemEvents,
   Filter,
   FORWARDS,
   JSONType,
@@ -124,8 +123,11 @@ export class EventStoreDbEventStore implements EventStore {
     onEvents: (events: RecordedEvent[]) => Promise<void>,
     options: SubscribeOptions = {},
   ): Subscription {
-    const accepts = acceptor(options.streamPrefixes);
-    const filter: Filter = options.streamPrefixes?.length ? streamNameFilter({ prefixes: options.streamPrefixes }) : excludeSystemEvents();
+    // Filtered on the server to our categories by default: $all also carries system events and,
+    // on a shared server, other applications' streams.
+    const prefixes = options.streamPrefixes?.length ? options.streamPrefixes : STREAM_PREFIXES;
+    const accepts = acceptor(prefixes);
+    const filter: Filter = streamNameFilter({ prefixes });
     const state: { stopped: boolean; current: AllStreamSubscription | null; wake: (() => void) | null } = {
       stopped: false,
       current: null,

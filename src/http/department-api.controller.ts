@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
-import { DomainError, ValidationFailed } from '../domain/errors';
+import { DomainError } from '../domain/errors';
 import { Clock, currentFiscalYear, today } from '../domain/fiscal-year';
 import { DepartmentReads } from '../projections/department/reads';
 import { aggregatedCsv, BOARD_FILTERS, BOARD_SORTS, BoardFilter, boardCsv, boardPage, BoardQuery, BoardSort, MAX_PAGE_SIZE } from '../projections/department/views';
