@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Chart, defaultChart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { Clock, isIsoDate, today } from '../domain/fiscal-year';
-import { closingChecklist, closingFactsOf, ClosingChecklist, ClosingEnv, initialLedgerState, LedgerState } from '../domain/ledger';
+import { closingChecklist, ClosingChecklist } from '../domain/ledger';
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { coopHistory } from '../events/history';
@@ -12,11 +12,11 @@ import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldDocument } from '../projections/fold';
+import { BOARD, BoardDoc, boardFacts, boardId, emptyBoardDoc } from '../projections/department/board.projection';
 import { deepFreeze } from '../projections/frozen';
 import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
 import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
-import { yearDocId, YearDoc } from '../projections/years.projection';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
 
 /** Where documents come from: the read store, or an in-memory fold of the past (time-travel). */
@@ -159,16 +159,14 @@ export class LedgerReads {
     return calendarYearView(docs, charts, calendarYear);
   }
 
-  /** The decider's state and closing environment, as the CloseYear decision would see them. */
-  async closing(coop: CoopDoc, year: number, source: DocSource): Promise<{ state: LedgerState; env: ClosingEnv; checklist: ClosingChecklist }> {
-    const state = (await source.get<YearDoc>('years', yearDocId(coop.coopId, year)))?.state ?? initialLedgerState(coop.coopId, year);
-    let previousYear: ClosingEnv['previousYear'] = null;
-    if (year > coop.firstYear) {
-      const previous = (await source.get<YearDoc>('years', yearDocId(coop.coopId, year - 1)))?.state;
-      previousYear = { closed: previous?.status === 'closed', closing: previous?.closing ?? null };
-    }
-    const env: ClosingEnv = { firstYear: coop.firstYear, previousYear };
-    return { state, env, checklist: closingChecklist(closingFactsOf(state, env), today(this.clock), year) };
+  /**
+   * The closing checklist, by the rule CloseYear decides with, over the year's ClosingFacts as its
+   * board document keeps them (the board's spec proves them equal to closingFactsOf on the
+   * decider's state after every event). No board document: the year has no event yet.
+   */
+  async closing(coop: CoopDoc, year: number, source: DocSource): Promise<{ checklist: ClosingChecklist }> {
+    const doc = (await source.get<BoardDoc>(BOARD, boardId(coop.coopId, year))) ?? emptyBoardDoc(coop.coopId, year, coop.department);
+    return { checklist: closingChecklist(boardFacts(doc, coop.firstYear), today(this.clock), year) };
   }
 }
 

@@ -4,7 +4,6 @@ import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { Projection } from './projection';
-import { yearsProjection } from './years.projection';
 
 /** Every read model the projector keeps. */
-export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, yearsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
+export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, notebookProjection, boardProjection, departmentTotalsProjection];

@@ -3,7 +3,7 @@ import { CoopDoc } from '../coops.projection';
 import { deepFreeze } from '../frozen';
 import { ReadStore } from '../read-store';
 import { BOARD, BoardDoc } from './board.projection';
-import { DEPARTMENT_TOTALS, DepartmentTotalsDoc, departmentTotalsId } from './totals.projection';
+import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals } from './totals.projection';
 import { AccountDrillDown, accountDrillDown, aggregatedAccounts, AggregatedAccounts, BoardRow, boardRows } from './views';
 
 /** Answers kept per department, year and day: a few departments' boards. */
@@ -11,7 +11,7 @@ const ANSWERS_KEPT = 16;
 
 /**
  * The department's reads over the read store: three queries at most (coops by department, board
- * documents by department and year, the totals document), whatever the number of coops.
+ * documents and coops' totals documents by department and year), whatever the number of coops.
  *
  * The board and the aggregated accounts are computed once per version of the documents they read
  * (the checkpoints of the projections writing them, read before the documents, so a version never
@@ -35,24 +35,23 @@ export class DepartmentReads {
   }
 
   totals(department: string, year: number, today: string): Promise<AggregatedAccounts> {
-    return this.kept(`totals:${department}:${year}:${today}`, ['coops', 'board', 'department_totals', 'charts'], async () => {
-      const [rows, doc, chart] = await Promise.all([
-        this.board(department, year, today),
-        this.store.get<DepartmentTotalsDoc>(DEPARTMENT_TOTALS, departmentTotalsId(department, year)),
-        chartFor(this.store, department, year),
-      ]);
-      return aggregatedAccounts(doc, chart, { coops: rows.length, closed: rows.filter((r) => r.status === 'closed').length });
+    return this.kept(`totals:${department}:${year}:${today}`, ['coops', 'board', DEPARTMENT_TOTALS, 'charts'], async () => {
+      const [rows, totals, chart] = await Promise.all([this.board(department, year, today), this.sums(department, year), chartFor(this.store, department, year)]);
+      return aggregatedAccounts(totals, chart, { coops: rows.length, closed: rows.filter((r) => r.status === 'closed').length });
     });
   }
 
   /** null when the account is no charge nor product of the year's chart. */
   async drillDown(department: string, year: number, account: string): Promise<AccountDrillDown | null> {
-    const [coops, doc, chart] = await Promise.all([
-      this.coops(department),
-      this.store.get<DepartmentTotalsDoc>(DEPARTMENT_TOTALS, departmentTotalsId(department, year)),
-      chartFor(this.store, department, year),
-    ]);
-    return accountDrillDown(doc, chart, account, new Map(coops.map((c) => [c.coopId, c.name])));
+    const [coops, totals, chart] = await Promise.all([this.coops(department), this.sums(department, year), chartFor(this.store, department, year)]);
+    return accountDrillDown(totals, chart, account, new Map(coops.map((c) => [c.coopId, c.name])));
+  }
+
+  /** The coops' totals documents of the department's year, summed once per version and shared by the totals and their drill-downs. */
+  private sums(department: string, year: number): Promise<DepartmentTotals> {
+    return this.kept(`sums:${department}:${year}`, [DEPARTMENT_TOTALS], async () =>
+      departmentTotals(department, year, await this.store.find<CoopTotalsDoc>(DEPARTMENT_TOTALS, { where: { department, year } })),
+    );
   }
 
   private async kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {

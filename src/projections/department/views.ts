@@ -5,7 +5,7 @@ import { CoopDoc } from '../coops.projection';
 import { kindOf } from '../ledger/amounts';
 import { neutralizeFormula, plainAmount } from '../ledger/exports';
 import { BoardDoc, boardBalances, boardFacts, emptyBoardDoc } from './board.projection';
-import { DepartmentTotalsDoc } from './totals.projection';
+import { DepartmentTotals } from './totals.projection';
 
 /**
  * Pure views of the department: the treasurer's status board and the aggregated accounts, in
@@ -163,11 +163,11 @@ const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'c
 
 /** The department's charges and products for the year: each total is the sum of the coops' breakdowns. */
 export function aggregatedAccounts(
-  doc: DepartmentTotalsDoc | null,
+  totals: DepartmentTotals,
   chart: Chart,
   counts: { coops: number; closed: number },
 ): AggregatedAccounts {
-  const sums = doc?.accounts ?? {};
+  const sums = totals.accounts;
   const accounts = listedAccounts(Object.keys(sums), chart).map((a) => ({ ...a, total: signed(sums[a.account]?.net ?? 0, a.kind) }));
   const totalOf = (kind: 'charge' | 'product'): number => accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
   const totalCharges = totalOf('charge');
@@ -190,8 +190,8 @@ export interface AccountDrillDown extends AggregatedAccount {
 }
 
 /** The coops behind one aggregated figure; null for an account that is no charge nor product. */
-export function accountDrillDown(doc: DepartmentTotalsDoc | null, chart: Chart, account: string, names: ReadonlyMap<string, string>): AccountDrillDown | null {
-  const sums = doc?.accounts ?? {};
+export function accountDrillDown(totals: DepartmentTotals, chart: Chart, account: string, names: ReadonlyMap<string, string>): AccountDrillDown | null {
+  const sums = totals.accounts;
   const listed = listedAccounts(account in sums ? [account] : [], chart).find((a) => a.account === account);
   if (!listed) return null;
   const sum = sums[account] ?? { net: 0, byCoop: {} };

@@ -8,14 +8,13 @@ import { EntryLine } from '../../../src/events/ledger-events';
 import { coopStream, ledgerStream } from '../../../src/events/streams';
 import { CoopDoc } from '../../../src/projections/coops.projection';
 import { BoardDoc, boardId, boardProjection } from '../../../src/projections/department/board.projection';
-import { DepartmentTotalsDoc, departmentTotalsId, departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
+import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals, departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
 import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
 import { notebookProjection, NotebookDoc, notebookId } from '../../../src/projections/ledger/notebook.projection';
 import { Doc } from '../../../src/projections/read-store';
-import { yearsProjection } from '../../../src/projections/years.projection';
 
-export const PROJECTIONS = [coopsProjection, yearsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
+export const PROJECTIONS = [coopsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
 
 /**
  * Departments of coops driven through the real decider, as the command handlers would (the
@@ -106,8 +105,12 @@ export class DepartmentLog {
 }
 
 export const board = (docs: Map<string, Map<string, Doc>>, coopId: string, year: number): BoardDoc => docs.get('board')!.get(boardId(coopId, year)) as BoardDoc;
-export const totals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): DepartmentTotalsDoc | null =>
-  (docs.get('department_totals')!.get(departmentTotalsId(department, year)) as DepartmentTotalsDoc | undefined) ?? null;
+/** The coops' totals documents of a department's year, as the read side finds them (by department and year). */
+export const coopTotals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): CoopTotalsDoc[] =>
+  [...(docs.get(DEPARTMENT_TOTALS)?.values() ?? [])].filter((d) => d.department === department && d.year === year) as CoopTotalsDoc[];
+/** The department's accounts, summed at read time as DepartmentReads does. */
+export const totals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): DepartmentTotals =>
+  departmentTotals(department, year, coopTotals(docs, department, year));
 export const notebook = (docs: Map<string, Map<string, Doc>>, coopId: string, year: number): NotebookDoc =>
   docs.get('notebooks')!.get(notebookId(coopId, year)) as NotebookDoc;
 export const coopDocs = (docs: Map<string, Map<string, Doc>>, department: string): CoopDoc[] =>

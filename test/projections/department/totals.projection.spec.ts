@@ -4,7 +4,7 @@ import { LedgerCommand } from '../../../src/domain/ledger';
 import { departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
 import { accountDrillDown, aggregatedAccounts } from '../../../src/projections/department/views';
 import { breakdownView } from '../../../src/projections/ledger/views';
-import { credit, debit, DepartmentLog, entry, notebook, totals } from './support';
+import { coopTotals, credit, debit, DepartmentLog, entry, notebook, totals } from './support';
 
 const chart = defaultChart('14', 2024);
 const counts = { coops: 3, closed: 0 };
@@ -77,16 +77,26 @@ describe('department totals projection', () => {
     expect(accountDrillDown(totals(log.fold(), '14', 2024), chart, '7580', names)).toMatchObject({ total: 0, coops: [] });
   });
 
-  it('a new entry in one coop moves only that coop’s part', () => {
+  it('keeps one small document per coop and year, with the coop’s own amounts', () => {
+    const docs = department().fold();
+    expect(coopTotals(docs, '61', 2024)).toEqual([{ id: 'ecoleD:2024', department: '61', year: 2024, coopId: 'ecoleD', accounts: { '7580': -99999 }, revision: 0 }]);
+    expect(coopTotals(docs, '14', 2024).find((d) => d.coopId === 'ecoleB')!.accounts).toEqual({ '6586': 10601, '6181': 14999, '7070': -4550 });
+  });
+
+  it('a new entry in one coop moves only that coop’s part, and rewrites only that coop’s document', () => {
     const log = department();
-    const before = totals(log.fold(), '14', 2024)!;
+    const beforeDocs = log.fold();
+    const before = totals(beforeDocs, '14', 2024);
     log.run('ecoleC', 2024, { type: 'RecordEntry', entryId: 'c2', entry: entry('02', '2024-11-02', 'Kermesse', [debit('512', 777), credit('7070', 777)]) });
-    const after = totals(log.fold(), '14', 2024)!;
+    const afterDocs = log.fold();
+    const after = totals(afterDocs, '14', 2024);
     expect(after.accounts['7070']).toEqual({ net: before.accounts['7070'].net - 777, byCoop: { ...before.accounts['7070'].byCoop, ecoleC: -777 } });
     const { '7070': _changed, ...others } = after.accounts;
     const { '7070': _was, ...othersBefore } = before.accounts;
     expect(others).toEqual(othersBefore);
-    expect(totals(log.fold(), '61', 2024)!.accounts).toEqual({ '7580': { net: -99999, byCoop: { ecoleD: -99999 } } });
+    const changed = [...afterDocs.get('department_totals')!].filter(([id, doc]) => JSON.stringify(doc) !== JSON.stringify(beforeDocs.get('department_totals')!.get(id)));
+    expect(changed.map(([id]) => id)).toEqual(['ecoleC:2024']);
+    expect(totals(afterDocs, '61', 2024).accounts).toEqual({ '7580': { net: -99999, byCoop: { ecoleD: -99999 } } });
   });
 
   it('moves amounts on amendment and deletion with the content the events carry', () => {
@@ -97,7 +107,7 @@ describe('department totals projection', () => {
     expect(totalOf(view, '6070')).toBe(30000);
     expect(totalOf(view, '6181')).toBe(14999 + 2000);
     expect(totalOf(view, '6586')).toBe(21200);
-    expect(totals(log.fold(), '14', 2024)!.accounts['6586'].byCoop).toEqual({ ecoleA: 21200 });
+    expect(totals(log.fold(), '14', 2024).accounts['6586'].byCoop).toEqual({ ecoleA: 21200 });
     expect(asRecord(view)).toEqual(sumOfBreakdowns(log, ['ecoleA', 'ecoleB', 'ecoleC']));
   });
 
@@ -107,13 +117,19 @@ describe('department totals projection', () => {
     const once = log.fold();
     const replayed = log.fold([...log.events, ...log.events.slice(5)]);
     expect(replayed.get('department_totals')).toEqual(once.get('department_totals'));
-    expect(totals(once, '14', 2024)!.coops).toEqual(['ecoleA', 'ecoleB', 'ecoleC']);
+    // Each document holds its stream's last applied entry event.
+    for (const doc of coopTotals(once, '14', 2024)) {
+      const last = log.events.filter((e) => e.stream === `ledger-${doc.coopId}-2024` && ['EntryRecorded', 'EntryAmended', 'EntryDeleted'].includes(e.type)).pop()!;
+      expect(doc.revision).toBe(last.revision);
+    }
+    expect(coopTotals(once, '14', 2024).map((d) => d.coopId).sort()).toEqual(['ecoleA', 'ecoleB', 'ecoleC']);
   });
 
-  it('routes entry events by the department in their metadata, and nothing else', () => {
+  it('routes entry events to their coop’s document, filed under the department in their metadata, and nothing else', () => {
     const log = department();
     const entryEvent = log.events.find((e) => e.stream === 'ledger-ecoleD-2024')!;
-    expect(departmentTotalsProjection.keysOf(entryEvent)).toEqual([{ collection: 'department_totals', id: '61:2024' }]);
+    expect(departmentTotalsProjection.keysOf(entryEvent)).toEqual([{ collection: 'department_totals', id: 'ecoleD:2024' }]);
+    expect(departmentTotalsProjection.keysOf({ ...entryEvent, metadata: { ...entryEvent.metadata, department: undefined } })).toEqual([]);
     const [reconciled] = log.run('ecoleD', 2024, { type: 'ReconcileEntry', entryId: 'd1' });
     expect(departmentTotalsProjection.keysOf(reconciled)).toEqual([]);
     expect(departmentTotalsProjection.keysOf(log.events[0])).toEqual([]);

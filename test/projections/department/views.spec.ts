@@ -1,5 +1,5 @@
 import { defaultChart } from '../../../src/domain/chart';
-import { DepartmentTotalsDoc } from '../../../src/projections/department/totals.projection';
+import { CoopTotalsDoc, departmentTotals } from '../../../src/projections/department/totals.projection';
 import { aggregatedAccounts, aggregatedCsv, BoardRow, boardCsv, boardPage } from '../../../src/projections/department/views';
 
 const row = (coopId: string, name: string, more: Partial<BoardRow> = {}): BoardRow => ({
@@ -58,18 +58,20 @@ describe('board views', () => {
 });
 
 describe('aggregated accounts views', () => {
-  const doc: DepartmentTotalsDoc = {
-    id: '14:2024',
-    department: '14',
-    year: 2024,
-    accounts: {
-      '6586': { net: 31801, byCoop: { a: 21200, b: 10601 } },
-      '7070': { net: -36550, byCoop: { a: -32000, b: -4550 } },
-      '6999': { net: 100, byCoop: { a: 100 } },
-    },
-    coops: ['a', 'b'],
-    appliedRevisions: {},
-  };
+  const coopDoc = (coopId: string, accounts: Record<string, number>): CoopTotalsDoc => ({ id: `${coopId}:2024`, department: '14', year: 2024, coopId, accounts, revision: 3 });
+  const doc = departmentTotals('14', 2024, [coopDoc('a', { '6586': 21200, '7070': -32000, '6999': 100 }), coopDoc('b', { '6586': 10601, '7070': -4550 })]);
+
+  it('sums the coops’ documents per account, keeping each coop’s part', () => {
+    expect(doc).toEqual({
+      department: '14',
+      year: 2024,
+      accounts: {
+        '6586': { net: 31801, byCoop: { a: 21200, b: 10601 } },
+        '7070': { net: -36550, byCoop: { a: -32000, b: -4550 } },
+        '6999': { net: 100, byCoop: { a: 100 } },
+      },
+    });
+  });
 
   it('labels accounts by the year’s chart and lists unknown codes by their class', () => {
     const view = aggregatedAccounts(doc, defaultChart('14', 2024), { coops: 2, closed: 1 });
