@@ -203,7 +203,7 @@ export class LedgerApiController {
   @Get('checklist')
   async checklist(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
     const { coop, source } = await this.reads.year(coopId, yearParam(year), asOf);
-    return (await this.reads.closing(coop, yearParam(year), source)).checklist;
+    return this.reads.checklist(coop, yearParam(year), source);
   }
 
   @Get('crf')

@@ -164,9 +164,9 @@ export class LedgerReads {
    * board document keeps them (the board's spec proves them equal to closingFactsOf on the
    * decider's state after every event). No board document: the year has no event yet.
    */
-  async closing(coop: CoopDoc, year: number, source: DocSource): Promise<{ checklist: ClosingChecklist }> {
+  async checklist(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingChecklist> {
     const doc = (await source.get<BoardDoc>(BOARD, boardId(coop.coopId, year))) ?? emptyBoardDoc(coop.coopId, year, coop.department);
-    return { checklist: closingChecklist(boardFacts(doc, coop.firstYear), today(this.clock), year) };
+    return closingChecklist(boardFacts(doc, coop.firstYear), today(this.clock), year);
   }
 }
 

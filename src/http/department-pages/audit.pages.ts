@@ -103,7 +103,7 @@ export class AuditPagesController {
     const year = typeof query.year === 'string' && query.year ? yearParam(query.year) : current;
     const asOf = typeof query.asOf === 'string' && query.asOf ? asOfMoment(query.asOf) : null;
     const reads = await this.reads.year(coopId, year, asOf);
-    const { checklist } = await this.reads.closing(reads.coop, year, reads.source);
+    const checklist = await this.reads.checklist(reads.coop, year, reads.source);
     const grid = gridView(reads.notebook, reads.chart, { order: 'date' });
     const years: number[] = [];
     for (let y = current; y >= coop.firstYear; y--) years.push(y);

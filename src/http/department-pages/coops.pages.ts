@@ -194,7 +194,7 @@ export class CoopsPagesController {
 
   private async renderLockPage(res: Response, department: string, coop: CoopDoc, year: number, what: 'unlock' | 'lock', errors: Errors, input: Form, status: number): Promise<void> {
     const reads = await this.reads.year(coop.coopId, year);
-    const { checklist } = await this.reads.closing(coop, year, reads.source);
+    const checklist = await this.reads.checklist(coop, year, reads.source);
     const href = this.coopHref(department, coop.coopId);
     const closing = reads.notebook.closing;
     this.page.render(

@@ -78,7 +78,7 @@ export class YearPages {
   }
 
   checklist(ctx: YearContext): Promise<ClosingChecklist> {
-    return this.reads.closing(ctx.reads.coop, ctx.reads.year, ctx.reads.source).then((c) => c.checklist);
+    return this.reads.checklist(ctx.reads.coop, ctx.reads.year, ctx.reads.source);
   }
 
   currentYear(firstYear: number): number {
