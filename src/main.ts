@@ -15,7 +15,8 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const stores = await openStores(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores }), {
-    logger: ['error', 'warn', 'log'],
+    // Nest's start-up chatter (every module and route) hides the lines a person needs: ours below.
+    logger: ['error', 'warn'],
     bodyParser: false,
   });
   app.enableShutdownHooks();
