@@ -3,9 +3,8 @@ import { EventStore } from '../events/event-store';
 import { coopHistory, verifyHistory } from '../events/history';
 import { historyItem, HistoryItem } from '../projections/department/history';
 import { EVENT_STORE } from '../tokens';
-import { CoopScopeGuard, CurrentUser } from './auth/guards';
+import { CoopScopeGuard, CurrentUser, auditOnly } from './auth/guards';
 import { SessionUser } from './auth/user-directory';
-import { ApiError } from './errors.filter';
 
 /**
  * The auditor's JSON API (API.md's audit rows): a coop's full history in log order and the proof
@@ -19,7 +18,7 @@ export class AuditApiController {
 
   @Get('history')
   async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser): Promise<{ events: HistoryItem[] }> {
-    refuseMandataire(user);
+    auditOnly(user);
     const events: HistoryItem[] = [];
     for await (const event of coopHistory(this.eventStore, coopId)) events.push(historyItem(event));
     return { events };
@@ -27,16 +26,7 @@ export class AuditApiController {
 
   @Get('verify')
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser) {
-    refuseMandataire(user);
+    auditOnly(user);
     return verifyHistory(this.eventStore, coopId);
   }
-}
-
-function refuseMandataire(user: SessionUser): void {
-  if (user.role !== 'mandataire') return;
-  throw new ApiError(403, {
-    error: 'forbidden',
-    code: 'AUDIT_ONLY',
-    message: "L'historique complet et sa vérification sont réservés aux vérificateurs et à l'association départementale.",
-  });
 }

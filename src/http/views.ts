@@ -69,9 +69,12 @@ export class Views {
   render(res: Response, template: string, model: Record<string, unknown> = {}, options: RenderOptions = {}): void {
     const req = res.req as Request;
     if (!this.cache) this.registerPartials();
+    // The message a saved form left for this page (post → redirect → get), shown once.
+    const flash = req.session?.flash;
+    if (flash) delete req.session.flash;
     const page = this.renderToString(
       template,
-      { currentUser: req.user ?? null, ...res.locals, ...model, csrfToken: req.session?.csrfToken ?? '' },
+      { currentUser: req.user ?? null, flash, ...res.locals, ...model, csrfToken: req.session?.csrfToken ?? '' },
       options,
     );
     res
@@ -80,6 +83,13 @@ export class Views {
       // Pages show a coop's accounts: no shared cache, no back-button copy after logout.
       .setHeader('Cache-Control', 'no-store')
       .send(page);
+  }
+
+  /** After a saved form: a message for the next page, then the redirect (post → redirect → get). */
+  redirectWithMessage(res: Response, location: string, message: string): void {
+    const req = res.req as Request;
+    if (req.session) req.session.flash = message;
+    res.redirect(303, location);
   }
 
   private template(name: string): Handlebars.TemplateDelegate {

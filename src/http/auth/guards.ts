@@ -106,6 +106,16 @@ export class DepartmentScopeGuard implements CanActivate {
   }
 }
 
+/** The full history and its verification: auditors, the department and the admin, not the mandataire. */
+export function auditOnly(user: SessionUser): void {
+  if (user.role !== 'mandataire') return;
+  throw new ApiError(403, {
+    error: 'forbidden',
+    code: 'AUDIT_ONLY',
+    message: "L'historique complet et sa vérification sont réservés aux vérificateurs et à l'association départementale.",
+  });
+}
+
 /** The logged-in user of a guarded route. */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): SessionUser => context.switchToHttp().getRequest<Request>().user as SessionUser,

@@ -8,7 +8,7 @@ import { historyItem, HistoryItem } from '../../projections/department/history';
 import { breakdownView, gridView } from '../../projections/ledger/views';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../../tokens';
-import { Authenticated, CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { Authenticated, CoopScopeGuard, CurrentUser, auditOnly } from '../auth/guards';
 import { canReadCoop } from '../auth/scope';
 import { SessionUser } from '../auth/user-directory';
 import { ApiError } from '../errors.filter';
@@ -27,15 +27,6 @@ const NAV = [
 ];
 
 const STATUS_LABELS: Record<string, string> = { open: 'En cours', closed: 'Clôturé', unlocked: 'Rouvert pour correction' };
-
-function refuseMandataire(user: SessionUser): void {
-  if (user.role !== 'mandataire') return;
-  throw new ApiError(403, {
-    error: 'forbidden',
-    code: 'AUDIT_ONLY',
-    message: "L'historique complet et sa vérification sont réservés aux vérificateurs et à l'association départementale.",
-  });
-}
 
 /**
  * The auditor's pages (read by the treasurer too): a coop's full history, its books as they stood
@@ -57,7 +48,7 @@ export class AuditPagesController {
   @Get()
   @Authenticated()
   async index(@CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const all = await this.store.find<CoopDoc>('coops');
     const coops = all
       .filter((c) => canReadCoop(user, c))
@@ -69,7 +60,7 @@ export class AuditPagesController {
   @Get('coops/:coopId')
   @UseGuards(CoopScopeGuard)
   async coop(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const coop = await this.coopOf(coopId);
     const years = await this.reads.years(coopId, Math.max(coop.firstYear, currentFiscalYear(this.clock)));
     this.render(res, coop, 'audit/coop', 'coop', {
@@ -82,7 +73,7 @@ export class AuditPagesController {
   @Get('coops/:coopId/historique')
   @UseGuards(CoopScopeGuard)
   async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const coop = await this.coopOf(coopId);
     const items: HistoryItem[] = [];
     for await (const event of coopHistory(this.eventStore, coopId)) items.push(historyItem(event));
@@ -97,7 +88,7 @@ export class AuditPagesController {
   @Get('coops/:coopId/consultation')
   @UseGuards(CoopScopeGuard)
   async asOf(@Param('coopId') coopId: string, @Query() query: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const coop = await this.coopOf(coopId);
     const current = Math.max(coop.firstYear, currentFiscalYear(this.clock));
     const year = typeof query.year === 'string' && query.year ? yearParam(query.year) : current;
@@ -137,7 +128,7 @@ export class AuditPagesController {
   @Get('coops/:coopId/verification')
   @UseGuards(CoopScopeGuard)
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const coop = await this.coopOf(coopId);
     const check = await verifyHistory(this.eventStore, coopId);
     this.render(res, coop, 'audit/verify', 'verify', {
@@ -153,7 +144,7 @@ export class AuditPagesController {
   @Get('coops/:coopId/attestation.pdf')
   @UseGuards(CoopScopeGuard)
   async attestation(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    refuseMandataire(user);
+    auditOnly(user);
     const coop = await this.coopOf(coopId);
     const check = await verifyHistory(this.eventStore, coopId);
     if (!check.ok) {

@@ -68,8 +68,6 @@ export class DepartmentView {
   render(res: Response, template: string, department: string, nav: string, model: Record<string, unknown>, options: RenderOptions = {}): void {
     const req = res.req as Request;
     const user = req.user as SessionUser;
-    const flash = req.session?.flash;
-    if (flash) delete req.session.flash;
     const base = departmentBase(department);
     const year = typeof model.year === 'number' ? model.year : this.currentYear();
     const links = [
@@ -91,7 +89,6 @@ export class DepartmentView {
         department,
         departmentBase: base,
         manages,
-        flash,
         navLinks: links.map((l) => ({ ...l, current: l.key === nav })),
         ...model,
       },
@@ -101,8 +98,6 @@ export class DepartmentView {
 
   /** After a saved form: a message for the next page, and the redirect (post → redirect → get). */
   done(res: Response, location: string, message: string): void {
-    const req = res.req as Request;
-    if (req.session) req.session.flash = message;
-    res.redirect(303, location);
+    this.views.redirectWithMessage(res, location, message);
   }
 }

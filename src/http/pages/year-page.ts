@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { DomainError } from '../../domain/errors';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
 import { ClosingChecklist, Issue } from '../../domain/ledger';
@@ -86,9 +86,6 @@ export class YearPages {
   }
 
   render(res: Response, ctx: YearContext, template: string, model: Record<string, unknown>, options: RenderOptions = {}): void {
-    const req = res.req as Request;
-    const flash = req.session?.flash;
-    if (flash) delete req.session.flash;
     const nav = typeof model.nav === 'string' ? model.nav : '';
     this.views.render(
       res,
@@ -100,7 +97,6 @@ export class YearPages {
         base: ctx.base,
         canWrite: ctx.canWrite,
         closed: ctx.closed,
-        flash,
         scripts: ['pages.js'],
         navLinks: NAV.map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
         ...model,
@@ -111,9 +107,7 @@ export class YearPages {
 
   /** After a saved form: a message for the next page, and the redirect. */
   done(res: Response, location: string, message: string): void {
-    const req = res.req as Request;
-    if (req.session) req.session.flash = message;
-    res.redirect(303, location);
+    this.views.redirectWithMessage(res, location, message);
   }
 }
 
