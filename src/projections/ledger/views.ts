@@ -1,4 +1,4 @@
-import { EntryLine, SubsidyRow } from '../../events/ledger-events';
+import { EntryContent, EntryLine, SubsidyRow } from '../../events/ledger-events';
 import { ADVANCES, BANK, CASH, Chart, DURABLE_GOODS, SUBSIDIES_ACCOUNT } from '../../domain/chart';
 import { yearEnd, yearStart } from '../../domain/fiscal-year';
 import { deepFreeze } from '../frozen';
@@ -14,20 +14,13 @@ export interface Balances { bank: number; cash: number }
 export type ColumnKind = 'treasury' | 'advance' | 'charge' | 'product';
 export interface GridColumn { key: string; label: string; kind: ColumnKind }
 
-export interface GridRow {
+export interface GridRow extends EntryContent {
   entryId: string;
-  pj: string;
-  date: string;
-  label: string;
-  chequeNo: string | null;
-  actionA: string | null;
-  actionB: string | null;
   reconciled: boolean;
   statementDate: string | null;
   revision: number;
   attachments: number;
   duplicatedFrom: string | null;
-  lines: EntryLine[];
   /** Column key → amount in cents (0 when the entry does not touch the column). */
   columns: Record<string, number>;
   /** Bank and cash balances after this row, in the grid's order. */
