@@ -41,6 +41,25 @@ describe('recording an entry', () => {
     ]);
   });
 
+  it('keeps a label as typed, but for control characters (spaces) and bidirectional overrides (dropped)', () => {
+    ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, label: 'Ventes\tde photos\u202e scolaires\n' } })
+      .then([{ type: 'EntryRecorded', data: { entryId: 'e1', ...photos, label: 'Ventes de photos scolaires' } }]);
+  });
+
+  it('refuses texts longer than a notebook line (TEXT_TOO_LONG), naming the field', () => {
+    const error = ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, label: 'x'.repeat(301), chequeNo: '1'.repeat(31) } })
+      .thenThrows('TEXT_TOO_LONG');
+    expect(error.errors!.map((e) => [e.code, e.field])).toEqual([
+      ['TEXT_TOO_LONG', 'label'],
+      ['TEXT_TOO_LONG', 'chequeNo'],
+    ]);
+    expect(error.errors![0].message).toBe('Le libellé ne peut dépasser 300 caractères (301 saisis).');
+  });
+
   it('refuses a date that does not exist (DATE_REQUIRED)', () => {
     const error = ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '31/02/2025' } }).thenThrows('DATE_REQUIRED');
     expect(error.message).toBe("La date « 31/02/2025 » n'est pas une date valide (jj/mm/aaaa).");
@@ -284,6 +303,12 @@ describe('reconciling (pointage)', () => {
 
   it('refuses a statement date that is not a date', () => {
     ledgerSpec.given([recorded('e1', photos)]).when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: 'hier' }).thenThrows('DATE_REQUIRED');
+  });
+
+  it('refuses a statement older than the entry it would show (STATEMENT_BEFORE_ENTRY)', () => {
+    const error = ledgerSpec.given([recorded('e1', photos)]).when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '1970-01-01' }).thenThrows('STATEMENT_BEFORE_ENTRY');
+    expect(error.message).toBe(`Le relevé du 01/01/1970 précède l'écriture du ${photos.date.split('-').reverse().join('/')}.`);
+    expect(error.field).toBe('statementDate');
   });
 });
 

@@ -2,7 +2,7 @@ import { EntryContent, LedgerEvent, SubsidyRow } from '../../events/ledger-event
 import { cashTotal, validateCashCounts } from '../cash-box';
 import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
-import { yearEnd, yearStart } from '../fiscal-year';
+import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
 import { LedgerCommand, LedgerEnv, SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
@@ -77,6 +77,12 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
       }
       const errors: DomainError[] = [];
       const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
+      // A statement shows what the bank did after the voucher, never before it.
+      if (statementDate && statementDate < entry.content.date) {
+        errors.push(
+          new DomainError('STATEMENT_BEFORE_ENTRY', `Le relevé du ${formatFrenchDate(statementDate)} précède l'écriture du ${formatFrenchDate(entry.content.date)}.`, 'statementDate'),
+        );
+      }
       reject(errors);
       if (entry.reconciled) return [];
       return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate } }];

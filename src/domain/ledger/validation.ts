@@ -10,12 +10,28 @@ import { EntryInput } from './commands';
  * its field ('pj', 'date', 'label', 'lines', 'lines.0.account', 'lines.0.debit', …).
  */
 
+/**
+ * Control characters (a pasted tab or line break) become spaces; bidirectional overrides are
+ * dropped, so a label in an auditor's history reads as it was typed, not reversed.
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const BIDI_OVERRIDES = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** Trimmed text; numbers become text (a PJ typed as 20); anything else is absent. */
 export function optionalText(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
-  const text = value.trim();
+  const text = value.replace(CONTROLS, ' ').replace(BIDI_OVERRIDES, '').trim();
   return text === '' ? null : text;
+}
+
+/** Longest texts of an entry: a notebook line, not a letter. */
+export const MAX_LENGTH = { pj: 20, label: 300, chequeNo: 30, action: 60 } as const;
+
+function tooLong(text: string | null, max: number, field: string, what: string, errors: DomainError[]): void {
+  if (text !== null && text.length > max) {
+    errors.push(new DomainError('TEXT_TOO_LONG', `${what} ne peut dépasser ${max} caractères (${text.length} saisis).`, field));
+  }
 }
 
 export const isPositiveCents = (value: unknown): value is number =>
@@ -89,18 +105,17 @@ export function validateEntry(input: EntryInput, ctx: EntryContext): EntryConten
   const label = optionalText(source.label);
   if (label === null) errors.push(new DomainError('LABEL_REQUIRED', 'Le libellé est obligatoire (qui – quoi).', 'label'));
 
+  const [chequeNo, actionA, actionB] = [optionalText(source.chequeNo), optionalText(source.actionA), optionalText(source.actionB)];
+  tooLong(pj, MAX_LENGTH.pj, 'pj', 'Le n° de PJ', errors);
+  tooLong(label, MAX_LENGTH.label, 'label', 'Le libellé', errors);
+  tooLong(chequeNo, MAX_LENGTH.chequeNo, 'chequeNo', 'Le n° de chèque', errors);
+  tooLong(actionA, MAX_LENGTH.action, 'actionA', "L'action A", errors);
+  tooLong(actionB, MAX_LENGTH.action, 'actionB', "L'action B", errors);
+
   const lines = validateLines(source.lines, ctx, errors);
 
   if (errors.length) throw new ValidationFailed(errors);
-  return {
-    pj: pj!,
-    date: date!,
-    label: label!,
-    chequeNo: optionalText(source.chequeNo),
-    actionA: optionalText(source.actionA),
-    actionB: optionalText(source.actionB),
-    lines,
-  };
+  return { pj: pj!, date: date!, label: label!, chequeNo, actionA, actionB, lines };
 }
 
 function validateLines(value: unknown, ctx: EntryContext, errors: DomainError[]): EntryLine[] {
