@@ -1,5 +1,5 @@
-import { AccountKind, ChartEvent } from '../events/coop-events';
-import { ADVANCES, BANK, CASH, Chart, defaultChart, findAccount } from './chart';
+import { AccountAdded, AccountKind, AccountRole, ChartEvent } from '../events/coop-events';
+import { ADVANCES, BANK, CASH, Account, Chart, defaultChart, findAccount } from './chart';
 import { DomainError, ValidationFailed } from './errors';
 
 /**
@@ -7,12 +7,21 @@ import { DomainError, ValidationFailed } from './errors';
  * chart-<dept>-<year>), folded over the default chart.
  */
 export type ChartCommand =
-  | { type: 'AddAccount'; account: string; label: string; kind: AccountKind }
+  | { type: 'AddAccount'; account: string; label: string; kind: AccountKind; role?: AccountRole }
   | { type: 'RenameAccount'; account: string; label: string }
   | { type: 'RetireAccount'; account: string };
 
 const ACCOUNT_CODE = /^\d{3,10}$/;
 const KINDS: readonly AccountKind[] = ['treasury', 'advance', 'charge', 'product'];
+/** Each role's account is a charge, but the subsidies one, a product (the rules read their nets so). */
+const ROLE_KINDS: Record<AccountRole, AccountKind> = { subsidies: 'product', membership: 'charge', insurance: 'charge', durableGoods: 'charge' };
+const ROLE_NAMES: Record<AccountRole, string> = {
+  subsidies: 'subventions des collectivités',
+  membership: "cotisation à l'OCCE",
+  insurance: 'assurance',
+  durableGoods: 'biens durables',
+};
+const isRole = (role: unknown): role is AccountRole => typeof role === 'string' && Object.prototype.hasOwnProperty.call(ROLE_KINDS, role);
 /** The ledger's rules stand on these (bank reconciliation, cash count, advances). */
 const PROTECTED_ACCOUNTS = [BANK, CASH, ADVANCES];
 
@@ -34,9 +43,17 @@ export function decideChart(command: ChartCommand, chart: Chart): ChartEvent[] {
       if (!KINDS.includes(command.kind)) {
         errors.push(new DomainError('ACCOUNT_KIND_INVALID', 'Choisissez la nature du compte : trésorerie, régie, charge ou produit.', 'kind'));
       }
+      const role = command.role;
+      if (role !== undefined && !isRole(role)) {
+        errors.push(new DomainError('ROLE_INVALID', 'Choisissez le rôle du compte : subventions des collectivités, cotisation OCCE, assurance, biens durables, ou aucun.', 'role'));
+      } else if (role !== undefined && KINDS.includes(command.kind) && command.kind !== ROLE_KINDS[role]) {
+        const nature = ROLE_KINDS[role] === 'product' ? 'un produit' : 'une charge';
+        errors.push(new DomainError('ROLE_INVALID', `Le compte de ${ROLE_NAMES[role]} doit être ${nature}.`, 'role'));
+      }
       if (errors.length) throw new ValidationFailed(errors);
       // Adding a retired code again brings it back (a retirement made by mistake can be undone).
-      return [{ type: 'AccountAdded', data: { account, label, kind: command.kind } }];
+      const data: AccountAdded = role === undefined ? { account, label, kind: command.kind } : { account, label, kind: command.kind, role };
+      return [{ type: 'AccountAdded', data }];
     }
     case 'RenameAccount': {
       const label = text(command.label);
@@ -63,16 +80,21 @@ const unknownAccount = (account: string): DomainError =>
 export function evolveChart(chart: Chart, event: ChartEvent): Chart {
   switch (event.type) {
     case 'AccountAdded': {
-      const { account, label, kind } = event.data;
-      const others = chart.accounts.filter((a) => a.code !== account);
-      return { ...chart, accounts: [...others, { code: account, label, kind }] };
+      const { account, label, kind, role } = event.data;
+      // A role belongs to one account at a time: the new account takes it from the one holding it.
+      const others = chart.accounts.filter((a) => a.code !== account).map((a) => (role !== undefined && a.role === role ? withoutRole(a) : a));
+      const added: Account = role === undefined ? { code: account, label, kind } : { code: account, label, kind, role };
+      return { ...chart, accounts: [...others, added] };
     }
     case 'AccountRenamed':
       return { ...chart, accounts: chart.accounts.map((a) => (a.code === event.data.account ? { ...a, label: event.data.label } : a)) };
     case 'AccountRetired':
-      return { ...chart, accounts: chart.accounts.map((a) => (a.code === event.data.account ? { ...a, retired: true } : a)) };
+      // A retired account no longer answers for its role: the rule is left without an account until another takes it.
+      return { ...chart, accounts: chart.accounts.map((a) => (a.code === event.data.account ? { ...withoutRole(a), retired: true } : a)) };
   }
 }
+
+const withoutRole = ({ role: _role, ...account }: Account): Account => account;
 
 /** The chart a department uses for a year: the default chart with that year's changes. */
 export const chartOf = (department: string, year: number, events: readonly ChartEvent[]): Chart =>

@@ -1,4 +1,6 @@
-import { AccountKind } from '../events/coop-events';
+import { AccountKind, AccountRole } from '../events/coop-events';
+
+export type { AccountRole };
 
 /**
  * Chart of accounts: data, not code. A chart belongs to a department and a fiscal year; it is
@@ -9,11 +11,14 @@ export interface Account {
   label: string;
   kind: AccountKind;
   retired?: boolean;
+  /** What the ledger's rules look this account up for; one account at a time per role in a chart. */
+  role?: AccountRole;
 }
 
 export const BANK = '512';
 export const CASH = '530';
 export const ADVANCES = '4670';
+/** The default chart's accounts of each role; a department's chart may give the roles to others (accountWithRole). */
 export const SUBSIDIES_ACCOUNT = '7410';
 export const MEMBERSHIP = '6586';
 export const INSURANCE = '6168';
@@ -24,15 +29,15 @@ export const DEFAULT_CHART: readonly Account[] = [
   { code: '530', label: 'Caisse', kind: 'treasury' },
   { code: '4670', label: "Régies d'avance", kind: 'advance' },
   { code: '6070', label: "Achats d'objets à revendre", kind: 'charge' },
-  { code: '6168', label: 'Assurances', kind: 'charge' },
+  { code: INSURANCE, label: 'Assurances', kind: 'charge', role: 'insurance' },
   { code: '6181', label: 'Activités éducatives', kind: 'charge' },
   { code: '6270', label: 'Frais bancaires', kind: 'charge' },
-  { code: '6586', label: "Cotisations à l'OCCE", kind: 'charge' },
+  { code: MEMBERSHIP, label: "Cotisations à l'OCCE", kind: 'charge', role: 'membership' },
   { code: '6700', label: 'Dépenses exceptionnelles', kind: 'charge' },
-  { code: '6800', label: 'Achats de biens durables', kind: 'charge' },
+  { code: DURABLE_GOODS, label: 'Achats de biens durables', kind: 'charge', role: 'durableGoods' },
   { code: '7070', label: "Ventes d'objets", kind: 'product' },
   { code: '7080', label: 'Autres activités éducatives', kind: 'product' },
-  { code: '7410', label: 'Subventions des collectivités territoriales', kind: 'product' },
+  { code: SUBSIDIES_ACCOUNT, label: 'Subventions des collectivités territoriales', kind: 'product', role: 'subsidies' },
   { code: '7460', label: "Subventions d'associations et autres organismes", kind: 'product' },
   { code: '7560', label: 'Participations des familles', kind: 'product' },
   { code: '7580', label: 'Dons', kind: 'product' },
@@ -55,6 +60,10 @@ export const defaultChart = (department: string, year: number): Chart => ({
 /** Accounts usable in new lines: known and not retired. */
 export const activeAccount = (chart: Chart, code: string): Account | undefined =>
   chart.accounts.find((a) => a.code === code && !a.retired);
+
+/** The active account holding a role, if the chart gives it to one. */
+export const accountWithRole = (chart: Chart, role: AccountRole): Account | undefined =>
+  chart.accounts.find((a) => a.role === role && !a.retired);
 
 export const findAccount = (chart: Chart, code: string): Account | undefined =>
   chart.accounts.find((a) => a.code === code);

@@ -13,7 +13,10 @@ export type CoopEvent =
   | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged };
 
 export type AccountKind = 'treasury' | 'advance' | 'charge' | 'product';
-export interface AccountAdded { account: string; label: string; kind: AccountKind }
+/** What the ledger's rules look an account up for: the subsidies (741), the OCCE membership, the insurance, durable goods. */
+export type AccountRole = 'subsidies' | 'membership' | 'insurance' | 'durableGoods';
+/** role: absent in events recorded before roles existed, and for an account without one. */
+export interface AccountAdded { account: string; label: string; kind: AccountKind; role?: AccountRole }
 export interface AccountRenamed { account: string; label: string }
 export interface AccountRetired { account: string }
 

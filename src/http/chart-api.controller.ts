@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards 
 import { CommandBus } from '@nestjs/cqrs';
 import { commandContext } from '../commands/command-context';
 import { ChangeChart } from '../commands/coop.commands';
-import { AccountKind } from '../events/coop-events';
+import { AccountKind, AccountRole } from '../events/coop-events';
 import { chartFor } from '../projections/charts.projection';
 import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
@@ -27,7 +27,9 @@ export class ChartApiController {
 
   @Post('accounts')
   async add(@Param('dept') dept: string, @Param('year') year: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
-    const command = { type: 'AddAccount' as const, account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind };
+    // An unknown role, of any JSON type, reaches the decider, which refuses it (ROLE_INVALID).
+    const role = body.role === undefined || body.role === null ? undefined : (body.role as AccountRole);
+    const command = { type: 'AddAccount' as const, account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind, role };
     await this.commands.execute(new ChangeChart(dept, yearParam(year), command, commandContext(user)));
     return chartFor(this.readStore, dept, yearParam(year));
   }

@@ -166,7 +166,9 @@ export class LedgerReads {
    */
   async checklist(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingChecklist> {
     const doc = (await source.get<BoardDoc>(BOARD, boardId(coop.coopId, year))) ?? emptyBoardDoc(coop.coopId, year, coop.department);
-    return closingChecklist(boardFacts(doc, coop.firstYear), today(this.clock), year);
+    // The chart from the same source, so a checklist asOf a moment reads the chart of that moment.
+    const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
+    return closingChecklist(boardFacts(doc, coop.firstYear, chart), today(this.clock), year);
   }
 }
 

@@ -26,6 +26,7 @@ const clean: ClosingFacts = {
   openAdvances: [],
   membershipTotal: 0,
   insuranceTotal: 0,
+  durableGoodsAccount: '6800',
   durableGoodsWithoutInventory: [],
 };
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);

@@ -148,4 +148,23 @@ describe("a department's chart of accounts", () => {
     expect(retired.body.code).toBe('UNKNOWN_ACCOUNT');
     await mandataire.post('/api/departments/14/years/2026/chart/accounts', { account: '7999', label: 'x', kind: 'product' }).expect(404);
   });
+
+  it('gives a rule’s role to a renumbered account, and the notebook’s checks follow it', async () => {
+    const treasurer = await t.login('tresorier14', 'demo-tresorier14');
+    const invalid = await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'tresor' }).expect(400);
+    expect(invalid.body).toMatchObject({ code: 'ROLE_INVALID', fields: { role: expect.any(String) } });
+    const chart = await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'durableGoods' }).expect(201);
+    const roles = chart.body.accounts.filter((a: { role?: string }) => a.role === 'durableGoods').map((a: { code: string }) => a.code);
+    expect(roles).toEqual(['68000008']);
+
+    const mandataire = await t.login('jferry', 'demo-jules-ferry');
+    const camera = { pj: '80', date: '2026-12-02', label: 'Appareil photo', chequeNo: null, actionA: null, actionB: null, lines: [{ account: '68000008', debit: 15000 }, { account: '512', credit: 15000 }] };
+    const { entryId } = (await mandataire.post('/api/coops/C14001/years/2026/entries', camera).expect(201)).body;
+    const grid = await mandataire.get('/api/coops/C14001/years/2026/grid').expect(200);
+    expect(grid.body.rows.find((r: { entryId: string }) => r.entryId === entryId).warnings).toEqual(['INVENTORY_MISSING']);
+    const checklist = await mandataire.get('/api/coops/C14001/years/2026/checklist').expect(200);
+    const missing = checklist.body.warnings.find((w: { code: string }) => w.code === 'INVENTORY_MISSING');
+    expect(missing.message).toContain('(compte 68000008)');
+    expect(missing.message).toContain('la pièce 80');
+  });
 });

@@ -61,5 +61,5 @@ export interface LedgerEnv {
   previousYear: { closed: boolean; closing: YearClosed | null } | null;
 }
 
-/** The part of the environment the closing facts depend on (a board projection has it). */
-export type ClosingEnv = Pick<LedgerEnv, 'firstYear' | 'previousYear'>;
+/** The part of the environment the closing facts depend on (a board read has it: the chart names the accounts of the rules). */
+export type ClosingEnv = Pick<LedgerEnv, 'firstYear' | 'previousYear' | 'chart'>;

@@ -1,5 +1,5 @@
 import { OpenAdvance } from '../../events/ledger-events';
-import { CASH, DURABLE_GOODS, INSURANCE, MEMBERSHIP, SUBSIDIES_ACCOUNT } from '../chart';
+import { AccountRole, CASH, Chart, accountWithRole } from '../chart';
 import { ClosingEnv } from './commands';
 import { LedgerState, accountBalance, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
 
@@ -31,25 +31,38 @@ export interface ClosingFacts {
   cashBalance: number;
   /** Total of the last cash count (by date), null when never counted. */
   lastCountTotal: number | null;
-  /** Σ7410 credits − Σ7410 debits. */
+  /** Σ credits − Σ debits of the chart's subsidies account (7410 by default). */
   subsidiesAccountTotal: number;
   /** Total of the subsidies table. */
   subsidiesTableTotal: number;
   /** Advances (régies) not settled: paid ≠ returned + explained. */
   openAdvances: OpenAdvance[];
-  /** Σ6586 debits − credits (OCCE membership). */
+  /** Σ debits − credits of the chart's OCCE membership account (6586 by default). */
   membershipTotal: number;
-  /** Σ6168 debits − credits (insurance). */
+  /** Σ debits − credits of the chart's insurance account (6168 by default). */
   insuranceTotal: number;
-  /** PJs of live entries with a debit on 6800 and no inventory item bearing that PJ. */
+  /** The chart's durable goods account (6800 by default); null when no account has the role. */
+  durableGoodsAccount: string | null;
+  /** PJs of live entries with a debit on the durable goods account and no inventory item bearing that PJ. */
   durableGoodsWithoutInventory: string[];
 }
+
+/**
+ * The code of the account holding a role in the chart, null when none does: the rules then have
+ * nothing to read (a total of 0, no durable goods).
+ */
+const roleAccount = (chart: Chart, role: AccountRole): string | null => accountWithRole(chart, role)?.code ?? null;
 
 export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFacts {
   const opening = openingOf(state, env);
   const cash = state.totals[CASH];
   const lastCount = lastCashCount(state);
   const inventoried = new Set(Object.values(state.inventory).map((item) => item.pj).filter((pj) => pj !== null));
+  const balanceOf = (role: AccountRole): number => {
+    const account = roleAccount(env.chart, role);
+    return account === null ? 0 : accountBalance(state, account);
+  };
+  const durableGoods = roleAccount(env.chart, 'durableGoods');
   return {
     year: state.year,
     closed: state.status === 'closed',
@@ -58,13 +71,14 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: balances(state, env).cash,
     lastCountTotal: lastCount ? lastCount.total : null,
-    subsidiesAccountTotal: -accountBalance(state, SUBSIDIES_ACCOUNT),
+    subsidiesAccountTotal: -balanceOf('subsidies'),
     subsidiesTableTotal: state.subsidies.reduce((sum, row) => sum + row.amount, 0),
     openAdvances: openAdvancesOf(state, env),
-    membershipTotal: accountBalance(state, MEMBERSHIP),
-    insuranceTotal: accountBalance(state, INSURANCE),
+    membershipTotal: balanceOf('membership'),
+    insuranceTotal: balanceOf('insurance'),
+    durableGoodsAccount: durableGoods,
     durableGoodsWithoutInventory: liveEntries(state)
-      .filter((e) => e.content.lines.some((l) => l.account === DURABLE_GOODS && l.debit) && !inventoried.has(e.content.pj))
+      .filter((e) => e.content.lines.some((l) => l.account === durableGoods && l.debit) && !inventoried.has(e.content.pj))
       .map((e) => e.content.pj),
   };
 }

@@ -42,7 +42,7 @@ export function warningsOf(facts: ClosingFacts): Issue[] {
     const pieces = missing.length === 1 ? `la pièce ${missing[0]}` : `les pièces ${missing.join(', ')}`;
     warnings.push({
       code: 'INVENTORY_MISSING',
-      message: `Un achat de biens durables (compte 6800) n'est pas inscrit au cahier d'inventaire : ${pieces}.`,
+      message: `Un achat de biens durables (compte ${facts.durableGoodsAccount}) n'est pas inscrit au cahier d'inventaire : ${pieces}.`,
       fix: 'inventaire',
     });
   }

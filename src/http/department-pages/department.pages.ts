@@ -5,7 +5,7 @@ import { commandContext } from '../../commands/command-context';
 import { ChangeChart } from '../../commands/coop.commands';
 import { formatFrenchDate, today } from '../../domain/fiscal-year';
 import { ChartCommand } from '../../domain/chart-changes';
-import { AccountKind } from '../../events/coop-events';
+import { AccountKind, AccountRole } from '../../events/coop-events';
 import { chartFor } from '../../projections/charts.projection';
 import { DepartmentReads } from '../../projections/department/reads';
 import { BOARD_FILTERS, boardPage, BoardRow } from '../../projections/department/views';
@@ -42,6 +42,13 @@ const SORT_LABELS: Record<string, string> = {
   blockers: 'Nombre de blocages',
 };
 const KIND_LABELS: Record<AccountKind, string> = { treasury: 'Trésorerie', advance: "Régie d'avance", charge: 'Charge', product: 'Produit' };
+/** The accounts the notebook's checks read (DOMAIN.md's subsidies, membership and insurance, inventory). */
+const ROLE_LABELS: Record<AccountRole, string> = {
+  subsidies: 'Subventions des collectivités (741)',
+  membership: 'Cotisation OCCE',
+  insurance: 'Assurance',
+  durableGoods: 'Biens durables',
+};
 const PAGE_SIZE = 50;
 
 const statusLabel = (row: BoardRow): string => (row.status === 'closed' ? 'Clôturé' : row.unlocked ? 'Rouvert pour correction' : 'En cours');
@@ -209,7 +216,9 @@ export class DepartmentPagesController {
   @UseGuards(DepartmentScopeGuard)
   async addAccount(@Param('dept') department: string, @Param('year') yearText: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const year = yearParam(yearText);
-    const command: ChartCommand = { type: 'AddAccount', account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind };
+    // "Aucun" sends an empty role.
+    const role = typeof body.role === 'string' && body.role !== '' ? (body.role as AccountRole) : undefined;
+    const command: ChartCommand = { type: 'AddAccount', account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind, role };
     const refusal = await attempt(() => this.commands.execute(new ChangeChart(department, year, command, commandContext(user))));
     if (refusal) return this.renderChart(res, department, year, refusal.errors, body, refusal.status);
     this.page.done(res, `${departmentYearBase(department, year)}/plan-comptable`, `Le compte ${command.account.trim()} est ajouté au plan comptable ${year}-${year + 1}.`);
@@ -266,11 +275,13 @@ export class DepartmentPagesController {
         accounts: chart.accounts.map((a) => ({
           ...a,
           kindLabel: KIND_LABELS[a.kind],
+          roleLabel: a.role ? ROLE_LABELS[a.role] : '',
           renameAction: `${base}/${encodeURIComponent(a.code)}/libelle`,
           renameError: errors[`rename-${a.code}`],
           retireHref: `${base}/${encodeURIComponent(a.code)}/retrait`,
         })),
         kinds: Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label, selected: input.kind === value })),
+        roles: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label, selected: input.role === value })),
         input: { account: typeof input.account === 'string' ? input.account : '', label: typeof input.label === 'string' ? input.label : '' },
         errors,
         formError: errors._form,

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { AddInventoryItem, CountCash, DeclareOpeningBalance, DeclareSubsidies, RemoveInventoryItem } from '../../commands/ledger.commands';
 import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
-import { DURABLE_GOODS } from '../../domain/chart';
+import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../../domain/money';
 import { advancesView, crfView, currentBalances } from '../../projections/ledger/views';
@@ -237,9 +237,10 @@ export class RegistersPagesController {
   }
 
   private renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
-    const { notebook } = ctx.reads;
+    const { notebook, chart } = ctx.reads;
     const inventoried = new Set(notebook.inventory.map((i) => i.pj).filter(Boolean));
-    const missing = notebook.entries.filter((e) => e.lines.some((l) => l.account === DURABLE_GOODS && (l.debit ?? 0) > 0) && !inventoried.has(e.pj));
+    const durableGoods = accountWithRole(chart, 'durableGoods')?.code;
+    const missing = notebook.entries.filter((e) => e.lines.some((l) => l.account === durableGoods && (l.debit ?? 0) > 0) && !inventoried.has(e.pj));
     this.pages.render(
       res,
       ctx,

@@ -1,4 +1,4 @@
-import { BANK, CASH, DURABLE_GOODS, INSURANCE, MEMBERSHIP, SUBSIDIES_ACCOUNT } from '../../domain/chart';
+import { ADVANCES, AccountRole, BANK, CASH, Chart, accountWithRole } from '../../domain/chart';
 import { ClosingFacts, Movement, YearStatus } from '../../domain/ledger';
 import { RecordedEvent } from '../../events/envelope';
 import {
@@ -25,13 +25,16 @@ import { Doc } from '../read-store';
  * the ingredients of the domain's ClosingFacts kept event by event (never the entries), so 500
  * coops' rows load in one query and `closingChecklist` — the very function CloseYear decides
  * with — gives can-close and blockers at read time. The coop's name and first year are joined
- * at read time from the `coops` collection (one find by department).
+ * at read time from the `coops` collection (one find by department), and the accounts the rules
+ * read (subsidies, membership, insurance, durable goods) from the department's chart: the
+ * document keeps every account's movements and which accounts each entry debits, so a chart
+ * changed later is read right without a rebuild.
  */
 export const BOARD = 'board';
 export const boardId = (coopId: string, year: number): string => `${coopId}:${year}`;
 
-/** The accounts the closing rules read. */
-const TRACKED = [BANK, CASH, SUBSIDIES_ACCOUNT, MEMBERSHIP, INSURANCE] as const;
+/** Accounts no role can go to (they cannot be added again nor retired): their debits say nothing of a rule. */
+const FIXED = [BANK, CASH, ADVANCES];
 
 /** The previous year's closing as this year opens from it. */
 export interface PreviousClosing {
@@ -54,7 +57,7 @@ export interface BoardDoc {
   declaredOpening: { bank: number; cash: number } | null;
   /** What the previous year's YearClosed / YearUnlocked / YearLocked said; null when it said nothing yet. */
   previous: { closed: boolean; closing: PreviousClosing | null } | null;
-  /** Live entries' debits and credits on the tracked accounts. */
+  /** Live entries' debits and credits per account. */
   movements: Record<string, Movement>;
   /** Per advance (régie): paid − returned − explained, this year's lines only. */
   advances: Record<string, number>;
@@ -69,8 +72,8 @@ export interface BoardDoc {
    * reconciled flag they still carry is what EntryUnreconciled then clears.
    */
   reconciledOffBank: string[];
-  /** Live entries with a debit on 6800 → their PJ and date. */
-  durableEntries: Record<string, { pj: string; date: string }>;
+  /** Live entries debiting an account other than 512, 530, 4670 → their PJ, date and those accounts (the durable goods one among them). */
+  debitEntries: Record<string, { pj: string; date: string; accounts: string[] }>;
   /** Inventory items bearing a PJ → that PJ (removed items included, as the domain counts them). */
   inventoryPjs: Record<string, string>;
   carriedOverSeen: string[];
@@ -95,7 +98,7 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     advances: {},
     unreconciled: [],
     reconciledOffBank: [],
-    durableEntries: {},
+    debitEntries: {},
     inventoryPjs: {},
     carriedOverSeen: [],
     lastCount: null,
@@ -111,10 +114,11 @@ const DEFAULT_ORDER = new Intl.Collator();
 const netOf = (doc: BoardDoc, account: string): number => (doc.movements[account]?.debit ?? 0) - (doc.movements[account]?.credit ?? 0);
 
 /**
- * The domain's ClosingFacts of the year, from the board document and the coop's first year
- * (closingFactsOf's rules, applied to the kept ingredients instead of the entries).
+ * The domain's ClosingFacts of the year, from the board document, the coop's first year and the
+ * department's chart for the year (closingFactsOf's rules, applied to the kept ingredients
+ * instead of the entries).
  */
-export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
+export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): ClosingFacts {
   const previous = doc.year === firstYear ? null : (doc.previous ?? { closed: false, closing: null });
   const opening: PreviousClosing = doc.declaredOpening
     ? { ...doc.declaredOpening, openAdvances: [], carriedOver: [] }
@@ -125,6 +129,11 @@ export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
   for (const a of opening.openAdvances) advances[a.regie] = (advances[a.regie] ?? 0) + a.amount;
   for (const [regie, amount] of Object.entries(doc.advances)) advances[regie] = (advances[regie] ?? 0) + amount;
   const inventoried = new Set(Object.values(doc.inventoryPjs));
+  const netOfRole = (role: AccountRole): number => {
+    const account = accountWithRole(chart, role)?.code;
+    return account === undefined ? 0 : netOf(doc, account);
+  };
+  const durableGoods = accountWithRole(chart, 'durableGoods')?.code ?? null;
   return {
     year: doc.year,
     closed: doc.status === 'closed',
@@ -133,16 +142,17 @@ export function boardFacts(doc: BoardDoc, firstYear: number): ClosingFacts {
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: opening.cash + netOf(doc, CASH),
     lastCountTotal: doc.lastCount ? doc.lastCount.total : null,
-    subsidiesAccountTotal: -netOf(doc, SUBSIDIES_ACCOUNT),
+    subsidiesAccountTotal: -netOfRole('subsidies'),
     subsidiesTableTotal: doc.subsidiesTable,
     openAdvances: Object.entries(advances)
       .filter(([, amount]) => amount !== 0)
       .map(([regie, amount]) => ({ regie, amount }))
       .sort((a, b) => DEFAULT_ORDER.compare(a.regie, b.regie)),
-    membershipTotal: netOf(doc, MEMBERSHIP),
-    insuranceTotal: netOf(doc, INSURANCE),
-    durableGoodsWithoutInventory: Object.values(doc.durableEntries)
-      .filter((e) => !inventoried.has(e.pj))
+    membershipTotal: netOfRole('membership'),
+    insuranceTotal: netOfRole('insurance'),
+    durableGoodsAccount: durableGoods,
+    durableGoodsWithoutInventory: Object.values(doc.debitEntries)
+      .filter((e) => durableGoods !== null && e.accounts.includes(durableGoods) && !inventoried.has(e.pj))
       .sort((a, b) => DEFAULT_ORDER.compare(a.date, b.date) || PJ_ORDER.compare(a.pj, b.pj))
       .map((e) => e.pj),
   };
@@ -167,7 +177,7 @@ function ownCopy(doc: BoardDoc): BoardDoc {
     advances: { ...doc.advances },
     unreconciled: [...doc.unreconciled],
     reconciledOffBank: [...doc.reconciledOffBank],
-    durableEntries: { ...doc.durableEntries },
+    debitEntries: { ...doc.debitEntries },
     inventoryPjs: { ...doc.inventoryPjs },
     carriedOverSeen: [...doc.carriedOverSeen],
     appliedRevisions: { ...doc.appliedRevisions },
@@ -186,10 +196,8 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
     for (const line of content.lines) {
       const debit = line.debit ?? 0;
       const credit = line.credit ?? 0;
-      if ((TRACKED as readonly string[]).includes(line.account)) {
-        const m = doc.movements[line.account] ?? { debit: 0, credit: 0 };
-        doc.movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
-      }
+      const m = doc.movements[line.account] ?? { debit: 0, credit: 0 };
+      doc.movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
       if (line.regie) {
         const amount = (doc.advances[line.regie] ?? 0) + sign * (debit - credit);
         if (amount === 0) delete doc.advances[line.regie];
@@ -208,8 +216,9 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
   if (after && onBank(after) && !reconciled) doc.unreconciled.push(entryId);
   if (after && !onBank(after) && reconciled) doc.reconciledOffBank.push(entryId);
 
-  delete doc.durableEntries[entryId];
-  if (after && after.lines.some((l) => l.account === DURABLE_GOODS && l.debit)) doc.durableEntries[entryId] = { pj: after.pj, date: after.date };
+  delete doc.debitEntries[entryId];
+  const debited = after ? [...new Set(after.lines.filter((l) => l.debit && !FIXED.includes(l.account)).map((l) => l.account))] : [];
+  if (after && debited.length > 0) doc.debitEntries[entryId] = { pj: after.pj, date: after.date, accounts: debited };
 }
 
 const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
@@ -324,7 +333,8 @@ export const evolveBoard = (doc: BoardDoc | null, event: RecordedEvent, ref: Doc
 
 export const boardProjection: Projection = {
   name: 'board',
-  version: 1,
+  // 2: every account's movements and the accounts each entry debits (the chart's roles are read at read time).
+  version: 2,
   collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

@@ -28,9 +28,13 @@ export class DepartmentReads {
   }
 
   board(department: string, year: number, today: string): Promise<readonly BoardRow[]> {
-    return this.kept(`board:${department}:${year}:${today}`, ['coops', 'board'], async () => {
-      const [coops, docs] = await Promise.all([this.coops(department), this.store.find<BoardDoc>(BOARD, { where: { department, year } })]);
-      return boardRows(coops, docs, year, today);
+    return this.kept(`board:${department}:${year}:${today}`, ['coops', 'board', 'charts'], async () => {
+      const [coops, docs, chart] = await Promise.all([
+        this.coops(department),
+        this.store.find<BoardDoc>(BOARD, { where: { department, year } }),
+        chartFor(this.store, department, year),
+      ]);
+      return boardRows(coops, docs, year, today, chart);
     });
   }
 

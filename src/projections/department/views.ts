@@ -29,15 +29,16 @@ export interface BoardRow {
 
 /**
  * One row per coop of the department existing in `year` (first year ≤ year), in the coops'
- * order; a coop with no event in the year is an open, empty year.
+ * order; a coop with no event in the year is an open, empty year. The chart is the department's
+ * for the year: it names the accounts the closing rules read.
  */
-export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], year: number, today: string): BoardRow[] {
+export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], year: number, today: string, chart: Chart): BoardRow[] {
   const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
       const doc = byCoop.get(coop.coopId) ?? emptyBoardDoc(coop.coopId, year, coop.department);
-      const facts = boardFacts(doc, coop.firstYear);
+      const facts = boardFacts(doc, coop.firstYear, chart);
       const checklist = closingChecklist(facts, today, year);
       const { bank, cash } = boardBalances(doc, coop.firstYear);
       return {

@@ -1,5 +1,5 @@
 import { EntryContent, EntryLine, SubsidyRow } from '../../events/ledger-events';
-import { ADVANCES, BANK, CASH, Chart, DURABLE_GOODS, SUBSIDIES_ACCOUNT } from '../../domain/chart';
+import { ADVANCES, BANK, CASH, Chart, accountWithRole } from '../../domain/chart';
 import { yearEnd, yearStart } from '../../domain/fiscal-year';
 import { deepFreeze } from '../frozen';
 import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from './amounts';
@@ -89,10 +89,10 @@ function rowColumns(lines: EntryLine[], accounts: LedgerAccount[]): Record<strin
   return columns;
 }
 
-/** Row warnings of DOMAIN.md that belong to one entry. */
-function rowWarnings(entry: NotebookEntry, doc: NotebookDoc): string[] {
+/** Row warnings of DOMAIN.md that belong to one entry; durableGoods: the chart's durable goods account, if any. */
+function rowWarnings(entry: NotebookEntry, doc: NotebookDoc, durableGoods: string | undefined): string[] {
   const warnings: string[] = [];
-  if (netDebit(entry.lines, DURABLE_GOODS) > 0 && !doc.inventory.some((i) => i.pj === entry.pj)) warnings.push('INVENTORY_MISSING');
+  if (durableGoods !== undefined && netDebit(entry.lines, durableGoods) > 0 && !doc.inventory.some((i) => i.pj === entry.pj)) warnings.push('INVENTORY_MISSING');
   return warnings;
 }
 
@@ -117,6 +117,7 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
   const options = { order };
   const entries = [...doc.entries].sort(options.order === 'pj' ? byPj : byDate);
   const accounts = ledgerAccounts(entries, chart);
+  const durableGoods = accountWithRole(chart, 'durableGoods')?.code;
   const columns: GridColumn[] = [
     ...TREASURY_COLUMNS,
     ...accounts.map((a) => ({ key: a.account, label: a.label, kind: a.kind })),
@@ -150,7 +151,7 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
       lines: e.lines.map((l) => ({ ...l })),
       columns: cols,
       balances: { ...running },
-      warnings: rowWarnings(e, doc),
+      warnings: rowWarnings(e, doc, durableGoods),
     };
   });
   return {
@@ -340,7 +341,8 @@ export function crfView(doc: NotebookDoc, chart: Chart): CrfView {
   const pick = (kind: 'charge' | 'product'): CrfAccount[] =>
     breakdown.accounts.filter((a) => a.kind === kind).map(({ account, label, total }) => ({ account, label, total }));
   const subsidiesTotal = doc.subsidies.reduce((s, r) => s + r.amount, 0);
-  const subsidiesAccount = doc.entries.reduce((s, e) => s + accountAmount(e.lines, SUBSIDIES_ACCOUNT, 'product'), 0);
+  const subsidiesCode = accountWithRole(chart, 'subsidies')?.code;
+  const subsidiesAccount = subsidiesCode ? doc.entries.reduce((s, e) => s + accountAmount(e.lines, subsidiesCode, 'product'), 0) : 0;
   const lastCount = doc.cashCounts.length > 0 ? doc.cashCounts[doc.cashCounts.length - 1] : null;
   return {
     coopId: doc.coopId,

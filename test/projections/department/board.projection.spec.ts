@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { defaultChart } from '../../../src/domain/chart';
+import { changeChart, RENUMBERED_ACCOUNTS } from '../../domain/chart-fixtures';
 import { LedgerCommand } from '../../../src/domain/ledger';
 import { boardFacts, boardProjection } from '../../../src/projections/department/board.projection';
 import { boardRows } from '../../../src/projections/department/views';
@@ -30,7 +32,7 @@ describe('board projection', () => {
   it('gives every coop of the department its exact row, coops without events included', () => {
     const log = department();
     const docs = log.fold();
-    const rows = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-03-01');
+    const rows = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rows).toEqual([
       {
         coopId: 'ecoleA', name: 'École Jules Ferry', status: 'open', unlocked: false, canClose: false,
@@ -51,10 +53,10 @@ describe('board projection', () => {
   it('a new entry in one coop moves only that coop’s row', () => {
     const log = department();
     const before = log.fold();
-    const rowsBefore = boardRows(coopDocs(before, '14'), [...before.get('board')!.values()] as never, 2024, '2025-03-01');
+    const rowsBefore = boardRows(coopDocs(before, '14'), [...before.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b2', entry: entry('02', '2024-10-01', 'Kermesse', [debit('512', 12345), credit('7070', 12345)]) });
     const after = log.fold();
-    const rowsAfter = boardRows(coopDocs(after, '14'), [...after.get('board')!.values()] as never, 2024, '2025-03-01');
+    const rowsAfter = boardRows(coopDocs(after, '14'), [...after.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rowsAfter[0]).toEqual(rowsBefore[0]);
     expect(rowsAfter[2]).toEqual(rowsBefore[2]);
     expect(rowsAfter[1]).toEqual({ ...rowsBefore[1], bank: 15000 + 12345, unreconciled: 1, lastActivityAt: log.events[log.events.length - 1].metadata.at });
@@ -66,9 +68,9 @@ describe('board projection', () => {
     log.today = '2025-09-02';
     log.run('ecoleB', 2024, { type: 'CloseYear' });
     const docs = log.fold();
-    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02').find((r) => r.coopId === 'ecoleB');
+    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find((r) => r.coopId === 'ecoleB');
     expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: ['YEAR_CLOSED'], bank: 15000 });
-    const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02');
+    const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
     expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({ status: 'open', bank: 15000, cash: 0, blockers: ['TOO_EARLY'], lastActivityAt: null });
     expect(rows2025.find((r) => r.coopId === 'ecoleA')).toMatchObject({ bank: 0, blockers: ['TOO_EARLY', 'PREVIOUS_YEAR_OPEN'] });
   });
@@ -122,15 +124,17 @@ describe('board projection', () => {
       const docs = log.fold();
       for (const y of [2024, 2025]) {
         const doc = board(docs, 'ecole1', y);
-        if (doc) expect({ step: command.type, year: y, facts: boardFacts(doc, 2024) }).toEqual({ step: command.type, year: y, facts: log.facts('ecole1', y) });
+        if (doc) expect({ step: command.type, year: y, facts: boardFacts(doc, 2024, log.chart('14', y)) }).toEqual({ step: command.type, year: y, facts: log.facts('ecole1', y) });
       }
     }
     expect(log.facts('ecole1', 2024).closed).toBe(true);
     expect(log.facts('ecole1', 2025).previousYearClosed).toBe(true);
   });
 
-  it('keeps the domain’s closing facts for any sequence of accepted commands', () => {
-    const account = fc.constantFrom('6070', '6181', '6586', '6168', '6800', '7070', '7410', '7580');
+  it('keeps the domain’s closing facts for any sequence of accepted commands, on the default chart or one whose rules’ accounts are renumbered', () => {
+    // With the renumbered chart the default codes stay usable, without their roles: the board must read the new ones.
+    const renumbered = changeChart(defaultChart('14', 2024), RENUMBERED_ACCOUNTS);
+    const account = fc.constantFrom('6070', '6181', '6586', '6168', '6800', '7070', '7410', '7580', '62810008', '61681008', '74100008', '68000008');
     const lines = fc.record({ treasury: fc.constantFrom('512', '530'), other: account, amount: fc.integer({ min: 1, max: 100000 }), receipt: fc.boolean() }).map(({ treasury, other, amount, receipt }) =>
       receipt ? [debit(treasury, amount), credit(other, amount)] : [debit(other, amount), credit(treasury, amount)],
     );
@@ -158,9 +162,10 @@ describe('board projection', () => {
     };
     const seen = new Map<string, number>();
     fc.assert(
-      fc.property(fc.boolean(), fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }), (declare, commands) => {
+      fc.property(fc.boolean(), fc.boolean(), fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }), (declare, renumber, commands) => {
         const log = new DepartmentLog();
         log.today = '2026-09-02';
+        if (renumber) log.useChart('14', renumbered);
         log.register('p', '14', 'Propriété');
         if (declare) log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: 500 });
         for (const [year, c] of commands) {
@@ -174,7 +179,7 @@ describe('board projection', () => {
         const docs = log.fold();
         for (const year of [2024, 2025]) {
           const doc = board(docs, 'p', year);
-          if (doc) expect(boardFacts(doc, 2024)).toEqual(log.facts('p', year));
+          if (doc) expect(boardFacts(doc, 2024, log.chart('14', year))).toEqual(log.facts('p', year));
         }
       }),
       { numRuns: 150 },
@@ -212,6 +217,6 @@ describe('board projection', () => {
     }
     const doc = board(log.fold(), 'big', 2024);
     expect(JSON.stringify(doc).length).toBeLessThan(1500);
-    expect(boardFacts(doc, 2024)).toEqual(log.facts('big', 2024));
+    expect(boardFacts(doc, 2024, log.chart('14', 2024))).toEqual(log.facts('big', 2024));
   });
 });

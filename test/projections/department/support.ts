@@ -1,4 +1,4 @@
-import { defaultChart } from '../../../src/domain/chart';
+import { Chart, defaultChart } from '../../../src/domain/chart';
 import { closingFactsOf, ClosingEnv, ClosingFacts, decide, evolve, initialLedgerState, LedgerCommand, LedgerState } from '../../../src/domain/ledger';
 import { CoopEvent } from '../../../src/events/coop-events';
 import { NewEvent, RecordedEvent } from '../../../src/events/envelope';
@@ -29,6 +29,16 @@ export class DepartmentLog {
   private clock = Date.parse('2024-09-02T08:00:00.000Z');
   private readonly heads = new Map<string, { revision: number; hash: string }>();
   private readonly coops = new Map<string, { department: string; firstYear: number; years: Map<number, LedgerState> }>();
+  /** Departments' charts, when not the default one (the same for every year here). */
+  private readonly charts = new Map<string, Chart>();
+
+  useChart(department: string, chart: Chart): void {
+    this.charts.set(department, chart);
+  }
+
+  chart(department: string, year: number): Chart {
+    return this.charts.get(department) ?? defaultChart(department, year);
+  }
 
   register(coopId: string, department: string, name: string, firstYear = 2024): void {
     this.coops.set(coopId, { department, firstYear, years: new Map() });
@@ -42,9 +52,10 @@ export class DepartmentLog {
 
   env(coopId: string, year: number): ClosingEnv {
     const coop = this.coops.get(coopId)!;
-    if (year === coop.firstYear) return { firstYear: coop.firstYear, previousYear: null };
+    const chart = this.chart(coop.department, year);
+    if (year === coop.firstYear) return { firstYear: coop.firstYear, previousYear: null, chart };
     const previous = this.state(coopId, year - 1);
-    return { firstYear: coop.firstYear, previousYear: { closed: previous.status === 'closed', closing: previous.closing } };
+    return { firstYear: coop.firstYear, previousYear: { closed: previous.status === 'closed', closing: previous.closing }, chart };
   }
 
   /** The domain's own facts for the year: what the board must reproduce. */
@@ -54,7 +65,7 @@ export class DepartmentLog {
 
   run(coopId: string, year: number, command: LedgerCommand): RecordedEvent[] {
     const coop = this.coops.get(coopId)!;
-    const env = { ...this.env(coopId, year), coopId, year, department: coop.department, today: this.today, chart: defaultChart(coop.department, year) };
+    const env = { ...this.env(coopId, year), coopId, year, department: coop.department, today: this.today };
     const decided = decide(command, this.state(coopId, year), env);
     coop.years.set(year, decided.reduce(evolve, this.state(coopId, year)));
     return this.append(ledgerStream(coopId, year), decided, coop.department);
