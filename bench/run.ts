@@ -221,10 +221,14 @@ async function main(): Promise<void> {
     if (isPdf) for (let i = 0; i < 3; i++) pdfs.push((await client.send('GET', pdfPath)).ms);
     add({ key: 'pdf_ms', value: isPdf ? median(pdfs) : null, unit: 'ms', target: { kind: 'max', value: 3000 }, note: isPdf ? `median of 3 after a warm-up render (first: ${Math.round(warm.ms)} ms), 500 entries` : `no PDF (${warm.status} ${String(warm.headers['content-type'])})` });
 
-    // 16 connections over 100 coops, each request a new entry of the current year.
+    // 16 connections over 100 coops, each request a new entry of the current year. A new client:
+    // the first one's sockets sat idle through the PDF renders, past the server's keep-alive.
+    client.close();
+    const writer = new BenchClient(port, 16);
+    await writer.login(ADMIN.username, ADMIN.password);
     const coops = department.coops.slice(2, 102).map((c) => c.coopId);
     const concurrent = await load(16, SIZE.concurrentRequests, (i) =>
-      client.send('POST', `/api/coops/${coops[i % coops.length]}/years/${currentYear}/entries`, {
+      writer.send('POST', `/api/coops/${coops[i % coops.length]}/years/${currentYear}/entries`, {
         pj: `H${i}`, date: today, label: 'Familles – Participation', chequeNo: null, actionA: 'Kermesse', actionB: null,
         lines: [{ account: '512', debit: 1500 + i }, { account: '7560', credit: 1500 + i }],
       }),
@@ -232,7 +236,7 @@ async function main(): Promise<void> {
     add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries, 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
 
     add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: 'server VmHWM over the whole run' });
-    client.close();
+    writer.close();
   } finally {
     server.kill('SIGTERM');
     await new Promise((done) => server.once('exit', done));
