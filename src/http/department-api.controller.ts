@@ -11,6 +11,7 @@ import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from './auth/user-directory';
 import { CoopAdministration } from './department-pages/coop-administration';
 import { yearParam } from './params';
+import { sendJson } from './json-answer';
 import { JsonBody } from './json-body';
 
 type Json = Record<string, unknown>;
@@ -43,11 +44,13 @@ export class DepartmentApiController {
 
   /** API.md's board: an array of rows; filters, sort and paging by query, the matching count in X-Total-Count. */
   @Get('coops')
-  async board(@Param('dept') department: string, @Query() query: Json, @Res({ passthrough: true }) res: Response) {
+  async board(@Param('dept') department: string, @Query() query: Json, @Res() res: Response) {
     const year = query.year === undefined ? currentFiscalYear(this.clock) : yearParam(String(query.year));
-    const page = boardPage(await this.reads.board(department, year, today(this.clock)), boardQuery(query));
+    const rows = await this.reads.board(department, year, today(this.clock));
+    const wanted = boardQuery(query);
+    const page = boardPage(rows, wanted);
     res.setHeader('X-Total-Count', String(page.total));
-    return page.rows;
+    sendJson(res, rows, () => page.rows, JSON.stringify(wanted));
   }
 
   /** The same board with its paging (for pages and scripts that want the total in the body). */

@@ -15,6 +15,7 @@ import { SessionUser } from './auth/user-directory';
 import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { LedgerReads } from './ledger-reads';
 import { yearParam } from './params';
+import { sendJson } from './json-answer';
 import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../projections/ledger/views';
 import { fec, fecFileName, gridCsv } from '../projections/ledger/exports';
 import { VoucherStore } from './voucher-store';
@@ -171,7 +172,8 @@ export class LedgerApiController {
   @Get('grid')
   async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string, @Query('order') order?: string) {
     const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
-    sendJson(res, gridView(notebook, chart, { order: order === 'pj' ? 'pj' : 'date' }));
+    const grid = gridView(notebook, chart, { order: order === 'pj' ? 'pj' : 'date' });
+    sendJson(res, grid, () => grid);
   }
 
   @Get('breakdown')
@@ -243,20 +245,6 @@ export class LedgerApiController {
   async crfPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
     await this.print.send(res, this.print.yearDocument('crf', await this.reads.year(coopId, yearParam(year), asOf)));
   }
-}
-
-/**
- * A frozen view is the one answer for its documents' version (LedgerReads): its JSON — 300 KiB for
- * a 500-entry grid — is serialised once, not per request.
- */
-const serialised = new WeakMap<object, string>();
-function sendJson(res: Response, view: object): void {
-  let body = serialised.get(view);
-  if (body === undefined) {
-    body = JSON.stringify(view);
-    if (Object.isFrozen(view)) serialised.set(view, body);
-  }
-  res.type('application/json').send(body);
 }
 
 // ---- parsing: shapes only; the rules are the decider's ----------------------------------------
