@@ -26,6 +26,16 @@ export interface DemoDeps {
   clock: Clock;
 }
 
+/** The demo's logins, printed at first start (and used by the tests). */
+export const DEMO_LOGINS: readonly DemoLogin[] = [
+  { role: 'admin', username: 'admin', password: 'demo-admin-2025', scope: 'tout' },
+  { role: 'treasurer', username: 'tresorier14', password: 'demo-tresorier14', scope: 'département 14' },
+  { role: 'treasurer', username: 'tresorier61', password: 'demo-tresorier61', scope: 'département 61' },
+  { role: 'mandataire', username: 'jferry', password: 'demo-jules-ferry', scope: 'coopérative C14001' },
+  { role: 'mandataire', username: 'tilleuls', password: 'demo-les-tilleuls', scope: 'coopérative C14002' },
+  { role: 'auditor', username: 'verif14', password: 'demo-verificateur', scope: 'département 14, lecture seule' },
+];
+
 const admin = { username: 'demo-seed', role: 'admin' as const };
 const ctx = (key: string): CommandContext => commandContext(admin, `demo-seed:${key}`);
 
@@ -82,14 +92,6 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
   await entry(c, y, 'e05', '05', d('11-05'), 'Cahier de régie CP-CE1 – dépenses de la classe', [on('6181', 12500, 'debit'), on('4670', 12500, 'credit', 'CP-CE1')], { actionB: 'CP-CE1' });
   await run(c, y, 'reconcile:e01', { type: 'ReconcileEntry', entryId: `${c}_${y}_e01`, statementDate: d('09-30') });
 
-  const logins: DemoLogin[] = [
-    { role: 'admin', username: 'admin', password: 'demo-admin-2025', scope: 'tout' },
-    { role: 'treasurer', username: 'tresorier14', password: 'demo-tresorier14', scope: 'département 14' },
-    { role: 'treasurer', username: 'tresorier61', password: 'demo-tresorier61', scope: 'département 61' },
-    { role: 'mandataire', username: 'jferry', password: 'demo-jules-ferry', scope: 'coopérative C14001' },
-    { role: 'mandataire', username: 'tilleuls', password: 'demo-les-tilleuls', scope: 'coopérative C14002' },
-    { role: 'auditor', username: 'verif14', password: 'demo-verificateur', scope: 'département 14, lecture seule' },
-  ];
   const scopeOf: Record<string, { department?: string; coopId?: string; grants?: { departments: string[] } }> = {
     tresorier14: { department: '14' },
     tresorier61: { department: '61' },
@@ -97,11 +99,11 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
     tilleuls: { coopId: 'C14002', department: '14' },
     verif14: { grants: { departments: ['14'] } },
   };
-  for (const login of logins) {
+  for (const login of DEMO_LOGINS) {
     if (await users.get(login.username)) continue;
     await users.create({ username: login.username, password: login.password, role: login.role as never, ...scopeOf[login.username], skipPolicy: true });
   }
-  return { logins };
+  return { logins: [...DEMO_LOGINS] };
 }
 
 /** On an empty store (first start), seeds the demo so the app shows something at once. */

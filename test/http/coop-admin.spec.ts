@@ -11,10 +11,7 @@ describe('coop management API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ demo: true });
-    treasurer = await t.login('tresorier14', 'demo-tresorier14');
-    treasurer61 = await t.login('tresorier61', 'demo-tresorier61');
-    auditor = await t.login('verif14', 'demo-verificateur');
-    mandataire = await t.login('jferry', 'demo-jules-ferry');
+    [treasurer, treasurer61, auditor, mandataire] = await t.loginDemo('tresorier14', 'tresorier61', 'verif14', 'jferry');
   });
   afterAll(() => t.close());
 

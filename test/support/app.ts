@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { seedDemo } from '../../src/cli/demo-seed';
+import { DEMO_LOGINS, seedDemo } from '../../src/cli/demo-seed';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerDecisions } from '../../src/commands/ledger.commands';
 import { loadConfig } from '../../src/config';
@@ -37,6 +37,8 @@ export interface TestApp {
   dataDir: string;
   /** Logs in and returns an agent that sends the session cookie and the CSRF token. */
   login(username: string, password: string): Promise<Agent>;
+  /** Logs in as demo users (src/cli/demo-seed.ts DEMO_LOGINS), by username. */
+  loginDemo(...usernames: string[]): Promise<Agent[]>;
   anonymous(): request.Agent;
   close(): Promise<void>;
 }
@@ -79,18 +81,27 @@ export async function startTestApp(options: { now?: string; demo?: boolean; data
     put: (url, body) => agent.put(url).set('X-CSRF-Token', csrf).send(body ?? {}),
     delete: (url) => agent.delete(url).set('X-CSRF-Token', csrf),
   });
+  const login = async (username: string, password: string): Promise<Agent> => {
+    const agent = request.agent(server);
+    const res = await agent.post('/api/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return agentFor(agent, res.body.csrfToken);
+  };
   return {
     app,
     stores,
     clock,
     dataDir,
     anonymous: () => request.agent(server),
-    async login(username, password) {
-      const agent = request.agent(server);
-      const res = await agent.post('/api/login').send({ username, password });
-      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-      return agentFor(agent, res.body.csrfToken);
-    },
+    login,
+    loginDemo: (...usernames) =>
+      Promise.all(
+        usernames.map((username) => {
+          const demo = DEMO_LOGINS.find((l) => l.username === username);
+          if (!demo) throw new Error(`no demo login ${username}`);
+          return login(username, demo.password);
+        }),
+      ),
     async close() {
       await app.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
