@@ -14,7 +14,7 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { StoreUnavailable } from '../events/event-store';
-import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar } from './read-store';
+import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar, DeclaredCollections } from './read-store';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -74,7 +74,7 @@ export class MongoReadStore implements ReadStore {
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly transactional: boolean,
-    private readonly specs: Map<string, CollectionSpec>,
+    private readonly specs: DeclaredCollections,
   ) {}
 
   static async connect(url: string, dbName = 'cahier_coop'): Promise<MongoReadStore> {
@@ -85,7 +85,7 @@ export class MongoReadStore implements ReadStore {
       const hello = await db.admin().command({ hello: 1 });
       // Transactions need a replica set member or a mongos router.
       const transactional = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
-      const specs = new Map<string, CollectionSpec>();
+      const specs = new DeclaredCollections();
       for (const declared of await db.collection<CollectionDoc>('_collections').find().toArray()) {
         specs.set(declared._id, { indexes: declared.indexes });
       }
@@ -120,7 +120,7 @@ export class MongoReadStore implements ReadStore {
     const filter = this.filter(collection, query.where);
     let sort: [string, 1 | -1][] = [['_id', 1]];
     if (query.sort) {
-      this.requireIndexed(collection, query.sort.field);
+      this.specs.requireIndexed(collection, query.sort.field);
       const direction = query.sort.direction === 'desc' ? -1 : 1;
       sort = [[query.sort.field, direction], ['_id', direction]];
     }
@@ -195,7 +195,7 @@ export class MongoReadStore implements ReadStore {
    * records a reset as done only after this returns, so it resets again at its next start.
    */
   async resetProjection(projection: string, collections: string[]): Promise<void> {
-    const specs = collections.map(name => [name, this.specOf(name)] as const);
+    const specs = collections.map(name => [name, this.specs.specOf(name)] as const);
     await this.guard(async () => {
       await this.db.collection<CheckpointDoc>('_checkpoints').deleteOne({ _id: projection });
       for (const [name, spec] of specs) {
@@ -254,24 +254,13 @@ export class MongoReadStore implements ReadStore {
   }
 
   private collection(name: string): Collection<StoredDoc> {
-    this.specOf(name);
+    this.specs.specOf(name);
     return this.db.collection<StoredDoc>(name);
   }
 
   private filter(collection: string, where: Record<string, Scalar> = {}): Record<string, Scalar> {
-    for (const field of Object.keys(where)) this.requireIndexed(collection, field);
+    for (const field of Object.keys(where)) this.specs.requireIndexed(collection, field);
     return { ...where };
   }
 
-  private specOf(collection: string): CollectionSpec {
-    const spec = this.specs.get(collection);
-    if (!spec) throw new Error(`Collection "${collection}" is not declared (call declareCollection first)`);
-    return spec;
-  }
-
-  private requireIndexed(collection: string, field: string): void {
-    if (!this.specOf(collection).indexes.includes(field)) {
-      throw new Error(`Field "${field}" is not a declared index of collection "${collection}"`);
-    }
-  }
 }

@@ -11,6 +11,21 @@ export interface CollectionSpec {
   indexes: string[];
 }
 
+/** The collections an adapter has declared, and the checks every adapter makes against them. */
+export class DeclaredCollections extends Map<string, CollectionSpec> {
+  specOf(collection: string): CollectionSpec {
+    const spec = this.get(collection);
+    if (!spec) throw new Error(`Collection "${collection}" is not declared (call declareCollection first)`);
+    return spec;
+  }
+
+  requireIndexed(collection: string, field: string): void {
+    if (!this.specOf(collection).indexes.includes(field)) {
+      throw new Error(`Field "${field}" is not a declared index of collection "${collection}"`);
+    }
+  }
+}
+
 export interface FindQuery {
   /** Equality on declared index fields. */
   where?: Record<string, Scalar>;

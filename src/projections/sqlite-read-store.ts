@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar } from './read-store';
+import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar, DeclaredCollections } from './read-store';
 
 /** Collection and index-field names become SQL identifiers and JSON paths: keep them plain. */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -25,7 +25,7 @@ const bindable = (value: Scalar): string | number | null =>
 export class SqliteReadStore implements ReadStore {
   readonly engine = 'embedded';
   private readonly db: Database.Database;
-  private readonly specs = new Map<string, CollectionSpec>();
+  private readonly specs = new DeclaredCollections();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceAnalyze = 0;
 
@@ -79,7 +79,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async get<T extends Doc = Doc>(collection: string, id: string): Promise<T | null> {
-    this.specOf(collection);
+    this.specs.specOf(collection);
     const row = this.statement(`SELECT body FROM ${tableOf(collection)} WHERE id = ?`).get(id) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as T) : null;
   }
@@ -88,7 +88,7 @@ export class SqliteReadStore implements ReadStore {
     const { clause, params } = this.whereClause(collection, query.where);
     let order = 'id ASC';
     if (query.sort) {
-      this.requireIndexed(collection, query.sort.field);
+      this.specs.requireIndexed(collection, query.sort.field);
       const direction = query.sort.direction === 'desc' ? 'DESC' : 'ASC';
       order = `${columnOf(query.sort.field)} ${direction}, id ${direction}`;
     }
@@ -125,7 +125,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async resetProjection(projection: string, collections: string[]): Promise<void> {
-    for (const collection of collections) this.specOf(collection);
+    for (const collection of collections) this.specs.specOf(collection);
     this.db.transaction(() => {
       for (const collection of collections) this.db.exec(`DELETE FROM ${tableOf(collection)}`);
       this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
@@ -149,7 +149,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private upsert(collection: string, id: string, doc: Doc): void {
-    this.specOf(collection);
+    this.specs.specOf(collection);
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       throw new Error(`Document ${collection}/${id} is not a JSON object`);
     }
@@ -161,16 +161,16 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private delete(collection: string, id: string): void {
-    this.specOf(collection);
+    this.specs.specOf(collection);
     this.statement(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
   }
 
   private whereClause(collection: string, where: Record<string, Scalar> = {}): { clause: string; params: Array<string | number | null> } {
-    this.specOf(collection);
+    this.specs.specOf(collection);
     const conditions: string[] = [];
     const params: Array<string | number | null> = [];
     for (const [field, value] of Object.entries(where)) {
-      this.requireIndexed(collection, field);
+      this.specs.requireIndexed(collection, field);
       // A missing field and an explicit null both match null, as in MongoDB.
       if (value === null) {
         conditions.push(`${columnOf(field)} IS NULL`);
@@ -192,15 +192,4 @@ export class SqliteReadStore implements ReadStore {
     return compiled;
   }
 
-  private specOf(collection: string): CollectionSpec {
-    const spec = this.specs.get(collection);
-    if (!spec) throw new Error(`Collection "${collection}" is not declared (call declareCollection first)`);
-    return spec;
-  }
-
-  private requireIndexed(collection: string, field: string): void {
-    if (!this.specOf(collection).indexes.includes(field)) {
-      throw new Error(`Field "${field}" is not a declared index of collection "${collection}"`);
-    }
-  }
 }
