@@ -42,6 +42,17 @@ export interface GridView {
 
 export type GridOrder = 'date' | 'pj';
 
+/** An entry's content as recorded, its lines copied: views never hand out the document's own. */
+const contentOf = (e: NotebookEntry): EntryContent => ({
+  pj: e.pj,
+  date: e.date,
+  label: e.label,
+  chequeNo: e.chequeNo,
+  actionA: e.actionA,
+  actionB: e.actionB,
+  lines: e.lines.map((l) => ({ ...l })),
+});
+
 /** The notebook's single-entry columns before the account columns. */
 export const TREASURY_COLUMNS: readonly GridColumn[] = [
   { key: 'bankIn', label: 'Banque – recettes', kind: 'treasury' },
@@ -136,19 +147,13 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
     const cols = rowColumns(e.lines, accounts);
     for (const key of Object.keys(cols)) columnTotals[key] += cols[key];
     return {
+      ...contentOf(e),
       entryId: e.entryId,
-      pj: e.pj,
-      date: e.date,
-      label: e.label,
-      chequeNo: e.chequeNo,
-      actionA: e.actionA,
-      actionB: e.actionB,
       reconciled: e.reconciled,
       statementDate: e.statementDate,
       revision: e.revision,
       attachments: e.attachments.length,
       duplicatedFrom: e.duplicatedFrom,
-      lines: e.lines.map((l) => ({ ...l })),
       columns: cols,
       balances: { ...running },
       warnings: rowWarnings(e, doc, durableGoods),
@@ -219,16 +224,9 @@ function actionFiguresOf(entries: NotebookEntry[], chart?: Chart): ActionFigures
  */
 export const actionsView = (doc: NotebookDoc, chart?: Chart): ActionFigures[] => actionFiguresOf(doc.entries, chart);
 
-export interface ActionRow {
+export interface ActionRow extends EntryContent {
   entryId: string;
-  pj: string;
-  date: string;
-  label: string;
-  chequeNo: string | null;
-  actionA: string | null;
-  actionB: string | null;
   reconciled: boolean;
-  lines: EntryLine[];
   in: number;
   out: number;
 }
@@ -241,15 +239,9 @@ export function actionReport(doc: NotebookDoc, chart: Chart, name: string): Acti
   const rows = entries.map((e): ActionRow => {
     const amounts = receiptsAndExpenses(e.lines, chart);
     return {
+      ...contentOf(e),
       entryId: e.entryId,
-      pj: e.pj,
-      date: e.date,
-      label: e.label,
-      chequeNo: e.chequeNo,
-      actionA: e.actionA,
-      actionB: e.actionB,
       reconciled: e.reconciled,
-      lines: e.lines.map((l) => ({ ...l })),
       in: amounts.in,
       out: amounts.out,
     };
