@@ -2,6 +2,7 @@ import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { COOP_COMMAND_HANDLERS } from './commands/coop.commands';
 import { LEDGER_COMMAND_HANDLERS, LedgerDecisions, STREAM_WRITER } from './commands/ledger.commands';
+import { ProjectedCommandBus } from './commands/projected-command-bus';
 import { StreamWriter } from './commands/stream-writer';
 import { Config } from './config';
 import { Clock, systemClock } from './domain/fiscal-year';
@@ -42,7 +43,7 @@ class Lifecycle implements OnApplicationShutdown {
 export class AppModule {
   static forRoot({ config, stores, clock = systemClock, auth = {} }: AppOptions): DynamicModule {
     const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
-    const writer = new StreamWriter(stores.eventStore, clock, projector);
+    const writer = new StreamWriter(stores.eventStore, clock);
     const core = [
       { provide: CONFIG, useValue: config },
       { provide: CLOCK, useValue: clock },
@@ -56,8 +57,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), HttpModule],
-      providers: [...core, LedgerDecisions, ...LEDGER_COMMAND_HANDLERS, ...COOP_COMMAND_HANDLERS, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
-      exports: [...core.map((p) => p.provide), LedgerDecisions],
+      providers: [...core, LedgerDecisions, ProjectedCommandBus, ...LEDGER_COMMAND_HANDLERS, ...COOP_COMMAND_HANDLERS, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
+      exports: [...core.map((p) => p.provide), LedgerDecisions, ProjectedCommandBus],
     };
   }
 }

@@ -8,7 +8,8 @@ import { EntryLine } from '../events/ledger-events';
 import { EventStore } from '../events/event-store';
 import { UserDirectory } from '../http/auth/user-directory';
 import { CommandBus } from '@nestjs/cqrs';
-import { CLOCK, EVENT_STORE } from '../tokens';
+import { Projector } from '../projections/projector';
+import { CLOCK, EVENT_STORE, PROJECTOR } from '../tokens';
 import { USER_DIRECTORY } from '../http/auth/tokens';
 
 export interface DemoLogin {
@@ -111,10 +112,14 @@ export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ l
   const store = app.get<EventStore>(EVENT_STORE);
   if ((await store.headPosition()) !== null) return null;
   const bus = app.get(CommandBus);
-  return seedDemo({
+  const seeded = await seedDemo({
     registerCoop: (command) => bus.execute(command),
     decisions: app.get(LedgerDecisions),
     users: app.get<UserDirectory>(USER_DIRECTORY),
     clock: app.get<Clock>(CLOCK),
   });
+  // The first page shown after start-up is the demo's: the read models must hold it already.
+  const head = await store.headPosition();
+  if (head !== null) await app.get<Projector>(PROJECTOR).waitFor(head, 60_000);
+  return seeded;
 }

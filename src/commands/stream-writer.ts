@@ -32,11 +32,6 @@ export interface Outcome<S> {
   appended: number;
 }
 
-/** Read-your-writes: wait until the projections have applied a position. */
-export interface ProjectionsFollower {
-  waitFor(position: bigint): Promise<void>;
-}
-
 const MAX_ATTEMPTS = 10;
 /**
  * A ledger command reads up to four streams (the coop, the department's chart, the year and the
@@ -53,7 +48,8 @@ export function eventIdFor(commandId: string, stream: string, index: number): st
 
 /**
  * Load → fold → decide → append with the expected revision → on a conflict, catch up and decide
- * again (so a decision is retried only while it still holds) → wait for the projections.
+ * again (so a decision is retried only while it still holds). Returns once the events are durably
+ * appended: waiting for the read models is the caller's choice (ProjectedCommandBus).
  * Streams are folded once and kept hot (LRU), catching up from their revision on each use, which
  * also picks up events another process (the CLI) appended.
  */
@@ -63,7 +59,6 @@ export class StreamWriter {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly follower?: ProjectionsFollower,
   ) {}
 
   async load<S, E extends { type: string; data: unknown }>(stream: string, fold: Fold<S, E>): Promise<StreamSnapshot<S>> {
@@ -90,9 +85,7 @@ export class StreamWriter {
       const snapshot = await this.load(stream, fold);
       const done = snapshot.commands[context.commandId];
       if (done) {
-        const position = BigInt(done.position);
-        await this.follower?.waitFor(position);
-        return { state: snapshot.state, revision: snapshot.revision, position, appended: 0 };
+        return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
       }
       const decided = decide(snapshot.state);
       if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
@@ -109,7 +102,6 @@ export class StreamWriter {
         const next = this.fold(snapshot, recorded, fold);
         next.commands[context.commandId] = { revision: result.revision, position: result.position.toString() };
         this.touch(stream, next);
-        await this.follower?.waitFor(result.position);
         return { state: next.state, revision: result.revision, position: result.position, appended: events.length };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_ATTEMPTS) throw error;

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { commandContext } from '../commands/command-context';
 import { ChangeChart } from '../commands/coop.commands';
 import { AccountKind, AccountRole } from '../events/coop-events';
@@ -16,7 +16,7 @@ import { JsonBody } from './json-body';
 @UseGuards(DepartmentScopeGuard)
 export class ChartApiController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 

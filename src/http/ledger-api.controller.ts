@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -29,7 +29,7 @@ type Json = Record<string, unknown>;
 @UseGuards(CoopScopeGuard)
 export class LedgerApiController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     private readonly reads: LedgerReads,
     private readonly vouchers: VoucherStore,
     private readonly print: PrintService,

@@ -1,4 +1,4 @@
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
 import { UserDirectory } from '../../src/http/auth/user-directory';
@@ -33,7 +33,7 @@ describe('mandataire pages', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    const bus = t.app.get(CommandBus);
+    const bus = t.app.get(ProjectedCommandBus);
     for (const [coopId, name] of [['C14300', "Coopérative de l'école des Tilleuls"], ['C14301', 'Coopérative du Château']]) {
       await bus.execute(new RegisterCoop({ type: 'RegisterCoop', coopId, department: '14', firstYear: 2025, identity: { name, mandataires: ['Claire Martin'] } }, commandContext(SYSTEM)));
     }

@@ -1,4 +1,4 @@
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
 import { UserDirectory } from '../../src/http/auth/user-directory';
@@ -23,7 +23,7 @@ describe('a fiscal year from opening to closing, through the API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app.get(CommandBus).execute(
+    await t.app.get(ProjectedCommandBus).execute(
       new RegisterCoop(
         { type: 'RegisterCoop', coopId: 'C14100', department: '14', firstYear: 2025, identity: { name: "Coopérative de l'école des Tilleuls", mandataires: ['Claire Martin'] } },
         commandContext(SYSTEM),

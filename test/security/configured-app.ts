@@ -1,15 +1,12 @@
 import { NestFactory } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
-import { seedDemo } from '../../src/cli/demo-seed';
-import { LedgerDecisions } from '../../src/commands/ledger.commands';
+import { seedDemoIfEmpty } from '../../src/cli/demo-seed';
 import { loadConfig } from '../../src/config';
 import { AuthOptions } from '../../src/http/auth/auth.module';
-import { UserDirectory } from '../../src/http/auth/user-directory';
 import { configureHttp } from '../../src/http/http-setup';
 import { Projector } from '../../src/projections/projector';
 import { openStores } from '../../src/stores';
@@ -36,8 +33,7 @@ export async function startConfiguredApp(options: { env?: Record<string, string>
   configureHttp(app);
   await app.init();
   await app.get<Projector>(PROJECTOR).start();
-  const bus = app.get(CommandBus);
-  await seedDemo({ registerCoop: (c) => bus.execute(c), decisions: app.get(LedgerDecisions), users: app.get(UserDirectory), clock });
+  await seedDemoIfEmpty(app);
   return {
     app,
     clock,

@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { DEMO_LOGINS, seedDemo } from '../../src/cli/demo-seed';
-import { CommandBus } from '@nestjs/cqrs';
-import { LedgerDecisions } from '../../src/commands/ledger.commands';
+import { DEMO_LOGINS, seedDemoIfEmpty } from '../../src/cli/demo-seed';
 import { loadConfig } from '../../src/config';
 import { Clock } from '../../src/domain/fiscal-year';
 import { configureHttp } from '../../src/http/http-setup';
-import { UserDirectory } from '../../src/http/auth/user-directory';
 import { Projector } from '../../src/projections/projector';
 import { openStores, Stores } from '../../src/stores';
 import { PROJECTOR } from '../../src/tokens';
@@ -69,8 +66,7 @@ export async function startTestApp(options: { now?: string; demo?: boolean; data
   await app.init();
   await app.get<Projector>(PROJECTOR).start();
   if (options.demo) {
-    const bus = app.get(CommandBus);
-    await seedDemo({ registerCoop: (c) => bus.execute(c), decisions: app.get(LedgerDecisions), users: app.get(UserDirectory), clock });
+    await seedDemoIfEmpty(app);
   }
   const server = app.getHttpServer();
   const agentFor = (agent: request.Agent, csrf: string): Agent => ({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { CommandContext } from '../../commands/command-context';
 import { ChangeCoopIdentity, RegisterCoop } from '../../commands/coop.commands';
 import { LockYear, UnlockYear } from '../../commands/ledger.commands';
@@ -52,7 +52,7 @@ const strings = (value: unknown, field: string): string[] => {
 @Injectable()
 export class CoopAdministration {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     private readonly users: UserDirectory,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,

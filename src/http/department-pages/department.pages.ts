@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ChangeChart } from '../../commands/coop.commands';
@@ -65,7 +65,7 @@ export class DepartmentPagesController {
     private readonly page: DepartmentView,
     private readonly views: Views,
     private readonly print: PrintService,
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { CloseYear } from '../../commands/ledger.commands';
@@ -20,7 +20,7 @@ export class HomePagesController {
     private readonly pages: YearPages,
     private readonly reads: LedgerReads,
     private readonly views: Views,
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
   ) {}
 
   /** Each role lands on its own space: a mandataire on the current year of their coop. */

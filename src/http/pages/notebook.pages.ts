@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
@@ -46,7 +46,7 @@ const revisionOf = (body: FormBody): number | undefined => {
 export class NotebookPagesController {
   constructor(
     private readonly pages: YearPages,
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     private readonly vouchers: VoucherStore,
   ) {}
 

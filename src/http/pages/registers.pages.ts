@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
@@ -41,7 +41,7 @@ const SUBSIDY_LABELS: Record<(typeof SUBSIDY_FIELDS)[number], string> = {
 export class RegistersPagesController {
   constructor(
     private readonly pages: YearPages,
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

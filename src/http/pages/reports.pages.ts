@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ReportActivity } from '../../commands/ledger.commands';
@@ -17,7 +17,7 @@ import { attempt, requireWrite, YearContext, YearPages } from './year-page';
 export class ReportsPagesController {
   constructor(
     private readonly pages: YearPages,
-    private readonly commands: CommandBus,
+    private readonly commands: ProjectedCommandBus,
   ) {}
 
   @Get('actions')
