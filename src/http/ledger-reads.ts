@@ -11,10 +11,10 @@ import { upcast } from '../events/upcasters';
 import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
-import { foldDocument } from '../projections/fold';
+import { foldCollection, foldDocument } from '../projections/fold';
 import { BOARD, BoardDoc, boardFacts, boardId, emptyBoardDoc } from '../projections/department/board.projection';
 import { deepFreeze } from '../projections/frozen';
-import { emptyNotebook, NotebookDoc, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
+import { assembleNotebook, emptyNotebook, NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId, readNotebook } from '../projections/ledger/notebook.projection';
 import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
@@ -22,6 +22,8 @@ import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
 /** Where documents come from: the read store, or an in-memory fold of the past (time-travel). */
 export interface DocSource {
   get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+  /** Documents whose fields equal `where` (declared index fields on the read store). */
+  find<T extends Doc>(collection: string, query: { where: Record<string, string> }): Promise<T[]>;
 }
 
 export interface YearReads {
@@ -72,11 +74,16 @@ export class LedgerReads {
     // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
     // not every projection over every year.
     const docs = new Map<string, Doc | null>();
+    const collections = new Map<string, Doc[]>();
     return {
       get: async <T extends Doc>(collection: string, id: string) => {
         const key = `${collection}\u0000${id}`;
         if (!docs.has(key)) docs.set(key, foldDocument(ALL_PROJECTIONS, events, { collection, id }));
         return (docs.get(key) as T | null | undefined) ?? null;
+      },
+      find: async <T extends Doc>(collection: string, { where }: { where: Record<string, string> }) => {
+        if (!collections.has(collection)) collections.set(collection, foldCollection(ALL_PROJECTIONS, events, collection));
+        return collections.get(collection)!.filter((doc) => Object.entries(where).every(([field, value]) => doc[field] === value)) as T[];
       },
     };
   }
@@ -92,22 +99,26 @@ export class LedgerReads {
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
       throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
     }
-    const notebook = (await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
+    const notebook = (await readNotebook(source, coopId, year)) ?? emptyNotebook(coopId, year);
     // No chart document then: the department had not changed the default chart yet.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
     return { coop, year, notebook, chart, asOf: asOf ?? null, source };
   }
 
   /**
-   * The year as the read models hold it now, parsed once per version of its documents: the
-   * checkpoints of the projections writing them are read first, so a version never labels
-   * documents older than itself, and a read after a command (which waits for the projections)
-   * finds a new version. The documents are frozen: every reader shares them, and views may keep
-   * what they compute from them (the grid).
+   * The year as the read models hold it now, put together once per version of its documents: the
+   * notebook header's last position (read before its rows, so a version never labels rows older
+   * than itself) with the coop's and the chart's documents as they are (small, read each time).
+   * Writes to other coops leave the version as it is. The documents are frozen: every reader
+   * shares them, and views may keep what they compute from them (the grid).
    */
   private async currentYear(coopId: string, year: number): Promise<Omit<YearReads, 'asOf'> | null> {
     const key = `${coopId}:${year}`;
-    const version = (await Promise.all(CURRENT_YEAR_PROJECTIONS.map((p) => this.readStore.getCheckpoint(p)))).join(':');
+    const coop = await this.readStore.get<CoopDoc>('coops', coopId);
+    if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
+    const chart = await chartFor(this.readStore, coop.department, year);
+    const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
+    const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}`;
     const hit = this.current.get(key);
     this.current.delete(key);
     if (hit?.version === version) {
@@ -115,10 +126,8 @@ export class LedgerReads {
       return hit.read;
     }
     const read = (async () => {
-      const coop = await this.readStore.get<CoopDoc>('coops', coopId);
-      if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
-      const notebook = (await this.readStore.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year))) ?? emptyNotebook(coopId, year);
-      const chart = await chartFor(this.readStore, coop.department, year);
+      const rows = header ? await this.readStore.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: header.id } }) : [];
+      const notebook = header ? assembleNotebook(header, rows) : emptyNotebook(coopId, year);
       return deepFreeze({ coop, year, notebook, chart });
     })();
     this.current.set(key, { version, read });
@@ -139,8 +148,8 @@ export class LedgerReads {
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     const years = [];
     for (let year = Math.max(currentYear, coop.firstYear); year >= coop.firstYear; year--) {
-      const doc = await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, year));
-      years.push({ year, status: doc?.status ?? 'open' });
+      const header = await source.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
+      years.push({ year, status: header?.status ?? 'open' });
     }
     return years;
   }
@@ -151,10 +160,7 @@ export class LedgerReads {
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     const [earlier, later] = [calendarYear - 1, calendarYear];
-    const docs = [
-      await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, earlier)),
-      await source.get<NotebookDoc & Doc>(NOTEBOOKS, notebookId(coopId, later)),
-    ] as const;
+    const docs = [await readNotebook(source, coopId, earlier), await readNotebook(source, coopId, later)] as const;
     const charts = [await chartFor(this.readStore, coop.department, earlier), await chartFor(this.readStore, coop.department, later)] as const;
     return calendarYearView(docs, charts, calendarYear);
   }
@@ -172,8 +178,6 @@ export class LedgerReads {
   }
 }
 
-/** The projections whose documents make a current year: coops, notebooks, charts. */
-const CURRENT_YEAR_PROJECTIONS = ['coops', 'notebooks', 'charts'];
 /** Years kept parsed: a 500-entry notebook is a few hundred KB. */
 const CURRENT_YEARS_KEPT = 32;
 

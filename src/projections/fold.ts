@@ -148,6 +148,40 @@ export function foldInMemory(
 }
 
 /**
+ * Every document of one collection after `events`, folded alone (as foldDocument, for all of the
+ * collection's documents): a notebook's entry rows, for time-travel.
+ */
+export function foldCollection(projections: Projection[], events: RecordedEvent[], collection: string): Doc[] {
+  const projection = projections.find(p => collection in p.collections);
+  if (!projection) return [];
+  const plan: Array<{ event: RecordedEvent; refs: DocRef[] }> = [];
+  for (const event of events) {
+    if (!follows(projection, event.stream)) continue;
+    let refs: DocRef[];
+    try {
+      refs = projection.keysOf(event).filter(r => r.collection === collection);
+    } catch (error) {
+      throw new ProjectionFailed(projection.name, failedAtOf(event), error);
+    }
+    if (refs.length > 0) plan.push({ event, refs });
+  }
+  try {
+    return [...foldRun(projection, plan, () => null).values()].flatMap(({ doc }) => (doc ? [doc] : []));
+  } catch {
+    // Event by event, to name the event the reducer cannot fold.
+    const docs = new Map<string, Doc | null>();
+    for (const { event, refs } of plan) {
+      try {
+        for (const [key, { doc }] of foldEvent(projection, event, refs, r => docs.get(refKey(r)) ?? null)) docs.set(key, doc);
+      } catch (error) {
+        throw new ProjectionFailed(projection.name, failedAtOf(event), error);
+      }
+    }
+    return [...docs.values()].flatMap(doc => (doc ? [doc] : []));
+  }
+}
+
+/**
  * One document after `events`, folded alone: only its projection, only the events whose keysOf
  * name it (the same result as foldInMemory's document, since documents are independent). What
  * time-travel asks for a page — a notebook, a coop, a chart — without folding the rest.

@@ -99,10 +99,11 @@ describe('CLI (npm run cli)', () => {
 
     // Every collection: the rebuild must also leave users, sessions and versions as they were.
     const live = storedReadModels(dataDir, 'all');
-    expect(Object.keys(live.documents)).toEqual(expect.arrayContaining(['users', 'sessions', 'notebooks', 'coops']));
-    const notebook = live.documents.notebooks[`C14001:${year}`] as { entries: Array<{ pj: string }> };
-    expect(notebook.entries.map((e) => e.pj)).toEqual(expect.arrayContaining(['R0', 'R2']));
-    expect(notebook.entries.map((e) => e.pj)).not.toContain('R1');
+    expect(Object.keys(live.documents)).toEqual(expect.arrayContaining(['users', 'sessions', 'notebooks', 'notebook_entries', 'coops']));
+    const rows = Object.values(live.documents.notebook_entries) as Array<{ notebook: string; pj: string; deleted: boolean }>;
+    const entries = rows.filter((row) => row.notebook === `C14001:${year}` && !row.deleted);
+    expect(entries.map((e) => e.pj)).toEqual(expect.arrayContaining(['R0', 'R2']));
+    expect(entries.map((e) => e.pj)).not.toContain('R1');
 
     const rebuild = await runCli(dataDir, ['projections:rebuild']);
     expect(rebuild.code).toBe(0);

@@ -13,7 +13,7 @@ import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
 import { HealthController } from '../../src/http/health.controller';
 import { ALL_PROJECTIONS } from '../../src/projections';
-import { NotebookDoc } from '../../src/projections/ledger/notebook.projection';
+import { readNotebook } from '../../src/projections/ledger/notebook.projection';
 import { Projection } from '../../src/projections/projection';
 import { ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
@@ -74,7 +74,7 @@ class Instance {
       upcast,
       logger: { log: () => undefined, error: (message) => this.errors.push(message) },
     });
-    this.writer = new StreamWriter(this.events, clock, this.projector);
+    this.writer = new StreamWriter(this.events, clock);
     this.decisions = new LedgerDecisions(this.writer, clock);
   }
 
@@ -99,12 +99,14 @@ class Instance {
 
   async record(pj: string, label: string, amount: number): Promise<RecordedEvent> {
     const entryId = `C14001_2024_${pj}`;
-    await this.decisions.execute(
+    const outcome = await this.decisions.execute(
       'C14001',
       2024,
       { type: 'RecordEntry', entryId, entry: { pj, date: '2025-02-10', label, chequeNo: null, actionA: null, actionB: null, lines: [{ account: '512', debit: amount }, { account: '7070', credit: amount }] } },
       commandContext(admin),
     );
+    // As the pages do: the answer waits until the running projections hold the entry.
+    await this.projector.waitFor(outcome.position!);
     const recorded = (await this.events.readStream(STREAM)).find((e) => (e.data as { entryId?: string }).entryId === entryId);
     return recorded!;
   }
@@ -167,7 +169,7 @@ describe('a projection whose reducer throws on one event', () => {
     for (const projection of ALL_PROJECTIONS) {
       expect(await first.statusOf(projection.name)).toEqual({ name: projection.name, status: 'running', position: String(head), lag: 0 });
     }
-    const notebook = await first.read.get<NotebookDoc>('notebooks', 'C14001:2024');
+    const notebook = await readNotebook(first.read, 'C14001', 2024);
     expect(notebook!.entries.map((e) => e.pj)).toEqual(['01', '02', '03', '04', '05']);
 
     const health = await first.health();

@@ -29,9 +29,15 @@ import { DocRef, Projection } from '../projection';
  * The notebook of one coop for one fiscal year: everything the ledger reads need (grid,
  * breakdown, actions, CRF/CRA, exports), as plain JSON, so every view is a pure function of
  * this document and the year's chart. Deleted entries leave it: the auditor reads the history.
+ *
+ * Stored as a header (NOTEBOOKS: opening, closing, registers…) and one row per entry
+ * (NOTEBOOK_ENTRIES): an event then rewrites a few hundred bytes, not the whole year (a 500-entry
+ * year is ~250 KB of JSON). `readNotebook` puts them back together.
  */
 export const NOTEBOOKS = 'notebooks';
+export const NOTEBOOK_ENTRIES = 'notebook_entries';
 export const notebookId = (coopId: string, year: number): string => `${coopId}:${year}`;
+export const notebookEntryId = (notebook: string, entryId: string): string => `${notebook}:${entryId}`;
 
 export type Attachment = Omit<VoucherAttached, 'entryId'> & { attachedAt: string };
 
@@ -39,7 +45,7 @@ export type NotebookEntry = EntryContent & {
   entryId: string;
   /** 1 when recorded, +1 per amendment. */
   revision: number;
-  /** Record order in the year: breaks ties between entries of the same date and PJ. */
+  /** Record order in the year (its EntryRecorded's revision): breaks ties of date and PJ. */
   seq: number;
   reconciled: boolean;
   statementDate: string | null;
@@ -76,7 +82,6 @@ export type NotebookDoc = {
   status: NotebookStatus;
   /** Live entries, in record order. */
   entries: NotebookEntry[];
-  nextSeq: number;
   /** Derived from previousClosing (wins) or declaredOpening. */
   opening: Opening;
   declaredOpening: (OpeningBalanceDeclared & { at: string }) | null;
@@ -101,7 +106,18 @@ export type NotebookDoc = {
   lastEventAt: string | null;
   /** Last applied revision per stream: an event at or below it was already folded in. */
   appliedRevisions: Record<string, number>;
+  /** Global position of the last event folded in: the notebook's version (null: none yet). */
+  lastPosition: string | null;
 };
+
+/** The stored header: the notebook without its entries. */
+export type NotebookHeader = Omit<NotebookDoc, 'entries'>;
+
+/**
+ * The stored row of one entry. A deleted entry stays as a tombstone, so a replayed event at or
+ * below `appliedRevision` (its stream's revision) is recognised and skipped, as the header does.
+ */
+export type NotebookEntryRow = NotebookEntry & { id: string; notebook: string; deleted: boolean; appliedRevision: number };
 
 export function emptyNotebook(coopId: string, year: number): NotebookDoc {
   return {
@@ -110,7 +126,6 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     year,
     status: 'open',
     entries: [],
-    nextSeq: 1,
     opening: { bank: 0, cash: 0, source: 'none', date: null, at: null },
     declaredOpening: null,
     previousClosing: null,
@@ -125,11 +140,12 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     unlockedReason: null,
     lastEventAt: null,
     appliedRevisions: {},
+    lastPosition: null,
   };
 }
 
 /** The previous year's closing is authoritative; a declaration serves the coop's first year. */
-function setOpening(doc: NotebookDoc): void {
+function setOpening(doc: NotebookHeader): void {
   const prev = doc.previousClosing;
   const declared = doc.declaredOpening;
   doc.opening = prev
@@ -149,39 +165,9 @@ const contentOf = (data: EntryContent): EntryContent => ({
   lines: data.lines.map((l) => ({ ...l })),
 });
 
-/**
- * A notebook being folded: a shallow copy of the document whose `entries` array and
- * `appliedRevisions` belong to the fold (changed in place), every other field replaced rather
- * than changed, and each entry replaced when it changes, so the folded-from document is never
- * touched. Entry positions are indexed on first use: a run of events costs one copy of the
- * year's entries, not one per event.
- */
-interface Draft {
-  doc: NotebookDoc;
-  positions: Map<string, number> | null;
-}
-
-function positionOf(draft: Draft, entryId: string): number | undefined {
-  if (!draft.positions) draft.positions = new Map(draft.doc.entries.map((e, i) => [e.entryId, i]));
-  return draft.positions.get(entryId);
-}
-
-function replaceEntry(draft: Draft, entryId: string, change: (e: NotebookEntry) => NotebookEntry): void {
-  const i = positionOf(draft, entryId);
-  if (i !== undefined) draft.doc.entries[i] = change(draft.doc.entries[i]);
-}
-
-function removeEntry(draft: Draft, entryId: string): void {
-  const i = positionOf(draft, entryId);
-  if (i === undefined) return;
-  draft.doc.entries.splice(i, 1);
-  draft.positions = null;
-}
-
-/** Events of the notebook's own stream. */
-function applyOwn(draft: Draft, event: RecordedEvent): void {
-  const { at, actor } = event.metadata;
-  const doc = draft.doc;
+/** Events of the notebook's own stream, into its header (entries have their rows). */
+function applyOwn(doc: NotebookHeader, event: RecordedEvent): void {
+  const { at } = event.metadata;
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
       const d = event.data as OpeningBalanceDeclared;
@@ -189,43 +175,6 @@ function applyOwn(draft: Draft, event: RecordedEvent): void {
       setOpening(doc);
       return;
     }
-    case 'EntryRecorded': {
-      const d = event.data as EntryRecorded;
-      removeEntry(draft, d.entryId);
-      draft.positions?.set(d.entryId, doc.entries.length);
-      doc.entries.push({
-        entryId: d.entryId,
-        ...contentOf(d),
-        revision: 1,
-        seq: doc.nextSeq,
-        reconciled: false,
-        statementDate: null,
-        attachments: [],
-        duplicatedFrom: d.duplicatedFrom ?? null,
-        recordedAt: at,
-        recordedBy: actor,
-        changedAt: at,
-        changedBy: actor,
-      });
-      doc.nextSeq += 1;
-      return;
-    }
-    case 'EntryAmended': {
-      const d = event.data as EntryAmended;
-      replaceEntry(draft, d.entryId, (e) => ({ ...e, ...contentOf(d), revision: e.revision + 1, changedAt: at, changedBy: actor }));
-      return;
-    }
-    case 'EntryDeleted':
-      removeEntry(draft, (event.data as EntryDeleted).entryId);
-      return;
-    case 'EntryReconciled': {
-      const d = event.data as EntryReconciled;
-      replaceEntry(draft, d.entryId, (e) => ({ ...e, reconciled: true, statementDate: d.statementDate ?? null }));
-      return;
-    }
-    case 'EntryUnreconciled':
-      replaceEntry(draft, (event.data as EntryUnreconciled).entryId, (e) => ({ ...e, reconciled: false, statementDate: null }));
-      return;
     case 'CarriedOverItemSeen': {
       const d = event.data as CarriedOverItemSeen;
       const statementDate = d.statementDate ?? null;
@@ -249,11 +198,6 @@ function applyOwn(draft: Draft, event: RecordedEvent): void {
     case 'InventoryItemRemoved': {
       const d = event.data as InventoryItemRemoved;
       doc.inventory = doc.inventory.map((i) => (i.itemId === d.itemId ? { ...i, removed: true, leftOn: d.leftOn ?? null } : i));
-      return;
-    }
-    case 'VoucherAttached': {
-      const { entryId, ...attachment } = event.data as VoucherAttached;
-      replaceEntry(draft, entryId, (e) => ({ ...e, attachments: [...e.attachments, { ...attachment, attachedAt: at }] }));
       return;
     }
     case 'ActivityReported': {
@@ -294,7 +238,7 @@ function closingOf(d: YearLocked, closedOn: string, at: string): Closing {
 }
 
 /** The previous year's YearClosed / YearLocked: this year's opening, carried-over items and advances. */
-function applyPrevious(doc: NotebookDoc, event: RecordedEvent): void {
+function applyPrevious(doc: NotebookHeader, event: RecordedEvent): void {
   if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
   const d = event.data as YearLocked;
   const closedOn = event.type === 'YearClosed' ? (event.data as YearClosed).closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
@@ -313,66 +257,163 @@ function parseNotebookId(id: string): { coopId: string; year: number } {
 }
 
 /**
- * Folds a run of events (in log order) into the notebook `ref` names, without touching `doc`;
+ * Folds a run of events (in log order) into the header `ref` names, without touching `header`;
  * an event at or below the revision already applied for its stream is skipped (replays).
  */
-export function foldNotebook(doc: NotebookDoc | null, events: RecordedEvent[], ref: DocRef): NotebookDoc | null {
-  let draft: Draft | null = null;
+export function foldNotebookHeader(header: NotebookHeader | null, events: RecordedEvent[], ref: DocRef): NotebookHeader | null {
+  let draft: NotebookHeader | null = null;
   for (const event of events) {
     const stream = parseStream(event.stream);
     if (!stream || stream.category !== 'ledger') continue;
-    const applied = (draft?.doc ?? doc)?.appliedRevisions[event.stream];
+    const applied = (draft ?? header)?.appliedRevisions[event.stream];
     if (applied !== undefined && event.revision <= applied) continue;
     if (!draft) {
       const { coopId, year } = parseNotebookId(ref.id);
-      const base = doc ?? emptyNotebook(coopId, year);
-      draft = { doc: { ...base, entries: [...base.entries], appliedRevisions: { ...base.appliedRevisions } }, positions: null };
+      const { entries: _none, ...empty } = emptyNotebook(coopId, year);
+      const base = header ?? empty;
+      draft = { ...base, appliedRevisions: { ...base.appliedRevisions } };
     }
-    if (stream.year === draft.doc.year) applyOwn(draft, event);
-    else applyPrevious(draft.doc, event);
+    if (stream.year === draft.year) applyOwn(draft, event);
+    else applyPrevious(draft, event);
     const at = event.metadata.at;
-    if (draft.doc.lastEventAt === null || at > draft.doc.lastEventAt) draft.doc.lastEventAt = at;
-    draft.doc.appliedRevisions[event.stream] = event.revision;
+    if (draft.lastEventAt === null || at > draft.lastEventAt) draft.lastEventAt = at;
+    draft.appliedRevisions[event.stream] = event.revision;
+    draft.lastPosition = event.position.toString();
   }
-  return draft ? draft.doc : doc;
+  return draft ?? header;
 }
 
-export const evolveNotebook = (doc: NotebookDoc | null, event: RecordedEvent, ref: DocRef): NotebookDoc | null => foldNotebook(doc, [event], ref);
+/** Folds a run of one entry's events into its row, without touching `row`; replays are skipped. */
+export function foldNotebookEntry(row: NotebookEntryRow | null, events: RecordedEvent[], ref: DocRef): NotebookEntryRow | null {
+  let current = row;
+  for (const event of events) {
+    if (current && event.revision <= current.appliedRevision) continue;
+    const { at, actor } = event.metadata;
+    const live = current && !current.deleted ? current : null;
+    let next: NotebookEntryRow | null = current;
+    switch (event.type) {
+      case 'EntryRecorded': {
+        const d = event.data as EntryRecorded;
+        next = {
+          id: ref.id,
+          notebook: ref.id.slice(0, ref.id.length - d.entryId.length - 1),
+          entryId: d.entryId,
+          ...contentOf(d),
+          revision: 1,
+          seq: event.revision,
+          reconciled: false,
+          statementDate: null,
+          attachments: [],
+          duplicatedFrom: d.duplicatedFrom ?? null,
+          recordedAt: at,
+          recordedBy: actor,
+          changedAt: at,
+          changedBy: actor,
+          deleted: false,
+          appliedRevision: event.revision,
+        };
+        break;
+      }
+      case 'EntryAmended':
+        if (live) next = { ...live, ...contentOf(event.data as EntryAmended), revision: live.revision + 1, changedAt: at, changedBy: actor };
+        break;
+      case 'EntryDeleted':
+        if (live) next = { ...live, deleted: true };
+        break;
+      case 'EntryReconciled':
+        if (live) next = { ...live, reconciled: true, statementDate: (event.data as EntryReconciled).statementDate ?? null };
+        break;
+      case 'EntryUnreconciled':
+        if (live) next = { ...live, reconciled: false, statementDate: null };
+        break;
+      case 'VoucherAttached': {
+        const { entryId: _entry, ...attachment } = event.data as VoucherAttached;
+        if (live) next = { ...live, attachments: [...live.attachments, { ...attachment, attachedAt: at }] };
+        break;
+      }
+      default:
+        break;
+    }
+    current = next && next !== row ? { ...next, appliedRevision: event.revision } : next;
+  }
+  return current;
+}
 
 /** Events that end a year also open the next one. */
 const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
+/** Events about one entry: they also touch its row. */
+const ENTRY_EVENTS = new Set(['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'VoucherAttached']);
 
 export const notebookProjection: Projection = {
   name: 'notebooks',
-  version: 1,
-  collections: { [NOTEBOOKS]: { indexes: ['coopId', 'year'] } },
+  version: 2,
+  collections: { [NOTEBOOKS]: { indexes: ['coopId', 'year'] }, [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
     const stream = parseStream(event.stream);
     if (!stream || stream.category !== 'ledger') return [];
-    const refs = [{ collection: NOTEBOOKS, id: notebookId(stream.coopId, stream.year) }];
+    const notebook = notebookId(stream.coopId, stream.year);
+    const refs = [{ collection: NOTEBOOKS, id: notebook }];
+    if (ENTRY_EVENTS.has(event.type)) refs.push({ collection: NOTEBOOK_ENTRIES, id: notebookEntryId(notebook, (event.data as { entryId: string }).entryId) });
     if (OPENS_NEXT_YEAR.has(event.type)) refs.push({ collection: NOTEBOOKS, id: notebookId(stream.coopId, stream.year + 1) });
     return refs;
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
-    return evolveNotebook(doc as NotebookDoc | null, event, ref);
+    return notebookProjection.foldMany!(doc, [event], ref);
   },
   foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
-    return foldNotebook(doc as NotebookDoc | null, events, ref);
+    return ref.collection === NOTEBOOK_ENTRIES
+      ? (foldNotebookEntry(doc as unknown as NotebookEntryRow | null, events, ref) as unknown as Doc | null)
+      : foldNotebookHeader(doc as NotebookHeader | null, events, ref);
   },
 };
 
+/** The notebook from its header and its entries' rows (tombstones left out, record order). */
+export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[]): NotebookDoc {
+  const entries = rows
+    .filter((row) => !row.deleted)
+    .sort((a, b) => a.seq - b.seq)
+    .map(({ id: _id, notebook: _notebook, deleted: _deleted, appliedRevision: _applied, ...entry }) => entry);
+  return { ...header, entries };
+}
+
+/** Where a notebook's documents are read from: the read store, or a fold of the past. */
+export interface NotebookSource {
+  get<T extends Doc>(collection: string, id: string): Promise<T | null>;
+  find<T extends Doc>(collection: string, query: { where: Record<string, string> }): Promise<T[]>;
+}
+
+/** The notebook of a coop's year; null when the year has no event yet. */
+export async function readNotebook(source: NotebookSource, coopId: string, year: number): Promise<NotebookDoc | null> {
+  const id = notebookId(coopId, year);
+  // The header first: rows read after it are at least as recent, never older than its version.
+  const header = await source.get<NotebookHeader & Doc>(NOTEBOOKS, id);
+  if (!header) return null;
+  return assembleNotebook(header, await source.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: id } }));
+}
+
 /**
- * Folds events (in log order) into notebooks, in memory: a rebuild from zero, and the auditor's
- * time-travel (fold the events recorded up to a moment).
+ * Folds events (in log order) into notebooks, in memory, with the projection's own reducers:
+ * what the read store would hold, put back together.
  */
 export function foldNotebooks(events: Iterable<RecordedEvent>): Map<string, NotebookDoc> {
-  const docs = new Map<string, NotebookDoc>();
+  const headers = new Map<string, NotebookHeader>();
+  const rows = new Map<string, NotebookEntryRow[]>();
+  const docs = new Map<string, Doc>();
   for (const event of events) {
     for (const ref of notebookProjection.keysOf(event)) {
-      const next = evolveNotebook(docs.get(ref.id) ?? null, event, ref);
-      if (next) docs.set(ref.id, next);
+      const key = `${ref.collection}\u0000${ref.id}`;
+      const next = notebookProjection.evolve(docs.get(key) ?? null, event, ref);
+      if (next) docs.set(key, next);
     }
   }
-  return docs;
+  for (const [key, doc] of docs) {
+    if (key.startsWith(`${NOTEBOOK_ENTRIES}\u0000`)) {
+      const row = doc as unknown as NotebookEntryRow;
+      rows.set(row.notebook, [...(rows.get(row.notebook) ?? []), row]);
+    } else {
+      headers.set((doc as NotebookHeader).id, doc as NotebookHeader);
+    }
+  }
+  return new Map([...headers].map(([id, header]) => [id, assembleNotebook(header, rows.get(id) ?? [])]));
 }

@@ -11,7 +11,7 @@ import { BoardDoc, boardId, boardProjection } from '../../../src/projections/dep
 import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals, departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
 import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
-import { notebookProjection, NotebookDoc, notebookId } from '../../../src/projections/ledger/notebook.projection';
+import { notebookProjection, assembleNotebook, NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../../../src/projections/ledger/notebook.projection';
 import { Doc } from '../../../src/projections/read-store';
 
 export const PROJECTIONS = [coopsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
@@ -122,8 +122,11 @@ export const coopTotals = (docs: Map<string, Map<string, Doc>>, department: stri
 /** The department's accounts, summed at read time as DepartmentReads does. */
 export const totals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): DepartmentTotals =>
   departmentTotals(department, year, coopTotals(docs, department, year));
-export const notebook = (docs: Map<string, Map<string, Doc>>, coopId: string, year: number): NotebookDoc =>
-  docs.get('notebooks')!.get(notebookId(coopId, year)) as NotebookDoc;
+export function notebook(docs: Map<string, Map<string, Doc>>, coopId: string, year: number): NotebookDoc | null {
+  const header = docs.get(NOTEBOOKS)!.get(notebookId(coopId, year)) as NotebookHeader | undefined;
+  const rows = [...docs.get(NOTEBOOK_ENTRIES)!.values()] as unknown as NotebookEntryRow[];
+  return header ? assembleNotebook(header, rows.filter((row) => row.notebook === header.id)) : null;
+}
 export const coopDocs = (docs: Map<string, Map<string, Doc>>, department: string): CoopDoc[] =>
   [...docs.get('coops')!.values()].filter((c) => c.department === department) as CoopDoc[];
 

@@ -1,19 +1,22 @@
 import fc from 'fast-check';
 import { RecordedEvent } from '../../../src/events/envelope';
 import { Doc } from '../../../src/projections/read-store';
-import { foldNotebooks, notebookProjection } from '../../../src/projections/ledger/notebook.projection';
+import { foldNotebooks, NotebookDoc, notebookProjection, readNotebook } from '../../../src/projections/ledger/notebook.projection';
 import { content, credit, debit, guideYear, TestLog } from './support';
 
 describe('notebook projection', () => {
-  it('keeps one document per coop and fiscal year, keyed coopId:year, from ledger streams only', () => {
+  it('keeps one header per coop and fiscal year, keyed coopId:year, and one row per entry, from ledger streams only', () => {
     const log = new TestLog();
     const recorded = log.append(2024, {
       type: 'EntryRecorded',
       data: { entryId: 'e1', ...content('01', '2024-09-10', 'Vente', [debit('512', 10), credit('7070', 10)]) },
     });
-    expect(notebookProjection.keysOf(recorded)).toEqual([{ collection: 'notebooks', id: 'ecole1:2024' }]);
+    expect(notebookProjection.keysOf(recorded)).toEqual([
+      { collection: 'notebooks', id: 'ecole1:2024' },
+      { collection: 'notebook_entries', id: 'ecole1:2024:e1' },
+    ]);
     expect(notebookProjection.keysOf({ ...recorded, stream: 'coop-ecole1' })).toEqual([]);
-    expect(notebookProjection.collections).toEqual({ notebooks: { indexes: ['coopId', 'year'] } });
+    expect(notebookProjection.collections).toEqual({ notebooks: { indexes: ['coopId', 'year'] }, notebook_entries: { indexes: ['notebook'] } });
     const doc = log.notebook(2024);
     expect(doc).toMatchObject({ id: 'ecole1:2024', coopId: 'ecole1', year: 2024, status: 'open' });
   });
@@ -36,7 +39,7 @@ describe('notebook projection', () => {
         actionB: null,
         lines: [debit('512', 10), credit('7070', 10)],
         revision: 1,
-        seq: 1,
+        seq: recorded.revision,
         reconciled: false,
         statementDate: null,
         attachments: [],
@@ -193,30 +196,49 @@ describe('notebook projection', () => {
       guideYear(log);
       log.append(2024, { type: 'EntryReconciled', data: { entryId: 'e-photos-in', statementDate: '2025-04-30' } });
       log.append(2024, { type: 'CashCounted', data: { countId: 'c1', date: '2025-06-30', counts: { '1000': 5 }, total: 5000 } });
+      log.append(2024, { type: 'EntryDeleted', data: { entryId: 'e-mairie', previous: log.notebook(2024).entries.find((e) => e.entryId === 'e-mairie')! } });
       log.append(2025, { type: 'EntryRecorded', data: { entryId: 'n1', ...content('01', '2025-09-05', 'Dons', [debit('512', 60), credit('7580', 60)]) } });
       log.append(2024, { type: 'YearClosed', data: { closedOn: '2025-09-10', bank: 114200, cash: 5000, result: 14200, openAdvances: [], unreconciled: [] } });
       log.append(2025, { type: 'ActivityReported', data: { activity: 'Chorale', text: 'Concert de fin d’année.' } });
       return log;
     }
 
-    /** The runtime's way: one event at a time, each document stored as JSON between events. */
-    function incrementally(events: RecordedEvent[]): Map<string, Doc> {
-      const store = new Map<string, Doc>();
+    /** The runtime's way: one event at a time, each document stored as JSON between events, then read back. */
+    async function incrementally(events: RecordedEvent[]): Promise<Map<string, NotebookDoc | null>> {
+      const store = new Map<string, Map<string, Doc>>([['notebooks', new Map()], ['notebook_entries', new Map()]]);
       for (const event of events) {
         for (const ref of notebookProjection.keysOf(event)) {
-          const next = notebookProjection.evolve(store.get(ref.id) ?? null, event, ref);
-          if (next) store.set(ref.id, JSON.parse(JSON.stringify(next)) as Doc);
+          const next = notebookProjection.evolve(store.get(ref.collection)!.get(ref.id) ?? null, event, ref);
+          if (next) store.get(ref.collection)!.set(ref.id, JSON.parse(JSON.stringify(next)) as Doc);
         }
       }
-      return store;
+      const source = {
+        get: async <T extends Doc>(collection: string, id: string) => (store.get(collection)!.get(id) as T | undefined) ?? null,
+        find: async <T extends Doc>(collection: string, { where }: { where: Record<string, string> }) =>
+          [...store.get(collection)!.values()].filter((doc) => doc.notebook === where.notebook) as T[],
+      };
+      const read = new Map<string, NotebookDoc | null>();
+      for (const id of [...store.get('notebooks')!.keys()].sort()) {
+        const [coopId, year] = id.split(':');
+        read.set(id, await readNotebook(source, coopId, Number(year)));
+      }
+      return read;
     }
 
-    it('a fold of all events equals the documents built one event at a time through a store', () => {
+    it('a fold of all events equals the documents built one event at a time through a store', async () => {
       const log = fullLog();
       const folded = foldNotebooks(log.events);
-      const stored = incrementally(log.events);
-      expect([...stored.keys()].sort()).toEqual(['ecole1:2024', 'ecole1:2025']);
+      const stored = await incrementally(log.events);
+      expect([...stored.keys()]).toEqual(['ecole1:2024', 'ecole1:2025']);
       for (const [id, doc] of stored) expect(doc).toEqual(folded.get(id));
+    });
+
+    it('a deleted entry stays a tombstone row, so a replay of its recording does not bring it back', () => {
+      const log = fullLog();
+      const recording = log.events.find((e) => e.type === 'EntryRecorded' && (e.data as { entryId: string }).entryId === 'e-mairie')!;
+      const replayed = foldNotebooks([...log.events, recording]).get('ecole1:2024')!;
+      expect(replayed.entries.map((e) => e.entryId)).not.toContain('e-mairie');
+      expect(replayed).toEqual(foldNotebooks(log.events).get('ecole1:2024'));
     });
 
     it('replaying an event already applied changes nothing', () => {
