@@ -6,7 +6,10 @@ import { Agent, request } from 'node:http';
  */
 export interface Reply {
   status: number;
-  body: string;
+  /** Bytes received. */
+  size: number;
+  /** The body decoded as UTF-8, on first use: a load loop does not decode (as autocannon does not). */
+  readonly body: string;
   ms: number;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -44,7 +47,12 @@ export class BenchClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started, headers: res.headers }));
+          res.on('end', () => {
+            const ms = performance.now() - started;
+            const raw = Buffer.concat(chunks);
+            let text: string | undefined;
+            resolve({ status: res.statusCode ?? 0, size: raw.length, get body() { return (text ??= raw.toString('utf8')); }, ms, headers: res.headers });
+          });
           res.on('error', reject);
         },
       );

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
         return;
       }
       const result = await load(10, SIZE.readRequests, () => client.send('GET', path));
-      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(probe.body.length / 1024).toFixed(0)} KiB${result.errors ? `, ${result.errors} errors` : ''}` });
+      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(probe.size / 1024).toFixed(0)} KiB${result.errors ? `, ${result.errors} errors` : ''}` });
     };
     await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
     await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);

@@ -20,8 +20,12 @@ export interface StreamSnapshot<S> {
   /** null: the stream does not exist yet. */
   revision: number | null;
   lastHash: string;
-  /** Commands already applied to this stream: a retry answers their outcome again. */
-  commands: Record<string, { revision: number; position: string }>;
+  /**
+   * Commands already applied to this stream: a retry answers their outcome again. Shared by a
+   * stream's successive snapshots and only ever added to, with commands whose events are stored:
+   * copying it per command made a long stream's appends quadratic.
+   */
+  commands: Map<string, { revision: number; position: string }>;
 }
 
 export interface Outcome<S> {
@@ -69,7 +73,7 @@ export class StreamWriter {
       this.touch(stream, cached);
       return cached;
     }
-    const snapshot = this.fold(cached ?? { stream, state: fold.initial(), revision: null, lastHash: '', commands: {} }, newer, fold);
+    const snapshot = this.fold(cached ?? { stream, state: fold.initial(), revision: null, lastHash: '', commands: new Map() }, newer, fold);
     this.touch(stream, snapshot);
     return snapshot;
   }
@@ -83,7 +87,7 @@ export class StreamWriter {
   ): Promise<Outcome<S>> {
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.load(stream, fold);
-      const done = snapshot.commands[context.commandId];
+      const done = snapshot.commands.get(context.commandId);
       if (done) {
         return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
       }
@@ -100,7 +104,7 @@ export class StreamWriter {
         }));
         // The positions above are only used as the command's marker; the last one is exact.
         const next = this.fold(snapshot, recorded, fold);
-        next.commands[context.commandId] = { revision: result.revision, position: result.position.toString() };
+        next.commands.set(context.commandId, { revision: result.revision, position: result.position.toString() });
         this.touch(stream, next);
         return { state: next.state, revision: result.revision, position: result.position, appended: events.length };
       } catch (error) {
@@ -136,7 +140,7 @@ export class StreamWriter {
 
   private fold<S, E>(from: StreamSnapshot<S>, events: RecordedEvent[], fold: Fold<S, E>): StreamSnapshot<S> {
     let { state, revision, lastHash } = from;
-    const commands = { ...from.commands };
+    const commands = from.commands;
     const folded: E[] = [];
     for (const raw of events) {
       const event = upcast(raw);
@@ -144,7 +148,7 @@ export class StreamWriter {
       else state = fold.evolve(state, { type: event.type, data: event.data } as E);
       revision = event.revision;
       lastHash = event.metadata.hash;
-      if (event.metadata.commandId) commands[event.metadata.commandId] = { revision: event.revision, position: event.position.toString() };
+      if (event.metadata.commandId) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position.toString() });
     }
     if (fold.evolveAll && folded.length > 0) state = fold.evolveAll(state, folded);
     return { stream: from.stream, state, revision, lastHash, commands };

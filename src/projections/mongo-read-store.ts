@@ -14,7 +14,7 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { StoreUnavailable } from '../events/event-store';
-import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar, DeclaredCollections } from './read-store';
+import { CollectionSpec, Doc, FindQuery, ProjectionBatch, ReadStore, Scalar, DeclaredCollections } from './read-store';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -139,8 +139,8 @@ export class MongoReadStore implements ReadStore {
     return this.guard(() => target.countDocuments(filter));
   }
 
-  async applyBatch(projection: string, upserts: DocWrite[], deletes: DocDelete[], checkpoint: bigint): Promise<void> {
-    const position = toDecimal(checkpoint);
+  async applyBatches(batches: ProjectionBatch[]): Promise<void> {
+    // Each projection owns its collections, so each document is guarded by its own projection's position.
     const operations = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
     const operationsOf = (collection: string): AnyBulkWriteOperation<StoredDoc>[] => {
       this.collection(collection);
@@ -148,38 +148,43 @@ export class MongoReadStore implements ReadStore {
       if (!list) operations.set(collection, (list = []));
       return list;
     };
-    for (const { collection, id, doc } of upserts) {
-      const replacement = { ...doc, _id: id, _pos: position };
-      // Without a transaction a document that cannot be serialized must fail before any write.
-      if (!this.transactional) BSON.calculateObjectSize(replacement);
-      operationsOf(collection).push({
-        updateOne: {
-          filter: { _id: id },
-          // A pipeline update: replace only when the stored document is older than this batch.
-          // $literal keeps "$…" strings of the document from being read as field paths.
-          update: [
-            {
-              $replaceWith: {
-                $cond: [{ $lt: [{ $ifNull: ['$_pos', BEFORE_ANY_POSITION] }, position] }, { $literal: replacement }, '$$ROOT'],
+    for (const { upserts, deletes, checkpoint } of batches) {
+      const position = toDecimal(checkpoint);
+      for (const { collection, id, doc } of upserts) {
+        const replacement = { ...doc, _id: id, _pos: position };
+        // Without a transaction a document that cannot be serialized must fail before any write.
+        if (!this.transactional) BSON.calculateObjectSize(replacement);
+        operationsOf(collection).push({
+          updateOne: {
+            filter: { _id: id },
+            // A pipeline update: replace only when the stored document is older than this batch.
+            // $literal keeps "$…" strings of the document from being read as field paths.
+            update: [
+              {
+                $replaceWith: {
+                  $cond: [{ $lt: [{ $ifNull: ['$_pos', BEFORE_ANY_POSITION] }, position] }, { $literal: replacement }, '$$ROOT'],
+                },
               },
-            },
-          ],
-          upsert: true,
-        },
-      });
-    }
-    for (const { collection, id } of deletes) {
-      operationsOf(collection).push({
-        deleteOne: { filter: { _id: id, $or: [{ _pos: { $exists: false } }, { _pos: { $lte: position } }] } },
-      });
+            ],
+            upsert: true,
+          },
+        });
+      }
+      for (const { collection, id } of deletes) {
+        operationsOf(collection).push({
+          deleteOne: { filter: { _id: id, $or: [{ _pos: { $exists: false } }, { _pos: { $lte: position } }] } },
+        });
+      }
     }
     await this.inTransaction(async session => {
       for (const [collection, list] of operations) {
         await this.db.collection<StoredDoc>(collection).bulkWrite(list, { ordered: true, session });
       }
-      await this.db
-        .collection<CheckpointDoc>('_checkpoints')
-        .replaceOne({ _id: projection }, { position: checkpoint.toString() }, { upsert: true, session });
+      for (const { projection, checkpoint } of batches) {
+        await this.db
+          .collection<CheckpointDoc>('_checkpoints')
+          .replaceOne({ _id: projection }, { position: checkpoint.toString() }, { upsert: true, session });
+      }
     });
   }
 

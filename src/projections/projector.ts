@@ -2,7 +2,7 @@ import { RecordedEvent } from '../events/envelope';
 import { EventStore, Subscription } from '../events/event-store';
 import { FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
 import { DocRef, Projection } from './projection';
-import { Doc, DocDelete, DocWrite, ReadStore } from './read-store';
+import { Doc, DocDelete, DocWrite, ProjectionBatch, ReadStore } from './read-store';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -27,6 +27,12 @@ export interface ProjectorOptions {
   documentCacheSize?: number;
   /** Brings old event versions to the current shape before the reducers see them. */
   upcast?: (event: RecordedEvent) => RecordedEvent;
+  /**
+   * After a live delivery smaller than a batch, the projector waits this long before reading the
+   * log again (default 2 ms), so a burst of commands is folded and committed in one transaction
+   * instead of one per command. Read-your-writes waits at most this much longer.
+   */
+  liveBatchDelayMs?: number;
 }
 
 export type ProjectionState = 'running' | 'failed' | 'stopped';
@@ -59,6 +65,7 @@ const VERSIONS = 'projection_versions';
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
 const DEFAULT_DOCUMENT_CACHE_SIZE = 256;
+const DEFAULT_LIVE_BATCH_DELAY_MS = 2;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
@@ -67,17 +74,10 @@ interface Runner {
   state: ProjectionState;
   /** Applied through this global position: every later event is still to fold. */
   position: bigint | null;
-  subscription: Subscription | null;
-  /** Bumped whenever a subscription is abandoned, so its late deliveries are ignored. */
-  generation: number;
-  /** The delivery being applied (stop waits for it). */
-  work: Promise<void>;
   /** The projection's documents as last written (null: known absent), least recently used first. */
   documents: Map<string, Doc | null>;
   failedAt?: FailedAt;
   error?: string;
-  retryTimer?: NodeJS.Timeout;
-  retryDelay: number;
 }
 
 interface Waiter {
@@ -87,21 +87,29 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** One projection's share of a delivery: what to write, and where its reducers stopped if they threw. */
+interface Folded {
+  runner: Runner;
+  batch: ProjectionBatch | null;
+  documents: Map<string, { doc: Doc | null }>;
+  failure: { event: RecordedEvent; error: unknown } | null;
+}
+
 /**
- * Runs projections: each follows the global log from its checkpoint through its own subscription
- * (so a failed projection stops alone) and, per batch, loads the documents the events touch once,
- * folds the reducers in order and writes documents and checkpoint in one applyBatch.
+ * Runs projections over one subscription to the global log: each delivery is folded by every
+ * running projection (from its own checkpoint) and all their documents and checkpoints are
+ * written in ONE read-store transaction — the log is read once and committed once per delivery,
+ * not once per projection.
  *
- * Subscriptions are NOT filtered by stream in the store: every projection sees every position and
- * skips the streams it does not follow itself, so its position also passes events it has no
- * interest in — waitFor(position) then never hangs on a projection the event does not concern.
- * Such batches still write the checkpoint, which keeps lag and restarts short.
+ * Every projection sees every position and skips the streams it does not follow itself, so its
+ * checkpoint also passes events it has no interest in — waitFor(position) then never hangs on a
+ * projection the event does not concern.
  *
- * A reducer that throws stops its projection AT that event: the batch's documents up to the
- * previous event are written with that previous event's position as checkpoint, nothing of the
- * failing event or after it; the projection is marked failed (status, log) and retried from its
- * checkpoint at the next start. A write or subscription failure (store unreachable) is not a
- * reducer bug: the projection resubscribes from its stored checkpoint with a growing delay.
+ * A reducer that throws stops ITS projection at that event: its documents up to the previous
+ * event are written with that previous event's position as checkpoint, nothing of the failing
+ * event or after it; it is marked failed (status, log) while the others go on, and is retried
+ * from its checkpoint at the next start. A write or subscription failure (store unreachable) is
+ * not a reducer bug: the projector resubscribes from the stored checkpoints with a growing delay.
  */
 export class Projector {
   private readonly runners: Runner[];
@@ -111,8 +119,18 @@ export class Projector {
   private readonly logger: ProjectorLogger;
   private readonly documentCacheSize: number;
   private readonly upcast: (event: RecordedEvent) => RecordedEvent;
+  private readonly liveBatchDelayMs: number;
   private started = false;
   private rebuilding = false;
+  private subscription: Subscription | null = null;
+  /** Bumped whenever the subscription is abandoned, so its late deliveries are ignored. */
+  private generation = 0;
+  /** The delivery being applied (stop waits for it). */
+  private work: Promise<void> = Promise.resolve();
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelay = FIRST_RETRY_MS;
+  /** The last write failure, until a delivery is written again. */
+  private writeError: string | null = null;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -128,26 +146,18 @@ export class Projector {
         owners.set(name, projection.name);
       }
     }
-    this.runners = projections.map(projection => ({
-      projection,
-      state: 'stopped',
-      position: null,
-      subscription: null,
-      generation: 0,
-      work: Promise.resolve(),
-      documents: new Map(),
-      retryDelay: FIRST_RETRY_MS,
-    }));
+    this.runners = projections.map(projection => ({ projection, state: 'stopped', position: null, documents: new Map() }));
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     this.logger = options.logger ?? console;
     this.documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
     this.upcast = options.upcast ?? (event => event);
+    this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
   }
 
   /**
    * Declares the collections, rebuilds from zero the projections whose version changed, then
-   * follows the log from each checkpoint. A projection that had failed is retried from its
+   * follows the log from the checkpoints. A projection that had failed is retried from its
    * checkpoint.
    */
   async start(): Promise<void> {
@@ -159,8 +169,8 @@ export class Projector {
         await this.resetIfVersionChanged(runner.projection);
         runner.position = await this.readStore.getCheckpoint(runner.projection.name);
         this.markRunning(runner);
-        this.subscribe(runner);
       }
+      this.subscribe();
     } catch (error) {
       await this.stop();
       throw error;
@@ -168,10 +178,10 @@ export class Projector {
     this.notify();
   }
 
-  /** Stops following the log once the batches being applied are written; pending waitFor calls reject. */
+  /** Stops following the log once the delivery being applied is written; pending waitFor calls reject. */
   async stop(): Promise<void> {
     this.started = false;
-    await this.stopSubscriptions();
+    await this.stopSubscription();
     for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
@@ -206,20 +216,21 @@ export class Projector {
     const head = await this.eventStore.headPosition();
     return this.runners.map(runner => {
       const lag = head === null ? 0n : head - (runner.position ?? 0n);
+      const error = runner.error ?? (runner.state === 'running' ? this.writeError : null);
       return {
         name: runner.projection.name,
         status: runner.state,
         position: runner.position === null ? null : runner.position.toString(),
         lag: Number(lag > 0n ? lag : 0n),
         ...(runner.failedAt ? { failedAt: runner.failedAt } : {}),
-        ...(runner.error ? { error: runner.error } : {}),
+        ...(error ? { error } : {}),
       };
     });
   }
 
   /**
    * Rebuilds every projection from zero: stops following, resets documents and checkpoints,
-   * replays the whole log through the same batch code as the live path, then follows the log
+   * replays the whole log through the same fold and write as the live path, then follows the log
    * again if the projector was started. Progress is reported in global positions (done, total =
    * head at the start, or more if the log grew): event counts on the embedded store.
    */
@@ -227,7 +238,7 @@ export class Projector {
     if (this.rebuilding) throw new Error('A rebuild is already running');
     this.rebuilding = true;
     try {
-      await this.stopSubscriptions();
+      await this.stopSubscription();
       await this.declareCollections();
       for (const runner of this.runners) {
         await this.reset(runner.projection);
@@ -238,7 +249,7 @@ export class Projector {
       let total = Number(head ?? 0n);
       let chunk: RecordedEvent[] = [];
       const replay = async (): Promise<void> => {
-        for (const runner of this.runners) if (runner.state === 'running') await this.applyEvents(runner, chunk);
+        await this.apply(chunk);
         const done = Number(chunk[chunk.length - 1].position);
         total = Math.max(total, done);
         onProgress?.(done, total);
@@ -252,11 +263,8 @@ export class Projector {
       this.logger.log(`Projections rebuilt up to position ${String(head ?? 0n)}`);
     } finally {
       this.rebuilding = false;
-      for (const runner of this.runners) {
-        if (runner.state !== 'running') continue;
-        if (this.started) this.subscribe(runner);
-        else runner.state = 'stopped';
-      }
+      if (this.started) this.subscribe();
+      else for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     }
   }
 
@@ -290,59 +298,81 @@ export class Projector {
     runner.state = 'running';
     runner.failedAt = undefined;
     runner.error = undefined;
-    runner.retryDelay = FIRST_RETRY_MS;
   }
 
-  private subscribe(runner: Runner): void {
-    const generation = ++runner.generation;
-    runner.subscription = this.eventStore.subscribeAll(runner.position, events => this.receive(runner, generation, events), {
-      onError: error => this.retryLater(runner, generation, error),
+  /** Follows the log from the earliest checkpoint of the running projections. */
+  private subscribe(): void {
+    const running = this.runners.filter(r => r.state === 'running');
+    if (running.length === 0) return;
+    const from = running.some(r => r.position === null) ? null : running.reduce((min, r) => (r.position! < min ? r.position! : min), running[0].position!);
+    const generation = ++this.generation;
+    this.subscription = this.eventStore.subscribeAll(from, events => this.receive(generation, events), {
+      onError: error => this.retryLater(generation, error),
     });
   }
 
-  private async stopSubscriptions(): Promise<void> {
-    await Promise.all(
-      this.runners.map(async runner => {
-        runner.generation++;
-        clearTimeout(runner.retryTimer);
-        runner.retryTimer = undefined;
-        const subscription = runner.subscription;
-        runner.subscription = null;
-        await subscription?.stop();
-        await runner.work;
-      }),
-    );
+  private async stopSubscription(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+    await this.work;
   }
 
-  private async receive(runner: Runner, generation: number, delivered: RecordedEvent[]): Promise<void> {
+  private async receive(generation: number, delivered: RecordedEvent[]): Promise<void> {
     const work = (async () => {
       for (let start = 0; start < delivered.length; start += this.batchSize) {
-        if (generation !== runner.generation || runner.state !== 'running') return;
-        // A redelivery after a resubscription must not fold an event twice.
-        const events = delivered.slice(start, start + this.batchSize).filter(e => runner.position === null || e.position > runner.position);
-        if (events.length > 0 && !(await this.applyEvents(runner, events))) return;
+        if (generation !== this.generation) return;
+        await this.apply(delivered.slice(start, start + this.batchSize));
       }
-      if (runner.error) {
-        this.logger.log(`Projection ${runner.projection.name} is writing again`);
-        runner.error = undefined;
-        runner.retryDelay = FIRST_RETRY_MS;
+      if (this.writeError) {
+        this.logger.log('Projections are writing again');
+        this.writeError = null;
+        this.retryDelay = FIRST_RETRY_MS;
       }
+      if (delivered.length < this.batchSize && this.liveBatchDelayMs > 0) await new Promise(resolve => setTimeout(resolve, this.liveBatchDelayMs));
     })();
-    runner.work = work.catch(() => undefined);
+    this.work = work.catch(() => undefined);
     try {
       await work;
     } catch (error) {
-      this.retryLater(runner, generation, error);
+      this.retryLater(generation, error);
     }
   }
 
   /**
-   * Folds `events` and writes the result with the last folded position as checkpoint. Returns
-   * false when a reducer threw: the events before it are written, the projection is failed.
+   * Folds `events` into every running projection (each from its own checkpoint: a redelivery
+   * after a resubscription must not fold an event twice) and writes all of it in one
+   * transaction. A projection whose reducer threw is failed after the write, which holds what
+   * it folded before that event.
    */
-  private async applyEvents(runner: Runner, events: RecordedEvent[]): Promise<boolean> {
+  private async apply(events: RecordedEvent[]): Promise<void> {
+    const folded = await Promise.all(
+      this.runners
+        .filter(runner => runner.state === 'running')
+        .map(runner => this.fold(runner, runner.position === null ? events : events.filter(e => e.position > runner.position!))),
+    );
+    const batches = folded.flatMap(f => (f.batch ? [f.batch] : []));
+    if (batches.length > 0) await this.readStore.applyBatches(batches);
+    for (const { runner, batch, documents, failure } of folded) {
+      if (batch) {
+        this.remember(runner, documents);
+        runner.position = batch.checkpoint;
+      }
+      if (failure) this.fail(runner, failure.event, failure.error);
+    }
+    this.notify();
+  }
+
+  /**
+   * Folds `events` into one projection's documents. The batch is null when nothing was folded
+   * (no event for it, or its reducer threw at the first one).
+   */
+  private async fold(runner: Runner, events: RecordedEvent[]): Promise<Folded> {
     const { projection } = runner;
-    let failure: { event: RecordedEvent; error: unknown } | null = null;
+    let failure: Folded['failure'] = null;
     const plan: Array<{ event: RecordedEvent; refs: DocRef[] }> = [];
     for (const recorded of events) {
       if (!follows(projection, recorded.stream)) {
@@ -358,7 +388,8 @@ export class Projector {
       }
     }
 
-    // Each document is read once per batch, however many events touch it.
+    // Each document is taken once per delivery, however many events touch it: from the cache of
+    // what this projection last wrote, else from the store.
     const documents = new Map<string, { ref: DocRef; doc: Doc | null; changed: boolean }>();
     for (const { refs } of plan) for (const ref of refs) documents.set(refKey(ref), { ref, doc: null, changed: false });
     await Promise.all(
@@ -375,7 +406,7 @@ export class Projector {
     };
     let applied: bigint | null = null;
     if (failure === null && plan.length > 0) {
-      // The whole batch in one pass per document; if a reducer throws, the event-by-event fold
+      // The whole delivery in one pass per document; if a reducer throws, the event-by-event fold
       // below finds the event and keeps what came before it.
       try {
         for (const [key, { doc }] of foldRun(projection, plan, ref => documents.get(refKey(ref))!.doc)) stage(key, doc);
@@ -395,25 +426,18 @@ export class Projector {
       for (const [key, { doc }] of staged) stage(key, doc);
       applied = event.position;
     }
-
-    if (applied !== null) {
-      const upserts: DocWrite[] = [];
-      const deletes: DocDelete[] = [];
-      for (const { ref, doc, changed } of documents.values()) {
-        if (!changed) continue;
-        if (doc === null) deletes.push({ collection: ref.collection, id: ref.id });
-        else upserts.push({ collection: ref.collection, id: ref.id, doc });
-      }
-      await this.readStore.applyBatch(projection.name, upserts, deletes, applied);
-      this.remember(runner, documents);
-      runner.position = applied;
-      this.notify();
+    if (applied === null) return { runner, batch: null, documents, failure };
+    const upserts: DocWrite[] = [];
+    const deletes: DocDelete[] = [];
+    for (const { ref, doc, changed } of documents.values()) {
+      if (!changed) continue;
+      if (doc === null) deletes.push({ collection: ref.collection, id: ref.id });
+      else upserts.push({ collection: ref.collection, id: ref.id, doc });
     }
-    if (failure) this.fail(runner, failure.event, failure.error);
-    return failure === null;
+    return { runner, batch: { projection: projection.name, upserts, deletes, checkpoint: applied }, documents, failure };
   }
 
-  /** Keeps the batch's documents as written, the most recent last, within the cache size. */
+  /** Keeps the delivery's documents as written, the most recent last, within the cache size. */
   private remember(runner: Runner, documents: Map<string, { doc: Doc | null }>): void {
     for (const [key, { doc }] of documents) {
       runner.documents.delete(key);
@@ -430,47 +454,49 @@ export class Projector {
     runner.state = 'failed';
     runner.failedAt = failedAtOf(event);
     runner.error = message;
-    this.abandonSubscription(runner);
     this.logger.error(
       `PROJECTION ${runner.projection.name} STOPPED at ${event.type} (${event.stream}#${event.revision}, position ${event.position}): ${message}. ` +
         `Its documents stay at position ${String(runner.position ?? 'none')}; it retries this event at the next start (fix the reducer first).`,
     );
-    this.notify();
   }
 
-  /** The store could not be read or written: resubscribe from the stored checkpoint later. */
-  private retryLater(runner: Runner, generation: number, error: unknown): void {
-    if (generation !== runner.generation || runner.state !== 'running') return;
+  /** The store could not be read or written: resubscribe from the stored checkpoints later. */
+  private retryLater(generation: number, error: unknown): void {
+    if (generation !== this.generation || !this.started) return;
     const message = error instanceof Error ? error.message : String(error);
-    runner.error = message;
-    this.abandonSubscription(runner);
-    this.logger.error(`Projection ${runner.projection.name}: ${message}; resubscribing from its checkpoint in ${runner.retryDelay} ms`);
-    runner.retryTimer = setTimeout(() => void this.resume(runner), runner.retryDelay);
-    runner.retryTimer.unref();
-    runner.retryDelay = Math.min(runner.retryDelay * 2, LAST_RETRY_MS);
+    this.writeError = message;
+    this.abandonSubscription();
+    const names = this.runners.filter(r => r.state === 'running').map(r => r.projection.name).join(', ');
+    this.logger.error(`Projections ${names}: ${message}; resubscribing from their checkpoints in ${this.retryDelay} ms`);
+    this.retryTimer = setTimeout(() => void this.resume(), this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(this.retryDelay * 2, LAST_RETRY_MS);
   }
 
-  private async resume(runner: Runner): Promise<void> {
-    runner.retryTimer = undefined;
-    if (!this.started || runner.state !== 'running') return;
-    const generation = runner.generation;
-    // After a write failure, the store is the reference again.
-    runner.documents.clear();
+  private async resume(): Promise<void> {
+    this.retryTimer = undefined;
+    if (!this.started) return;
+    const generation = this.generation;
     try {
-      runner.position = await this.readStore.getCheckpoint(runner.projection.name);
+      for (const runner of this.runners) {
+        if (runner.state !== 'running') continue;
+        // After a write failure, the store is the reference again.
+        runner.documents.clear();
+        runner.position = await this.readStore.getCheckpoint(runner.projection.name);
+      }
     } catch (error) {
-      this.retryLater(runner, generation, error);
+      this.retryLater(generation, error);
       return;
     }
-    if (generation === runner.generation) this.subscribe(runner);
+    if (generation === this.generation) this.subscribe();
   }
 
-  /** Stops a subscription from inside its own handler: not awaited, later deliveries are ignored. */
-  private abandonSubscription(runner: Runner): void {
-    runner.generation++;
-    const subscription = runner.subscription;
-    runner.subscription = null;
-    subscription?.stop().catch(error => this.logger.error(`Projection ${runner.projection.name}: stopping its subscription failed: ${String(error)}`));
+  /** Stops the subscription from inside its own handler: not awaited, later deliveries are ignored. */
+  private abandonSubscription(): void {
+    this.generation++;
+    const subscription = this.subscription;
+    this.subscription = null;
+    subscription?.stop().catch(error => this.logger.error(`Projections: stopping the subscription failed: ${String(error)}`));
   }
 
   private caughtUp(position: bigint): boolean {

@@ -1,6 +1,6 @@
 /**
  * The read-model port: named collections of JSON documents keyed by id. Projections write only
- * through applyBatch, atomically with their checkpoint; users and sessions (not projections)
+ * through applyBatches, atomically with their checkpoints; users and sessions (not projections)
  * write with put/remove.
  */
 export type Doc = Record<string, unknown>;
@@ -36,6 +36,8 @@ export interface FindQuery {
 
 export interface DocWrite { collection: string; id: string; doc: Doc }
 export interface DocDelete { collection: string; id: string }
+/** One projection's writes and the checkpoint they bring it to. */
+export interface ProjectionBatch { projection: string; upserts: DocWrite[]; deletes: DocDelete[]; checkpoint: bigint }
 
 export interface ReadStore {
   readonly engine: string;
@@ -45,10 +47,10 @@ export interface ReadStore {
   find<T extends Doc = Doc>(collection: string, query?: FindQuery): Promise<T[]>;
   count(collection: string, where?: Record<string, Scalar>): Promise<number>;
   /**
-   * Writes every upsert and delete and the projection's checkpoint in one transaction: after a
-   * failure, the previous documents and checkpoint stand. Applying a batch again is harmless.
+   * Writes every upsert and delete and each projection's checkpoint in one transaction: after a
+   * failure, the previous documents and checkpoints stand. Applying a batch again is harmless.
    */
-  applyBatch(projection: string, upserts: DocWrite[], deletes: DocDelete[], checkpoint: bigint): Promise<void>;
+  applyBatches(batches: ProjectionBatch[]): Promise<void>;
   getCheckpoint(projection: string): Promise<bigint | null>;
   /** Drops the projection's collections' documents and its checkpoint (a rebuild from zero). */
   resetProjection(projection: string, collections: string[]): Promise<void>;

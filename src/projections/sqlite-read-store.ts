@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { CollectionSpec, Doc, DocDelete, DocWrite, FindQuery, ReadStore, Scalar, DeclaredCollections } from './read-store';
+import { CollectionSpec, Doc, FindQuery, ProjectionBatch, ReadStore, Scalar, DeclaredCollections } from './read-store';
 
 /** Collection and index-field names become SQL identifiers and JSON paths: keep them plain. */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -103,15 +103,19 @@ export class SqliteReadStore implements ReadStore {
     return row.n;
   }
 
-  async applyBatch(projection: string, upserts: DocWrite[], deletes: DocDelete[], checkpoint: bigint): Promise<void> {
+  async applyBatches(batches: ProjectionBatch[]): Promise<void> {
+    let writes = 0;
     this.db.transaction(() => {
-      for (const write of upserts) this.upsert(write.collection, write.id, write.doc);
-      for (const del of deletes) this.delete(del.collection, del.id);
-      this
-        .statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position')
-        .run(projection, checkpoint.toString());
+      for (const { projection, upserts, deletes, checkpoint } of batches) {
+        for (const write of upserts) this.upsert(write.collection, write.id, write.doc);
+        for (const del of deletes) this.delete(del.collection, del.id);
+        this
+          .statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position')
+          .run(projection, checkpoint.toString());
+        writes += upserts.length + deletes.length;
+      }
     })();
-    this.writesSinceAnalyze += upserts.length + deletes.length;
+    this.writesSinceAnalyze += writes;
     if (this.writesSinceAnalyze >= ANALYZE_EVERY_WRITES) {
       this.writesSinceAnalyze = 0;
       // Only re-analyzes tables whose size changed a lot; a no-op costs well under a millisecond.

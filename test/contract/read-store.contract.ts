@@ -1,4 +1,4 @@
-import { Doc, ReadStore } from '../../src/projections/read-store';
+import { Doc, DocDelete, DocWrite, ReadStore } from '../../src/projections/read-store';
 
 /** A fresh, empty store and how to dispose of it (close, remove the file or database). */
 export interface ContractStore {
@@ -32,9 +32,13 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await subject.dispose();
     });
 
+    /** One projection's batch alone. */
+    const applyBatch = (projection: string, upserts: DocWrite[], deletes: DocDelete[], checkpoint: bigint): Promise<void> =>
+      store.applyBatches([{ projection, upserts, deletes, checkpoint }]);
+
     const seed = async (n = 10, checkpoint = 1n): Promise<void> => {
       const upserts = pupils(n).map(p => ({ collection: 'pupils', ...p }));
-      await store.applyBatch('pupils-projection', upserts, [], checkpoint);
+      await applyBatch('pupils-projection', upserts, [], checkpoint);
     };
 
     it('gets documents by id, null when absent', async () => {
@@ -97,7 +101,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
 
     it('writes upserts, deletes and the checkpoint of a batch together', async () => {
       await seed(3, 10n);
-      await store.applyBatch(
+      await applyBatch(
         'pupils-projection',
         [{ collection: 'pupils', id: 'p00', doc: { name: 'changed', classe: 'CP', rank: 0, active: true } }],
         [{ collection: 'pupils', id: 'p01' }],
@@ -108,6 +112,26 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       expect(await store.get('pupils', 'p01')).toBeNull();
     });
 
+    it('writes the batches of several projections in one transaction: one failing writes none of them', async () => {
+      await seed(3, 10n);
+      await store.applyBatches([
+        { projection: 'pupils-projection', upserts: [{ collection: 'pupils', id: 'p00', doc: { name: 'both' } }], deletes: [], checkpoint: 11n },
+        { projection: 'users-projection', upserts: [{ collection: 'users', id: 'u1', doc: { role: 'admin' } }], deletes: [], checkpoint: 11n },
+      ]);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(11n);
+      expect(await store.getCheckpoint('users-projection')).toBe(11n);
+      const before = await store.find('pupils');
+      await expect(
+        store.applyBatches([
+          { projection: 'pupils-projection', upserts: [{ collection: 'pupils', id: 'p01', doc: { name: 'lost' } }], deletes: [], checkpoint: 12n },
+          { projection: 'users-projection', upserts: [{ collection: 'ghosts', id: 'x', doc: {} }], deletes: [], checkpoint: 12n },
+        ]),
+      ).rejects.toThrow(/ghosts/);
+      expect(await store.find('pupils')).toEqual(before);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(11n);
+      expect(await store.getCheckpoint('users-projection')).toBe(11n);
+    });
+
     it('a batch failing on an undeclared collection in the middle writes nothing', async () => {
       await seed(3, 10n);
       const before = await store.find('pupils');
@@ -116,7 +140,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
         { collection: 'ghosts', id: 'x', doc: {} },
         { collection: 'pupils', id: 'p99', doc: { name: 'new' } },
       ];
-      await expect(store.applyBatch('pupils-projection', upserts, [{ collection: 'pupils', id: 'p01' }], 20n)).rejects.toThrow(/ghosts/);
+      await expect(applyBatch('pupils-projection', upserts, [{ collection: 'pupils', id: 'p01' }], 20n)).rejects.toThrow(/ghosts/);
       expect(await store.find('pupils')).toEqual(before);
       expect(await store.getCheckpoint('pupils-projection')).toBe(10n);
     });
@@ -127,7 +151,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       const cyclic: Doc = {};
       cyclic.self = cyclic;
       await expect(
-        store.applyBatch(
+        applyBatch(
           'pupils-projection',
           [
             { collection: 'pupils', id: 'p02', doc: { name: 'changed' } },
@@ -145,9 +169,9 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await seed(5, 7n);
       const batch = [{ collection: 'pupils', id: 'p01', doc: { name: 'renamed', classe: 'CP', rank: 3, active: false } }];
       const deletes = [{ collection: 'pupils', id: 'p02' }];
-      await store.applyBatch('pupils-projection', batch, deletes, 8n);
+      await applyBatch('pupils-projection', batch, deletes, 8n);
       const once = await store.find('pupils');
-      await store.applyBatch('pupils-projection', batch, deletes, 8n);
+      await applyBatch('pupils-projection', batch, deletes, 8n);
       expect(await store.find('pupils')).toEqual(once);
       expect(await store.count('pupils')).toBe(4);
       expect(await store.getCheckpoint('pupils-projection')).toBe(8n);
@@ -155,7 +179,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
 
     it('deletes documents, and deleting an absent one is harmless', async () => {
       await seed(3);
-      await store.applyBatch('pupils-projection', [], [{ collection: 'pupils', id: 'p00' }, { collection: 'pupils', id: 'none' }], 2n);
+      await applyBatch('pupils-projection', [], [{ collection: 'pupils', id: 'p00' }, { collection: 'pupils', id: 'none' }], 2n);
       expect(await store.get('pupils', 'p00')).toBeNull();
       expect(await store.count('pupils')).toBe(2);
     });
@@ -163,17 +187,17 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
     it('keeps one checkpoint per projection, null before the first batch', async () => {
       expect(await store.getCheckpoint('pupils-projection')).toBeNull();
       await seed(1, 5n);
-      await store.applyBatch('other', [], [], 9n);
+      await applyBatch('other', [], [], 9n);
       expect(await store.getCheckpoint('pupils-projection')).toBe(5n);
       expect(await store.getCheckpoint('other')).toBe(9n);
     });
 
     it('round-trips a checkpoint above 2^53 exactly', async () => {
       const huge = 2n ** 53n + 12345n;
-      await store.applyBatch('pupils-projection', [], [], huge);
+      await applyBatch('pupils-projection', [], [], huge);
       expect(await store.getCheckpoint('pupils-projection')).toBe(huge);
       const beyondInt64 = 2n ** 64n - 1n;
-      await store.applyBatch('pupils-projection', pupils(1).map(p => ({ collection: 'pupils', ...p })), [], beyondInt64);
+      await applyBatch('pupils-projection', pupils(1).map(p => ({ collection: 'pupils', ...p })), [], beyondInt64);
       expect(await store.getCheckpoint('pupils-projection')).toBe(beyondInt64);
       expect(await store.count('pupils')).toBe(1);
     });
@@ -181,7 +205,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
     it('resets a projection: its documents and checkpoint go, other collections stay', async () => {
       await seed(4, 3n);
       await store.put('users', 'u1', { login: 'ana', role: 'admin' });
-      await store.applyBatch('other', [], [], 9n);
+      await applyBatch('other', [], [], 9n);
       await store.resetProjection('pupils-projection', ['pupils']);
       expect(await store.count('pupils')).toBe(0);
       expect(await store.getCheckpoint('pupils-projection')).toBeNull();

@@ -105,11 +105,11 @@ describe('SIGKILL and restart', () => {
   it('recovers when projections:rebuild is killed half-way: the server completes the read models', async () => {
     const dataDir = tempDataDir('cahier-sigkill-rebuild-');
     dirs.push(dataDir);
-    await recordManyEntries(dataDir, 20, 300);
+    // More events than one rebuild chunk (10,000): the rebuild writes every projection's first
+    // chunk in one transaction and is killed as soon as it has, while the next chunk is folding.
+    await recordManyEntries(dataDir, 20, 700);
     const head = await headOf(dataDir);
 
-    // The rebuild replays the log projection after projection: it is killed as soon as the first
-    // one has written, while the heavier ones (the notebooks) are still folding.
     const rebuild = spawnCli(dataDir, ['projections:rebuild']);
     await waitUntil('the rebuild to write its first checkpoint', 120_000, async () => {
       if (rebuild.child.exitCode !== null) throw new Error(`the rebuild ended before it could be killed:\n${rebuild.stdout()}`);

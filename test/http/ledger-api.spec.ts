@@ -100,6 +100,25 @@ describe('ledger JSON API', () => {
     expect(accounts['7070']).toBeGreaterThanOrEqual(32000);
   });
 
+  it('answers the grid with a strong ETag, a 304 to a client that has it, and a new ETag after a change', async () => {
+    const first = await mandataire.get(`${base}/grid`).expect(200);
+    const etag = first.headers['etag'];
+    expect(etag).toMatch(/^"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    // UTF-8 as it is: the accents of the labels, not escapes.
+    expect(first.text).toMatch(/[^\x00-\x7f]/);
+    const again = await mandataire.get(`${base}/grid`).expect(200);
+    expect(again.headers['etag']).toBe(etag);
+    expect(again.text).toBe(first.text);
+    const cached = await mandataire.get(`${base}/grid`).set('If-None-Match', etag).expect(304);
+    expect(cached.text).toBe('');
+
+    await mandataire.post(`${base}/entries`, { ...photos, pj: '77', label: 'Kermesse : buvette d’été' }).expect(201);
+    const changed = await mandataire.get(`${base}/grid`).set('If-None-Match', etag).expect(200);
+    expect(changed.headers['etag']).not.toBe(etag);
+    expect(changed.body.rows.find((r: { pj: string }) => r.pj === '77')?.label).toBe('Kermesse : buvette d’été');
+  });
+
   it('keeps another coop out of reach: 404, exactly as a missing one', async () => {
     const other = await mandataire.get('/api/coops/C14002/years/2026/grid').expect(404);
     expect(other.body.code).toBe('NOT_FOUND');

@@ -199,10 +199,10 @@ describe('Projector over the embedded stores', () => {
   it('when the read store refuses a write, resubscribes from its checkpoint and applies every event once', async () => {
     let refusals = 1;
     const flaky: ReadStore = Object.create(stores.read, {
-      applyBatch: {
-        value: (...args: Parameters<ReadStore['applyBatch']>) => {
+      applyBatches: {
+        value: (...args: Parameters<ReadStore['applyBatches']>) => {
           if (refusals-- > 0) return Promise.reject(new StoreUnavailable('test', new Error('disque plein')));
-          return stores.read.applyBatch(...args);
+          return stores.read.applyBatches(...args);
         },
       },
     });
@@ -211,7 +211,7 @@ describe('Projector over the embedded stores', () => {
     const head = await stores.append('ledger-c1-2024', newEvent('EntryRecorded'), newEvent('EntryRecorded'));
     await running.waitFor(head, 5000);
     expect((await stores.read.get<StreamCount>('stream_counts', 'ledger-c1-2024'))?.count).toBe(2);
-    expect(logger.errors).toEqual([expect.stringMatching(/disque plein; resubscribing from its checkpoint/)]);
+    expect(logger.errors).toEqual([expect.stringMatching(/disque plein; resubscribing from their checkpoints/)]);
     expect((await running.status())[0]).toEqual({ name: 'stream-counts', status: 'running', position: String(head), lag: 0 });
   });
 

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/http/auth/session-store';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_TOUCH_EVERY_MS, SESSIONS } from '../../src/http/auth/session-store';
 import { startTestApp, TestApp } from '../support/app';
 import { ConfiguredApp, startConfiguredApp } from './configured-app';
 import { cookiePair, isFrench, sessionCookie } from './support';
@@ -52,6 +53,33 @@ describe('sessions on the real app', () => {
     // The browser would have dropped the cookie; sending it anyway opens nothing.
     await sessionWith(cookie).expect(401);
     await request(server).get('/api/coops/C14002/years/2026/grid').set('Cookie', cookie).expect(401);
+  });
+
+  it('writes the stored expiry at most once a minute, and a session active within 1 h 59 stays open', async () => {
+    const cookie = cookiePair(sessionCookie(await login('tilleuls', 'demo-les-tilleuls').expect(200)));
+    // The store's document id: SHA-256 of the session id ("s:<id>.<signature>" in the cookie).
+    const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.split('=')[1]))![1];
+    const storedExpiry = async () => (await t.stores.readStore.get<{ expiresAt: number } & { id: string }>(SESSIONS, createHash('sha256').update(sid).digest('hex')))?.expiresAt;
+    // express-session counts the cookie's maxAge on the system clock: a few ms may have passed.
+    const renewedNow = (expiry: number | undefined) => expect(t.clock.now().getTime() + SESSION_IDLE_MS - expiry!).toBeLessThan(1000);
+    const loggedIn = await storedExpiry();
+    renewedNow(loggedIn);
+
+    t.clock.advance(SESSION_TOUCH_EVERY_MS - 5_000);
+    for (let i = 0; i < 3; i++) await sessionWith(cookie).expect(200);
+    expect(await storedExpiry()).toBe(loggedIn);
+
+    t.clock.advance(10_000);
+    await sessionWith(cookie).expect(200);
+    const touched = await storedExpiry();
+    renewedNow(touched);
+
+    // Active 50 s after that write (not written), then idle for 1 h 59: still open.
+    t.clock.advance(50_000);
+    await sessionWith(cookie).expect(200);
+    expect(await storedExpiry()).toBe(touched);
+    t.clock.advance(SESSION_IDLE_MS - SESSION_TOUCH_EVERY_MS);
+    await sessionWith(cookie).expect(200);
   });
 
   it('ends a session 12 hours after login however active it was', async () => {

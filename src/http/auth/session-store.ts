@@ -5,10 +5,17 @@ import { ReadStore } from '../../projections/read-store';
 
 export const SESSIONS = 'sessions';
 export const SESSION_COOKIE = 'cahier.sid';
-/** Idle time-out: the cookie's maxAge, renewed on every response (rolling). */
+/** Idle time-out: the cookie's maxAge, renewed on every response (rolling); the stored expiry too, within a minute. */
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 /** Absolute time-out, however active the session. */
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/**
+ * A request renews the stored expiry only when that moves it by at least this much: a burst of
+ * reads does not write the session each time. The idle time-out is thus between 1 h 59 and 2 h.
+ */
+export const SESSION_TOUCH_EVERY_MS = 60 * 1000;
+/** Sessions whose stored expiry this process remembers (to skip touches), most recent last. */
+const EXPIRIES_KEPT = 10_000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 const PRUNE_BATCH = 500;
 
@@ -29,6 +36,12 @@ interface SessionDoc extends Record<string, unknown> {
 export class ReadStoreSessionStore extends Store {
   private declared?: Promise<void>;
   private lastPrune = 0;
+  /**
+   * The expiry stored for a session, by key, as this process last read or wrote it. Another
+   * process can only have moved it later (a touch) or removed the session (a logout): a touch
+   * skipped on this figure leaves at least that expiry, and never revives an ended session.
+   */
+  private readonly storedExpiries = new Map<string, number>();
 
   constructor(
     private readonly store: ReadStore,
@@ -39,12 +52,18 @@ export class ReadStoreSessionStore extends Store {
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     this.run(async () => {
-      const doc = await this.store.get<SessionDoc>(SESSIONS, keyOf(sid));
-      if (!doc) return null;
-      if (doc.expiresAt <= this.now()) {
-        await this.store.remove(SESSIONS, keyOf(sid));
+      const key = keyOf(sid);
+      const doc = await this.store.get<SessionDoc>(SESSIONS, key);
+      if (!doc) {
+        this.storedExpiries.delete(key);
         return null;
       }
+      if (doc.expiresAt <= this.now()) {
+        this.storedExpiries.delete(key);
+        await this.store.remove(SESSIONS, key);
+        return null;
+      }
+      this.remember(key, doc.expiresAt);
       return doc.session as unknown as SessionData;
     }, callback);
   }
@@ -56,13 +75,24 @@ export class ReadStoreSessionStore extends Store {
     }, callback);
   }
 
+  /**
+   * Called by express-session after every request on an unchanged session (rolling). Within
+   * SESSION_TOUCH_EVERY_MS of the stored expiry, nothing to write: the callback runs at once, and
+   * express-session then sends the response in one piece instead of holding its last byte.
+   */
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
+    const stored = this.storedExpiries.get(keyOf(sid));
+    if (stored !== undefined && this.expiryOf(session) - stored < SESSION_TOUCH_EVERY_MS) {
+      callback?.();
+      return;
+    }
     this.run(() => this.write(sid, session), callback);
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.run(async () => {
       await this.ready();
+      this.storedExpiries.delete(keyOf(sid));
       await this.store.remove(SESSIONS, keyOf(sid));
     }, callback);
   }
@@ -74,6 +104,7 @@ export class ReadStoreSessionStore extends Store {
     let ended = 0;
     for (const doc of await this.store.find<SessionDoc>(SESSIONS, { where: { username } })) {
       if (doc.key === keep) continue;
+      this.storedExpiries.delete(doc.key);
       await this.store.remove(SESSIONS, doc.key);
       ended += 1;
     }
@@ -89,9 +120,23 @@ export class ReadStoreSessionStore extends Store {
       // Through JSON: the cookie's Date becomes a string, which express-session reads back.
       session: JSON.parse(JSON.stringify(session)) as Record<string, unknown>,
       username: user?.username ?? null,
-      expiresAt: this.now() + (session.cookie.maxAge ?? SESSION_IDLE_MS),
+      expiresAt: this.expiryOf(session),
     };
     await this.store.put(SESSIONS, key, doc);
+    this.remember(key, doc.expiresAt);
+  }
+
+  private expiryOf(session: SessionData): number {
+    return this.now() + (session.cookie.maxAge ?? SESSION_IDLE_MS);
+  }
+
+  private remember(key: string, expiresAt: number): void {
+    this.storedExpiries.delete(key);
+    this.storedExpiries.set(key, expiresAt);
+    for (const oldest of this.storedExpiries.keys()) {
+      if (this.storedExpiries.size <= EXPIRIES_KEPT) break;
+      this.storedExpiries.delete(oldest);
+    }
   }
 
   /** Expired sessions are absent anyway; removing them now and then keeps the collection small. */
@@ -105,6 +150,7 @@ export class ReadStoreSessionStore extends Store {
     });
     for (const doc of oldest) {
       if (doc.expiresAt > now) break;
+      this.storedExpiries.delete(doc.key);
       await this.store.remove(SESSIONS, doc.key);
     }
   }
