@@ -46,12 +46,15 @@ export class BenchClient {
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.length;
+          });
           res.on('end', () => {
             const ms = performance.now() - started;
-            const raw = Buffer.concat(chunks);
             let text: string | undefined;
-            resolve({ status: res.statusCode ?? 0, size: raw.length, get body() { return (text ??= raw.toString('utf8')); }, ms, headers: res.headers });
+            resolve({ status: res.statusCode ?? 0, size, get body() { return (text ??= Buffer.concat(chunks).toString('utf8')); }, ms, headers: res.headers });
           });
           res.on('error', reject);
         },

@@ -5,7 +5,7 @@ import { Chart, defaultChart } from '../domain/chart';
 import { CoopState, evolveCoop, initialCoopState } from '../domain/coop';
 import { DomainError } from '../domain/errors';
 import { Clock, today } from '../domain/fiscal-year';
-import { decide, evolve, foldLedger, initialLedgerState, LedgerCommand, LedgerCommandType, LedgerEnv, LedgerState } from '../domain/ledger';
+import { decide, evolve, foldLedgerInto, initialLedgerState, LedgerCommand, LedgerCommandType, LedgerEnv, LedgerState } from '../domain/ledger';
 import { ChartEvent, CoopEvent } from '../events/coop-events';
 import { LedgerEvent } from '../events/ledger-events';
 import { chartStream, coopStream, ledgerStream } from '../events/streams';
@@ -23,7 +23,7 @@ export const chartFold = (department: string, year: number): Fold<Chart, ChartEv
 export const ledgerFold = (coopId: string, year: number): Fold<LedgerState, LedgerEvent> => ({
   initial: () => initialLedgerState(coopId, year),
   evolve,
-  evolveAll: foldLedger,
+  evolveInto: foldLedgerInto,
 });
 
 /**

@@ -7,28 +7,33 @@ import { SCHEMA_VERSIONS, upcast } from '../events/upcasters';
 import { CommandContext } from './command-context';
 
 export interface Fold<S, E> {
+  /** A new state each call: the writer's copy of a stream is its own. */
   initial(): S;
   evolve(state: S, event: E): S;
-  /** Optional: the same as events.reduce(evolve, state) in one pass (a cold load of a long stream). */
-  evolveAll?(state: S, events: E[]): S;
+  /**
+   * Optional: the same as events.reduce(evolve, state), written into `state` itself (the writer
+   * is the only holder of its copy): a long stream's command then costs no copy of its state.
+   */
+  evolveInto?(state: S, events: E[]): S;
 }
 
-/** A stream's state folded up to `revision`, kept hot in memory. */
+/**
+ * A stream's state folded up to `revision`, kept hot in memory. The writer advances a snapshot in
+ * place, all its fields together and synchronously: whoever holds one reads a consistent
+ * (state, revision, hash) — the latest — and reads it at once.
+ */
 export interface StreamSnapshot<S> {
   stream: string;
   state: S;
   /** null: the stream does not exist yet. */
   revision: number | null;
   lastHash: string;
-  /**
-   * Commands already applied to this stream: a retry answers their outcome again. Shared by a
-   * stream's successive snapshots and only ever added to, with commands whose events are stored:
-   * copying it per command made a long stream's appends quadratic.
-   */
+  /** Commands already applied to this stream: a retry answers their outcome again. */
   commands: Map<string, { revision: number; position: string }>;
 }
 
 export interface Outcome<S> {
+  /** The stream's live state (later commands move it on): read what the answer needs at once. */
   state: S;
   revision: number | null;
   /** Global position of the last event written (or found, for a retried command). */
@@ -66,14 +71,12 @@ export class StreamWriter {
   ) {}
 
   async load<S, E extends { type: string; data: unknown }>(stream: string, fold: Fold<S, E>): Promise<StreamSnapshot<S>> {
-    const cached = this.hot.get(stream) as StreamSnapshot<S> | undefined;
-    const fromRevision = cached?.revision == null ? 0 : cached.revision + 1;
+    let snapshot = this.hot.get(stream) as StreamSnapshot<S> | undefined;
+    const fromRevision = snapshot?.revision == null ? 0 : snapshot.revision + 1;
     const newer = await this.store.readStream(stream, { fromRevision });
-    if (cached && newer.length === 0) {
-      this.touch(stream, cached);
-      return cached;
-    }
-    const snapshot = this.fold(cached ?? { stream, state: fold.initial(), revision: null, lastHash: '', commands: new Map() }, newer, fold);
+    // The snapshot may have been dropped (a conflict) or advanced (our own append) meanwhile.
+    snapshot = (this.hot.get(stream) as StreamSnapshot<S> | undefined) ?? { stream, state: fold.initial(), revision: null, lastHash: '', commands: new Map() };
+    this.advance(snapshot, newer, fold);
     this.touch(stream, snapshot);
     return snapshot;
   }
@@ -88,14 +91,13 @@ export class StreamWriter {
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.load(stream, fold);
       const done = snapshot.commands.get(context.commandId);
-      if (done) {
-        return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
-      }
+      if (done) return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
       const decided = decide(snapshot.state);
       if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
       const events = chainEvents(snapshot.lastHash, decided.map((event, index) => this.envelope(stream, event, index, context, department)));
+      const expected = snapshot.revision;
       try {
-        const result = await this.store.append(stream, events, snapshot.revision ?? 'no_stream');
+        const result = await this.store.append(stream, events, expected ?? 'no_stream');
         const recorded: RecordedEvent[] = events.map((event, index) => ({
           ...event,
           stream,
@@ -103,10 +105,10 @@ export class StreamWriter {
           position: result.position - BigInt(events.length - 1 - index),
         }));
         // The positions above are only used as the command's marker; the last one is exact.
-        const next = this.fold(snapshot, recorded, fold);
-        next.commands.set(context.commandId, { revision: result.revision, position: result.position.toString() });
-        this.touch(stream, next);
-        return { state: next.state, revision: result.revision, position: result.position, appended: events.length };
+        this.advance(snapshot, recorded, fold);
+        snapshot.commands.set(context.commandId, { revision: result.revision, position: result.position.toString() });
+        this.touch(stream, snapshot);
+        return { state: snapshot.state, revision: result.revision, position: result.position, appended: events.length };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_ATTEMPTS) throw error;
         this.hot.delete(stream);
@@ -138,20 +140,19 @@ export class StreamWriter {
     };
   }
 
-  private fold<S, E>(from: StreamSnapshot<S>, events: RecordedEvent[], fold: Fold<S, E>): StreamSnapshot<S> {
-    let { state, revision, lastHash } = from;
-    const commands = from.commands;
+  /** Folds into the snapshot the events past its revision (a redelivered one is skipped). */
+  private advance<S, E>(snapshot: StreamSnapshot<S>, events: RecordedEvent[], fold: Fold<S, E>): void {
     const folded: E[] = [];
     for (const raw of events) {
+      if (snapshot.revision !== null && raw.revision <= snapshot.revision) continue;
       const event = upcast(raw);
-      if (fold.evolveAll) folded.push({ type: event.type, data: event.data } as E);
-      else state = fold.evolve(state, { type: event.type, data: event.data } as E);
-      revision = event.revision;
-      lastHash = event.metadata.hash;
-      if (event.metadata.commandId) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position.toString() });
+      folded.push({ type: event.type, data: event.data } as E);
+      snapshot.revision = event.revision;
+      snapshot.lastHash = event.metadata.hash;
+      if (event.metadata.commandId) snapshot.commands.set(event.metadata.commandId, { revision: event.revision, position: event.position.toString() });
     }
-    if (fold.evolveAll && folded.length > 0) state = fold.evolveAll(state, folded);
-    return { stream: from.stream, state, revision, lastHash, commands };
+    if (folded.length === 0) return;
+    snapshot.state = fold.evolveInto ? fold.evolveInto(snapshot.state, folded) : folded.reduce(fold.evolve, snapshot.state);
   }
 
   private touch(stream: string, snapshot: StreamSnapshot<unknown>): void {

@@ -19,7 +19,23 @@ export type ParsedStream =
   | { category: 'coop'; coopId: string }
   | { category: 'chart'; department: string; year: number };
 
+/** Every reducer parses the stream of every event it sees: the names repeat, the parse is kept. */
+const parsed = new Map<string, ParsedStream | null>();
+const PARSED_KEPT = 4096;
+
 export function parseStream(stream: string): ParsedStream | null {
+  let known = parsed.get(stream);
+  if (known === undefined) {
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    known = parseStreamName(stream);
+    // Frozen: callers share it.
+    if (known) Object.freeze(known);
+    parsed.set(stream, known);
+  }
+  return known;
+}
+
+function parseStreamName(stream: string): ParsedStream | null {
   const parts = stream.split('-');
   if (parts[0] === 'ledger' && parts.length === 3) return { category: 'ledger', coopId: parts[1], year: Number(parts[2]) };
   if (parts[0] === 'coop' && parts.length === 2) return { category: 'coop', coopId: parts[1] };

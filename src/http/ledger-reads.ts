@@ -41,7 +41,7 @@ export interface YearReads {
 @Injectable()
 export class LedgerReads {
   /** Current (not asOf) years recently read, by `coopId:year`, least recently used first. */
-  private readonly current = new Map<string, { version: string; read: Promise<Omit<YearReads, 'asOf'> | null> }>();
+  private readonly current = new Map<string, { marks: string; version: string; read: Promise<Omit<YearReads, 'asOf'>> }>();
 
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -106,23 +106,29 @@ export class LedgerReads {
   }
 
   /**
-   * The year as the read models hold it now, put together once per version of its documents: the
-   * notebook header's last position (read before its rows, so a version never labels rows older
-   * than itself) with the coop's and the chart's documents as they are (small, read each time).
-   * Writes to other coops leave the version as it is. The documents are frozen: every reader
-   * shares them, and views may keep what they compute from them (the grid).
+   * The year as the read models hold it now, put together once per version of its documents.
+   * While nothing was projected (the checkpoints of the three projections it reads have not
+   * moved) the kept version is current. Otherwise the version is the notebook header's last
+   * position (read before its rows, so it never labels rows older than itself) with the coop's
+   * and the chart's documents as they are: writes to other coops keep it. The documents are
+   * frozen: every reader shares them, and views may keep what they compute from them (the grid).
    */
   private async currentYear(coopId: string, year: number): Promise<Omit<YearReads, 'asOf'> | null> {
     const key = `${coopId}:${year}`;
+    const marks = (await Promise.all(CURRENT_YEAR_PROJECTIONS.map((p) => this.readStore.getCheckpoint(p)))).join(':');
+    const hit = this.current.get(key);
+    this.current.delete(key);
+    if (hit?.marks === marks) {
+      this.current.set(key, hit);
+      return hit.read;
+    }
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
     const chart = await chartFor(this.readStore, coop.department, year);
     const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
     const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}`;
-    const hit = this.current.get(key);
-    this.current.delete(key);
     if (hit?.version === version) {
-      this.current.set(key, hit);
+      this.current.set(key, { ...hit, marks });
       return hit.read;
     }
     const read = (async () => {
@@ -130,7 +136,7 @@ export class LedgerReads {
       const notebook = header ? assembleNotebook(header, rows) : emptyNotebook(coopId, year);
       return deepFreeze({ coop, year, notebook, chart });
     })();
-    this.current.set(key, { version, read });
+    this.current.set(key, { marks, version, read });
     read.catch(() => {
       if (this.current.get(key)?.read === read) this.current.delete(key);
     });
@@ -178,6 +184,8 @@ export class LedgerReads {
   }
 }
 
+/** The projections whose documents make a current year: coops, charts, notebooks. */
+const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks'];
 /** Years kept parsed: a 500-entry notebook is a few hundred KB. */
 const CURRENT_YEARS_KEPT = 32;
 

@@ -131,6 +131,11 @@ export class Projector {
   private retryDelay = FIRST_RETRY_MS;
   /** The last write failure, until a delivery is written again. */
   private writeError: string | null = null;
+  /**
+   * During a rebuild, the documents written since the reset (refKey): any other is known absent,
+   * so the replay does not ask the store for each new document.
+   */
+  private rebuildWritten: Set<string> | null = null;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -245,6 +250,7 @@ export class Projector {
         runner.position = null;
         this.markRunning(runner);
       }
+      this.rebuildWritten = new Set();
       const head = await this.eventStore.headPosition();
       let total = Number(head ?? 0n);
       let chunk: RecordedEvent[] = [];
@@ -263,6 +269,7 @@ export class Projector {
       this.logger.log(`Projections rebuilt up to position ${String(head ?? 0n)}`);
     } finally {
       this.rebuilding = false;
+      this.rebuildWritten = null;
       if (this.started) this.subscribe();
       else for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     }
@@ -358,6 +365,7 @@ export class Projector {
     if (batches.length > 0) await this.readStore.applyBatches(batches);
     for (const { runner, batch, documents, failure } of folded) {
       if (batch) {
+        if (this.rebuildWritten) for (const key of documents.keys()) this.rebuildWritten.add(key);
         this.remember(runner, documents);
         runner.position = batch.checkpoint;
       }
@@ -395,7 +403,9 @@ export class Projector {
     await Promise.all(
       [...documents].map(async ([key, entry]) => {
         const cached = runner.documents.get(key);
-        entry.doc = cached !== undefined ? cached : await this.readStore.get(entry.ref.collection, entry.ref.id);
+        if (cached !== undefined) entry.doc = cached;
+        else if (this.rebuildWritten && !this.rebuildWritten.has(key)) entry.doc = null;
+        else entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
       }),
     );
 

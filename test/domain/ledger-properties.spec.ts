@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from '../../src/domain/errors';
-import { LedgerCommand, LedgerState, accountBalance, balances, decide, evolve, foldLedger, initialLedgerState } from '../../src/domain/ledger';
+import { LedgerCommand, LedgerState, accountBalance, balances, decide, evolve, foldLedger, foldLedgerInto, initialLedgerState } from '../../src/domain/ledger';
 import { EntryContent, EntryLine, LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, YEAR, env } from './ledger-fixtures';
 
@@ -214,6 +214,18 @@ describe('ledger properties (random valid command sequences)', () => {
         const middle = deepFreeze(foldLedger(initialLedgerState(COOP, YEAR), events.slice(0, at)));
         expect(foldLedger(middle, events.slice(at))).toEqual(state);
         expect(middle).toEqual(fold(events.slice(0, at)));
+      }),
+    );
+  });
+
+  it('foldLedgerInto (the command side\'s own copy) reaches the same state, one event at a time or in runs', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(), (scenario, cut) => {
+        const { events, state } = play(scenario);
+        const at = cut % (events.length + 1);
+        const owned = foldLedgerInto(initialLedgerState(COOP, YEAR), events.slice(0, at));
+        for (const event of events.slice(at)) expect(foldLedgerInto(owned, [event])).toBe(owned);
+        expect(owned).toEqual(state);
       }),
     );
   });

@@ -23,18 +23,32 @@ export function foldLedger(state: LedgerState, events: Iterable<LedgerEvent>): L
   return draft.state;
 }
 
+/**
+ * The same fold, written into `state` itself: for the one holder of a state no one else reads
+ * (the command side's hot copy of a stream), where even one copy of a year's entries and PJs per
+ * command is most of a command's work. Entry objects are still replaced, never changed.
+ */
+export function foldLedgerInto(state: LedgerState, events: Iterable<LedgerEvent>): LedgerState {
+  const draft = new Draft(state, true);
+  for (const event of events) draft.apply(event);
+  return draft.state;
+}
+
 type Container = 'entries' | 'pjs' | 'totals' | 'advances' | 'carriedOverSeen' | 'cashCounts' | 'inventory' | 'activities';
 
 class Draft {
   readonly state: LedgerState;
   private readonly owned = new Set<Container>();
 
-  constructor(state: LedgerState) {
-    this.state = { ...state };
+  constructor(
+    state: LedgerState,
+    private readonly inPlace = false,
+  ) {
+    this.state = inPlace ? state : { ...state };
   }
 
   private own<K extends Container>(key: K): LedgerState[K] {
-    if (!this.owned.has(key)) {
+    if (!this.inPlace && !this.owned.has(key)) {
       const container = this.state[key];
       this.state[key] = (Array.isArray(container) ? [...container] : { ...container }) as LedgerState[K];
       this.owned.add(key);

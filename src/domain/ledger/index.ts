@@ -1,7 +1,7 @@
 /** The pure ledger of one coop's fiscal year: commands, decider, fold, closing rules and warnings. */
 export * from './commands';
 export * from './state';
-export { evolve, foldLedger } from './evolve';
+export { evolve, foldLedger, foldLedgerInto } from './evolve';
 export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE } from './decide';
 export type { ClosingFacts, Issue } from './facts';
 export { closingFactsOf } from './facts';
