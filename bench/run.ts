@@ -19,6 +19,7 @@ import { loadConfig } from '../src/config';
 import { RecordedEvent } from '../src/events/envelope';
 import { upcast } from '../src/events/upcasters';
 import { UserDirectory } from '../src/http/auth/user-directory';
+import { SqliteEventStore } from '../src/events/sqlite-event-store';
 import { ALL_PROJECTIONS } from '../src/projections';
 import { foldInMemory } from '../src/projections/fold';
 import { Projector } from '../src/projections/projector';
@@ -147,6 +148,11 @@ async function main(): Promise<void> {
     let started = performance.now();
     for (let i = 0; i < SIZE.appendCommands; i++) await bus.execute(command(i, 'A'));
     const oursSeconds = (performance.now() - started) / 1000;
+    // The projections fold in the same process, between the commands; how far behind they are.
+    const last = (await stores.eventStore.headPosition()) ?? 0n;
+    started = performance.now();
+    await app.get<Projector>(PROJECTOR).waitFor(last, 60_000);
+    const catchUpMs = performance.now() - started;
     await app.close();
     void before;
 
@@ -169,9 +175,21 @@ async function main(): Promise<void> {
     const bareSeconds = (performance.now() - started) / 1000;
     bare.close();
 
+    // Our event store alone: the same events through SqliteEventStore.append, one by one.
+    const storeFile = join(WORK, 'store-only.sqlite');
+    copyFileSync(join(WORK, 'before-append.sqlite'), storeFile);
+    const store = new SqliteEventStore(storeFile);
+    started = performance.now();
+    for (const row of rows) {
+      await store.append(row.stream, [{ id: row.id, type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }], Number(row.revision) - 1 < 0 ? 'no_stream' : Number(row.revision) - 1);
+    }
+    const storeSeconds = (performance.now() - started) / 1000;
+    await store.close();
+
     const ours = SIZE.appendCommands / oursSeconds;
     const limit = rows.length / bareSeconds;
-    add({ key: 'append.ours_per_s', value: ours, unit: '/s', note: `${SIZE.appendCommands} RecordEntry through the CommandBus, projections following (read-your-writes)` });
+    add({ key: 'append.ours_per_s', value: ours, unit: '/s', note: `${SIZE.appendCommands} RecordEntry through the CommandBus (load, decide, hash chain, append); the projections fold in the same process meanwhile and were ${Math.round(catchUpMs)} ms behind at the end` });
+    add({ key: 'append.store_per_s', value: rows.length / storeSeconds, unit: '/s', note: 'the same events through our SqliteEventStore.append alone, into the same log' });
     add({ key: 'append.sqlite_limit_per_s', value: limit, unit: '/s', note: `${rows.length} rows, one transaction each, into the same log (${from} events), WAL + synchronous=FULL` });
     add({ key: 'append.ratio', value: ours / limit, unit: '', target: { kind: 'min', value: 0.5 } });
 
@@ -194,6 +212,12 @@ async function main(): Promise<void> {
     await waitServing(client, server);
     add({ key: 'startup_ms', value: performance.now() - spawnedAt, unit: 'ms', target: { kind: 'max', value: 2000 }, note: `process start → first 200 on /health, ${(extra.department as { events: number }).events} events on disk` });
     await client.login(ADMIN.username, ADMIN.password);
+    // The peak so far after each phase: where the memory goes.
+    const peaks: string[] = [];
+    const phase = (name: string): void => {
+      peaks.push(`${name} ${Math.round(memoryOf(server, 'VmHWM') ?? 0)}`);
+    };
+    phase('start-up');
 
     const readFigure = async (key: string, path: string, target: number): Promise<void> => {
       const probe = await client.send('GET', path);
@@ -209,6 +233,7 @@ async function main(): Promise<void> {
     await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
     await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);
     await readFigure('http.aggregate_p95_ms', `/api/departments/${DEPARTMENT}/years/${currentYear}/totals`, 30);
+    phase('reads');
 
     // Time-travel: the grid of the tenth year as it stood mid-year, folded from the coop's events.
     const asOf = `${currentYear}-03-01T00:00:00Z`;
@@ -219,6 +244,7 @@ async function main(): Promise<void> {
       if (reply.status !== 200) travelNote = `answered ${reply.status}`;
       travels.push(reply.ms);
     }
+    phase('time-travel');
     add({ key: 'timetravel_ms', value: travelNote ? null : median(travels), unit: 'ms', target: { kind: 'max', value: 150 }, note: travelNote || `median of 5, asOf ${asOf}, ten years of 500 entries` });
 
     const pdfPath = `/api/coops/C14BUSY/years/${currentYear}/print.pdf`;
@@ -228,6 +254,7 @@ async function main(): Promise<void> {
     if (isPdf) for (let i = 0; i < 3; i++) pdfs.push((await client.send('GET', pdfPath)).ms);
     add({ key: 'pdf_ms', value: isPdf ? median(pdfs) : null, unit: 'ms', target: { kind: 'max', value: 3000 }, note: isPdf ? `median of 3 after a warm-up render (first: ${Math.round(warm.ms)} ms), 500 entries` : `no PDF (${warm.status} ${String(warm.headers['content-type'])})` });
 
+    phase('PDF');
     // 16 connections over 100 coops, each request a new entry of the current year. A new client:
     // the first one's sockets sat idle through the PDF renders, past the server's keep-alive.
     client.close();
@@ -242,7 +269,8 @@ async function main(): Promise<void> {
     );
     add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries, 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
 
-    add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: 'server VmHWM over the whole run' });
+    phase('writes');
+    add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: `server VmHWM over the whole run; peak after each phase (MB): ${peaks.join(', ')}; now ${Math.round(memoryOf(server, 'VmRSS') ?? 0)}` });
     writer.close();
   } finally {
     server.kill('SIGTERM');
@@ -273,9 +301,14 @@ async function waitServing(client: BenchClient, server: ChildProcess): Promise<v
 
 /** Peak resident set of the server process (Linux: VmHWM). */
 function peakRss(server: ChildProcess): number | null {
+  return memoryOf(server, 'VmHWM');
+}
+
+/** A line of /proc/<pid>/status in MB (Linux): VmHWM the peak resident set, VmRSS the current one. */
+function memoryOf(server: ChildProcess, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1];
     return kb ? Number(kb) / 1024 : null;
   } catch {
     return null;
