@@ -51,6 +51,27 @@ describe('Projector over the embedded stores', () => {
     ]);
   });
 
+  it('writes every projection\'s batch and checkpoint of a delivery in one transaction', async () => {
+    const transactions: string[][] = [];
+    const recording: ReadStore = Object.create(stores.read, {
+      applyBatches: {
+        value: (...args: Parameters<ReadStore['applyBatches']>) => {
+          transactions.push(args[0].map(batch => batch.projection));
+          return stores.read.applyBatches(...args);
+        },
+      },
+    });
+    for (let i = 0; i < 6; i++) await stores.append(`ledger-c${i % 2}-2024`, newEvent('EntryRecorded'));
+    const running = projector([streamCounts(), typeCounts()], recording, 4);
+    await running.start();
+    await running.waitFor(6n);
+    // Six events in batches of four: two transactions, each with both projections.
+    expect(transactions).toEqual([
+      ['stream-counts', 'type-counts'],
+      ['stream-counts', 'type-counts'],
+    ]);
+  });
+
   it('applies live events: after waitFor the next read sees the write', async () => {
     const running = projector([streamCounts(), typeCounts()]);
     await running.start();
