@@ -304,10 +304,13 @@ export class SqliteEventStore implements EventStore {
     // A whole category ('ledger-') matches most of the log: walk it in position order. A narrower
     // prefix ('chart-13-') goes through the stream index and sorts its few events.
     const narrow = ranges.length > 0 && ranges.every((p) => !STREAM_PREFIXES.some((category) => category.startsWith(p)));
-    return this.pageQuery(ranges.length, narrow).all(...params).map(toRecorded);
+    const rows = this.pageQuery(ranges.length, narrow).all(...params);
+    const events = new Array<RecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = fromPageRow(rows[i]);
+    return events;
   }
 
-  private pageQuery(prefixCount: number, throughStreamIndex: boolean): Database.Statement<unknown[], EventRow> {
+  private pageQuery(prefixCount: number, throughStreamIndex: boolean): Database.Statement<unknown[], PageRow> {
     const key = `${prefixCount}:${throughStreamIndex}`;
     let statement = this.pageQueries.get(key);
     if (!statement) {
@@ -319,9 +322,12 @@ export class SqliteEventStore implements EventStore {
         'SELECT position, id, stream, revision, type, data, metadata FROM events ' +
           `WHERE position > ? AND (position <= ? OR ?)${prefixClause} ORDER BY position LIMIT ?`,
       );
+      // Rows as arrays: a replay reads the whole log, and an object with named keys per row was
+      // built only to be copied into the event.
+      statement.raw(true);
       this.pageQueries.set(key, statement);
     }
-    return statement as Database.Statement<unknown[], EventRow>;
+    return statement as Database.Statement<unknown[], PageRow>;
   }
 
   private signal(): void {
@@ -376,6 +382,21 @@ function toRecorded(row: EventRow): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as EventMetadata,
+  };
+}
+
+/** A row of a page query, in its column order: position, id, stream, revision, type, data, metadata. */
+type PageRow = [bigint, string, string, bigint, string, string, string];
+
+function fromPageRow(row: PageRow): RecordedEvent {
+  return {
+    id: row[1],
+    stream: row[2],
+    revision: Number(row[3]),
+    position: row[0],
+    type: row[4],
+    data: JSON.parse(row[5]) as unknown,
+    metadata: JSON.parse(row[6]) as EventMetadata,
   };
 }
 

@@ -16,17 +16,54 @@ const bindable = (value: Scalar): string | number | null =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value;
 
 /**
+ * What json_extract(body, '$.field') gives for a top-level field of the stored JSON: index columns
+ * are written from the document itself, and must hold what files of the generated-column shape
+ * computed (those are migrated with json_extract).
+ */
+function indexValue(doc: Doc, field: string): string | number | null {
+  let value = Object.prototype.hasOwnProperty.call(doc, field) ? doc[field] : undefined;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(key: string): unknown }).toJSON(field);
+  }
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'boolean':
+      return value ? 1 : 0;
+    case 'object':
+      return value === null ? null : JSON.stringify(value);
+    default:
+      return null;
+  }
+}
+
+/** A collection's table as this connection writes it. */
+interface CollectionTable {
+  /** Index fields stored as plain columns, written with each document. */
+  fields: string[];
+  upsert: Database.Statement;
+  delete: Database.Statement;
+}
+
+/**
  * Embedded read store: one table per collection holding each document as JSON text, plus one
- * virtual generated column per declared index field (json_extract of the body) with an index on
- * (field, id). Equality filters and the sort therefore run on indexes and the id breaks ties, so
- * paging is stable. Checkpoints live in the same file, written in the same transaction as the
+ * column per declared index field (the document's top-level field, written with it) with an index
+ * on (field, id). Equality filters and the sort therefore run on indexes and the id breaks ties,
+ * so paging is stable. Checkpoints live in the same file, written in the same transaction as the
  * documents.
+ *
+ * Index columns are plain rather than generated (json_extract of the body): a generated column
+ * made SQLite parse the body again per index field for the new row and for the replaced one, a
+ * third of an upsert's cost. Files of that older shape are migrated by declareCollection.
  */
 export class SqliteReadStore implements ReadStore {
   readonly engine = 'embedded';
   private readonly db: Database.Database;
   private readonly specs = new DeclaredCollections();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly tables = new Map<string, CollectionTable>();
   private writesSinceAnalyze = 0;
 
   constructor(filePath: string) {
@@ -49,6 +86,7 @@ export class SqliteReadStore implements ReadStore {
     // Collections declared by another process (e.g. the server, before a CLI run) are known too.
     for (const row of this.statement('SELECT name, spec FROM read_collections').all() as Array<{ name: string; spec: string }>) {
       this.specs.set(row.name, JSON.parse(row.spec) as CollectionSpec);
+      this.loadTable(row.name);
     }
   }
 
@@ -60,14 +98,14 @@ export class SqliteReadStore implements ReadStore {
     const table = tableOf(name);
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
-      const columns = new Set(
-        (this.statement(`SELECT name FROM pragma_table_xinfo(?)`).all(`doc_${name}`) as Array<{ name: string }>).map(c => c.name),
-      );
+      const columns = this.indexColumns(name);
+      if (columns.some(c => c.generated)) this.migrateToPlainColumns(name, columns.map(c => c.field));
+      const present = new Set(columns.map(c => c.field));
       for (const field of spec.indexes) {
-        if (!columns.has(`f_${field}`)) {
-          this.db.exec(
-            `ALTER TABLE ${table} ADD COLUMN ${columnOf(field)} GENERATED ALWAYS AS (json_extract(body, '$.${field}')) VIRTUAL`,
-          );
+        if (!present.has(field)) {
+          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${columnOf(field)}`);
+          // Documents already there get their value, as a generated column would have given them.
+          this.db.exec(`UPDATE ${table} SET ${columnOf(field)} = json_extract(body, '$.${field}')`);
         }
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${quote(`ix_${name}_${field}`)} ON ${table} (${columnOf(field)}, id)`);
       }
@@ -76,6 +114,7 @@ export class SqliteReadStore implements ReadStore {
         .run(name, JSON.stringify({ indexes: [...spec.indexes] }));
     })();
     this.specs.set(name, { indexes: [...spec.indexes] });
+    this.loadTable(name);
   }
 
   async get<T extends Doc = Doc>(collection: string, id: string): Promise<T | null> {
@@ -153,20 +192,81 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private upsert(collection: string, id: string, doc: Doc): void {
-    this.specs.specOf(collection);
+    const table = this.tableFor(collection);
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       throw new Error(`Document ${collection}/${id} is not a JSON object`);
     }
     // Throws on cycles and bigints, inside the caller's transaction.
     const body = JSON.stringify(doc);
-    this
-      .statement(`INSERT INTO ${tableOf(collection)} (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body`)
-      .run(id, body);
+    const { fields } = table;
+    if (fields.length === 0) table.upsert.run(id, body);
+    else if (fields.length === 1) table.upsert.run(id, body, indexValue(doc, fields[0]));
+    else table.upsert.run(id, body, ...fields.map(field => indexValue(doc, field)));
   }
 
   private delete(collection: string, id: string): void {
+    this.tableFor(collection).delete.run(id);
+  }
+
+  private tableFor(collection: string): CollectionTable {
+    const table = this.tables.get(collection);
+    if (table) return table;
+    // Not declared: specOf says so.
     this.specs.specOf(collection);
-    this.statement(`DELETE FROM ${tableOf(collection)} WHERE id = ?`).run(id);
+    throw new Error(`Collection "${collection}" has no table`);
+  }
+
+  /**
+   * Compiles the collection's writes for its present columns: plain index columns are written with
+   * the document; generated ones (a file not migrated yet) are left to SQLite.
+   */
+  private loadTable(collection: string): void {
+    const columns = this.indexColumns(collection);
+    if (columns.length === 0 && !this.tableExists(collection)) {
+      this.tables.delete(collection);
+      return;
+    }
+    const table = tableOf(collection);
+    const fields = columns.filter(c => !c.generated).map(c => c.field);
+    const names = ['id', 'body', ...fields.map(columnOf)];
+    const updates = names.slice(1).map(c => `${c} = excluded.${c}`).join(', ');
+    this.tables.set(collection, {
+      fields,
+      upsert: this.db.prepare(
+        `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`,
+      ),
+      delete: this.db.prepare(`DELETE FROM ${table} WHERE id = ?`),
+    });
+  }
+
+  /** The table's index columns (f_<field>), in table order, and whether SQLite generates them. */
+  private indexColumns(collection: string): Array<{ field: string; generated: boolean }> {
+    const rows = this.statement('SELECT name, hidden FROM pragma_table_xinfo(?)').all(`doc_${collection}`) as Array<{ name: string; hidden: number }>;
+    // hidden: 2 = virtual generated, 3 = stored generated.
+    return rows.filter(c => c.name.startsWith('f_')).map(c => ({ field: c.name.slice(2), generated: c.hidden === 2 || c.hidden === 3 }));
+  }
+
+  private tableExists(collection: string): boolean {
+    return this.statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`doc_${collection}`) !== undefined;
+  }
+
+  /**
+   * Rebuilds a table of the generated-column shape with plain columns (inside the caller's
+   * transaction): every index column it had, filled with the very json_extract it computed. Its
+   * indexes go with the old table; declareCollection creates those of the spec again.
+   */
+  private migrateToPlainColumns(collection: string, fields: string[]): void {
+    const table = tableOf(collection);
+    const staging = quote(`doc_${collection}__plain`);
+    const columns = fields.map(columnOf);
+    this.db.exec(`DROP TABLE IF EXISTS ${staging}`);
+    this.db.exec(`CREATE TABLE ${staging} (id TEXT PRIMARY KEY, body TEXT NOT NULL${columns.map(c => `, ${c}`).join('')})`);
+    this.db.exec(
+      `INSERT INTO ${staging} (id, body${columns.map(c => `, ${c}`).join('')}) ` +
+        `SELECT id, body${fields.map(f => `, json_extract(body, '$.${f}')`).join('')} FROM ${table}`,
+    );
+    this.db.exec(`DROP TABLE ${table}`);
+    this.db.exec(`ALTER TABLE ${staging} RENAME TO ${table}`);
   }
 
   private whereClause(collection: string, where: Record<string, Scalar> = {}): { clause: string; params: Array<string | number | null> } {
