@@ -25,15 +25,15 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface EventRow {
+/** Where an event id already stands (a retried append). */
+interface StoredAt {
   position: bigint;
-  id: string;
   stream: string;
   revision: bigint;
-  type: string;
-  data: string;
-  metadata: string;
 }
+
+/** A row of the event columns as an array, in this order (statements in raw mode). */
+type EventColumns = [position: bigint, id: string, stream: string, revision: bigint, type: string, data: string, metadata: string];
 
 interface PendingAppend {
   stream: string;
@@ -69,10 +69,10 @@ export class SqliteEventStore implements EventStore {
   private lastSeenHead: bigint | null = null;
   private readonly pageQueries = new Map<string, Database.Statement>();
 
-  private readonly selectById: Database.Statement<[string], EventRow>;
+  private readonly selectById: Database.Statement<[string], StoredAt>;
   private readonly selectLastRevision: Database.Statement<[string], { revision: bigint | null }>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string]>;
-  private readonly selectStream: Database.Statement<[string, number], EventRow>;
+  private readonly selectStream: Database.Statement<[string, number], EventColumns>;
   private readonly selectHead: Database.Statement<[], { head: bigint | null }>;
   private readonly writeGroup: Database.Transaction<(group: PendingAppend[]) => Outcome[]>;
   private readonly writeOne: Database.Transaction<(pending: PendingAppend) => AppendResult>;
@@ -103,10 +103,11 @@ export class SqliteEventStore implements EventStore {
     }
     // UNIQUE (stream, revision) is the index of readStream and of narrow stream-prefix reads.
     const columns = 'position, id, stream, revision, type, data, metadata';
-    this.selectById = this.db.prepare(`SELECT ${columns} FROM events WHERE id = ?`);
+    this.selectById = this.db.prepare('SELECT position, stream, revision FROM events WHERE id = ?');
     this.selectLastRevision = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
     this.insertEvent = this.db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectStream = this.db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`);
+    // Rows as arrays: a replay reads the whole log, and an object per row was only copied into the event.
+    this.selectStream = this.db.prepare<[string, number], EventColumns>(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`).raw(true);
     this.selectHead = this.db.prepare('SELECT max(position) AS head FROM events');
     this.writeOne = this.db.transaction((pending: PendingAppend) => this.write(pending));
     this.writeGroup = this.db.transaction((group: PendingAppend[]) =>
@@ -304,13 +305,10 @@ export class SqliteEventStore implements EventStore {
     // A whole category ('ledger-') matches most of the log: walk it in position order. A narrower
     // prefix ('chart-13-') goes through the stream index and sorts its few events.
     const narrow = ranges.length > 0 && ranges.every((p) => !STREAM_PREFIXES.some((category) => category.startsWith(p)));
-    const rows = this.pageQuery(ranges.length, narrow).all(...params);
-    const events = new Array<RecordedEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = fromPageRow(rows[i]);
-    return events;
+    return this.pageQuery(ranges.length, narrow).all(...params).map(toRecorded);
   }
 
-  private pageQuery(prefixCount: number, throughStreamIndex: boolean): Database.Statement<unknown[], PageRow> {
+  private pageQuery(prefixCount: number, throughStreamIndex: boolean): Database.Statement<unknown[], EventColumns> {
     const key = `${prefixCount}:${throughStreamIndex}`;
     let statement = this.pageQueries.get(key);
     if (!statement) {
@@ -322,12 +320,10 @@ export class SqliteEventStore implements EventStore {
         'SELECT position, id, stream, revision, type, data, metadata FROM events ' +
           `WHERE position > ? AND (position <= ? OR ?)${prefixClause} ORDER BY position LIMIT ?`,
       );
-      // Rows as arrays: a replay reads the whole log, and an object with named keys per row was
-      // built only to be copied into the event.
       statement.raw(true);
       this.pageQueries.set(key, statement);
     }
-    return statement as Database.Statement<unknown[], PageRow>;
+    return statement as Database.Statement<unknown[], EventColumns>;
   }
 
   private signal(): void {
@@ -373,30 +369,15 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
+function toRecorded([position, id, stream, revision, type, data, metadata]: EventColumns): RecordedEvent {
   return {
-    id: row.id,
-    stream: row.stream,
-    revision: Number(row.revision),
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-  };
-}
-
-/** A row of a page query, in its column order: position, id, stream, revision, type, data, metadata. */
-type PageRow = [bigint, string, string, bigint, string, string, string];
-
-function fromPageRow(row: PageRow): RecordedEvent {
-  return {
-    id: row[1],
-    stream: row[2],
-    revision: Number(row[3]),
-    position: row[0],
-    type: row[4],
-    data: JSON.parse(row[5]) as unknown,
-    metadata: JSON.parse(row[6]) as EventMetadata,
+    id,
+    stream,
+    revision: Number(revision),
+    position,
+    type,
+    data: JSON.parse(data) as unknown,
+    metadata: JSON.parse(metadata) as EventMetadata,
   };
 }
 
