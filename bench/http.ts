@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * A small keep-alive HTTP client for the load figures (autocannon's job, without the dependency):
@@ -6,7 +7,7 @@ import { Agent, request } from 'node:http';
  */
 export interface Reply {
   status: number;
-  /** Bytes received. */
+  /** Bytes received (gzipped when the server chose to). */
   size: number;
   /** The body decoded as UTF-8, on first use: a load loop does not decode (as autocannon does not). */
   readonly body: string;
@@ -38,6 +39,8 @@ export class BenchClient {
           path,
           agent: this.agent,
           headers: {
+            // As browsers do: the server may answer gzipped (the body getter inflates it).
+            'accept-encoding': 'gzip',
             ...(this.cookie ? { cookie: this.cookie } : {}),
             ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
             ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
@@ -54,7 +57,9 @@ export class BenchClient {
           res.on('end', () => {
             const ms = performance.now() - started;
             let text: string | undefined;
-            resolve({ status: res.statusCode ?? 0, size, get body() { return (text ??= Buffer.concat(chunks).toString('utf8')); }, ms, headers: res.headers });
+            const gzipped = res.headers['content-encoding'] === 'gzip';
+            const decode = (): string => (gzipped ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks)).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, size, get body() { return (text ??= decode()); }, ms, headers: res.headers });
           });
           res.on('error', reject);
         },

@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       // Warm-up (as autocannon users do): the JIT and the answer's first serialisation are not the steady state.
       await load(10, 500, () => client.send('GET', path));
       const result = await load(10, SIZE.readRequests, () => client.send('GET', path));
-      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET after 500 to warm up, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(probe.size / 1024).toFixed(0)} KiB${result.errors ? `, ${result.errors} errors` : ''}` });
+      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET after 500 to warm up, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(Buffer.byteLength(probe.body) / 1024).toFixed(0)} KiB of JSON${probe.headers['content-encoding'] === 'gzip' ? `, ${(probe.size / 1024).toFixed(0)} KiB gzipped (the client accepts gzip, as browsers do)` : ''}${result.errors ? `, ${result.errors} errors` : ''}` });
     };
     await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
     await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);
@@ -261,13 +261,15 @@ async function main(): Promise<void> {
     const writer = new BenchClient(port, 16);
     await writer.login(ADMIN.username, ADMIN.password);
     const coops = department.coops.slice(2, 102).map((c) => c.coopId);
-    const concurrent = await load(16, SIZE.concurrentRequests, (i) =>
+    const post = (prefix: string) => (i: number) =>
       writer.send('POST', `/api/coops/${coops[i % coops.length]}/years/${currentYear}/entries`, {
-        pj: `H${i}`, date: today, label: 'Familles – Participation', chequeNo: null, actionA: 'Kermesse', actionB: null,
+        pj: `${prefix}${i}`, date: today, label: 'Familles – Participation', chequeNo: null, actionA: 'Kermesse', actionB: null,
         lines: [{ account: '512', debit: 1500 + i }, { account: '7560', credit: 1500 + i }],
-      }),
-    );
-    add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries, 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
+      });
+    // Warm-up, as for one writer: one entry per coop, so each coop's year is loaded on the command side.
+    const cold = await load(16, coops.length, post('G'));
+    const concurrent = await load(16, SIZE.concurrentRequests, post('H'));
+    add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries after ${cold.requests} to warm up (${Math.round(cold.perSecond)}/s), 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
 
     phase('writes');
     add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: `server VmHWM over the whole run; peak after each phase (MB): ${peaks.join(', ')}; now ${Math.round(memoryOf(server, 'VmRSS') ?? 0)}` });

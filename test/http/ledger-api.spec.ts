@@ -101,22 +101,33 @@ describe('ledger JSON API', () => {
   });
 
   it('answers the grid with a strong ETag, a 304 to a client that has it, and a new ETag after a change', async () => {
-    const first = await mandataire.get(`${base}/grid`).expect(200);
+    const first = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'identity').expect(200);
     const etag = first.headers['etag'];
     expect(etag).toMatch(/^"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
     expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(first.headers['content-encoding']).toBeUndefined();
     // UTF-8 as it is: the accents of the labels, not escapes.
     expect(first.text).toMatch(/[^\x00-\x7f]/);
-    const again = await mandataire.get(`${base}/grid`).expect(200);
+    const again = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'identity').expect(200);
     expect(again.headers['etag']).toBe(etag);
     expect(again.text).toBe(first.text);
-    const cached = await mandataire.get(`${base}/grid`).set('If-None-Match', etag).expect(304);
+    const cached = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'identity').set('If-None-Match', etag).expect(304);
     expect(cached.text).toBe('');
 
     await mandataire.post(`${base}/entries`, { ...photos, pj: '77', label: 'Kermesse : buvette d’été' }).expect(201);
-    const changed = await mandataire.get(`${base}/grid`).set('If-None-Match', etag).expect(200);
+    const changed = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'identity').set('If-None-Match', etag).expect(200);
     expect(changed.headers['etag']).not.toBe(etag);
     expect(changed.body.rows.find((r: { pj: string }) => r.pj === '77')?.label).toBe('Kermesse : buvette d’été');
+  });
+
+  it('gzips the grid for a client that accepts it: the same JSON, another strong ETag', async () => {
+    const plain = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'identity').expect(200);
+    const zipped = await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'gzip').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toMatch(/Accept-Encoding/);
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers['etag']).toBe(`${plain.headers['etag'].slice(0, -1)}-gzip"`);
+    await mandataire.get(`${base}/grid`).set('Accept-Encoding', 'gzip').set('If-None-Match', zipped.headers['etag']).expect(304);
   });
 
   it('keeps another coop out of reach: 404, exactly as a missing one', async () => {
