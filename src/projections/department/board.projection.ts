@@ -72,8 +72,12 @@ export interface BoardDoc {
    * reconciled flag they still carry is what EntryUnreconciled then clears.
    */
   reconciledOffBank: string[];
-  /** Live entries debiting an account other than 512, 530, 4670 → their PJ, date and those accounts (the durable goods one among them). */
-  debitEntries: Record<string, { pj: string; date: string; accounts: string[] }>;
+  /**
+   * Per account other than 512, 530, 4670: the live entries debiting it, as PJ → date (a PJ is
+   * unique among a year's live entries; amendments and deletions carry the previous content).
+   * The durable goods account among them is known at read time, from the chart.
+   */
+  debits: Record<string, Record<string, string>>;
   /** Inventory items bearing a PJ → that PJ (removed items included, as the domain counts them). */
   inventoryPjs: Record<string, string>;
   carriedOverSeen: string[];
@@ -98,7 +102,7 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     advances: {},
     unreconciled: [],
     reconciledOffBank: [],
-    debitEntries: {},
+    debits: {},
     inventoryPjs: {},
     carriedOverSeen: [],
     lastCount: null,
@@ -151,10 +155,10 @@ export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): Clos
     membershipTotal: netOfRole('membership'),
     insuranceTotal: netOfRole('insurance'),
     durableGoodsAccount: durableGoods,
-    durableGoodsWithoutInventory: Object.values(doc.debitEntries)
-      .filter((e) => durableGoods !== null && e.accounts.includes(durableGoods) && !inventoried.has(e.pj))
-      .sort((a, b) => DEFAULT_ORDER.compare(a.date, b.date) || PJ_ORDER.compare(a.pj, b.pj))
-      .map((e) => e.pj),
+    durableGoodsWithoutInventory: Object.entries((durableGoods !== null && doc.debits[durableGoods]) || {})
+      .filter(([pj]) => !inventoried.has(pj))
+      .sort(([pjA, dateA], [pjB, dateB]) => DEFAULT_ORDER.compare(dateA, dateB) || PJ_ORDER.compare(pjA, pjB))
+      .map(([pj]) => pj),
   };
 }
 
@@ -165,23 +169,29 @@ export function boardBalances(doc: BoardDoc, firstYear: number): { bank: number;
   return { bank: opening.bank + netOf(doc, BANK), cash: opening.cash + netOf(doc, CASH) };
 }
 
+/** Per fold's own copy: the accounts whose debits map it has copied already. */
+const copiedDebits = new WeakMap<BoardDoc, Set<string>>();
+
 /**
  * The fold's own copy of a board document: its collections are copied once per run of events and
  * then changed in place (a run of reconciliations costs one copy of the unreconciled list, not one
  * per event); the folded-from document is never touched.
  */
 function ownCopy(doc: BoardDoc): BoardDoc {
-  return {
+  const copy: BoardDoc = {
     ...doc,
     movements: { ...doc.movements },
     advances: { ...doc.advances },
     unreconciled: [...doc.unreconciled],
     reconciledOffBank: [...doc.reconciledOffBank],
-    debitEntries: { ...doc.debitEntries },
+    // The per-account maps are copied when first changed (debitsOf).
+    debits: { ...doc.debits },
     inventoryPjs: { ...doc.inventoryPjs },
     carriedOverSeen: [...doc.carriedOverSeen],
     appliedRevisions: { ...doc.appliedRevisions },
   };
+  copiedDebits.set(copy, new Set());
+  return copy;
 }
 
 const without = (list: string[], id: string): boolean => {
@@ -191,6 +201,9 @@ const without = (list: string[], id: string): boolean => {
 };
 
 /** Moves the kept sums from an entry's old content (if any) to its new one (if any). */
+/** Accounts an entry debits, other than the fixed ones. */
+const debitedBy = (content: EntryContent): string[] => [...new Set(content.lines.filter((l) => l.debit && !FIXED.includes(l.account)).map((l) => l.account))];
+
 function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null, after: EntryContent | null): void {
   const move = (content: EntryContent, sign: 1 | -1): void => {
     for (const line of content.lines) {
@@ -216,9 +229,23 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
   if (after && onBank(after) && !reconciled) doc.unreconciled.push(entryId);
   if (after && !onBank(after) && reconciled) doc.reconciledOffBank.push(entryId);
 
-  delete doc.debitEntries[entryId];
-  const debited = after ? [...new Set(after.lines.filter((l) => l.debit && !FIXED.includes(l.account)).map((l) => l.account))] : [];
-  if (after && debited.length > 0) doc.debitEntries[entryId] = { pj: after.pj, date: after.date, accounts: debited };
+  // The fold's own copy of an account's map, made when first changed in this run.
+  const copied = copiedDebits.get(doc)!;
+  const debitsOf = (account: string): Record<string, string> => {
+    if (!copied.has(account) || doc.debits[account] === undefined) {
+      doc.debits[account] = { ...doc.debits[account] };
+      copied.add(account);
+    }
+    return doc.debits[account];
+  };
+  if (before) {
+    for (const account of debitedBy(before)) {
+      const debits = debitsOf(account);
+      delete debits[before.pj];
+      if (Object.keys(debits).length === 0) delete doc.debits[account];
+    }
+  }
+  if (after) for (const account of debitedBy(after)) debitsOf(account)[after.pj] = after.date;
 }
 
 const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
@@ -334,7 +361,8 @@ export const evolveBoard = (doc: BoardDoc | null, event: RecordedEvent, ref: Doc
 export const boardProjection: Projection = {
   name: 'board',
   // 2: every account's movements and the accounts each entry debits (the chart's roles are read at read time).
-  version: 2,
+  // 3: those debits per account as PJ → date (a third of the size).
+  version: 3,
   collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
