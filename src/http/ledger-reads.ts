@@ -13,7 +13,7 @@ import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldCollection, foldDocument } from '../projections/fold';
 import { BOARD, BoardDoc, boardFacts, boardId, emptyBoardDoc } from '../projections/department/board.projection';
-import { deepFreeze } from '../projections/frozen';
+import { deepFreeze, KeptAnswers } from '../projections/frozen';
 import { assembleNotebook, emptyNotebook, NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId, readNotebook } from '../projections/ledger/notebook.projection';
 import { calendarYearView } from '../projections/ledger/views';
 import { Doc, ReadStore } from '../projections/read-store';
@@ -41,7 +41,7 @@ export interface YearReads {
 @Injectable()
 export class LedgerReads {
   /** Current (not asOf) years recently read, by `coopId:year`, least recently used first. */
-  private readonly current = new Map<string, { marks: string; version: string; read: Promise<Omit<YearReads, 'asOf'>> }>();
+  private readonly current = new KeptAnswers<{ marks: string; version: string }, Omit<YearReads, 'asOf'>>(CURRENT_YEARS_KEPT);
 
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -117,34 +117,19 @@ export class LedgerReads {
     const key = `${coopId}:${year}`;
     const marks = (await Promise.all(CURRENT_YEAR_PROJECTIONS.map((p) => this.readStore.getCheckpoint(p)))).join(':');
     const hit = this.current.get(key);
-    this.current.delete(key);
-    if (hit?.marks === marks) {
-      this.current.set(key, hit);
-      return hit.read;
-    }
+    if (hit?.version.marks === marks) return hit.answer;
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
     const chart = await chartFor(this.readStore, coop.department, year);
     const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
     const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}`;
-    if (hit?.version === version) {
-      this.current.set(key, { ...hit, marks });
-      return hit.read;
-    }
+    if (hit?.version.version === version) return this.current.keep(key, { marks, version }, hit.answer);
     const read = (async () => {
       const rows = header ? await this.readStore.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: header.id } }) : [];
       const notebook = header ? assembleNotebook(header, rows) : emptyNotebook(coopId, year);
       return deepFreeze({ coop, year, notebook, chart });
     })();
-    this.current.set(key, { marks, version, read });
-    read.catch(() => {
-      if (this.current.get(key)?.read === read) this.current.delete(key);
-    });
-    for (const oldest of this.current.keys()) {
-      if (this.current.size <= CURRENT_YEARS_KEPT) break;
-      this.current.delete(oldest);
-    }
-    return read;
+    return this.current.keep(key, { marks, version }, read);
   }
 
   /** The coop's fiscal years, first to current, with their status: the archives. */

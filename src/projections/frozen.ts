@@ -9,3 +9,36 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Answers kept by key with the version of the documents they were made from, the least recently
+ * used dropped beyond `size`; an answer that fails is forgotten, so the next read tries again.
+ */
+export class KeptAnswers<V, T> {
+  private readonly entries = new Map<string, { version: V; answer: Promise<T> }>();
+
+  constructor(private readonly size: number) {}
+
+  /** The entry kept for `key`, now the most recently used. */
+  get(key: string): { version: V; answer: Promise<T> } | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  keep(key: string, version: V, answer: Promise<T>): Promise<T> {
+    this.entries.delete(key);
+    this.entries.set(key, { version, answer });
+    answer.catch(() => {
+      if (this.entries.get(key)?.answer === answer) this.entries.delete(key);
+    });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.size) break;
+      this.entries.delete(oldest);
+    }
+    return answer;
+  }
+}

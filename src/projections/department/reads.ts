@@ -1,6 +1,6 @@
 import { chartFor } from '../charts.projection';
 import { CoopDoc } from '../coops.projection';
-import { deepFreeze } from '../frozen';
+import { deepFreeze, KeptAnswers } from '../frozen';
 import { ReadStore } from '../read-store';
 import { BOARD, BoardDoc } from './board.projection';
 import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals } from './totals.projection';
@@ -19,7 +19,7 @@ const ANSWERS_KEPT = 16;
  * after a command, which waits for the projections, sees a new version.
  */
 export class DepartmentReads {
-  private readonly answers = new Map<string, { version: string; answer: Promise<unknown> }>();
+  private readonly answers = new KeptAnswers<string, unknown>(ANSWERS_KEPT);
 
   constructor(private readonly store: ReadStore) {}
 
@@ -61,20 +61,7 @@ export class DepartmentReads {
   private async kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
     const version = (await Promise.all(projections.map((p) => this.store.getCheckpoint(p)))).join(':');
     const hit = this.answers.get(key);
-    this.answers.delete(key);
-    if (hit?.version === version) {
-      this.answers.set(key, hit);
-      return hit.answer as Promise<T>;
-    }
-    const answer = compute().then(deepFreeze);
-    this.answers.set(key, { version, answer });
-    answer.catch(() => {
-      if (this.answers.get(key)?.answer === answer) this.answers.delete(key);
-    });
-    for (const oldest of this.answers.keys()) {
-      if (this.answers.size <= ANSWERS_KEPT) break;
-      this.answers.delete(oldest);
-    }
-    return answer;
+    if (hit?.version === version) return hit.answer as Promise<T>;
+    return this.answers.keep(key, version, compute().then(deepFreeze)) as Promise<T>;
   }
 }
