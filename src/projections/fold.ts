@@ -148,25 +148,32 @@ export function foldInMemory(
 }
 
 /**
- * Every document of one collection after `events`, folded alone (as foldDocument, for all of the
- * collection's documents): a notebook's entry rows, for time-travel.
+ * The documents `keep` selects, after `events`, folded alone: only their projection, only the
+ * events whose keysOf name them (the same result as foldInMemory's, since documents are
+ * independent). What time-travel asks for a page, without folding the rest. Keyed by refKey;
+ * throws ProjectionFailed at the first event a reducer cannot fold.
  */
-export function foldCollection(projections: Projection[], events: RecordedEvent[], collection: string): Doc[] {
-  const projection = projections.find(p => collection in p.collections);
-  if (!projection) return [];
+function foldSelected(
+  projection: Projection,
+  events: RecordedEvent[],
+  keep: (ref: DocRef) => boolean,
+  upcast: (event: RecordedEvent) => RecordedEvent,
+): Map<string, Doc | null> {
   const plan: Array<{ event: RecordedEvent; refs: DocRef[] }> = [];
-  for (const event of events) {
-    if (!follows(projection, event.stream)) continue;
+  for (const recorded of events) {
+    if (!follows(projection, recorded.stream)) continue;
+    let event: RecordedEvent;
     let refs: DocRef[];
     try {
-      refs = projection.keysOf(event).filter(r => r.collection === collection);
+      event = upcast(recorded);
+      refs = projection.keysOf(event).filter(keep);
     } catch (error) {
-      throw new ProjectionFailed(projection.name, failedAtOf(event), error);
+      throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
     }
     if (refs.length > 0) plan.push({ event, refs });
   }
   try {
-    return [...foldRun(projection, plan, () => null).values()].flatMap(({ doc }) => (doc ? [doc] : []));
+    return new Map([...foldRun(projection, plan, () => null)].map(([key, { doc }]) => [key, doc]));
   } catch {
     // Event by event, to name the event the reducer cannot fold.
     const docs = new Map<string, Doc | null>();
@@ -177,15 +184,19 @@ export function foldCollection(projections: Projection[], events: RecordedEvent[
         throw new ProjectionFailed(projection.name, failedAtOf(event), error);
       }
     }
-    return [...docs.values()].flatMap(doc => (doc ? [doc] : []));
+    return docs;
   }
 }
 
-/**
- * One document after `events`, folded alone: only its projection, only the events whose keysOf
- * name it (the same result as foldInMemory's document, since documents are independent). What
- * time-travel asks for a page — a notebook, a coop, a chart — without folding the rest.
- */
+/** Every document of one collection after `events` (a notebook's entry rows, for time-travel). */
+export function foldCollection(projections: Projection[], events: RecordedEvent[], collection: string): Doc[] {
+  const projection = projections.find(p => collection in p.collections);
+  if (!projection) return [];
+  const docs = foldSelected(projection, events, ref => ref.collection === collection, event => event);
+  return [...docs.values()].flatMap(doc => (doc ? [doc] : []));
+}
+
+/** One document after `events`: a notebook header, a coop, a chart. */
 export function foldDocument(
   projections: Projection[],
   events: RecordedEvent[],
@@ -195,31 +206,5 @@ export function foldDocument(
   const projection = projections.find(p => ref.collection in p.collections);
   if (!projection) return null;
   const key = refKey(ref);
-  const plan: Array<{ event: RecordedEvent; refs: DocRef[] }> = [];
-  for (const recorded of events) {
-    if (!follows(projection, recorded.stream)) continue;
-    let event = recorded;
-    let refs: DocRef[];
-    try {
-      event = options.upcast ? options.upcast(recorded) : recorded;
-      refs = projection.keysOf(event).filter(r => refKey(r) === key);
-    } catch (error) {
-      throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
-    }
-    if (refs.length > 0) plan.push({ event, refs });
-  }
-  try {
-    return foldRun(projection, plan, () => null).get(key)?.doc ?? null;
-  } catch {
-    // Event by event, to name the event the reducer cannot fold.
-    let doc: Doc | null = null;
-    for (const { event, refs } of plan) {
-      try {
-        for (const r of refs) doc = projection.evolve(doc, event, r);
-      } catch (error) {
-        throw new ProjectionFailed(projection.name, failedAtOf(event), error);
-      }
-    }
-    return doc;
-  }
+  return foldSelected(projection, events, r => refKey(r) === key, options.upcast ?? (event => event)).get(key) ?? null;
 }

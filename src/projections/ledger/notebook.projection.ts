@@ -62,15 +62,7 @@ export type OpeningSource = 'declared' | 'previous-year' | 'none';
 export type Opening = { bank: number; cash: number; source: OpeningSource; date: string | null; at: string | null };
 export type CashCountRow = CashCounted & { at: string };
 export type InventoryRow = InventoryItemAdded & { removed: boolean; leftOn: string | null };
-export type Closing = {
-  closedOn: string;
-  bank: number;
-  cash: number;
-  result: number;
-  openAdvances: OpenAdvance[];
-  unreconciled: CarriedOverItem[];
-  at: string;
-};
+export type Closing = YearClosed & { at: string };
 export type NotebookStatus = 'open' | 'closed' | 'unlocked';
 
 export type NotebookDoc = {
