@@ -22,4 +22,4 @@ if [ "$(id -u)" -ne 0 ]; then sudo='sudo'; fi
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
-$sudo -E apt-get install -y -q --no-install-recommends "${missing[@]}"
+${sudo:+$sudo -E} apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -40,14 +40,20 @@ export function table(figures: Figure[]): string {
   ]);
   const header = ['figure', 'value', 'target', '', 'measured side by side / note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const format = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const format = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(format)].join('\n');
 }
 
 export function markdownTable(figures: Figure[]): string {
   const lines = ['| figure | value | target | |', '| --- | ---: | ---: | --- |'];
   for (const f of figures) {
-    lines.push(`| \`${f.key}\` | ${f.value === null ? '—' : `${round(f.value)} ${f.unit}`.trim()} | ${f.target ? `${f.target.kind === 'min' ? '≥' : '≤'} ${f.target.value}` : ''} | ${verdict(f)} |`);
+    lines.push(
+      `| \`${f.key}\` | ${f.value === null ? '—' : `${round(f.value)} ${f.unit}`.trim()} | ${f.target ? `${f.target.kind === 'min' ? '≥' : '≤'} ${f.target.value}` : ''} | ${verdict(f)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CommandBus } from '@nestjs/cqrs';
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { commandContext } from '../src/commands/command-context';
 import { RegisterCoop } from '../src/commands/coop.commands';
 import { LedgerDecisions } from '../src/commands/ledger.commands';
-import { Clock } from '../src/domain/fiscal-year';
+import { type Clock } from '../src/domain/fiscal-year';
 import { DENOMINATIONS } from '../src/domain/cash-box';
-import { LedgerCommand } from '../src/domain/ledger';
-import { EntryLine } from '../src/events/ledger-events';
+import { type LedgerCommand } from '../src/domain/ledger';
+import { type EntryLine } from '../src/events/ledger-events';
 
 /**
  * A realistic department written through the command path (the same LedgerDecisions the HTTP
@@ -66,7 +66,11 @@ const ACTIONS = ['Sortie musée', 'Kermesse', 'Photos', 'Classe de mer', 'Specta
 const CLASSES = ['CP', 'CE1', 'CE2', 'CM1', 'CM2', 'GS', 'MS'];
 const SUPPLIERS = ['Librairie du Port', 'Autocars Normands', 'Jardinerie Leroy', 'Papeterie Centrale', 'Théâtre du Champ', 'Boulangerie Marie'];
 
-const line = (account: string, side: 'debit' | 'credit', amount: number, regie?: string): EntryLine => ({ account, [side]: amount, ...(regie ? { regie } : {}) });
+const line = (account: string, side: 'debit' | 'credit', amount: number, regie?: string): EntryLine => ({
+  account,
+  [side]: amount,
+  ...(regie ? { regie } : {}),
+});
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
@@ -94,7 +98,15 @@ interface Step {
 }
 
 /** The commands of one coop's fiscal year, in the order a mandataire would type them. */
-function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: string, close: boolean, carried: string[], random: () => number): { steps: Step[]; unreconciled: string[] } {
+function yearSteps(
+  plan: CoopPlan,
+  year: number,
+  entries: number,
+  lastDay: string,
+  close: boolean,
+  carried: string[],
+  random: () => number,
+): { steps: Step[]; unreconciled: string[] } {
   const steps: Step[] = [];
   const start = `${year}-09-01`;
   const span = Math.max(1, daysBetween(start, lastDay));
@@ -110,16 +122,26 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
   const record = (date: string, label: string, lines: EntryLine[], extra: { chequeNo?: string; actionA?: string; actionB?: string } = {}): string => {
     pj += 1;
     const entryId = id(`e${pj}`);
-    steps.push({ at: date, command: { type: 'RecordEntry', entryId, entry: { pj: String(pj), date, label, chequeNo: extra.chequeNo ?? null, actionA: extra.actionA ?? null, actionB: extra.actionB ?? null, lines } } });
+    steps.push({
+      at: date,
+      command: {
+        type: 'RecordEntry',
+        entryId,
+        entry: { pj: String(pj), date, label, chequeNo: extra.chequeNo ?? null, actionA: extra.actionA ?? null, actionB: extra.actionB ?? null, lines },
+      },
+    });
     if (lines.some((l) => l.account === '512')) bankEntries.push(entryId);
     return entryId;
   };
 
   if (year === plan.firstYear) steps.push({ at: start, command: { type: 'DeclareOpeningBalance', bank: 184250, cash: 4520, date: start } });
-  for (const entryId of carried) steps.push({ at: addDays(start, 20), command: { type: 'MarkCarriedOverItemSeen', entryId, statementDate: addDays(start, 20) } });
+  for (const entryId of carried)
+    steps.push({ at: addDays(start, 20), command: { type: 'MarkCarriedOverItemSeen', entryId, statementDate: addDays(start, 20) } });
 
   // The year's membership and insurance: one cheque, a split on two charges.
-  record(dateOf(0), "OCCE – Cotisation et assurance de l'année", [line('6586', 'debit', 21200), line('6168', 'debit', 2100), line('512', 'credit', 23300)], { chequeNo: String(cheque++) });
+  record(dateOf(0), "OCCE – Cotisation et assurance de l'année", [line('6586', 'debit', 21200), line('6168', 'debit', 2100), line('512', 'credit', 23300)], {
+    chequeNo: String(cheque++),
+  });
   let pendingAdvance: { regie: string; amount: number; due: number } | null = null;
   let pendingDeposit = 0;
   let reconciledUpTo = 0;
@@ -132,7 +154,12 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
     if (pendingAdvance && i >= pendingAdvance.due) {
       const { regie, amount: paid } = pendingAdvance;
       const part = Math.round(paid * 0.6);
-      record(date, `Cahier de régie ${regie} – dépenses de la classe`, [line('6181', 'debit', part), line('6070', 'debit', paid - part), line('4670', 'credit', paid, regie)], { actionB: regie });
+      record(
+        date,
+        `Cahier de régie ${regie} – dépenses de la classe`,
+        [line('6181', 'debit', part), line('6070', 'debit', paid - part), line('4670', 'credit', paid, regie)],
+        { actionB: regie },
+      );
       pendingAdvance = null;
     } else if (pendingDeposit > 0 && roll < 0.3) {
       record(date, 'Dépôt des espèces en banque', [line('512', 'debit', pendingDeposit), line('530', 'credit', pendingDeposit)]);
@@ -140,7 +167,8 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
       pendingDeposit = 0;
     } else if (roll < 0.35) {
       const total = amount(500, 40000);
-      const lines = random() < 0.25 ? [line('6181', 'debit', total - 1000), line('6270', 'debit', 1000)] : [line(pick(['6181', '6070', '6181']), 'debit', total)];
+      const lines =
+        random() < 0.25 ? [line('6181', 'debit', total - 1000), line('6270', 'debit', 1000)] : [line(pick(['6181', '6070', '6181']), 'debit', total)];
       record(date, `${pick(SUPPLIERS)} – Facture n°${1000 + i}`, [...lines, line('512', 'credit', total)], { chequeNo: String(cheque++), actionA: action });
     } else if (roll < 0.6) {
       const total = amount(300, 30000);
@@ -153,7 +181,10 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
     } else if (roll < 0.78 && !pendingAdvance) {
       const regie = `${pick(CLASSES)}-${year}`;
       const paid = amount(1000, 20000);
-      record(date, `Régie d'avance – classe ${regie}`, [line('4670', 'debit', paid, regie), line('512', 'credit', paid)], { chequeNo: String(cheque++), actionB: regie });
+      record(date, `Régie d'avance – classe ${regie}`, [line('4670', 'debit', paid, regie), line('512', 'credit', paid)], {
+        chequeNo: String(cheque++),
+        actionB: regie,
+      });
       pendingAdvance = { regie, amount: paid, due: i + 5 + Math.floor(random() * 20) };
     } else if (roll < 0.83) {
       const total = amount(2000, 80000);
@@ -171,12 +202,16 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
     // Corrections: a label amended now and then, a mistaken entry deleted and typed again.
     const last = steps[steps.length - 1].command;
     if (last.type === 'RecordEntry' && random() < 0.03) {
-      steps.push({ at: date, command: { type: 'AmendEntry', entryId: last.entryId, entry: { ...last.entry, label: `${String(last.entry.label)} (corrigé)` }, expectedRevision: 1 } });
+      steps.push({
+        at: date,
+        command: { type: 'AmendEntry', entryId: last.entryId, entry: { ...last.entry, label: `${String(last.entry.label)} (corrigé)` }, expectedRevision: 1 },
+      });
     }
     // The monthly statement: every bank entry typed so far is ticked, save the last few.
     if (i % 25 === 0) {
       const upTo = Math.max(reconciledUpTo, bankEntries.length - 2);
-      for (const entryId of bankEntries.slice(reconciledUpTo, upTo)) steps.push({ at: date, command: { type: 'ReconcileEntry', entryId, statementDate: date } });
+      for (const entryId of bankEntries.slice(reconciledUpTo, upTo))
+        steps.push({ at: date, command: { type: 'ReconcileEntry', entryId, statementDate: date } });
       reconciledUpTo = upTo;
       if (cash >= 0) steps.push({ at: date, command: { type: 'CountCash', countId: id(`c${i}`), date, counts: countOf(cash) } });
     }
@@ -202,7 +237,13 @@ function yearSteps(plan: CoopPlan, year: number, entries: number, lastDay: strin
  * Registers the coops and writes every year of every coop, `concurrency` coops at a time (a
  * department's mandataires typing side by side); each coop's commands go in order.
  */
-export async function generateDepartment(app: INestApplicationContext, clock: BenchClock, plan: DepartmentPlan, concurrency: number, onProgress?: (done: number, total: number) => void): Promise<Generated> {
+export async function generateDepartment(
+  app: INestApplicationContext,
+  clock: BenchClock,
+  plan: DepartmentPlan,
+  concurrency: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Generated> {
   const bus = app.get(CommandBus);
   const decisions = app.get(LedgerDecisions);
   const actor = { username: 'bench', role: 'admin' as const };
@@ -216,7 +257,18 @@ export async function generateDepartment(app: INestApplicationContext, clock: Be
       const { coop, index } = next;
       const random = rng(index + 1);
       await clock.run(new Date(`${coop.firstYear}-08-25T09:00:00Z`), async (set) => {
-        await bus.execute(new RegisterCoop({ type: 'RegisterCoop', coopId: coop.coopId, department: plan.department, firstYear: coop.firstYear, identity: { name: `Coopérative de l'école n°${index + 1}`, school: `École ${index + 1}`, mandataires: ['Claire Martin'] } }, commandContext(actor, `bench:${coop.coopId}:register`)));
+        await bus.execute(
+          new RegisterCoop(
+            {
+              type: 'RegisterCoop',
+              coopId: coop.coopId,
+              department: plan.department,
+              firstYear: coop.firstYear,
+              identity: { name: `Coopérative de l'école n°${index + 1}`, school: `École ${index + 1}`, mandataires: ['Claire Martin'] },
+            },
+            commandContext(actor, `bench:${coop.coopId}:register`),
+          ),
+        );
         commands += 1;
         let carried: string[] = [];
         for (let k = 0; k < coop.entriesPerYear.length; k++) {

@@ -59,7 +59,15 @@ export class BenchClient {
             let text: string | undefined;
             const gzipped = res.headers['content-encoding'] === 'gzip';
             const decode = (): string => (gzipped ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks)).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, size, get body() { return (text ??= decode()); }, ms, headers: res.headers });
+            resolve({
+              status: res.statusCode ?? 0,
+              size,
+              get body() {
+                return (text ??= decode());
+              },
+              ms,
+              headers: res.headers,
+            });
           });
           res.on('error', reject);
         },

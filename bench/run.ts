@@ -6,27 +6,27 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { CommandBus } from '@nestjs/cqrs';
 import Database from 'better-sqlite3';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppModule } from '../src/app.module';
 import { commandContext } from '../src/commands/command-context';
 import { RecordEntry } from '../src/commands/ledger.commands';
 import { loadConfig } from '../src/config';
-import { RecordedEvent } from '../src/events/envelope';
+import { type RecordedEvent } from '../src/events/envelope';
 import { upcast } from '../src/events/upcasters';
-import { UserDirectory } from '../src/http/auth/user-directory';
+import { UserDirectory } from '../src/users/user-directory';
 import { SqliteEventStore } from '../src/events/sqlite-event-store';
 import { ALL_PROJECTIONS } from '../src/projections';
 import { foldInMemory } from '../src/projections/fold';
-import { Projector } from '../src/projections/projector';
-import { openStores, Stores } from '../src/stores';
+import { type Projector } from '../src/projections/projector';
+import { openStores, type Stores } from '../src/stores';
 import { PROJECTOR } from '../src/tokens';
-import { Figure, markdownTable, resultsJson, table } from './figures';
-import { BenchClock, CoopPlan, DepartmentPlan, generateDepartment, rng } from './generate';
+import { type Figure, markdownTable, resultsJson, table } from './figures';
+import { BenchClock, type CoopPlan, type DepartmentPlan, generateDepartment, rng } from './generate';
 import { BenchClient, load, median, percentile } from './http';
 
 const quick = process.argv.includes('--quick');
@@ -68,7 +68,10 @@ function plan(today: string, currentYear: number): DepartmentPlan {
 async function openApp(clock?: BenchClock): Promise<{ app: NestExpressApplication; stores: Stores }> {
   const config = loadConfig({ DATA_DIR: join(WORK, 'data'), SESSION_SECRET: 'bench-secret' } as NodeJS.ProcessEnv);
   const stores = await openStores(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, ...(clock ? { clock } : {}) }), { logger: ['error', 'warn'], bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, ...(clock ? { clock } : {}) }), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+  });
   await app.init();
   return { app, stores };
 }
@@ -108,7 +111,12 @@ async function main(): Promise<void> {
       }
     });
     await app.close();
-    extra.department = { coops: department.coops.length, commands: generated.commands, entries: generated.entries, generation_s: Math.round(generated.ms / 100) / 10 };
+    extra.department = {
+      coops: department.coops.length,
+      commands: generated.commands,
+      entries: generated.entries,
+      generation_s: Math.round(generated.ms / 100) / 10,
+    };
     log(`generated ${generated.commands} commands, ${generated.entries} entries in ${(generated.ms / 1000).toFixed(1)} s`);
   }
 
@@ -128,7 +136,13 @@ async function main(): Promise<void> {
     await projector.rebuild();
     const rebuildSeconds = (performance.now() - started) / 1000;
     await app.close();
-    add({ key: 'rebuild.events_per_s', value: head / rebuildSeconds, unit: '/s', target: { kind: 'min', value: 50_000 }, note: `${head} events in ${rebuildSeconds.toFixed(1)} s, ${ALL_PROJECTIONS.length} projections` });
+    add({
+      key: 'rebuild.events_per_s',
+      value: head / rebuildSeconds,
+      unit: '/s',
+      target: { kind: 'min', value: 50_000 },
+      note: `${head} events in ${rebuildSeconds.toFixed(1)} s, ${ALL_PROJECTIONS.length} projections`,
+    });
     add({ key: 'rebuild.fold_limit_per_s', value: head / foldSeconds, unit: '/s', note: 'the same reducers, in memory, no storage' });
     add({ key: 'rebuild.ratio', value: foldSeconds / rebuildSeconds, unit: '', target: { kind: 'min', value: 0.25 } });
   }
@@ -142,10 +156,27 @@ async function main(): Promise<void> {
     const coops = department.coops.slice(2, 102).map((c) => c.coopId);
     const actor = { username: 'bench', role: 'admin' as const };
     const command = (i: number, prefix: string) =>
-      new RecordEntry(coops[i % coops.length], currentYear, {
-        entryId: `${prefix}_${i}`,
-        entry: { pj: `${prefix}${i}`, date: today, label: 'Librairie du Port – Facture', chequeNo: String(2_000_000 + i), actionA: 'Bibliothèque', actionB: null, lines: [{ account: '6181', debit: 1250 + i }, { account: '6270', debit: 100 }, { account: '512', credit: 1350 + i }] },
-      }, commandContext(actor, `bench:append:${prefix}:${i}`));
+      new RecordEntry(
+        coops[i % coops.length],
+        currentYear,
+        {
+          entryId: `${prefix}_${i}`,
+          entry: {
+            pj: `${prefix}${i}`,
+            date: today,
+            label: 'Librairie du Port – Facture',
+            chequeNo: String(2_000_000 + i),
+            actionA: 'Bibliothèque',
+            actionB: null,
+            lines: [
+              { account: '6181', debit: 1250 + i },
+              { account: '6270', debit: 100 },
+              { account: '512', credit: 1350 + i },
+            ],
+          },
+        },
+        commandContext(actor, `bench:append:${prefix}:${i}`),
+      );
     // Warm-up: every coop's streams folded once, as on a server that has been up for a while.
     for (let i = 0; i < coops.length; i++) await bus.execute(command(i, 'W'));
     const from = (await stores.eventStore.headPosition()) ?? 0n;
@@ -166,7 +197,14 @@ async function main(): Promise<void> {
 
     const source = new Database(join(WORK, 'data', 'events.sqlite'), { readonly: true });
     source.defaultSafeIntegers(true);
-    const rows = source.prepare('SELECT id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position').all(from) as Array<{ id: string; stream: string; revision: bigint; type: string; data: string; metadata: string }>;
+    const rows = source.prepare('SELECT id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position').all(from) as Array<{
+      id: string;
+      stream: string;
+      revision: bigint;
+      type: string;
+      data: string;
+      metadata: string;
+    }>;
     source.close();
 
     // Bare better-sqlite3: the same rows into the same table as it stood before the measured
@@ -189,16 +227,35 @@ async function main(): Promise<void> {
     const store = new SqliteEventStore(storeFile);
     started = performance.now();
     for (const row of rows) {
-      await store.append(row.stream, [{ id: row.id, type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }], Number(row.revision) - 1 < 0 ? 'no_stream' : Number(row.revision) - 1);
+      await store.append(
+        row.stream,
+        [{ id: row.id, type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }],
+        Number(row.revision) - 1 < 0 ? 'no_stream' : Number(row.revision) - 1,
+      );
     }
     const storeSeconds = (performance.now() - started) / 1000;
     await store.close();
 
     const ours = SIZE.appendCommands / oursSeconds;
     const limit = rows.length / bareSeconds;
-    add({ key: 'append.ours_per_s', value: ours, unit: '/s', note: `${SIZE.appendCommands} RecordEntry through the CommandBus (load, decide, hash chain, append); the projections fold in the same process meanwhile and were ${Math.round(catchUpMs)} ms behind at the end` });
-    add({ key: 'append.store_per_s', value: rows.length / storeSeconds, unit: '/s', note: 'the same events through our SqliteEventStore.append alone, into the same log' });
-    add({ key: 'append.sqlite_limit_per_s', value: limit, unit: '/s', note: `${rows.length} rows, one transaction each, into the same log (${from} events), WAL + synchronous=FULL` });
+    add({
+      key: 'append.ours_per_s',
+      value: ours,
+      unit: '/s',
+      note: `${SIZE.appendCommands} RecordEntry through the CommandBus (load, decide, hash chain, append); the projections fold in the same process meanwhile and were ${Math.round(catchUpMs)} ms behind at the end`,
+    });
+    add({
+      key: 'append.store_per_s',
+      value: rows.length / storeSeconds,
+      unit: '/s',
+      note: 'the same events through our SqliteEventStore.append alone, into the same log',
+    });
+    add({
+      key: 'append.sqlite_limit_per_s',
+      value: limit,
+      unit: '/s',
+      note: `${rows.length} rows, one transaction each, into the same log (${from} events), WAL + synchronous=FULL`,
+    });
     add({ key: 'append.ratio', value: ours / limit, unit: '', target: { kind: 'min', value: 0.5 } });
 
     const emmett = await emmettAppend(rows);
@@ -218,7 +275,13 @@ async function main(): Promise<void> {
   try {
     const client = new BenchClient(port, 16);
     await waitServing(client, server);
-    add({ key: 'startup_ms', value: performance.now() - spawnedAt, unit: 'ms', target: { kind: 'max', value: 2000 }, note: `process start → first 200 on /health, ${(extra.department as { events: number }).events} events on disk` });
+    add({
+      key: 'startup_ms',
+      value: performance.now() - spawnedAt,
+      unit: 'ms',
+      target: { kind: 'max', value: 2000 },
+      note: `process start → first 200 on /health, ${(extra.department as { events: number }).events} events on disk`,
+    });
     await client.login(ADMIN.username, ADMIN.password);
     // The peak so far after each phase: where the memory goes.
     const peaks: string[] = [];
@@ -241,7 +304,13 @@ async function main(): Promise<void> {
       await load(10, WARM_UP_READS, () => client.send('GET', path));
       collectGarbage();
       const result = await load(10, SIZE.readRequests, () => client.send('GET', path));
-      add({ key, value: percentile(result.latencies, 95), unit: 'ms', target: { kind: 'max', value: target }, note: `${result.requests} GET after ${WARM_UP_READS} to warm up, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(Buffer.byteLength(probe.body) / 1024).toFixed(0)} KiB of JSON${probe.headers['content-encoding'] === 'gzip' ? `, ${(probe.size / 1024).toFixed(0)} KiB gzipped (the client accepts gzip, as browsers do)` : ''}${result.errors ? `, ${result.errors} errors` : ''}` });
+      add({
+        key,
+        value: percentile(result.latencies, 95),
+        unit: 'ms',
+        target: { kind: 'max', value: target },
+        note: `${result.requests} GET after ${WARM_UP_READS} to warm up, 10 connections, ${Math.round(result.perSecond)}/s, median ${median(result.latencies).toFixed(1)} ms, ${(Buffer.byteLength(probe.body) / 1024).toFixed(0)} KiB of JSON${probe.headers['content-encoding'] === 'gzip' ? `, ${(probe.size / 1024).toFixed(0)} KiB gzipped (the client accepts gzip, as browsers do)` : ''}${result.errors ? `, ${result.errors} errors` : ''}`,
+      });
     };
     await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
     await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);
@@ -258,14 +327,28 @@ async function main(): Promise<void> {
       travels.push(reply.ms);
     }
     phase('time-travel');
-    add({ key: 'timetravel_ms', value: travelNote ? null : median(travels), unit: 'ms', target: { kind: 'max', value: 150 }, note: travelNote || `median of 5, asOf ${asOf}, ten years of 500 entries` });
+    add({
+      key: 'timetravel_ms',
+      value: travelNote ? null : median(travels),
+      unit: 'ms',
+      target: { kind: 'max', value: 150 },
+      note: travelNote || `median of 5, asOf ${asOf}, ten years of 500 entries`,
+    });
 
     const pdfPath = `/api/coops/C14BUSY/years/${currentYear}/print.pdf`;
     const warm = await client.send('GET', pdfPath);
     const isPdf = warm.status === 200 && String(warm.headers['content-type']).startsWith('application/pdf');
     const pdfs: number[] = [];
     if (isPdf) for (let i = 0; i < 3; i++) pdfs.push((await client.send('GET', pdfPath)).ms);
-    add({ key: 'pdf_ms', value: isPdf ? median(pdfs) : null, unit: 'ms', target: { kind: 'max', value: 3000 }, note: isPdf ? `median of 3 after a warm-up render (first: ${Math.round(warm.ms)} ms), 500 entries` : `no PDF (${warm.status} ${String(warm.headers['content-type'])})` });
+    add({
+      key: 'pdf_ms',
+      value: isPdf ? median(pdfs) : null,
+      unit: 'ms',
+      target: { kind: 'max', value: 3000 },
+      note: isPdf
+        ? `median of 3 after a warm-up render (first: ${Math.round(warm.ms)} ms), 500 entries`
+        : `no PDF (${warm.status} ${String(warm.headers['content-type'])})`,
+    });
 
     phase('PDF');
     // 16 connections over 100 coops, each request a new entry of the current year. A new client:
@@ -276,17 +359,37 @@ async function main(): Promise<void> {
     const coops = department.coops.slice(2, 102).map((c) => c.coopId);
     const post = (prefix: string) => (i: number) =>
       writer.send('POST', `/api/coops/${coops[i % coops.length]}/years/${currentYear}/entries`, {
-        pj: `${prefix}${i}`, date: today, label: 'Familles – Participation', chequeNo: null, actionA: 'Kermesse', actionB: null,
-        lines: [{ account: '512', debit: 1500 + i }, { account: '7560', credit: 1500 + i }],
+        pj: `${prefix}${i}`,
+        date: today,
+        label: 'Familles – Participation',
+        chequeNo: null,
+        actionA: 'Kermesse',
+        actionB: null,
+        lines: [
+          { account: '512', debit: 1500 + i },
+          { account: '7560', credit: 1500 + i },
+        ],
       });
     // Warm-up: each coop's year loaded on the command side (as for one writer), then steady state.
     const cold = await load(16, WARM_UP_WRITES, post('G'));
     collectGarbage();
     const concurrent = await load(16, SIZE.concurrentRequests, post('H'));
-    add({ key: 'append.concurrent_per_s', value: concurrent.perSecond, unit: '/s', target: { kind: 'min', value: 1000 }, note: `${concurrent.requests} POST entries after ${cold.requests} to warm up (${Math.round(cold.perSecond)}/s), 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}` });
+    add({
+      key: 'append.concurrent_per_s',
+      value: concurrent.perSecond,
+      unit: '/s',
+      target: { kind: 'min', value: 1000 },
+      note: `${concurrent.requests} POST entries after ${cold.requests} to warm up (${Math.round(cold.perSecond)}/s), 16 connections, 100 coops, p95 ${percentile(concurrent.latencies, 95).toFixed(1)} ms${concurrent.errors ? `, ${concurrent.errors} errors: ${concurrent.firstError}` : ''}`,
+    });
 
     phase('writes');
-    add({ key: 'rss_mb', value: peakRss(server), unit: 'MB', target: { kind: 'max', value: 300 }, note: `server VmHWM over the whole run; peak after each phase (MB): ${peaks.join(', ')}; now ${Math.round(memoryOf(server, 'VmRSS') ?? 0)}` });
+    add({
+      key: 'rss_mb',
+      value: peakRss(server),
+      unit: 'MB',
+      target: { kind: 'max', value: 300 },
+      note: `server VmHWM over the whole run; peak after each phase (MB): ${peaks.join(', ')}; now ${Math.round(memoryOf(server, 'VmRSS') ?? 0)}`,
+    });
     writer.close();
   } finally {
     server.kill('SIGTERM');
@@ -337,15 +440,24 @@ function memoryOf(server: ChildProcess, field: 'VmHWM' | 'VmRSS'): number | null
  * getSQLiteEventStore opens and closes the file around every call (slower, and it failed with
  * SQLITE_BUSY on a file here), which would not be a fair peer.
  */
-async function emmettAppend(rows: Array<{ stream: string; type: string; data: string; metadata: string }>): Promise<{ perSecond: number | null; note: string }> {
-  interface Connection { close(): void }
+async function emmettAppend(
+  rows: Array<{ stream: string; type: string; data: string; metadata: string }>,
+): Promise<{ perSecond: number | null; note: string }> {
+  interface Connection {
+    close(): void;
+  }
   let emmett: {
     sqliteConnection(options: { fileName: string }): Connection;
     createEventStoreSchema(connection: Connection): Promise<void>;
-    appendToStream(connection: Connection, stream: string, streamType: string, events: unknown[], options?: { expectedStreamVersion?: bigint }): Promise<{ success: boolean; nextStreamPosition?: bigint }>;
+    appendToStream(
+      connection: Connection,
+      stream: string,
+      streamType: string,
+      events: unknown[],
+      options?: { expectedStreamVersion?: bigint },
+    ): Promise<{ success: boolean; nextStreamPosition?: bigint }>;
   };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     emmett = require('@event-driven-io/emmett-sqlite');
   } catch (error) {
     return { perSecond: null, note: `@event-driven-io/emmett-sqlite not loadable (devDependency of the bench): ${String(error).split('\n')[0]}` };
@@ -357,12 +469,21 @@ async function emmettAppend(rows: Array<{ stream: string; type: string; data: st
     const started = performance.now();
     for (const row of rows) {
       const expected = versions.get(row.stream);
-      const result = await emmett.appendToStream(connection, row.stream, row.stream.split('-')[0], [{ type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }], expected === undefined ? undefined : { expectedStreamVersion: expected });
+      const result = await emmett.appendToStream(
+        connection,
+        row.stream,
+        row.stream.split('-')[0],
+        [{ type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) }],
+        expected === undefined ? undefined : { expectedStreamVersion: expected },
+      );
       if (!result.success) throw new Error(`emmett refused an append to ${row.stream}`);
       versions.set(row.stream, (expected ?? 0n) + 1n);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { perSecond: rows.length / seconds, note: `${rows.length} events, appendToStream one by one on one connection, WAL, SQLite's default synchronous=FULL` };
+    return {
+      perSecond: rows.length / seconds,
+      note: `${rows.length} events, appendToStream one by one on one connection, WAL, SQLite's default synchronous=FULL`,
+    };
   } catch (error) {
     return { perSecond: null, note: `the peer failed: ${String(error).split('\n')[0]}` };
   } finally {

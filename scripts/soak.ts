@@ -11,14 +11,14 @@
  * A request cut by a kill is retried with the same Idempotency-Key until it gets an answer, so
  * every command ends acknowledged or refused, never unknown.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config';
-import { RecordedEvent } from '../src/events/envelope';
+import { type RecordedEvent } from '../src/events/envelope';
 import { verifyHistory } from '../src/events/history';
 import { upcast } from '../src/events/upcasters';
 import { foldInMemory } from '../src/projections/fold';
@@ -73,7 +73,11 @@ class Server {
 
   async start(): Promise<void> {
     this.starts++;
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const keep = (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-20_000));
     child.stdout!.on('data', keep);
@@ -111,6 +115,7 @@ class Server {
 
 interface Answer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the soak client reads any JSON answer
   body: any;
 }
 
@@ -135,7 +140,10 @@ class Client {
   ) {}
 
   async login(): Promise<void> {
-    const res = await this.send('POST', '/api/login', { body: JSON.stringify({ username: this.username, password: this.password }), contentType: 'application/json' });
+    const res = await this.send('POST', '/api/login', {
+      body: JSON.stringify({ username: this.username, password: this.password }),
+      contentType: 'application/json',
+    });
     if (res.status !== 200) throw new Error(`connexion de ${this.username} refusée : ${res.status} ${JSON.stringify(res.body)}`);
     this.csrf = res.body.csrfToken;
   }
@@ -172,6 +180,7 @@ class Client {
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('cahier.sid='));
       if (cookie) this.cookie = cookie.split(';')[0];
       const text = await res.text().catch(() => '');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Answer.body
       let body: any = text;
       try {
         body = text ? JSON.parse(text) : null;
@@ -289,7 +298,12 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
       // A stale amendment: 409, nothing changes.
       const entry = live().find((e) => e.revision >= 2);
       if (!entry) continue;
-      const res = await client.json('PUT', `${base}/entries/${entry.entryId}`, { ...randomEntry(entry.content.pj, dates), expectedRevision: entry.revision - 1 }, key);
+      const res = await client.json(
+        'PUT',
+        `${base}/entries/${entry.entryId}`,
+        { ...randomEntry(entry.content.pj, dates), expectedRevision: entry.revision - 1 },
+        key,
+      );
       expectStatus('modification périmée', res, [409]);
     } else if (roll < 0.72) {
       // A PJ already used (one of ours: no other client deletes it meanwhile): 400 PJ_DUPLICATE.
@@ -302,7 +316,12 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
       const res = await client.json('POST', `${base}/entries/${entry.entryId}/reconciliation`, { statementDate: pick(dates) }, key);
       expectStatus('pointage', res, [200, 400, 409]);
     } else if (roll < 0.86) {
-      const res = await client.json('POST', `${base}/cash-counts`, { date: pick(dates), counts: { '2000': Math.floor(Math.random() * 5), '100': Math.floor(Math.random() * 20) } }, key);
+      const res = await client.json(
+        'POST',
+        `${base}/cash-counts`,
+        { date: pick(dates), counts: { '2000': Math.floor(Math.random() * 5), '100': Math.floor(Math.random() * 20) } },
+        key,
+      );
       expectStatus('comptage de caisse', res, [201]);
     } else if (roll < 0.93) {
       const bad = pick<[string, string, string]>([
@@ -330,7 +349,9 @@ interface Check {
 
 /** JSON with object keys sorted: two documents compare whatever order their fields were set in. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 async function checkLedgers(admin: Client, years: Map<string, number>): Promise<Check[]> {
@@ -364,7 +385,11 @@ async function checkLedgers(admin: Client, years: Map<string, number>): Promise<
     const pjs = rows.map((r) => r.pj);
     if (new Set(pjs).size !== pjs.length) problems.push(`${coopId} : un n° de PJ apparaît deux fois`);
   }
-  checks.push({ name: `chaque écriture acquittée est présente une fois, dans son dernier état (${acknowledged.size} écritures)`, ok: problems.length === 0, detail: problems.slice(0, 10).join('\n') });
+  checks.push({
+    name: `chaque écriture acquittée est présente une fois, dans son dernier état (${acknowledged.size} écritures)`,
+    ok: problems.length === 0,
+    detail: problems.slice(0, 10).join('\n'),
+  });
   return checks;
 }
 
@@ -374,7 +399,8 @@ async function checkHealth(admin: Client): Promise<Check> {
   while (Date.now() < deadline) {
     last = await admin.json('GET', '/health');
     const projections = (last.body?.projections ?? []) as Array<{ status: string; lag: number }>;
-    if (last.status === 200 && projections.length > 0 && projections.every((p) => p.status === 'running' && p.lag === 0)) return { name: 'les projections ont rattrapé le journal (/health)', ok: true };
+    if (last.status === 200 && projections.length > 0 && projections.every((p) => p.status === 'running' && p.lag === 0))
+      return { name: 'les projections ont rattrapé le journal (/health)', ok: true };
     await sleep(250);
   }
   return { name: 'les projections ont rattrapé le journal (/health)', ok: false, detail: JSON.stringify(last.body) };
@@ -388,7 +414,9 @@ async function checkStores(env: NodeJS.ProcessEnv): Promise<Check[]> {
     for await (const event of stores.eventStore.readAll()) events.push(event);
     const folded = foldInMemory(ALL_PROJECTIONS, events, { upcast }).get(NOTEBOOKS) ?? new Map();
     const stored = await stores.readStore.find(NOTEBOOKS);
-    const storedById = new Map(stored.map((doc) => [String((doc as { coopId: string; year: number }).coopId) + ':' + String((doc as { year: number }).year), doc]));
+    const storedById = new Map(
+      stored.map((doc) => [String((doc as { coopId: string; year: number }).coopId) + ':' + String((doc as { year: number }).year), doc]),
+    );
     const differences: string[] = [];
     for (const [id, doc] of folded) {
       const other = storedById.get(id);
@@ -398,8 +426,16 @@ async function checkStores(env: NodeJS.ProcessEnv): Promise<Check[]> {
     if (stored.length !== folded.size) differences.push(`${stored.length} cahiers projetés pour ${folded.size} repliés`);
     const history = await verifyHistory(stores.eventStore);
     return [
-      { name: `les cahiers projetés égalent le repli en mémoire des ${events.length} événements`, ok: differences.length === 0, detail: differences.slice(0, 10).join('\n') },
-      { name: `les chaînes de hachage sont intactes (${history.streams} flux)`, ok: history.ok, detail: history.firstBadEvent ? JSON.stringify(history.firstBadEvent) : undefined },
+      {
+        name: `les cahiers projetés égalent le repli en mémoire des ${events.length} événements`,
+        ok: differences.length === 0,
+        detail: differences.slice(0, 10).join('\n'),
+      },
+      {
+        name: `les chaînes de hachage sont intactes (${history.streams} flux)`,
+        ok: history.ok,
+        detail: history.firstBadEvent ? JSON.stringify(history.firstBadEvent) : undefined,
+      },
     ];
   } finally {
     await Promise.allSettled([stores.eventStore.close(), stores.readStore.close()]);
@@ -412,7 +448,14 @@ async function main(): Promise<number> {
   const seconds = secondsOption(process.argv.slice(2));
   const dataDir = mkdtempSync(join(tmpdir(), 'cahier-soak-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: 'soak-secret', EVENT_STORE: 'embedded', READ_STORE: 'embedded' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SESSION_SECRET: 'soak-secret',
+    EVENT_STORE: 'embedded',
+    READ_STORE: 'embedded',
+  };
   const server = new Server(port, env);
   const checks: Check[] = [];
   try {
@@ -430,7 +473,12 @@ async function main(): Promise<number> {
     const today = new Date().toISOString().slice(0, 10);
     const datesOf = (year: number) => {
       const dates: string[] = [];
-      for (let d = new Date(`${year}-09-01T00:00:00Z`); d.toISOString().slice(0, 10) <= today && d.getUTCFullYear() <= year + 1; d.setUTCDate(d.getUTCDate() + 3)) dates.push(d.toISOString().slice(0, 10));
+      for (
+        let d = new Date(`${year}-09-01T00:00:00Z`);
+        d.toISOString().slice(0, 10) <= today && d.getUTCFullYear() <= year + 1;
+        d.setUTCDate(d.getUTCDate() + 3)
+      )
+        dates.push(d.toISOString().slice(0, 10));
       return dates.length ? dates : [`${year}-09-01`];
     };
     const team: Array<[string, string, string]> = [
@@ -460,13 +508,22 @@ async function main(): Promise<number> {
     await Promise.all([...clients, chaos]);
     over = true;
     checks.push({ name: 'aucune réponse 500', ok: stats.serverErrors.length === 0, detail: stats.serverErrors.slice(0, 5).join('\n') });
-    checks.push({ name: 'chaque opération a reçu la réponse attendue (201/200/204/400/404/409)', ok: unexpected.length === 0, detail: unexpected.slice(0, 10).join('\n') });
+    checks.push({
+      name: 'chaque opération a reçu la réponse attendue (201/200/204/400/404/409)',
+      ok: unexpected.length === 0,
+      detail: unexpected.slice(0, 10).join('\n'),
+    });
     checks.push(...(await checkLedgers(admin, years)));
     checks.push(await checkHealth(admin));
     await server.stop('SIGTERM');
     checks.push(...(await checkStores(env)));
-    const byStatus = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    console.log(`${seconds} s, ${server.kills} arrêt(s) brutal(aux), ${stats.requests} requêtes (${byStatus}), ${stats.retries} reprises, ${acknowledged.size} écritures acquittées`);
+    const byStatus = [...stats.byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    console.log(
+      `${seconds} s, ${server.kills} arrêt(s) brutal(aux), ${stats.requests} requêtes (${byStatus}), ${stats.retries} reprises, ${acknowledged.size} écritures acquittées`,
+    );
   } catch (error) {
     checks.push({ name: 'la campagne est allée à son terme', ok: false, detail: `${error instanceof Error ? error.stack : String(error)}\n${server.tail()}` });
   } finally {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { COOP_COMMAND_HANDLERS } from './commands/coop.commands';
-import { LEDGER_COMMAND_HANDLERS, LedgerDecisions, STREAM_WRITER } from './commands/ledger.commands';
+import { LEDGER_COMMAND_HANDLERS, LedgerDecisions } from './commands/ledger.commands';
 import { ProjectedCommandBus } from './commands/projected-command-bus';
 import { StreamWriter } from './commands/stream-writer';
 import { Config } from './config';
@@ -10,7 +10,7 @@ import { upcast } from './events/upcasters';
 import { ALL_PROJECTIONS } from './projections';
 import { Projector } from './projections/projector';
 import { Stores } from './stores';
-import { CLOCK, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE, STREAM_WRITER } from './tokens';
 
 import { HttpModule } from './http/http.module';
 import { AUTH_OPTIONS, AuthOptions } from './http/auth/auth.module';
@@ -57,7 +57,14 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot(), HttpModule],
-      providers: [...core, LedgerDecisions, ProjectedCommandBus, ...LEDGER_COMMAND_HANDLERS, ...COOP_COMMAND_HANDLERS, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
+      providers: [
+        ...core,
+        LedgerDecisions,
+        ProjectedCommandBus,
+        ...LEDGER_COMMAND_HANDLERS,
+        ...COOP_COMMAND_HANDLERS,
+        { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) },
+      ],
       exports: [...core.map((p) => p.provide), LedgerDecisions, ProjectedCommandBus],
     };
   }

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { PROJECTOR } from './tokens';
 import { loadConfig } from './config';
 import { openStores } from './stores';
-import { Projector } from './projections/projector';
+import { type Projector } from './projections/projector';
 import { seedDemoIfEmpty } from './cli/demo-seed';
 import { configureHttp } from './http/http-setup';
 
@@ -26,7 +26,9 @@ async function bootstrap(): Promise<void> {
   const demo = await seedDemoIfEmpty(app);
   await app.listen(config.port);
   const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-  console.log(`Cahier Coop : http://localhost:${config.port} (événements : ${stores.eventStore.engine}, lectures : ${stores.readStore.engine}, données : ${config.dataDir}, prêt en ${Math.round(ms)} ms)`);
+  console.log(
+    `Cahier Coop : http://localhost:${config.port} (événements : ${stores.eventStore.engine}, lectures : ${stores.readStore.engine}, données : ${config.dataDir}, prêt en ${Math.round(ms)} ms)`,
+  );
   if (demo) {
     console.log('Données de démonstration créées. Identifiants :');
     for (const login of demo.logins) console.log(`  ${login.role.padEnd(11)} ${login.username} / ${login.password}   (${login.scope})`);

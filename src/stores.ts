@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { Config } from './config';
-import { EventStore, StoreUnavailable } from './events/event-store';
+import { type Config } from './config';
+import { type EventStore, StoreUnavailable } from './events/event-store';
 import { SqliteEventStore } from './events/sqlite-event-store';
-import { ReadStore } from './projections/read-store';
+import { type ReadStore } from './projections/read-store';
 import { SqliteReadStore } from './projections/sqlite-read-store';
 
 export interface Stores {

@@ -4,3 +4,7 @@ export const READ_STORE = Symbol('ReadStore');
 export const CLOCK = Symbol('Clock');
 export const CONFIG = Symbol('Config');
 export const PROJECTOR = Symbol('Projector');
+export const STREAM_WRITER = Symbol('StreamWriter');
+export const USER_DIRECTORY = Symbol('UserDirectory');
+/** A `CoopDirectory` (http/auth/guards.ts), provided by the importing module from a read model. */
+export const COOP_DIRECTORY = Symbol('CoopDirectory');

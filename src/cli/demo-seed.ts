@@ -1,16 +1,15 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { CommandContext, commandContext } from '../commands/command-context';
+import { type INestApplicationContext } from '@nestjs/common';
+import { type CommandContext, commandContext } from '../commands/command-context';
 import { RegisterCoop } from '../commands/coop.commands';
 import { LedgerDecisions } from '../commands/ledger.commands';
-import { Clock, currentFiscalYear } from '../domain/fiscal-year';
-import { LedgerCommand } from '../domain/ledger';
-import { EntryLine } from '../events/ledger-events';
-import { EventStore } from '../events/event-store';
-import { UserDirectory } from '../http/auth/user-directory';
+import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
+import { type LedgerCommand } from '../domain/ledger';
+import { type EntryLine } from '../events/ledger-events';
+import { type EventStore } from '../events/event-store';
+import { type UserDirectory } from '../users/user-directory';
 import { CommandBus } from '@nestjs/cqrs';
-import { Projector } from '../projections/projector';
-import { CLOCK, EVENT_STORE, PROJECTOR } from '../tokens';
-import { USER_DIRECTORY } from '../http/auth/tokens';
+import { type Projector } from '../projections/projector';
+import { CLOCK, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
 
 export interface DemoLogin {
   role: string;
@@ -51,34 +50,112 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
   const current = currentFiscalYear(clock);
   const previous = current - 1;
   const coops = [
-    { coopId: 'C14001', department: '14', name: "Coopérative de l'école Jules Ferry", school: 'École primaire Jules Ferry, Caen', uai: '0141234A', mandataires: ['Claire Martin'] },
-    { coopId: 'C14002', department: '14', name: 'Coopérative de la maternelle Les Tilleuls', school: 'École maternelle Les Tilleuls, Bayeux', uai: '0145678B', mandataires: ['Paul Lefèvre'] },
-    { coopId: 'C61001', department: '61', name: "Coopérative de l'école du Château", school: 'École du Château, Alençon', uai: '0611111C', mandataires: ['Nadia Benali'] },
+    {
+      coopId: 'C14001',
+      department: '14',
+      name: "Coopérative de l'école Jules Ferry",
+      school: 'École primaire Jules Ferry, Caen',
+      uai: '0141234A',
+      mandataires: ['Claire Martin'],
+    },
+    {
+      coopId: 'C14002',
+      department: '14',
+      name: 'Coopérative de la maternelle Les Tilleuls',
+      school: 'École maternelle Les Tilleuls, Bayeux',
+      uai: '0145678B',
+      mandataires: ['Paul Lefèvre'],
+    },
+    {
+      coopId: 'C61001',
+      department: '61',
+      name: "Coopérative de l'école du Château",
+      school: 'École du Château, Alençon',
+      uai: '0611111C',
+      mandataires: ['Nadia Benali'],
+    },
   ];
   for (const coop of coops) {
-    await registerCoop(new RegisterCoop({ type: 'RegisterCoop', coopId: coop.coopId, department: coop.department, firstYear: previous, identity: coop }, ctx(`coop:${coop.coopId}`)));
+    await registerCoop(
+      new RegisterCoop(
+        { type: 'RegisterCoop', coopId: coop.coopId, department: coop.department, firstYear: previous, identity: coop },
+        ctx(`coop:${coop.coopId}`),
+      ),
+    );
   }
   const run = (coopId: string, year: number, key: string, command: LedgerCommand) => decisions.execute(coopId, year, command, ctx(`${coopId}:${year}:${key}`));
-  const entry = (coopId: string, year: number, id: string, pj: string, date: string, label: string, lines: EntryLine[], extra: { chequeNo?: string; actionA?: string; actionB?: string } = {}) =>
-    run(coopId, year, `entry:${id}`, { type: 'RecordEntry', entryId: `${coopId}-${year}-${id}`.replace(/-/g, '_'), entry: { pj, date, label, chequeNo: extra.chequeNo ?? null, actionA: extra.actionA ?? null, actionB: extra.actionB ?? null, lines } });
+  const entry = (
+    coopId: string,
+    year: number,
+    id: string,
+    pj: string,
+    date: string,
+    label: string,
+    lines: EntryLine[],
+    extra: { chequeNo?: string; actionA?: string; actionB?: string } = {},
+  ) =>
+    run(coopId, year, `entry:${id}`, {
+      type: 'RecordEntry',
+      entryId: `${coopId}-${year}-${id}`.replace(/-/g, '_'),
+      entry: { pj, date, label, chequeNo: extra.chequeNo ?? null, actionA: extra.actionA ?? null, actionB: extra.actionB ?? null, lines },
+    });
 
   for (const { coopId } of coops) {
     const y = previous;
     const d = (md: string) => (md >= '09' ? `${y}-${md}` : `${y + 1}-${md}`);
     await run(coopId, y, 'opening', { type: 'DeclareOpeningBalance', bank: 184250, cash: 4520, date: `${y}-09-01` });
-    await entry(coopId, y, 'e01', '01', d('09-20'), "OCCE 14 – Cotisation et assurance de l'année", [on('6586', 21200, 'debit'), on('6168', 2100, 'debit'), bank(23300, 'credit')], { chequeNo: '1568960' });
-    await entry(coopId, y, 'e02', '02', d('10-04'), 'Familles – Participation sortie au musée', [bank(45000, 'debit'), on('7560', 45000, 'credit')], { actionA: 'Sortie musée' });
-    await entry(coopId, y, 'e03', '03', d('10-18'), 'Autocars Normands – Facture n°7781 – Transport musée', [on('6181', 38000, 'debit'), bank(38000, 'credit')], { chequeNo: '1568961', actionA: 'Sortie musée' });
+    await entry(
+      coopId,
+      y,
+      'e01',
+      '01',
+      d('09-20'),
+      "OCCE 14 – Cotisation et assurance de l'année",
+      [on('6586', 21200, 'debit'), on('6168', 2100, 'debit'), bank(23300, 'credit')],
+      { chequeNo: '1568960' },
+    );
+    await entry(coopId, y, 'e02', '02', d('10-04'), 'Familles – Participation sortie au musée', [bank(45000, 'debit'), on('7560', 45000, 'credit')], {
+      actionA: 'Sortie musée',
+    });
+    await entry(
+      coopId,
+      y,
+      'e03',
+      '03',
+      d('10-18'),
+      'Autocars Normands – Facture n°7781 – Transport musée',
+      [on('6181', 38000, 'debit'), bank(38000, 'credit')],
+      { chequeNo: '1568961', actionA: 'Sortie musée' },
+    );
     await entry(coopId, y, 'e04', '04', d('01-12'), 'Mairie – Subvention projets de la coopérative', [bank(50000, 'debit'), on('7410', 50000, 'credit')]);
-    await entry(coopId, y, 'e05', '05', d('03-02'), 'Kermesse – Vente de gâteaux', [on('530', 12000, 'debit'), on('7070', 12000, 'credit')], { actionA: 'Kermesse' });
+    await entry(coopId, y, 'e05', '05', d('03-02'), 'Kermesse – Vente de gâteaux', [on('530', 12000, 'debit'), on('7070', 12000, 'credit')], {
+      actionA: 'Kermesse',
+    });
     await entry(coopId, y, 'e06', '06', d('03-09'), 'Dépôt des espèces de la kermesse', [bank(12000, 'debit'), on('530', 12000, 'credit')]);
-    await entry(coopId, y, 'e07', '07', d('05-15'), 'Librairie du Port – Facture n°2231 – Albums de classe', [on('6181', 31000, 'debit'), bank(31000, 'credit')], { chequeNo: '1568962' });
+    await entry(
+      coopId,
+      y,
+      'e07',
+      '07',
+      d('05-15'),
+      'Librairie du Port – Facture n°2231 – Albums de classe',
+      [on('6181', 31000, 'debit'), bank(31000, 'credit')],
+      { chequeNo: '1568962' },
+    );
     for (const [i, key] of ['e01', 'e02', 'e03', 'e04', 'e05', 'e06', 'e07'].entries()) {
       if (i === 4) continue; // cash only
       await run(coopId, y, `reconcile:${key}`, { type: 'ReconcileEntry', entryId: `${coopId}_${y}_${key}`, statementDate: d('06-30') });
     }
-    await run(coopId, y, 'subsidies', { type: 'DeclareSubsidies', rows: [{ origin: 'Mairie', amount: 50000, date: d('01-12'), designation: 'Projets de la coopérative scolaire', attachedToExpenses: 50000 }] });
-    await run(coopId, y, 'cash', { type: 'CountCash', countId: `${coopId}-${y}-cash`.replace(/-/g, '_'), date: d('08-31'), counts: { '2000': 2, '200': 2, '100': 1, '20': 1 } });
+    await run(coopId, y, 'subsidies', {
+      type: 'DeclareSubsidies',
+      rows: [{ origin: 'Mairie', amount: 50000, date: d('01-12'), designation: 'Projets de la coopérative scolaire', attachedToExpenses: 50000 }],
+    });
+    await run(coopId, y, 'cash', {
+      type: 'CountCash',
+      countId: `${coopId}-${y}-cash`.replace(/-/g, '_'),
+      date: d('08-31'),
+      counts: { '2000': 2, '200': 2, '100': 1, '20': 1 },
+    });
     await run(coopId, y, 'close', { type: 'CloseYear' });
   }
 
@@ -86,11 +163,37 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
   const c = 'C14001';
   const y = current;
   const d = (md: string) => (md >= '09' ? `${y}-${md}` : `${y + 1}-${md}`);
-  await entry(c, y, 'e01', '01', d('09-15'), "OCCE 14 – Cotisation et assurance de l'année", [on('6586', 21200, 'debit'), on('6168', 2100, 'debit'), bank(23300, 'credit')], { chequeNo: '1569001' });
-  await entry(c, y, 'e02', '02', d('09-22'), 'Régie d\'avance – classe de CP-CE1', [on('4670', 15000, 'debit', 'CP-CE1'), bank(15000, 'credit')], { chequeNo: '1569002', actionB: 'CP-CE1' });
-  await entry(c, y, 'e03', '03', d('10-10'), 'Ventes de photos scolaires aux familles', [bank(32000, 'debit'), on('7070', 32000, 'credit')], { actionA: 'Photos' });
-  await entry(c, y, 'e04', '04', d('10-24'), 'Photographe Fact. n°199200 – Photos', [on('6070', 32000, 'debit'), bank(32000, 'credit')], { chequeNo: '1569003', actionA: 'Photos' });
-  await entry(c, y, 'e05', '05', d('11-05'), 'Cahier de régie CP-CE1 – dépenses de la classe', [on('6181', 12500, 'debit'), on('4670', 12500, 'credit', 'CP-CE1')], { actionB: 'CP-CE1' });
+  await entry(
+    c,
+    y,
+    'e01',
+    '01',
+    d('09-15'),
+    "OCCE 14 – Cotisation et assurance de l'année",
+    [on('6586', 21200, 'debit'), on('6168', 2100, 'debit'), bank(23300, 'credit')],
+    { chequeNo: '1569001' },
+  );
+  await entry(c, y, 'e02', '02', d('09-22'), "Régie d'avance – classe de CP-CE1", [on('4670', 15000, 'debit', 'CP-CE1'), bank(15000, 'credit')], {
+    chequeNo: '1569002',
+    actionB: 'CP-CE1',
+  });
+  await entry(c, y, 'e03', '03', d('10-10'), 'Ventes de photos scolaires aux familles', [bank(32000, 'debit'), on('7070', 32000, 'credit')], {
+    actionA: 'Photos',
+  });
+  await entry(c, y, 'e04', '04', d('10-24'), 'Photographe Fact. n°199200 – Photos', [on('6070', 32000, 'debit'), bank(32000, 'credit')], {
+    chequeNo: '1569003',
+    actionA: 'Photos',
+  });
+  await entry(
+    c,
+    y,
+    'e05',
+    '05',
+    d('11-05'),
+    'Cahier de régie CP-CE1 – dépenses de la classe',
+    [on('6181', 12500, 'debit'), on('4670', 12500, 'credit', 'CP-CE1')],
+    { actionB: 'CP-CE1' },
+  );
   await run(c, y, 'reconcile:e01', { type: 'ReconcileEntry', entryId: `${c}_${y}_e01`, statementDate: d('09-30') });
 
   const scopeOf: Record<string, { department?: string; coopId?: string; grants?: { departments: string[] } }> = {

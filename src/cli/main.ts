@@ -6,13 +6,13 @@ import { LedgerDecisions } from '../commands/ledger.commands';
 import { StreamWriter } from '../commands/stream-writer';
 import { loadConfig } from '../config';
 import { currentFiscalYear, systemClock } from '../domain/fiscal-year';
-import { Role } from '../events/envelope';
+import { type Role } from '../events/envelope';
 import { verifyHistory } from '../events/history';
 import { upcast } from '../events/upcasters';
-import { UserDirectory } from '../http/auth/user-directory';
+import { UserDirectory } from '../users/user-directory';
 import { ALL_PROJECTIONS } from '../projections';
 import { Projector } from '../projections/projector';
-import { openStores, Stores } from '../stores';
+import { openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
 
 /**
@@ -100,7 +100,13 @@ program
       const firstYear = o.firstYear ? Number(o.firstYear) : currentFiscalYear(systemClock);
       await s.registerCoop(
         new RegisterCoop(
-          { type: 'RegisterCoop', coopId: o.id, department: o.department, firstYear, identity: { name: o.name, school: o.school, uai: o.uai, mandataires: [] } },
+          {
+            type: 'RegisterCoop',
+            coopId: o.id,
+            department: o.department,
+            firstYear,
+            identity: { name: o.name, school: o.school, uai: o.uai, mandataires: [] },
+          },
           commandContext(CLI),
         ),
       );

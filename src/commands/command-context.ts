@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Role } from '../events/envelope';
+import { type Role } from '../events/envelope';
 
 /** Who asks, and the ids that tie the resulting events to the request. */
 export interface CommandContext {

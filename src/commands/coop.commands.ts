@@ -5,25 +5,38 @@ import { Chart } from '../domain/chart';
 import { CoopCommand, CoopState, decideCoop } from '../domain/coop';
 import { chartStream, coopStream } from '../events/streams';
 import { CommandContext } from './command-context';
-import { chartFold, coopFold, STREAM_WRITER } from './ledger.commands';
+import { chartFold, coopFold } from './ledger.commands';
+import { STREAM_WRITER } from '../tokens';
 import { Outcome, StreamWriter } from './stream-writer';
 
 /** A department registers a cooperative (its identity stream coop-<coopId>). */
 export class RegisterCoop extends Command<Outcome<CoopState>> {
-  constructor(readonly command: Extract<CoopCommand, { type: 'RegisterCoop' }>, readonly context: CommandContext) {
+  constructor(
+    readonly command: Extract<CoopCommand, { type: 'RegisterCoop' }>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 export class ChangeCoopIdentity extends Command<Outcome<CoopState>> {
-  constructor(readonly coopId: string, readonly command: Extract<CoopCommand, { type: 'ChangeCoopIdentity' }>, readonly context: CommandContext) {
+  constructor(
+    readonly coopId: string,
+    readonly command: Extract<CoopCommand, { type: 'ChangeCoopIdentity' }>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 /** A department renames, adds or retires an account of its chart for one fiscal year. */
 export class ChangeChart extends Command<Outcome<Chart>> {
-  constructor(readonly department: string, readonly year: number, readonly command: ChartCommand, readonly context: CommandContext) {
+  constructor(
+    readonly department: string,
+    readonly year: number,
+    readonly command: ChartCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

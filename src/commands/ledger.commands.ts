@@ -9,11 +9,9 @@ import { decide, evolve, foldLedgerInto, initialLedgerState, LedgerCommand, Ledg
 import { ChartEvent, CoopEvent } from '../events/coop-events';
 import { LedgerEvent } from '../events/ledger-events';
 import { chartStream, coopStream, ledgerStream } from '../events/streams';
-import { CLOCK } from '../tokens';
+import { CLOCK, STREAM_WRITER } from '../tokens';
 import { CommandContext } from './command-context';
 import { Fold, Outcome, StreamWriter } from './stream-writer';
-
-export const STREAM_WRITER = Symbol('StreamWriter');
 
 export const coopFold: Fold<CoopState, CoopEvent> = { initial: initialCoopState, evolve: evolveCoop };
 export const chartFold = (department: string, year: number): Fold<Chart, ChartEvent> => ({
@@ -44,7 +42,12 @@ export class LedgerDecisions {
     const department = coop.department!;
     const firstYear = coop.firstYear!;
     if (!Number.isInteger(year) || year < firstYear || year > firstYear + 200) {
-      throw new DomainError('YEAR_UNKNOWN', `L'exercice ${year}-${year + 1} n'existe pas pour cette coopérative (premier exercice : ${firstYear}-${firstYear + 1}).`, undefined, 'not_found');
+      throw new DomainError(
+        'YEAR_UNKNOWN',
+        `L'exercice ${year}-${year + 1} n'existe pas pour cette coopérative (premier exercice : ${firstYear}-${firstYear + 1}).`,
+        undefined,
+        'not_found',
+      );
     }
     const chart = (await this.writer.load(chartStream(department, year), chartFold(department, year))).state;
     let previousYear: LedgerEnv['previousYear'] = null;
@@ -84,28 +87,76 @@ export abstract class LedgerCommandMessage<T extends LedgerCommandType> extends 
   }
 }
 
-export class DeclareOpeningBalance extends LedgerCommandMessage<'DeclareOpeningBalance'> { readonly type = 'DeclareOpeningBalance' as const; }
-export class RecordEntry extends LedgerCommandMessage<'RecordEntry'> { readonly type = 'RecordEntry' as const; }
-export class AmendEntry extends LedgerCommandMessage<'AmendEntry'> { readonly type = 'AmendEntry' as const; }
-export class DeleteEntry extends LedgerCommandMessage<'DeleteEntry'> { readonly type = 'DeleteEntry' as const; }
-export class DuplicateEntry extends LedgerCommandMessage<'DuplicateEntry'> { readonly type = 'DuplicateEntry' as const; }
-export class ReconcileEntry extends LedgerCommandMessage<'ReconcileEntry'> { readonly type = 'ReconcileEntry' as const; }
-export class UnreconcileEntry extends LedgerCommandMessage<'UnreconcileEntry'> { readonly type = 'UnreconcileEntry' as const; }
-export class MarkCarriedOverItemSeen extends LedgerCommandMessage<'MarkCarriedOverItemSeen'> { readonly type = 'MarkCarriedOverItemSeen' as const; }
-export class CountCash extends LedgerCommandMessage<'CountCash'> { readonly type = 'CountCash' as const; }
-export class DeclareSubsidies extends LedgerCommandMessage<'DeclareSubsidies'> { readonly type = 'DeclareSubsidies' as const; }
-export class AddInventoryItem extends LedgerCommandMessage<'AddInventoryItem'> { readonly type = 'AddInventoryItem' as const; }
-export class RemoveInventoryItem extends LedgerCommandMessage<'RemoveInventoryItem'> { readonly type = 'RemoveInventoryItem' as const; }
-export class AttachVoucher extends LedgerCommandMessage<'AttachVoucher'> { readonly type = 'AttachVoucher' as const; }
-export class ReportActivity extends LedgerCommandMessage<'ReportActivity'> { readonly type = 'ReportActivity' as const; }
-export class CloseYear extends LedgerCommandMessage<'CloseYear'> { readonly type = 'CloseYear' as const; }
-export class UnlockYear extends LedgerCommandMessage<'UnlockYear'> { readonly type = 'UnlockYear' as const; }
-export class LockYear extends LedgerCommandMessage<'LockYear'> { readonly type = 'LockYear' as const; }
+export class DeclareOpeningBalance extends LedgerCommandMessage<'DeclareOpeningBalance'> {
+  readonly type = 'DeclareOpeningBalance' as const;
+}
+export class RecordEntry extends LedgerCommandMessage<'RecordEntry'> {
+  readonly type = 'RecordEntry' as const;
+}
+export class AmendEntry extends LedgerCommandMessage<'AmendEntry'> {
+  readonly type = 'AmendEntry' as const;
+}
+export class DeleteEntry extends LedgerCommandMessage<'DeleteEntry'> {
+  readonly type = 'DeleteEntry' as const;
+}
+export class DuplicateEntry extends LedgerCommandMessage<'DuplicateEntry'> {
+  readonly type = 'DuplicateEntry' as const;
+}
+export class ReconcileEntry extends LedgerCommandMessage<'ReconcileEntry'> {
+  readonly type = 'ReconcileEntry' as const;
+}
+export class UnreconcileEntry extends LedgerCommandMessage<'UnreconcileEntry'> {
+  readonly type = 'UnreconcileEntry' as const;
+}
+export class MarkCarriedOverItemSeen extends LedgerCommandMessage<'MarkCarriedOverItemSeen'> {
+  readonly type = 'MarkCarriedOverItemSeen' as const;
+}
+export class CountCash extends LedgerCommandMessage<'CountCash'> {
+  readonly type = 'CountCash' as const;
+}
+export class DeclareSubsidies extends LedgerCommandMessage<'DeclareSubsidies'> {
+  readonly type = 'DeclareSubsidies' as const;
+}
+export class AddInventoryItem extends LedgerCommandMessage<'AddInventoryItem'> {
+  readonly type = 'AddInventoryItem' as const;
+}
+export class RemoveInventoryItem extends LedgerCommandMessage<'RemoveInventoryItem'> {
+  readonly type = 'RemoveInventoryItem' as const;
+}
+export class AttachVoucher extends LedgerCommandMessage<'AttachVoucher'> {
+  readonly type = 'AttachVoucher' as const;
+}
+export class ReportActivity extends LedgerCommandMessage<'ReportActivity'> {
+  readonly type = 'ReportActivity' as const;
+}
+export class CloseYear extends LedgerCommandMessage<'CloseYear'> {
+  readonly type = 'CloseYear' as const;
+}
+export class UnlockYear extends LedgerCommandMessage<'UnlockYear'> {
+  readonly type = 'UnlockYear' as const;
+}
+export class LockYear extends LedgerCommandMessage<'LockYear'> {
+  readonly type = 'LockYear' as const;
+}
 
 const LEDGER_COMMANDS = [
-  DeclareOpeningBalance, RecordEntry, AmendEntry, DeleteEntry, DuplicateEntry, ReconcileEntry, UnreconcileEntry,
-  MarkCarriedOverItemSeen, CountCash, DeclareSubsidies, AddInventoryItem, RemoveInventoryItem, AttachVoucher,
-  ReportActivity, CloseYear, UnlockYear, LockYear,
+  DeclareOpeningBalance,
+  RecordEntry,
+  AmendEntry,
+  DeleteEntry,
+  DuplicateEntry,
+  ReconcileEntry,
+  UnreconcileEntry,
+  MarkCarriedOverItemSeen,
+  CountCash,
+  DeclareSubsidies,
+  AddInventoryItem,
+  RemoveInventoryItem,
+  AttachVoucher,
+  ReportActivity,
+  CloseYear,
+  UnlockYear,
+  LockYear,
 ];
 
 /** Every ledger command has the same handling: one @CommandHandler class per command, all delegating. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Clock } from '../domain/fiscal-year';
-import { NewEvent, RecordedEvent } from '../events/envelope';
-import { EventStore, WrongExpectedRevision } from '../events/event-store';
+import { type Clock } from '../domain/fiscal-year';
+import { type NewEvent, type RecordedEvent } from '../events/envelope';
+import { type EventStore, WrongExpectedRevision } from '../events/event-store';
 import { chainEvents } from '../events/hash-chain';
 import { SCHEMA_VERSIONS, upcast } from '../events/upcasters';
-import { CommandContext } from './command-context';
+import { type CommandContext } from './command-context';
 
 export interface Fold<S, E> {
   /** A new state each call: the writer's copy of a stream is its own. */
@@ -94,7 +94,10 @@ export class StreamWriter {
       if (done) return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
       const decided = decide(snapshot.state);
       if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
-      const events = chainEvents(snapshot.lastHash, decided.map((event, index) => this.envelope(stream, event, index, context, department)));
+      const events = chainEvents(
+        snapshot.lastHash,
+        decided.map((event, index) => this.envelope(stream, event, index, context, department)),
+      );
       const expected = snapshot.revision;
       try {
         const result = await this.store.append(stream, events, expected ?? 'no_stream');

@@ -20,7 +20,7 @@ export function validateCashCounts(input: unknown): { counts: CashCounts; errors
   const counts: CashCounts = Object.fromEntries(DENOMINATIONS.map((d) => [String(d), 0]));
   const errors: DomainError[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    errors.push(new DomainError('CASH_COUNT_INVALID', "Détaillez la caisse : le nombre de pièces et de billets de chaque valeur.", 'counts'));
+    errors.push(new DomainError('CASH_COUNT_INVALID', 'Détaillez la caisse : le nombre de pièces et de billets de chaque valeur.', 'counts'));
     return { counts, errors };
   }
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
@@ -44,8 +44,7 @@ export function validateCashCounts(input: unknown): { counts: CashCounts; errors
 }
 
 /** Total of a (validated) count, in cents. */
-export const cashTotal = (counts: CashCounts): number =>
-  Object.entries(counts).reduce((sum, [denomination, pieces]) => sum + Number(denomination) * pieces, 0);
+export const cashTotal = (counts: CashCounts): number => Object.entries(counts).reduce((sum, [denomination, pieces]) => sum + Number(denomination) * pieces, 0);
 
 /** What the count shows minus what the books say (positive: more in the box than in 530). */
 export const cashDifference = (countTotal: number, cashBalance: number): number => countTotal - cashBalance;

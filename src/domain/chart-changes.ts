@@ -1,5 +1,5 @@
-import { AccountAdded, AccountKind, AccountRole, ChartEvent } from '../events/coop-events';
-import { ADVANCES, BANK, CASH, Account, Chart, defaultChart, findAccount } from './chart';
+import { type AccountAdded, type AccountKind, type AccountRole, type ChartEvent } from '../events/coop-events';
+import { ADVANCES, BANK, CASH, type Account, type Chart, defaultChart, findAccount } from './chart';
 import { DomainError, ValidationFailed } from './errors';
 
 /**
@@ -45,7 +45,13 @@ export function decideChart(command: ChartCommand, chart: Chart): ChartEvent[] {
       }
       const role = command.role;
       if (role !== undefined && !isRole(role)) {
-        errors.push(new DomainError('ROLE_INVALID', 'Choisissez le rôle du compte : subventions des collectivités, cotisation OCCE, assurance, biens durables, ou aucun.', 'role'));
+        errors.push(
+          new DomainError(
+            'ROLE_INVALID',
+            'Choisissez le rôle du compte : subventions des collectivités, cotisation OCCE, assurance, biens durables, ou aucun.',
+            'role',
+          ),
+        );
       } else if (role !== undefined && KINDS.includes(command.kind) && command.kind !== ROLE_KINDS[role]) {
         const nature = ROLE_KINDS[role] === 'product' ? 'un produit' : 'une charge';
         errors.push(new DomainError('ROLE_INVALID', `Le compte de ${ROLE_NAMES[role]} doit être ${nature}.`, 'role'));
@@ -67,7 +73,12 @@ export function decideChart(command: ChartCommand, chart: Chart): ChartEvent[] {
     case 'RetireAccount': {
       if (!existing || existing.retired) throw new ValidationFailed([unknownAccount(account)]);
       if (PROTECTED_ACCOUNTS.includes(account)) {
-        throw new DomainError('ACCOUNT_PROTECTED', `Le compte ${account} (${existing.label}) est indispensable au cahier : il ne peut pas être retiré.`, 'account', 'conflict');
+        throw new DomainError(
+          'ACCOUNT_PROTECTED',
+          `Le compte ${account} (${existing.label}) est indispensable au cahier : il ne peut pas être retiré.`,
+          'account',
+          'conflict',
+        );
       }
       return [{ type: 'AccountRetired', data: { account } }];
     }
@@ -97,5 +108,4 @@ export function evolveChart(chart: Chart, event: ChartEvent): Chart {
 const withoutRole = ({ role: _role, ...account }: Account): Account => account;
 
 /** The chart a department uses for a year: the default chart with that year's changes. */
-export const chartOf = (department: string, year: number, events: readonly ChartEvent[]): Chart =>
-  events.reduce(evolveChart, defaultChart(department, year));
+export const chartOf = (department: string, year: number, events: readonly ChartEvent[]): Chart => events.reduce(evolveChart, defaultChart(department, year));

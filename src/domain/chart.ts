@@ -1,4 +1,4 @@
-import { AccountKind, AccountRole } from '../events/coop-events';
+import { type AccountKind, type AccountRole } from '../events/coop-events';
 
 export type { AccountRole };
 
@@ -58,15 +58,12 @@ export const defaultChart = (department: string, year: number): Chart => ({
 });
 
 /** Accounts usable in new lines: known and not retired. */
-export const activeAccount = (chart: Chart, code: string): Account | undefined =>
-  chart.accounts.find((a) => a.code === code && !a.retired);
+export const activeAccount = (chart: Chart, code: string): Account | undefined => chart.accounts.find((a) => a.code === code && !a.retired);
 
 /** The active account holding a role, if the chart gives it to one. */
-export const accountWithRole = (chart: Chart, role: AccountRole): Account | undefined =>
-  chart.accounts.find((a) => a.role === role && !a.retired);
+export const accountWithRole = (chart: Chart, role: AccountRole): Account | undefined => chart.accounts.find((a) => a.role === role && !a.retired);
 
-export const findAccount = (chart: Chart, code: string): Account | undefined =>
-  chart.accounts.find((a) => a.code === code);
+export const findAccount = (chart: Chart, code: string): Account | undefined => chart.accounts.find((a) => a.code === code);
 
 export const accountsOfKind = (chart: Chart, kind: AccountKind): Account[] =>
   chart.accounts.filter((a) => a.kind === kind).sort((a, b) => a.code.localeCompare(b.code));

@@ -1,4 +1,4 @@
-import { CoopEvent, CoopIdentity, CoopRegistered } from '../events/coop-events';
+import { type CoopEvent, type CoopIdentity, type CoopRegistered } from '../events/coop-events';
 import { ID_PATTERN } from '../events/streams';
 import { DomainError, ValidationFailed } from './errors';
 
@@ -27,8 +27,7 @@ export const initialCoopState = (): CoopState => ({ registered: false, coopId: n
 /** UAI (code of a French school): 7 digits and a letter, e.g. 0141234A. */
 const UAI = /^\d{7}[A-Za-z]$/;
 
-const optionalText = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : null;
+const optionalText = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : null);
 
 function validIdentity(input: CoopIdentityInput): CoopIdentity {
   const errors: DomainError[] = [];
@@ -39,7 +38,10 @@ function validIdentity(input: CoopIdentityInput): CoopIdentity {
   const mandataires = Array.isArray(input.mandataires)
     ? input.mandataires.map(optionalText).filter((m): m is string => m !== null)
     : typeof input.mandataires === 'string'
-      ? input.mandataires.split(/[,\n]/).map(optionalText).filter((m): m is string => m !== null)
+      ? input.mandataires
+          .split(/[,\n]/)
+          .map(optionalText)
+          .filter((m): m is string => m !== null)
       : [];
   if (errors.length) throw new ValidationFailed(errors);
   return { name: name!, school: optionalText(input.school), uai: uai ? uai.toUpperCase() : null, mandataires };
@@ -50,7 +52,10 @@ export function decideCoop(command: CoopCommand, state: CoopState): CoopEvent[] 
     case 'RegisterCoop': {
       if (state.registered) throw new DomainError('COOP_EXISTS', `La coopérative ${command.coopId} existe déjà.`, 'coopId', 'conflict');
       const errors: DomainError[] = [];
-      if (!ID_PATTERN.test(command.coopId)) errors.push(new DomainError('COOP_ID_INVALID', "L'identifiant de la coopérative ne contient que des lettres, des chiffres ou « _ » (40 au plus).", 'coopId'));
+      if (!ID_PATTERN.test(command.coopId))
+        errors.push(
+          new DomainError('COOP_ID_INVALID', "L'identifiant de la coopérative ne contient que des lettres, des chiffres ou « _ » (40 au plus).", 'coopId'),
+        );
       if (!ID_PATTERN.test(command.department)) errors.push(new DomainError('DEPARTMENT_INVALID', 'Le département est invalide (ex. 14).', 'department'));
       if (errors.length) throw new ValidationFailed(errors);
       const data: CoopRegistered = { coopId: command.coopId, department: command.department, firstYear: command.firstYear, ...validIdentity(command.identity) };

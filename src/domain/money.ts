@@ -1,8 +1,7 @@
 /** Money is integer cents, everywhere. These are the only conversions to and from text. */
 export type Cents = number;
 
-export const isCents = (value: unknown): value is Cents =>
-  typeof value === 'number' && Number.isSafeInteger(value);
+export const isCents = (value: unknown): value is Cents => typeof value === 'number' && Number.isSafeInteger(value);
 
 /**
  * French input, leniently: "1 234,5" → 123450, "12.30" → 1230, "-3,2" → -320, "320" → 32000,
@@ -11,7 +10,9 @@ export const isCents = (value: unknown): value is Cents =>
  */
 export function parseEuros(input: string | null | undefined): Cents | null {
   if (input == null) return null;
-  const text = String(input).replace(/[\s\u00a0\u202f]/g, '').replace(/€$/, '');
+  const text = String(input)
+    .replace(/[\s\u00a0\u202f]/g, '')
+    .replace(/€$/, '');
   const match = /^([+-]?)(\d{1,13})(?:[.,](\d{0,2}))?$/.exec(text);
   if (!match) {
     // "1.234,56": a dot as thousands separator before a decimal comma.

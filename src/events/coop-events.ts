@@ -5,22 +5,32 @@ export interface CoopIdentity {
   uai: string | null;
   mandataires: string[];
 }
-export interface CoopRegistered extends CoopIdentity { coopId: string; department: string; /** the coop's first fiscal year */ firstYear: number }
+export interface CoopRegistered extends CoopIdentity {
+  coopId: string;
+  department: string;
+  /** the coop's first fiscal year */ firstYear: number;
+}
 export type CoopIdentityChanged = CoopIdentity;
 
-export type CoopEvent =
-  | { type: 'CoopRegistered'; data: CoopRegistered }
-  | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged };
+export type CoopEvent = { type: 'CoopRegistered'; data: CoopRegistered } | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged };
 
 export type AccountKind = 'treasury' | 'advance' | 'charge' | 'product';
 /** What the ledger's rules look an account up for: the subsidies (741), the OCCE membership, the insurance, durable goods. */
 export type AccountRole = 'subsidies' | 'membership' | 'insurance' | 'durableGoods';
 /** role: absent in events recorded before roles existed, and for an account without one. */
-export interface AccountAdded { account: string; label: string; kind: AccountKind; role?: AccountRole }
-export interface AccountRenamed { account: string; label: string }
-export interface AccountRetired { account: string }
+export interface AccountAdded {
+  account: string;
+  label: string;
+  kind: AccountKind;
+  role?: AccountRole;
+}
+export interface AccountRenamed {
+  account: string;
+  label: string;
+}
+export interface AccountRetired {
+  account: string;
+}
 
 export type ChartEvent =
-  | { type: 'AccountAdded'; data: AccountAdded }
-  | { type: 'AccountRenamed'; data: AccountRenamed }
-  | { type: 'AccountRetired'; data: AccountRetired };
+  { type: 'AccountAdded'; data: AccountAdded } | { type: 'AccountRenamed'; data: AccountRenamed } | { type: 'AccountRetired'; data: AccountRetired };

@@ -1,4 +1,4 @@
-import { NewEvent, RecordedEvent } from './envelope';
+import { type NewEvent, type RecordedEvent } from './envelope';
 
 export type ExpectedRevision = number | 'no_stream' | 'any';
 
@@ -23,7 +23,10 @@ export class WrongExpectedRevision extends Error {
 
 /** The store cannot be reached (wrong URL, server down): maps to a French 503. */
 export class StoreUnavailable extends Error {
-  constructor(readonly engine: string, cause?: unknown) {
+  constructor(
+    readonly engine: string,
+    cause?: unknown,
+  ) {
     super(`Le stockage ${engine} est injoignable${cause instanceof Error ? ` : ${cause.message}` : ''}`);
     this.name = 'StoreUnavailable';
   }
@@ -63,11 +66,7 @@ export interface EventStore {
    * start) in global order, in batches, exactly once per subscription, waiting for each batch's
    * promise before the next. Sees events appended by other processes.
    */
-  subscribeAll(
-    fromPosition: bigint | null,
-    onEvents: (events: RecordedEvent[]) => Promise<void>,
-    options?: SubscribeOptions,
-  ): Subscription;
+  subscribeAll(fromPosition: bigint | null, onEvents: (events: RecordedEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription;
   /** Position of the last event of the global log (null when empty). */
   headPosition(): Promise<bigint | null>;
   /** A cheap round trip, for /health. Throws StoreUnavailable. */

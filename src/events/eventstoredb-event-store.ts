@@ -1,21 +1,21 @@
 import {
-  AllStreamRecordedEvent,
-  AllStreamSubscription,
-  AppendExpectedRevision,
+  type AllStreamRecordedEvent,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
   ANY,
   BACKWARDS,
   DeadlineExceededError,
-  Direction,
+  type Direction,
   END,
   EventStoreDBClient,
-  Filter,
+  type Filter,
   FORWARDS,
-  JSONType,
+  type JSONType,
   jsonEvent,
   NO_STREAM,
-  Position,
-  RecordedEvent as EsdbRecordedEvent,
-  ReadPosition,
+  type Position,
+  type RecordedEvent as EsdbRecordedEvent,
+  type ReadPosition,
   START,
   StreamNotFoundError,
   streamNameFilter,
@@ -23,15 +23,15 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { EventMetadata, NewEvent, RecordedEvent } from './envelope';
+import { type EventMetadata, type NewEvent, type RecordedEvent } from './envelope';
 import {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  ReadAllOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
   StoreUnavailable,
-  SubscribeOptions,
-  Subscription,
+  type SubscribeOptions,
+  type Subscription,
   WrongExpectedRevision,
 } from './event-store';
 import { STREAM_PREFIXES } from './streams';
@@ -118,11 +118,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  subscribeAll(
-    fromPosition: bigint | null,
-    onEvents: (events: RecordedEvent[]) => Promise<void>,
-    options: SubscribeOptions = {},
-  ): Subscription {
+  subscribeAll(fromPosition: bigint | null, onEvents: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     // Filtered on the server to our categories by default: $all also carries system events and,
     // on a shared server, other applications' streams.
     const prefixes = options.streamPrefixes?.length ? options.streamPrefixes : STREAM_PREFIXES;
@@ -278,10 +274,7 @@ function esdbPosition(position: bigint): Position {
 function acceptor(prefixes: string[] | undefined): (event: EsdbRecordedEvent) => boolean {
   const wanted = prefixes?.length ? prefixes : null;
   return (event) =>
-    event.isJson &&
-    !event.streamId.startsWith('$') &&
-    !event.type.startsWith('$') &&
-    (wanted === null || wanted.some((p) => event.streamId.startsWith(p)));
+    event.isJson && !event.streamId.startsWith('$') && !event.type.startsWith('$') && (wanted === null || wanted.some((p) => event.streamId.startsWith(p)));
 }
 
 /** "No position" comes back as the largest 64-bit value from servers that do not send it. */

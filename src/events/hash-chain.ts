@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EventMetadata, NewEvent, RecordedEvent } from './envelope';
+import { type EventMetadata, type NewEvent, type RecordedEvent } from './envelope';
 
 /**
  * Canonical JSON: keys sorted at every depth, so the hash does not depend on the engine's

@@ -1,6 +1,6 @@
-import { RecordedEvent } from './envelope';
-import { EventStore } from './event-store';
-import { ChainHead, linkBreak } from './hash-chain';
+import { type RecordedEvent } from './envelope';
+import { type EventStore } from './event-store';
+import { type ChainHead, linkBreak } from './hash-chain';
 import { coopStream, ledgerStream, STREAM_PREFIXES } from './streams';
 
 export interface HistoryCheck {

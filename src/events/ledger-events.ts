@@ -24,30 +24,94 @@ export interface EntryContent {
 }
 
 /** "Existence au début de l'exercice": first year of a coop only. */
-export interface OpeningBalanceDeclared { bank: number; cash: number; date: string }
-export interface EntryRecorded extends EntryContent { entryId: string; duplicatedFrom?: string }
+export interface OpeningBalanceDeclared {
+  bank: number;
+  cash: number;
+  date: string;
+}
+export interface EntryRecorded extends EntryContent {
+  entryId: string;
+  duplicatedFrom?: string;
+}
 /**
  * The whole new content, and the content it replaces: the auditor's before → after, and
  * department totals can move an amount without reading the entry back.
  */
-export interface EntryAmended extends EntryContent { entryId: string; previous: EntryContent }
-export interface EntryDeleted { entryId: string; previous: EntryContent }
-export interface EntryReconciled { entryId: string; statementDate: string | null }
-export interface EntryUnreconciled { entryId: string }
+export interface EntryAmended extends EntryContent {
+  entryId: string;
+  previous: EntryContent;
+}
+export interface EntryDeleted {
+  entryId: string;
+  previous: EntryContent;
+}
+export interface EntryReconciled {
+  entryId: string;
+  statementDate: string | null;
+}
+export interface EntryUnreconciled {
+  entryId: string;
+}
 /** An unreconciled entry carried over from the previous year, seen on a statement of this year. */
-export interface CarriedOverItemSeen { entryId: string; statementDate: string | null }
+export interface CarriedOverItemSeen {
+  entryId: string;
+  statementDate: string | null;
+}
 /** counts: denomination in cents (as a string key) → number of coins/bills. */
-export interface CashCounted { countId: string; date: string; counts: Record<string, number>; total: number }
-export interface SubsidyRow { origin: string; amount: number; date: string; designation: string; attachedToExpenses: number }
-export interface SubsidiesDeclared { rows: SubsidyRow[] }
-export interface InventoryItemAdded { itemId: string; designation: string; acquiredOn: string; quantity: number; value: number; pj: string | null }
-export interface InventoryItemRemoved { itemId: string; leftOn: string | null }
-export interface VoucherAttached { entryId: string; attachmentId: string; sha256: string; mediaType: string; size: number; fileName: string }
+export interface CashCounted {
+  countId: string;
+  date: string;
+  counts: Record<string, number>;
+  total: number;
+}
+export interface SubsidyRow {
+  origin: string;
+  amount: number;
+  date: string;
+  designation: string;
+  attachedToExpenses: number;
+}
+export interface SubsidiesDeclared {
+  rows: SubsidyRow[];
+}
+export interface InventoryItemAdded {
+  itemId: string;
+  designation: string;
+  acquiredOn: string;
+  quantity: number;
+  value: number;
+  pj: string | null;
+}
+export interface InventoryItemRemoved {
+  itemId: string;
+  leftOn: string | null;
+}
+export interface VoucherAttached {
+  entryId: string;
+  attachmentId: string;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  fileName: string;
+}
 /** CRA: the free text of one activity (an action tag or a free title). */
-export interface ActivityReported { activity: string; text: string }
+export interface ActivityReported {
+  activity: string;
+  text: string;
+}
 
-export interface OpenAdvance { regie: string; amount: number }
-export interface CarriedOverItem { entryId: string; pj: string; date: string; label: string; chequeNo: string | null; /** + receipt, − expense, on 512 */ amount: number }
+export interface OpenAdvance {
+  regie: string;
+  amount: number;
+}
+export interface CarriedOverItem {
+  entryId: string;
+  pj: string;
+  date: string;
+  label: string;
+  chequeNo: string | null;
+  /** + receipt, − expense, on 512 */ amount: number;
+}
 export interface YearClosed {
   closedOn: string;
   bank: number;
@@ -57,8 +121,16 @@ export interface YearClosed {
   unreconciled: CarriedOverItem[];
 }
 /** The department lets a correction through a closed year, then locks it again. */
-export interface YearUnlocked { reason: string }
-export interface YearLocked { bank: number; cash: number; result: number; openAdvances: OpenAdvance[]; unreconciled: CarriedOverItem[] }
+export interface YearUnlocked {
+  reason: string;
+}
+export interface YearLocked {
+  bank: number;
+  cash: number;
+  result: number;
+  openAdvances: OpenAdvance[];
+  unreconciled: CarriedOverItem[];
+}
 
 export type LedgerEvent =
   | { type: 'OpeningBalanceDeclared'; data: OpeningBalanceDeclared }

@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EventMetadata, NewEvent, RecordedEvent } from './envelope';
+import { type EventMetadata, type NewEvent, type RecordedEvent } from './envelope';
 import {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  ReadAllOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
   StoreUnavailable,
-  SubscribeOptions,
-  Subscription,
+  type SubscribeOptions,
+  type Subscription,
   WrongExpectedRevision,
 } from './event-store';
 import { STREAM_PREFIXES } from './streams';
@@ -107,7 +107,9 @@ export class SqliteEventStore implements EventStore {
     this.selectLastRevision = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
     this.insertEvent = this.db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
     // Rows as arrays: a replay reads the whole log, and an object per row was only copied into the event.
-    this.selectStream = this.db.prepare<[string, number], EventColumns>(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`).raw(true);
+    this.selectStream = this.db
+      .prepare<[string, number], EventColumns>(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`)
+      .raw(true);
     this.selectHead = this.db.prepare('SELECT max(position) AS head FROM events');
     this.writeOne = this.db.transaction((pending: PendingAppend) => this.write(pending));
     this.writeGroup = this.db.transaction((group: PendingAppend[]) =>
@@ -153,11 +155,7 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  subscribeAll(
-    fromPosition: bigint | null,
-    onEvents: (events: RecordedEvent[]) => Promise<void>,
-    options: SubscribeOptions = {},
-  ): Subscription {
+  subscribeAll(fromPosition: bigint | null, onEvents: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     if (this.closed) throw new StoreUnavailable(ENGINE, new Error('journal fermé'));
     const state: { stopped: boolean; wake: (() => void) | null } = { stopped: false, wake: null };
     const fail = (error: unknown): void => {
@@ -288,7 +286,7 @@ export class SqliteEventStore implements EventStore {
         const info = this.insertEvent.run(event.id, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
         position = BigInt(info.lastInsertRowid);
       } catch (error) {
-        if (isConstraintError(error)) throw new Error(`L'identifiant d'événement ${event.id} est déjà utilisé`);
+        if (isConstraintError(error)) throw new Error(`L'identifiant d'événement ${event.id} est déjà utilisé`, { cause: error });
         throw error;
       }
     }
@@ -305,7 +303,9 @@ export class SqliteEventStore implements EventStore {
     // A whole category ('ledger-') matches most of the log: walk it in position order. A narrower
     // prefix ('chart-13-') goes through the stream index and sorts its few events.
     const narrow = ranges.length > 0 && ranges.every((p) => !STREAM_PREFIXES.some((category) => category.startsWith(p)));
-    return this.pageQuery(ranges.length, narrow).all(...params).map(toRecorded);
+    return this.pageQuery(ranges.length, narrow)
+      .all(...params)
+      .map(toRecorded);
   }
 
   private pageQuery(prefixCount: number, throughStreamIndex: boolean): Database.Statement<unknown[], EventColumns> {

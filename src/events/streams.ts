@@ -15,9 +15,7 @@ export const coopStream = (coopId: string): string => `coop-${coopId}`;
 export const chartStream = (department: string, year: number): string => `chart-${department}-${year}`;
 
 export type ParsedStream =
-  | { category: 'ledger'; coopId: string; year: number }
-  | { category: 'coop'; coopId: string }
-  | { category: 'chart'; department: string; year: number };
+  { category: 'ledger'; coopId: string; year: number } | { category: 'coop'; coopId: string } | { category: 'chart'; department: string; year: number };
 
 /** Every reducer parses the stream of every event it sees: the names repeat, the parse is kept. */
 const parsed = new Map<string, ParsedStream | null>();

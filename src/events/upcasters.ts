@@ -1,6 +1,6 @@
-import { RecordedEvent } from './envelope';
-import { ChartEvent, CoopEvent } from './coop-events';
-import { LedgerEventType } from './ledger-events';
+import { type RecordedEvent } from './envelope';
+import { type ChartEvent, type CoopEvent } from './coop-events';
+import { type LedgerEventType } from './ledger-events';
 
 type EventType = LedgerEventType | CoopEvent['type'] | ChartEvent['type'];
 

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { EventStore } from '../events/event-store';
 import { coopHistory, verifyHistory } from '../events/history';
-import { historyItem, HistoryItem } from '../projections/department/history';
+import { historyItem, HistoryItem } from '../reads/history';
 import { EVENT_STORE } from '../tokens';
 import { CoopScopeGuard, CurrentUser, auditOnly } from './auth/guards';
-import { SessionUser } from './auth/user-directory';
+import { SessionUser } from '../users/user-directory';
 
 /**
  * The auditor's JSON API (API.md's audit rows): a coop's full history in log order and the proof

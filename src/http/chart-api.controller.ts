@@ -7,7 +7,7 @@ import { chartFor } from '../projections/charts.projection';
 import { ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
-import { SessionUser } from './auth/user-directory';
+import { SessionUser } from '../users/user-directory';
 import { yearParam } from './params';
 import { JsonBody } from './json-body';
 
@@ -35,8 +35,16 @@ export class ChartApiController {
   }
 
   @Put('accounts/:account')
-  async rename(@Param('dept') dept: string, @Param('year') year: string, @Param('account') account: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
-    await this.commands.execute(new ChangeChart(dept, yearParam(year), { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user)));
+  async rename(
+    @Param('dept') dept: string,
+    @Param('year') year: string,
+    @Param('account') account: string,
+    @JsonBody() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+  ) {
+    await this.commands.execute(
+      new ChangeChart(dept, yearParam(year), { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user)),
+    );
     return chartFor(this.readStore, dept, yearParam(year));
   }
 

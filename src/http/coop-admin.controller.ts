@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/
 import type { Request } from 'express';
 import { commandContext } from '../commands/command-context';
 import { Access, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
-import { SessionUser } from './auth/user-directory';
+import { SessionUser } from '../users/user-directory';
 import { CoopAdministration } from './department-pages/coop-administration';
 import { JsonBody } from './json-body';
 import { notFound } from './errors.filter';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common
 import { Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { CLOCK } from '../tokens';
 import { CoopScopeGuard } from './auth/guards';
-import { LedgerReads } from './ledger-reads';
+import { LedgerReads } from '../reads/ledger-reads';
 import { yearParam } from './params';
 
 /** A coop's archives: its fiscal years, and reports by calendar year (January → December). */

@@ -3,12 +3,12 @@ import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
 import { DomainError } from '../domain/errors';
 import { Clock, currentFiscalYear, today } from '../domain/fiscal-year';
-import { DepartmentReads } from '../projections/department/reads';
-import { aggregatedCsv, BOARD_FILTERS, BOARD_SORTS, BoardFilter, boardCsv, boardPage, BoardQuery, BoardSort, MAX_PAGE_SIZE } from '../projections/department/views';
+import { DepartmentReads } from '../reads/department-reads';
+import { aggregatedCsv, BOARD_FILTERS, BOARD_SORTS, BoardFilter, boardCsv, boardPage, BoardQuery, BoardSort, MAX_PAGE_SIZE } from '../reads/department-views';
 import { ReadStore } from '../projections/read-store';
 import { CLOCK, READ_STORE } from '../tokens';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
-import { SessionUser } from './auth/user-directory';
+import { SessionUser } from '../users/user-directory';
 import { CoopAdministration } from './department-pages/coop-administration';
 import { yearParam } from './params';
 import { sendJson } from './json-answer';
@@ -80,13 +80,22 @@ export class DepartmentApiController {
   @Get('years/:year/totals/:account')
   async drillDown(@Param('dept') department: string, @Param('year') year: string, @Param('account') account: string) {
     const view = await this.reads.drillDown(department, yearParam(year), account);
-    if (!view) throw new DomainError('ACCOUNT_NOT_FOUND', `Le compte ${account} n'est ni une charge ni un produit du plan comptable de cet exercice.`, undefined, 'not_found');
+    if (!view)
+      throw new DomainError(
+        'ACCOUNT_NOT_FOUND',
+        `Le compte ${account} n'est ni une charge ni un produit du plan comptable de cet exercice.`,
+        undefined,
+        'not_found',
+      );
     return view;
   }
 }
 
 const listOf = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').flatMap((v) => v.split(',')).filter((v) => v !== '');
+  (Array.isArray(value) ? value : [value])
+    .filter((v): v is string => typeof v === 'string')
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
 
 const positiveInteger = (value: unknown, field: string): number | undefined => {
   if (value === undefined) return undefined;

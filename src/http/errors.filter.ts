@@ -24,11 +24,9 @@ export class ApiError extends HttpException {
   }
 }
 
-export const notFound = (): ApiError =>
-  new ApiError(404, { error: 'not_found', code: 'NOT_FOUND', message: 'Ressource introuvable.' });
+export const notFound = (): ApiError => new ApiError(404, { error: 'not_found', code: 'NOT_FOUND', message: 'Ressource introuvable.' });
 
-export const unauthenticated = (): ApiError =>
-  new ApiError(401, { error: 'unauthorized', code: 'UNAUTHENTICATED', message: 'Connectez-vous pour continuer.' });
+export const unauthenticated = (): ApiError => new ApiError(401, { error: 'unauthorized', code: 'UNAUTHENTICATED', message: 'Connectez-vous pour continuer.' });
 
 const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403 };
 
@@ -164,7 +162,7 @@ export class ErrorResponder {
   send(req: Request, res: Response, error: unknown): void {
     const described = describeError(error);
     if (described.unexpected) {
-      this.logger.error(`${req.method} ${req.originalUrl}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.logger.error(`${req.method} ${req.originalUrl}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     if (res.headersSent) {
       res.end();
@@ -180,12 +178,17 @@ export class ErrorResponder {
       return;
     }
     try {
-      this.views.render(res, 'error', {
-        title: PAGE_TITLES[described.status] ?? (described.status >= 500 ? 'Erreur du service' : 'Demande refusée'),
-        status: described.status,
-        message: described.body.message,
-        loginLink: described.status === 401 || described.body.code === 'CSRF',
-      }, { status: described.status });
+      this.views.render(
+        res,
+        'error',
+        {
+          title: PAGE_TITLES[described.status] ?? (described.status >= 500 ? 'Erreur du service' : 'Demande refusée'),
+          status: described.status,
+          message: described.body.message,
+          loginLink: described.status === 401 || described.body.code === 'CSRF',
+        },
+        { status: described.status },
+      );
     } catch (renderError) {
       this.logger.error(`error page failed: ${renderError instanceof Error ? renderError.stack : String(renderError)}`);
       res.status(described.status).type('text/plain; charset=utf-8').send(described.body.message);

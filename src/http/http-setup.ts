@@ -3,14 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { Config } from '../config';
-import { Clock, systemClock } from '../domain/fiscal-year';
+import { type Config } from '../config';
+import { type Clock, systemClock } from '../domain/fiscal-year';
 import { CLOCK, CONFIG, READ_STORE } from '../tokens';
-import { ReadStore } from '../projections/read-store';
+import { type ReadStore } from '../projections/read-store';
 import { csrfProtection } from './auth/csrf';
 import { PassportLogin } from './auth/passport-login';
 import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
-import { UserDirectory } from './auth/user-directory';
+import { UserDirectory } from '../users/user-directory';
 import { HttpErrorsFilter, middlewareErrorHandler } from './errors.filter';
 import { Views } from './views';
 

@@ -12,7 +12,7 @@ import { DepartmentApiController } from './department-api.controller';
 import { DepartmentPagesModule } from './department-pages/department-pages.module';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
-import { LedgerReads } from './ledger-reads';
+import { LedgerReads } from '../reads/ledger-reads';
 import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { ProjectionAlert } from './projection-alert.middleware';

@@ -37,7 +37,10 @@ export function sendJson(res: Response, source: object, answer: () => unknown, v
   if (body.bytes.length >= GZIP_FROM_BYTES && res.req.acceptsEncodings('gzip', 'identity') === 'gzip') {
     body.gzipped ??= gzipSync(body.bytes);
     // Another representation, another strong ETag.
-    res.set('Content-Encoding', 'gzip').set('ETag', `${body.etag.slice(0, -1)}-gzip"`).send(body.gzipped);
+    res
+      .set('Content-Encoding', 'gzip')
+      .set('ETag', `${body.etag.slice(0, -1)}-gzip"`)
+      .send(body.gzipped);
     return;
   }
   res.set('ETag', body.etag).send(body.bytes);

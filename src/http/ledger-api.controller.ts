@@ -5,19 +5,32 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
 import {
-  AddInventoryItem, AmendEntry, AttachVoucher, CloseYear, CountCash, DeclareOpeningBalance, DeclareSubsidies, DeleteEntry,
-  DuplicateEntry, MarkCarriedOverItemSeen, ReconcileEntry, RecordEntry, RemoveInventoryItem, ReportActivity, UnreconcileEntry,
+  AddInventoryItem,
+  AmendEntry,
+  AttachVoucher,
+  CloseYear,
+  CountCash,
+  DeclareOpeningBalance,
+  DeclareSubsidies,
+  DeleteEntry,
+  DuplicateEntry,
+  MarkCarriedOverItemSeen,
+  ReconcileEntry,
+  RecordEntry,
+  RemoveInventoryItem,
+  ReportActivity,
+  UnreconcileEntry,
 } from '../commands/ledger.commands';
 import { cashTotal } from '../domain/cash-box';
 import { DomainError } from '../domain/errors';
 import { EntryInput, SubsidyRowInput } from '../domain/ledger';
-import { SessionUser } from './auth/user-directory';
+import { SessionUser } from '../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from './auth/guards';
-import { LedgerReads } from './ledger-reads';
+import { LedgerReads } from '../reads/ledger-reads';
 import { yearParam } from './params';
 import { sendJson } from './json-answer';
-import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../projections/ledger/views';
-import { fec, fecFileName, gridCsv } from '../projections/ledger/exports';
+import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../reads/ledger-views';
+import { fec, fecFileName, gridCsv } from '../reads/exports';
 import { VoucherStore } from './voucher-store';
 import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
@@ -45,31 +58,69 @@ export class LedgerApiController {
   }
 
   @Put('entries/:entryId')
-  async amend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async amend(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const outcome = await this.commands.execute(
-      new AmendEntry(coopId, yearParam(year), { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) }, context(user, req)),
+      new AmendEntry(
+        coopId,
+        yearParam(year),
+        { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) },
+        context(user, req),
+      ),
     );
     return { entryId, revision: outcome.state.entries[entryId]?.revision };
   }
 
   @Delete('entries/:entryId')
   @HttpCode(204)
-  async remove(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Query('expectedRevision') expected: string | undefined, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async remove(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Query('expectedRevision') expected: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     await this.commands.execute(new DeleteEntry(coopId, yearParam(year), { entryId, expectedRevision: optionalRevision(expected) }, context(user, req)));
   }
 
   @Post('entries/:entryId/duplicate')
-  async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') sourceEntryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async duplicate(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') sourceEntryId: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(
-      new DuplicateEntry(coopId, yearParam(year), { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
+      new DuplicateEntry(
+        coopId,
+        yearParam(year),
+        { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined },
+        context(user, req),
+      ),
     );
     return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
   }
 
   @Post('entries/:entryId/reconciliation')
   @HttpCode(200)
-  async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async reconcile(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
     await this.commands.execute(new ReconcileEntry(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, reconciled: true };
@@ -77,14 +128,27 @@ export class LedgerApiController {
 
   @Delete('entries/:entryId/reconciliation')
   @HttpCode(200)
-  async unreconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async unreconcile(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     await this.commands.execute(new UnreconcileEntry(coopId, yearParam(year), { entryId }, context(user, req)));
     return { entryId, reconciled: false };
   }
 
   @Post('carried-over/:entryId/seen')
   @HttpCode(200)
-  async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async carriedOverSeen(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
     await this.commands.execute(new MarkCarriedOverItemSeen(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
     return { entryId, seen: true };
@@ -93,7 +157,12 @@ export class LedgerApiController {
   @Post('opening')
   async opening(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(
-      new DeclareOpeningBalance(coopId, yearParam(year), { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined }, context(user, req)),
+      new DeclareOpeningBalance(
+        coopId,
+        yearParam(year),
+        { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined },
+        context(user, req),
+      ),
     );
     return { bank: body.bank, cash: body.cash };
   }
@@ -116,13 +185,26 @@ export class LedgerApiController {
   }
 
   @Post('inventory')
-  async addInventory(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async addInventory(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const itemId = idFor(req, randomUUID());
     await this.commands.execute(
       new AddInventoryItem(
         coopId,
         yearParam(year),
-        { itemId, designation: body.designation as string, acquiredOn: body.acquiredOn as string, quantity: body.quantity as number, value: body.value as number, pj: (body.pj as string) ?? null },
+        {
+          itemId,
+          designation: body.designation as string,
+          acquiredOn: body.acquiredOn as string,
+          quantity: body.quantity as number,
+          value: body.value as number,
+          pj: (body.pj as string) ?? null,
+        },
         context(user, req),
       ),
     );
@@ -131,23 +213,48 @@ export class LedgerApiController {
 
   @Delete('inventory/:itemId')
   @HttpCode(204)
-  async removeInventory(@Param('coopId') coopId: string, @Param('year') year: string, @Param('itemId') itemId: string, @Query('leftOn') leftOn: string | undefined, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async removeInventory(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('itemId') itemId: string,
+    @Query('leftOn') leftOn: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     await this.commands.execute(new RemoveInventoryItem(coopId, yearParam(year), { itemId, leftOn: leftOn ?? null }, context(user, req)));
   }
 
   @Post('entries/:entryId/attachments')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
-  async attach(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined, @CurrentUser() user: SessionUser, @Req() req: Request) {
+  async attach(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
     const stored = await this.vouchers.store(file);
     const attachmentId = idFor(req, randomUUID());
     await this.commands.execute(
-      new AttachVoucher(coopId, yearParam(year), { entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName }, context(user, req)),
+      new AttachVoucher(
+        coopId,
+        yearParam(year),
+        { entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName },
+        context(user, req),
+      ),
     );
     return { attachmentId, sha256: stored.sha256 };
   }
 
   @Get('entries/:entryId/attachments/:attachmentId')
-  async openVoucher(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Param('attachmentId') attachmentId: string, @Res() res: Response) {
+  async openVoucher(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res() res: Response,
+  ) {
     const { notebook } = await this.reads.year(coopId, yearParam(year));
     const attachment = notebook.entries.find((e) => e.entryId === entryId)?.attachments.find((a) => a.attachmentId === attachmentId);
     if (!attachment) throw new DomainError('NOT_FOUND', 'Pièce jointe introuvable.', undefined, 'not_found');

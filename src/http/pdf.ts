@@ -81,7 +81,10 @@ export class PdfRenderer {
       const context = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block' });
       try {
         // The document is self-contained: anything it would fetch is refused (data: URLs never hit the network).
-        await context.route(() => true, (route) => route.abort('blockedbyclient'));
+        await context.route(
+          () => true,
+          (route) => route.abort('blockedbyclient'),
+        );
         const page = await context.newPage();
         await page.setContent(printDocument(html, options), { waitUntil: 'load' });
         return await page.pdf({

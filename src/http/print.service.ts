@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
 import { formatFrenchDate } from '../domain/fiscal-year';
-import { crfView, gridView } from '../projections/ledger/views';
+import { crfView, gridView } from '../reads/ledger-views';
 import { CONFIG } from '../tokens';
-import { YearReads } from './ledger-reads';
+import { YearReads } from '../reads/ledger-reads';
 import { PdfRenderer, PdfUnavailable } from './pdf';
 import { Views } from './views';
 

@@ -40,11 +40,21 @@ export class VoucherStore {
 
   async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
     if (!file || !file.buffer?.length) {
-      throw new ApiError(400, { error: 'invalid', code: 'FILE_REQUIRED', message: 'Choisissez un fichier (PDF, JPEG ou PNG).', fields: { file: 'Choisissez un fichier (PDF, JPEG ou PNG).' } });
+      throw new ApiError(400, {
+        error: 'invalid',
+        code: 'FILE_REQUIRED',
+        message: 'Choisissez un fichier (PDF, JPEG ou PNG).',
+        fields: { file: 'Choisissez un fichier (PDF, JPEG ou PNG).' },
+      });
     }
     const mediaType = sniffVoucherType(file.buffer);
     if (!mediaType) {
-      throw new ApiError(415, { error: 'unsupported_media_type', code: 'FILE_TYPE_REFUSED', message: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.', fields: { file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' } });
+      throw new ApiError(415, {
+        error: 'unsupported_media_type',
+        code: 'FILE_TYPE_REFUSED',
+        message: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.',
+        fields: { file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' },
+      });
     }
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const path = join(this.dir, sha256);

@@ -1,9 +1,9 @@
 import { evolveChart } from '../domain/chart-changes';
-import { Chart, defaultChart } from '../domain/chart';
-import { ChartEvent } from '../events/coop-events';
+import { type Chart, defaultChart } from '../domain/chart';
+import { type ChartEvent } from '../events/coop-events';
 import { parseStream } from '../events/streams';
-import { Projection } from './projection';
-import { Doc, ReadStore } from './read-store';
+import { type Projection } from './projection';
+import { type Doc, type ReadStore } from './read-store';
 
 /** Each department's chart for a year, only where it differs from the default chart. */
 export const chartsProjection: Projection = {

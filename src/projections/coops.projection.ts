@@ -1,6 +1,6 @@
-import { CoopEvent } from '../events/coop-events';
+import { type CoopEvent } from '../events/coop-events';
 import { parseStream } from '../events/streams';
-import { Projection } from './projection';
+import { type Projection } from './projection';
 
 /** The directory of cooperatives: identity and department, for scope checks and lists. */
 export interface CoopDoc {

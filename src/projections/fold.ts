@@ -1,6 +1,6 @@
-import { RecordedEvent } from '../events/envelope';
-import { DocRef, Projection } from './projection';
-import { Doc } from './read-store';
+import { type RecordedEvent } from '../events/envelope';
+import { type DocRef, type Projection } from './projection';
+import { type Doc } from './read-store';
 
 /** Where a projection stopped: the event its reducer could not fold. */
 export interface FailedAt {
@@ -37,7 +37,7 @@ export const refKey = (ref: DocRef): string => `${ref.collection}\u0000${ref.id}
 
 /** Whether the projection reads this stream; no prefixes means every stream. */
 export const follows = (projection: Projection, stream: string): boolean =>
-  projection.streamPrefixes.length === 0 || projection.streamPrefixes.some(prefix => stream.startsWith(prefix));
+  projection.streamPrefixes.length === 0 || projection.streamPrefixes.some((prefix) => stream.startsWith(prefix));
 
 /**
  * Folds one event into the documents it touches and returns their new versions (null = deleted),
@@ -179,7 +179,7 @@ function foldSelected(
     const docs = new Map<string, Doc | null>();
     for (const { event, refs } of plan) {
       try {
-        for (const [key, { doc }] of foldEvent(projection, event, refs, r => docs.get(refKey(r)) ?? null)) docs.set(key, doc);
+        for (const [key, { doc }] of foldEvent(projection, event, refs, (r) => docs.get(refKey(r)) ?? null)) docs.set(key, doc);
       } catch (error) {
         throw new ProjectionFailed(projection.name, failedAtOf(event), error);
       }
@@ -190,10 +190,15 @@ function foldSelected(
 
 /** Every document of one collection after `events` (a notebook's entry rows, for time-travel). */
 export function foldCollection(projections: Projection[], events: RecordedEvent[], collection: string): Doc[] {
-  const projection = projections.find(p => collection in p.collections);
+  const projection = projections.find((p) => collection in p.collections);
   if (!projection) return [];
-  const docs = foldSelected(projection, events, ref => ref.collection === collection, event => event);
-  return [...docs.values()].flatMap(doc => (doc ? [doc] : []));
+  const docs = foldSelected(
+    projection,
+    events,
+    (ref) => ref.collection === collection,
+    (event) => event,
+  );
+  return [...docs.values()].flatMap((doc) => (doc ? [doc] : []));
 }
 
 /** One document after `events`: a notebook header, a coop, a chart. */
@@ -203,8 +208,8 @@ export function foldDocument(
   ref: DocRef,
   options: { upcast?: (event: RecordedEvent) => RecordedEvent } = {},
 ): Doc | null {
-  const projection = projections.find(p => ref.collection in p.collections);
+  const projection = projections.find((p) => ref.collection in p.collections);
   if (!projection) return null;
   const key = refKey(ref);
-  return foldSelected(projection, events, r => refKey(r) === key, options.upcast ?? (event => event)).get(key) ?? null;
+  return foldSelected(projection, events, (r) => refKey(r) === key, options.upcast ?? ((event) => event)).get(key) ?? null;
 }

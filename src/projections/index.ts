@@ -3,7 +3,7 @@ import { coopsProjection } from './coops.projection';
 import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
 import { notebookProjection } from './ledger/notebook.projection';
-import { Projection } from './projection';
+import { type Projection } from './projection';
 
 /** Every read model the projector keeps. */
 export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, notebookProjection, boardProjection, departmentTotalsProjection];

@@ -1,9 +1,9 @@
 import {
-  AnyBulkWriteOperation,
+  type AnyBulkWriteOperation,
   BSON,
-  ClientSession,
-  Collection,
-  Db,
+  type ClientSession,
+  type Collection,
+  type Db,
   Decimal128,
   MongoClient,
   MongoClientClosedError,
@@ -14,7 +14,7 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { StoreUnavailable } from '../events/event-store';
-import { CollectionSpec, Doc, FindQuery, ProjectionBatch, ReadStore, Scalar, DeclaredCollections } from './read-store';
+import { type CollectionSpec, type Doc, type FindQuery, type ProjectionBatch, type ReadStore, type Scalar, DeclaredCollections } from './read-store';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -103,9 +103,7 @@ export class MongoReadStore implements ReadStore {
     }
     await this.guard(async () => {
       await this.createIndexes(name, spec);
-      await this.db
-        .collection<CollectionDoc>('_collections')
-        .replaceOne({ _id: name }, { indexes: [...spec.indexes] }, { upsert: true });
+      await this.db.collection<CollectionDoc>('_collections').replaceOne({ _id: name }, { indexes: [...spec.indexes] }, { upsert: true });
     });
     this.specs.set(name, { indexes: [...spec.indexes] });
   }
@@ -122,14 +120,20 @@ export class MongoReadStore implements ReadStore {
     if (query.sort) {
       this.specs.requireIndexed(collection, query.sort.field);
       const direction = query.sort.direction === 'desc' ? -1 : 1;
-      sort = [[query.sort.field, direction], ['_id', direction]];
+      sort = [
+        [query.sort.field, direction],
+        ['_id', direction],
+      ];
     }
     // MongoDB reads limit 0 as "no limit"; the port (and SQLite) mean no document.
     if (query.limit === 0) return [];
     return this.guard(async () => {
-      let cursor = target.find(filter).sort(sort).skip(query.skip ?? 0);
+      let cursor = target
+        .find(filter)
+        .sort(sort)
+        .skip(query.skip ?? 0);
       if (query.limit !== undefined) cursor = cursor.limit(query.limit);
-      return (await cursor.toArray()).map(stored => stripped<T>(stored) as T);
+      return (await cursor.toArray()).map((stored) => stripped<T>(stored) as T);
     });
   }
 
@@ -176,14 +180,12 @@ export class MongoReadStore implements ReadStore {
         });
       }
     }
-    await this.inTransaction(async session => {
+    await this.inTransaction(async (session) => {
       for (const [collection, list] of operations) {
         await this.db.collection<StoredDoc>(collection).bulkWrite(list, { ordered: true, session });
       }
       for (const { projection, checkpoint } of batches) {
-        await this.db
-          .collection<CheckpointDoc>('_checkpoints')
-          .replaceOne({ _id: projection }, { position: checkpoint.toString() }, { upsert: true, session });
+        await this.db.collection<CheckpointDoc>('_checkpoints').replaceOne({ _id: projection }, { position: checkpoint.toString() }, { upsert: true, session });
       }
     });
   }
@@ -200,14 +202,17 @@ export class MongoReadStore implements ReadStore {
    * records a reset as done only after this returns, so it resets again at its next start.
    */
   async resetProjection(projection: string, collections: string[]): Promise<void> {
-    const specs = collections.map(name => [name, this.specs.specOf(name)] as const);
+    const specs = collections.map((name) => [name, this.specs.specOf(name)] as const);
     await this.guard(async () => {
       await this.db.collection<CheckpointDoc>('_checkpoints').deleteOne({ _id: projection });
       for (const [name, spec] of specs) {
-        await this.db.collection(name).drop().catch(error => {
-          // Servers before 7.0 refuse to drop a collection that does not exist yet.
-          if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
-        });
+        await this.db
+          .collection(name)
+          .drop()
+          .catch((error) => {
+            // Servers before 7.0 refuse to drop a collection that does not exist yet.
+            if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+          });
         await this.createIndexes(name, spec);
       }
     });
@@ -267,5 +272,4 @@ export class MongoReadStore implements ReadStore {
     for (const field of Object.keys(where)) this.specs.requireIndexed(collection, field);
     return { ...where };
   }
-
 }

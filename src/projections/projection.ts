@@ -1,8 +1,11 @@
-import { RecordedEvent } from '../events/envelope';
-import { CollectionSpec, Doc } from './read-store';
+import { type RecordedEvent } from '../events/envelope';
+import { type CollectionSpec, type Doc } from './read-store';
 
 /** A document a given event touches. */
-export interface DocRef { collection: string; id: string }
+export interface DocRef {
+  collection: string;
+  id: string;
+}
 
 /**
  * A projection is pure: `keysOf` names the documents an event touches, `evolve` folds the event

@@ -1,8 +1,8 @@
-import { RecordedEvent } from '../events/envelope';
-import { EventStore, Subscription } from '../events/event-store';
-import { FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
-import { DocRef, Projection } from './projection';
-import { Doc, DocDelete, DocWrite, ProjectionBatch, ReadStore } from './read-store';
+import { type RecordedEvent } from '../events/envelope';
+import { type EventStore, type Subscription } from '../events/event-store';
+import { type FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
+import { type DocRef, type Projection } from './projection';
+import { type Doc, type DocDelete, type DocWrite, type ProjectionBatch, type ReadStore } from './read-store';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -145,18 +145,18 @@ export class Projector {
   ) {
     const owners = new Map<string, string>();
     for (const projection of projections) {
-      for (const name of [projection.name, ...Object.keys(projection.collections).map(c => `collection ${c}`)]) {
+      for (const name of [projection.name, ...Object.keys(projection.collections).map((c) => `collection ${c}`)]) {
         // Resetting one projection must never wipe another's documents.
         if (owners.has(name)) throw new Error(`${name} is claimed by both ${owners.get(name)} and ${projection.name}`);
         owners.set(name, projection.name);
       }
     }
-    this.runners = projections.map(projection => ({ projection, state: 'stopped', position: null, documents: new Map() }));
+    this.runners = projections.map((projection) => ({ projection, state: 'stopped', position: null, documents: new Map() }));
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     this.logger = options.logger ?? console;
     this.documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
-    this.upcast = options.upcast ?? (event => event);
+    this.upcast = options.upcast ?? ((event) => event);
     this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
   }
 
@@ -219,7 +219,7 @@ export class Projector {
 
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.eventStore.headPosition();
-    return this.runners.map(runner => {
+    return this.runners.map((runner) => {
       const lag = head === null ? 0n : head - (runner.position ?? 0n);
       const error = runner.error ?? (runner.state === 'running' ? this.writeError : null);
       return {
@@ -309,12 +309,12 @@ export class Projector {
 
   /** Follows the log from the earliest checkpoint of the running projections. */
   private subscribe(): void {
-    const running = this.runners.filter(r => r.state === 'running');
+    const running = this.runners.filter((r) => r.state === 'running');
     if (running.length === 0) return;
-    const from = running.some(r => r.position === null) ? null : running.reduce((min, r) => (r.position! < min ? r.position! : min), running[0].position!);
+    const from = running.some((r) => r.position === null) ? null : running.reduce((min, r) => (r.position! < min ? r.position! : min), running[0].position!);
     const generation = ++this.generation;
-    this.subscription = this.eventStore.subscribeAll(from, events => this.receive(generation, events), {
-      onError: error => this.retryLater(generation, error),
+    this.subscription = this.eventStore.subscribeAll(from, (events) => this.receive(generation, events), {
+      onError: (error) => this.retryLater(generation, error),
     });
   }
 
@@ -339,7 +339,7 @@ export class Projector {
         this.writeError = null;
         this.retryDelay = FIRST_RETRY_MS;
       }
-      if (delivered.length < this.batchSize && this.liveBatchDelayMs > 0) await new Promise(resolve => setTimeout(resolve, this.liveBatchDelayMs));
+      if (delivered.length < this.batchSize && this.liveBatchDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.liveBatchDelayMs));
     })();
     this.work = work.catch(() => undefined);
     try {
@@ -358,10 +358,10 @@ export class Projector {
   private async apply(events: RecordedEvent[]): Promise<void> {
     const folded = await Promise.all(
       this.runners
-        .filter(runner => runner.state === 'running')
-        .map(runner => this.fold(runner, runner.position === null ? events : events.filter(e => e.position > runner.position!))),
+        .filter((runner) => runner.state === 'running')
+        .map((runner) => this.fold(runner, runner.position === null ? events : events.filter((e) => e.position > runner.position!))),
     );
-    const batches = folded.flatMap(f => (f.batch ? [f.batch] : []));
+    const batches = folded.flatMap((f) => (f.batch ? [f.batch] : []));
     if (batches.length > 0) await this.readStore.applyBatches(batches);
     for (const { runner, batch, documents, failure } of folded) {
       if (batch) {
@@ -419,7 +419,7 @@ export class Projector {
       // The whole delivery in one pass per document; if a reducer throws, the event-by-event fold
       // below finds the event and keeps what came before it.
       try {
-        for (const [key, { doc }] of foldRun(projection, plan, ref => documents.get(refKey(ref))!.doc)) stage(key, doc);
+        for (const [key, { doc }] of foldRun(projection, plan, (ref) => documents.get(refKey(ref))!.doc)) stage(key, doc);
         applied = plan[plan.length - 1].event.position;
       } catch {
         applied = null;
@@ -428,7 +428,7 @@ export class Projector {
     for (const { event, refs } of applied === null ? plan : []) {
       let staged: Map<string, { ref: DocRef; doc: Doc | null }>;
       try {
-        staged = foldEvent(projection, event, refs, ref => documents.get(refKey(ref))!.doc);
+        staged = foldEvent(projection, event, refs, (ref) => documents.get(refKey(ref))!.doc);
       } catch (error) {
         failure = { event, error };
         break;
@@ -476,7 +476,10 @@ export class Projector {
     const message = error instanceof Error ? error.message : String(error);
     this.writeError = message;
     this.abandonSubscription();
-    const names = this.runners.filter(r => r.state === 'running').map(r => r.projection.name).join(', ');
+    const names = this.runners
+      .filter((r) => r.state === 'running')
+      .map((r) => r.projection.name)
+      .join(', ');
     this.logger.error(`Projections ${names}: ${message}; resubscribing from their checkpoints in ${this.retryDelay} ms`);
     this.retryTimer = setTimeout(() => void this.resume(), this.retryDelay);
     this.retryTimer.unref();
@@ -506,7 +509,7 @@ export class Projector {
     this.generation++;
     const subscription = this.subscription;
     this.subscription = null;
-    subscription?.stop().catch(error => this.logger.error(`Projections: stopping the subscription failed: ${String(error)}`));
+    subscription?.stop().catch((error) => this.logger.error(`Projections: stopping the subscription failed: ${String(error)}`));
   }
 
   private caughtUp(position: bigint): boolean {
@@ -515,8 +518,8 @@ export class Projector {
 
   private behind(position: bigint): string[] {
     return this.runners
-      .filter(runner => runner.state === 'running' && (runner.position === null || runner.position < position))
-      .map(runner => runner.projection.name);
+      .filter((runner) => runner.state === 'running' && (runner.position === null || runner.position < position))
+      .map((runner) => runner.projection.name);
   }
 
   private notify(): void {

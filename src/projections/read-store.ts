@@ -34,10 +34,22 @@ export interface FindQuery {
   skip?: number;
 }
 
-export interface DocWrite { collection: string; id: string; doc: Doc }
-export interface DocDelete { collection: string; id: string }
+export interface DocWrite {
+  collection: string;
+  id: string;
+  doc: Doc;
+}
+export interface DocDelete {
+  collection: string;
+  id: string;
+}
 /** One projection's writes and the checkpoint they bring it to. */
-export interface ProjectionBatch { projection: string; upserts: DocWrite[]; deletes: DocDelete[]; checkpoint: bigint }
+export interface ProjectionBatch {
+  projection: string;
+  upserts: DocWrite[];
+  deletes: DocDelete[];
+  checkpoint: bigint;
+}
 
 export interface ReadStore {
   readonly engine: string;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { CollectionSpec, Doc, FindQuery, ProjectionBatch, ReadStore, Scalar, DeclaredCollections } from './read-store';
+import { type CollectionSpec, type Doc, type FindQuery, type ProjectionBatch, type ReadStore, type Scalar, DeclaredCollections } from './read-store';
 
 /** Collection and index-field names become SQL identifiers and JSON paths: keep them plain. */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -12,8 +12,7 @@ const tableOf = (collection: string): string => quote(`doc_${collection}`);
 const columnOf = (field: string): string => quote(`f_${field}`);
 
 /** better-sqlite3 binds no booleans; json_extract yields 1/0 for JSON true/false, so match that. */
-const bindable = (value: Scalar): string | number | null =>
-  typeof value === 'boolean' ? (value ? 1 : 0) : value;
+const bindable = (value: Scalar): string | number | null => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
 /**
  * What json_extract(body, '$.field') gives for a top-level field of the stored JSON: index columns
@@ -99,8 +98,12 @@ export class SqliteReadStore implements ReadStore {
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
       const columns = this.indexColumns(name);
-      if (columns.some(c => c.generated)) this.migrateToPlainColumns(name, columns.map(c => c.field));
-      const present = new Set(columns.map(c => c.field));
+      if (columns.some((c) => c.generated))
+        this.migrateToPlainColumns(
+          name,
+          columns.map((c) => c.field),
+        );
+      const present = new Set(columns.map((c) => c.field));
       for (const field of spec.indexes) {
         if (!present.has(field)) {
           this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${columnOf(field)}`);
@@ -109,9 +112,10 @@ export class SqliteReadStore implements ReadStore {
         }
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${quote(`ix_${name}_${field}`)} ON ${table} (${columnOf(field)}, id)`);
       }
-      this
-        .statement('INSERT INTO read_collections (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec')
-        .run(name, JSON.stringify({ indexes: [...spec.indexes] }));
+      this.statement('INSERT INTO read_collections (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec').run(
+        name,
+        JSON.stringify({ indexes: [...spec.indexes] }),
+      );
     })();
     this.specs.set(name, { indexes: [...spec.indexes] });
     this.loadTable(name);
@@ -133,7 +137,7 @@ export class SqliteReadStore implements ReadStore {
     }
     const sql = `SELECT body FROM ${tableOf(collection)}${clause} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const rows = this.statement(sql).all(...params, query.limit ?? -1, query.skip ?? 0) as Array<{ body: string }>;
-    return rows.map(row => JSON.parse(row.body) as T);
+    return rows.map((row) => JSON.parse(row.body) as T);
   }
 
   async count(collection: string, where?: Record<string, Scalar>): Promise<number> {
@@ -148,9 +152,10 @@ export class SqliteReadStore implements ReadStore {
       for (const { projection, upserts, deletes, checkpoint } of batches) {
         for (const write of upserts) this.upsert(write.collection, write.id, write.doc);
         for (const del of deletes) this.delete(del.collection, del.id);
-        this
-          .statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position')
-          .run(projection, checkpoint.toString());
+        this.statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position').run(
+          projection,
+          checkpoint.toString(),
+        );
         writes += upserts.length + deletes.length;
       }
     })();
@@ -201,7 +206,7 @@ export class SqliteReadStore implements ReadStore {
     const { fields } = table;
     if (fields.length === 0) table.upsert.run(id, body);
     else if (fields.length === 1) table.upsert.run(id, body, indexValue(doc, fields[0]));
-    else table.upsert.run(id, body, ...fields.map(field => indexValue(doc, field)));
+    else table.upsert.run(id, body, ...fields.map((field) => indexValue(doc, field)));
   }
 
   private delete(collection: string, id: string): void {
@@ -227,9 +232,12 @@ export class SqliteReadStore implements ReadStore {
       return;
     }
     const table = tableOf(collection);
-    const fields = columns.filter(c => !c.generated).map(c => c.field);
+    const fields = columns.filter((c) => !c.generated).map((c) => c.field);
     const names = ['id', 'body', ...fields.map(columnOf)];
-    const updates = names.slice(1).map(c => `${c} = excluded.${c}`).join(', ');
+    const updates = names
+      .slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
     this.tables.set(collection, {
       fields,
       upsert: this.db.prepare(
@@ -243,7 +251,7 @@ export class SqliteReadStore implements ReadStore {
   private indexColumns(collection: string): Array<{ field: string; generated: boolean }> {
     const rows = this.statement('SELECT name, hidden FROM pragma_table_xinfo(?)').all(`doc_${collection}`) as Array<{ name: string; hidden: number }>;
     // hidden: 2 = virtual generated, 3 = stored generated.
-    return rows.filter(c => c.name.startsWith('f_')).map(c => ({ field: c.name.slice(2), generated: c.hidden === 2 || c.hidden === 3 }));
+    return rows.filter((c) => c.name.startsWith('f_')).map((c) => ({ field: c.name.slice(2), generated: c.hidden === 2 || c.hidden === 3 }));
   }
 
   private tableExists(collection: string): boolean {
@@ -260,10 +268,10 @@ export class SqliteReadStore implements ReadStore {
     const staging = quote(`doc_${collection}__plain`);
     const columns = fields.map(columnOf);
     this.db.exec(`DROP TABLE IF EXISTS ${staging}`);
-    this.db.exec(`CREATE TABLE ${staging} (id TEXT PRIMARY KEY, body TEXT NOT NULL${columns.map(c => `, ${c}`).join('')})`);
+    this.db.exec(`CREATE TABLE ${staging} (id TEXT PRIMARY KEY, body TEXT NOT NULL${columns.map((c) => `, ${c}`).join('')})`);
     this.db.exec(
-      `INSERT INTO ${staging} (id, body${columns.map(c => `, ${c}`).join('')}) ` +
-        `SELECT id, body${fields.map(f => `, json_extract(body, '$.${f}')`).join('')} FROM ${table}`,
+      `INSERT INTO ${staging} (id, body${columns.map((c) => `, ${c}`).join('')}) ` +
+        `SELECT id, body${fields.map((f) => `, json_extract(body, '$.${f}')`).join('')} FROM ${table}`,
     );
     this.db.exec(`DROP TABLE ${table}`);
     this.db.exec(`ALTER TABLE ${staging} RENAME TO ${table}`);
@@ -295,5 +303,4 @@ export class SqliteReadStore implements ReadStore {
     }
     return compiled;
   }
-
 }

@@ -44,7 +44,19 @@ describe('CLI (npm run cli)', () => {
   });
 
   it('coop:create then user:create register the coop and its accounts; a bad role fails in French', async () => {
-    const coop = await runCli(dataDir, ['coop:create', '--id', 'C14099', '--name', 'Coopérative du Bocage', '--department', '14', '--username', 'bocage', '--password', PASSWORD]);
+    const coop = await runCli(dataDir, [
+      'coop:create',
+      '--id',
+      'C14099',
+      '--name',
+      'Coopérative du Bocage',
+      '--department',
+      '14',
+      '--username',
+      'bocage',
+      '--password',
+      PASSWORD,
+    ]);
     expect(coop.stderr).toBe('');
     expect(coop.code).toBe(0);
     expect(coop.stdout).toContain(`Coopérative C14099 créée (département 14, premier exercice ${year}-${year + 1}) ; mandataire : bocage.`);

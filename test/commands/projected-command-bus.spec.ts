@@ -1,6 +1,6 @@
-import { Command, CommandBus } from '@nestjs/cqrs';
-import { ProjectedCommandBus, ProjectionsFollower } from '../../src/commands/projected-command-bus';
-import { Outcome } from '../../src/commands/stream-writer';
+import { Command, type CommandBus } from '@nestjs/cqrs';
+import { ProjectedCommandBus, type ProjectionsFollower } from '../../src/commands/projected-command-bus';
+import { type Outcome } from '../../src/commands/stream-writer';
 
 class Anything extends Command<Outcome<string>> {}
 

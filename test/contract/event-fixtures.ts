@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { NewEvent, RecordedEvent } from '../../src/events/envelope';
+import { type NewEvent, type RecordedEvent } from '../../src/events/envelope';
 import { chainEvents } from '../../src/events/hash-chain';
-import { EntryReconciled } from '../../src/events/ledger-events';
+import { type EntryReconciled } from '../../src/events/ledger-events';
 
 /** A coop id no other test (nor another run on a shared server) uses. */
 export function uniqueCoopId(): string {

@@ -1,5 +1,5 @@
-import { RecordedEvent } from '../../src/events/envelope';
-import { EventStore, WrongExpectedRevision } from '../../src/events/event-store';
+import { type RecordedEvent } from '../../src/events/envelope';
+import { type EventStore, WrongExpectedRevision } from '../../src/events/event-store';
 import { verifyChain } from '../../src/events/hash-chain';
 import { coopStream, ledgerStream } from '../../src/events/streams';
 import { collect, ids, reconciledEvents, uniqueCoopId, waitUntil } from './event-fixtures';

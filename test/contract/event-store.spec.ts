@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { RecordedEvent } from '../../src/events/envelope';
+import { type RecordedEvent } from '../../src/events/envelope';
 import { WrongExpectedRevision } from '../../src/events/event-store';
 import { EventStoreDbEventStore } from '../../src/events/eventstoredb-event-store';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';

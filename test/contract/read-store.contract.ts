@@ -1,4 +1,4 @@
-import { Doc, DocDelete, DocWrite, ReadStore } from '../../src/projections/read-store';
+import { type Doc, type DocDelete, type DocWrite, type ReadStore } from '../../src/projections/read-store';
 
 /** A fresh, empty store and how to dispose of it (close, remove the file or database). */
 export interface ContractStore {
@@ -37,7 +37,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       store.applyBatches([{ projection, upserts, deletes, checkpoint }]);
 
     const seed = async (n = 10, checkpoint = 1n): Promise<void> => {
-      const upserts = pupils(n).map(p => ({ collection: 'pupils', ...p }));
+      const upserts = pupils(n).map((p) => ({ collection: 'pupils', ...p }));
       await applyBatch('pupils-projection', upserts, [], checkpoint);
     };
 
@@ -56,25 +56,25 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
     it('finds with equality on index fields, including booleans', async () => {
       await seed(10);
       const cp = await store.find('pupils', { where: { classe: 'CP' } });
-      expect(cp.map(d => d.name).sort()).toEqual(['Élève 0', 'Élève 2', 'Élève 4', 'Élève 6', 'Élève 8']);
+      expect(cp.map((d) => d.name).sort()).toEqual(['Élève 0', 'Élève 2', 'Élève 4', 'Élève 6', 'Élève 8']);
       const activeCp = await store.find('pupils', { where: { classe: 'CP', active: true } });
-      expect(activeCp.map(d => d.name).sort()).toEqual(['Élève 2', 'Élève 4', 'Élève 8']);
+      expect(activeCp.map((d) => d.name).sort()).toEqual(['Élève 2', 'Élève 4', 'Élève 8']);
       expect(await store.find('pupils', { where: { classe: 'CM2' } })).toEqual([]);
     });
 
     it('sorts ascending and descending, ties broken by id, then pages with limit and skip', async () => {
       await seed(10);
       const expected = pupils(10)
-        .sort((a, b) => a.doc.rank as number - (b.doc.rank as number) || a.id.localeCompare(b.id))
-        .map(p => p.doc.name);
+        .sort((a, b) => (a.doc.rank as number) - (b.doc.rank as number) || a.id.localeCompare(b.id))
+        .map((p) => p.doc.name);
       const asc = await store.find('pupils', { sort: { field: 'rank', direction: 'asc' } });
-      expect(asc.map(d => d.name)).toEqual(expected);
+      expect(asc.map((d) => d.name)).toEqual(expected);
       const desc = await store.find('pupils', { sort: { field: 'rank', direction: 'desc' } });
-      expect(desc.map(d => d.name)).toEqual([...expected].reverse());
+      expect(desc.map((d) => d.name)).toEqual([...expected].reverse());
       const page = await store.find('pupils', { sort: { field: 'rank', direction: 'asc' }, skip: 3, limit: 4 });
-      expect(page.map(d => d.name)).toEqual(expected.slice(3, 7));
+      expect(page.map((d) => d.name)).toEqual(expected.slice(3, 7));
       const filteredPage = await store.find('pupils', { where: { classe: 'CE1' }, sort: { field: 'rank', direction: 'desc' }, limit: 2 });
-      expect(filteredPage.map(d => d.rank)).toEqual([9, 7]);
+      expect(filteredPage.map((d) => d.rank)).toEqual([9, 7]);
     });
 
     it('counts, with and without a filter', async () => {
@@ -89,7 +89,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await store.put('users', 'u2', { login: 'bob' });
       await store.put('users', 'u3', { login: 'cyd', role: 'admin' });
       const noRole = await store.find('users', { where: { role: null } });
-      expect(noRole.map(d => d.login).sort()).toEqual(['ana', 'bob']);
+      expect(noRole.map((d) => d.login).sort()).toEqual(['ana', 'bob']);
     });
 
     it('refuses undeclared collections and non-index fields with a clear error', async () => {
@@ -179,7 +179,15 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
 
     it('deletes documents, and deleting an absent one is harmless', async () => {
       await seed(3);
-      await applyBatch('pupils-projection', [], [{ collection: 'pupils', id: 'p00' }, { collection: 'pupils', id: 'none' }], 2n);
+      await applyBatch(
+        'pupils-projection',
+        [],
+        [
+          { collection: 'pupils', id: 'p00' },
+          { collection: 'pupils', id: 'none' },
+        ],
+        2n,
+      );
       expect(await store.get('pupils', 'p00')).toBeNull();
       expect(await store.count('pupils')).toBe(2);
     });
@@ -197,7 +205,12 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await applyBatch('pupils-projection', [], [], huge);
       expect(await store.getCheckpoint('pupils-projection')).toBe(huge);
       const beyondInt64 = 2n ** 64n - 1n;
-      await applyBatch('pupils-projection', pupils(1).map(p => ({ collection: 'pupils', ...p })), [], beyondInt64);
+      await applyBatch(
+        'pupils-projection',
+        pupils(1).map((p) => ({ collection: 'pupils', ...p })),
+        [],
+        beyondInt64,
+      );
       expect(await store.getCheckpoint('pupils-projection')).toBe(beyondInt64);
       expect(await store.count('pupils')).toBe(1);
     });

@@ -55,7 +55,7 @@ describe('SqliteReadStore: files with generated index columns', () => {
     const store = new SqliteReadStore(file);
     try {
       await store.declareCollection('users', { indexes: ['role', 'active', 'rank', 'department'] });
-      expect(columnsOf('doc_users').filter(c => c.name.startsWith('f_'))).toEqual([
+      expect(columnsOf('doc_users').filter((c) => c.name.startsWith('f_'))).toEqual([
         { name: 'f_role', hidden: 0 },
         { name: 'f_active', hidden: 0 },
         { name: 'f_rank', hidden: 0 },
@@ -63,13 +63,13 @@ describe('SqliteReadStore: files with generated index columns', () => {
       ]);
       expect(await store.get('users', 'ana')).toEqual({ login: 'ana', role: 'admin', active: true, rank: 3, department: '14' });
       expect(await store.count('users')).toBe(4);
-      expect((await store.find('users', { where: { role: 'admin' } })).map(d => d.login)).toEqual(['ana']);
-      expect((await store.find('users', { where: { role: null } })).map(d => d.login)).toEqual(['cyd', 'dan']);
-      expect((await store.find('users', { where: { active: true } })).map(d => d.login)).toEqual(['ana', 'cyd', 'dan']);
-      expect((await store.find('users', { where: { active: false } })).map(d => d.login)).toEqual(['bob']);
-      expect((await store.find('users', { sort: { field: 'rank', direction: 'desc' } })).map(d => d.login)).toEqual(['ana', 'dan', 'cyd', 'bob']);
+      expect((await store.find('users', { where: { role: 'admin' } })).map((d) => d.login)).toEqual(['ana']);
+      expect((await store.find('users', { where: { role: null } })).map((d) => d.login)).toEqual(['cyd', 'dan']);
+      expect((await store.find('users', { where: { active: true } })).map((d) => d.login)).toEqual(['ana', 'cyd', 'dan']);
+      expect((await store.find('users', { where: { active: false } })).map((d) => d.login)).toEqual(['bob']);
+      expect((await store.find('users', { sort: { field: 'rank', direction: 'desc' } })).map((d) => d.login)).toEqual(['ana', 'dan', 'cyd', 'bob']);
       // A field declared after the documents were written is filled from them.
-      expect((await store.find('users', { where: { department: '14' } })).map(d => d.login)).toEqual(['ana', 'dan']);
+      expect((await store.find('users', { where: { department: '14' } })).map((d) => d.login)).toEqual(['ana', 'dan']);
       expect(await store.count('users', { department: null })).toBe(1);
       expect(await store.getCheckpoint('users-projection')).toBe(42n);
 
@@ -77,13 +77,13 @@ describe('SqliteReadStore: files with generated index columns', () => {
       await store.put('users', 'bob', { login: 'bob', role: 'admin', active: true, rank: 0, department: '14' });
       await store.put('users', 'eve', { login: 'eve', role: 'auditor', active: false, rank: 9 });
       await store.remove('users', 'cyd');
-      expect((await store.find('users', { where: { role: 'admin', active: true } })).map(d => d.login)).toEqual(['ana', 'bob']);
-      expect((await store.find('users', { where: { department: '14' }, sort: { field: 'rank', direction: 'asc' } })).map(d => d.login)).toEqual([
+      expect((await store.find('users', { where: { role: 'admin', active: true } })).map((d) => d.login)).toEqual(['ana', 'bob']);
+      expect((await store.find('users', { where: { department: '14' }, sort: { field: 'rank', direction: 'asc' } })).map((d) => d.login)).toEqual([
         'bob',
         'dan',
         'ana',
       ]);
-      expect((await store.find('users', { where: { role: null } })).map(d => d.login)).toEqual(['dan']);
+      expect((await store.find('users', { where: { role: null } })).map((d) => d.login)).toEqual(['dan']);
     } finally {
       await store.close();
     }
@@ -95,9 +95,13 @@ describe('SqliteReadStore: files with generated index columns', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     try {
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'doc_users' AND sql IS NOT NULL").all() as Array<{ name: string }>).map(i => i.name);
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'doc_users' AND sql IS NOT NULL").all() as Array<{ name: string }>
+      ).map((i) => i.name);
       expect(indexes.sort()).toEqual(['ix_users_active', 'ix_users_rank', 'ix_users_role']);
-      const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT body FROM "doc_users" WHERE "f_role" = ?').all('admin') as Array<{ detail: string }>).map(p => p.detail).join(' ');
+      const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT body FROM "doc_users" WHERE "f_role" = ?').all('admin') as Array<{ detail: string }>)
+        .map((p) => p.detail)
+        .join(' ');
       expect(plan).toMatch(/ix_users_role/);
     } finally {
       db.close();
@@ -108,9 +112,9 @@ describe('SqliteReadStore: files with generated index columns', () => {
     const store = new SqliteReadStore(file);
     try {
       await store.put('users', 'eve', { login: 'eve', role: 'auditor', active: false, rank: 9 });
-      expect((await store.find('users', { where: { role: 'auditor' } })).map(d => d.login)).toEqual(['eve']);
+      expect((await store.find('users', { where: { role: 'auditor' } })).map((d) => d.login)).toEqual(['eve']);
       await store.declareCollection('users', { indexes: ['role', 'active', 'rank'] });
-      expect((await store.find('users', { where: { role: 'auditor' } })).map(d => d.login)).toEqual(['eve']);
+      expect((await store.find('users', { where: { role: 'auditor' } })).map((d) => d.login)).toEqual(['eve']);
       expect(await store.count('users')).toBe(5);
     } finally {
       await store.close();
@@ -124,14 +128,14 @@ describe('SqliteReadStore: files with generated index columns', () => {
     const second = new SqliteReadStore(file);
     try {
       await second.declareCollection('users', { indexes: ['role', 'active', 'rank'] });
-      expect(columnsOf('doc_users').map(c => [c.name, c.hidden])).toEqual([
+      expect(columnsOf('doc_users').map((c) => [c.name, c.hidden])).toEqual([
         ['id', 0],
         ['body', 0],
         ['f_role', 0],
         ['f_active', 0],
         ['f_rank', 0],
       ]);
-      expect((await second.find('users', { where: { active: true }, sort: { field: 'rank', direction: 'asc' } })).map(d => d.login)).toEqual([
+      expect((await second.find('users', { where: { active: true }, sort: { field: 'rank', direction: 'asc' } })).map((d) => d.login)).toEqual([
         'cyd',
         'dan',
         'ana',

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { tempDataDir, removeDataDir } from '../support/spawn';
-import { startTestApp, TestApp } from '../support/app';
+import { startTestApp, type TestApp } from '../support/app';
 
 /** Production engines out of reach: a clear line at start-up, a French 503 during an outage. */
 describe('store outages', () => {
@@ -50,8 +50,16 @@ describe('store outages', () => {
       const mandataire = await t.login('jferry', 'demo-jules-ferry');
       await t.stores.eventStore.close();
       const api = await mandataire.post('/api/coops/C14001/years/2026/entries', {
-        pj: '90', date: '2026-12-01', label: 'Pendant la panne', chequeNo: null, actionA: null, actionB: null,
-        lines: [{ account: '512', debit: 100 }, { account: '7700', credit: 100 }],
+        pj: '90',
+        date: '2026-12-01',
+        label: 'Pendant la panne',
+        chequeNo: null,
+        actionA: null,
+        actionB: null,
+        lines: [
+          { account: '512', debit: 100 },
+          { account: '7700', credit: 100 },
+        ],
       });
       expect(api.status).toBe(503);
       expect(api.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
@@ -60,7 +68,9 @@ describe('store outages', () => {
         .post('/coops/C14001/years/2026/ecritures')
         .set('Accept', 'text/html')
         .type('form')
-        .send(`_csrf=${encodeURIComponent(mandataire.csrf)}&pj=91&date=01%2F12%2F2026&label=Panne&lines[0][account]=512&lines[0][debit]=1&lines[1][account]=7700&lines[1][credit]=1`);
+        .send(
+          `_csrf=${encodeURIComponent(mandataire.csrf)}&pj=91&date=01%2F12%2F2026&label=Panne&lines[0][account]=512&lines[0][debit]=1&lines[1][account]=7700&lines[1][credit]=1`,
+        );
       expect(page.status).toBe(503);
       expect(page.text).toMatch(/indisponible/);
     });

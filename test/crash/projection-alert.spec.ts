@@ -1,6 +1,6 @@
 import { chainEvents } from '../../src/events/hash-chain';
 import { ledgerStream } from '../../src/events/streams';
-import { startTestApp, TestApp } from '../support/app';
+import { startTestApp, type TestApp } from '../support/app';
 
 /** A projection that stopped at an event it cannot fold is shown on every page, not only /health. */
 describe('a stopped projection in the UI', () => {

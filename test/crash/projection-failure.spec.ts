@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,14 +8,14 @@ import { commandContext } from '../../src/commands/command-context';
 import { RegisterCoop, RegisterCoopHandler } from '../../src/commands/coop.commands';
 import { LedgerDecisions } from '../../src/commands/ledger.commands';
 import { StreamWriter } from '../../src/commands/stream-writer';
-import { RecordedEvent } from '../../src/events/envelope';
+import { type RecordedEvent } from '../../src/events/envelope';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
 import { HealthController } from '../../src/http/health.controller';
 import { ALL_PROJECTIONS } from '../../src/projections';
 import { readNotebook } from '../../src/projections/ledger/notebook.projection';
-import { Projection } from '../../src/projections/projection';
-import { ProjectionStatus, Projector } from '../../src/projections/projector';
+import { type Projection } from '../../src/projections/projection';
+import { type ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
 import { EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
 import { waitUntil } from '../support/spawn';
@@ -102,7 +102,22 @@ class Instance {
     const outcome = await this.decisions.execute(
       'C14001',
       2024,
-      { type: 'RecordEntry', entryId, entry: { pj, date: '2025-02-10', label, chequeNo: null, actionA: null, actionB: null, lines: [{ account: '512', debit: amount }, { account: '7070', credit: amount }] } },
+      {
+        type: 'RecordEntry',
+        entryId,
+        entry: {
+          pj,
+          date: '2025-02-10',
+          label,
+          chequeNo: null,
+          actionA: null,
+          actionB: null,
+          lines: [
+            { account: '512', debit: amount },
+            { account: '7070', credit: amount },
+          ],
+        },
+      },
       commandContext(admin),
     );
     // As the pages do: the answer waits until the running projections hold the entry.
@@ -144,7 +159,10 @@ describe('a projection whose reducer throws on one event', () => {
   it('stops at that event, shows it on /health, lets the others go on, and resumes there once fixed', async () => {
     const first = await open('buggy');
     await new RegisterCoopHandler(first.writer).execute(
-      new RegisterCoop({ type: 'RegisterCoop', coopId: 'C14001', department: '14', firstYear: 2024, identity: { name: 'Coopérative Jules Ferry' } }, commandContext(admin)),
+      new RegisterCoop(
+        { type: 'RegisterCoop', coopId: 'C14001', department: '14', firstYear: 2024, identity: { name: 'Coopérative Jules Ferry' } },
+        commandContext(admin),
+      ),
     );
     const before = [await first.record('01', 'Ventes de photos', 32000), await first.record('02', 'Kermesse', 12000)];
     const poison = await first.record('03', 'Tombola – lots à 2 €', 4500);
@@ -206,4 +224,3 @@ describe('a projection whose reducer throws on one event', () => {
 });
 
 const journal = (doc: JournalDoc | null): Array<[string, Reducer]> => (doc?.folded ?? []).map((f) => [f.position, f.by]);
-

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { RecordedEvent } from '../../src/events/envelope';
+import { type RecordedEvent } from '../../src/events/envelope';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
 import { ALL_PROJECTIONS } from '../../src/projections';
@@ -14,17 +14,27 @@ export type ReadModels = Record<string, Record<string, unknown>>;
  * (users and sessions are not projections), `'all'` for every declared collection — and each
  * projection's checkpoint. Read through a read-only connection: a running server is not disturbed.
  */
-export function storedReadModels(dataDir: string, which: 'projected' | 'all' = 'projected'): { documents: ReadModels; checkpoints: Record<string, string | null> } {
+export function storedReadModels(
+  dataDir: string,
+  which: 'projected' | 'all' = 'projected',
+): { documents: ReadModels; checkpoints: Record<string, string | null> } {
   const db = new Database(join(dataDir, 'read.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const documents: ReadModels = {};
     const collections =
-      which === 'all' ? (db.prepare('SELECT name FROM read_collections ORDER BY name').all() as Array<{ name: string }>).map((r) => r.name) : projectedCollections();
+      which === 'all'
+        ? (db.prepare('SELECT name FROM read_collections ORDER BY name').all() as Array<{ name: string }>).map((r) => r.name)
+        : projectedCollections();
     for (const name of collections) {
       const rows = db.prepare(`SELECT id, body FROM "doc_${name}" ORDER BY id`).all() as Array<{ id: string; body: string }>;
       documents[name] = Object.fromEntries(rows.map((row) => [row.id, JSON.parse(row.body)]));
     }
-    const stored = new Map((db.prepare('SELECT projection, position FROM checkpoints').all() as Array<{ projection: string; position: string }>).map((r) => [r.projection, r.position]));
+    const stored = new Map(
+      (db.prepare('SELECT projection, position FROM checkpoints').all() as Array<{ projection: string; position: string }>).map((r) => [
+        r.projection,
+        r.position,
+      ]),
+    );
     const checkpoints = Object.fromEntries(ALL_PROJECTIONS.map((p) => [p.name, stored.get(p.name) ?? null]));
     return { documents, checkpoints };
   } finally {

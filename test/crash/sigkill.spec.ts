@@ -7,7 +7,20 @@ import { StreamWriter } from '../../src/commands/stream-writer';
 import { currentFiscalYear, systemClock } from '../../src/domain/fiscal-year';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { currentCheckpoints, foldedReadModels, storedReadModels } from './read-models';
-import { call, Exit, killAll, login, removeDataDir, runCli, Session, spawnCli, startServer, tempDataDir, waitForCaughtUp, waitUntil } from '../support/spawn';
+import {
+  call,
+  type Exit,
+  killAll,
+  login,
+  removeDataDir,
+  runCli,
+  type Session,
+  spawnCli,
+  startServer,
+  tempDataDir,
+  waitForCaughtUp,
+  waitUntil,
+} from '../support/spawn';
 
 /**
  * SIGKILL — no shutdown hook, no flush — then a restart on the same DATA_DIR: what was
@@ -86,7 +99,12 @@ describe('SIGKILL and restart', () => {
     const pjs = grid.rows.map((row) => row.pj);
     expect(new Set(pjs).size).toBe(pjs.length);
     // Anything else of the burst is one of the unanswered requests, stored before the kill.
-    expect(burst.filter((row) => !acknowledged.has(row.pj)).map((row) => row.pj).every((pj) => unanswered.includes(pj))).toBe(true);
+    expect(
+      burst
+        .filter((row) => !acknowledged.has(row.pj))
+        .map((row) => row.pj)
+        .every((pj) => unanswered.includes(pj)),
+    ).toBe(true);
 
     const recorded = recordedPjs(dataDir).filter((pj) => pj.startsWith('K'));
     expect(new Set(recorded).size).toBe(recorded.length);
@@ -111,11 +129,16 @@ describe('SIGKILL and restart', () => {
     const head = await headOf(dataDir);
 
     const rebuild = spawnCli(dataDir, ['projections:rebuild']);
-    await waitUntil('the rebuild to write its first checkpoint', 120_000, async () => {
-      if (rebuild.child.exitCode !== null) throw new Error(`the rebuild ended before it could be killed:\n${rebuild.stdout()}`);
-      const checkpoints = currentCheckpoints(dataDir);
-      return checkpoints && Object.values(checkpoints).some((position) => position !== null) ? checkpoints : undefined;
-    }, 5);
+    await waitUntil(
+      'the rebuild to write its first checkpoint',
+      120_000,
+      async () => {
+        if (rebuild.child.exitCode !== null) throw new Error(`the rebuild ended before it could be killed:\n${rebuild.stdout()}`);
+        const checkpoints = currentCheckpoints(dataDir);
+        return checkpoints && Object.values(checkpoints).some((position) => position !== null) ? checkpoints : undefined;
+      },
+      5,
+    );
     expect(await rebuild.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     const interrupted = storedReadModels(dataDir).checkpoints;
     expect(Object.values(interrupted).some((position) => position !== head)).toBe(true);
@@ -192,7 +215,10 @@ async function recordManyEntries(dataDir: string, coops: number, perCoop: number
     await Promise.all(
       ids.map(async (coopId) => {
         await new RegisterCoopHandler(writer).execute(
-          new RegisterCoop({ type: 'RegisterCoop', coopId, department: '99', firstYear: 2024, identity: { name: `Coopérative ${coopId}`, mandataires: [] } }, commandContext(actor)),
+          new RegisterCoop(
+            { type: 'RegisterCoop', coopId, department: '99', firstYear: 2024, identity: { name: `Coopérative ${coopId}`, mandataires: [] } },
+            commandContext(actor),
+          ),
         );
         for (let n = 1; n <= perCoop; n++) {
           const amount = 100 * n;
@@ -202,7 +228,18 @@ async function recordManyEntries(dataDir: string, coops: number, perCoop: number
             {
               type: 'RecordEntry',
               entryId: `${coopId}_e${n}`,
-              entry: { pj: String(n), date: '2024-10-01', label: `Vente n°${n}`, chequeNo: null, actionA: n % 3 === 0 ? 'Photos' : null, actionB: null, lines: [{ account: '512', debit: amount }, { account: '7070', credit: amount }] },
+              entry: {
+                pj: String(n),
+                date: '2024-10-01',
+                label: `Vente n°${n}`,
+                chequeNo: null,
+                actionA: n % 3 === 0 ? 'Photos' : null,
+                actionB: null,
+                lines: [
+                  { account: '512', debit: amount },
+                  { account: '7070', credit: amount },
+                ],
+              },
             },
             commandContext(actor),
           );

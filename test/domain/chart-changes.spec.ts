@@ -1,6 +1,6 @@
 import { activeAccount, defaultChart } from '../../src/domain/chart';
 import { chartOf, decideChart } from '../../src/domain/chart-changes';
-import { ChartEvent } from '../../src/events/coop-events';
+import { type ChartEvent } from '../../src/events/coop-events';
 
 const chart = defaultChart('14', 2024);
 const thrown = (fn: () => unknown): { code: string; errors?: { code: string; field?: string }[] } => {

@@ -1,5 +1,5 @@
-import { Chart, defaultChart } from '../../src/domain/chart';
-import { ChartCommand, decideChart, evolveChart } from '../../src/domain/chart-changes';
+import { type Chart, defaultChart } from '../../src/domain/chart';
+import { type ChartCommand, decideChart, evolveChart } from '../../src/domain/chart-changes';
 
 /** Runs chart commands one after the other, as the command handler would. */
 export const changeChart = (chart: Chart, commands: ChartCommand[]): Chart =>

@@ -1,5 +1,5 @@
 import { balances, closingChecklist, closingFactsOf, resultOf, yearWarnings } from '../../src/domain/ledger';
-import { LedgerCommand } from '../../src/domain/ledger';
+import { type LedgerCommand } from '../../src/domain/ledger';
 import { CLOSING_DAY, env, input, run } from './ledger-fixtures';
 
 /** The worked examples of the guide (seed/guide-retkoop-mandataires.txt) and DOMAIN.md. */
@@ -13,8 +13,28 @@ const record = (entryId: string, pj: string, date: string, label: string, lines:
 describe('the photos: 320,00 in, 320,00 out', () => {
   it('balances to 0,00 for the action and in the result', () => {
     const { state } = run([
-      record('e1', '020', '2025-04-25', 'Ventes de photos scolaires aux familles', [{ account: '512', debit: 32000 }, { account: '7070', credit: 32000 }], { actionA: 'Photos' }),
-      record('e2', '021', '2025-05-10', 'Photographe Durand – Facture 118', [{ account: '6070', debit: 32000 }, { account: '512', credit: 32000 }], { actionA: 'Photos', chequeNo: '0000123' }),
+      record(
+        'e1',
+        '020',
+        '2025-04-25',
+        'Ventes de photos scolaires aux familles',
+        [
+          { account: '512', debit: 32000 },
+          { account: '7070', credit: 32000 },
+        ],
+        { actionA: 'Photos' },
+      ),
+      record(
+        'e2',
+        '021',
+        '2025-05-10',
+        'Photographe Durand – Facture 118',
+        [
+          { account: '6070', debit: 32000 },
+          { account: '512', credit: 32000 },
+        ],
+        { actionA: 'Photos', chequeNo: '0000123' },
+      ),
     ]);
     const photos = Object.values(state.entries).filter((e) => e.content.actionA === 'Photos');
     const bankIn = photos.reduce((s, e) => s + e.content.lines.filter((l) => l.account === '512').reduce((t, l) => t + (l.debit ?? 0), 0), 0);
@@ -40,14 +60,24 @@ describe('the 233,00 cheque to the OCCE: membership and insurance', () => {
   });
 
   it('all of it on 6586: "La cotisation a été payée à l\'OCCE (233,00). Est-il normal que l\'assurance soit à 0 ?"', () => {
-    const { state } = run([record('e1', '05', '2024-09-20', 'OCCE 14', [{ account: '6586', debit: 23300 }, { account: '512', credit: 23300 }])]);
+    const { state } = run([
+      record('e1', '05', '2024-09-20', 'OCCE 14', [
+        { account: '6586', debit: 23300 },
+        { account: '512', credit: 23300 },
+      ]),
+    ]);
     expect(yearWarnings(state, env)).toEqual([
       { code: 'COTISATION_ASSURANCE', message: "La cotisation a été payée à l'OCCE (233,00). Est-il normal que l'assurance soit à 0 ?", fix: 'saisie' },
     ]);
   });
 
   it('all of it on 6168: the reverse sentence', () => {
-    const { state } = run([record('e1', '05', '2024-09-20', 'OCCE 14', [{ account: '6168', debit: 23300 }, { account: '512', credit: 23300 }])]);
+    const { state } = run([
+      record('e1', '05', '2024-09-20', 'OCCE 14', [
+        { account: '6168', debit: 23300 },
+        { account: '512', credit: 23300 },
+      ]),
+    ]);
     expect(yearWarnings(state, env).map((w) => w.message)).toEqual([
       "Une assurance a été payée (233,00), mais est-il normal que la cotisation à l'OCCE soit à 0 ?",
     ]);
@@ -55,12 +85,19 @@ describe('the 233,00 cheque to the OCCE: membership and insurance', () => {
 
   it('amending the entry into the split clears the warning', () => {
     const { state } = run([
-      record('e1', '05', '2024-09-20', 'OCCE 14', [{ account: '6586', debit: 23300 }, { account: '512', credit: 23300 }]),
+      record('e1', '05', '2024-09-20', 'OCCE 14', [
+        { account: '6586', debit: 23300 },
+        { account: '512', credit: 23300 },
+      ]),
       {
         type: 'AmendEntry',
         entryId: 'e1',
         expectedRevision: 1,
-        entry: input('05', '2024-09-20', 'OCCE 14', [{ account: '6586', debit: 21200 }, { account: '6168', debit: 2100 }, { account: '512', credit: 23300 }]),
+        entry: input('05', '2024-09-20', 'OCCE 14', [
+          { account: '6586', debit: 21200 },
+          { account: '6168', debit: 2100 },
+          { account: '512', credit: 23300 },
+        ]),
       },
     ]);
     expect(yearWarnings(state, env)).toEqual([]);
@@ -114,15 +151,21 @@ describe('an advance (régie) of 150,00 to class CP-CE1', () => {
     expect(regieBlockers([paid, explained(15000)])).toEqual([]);
   });
 
-  it('keeps two classes\' advances apart', () => {
-    const other = record('b1', '03', '2024-10-02', "Régie d'avance – Classe CM2", [{ account: '4670', debit: 15000, regie: 'CM2' }, { account: '512', credit: 15000 }]);
+  it("keeps two classes' advances apart", () => {
+    const other = record('b1', '03', '2024-10-02', "Régie d'avance – Classe CM2", [
+      { account: '4670', debit: 15000, regie: 'CM2' },
+      { account: '512', credit: 15000 },
+    ]);
     const blockers = regieBlockers([paid, other, explained(15000)]);
     expect(blockers.map((b) => b.message)).toEqual([expect.stringContaining('(CM2)')]);
   });
 });
 
 describe('a 500,00 subsidy from the Mairie', () => {
-  const received = record('s1', '10', '2024-10-15', 'Mairie – Subvention projets', [{ account: '512', debit: 50000 }, { account: '7410', credit: 50000 }]);
+  const received = record('s1', '10', '2024-10-15', 'Mairie – Subvention projets', [
+    { account: '512', debit: 50000 },
+    { account: '7410', credit: 50000 },
+  ]);
   const table: LedgerCommand = {
     type: 'DeclareSubsidies',
     rows: [
@@ -148,7 +191,9 @@ describe('a 500,00 subsidy from the Mairie', () => {
   });
 
   it('refuses an incomplete row, field by field', () => {
-    expect(() => run([{ type: 'DeclareSubsidies', rows: [{ origin: 'Mairie', amount: 50000, date: 'hier', attachedToExpenses: 60000 }, { amount: 100 }] }])).toThrow(
+    expect(() =>
+      run([{ type: 'DeclareSubsidies', rows: [{ origin: 'Mairie', amount: 50000, date: 'hier', attachedToExpenses: 60000 }, { amount: 100 }] }]),
+    ).toThrow(
       expect.objectContaining({
         errors: [
           expect.objectContaining({ code: 'DATE_REQUIRED', field: 'rows.0.date' }),
@@ -162,7 +207,10 @@ describe('a 500,00 subsidy from the Mairie', () => {
 });
 
 describe('a cash count by denominations', () => {
-  const kermesse = record('c1', '30', '2025-06-14', 'Kermesse – buvette', [{ account: '530', debit: 8765 }, { account: '7070', credit: 8765 }]);
+  const kermesse = record('c1', '30', '2025-06-14', 'Kermesse – buvette', [
+    { account: '530', debit: 8765 },
+    { account: '7070', credit: 8765 },
+  ]);
   // 4 × 20 € + 1 × 5 € + 2 × 1 € + 1 × 0,50 € + 1 × 0,10 € + 1 × 0,05 € = 87,65 €
   const counts = { '2000': 4, '500': 1, '100': 2, '50': 1, '10': 1, '5': 1 };
 
@@ -181,8 +229,16 @@ describe('a cash count by denominations', () => {
   });
 
   it('a cash deposit at the bank moves 530 to 512, and a new count of the emptied box matches', () => {
-    const deposit = record('c2', '31', '2025-06-16', 'Dépôt des espèces à la banque', [{ account: '512', debit: 8765 }, { account: '530', credit: 8765 }]);
-    const { state } = run([kermesse, { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts }, deposit, { type: 'CountCash', countId: 'k2', date: '2025-06-16', counts: {} }]);
+    const deposit = record('c2', '31', '2025-06-16', 'Dépôt des espèces à la banque', [
+      { account: '512', debit: 8765 },
+      { account: '530', credit: 8765 },
+    ]);
+    const { state } = run([
+      kermesse,
+      { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts },
+      deposit,
+      { type: 'CountCash', countId: 'k2', date: '2025-06-16', counts: {} },
+    ]);
     expect(balances(state, env)).toMatchObject({ bank: 8765, cash: 0 });
     expect(resultOf(state, env.chart)).toBe(8765);
     expect(yearWarnings(state, env)).toEqual([]);

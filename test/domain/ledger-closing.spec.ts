@@ -1,6 +1,6 @@
 import {
-  ClosingFacts,
-  LedgerEnv,
+  type ClosingFacts,
+  type LedgerEnv,
   balances,
   closingChecklist,
   closingFactsOf,
@@ -8,8 +8,8 @@ import {
   openingOf,
   yearWarnings,
 } from '../../src/domain/ledger';
-import { DomainError } from '../../src/domain/errors';
-import { LedgerEvent, YearClosed } from '../../src/events/ledger-events';
+import { type DomainError } from '../../src/domain/errors';
+import { type LedgerEvent, type YearClosed } from '../../src/events/ledger-events';
 import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, receipt, recorded, reconciled, run } from './ledger-fixtures';
 
 /** Facts of a year with nothing to fix. */
@@ -71,18 +71,43 @@ describe('closing checklist', () => {
   });
 
   it('REGIE_OPEN for each advance not settled, with its amount', () => {
-    const { blockers } = closingChecklist({ ...clean, openAdvances: [{ regie: 'CP-CE1', amount: 150000 }, { regie: 'CM2', amount: 2500 }] }, CLOSING_DAY, 2024);
+    const { blockers } = closingChecklist(
+      {
+        ...clean,
+        openAdvances: [
+          { regie: 'CP-CE1', amount: 150000 },
+          { regie: 'CM2', amount: 2500 },
+        ],
+      },
+      CLOSING_DAY,
+      2024,
+    );
     expect(codes(blockers)).toEqual(['REGIE_OPEN', 'REGIE_OPEN']);
     expect(blockers[0].message).toMatch(/^La régie d'avance se monte actuellement à : 1\u202f500,00\u00a0€ \(CP-CE1\)/);
   });
 
   it('lists every blocker at once, and keeps non-blocking warnings apart', () => {
     const checklist = closingChecklist(
-      { ...clean, previousYearClosed: false, unreconciled: 9, cashUsed: true, subsidiesAccountTotal: 1, openAdvances: [{ regie: 'CP', amount: 1 }], membershipTotal: 21200 },
+      {
+        ...clean,
+        previousYearClosed: false,
+        unreconciled: 9,
+        cashUsed: true,
+        subsidiesAccountTotal: 1,
+        openAdvances: [{ regie: 'CP', amount: 1 }],
+        membershipTotal: 21200,
+      },
       '2025-06-01',
       2024,
     );
-    expect(codes(checklist.blockers)).toEqual(['TOO_EARLY', 'PREVIOUS_YEAR_OPEN', 'UNRECONCILED_MANY', 'CASH_COUNT_MISMATCH', 'SUBSIDIES_UNJUSTIFIED', 'REGIE_OPEN']);
+    expect(codes(checklist.blockers)).toEqual([
+      'TOO_EARLY',
+      'PREVIOUS_YEAR_OPEN',
+      'UNRECONCILED_MANY',
+      'CASH_COUNT_MISMATCH',
+      'SUBSIDIES_UNJUSTIFIED',
+      'REGIE_OPEN',
+    ]);
     expect(codes(checklist.warnings)).toEqual(['COTISATION_ASSURANCE']);
   });
 
@@ -97,7 +122,13 @@ describe('closing facts', () => {
       receipt('e1', '01', 50000, '7410'),
       expense('e2', '02', 10000),
       reconciled('e2'),
-      recorded('e3', content('03', '2024-11-01', 'Kermesse', [{ account: '530', debit: 4000 }, { account: '7070', credit: 4000 }])),
+      recorded(
+        'e3',
+        content('03', '2024-11-01', 'Kermesse', [
+          { account: '530', debit: 4000 },
+          { account: '7070', credit: 4000 },
+        ]),
+      ),
       { type: 'CashCounted', data: { countId: 'c1', date: '2024-11-02', counts: { '2000': 2 }, total: 4000 } },
       { type: 'SubsidiesDeclared', data: { rows: [{ origin: 'Mairie', amount: 50000, date: '2024-10-01', designation: 'Projets', attachedToExpenses: 0 }] } },
     ]);
@@ -125,11 +156,17 @@ describe('closing facts', () => {
 
 describe('closing the year', () => {
   const opening: LedgerEvent = { type: 'OpeningBalanceDeclared', data: { bank: 140184, cash: 2350, date: '2024-09-01' } };
-  const cheque = content('05', '2024-09-20', 'OCCE 14 – Cotisation et assurance', [
-    { account: '6586', debit: 21200 },
-    { account: '6168', debit: 2100 },
-    { account: '512', credit: 23300 },
-  ], { chequeNo: '1234567' });
+  const cheque = content(
+    '05',
+    '2024-09-20',
+    'OCCE 14 – Cotisation et assurance',
+    [
+      { account: '6586', debit: 21200 },
+      { account: '6168', debit: 2100 },
+      { account: '512', credit: 23300 },
+    ],
+    { chequeNo: '1234567' },
+  );
 
   it('refuses with CLOSING_BLOCKED (conflict) and the blockers, exactly when the checklist says so', () => {
     const error = ledgerSpec.given([opening]).when({ type: 'CloseYear' }).thenThrows('CLOSING_BLOCKED') as DomainError;
@@ -167,10 +204,33 @@ describe('closing the year', () => {
     const { events, state } = run(
       [
         { type: 'DeclareOpeningBalance', bank: 140184, cash: 0 },
-        { type: 'RecordEntry', entryId: 'e1', entry: input('01', '2024-09-15', 'Photos – vente', [{ account: '512', debit: 32000 }, { account: '7070', credit: 32000 }], { actionA: 'Photos' }) },
+        {
+          type: 'RecordEntry',
+          entryId: 'e1',
+          entry: input(
+            '01',
+            '2024-09-15',
+            'Photos – vente',
+            [
+              { account: '512', debit: 32000 },
+              { account: '7070', credit: 32000 },
+            ],
+            { actionA: 'Photos' },
+          ),
+        },
         { type: 'RecordEntry', entryId: 'e2', entry: input('02', '2024-09-20', 'OCCE 14', cheque.lines, { chequeNo: '1234567' }) },
-        { type: 'RecordEntry', entryId: 'e3', entry: input('03', '2024-10-01', 'Mairie – subvention', [{ account: '512', debit: 50000 }, { account: '7410', credit: 50000 }]) },
-        { type: 'DeclareSubsidies', rows: [{ origin: 'Mairie', amount: 50000, date: '2024-10-01', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }] },
+        {
+          type: 'RecordEntry',
+          entryId: 'e3',
+          entry: input('03', '2024-10-01', 'Mairie – subvention', [
+            { account: '512', debit: 50000 },
+            { account: '7410', credit: 50000 },
+          ]),
+        },
+        {
+          type: 'DeclareSubsidies',
+          rows: [{ origin: 'Mairie', amount: 50000, date: '2024-10-01', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }],
+        },
         { type: 'ReconcileEntry', entryId: 'e1', statementDate: '2024-09-30' },
         { type: 'ReconcileEntry', entryId: 'e3', statementDate: '2024-10-31' },
         { type: 'CloseYear' },
@@ -178,7 +238,14 @@ describe('closing the year', () => {
       { today: CLOSING_DAY },
     );
     expect(events.map((e) => e.type)).toEqual([
-      'OpeningBalanceDeclared', 'EntryRecorded', 'EntryRecorded', 'EntryRecorded', 'SubsidiesDeclared', 'EntryReconciled', 'EntryReconciled', 'YearClosed',
+      'OpeningBalanceDeclared',
+      'EntryRecorded',
+      'EntryRecorded',
+      'EntryRecorded',
+      'SubsidiesDeclared',
+      'EntryReconciled',
+      'EntryReconciled',
+      'YearClosed',
     ]);
     expect(state.status).toBe('closed');
     const closing = state.closing as YearClosed;
@@ -195,7 +262,14 @@ describe('closing the year', () => {
     const seen = run(
       [
         { type: 'MarkCarriedOverItemSeen', entryId: 'e2', statementDate: '2025-09-30' },
-        { type: 'RecordEntry', entryId: 'f1', entry: input('01', '2025-09-10', 'Vente', [{ account: '512', debit: 1000 }, { account: '7070', credit: 1000 }]) },
+        {
+          type: 'RecordEntry',
+          entryId: 'f1',
+          entry: input('01', '2025-09-10', 'Vente', [
+            { account: '512', debit: 1000 },
+            { account: '7070', credit: 1000 },
+          ]),
+        },
       ],
       env2025,
     );
@@ -222,7 +296,19 @@ describe('closing the year', () => {
 
   it('entries of a new year may be recorded while the previous one is open; closing waits for it', () => {
     const env2025: LedgerEnv = { ...env, year: 2025, today: '2026-09-02', previousYear: { closed: false, closing: null } };
-    const { state } = run([{ type: 'RecordEntry', entryId: 'f1', entry: input('01', '2025-09-10', 'Vente', [{ account: '512', debit: 1000 }, { account: '7070', credit: 1000 }]) }], env2025);
+    const { state } = run(
+      [
+        {
+          type: 'RecordEntry',
+          entryId: 'f1',
+          entry: input('01', '2025-09-10', 'Vente', [
+            { account: '512', debit: 1000 },
+            { account: '7070', credit: 1000 },
+          ]),
+        },
+      ],
+      env2025,
+    );
     expect(openingOf(state, env2025).source).toBe('unknown');
     expect(() => run([{ type: 'CloseYear' }], env2025)).toThrow(
       expect.objectContaining({ code: 'CLOSING_BLOCKED', details: { blockers: [expect.objectContaining({ code: 'PREVIOUS_YEAR_OPEN' })] } }),
@@ -230,9 +316,15 @@ describe('closing the year', () => {
   });
 
   it('the department unlocks a closed year for a correction and locks it again with the corrected figures', () => {
-    const closed: LedgerEvent = { type: 'YearClosed', data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] } };
+    const closed: LedgerEvent = {
+      type: 'YearClosed',
+      data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] },
+    };
     const given = [receipt('e1', '01', 32000), reconciled('e1'), closed];
-    ledgerSpec.given(given).when({ type: 'UnlockYear', reason: ' Oubli d\'une facture ' }).then([{ type: 'YearUnlocked', data: { reason: "Oubli d'une facture" } }]);
+    ledgerSpec
+      .given(given)
+      .when({ type: 'UnlockYear', reason: " Oubli d'une facture " })
+      .then([{ type: 'YearUnlocked', data: { reason: "Oubli d'une facture" } }]);
     ledgerSpec.given(given).when({ type: 'UnlockYear', reason: '' }).thenThrows('REASON_REQUIRED');
     ledgerSpec.given([]).when({ type: 'UnlockYear', reason: 'x' }).thenThrows('YEAR_NOT_CLOSED');
     ledgerSpec.given(given).when({ type: 'LockYear' }).thenThrows('YEAR_NOT_UNLOCKED');
@@ -265,13 +357,27 @@ describe('yearWarnings', () => {
     expect(warnings).toEqual([
       { code: 'UNRECONCILED_MANY', message: "Il y a trop d'écritures non pointées (6) : pointez-les d'après le relevé bancaire.", fix: 'pointage' },
     ]);
-    ledgerSpec.given(six).when({ type: 'RecordEntry', entryId: 'e7', entry: input('07', '2024-10-01', 'Vente', [{ account: '512', debit: 1 }, { account: '7070', credit: 1 }]) }).thenEvents((events) =>
-      expect(events).toHaveLength(1),
-    );
+    ledgerSpec
+      .given(six)
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e7',
+        entry: input('07', '2024-10-01', 'Vente', [
+          { account: '512', debit: 1 },
+          { account: '7070', credit: 1 },
+        ]),
+      })
+      .thenEvents((events) => expect(events).toHaveLength(1));
   });
 
   it('warns when the cash balance is negative (CASH_NEGATIVE) rather than refusing the entry', () => {
-    const out = recorded('e1', content('01', '2024-10-01', 'Achat en espèces', [{ account: '6181', debit: 1200 }, { account: '530', credit: 1200 }]));
+    const out = recorded(
+      'e1',
+      content('01', '2024-10-01', 'Achat en espèces', [
+        { account: '6181', debit: 1200 },
+        { account: '530', credit: 1200 },
+      ]),
+    );
     expect(codes(yearWarnings(fold([out]), env))).toEqual(['CASH_COUNT_MISMATCH', 'CASH_NEGATIVE']);
   });
 
@@ -283,7 +389,10 @@ describe('yearWarnings', () => {
       message: "Un achat de biens durables (compte 6800) n'est pas inscrit au cahier d'inventaire : la pièce 045.",
       fix: 'inventaire',
     });
-    const item: LedgerEvent = { type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-10-02', quantity: 1, value: 15000, pj: '045' } };
+    const item: LedgerEvent = {
+      type: 'InventoryItemAdded',
+      data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-10-02', quantity: 1, value: 15000, pj: '045' },
+    };
     expect(yearWarnings(fold([camera, item]), env)).toEqual([]);
   });
 });

@@ -1,13 +1,19 @@
-import { AccountRetired } from '../../src/events/coop-events';
+import { type AccountRetired } from '../../src/events/coop-events';
 import { chartOf } from '../../src/domain/chart-changes';
-import { LedgerCommand, balances } from '../../src/domain/ledger';
-import { LedgerEvent } from '../../src/events/ledger-events';
+import { type LedgerCommand, balances } from '../../src/domain/ledger';
+import { type LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, content, env, expense, fold, input, ledgerSpec, receipt, recorded, reconciled } from './ledger-fixtures';
 
-const photos = content('020', '2025-04-25', 'Ventes de photos scolaires aux familles', [
-  { account: '512', debit: 32000 },
-  { account: '7070', credit: 32000 },
-], { actionA: 'Photos' });
+const photos = content(
+  '020',
+  '2025-04-25',
+  'Ventes de photos scolaires aux familles',
+  [
+    { account: '512', debit: 32000 },
+    { account: '7070', credit: 32000 },
+  ],
+  { actionA: 'Photos' },
+);
 
 describe('recording an entry', () => {
   it('records a balanced entry with its content normalized', () => {
@@ -61,29 +67,44 @@ describe('recording an entry', () => {
   });
 
   it('refuses a date that does not exist (DATE_REQUIRED)', () => {
-    const error = ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '31/02/2025' } }).thenThrows('DATE_REQUIRED');
+    const error = ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '31/02/2025' } })
+      .thenThrows('DATE_REQUIRED');
     expect(error.message).toBe("La date « 31/02/2025 » n'est pas une date valide (jj/mm/aaaa).");
   });
 
-  it('refuses a date before the year with the guide\'s sentence (DATE_OUTSIDE_YEAR)', () => {
-    const error = ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '2024-08-31' } }).thenThrows('DATE_OUTSIDE_YEAR');
+  it("refuses a date before the year with the guide's sentence (DATE_OUTSIDE_YEAR)", () => {
+    const error = ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '2024-08-31' } })
+      .thenThrows('DATE_OUTSIDE_YEAR');
     expect(error.message).toBe("Cette écriture précède la date de début de l'exercice");
     expect(error.field).toBe('date');
   });
 
   it('refuses a date after the year (DATE_OUTSIDE_YEAR)', () => {
-    const error = ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '2025-09-01' } }).thenThrows('DATE_OUTSIDE_YEAR');
+    const error = ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date: '2025-09-01' } })
+      .thenThrows('DATE_OUTSIDE_YEAR');
     expect(error.message).toBe("Cette écriture dépasse la date de fin de l'exercice");
   });
 
   it('accepts the first and the last day of the year', () => {
     for (const date of ['2024-09-01', '2025-08-31']) {
-      ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date } }).then([recorded('e1', { ...photos, date })]);
+      ledgerSpec
+        .given([])
+        .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, date } })
+        .then([recorded('e1', { ...photos, date })]);
     }
   });
 
   it('refuses a PJ already used in the year (PJ_DUPLICATE)', () => {
-    const error = ledgerSpec.given([recorded('e1', photos)]).when({ type: 'RecordEntry', entryId: 'e2', entry: { ...photos } }).thenThrows('PJ_DUPLICATE');
+    const error = ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'RecordEntry', entryId: 'e2', entry: { ...photos } })
+      .thenThrows('PJ_DUPLICATE');
     expect(error.message).toBe('Le n° de PJ « 020 » est déjà utilisé dans cet exercice.');
     expect(error.field).toBe('pj');
   });
@@ -98,21 +119,47 @@ describe('recording an entry', () => {
   it('refuses an unbalanced entry and gives the difference in French (ENTRY_UNBALANCED)', () => {
     const error = ledgerSpec
       .given([])
-      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [{ account: '512', debit: 32000 }, { account: '7070', credit: 30766 }] } })
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e1',
+        entry: {
+          ...photos,
+          lines: [
+            { account: '512', debit: 32000 },
+            { account: '7070', credit: 30766 },
+          ],
+        },
+      })
       .thenThrows('ENTRY_UNBALANCED');
     expect(error.message).toBe("L'écriture n'est pas équilibrée : les débits dépassent les crédits de 12,34\u00a0€.");
     expect(error.field).toBe('lines');
   });
 
   it('refuses an entry without lines (ENTRY_UNBALANCED)', () => {
-    ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [] } }).thenThrows('ENTRY_UNBALANCED');
-    ledgerSpec.given([]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: 'nope' } }).thenThrows('ENTRY_UNBALANCED');
+    ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [] } })
+      .thenThrows('ENTRY_UNBALANCED');
+    ledgerSpec
+      .given([])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: 'nope' } })
+      .thenThrows('ENTRY_UNBALANCED');
   });
 
   it('refuses an unknown account, naming the line (UNKNOWN_ACCOUNT)', () => {
     const error = ledgerSpec
       .given([])
-      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [{ account: '512', debit: 100 }, { account: '9999', credit: 100 }] } })
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e1',
+        entry: {
+          ...photos,
+          lines: [
+            { account: '512', debit: 100 },
+            { account: '9999', credit: 100 },
+          ],
+        },
+      })
       .thenThrows('UNKNOWN_ACCOUNT');
     expect(error.field).toBe('lines.1.account');
     expect(error.message).toBe("Le compte « 9999 » n'existe pas dans le plan comptable.");
@@ -154,14 +201,31 @@ describe('recording an entry', () => {
   it('takes an empty cell (0, null, "") on the other side as absent', () => {
     ledgerSpec
       .given([])
-      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [{ account: '512', debit: 32000, credit: 0 }, { account: '7070', debit: null, credit: 32000 }] } })
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e1',
+        entry: {
+          ...photos,
+          lines: [
+            { account: '512', debit: 32000, credit: 0 },
+            { account: '7070', debit: null, credit: 32000 },
+          ],
+        },
+      })
       .then([recorded('e1', photos)]);
   });
 
   it('requires a line on the advance account to name the advance (REGIE_REQUIRED)', () => {
     const error = ledgerSpec
       .given([])
-      .when({ type: 'RecordEntry', entryId: 'e1', entry: input('02', '2024-10-01', 'Régie', [{ account: '4670', debit: 15000 }, { account: '512', credit: 15000 }]) })
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e1',
+        entry: input('02', '2024-10-01', 'Régie', [
+          { account: '4670', debit: 15000 },
+          { account: '512', credit: 15000 },
+        ]),
+      })
       .thenThrows('REGIE_REQUIRED');
     expect(error.field).toBe('lines.0.regie');
   });
@@ -169,12 +233,25 @@ describe('recording an entry', () => {
   it('drops an advance name written on a line of another account', () => {
     ledgerSpec
       .given([])
-      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, lines: [{ account: '512', debit: 32000, regie: 'CP' }, { account: '7070', credit: 32000 }] } })
+      .when({
+        type: 'RecordEntry',
+        entryId: 'e1',
+        entry: {
+          ...photos,
+          lines: [
+            { account: '512', debit: 32000, regie: 'CP' },
+            { account: '7070', credit: 32000 },
+          ],
+        },
+      })
       .then([recorded('e1', photos)]);
   });
 
   it('refuses an entry id already used (ENTRY_EXISTS)', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, pj: '021' } }).thenThrows('ENTRY_EXISTS');
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, pj: '021' } })
+      .thenThrows('ENTRY_EXISTS');
   });
 });
 
@@ -200,12 +277,10 @@ describe('amending an entry', () => {
       .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos }, expectedRevision: 1 })
       .thenThrows('STALE_REVISION');
     expect(error.kind).toBe('conflict');
-    expect(error.message).toBe(
-      "Cette écriture a été modifiée entre-temps par quelqu'un d'autre (révision 2, vous aviez la révision 1). Rechargez la page.",
-    );
+    expect(error.message).toBe("Cette écriture a été modifiée entre-temps par quelqu'un d'autre (révision 2, vous aviez la révision 1). Rechargez la page.");
   });
 
-  it('keeps its own PJ but may not take another live entry\'s', () => {
+  it("keeps its own PJ but may not take another live entry's", () => {
     ledgerSpec
       .given([recorded('e1', photos), receipt('e2', '021', 1000)])
       .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos, pj: '021' } })
@@ -213,11 +288,20 @@ describe('amending an entry', () => {
   });
 
   it('changes nothing when the content is the same', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos } }).thenNothingHappens();
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos } })
+      .thenNothingHappens();
   });
 
   it('un-reconciles a reconciled entry whose bank amount changed', () => {
-    const bigger = { ...photos, lines: [{ account: '512', debit: 33000 }, { account: '7070', credit: 33000 }] };
+    const bigger = {
+      ...photos,
+      lines: [
+        { account: '512', debit: 33000 },
+        { account: '7070', credit: 33000 },
+      ],
+    };
     ledgerSpec
       .given([recorded('e1', photos), reconciled('e1', '2025-04-30')])
       .when({ type: 'AmendEntry', entryId: 'e1', entry: bigger })
@@ -235,7 +319,12 @@ describe('amending an entry', () => {
   });
 
   it('refuses an unknown or deleted entry (ENTRY_NOT_FOUND, not_found)', () => {
-    expect(ledgerSpec.given([]).when({ type: 'AmendEntry', entryId: 'nope', entry: { ...photos } }).thenThrows('ENTRY_NOT_FOUND').kind).toBe('not_found');
+    expect(
+      ledgerSpec
+        .given([])
+        .when({ type: 'AmendEntry', entryId: 'nope', entry: { ...photos } })
+        .thenThrows('ENTRY_NOT_FOUND').kind,
+    ).toBe('not_found');
     ledgerSpec
       .given([recorded('e1', photos), { type: 'EntryDeleted', data: { entryId: 'e1', previous: photos } }])
       .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos } })
@@ -256,7 +345,10 @@ describe('deleting an entry', () => {
   });
 
   it('refuses a stale revision (STALE_REVISION)', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'DeleteEntry', entryId: 'e1', expectedRevision: 3 }).thenThrows('STALE_REVISION');
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'DeleteEntry', entryId: 'e1', expectedRevision: 3 })
+      .thenThrows('STALE_REVISION');
   });
 
   it('refuses an entry already deleted (ENTRY_NOT_FOUND)', () => {
@@ -275,38 +367,63 @@ describe('duplicating an entry', () => {
       .then([{ type: 'EntryRecorded', data: { entryId: 'e2', ...photos, pj: '021', date: '2025-05-02', duplicatedFrom: 'e1' } }]);
   });
 
-  it('refuses the source\'s own PJ (PJ_DUPLICATE) and an unknown source (ENTRY_NOT_FOUND)', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'DuplicateEntry', entryId: 'e2', sourceEntryId: 'e1', pj: '020' }).thenThrows('PJ_DUPLICATE');
+  it("refuses the source's own PJ (PJ_DUPLICATE) and an unknown source (ENTRY_NOT_FOUND)", () => {
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'DuplicateEntry', entryId: 'e2', sourceEntryId: 'e1', pj: '020' })
+      .thenThrows('PJ_DUPLICATE');
     ledgerSpec.given([]).when({ type: 'DuplicateEntry', entryId: 'e2', sourceEntryId: 'e1', pj: '021' }).thenThrows('ENTRY_NOT_FOUND');
   });
 });
 
 describe('reconciling (pointage)', () => {
   it('reconciles and un-reconciles an entry touching the bank', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '2025-04-30' }).then([reconciled('e1', '2025-04-30')]);
-    ledgerSpec.given([recorded('e1', photos), reconciled('e1')]).when({ type: 'UnreconcileEntry', entryId: 'e1' }).then([
-      { type: 'EntryUnreconciled', data: { entryId: 'e1' } },
-    ]);
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '2025-04-30' })
+      .then([reconciled('e1', '2025-04-30')]);
+    ledgerSpec
+      .given([recorded('e1', photos), reconciled('e1')])
+      .when({ type: 'UnreconcileEntry', entryId: 'e1' })
+      .then([{ type: 'EntryUnreconciled', data: { entryId: 'e1' } }]);
     const state = fold([recorded('e1', photos), reconciled('e1', '2025-04-30')]);
     expect(state.entries.e1).toMatchObject({ reconciled: true, statementDate: '2025-04-30', revision: 1 });
   });
 
   it('changes nothing when already in the asked state', () => {
-    ledgerSpec.given([recorded('e1', photos), reconciled('e1')]).when({ type: 'ReconcileEntry', entryId: 'e1' }).thenNothingHappens();
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'UnreconcileEntry', entryId: 'e1' }).thenNothingHappens();
+    ledgerSpec
+      .given([recorded('e1', photos), reconciled('e1')])
+      .when({ type: 'ReconcileEntry', entryId: 'e1' })
+      .thenNothingHappens();
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'UnreconcileEntry', entryId: 'e1' })
+      .thenNothingHappens();
   });
 
   it('refuses an entry that does not touch the bank (NOT_A_BANK_ENTRY)', () => {
-    const cash = content('03', '2024-10-01', 'Vente de gâteaux', [{ account: '530', debit: 5000 }, { account: '7070', credit: 5000 }]);
-    ledgerSpec.given([recorded('e1', cash)]).when({ type: 'ReconcileEntry', entryId: 'e1' }).thenThrows('NOT_A_BANK_ENTRY');
+    const cash = content('03', '2024-10-01', 'Vente de gâteaux', [
+      { account: '530', debit: 5000 },
+      { account: '7070', credit: 5000 },
+    ]);
+    ledgerSpec
+      .given([recorded('e1', cash)])
+      .when({ type: 'ReconcileEntry', entryId: 'e1' })
+      .thenThrows('NOT_A_BANK_ENTRY');
   });
 
   it('refuses a statement date that is not a date', () => {
-    ledgerSpec.given([recorded('e1', photos)]).when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: 'hier' }).thenThrows('DATE_REQUIRED');
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: 'hier' })
+      .thenThrows('DATE_REQUIRED');
   });
 
   it('refuses a statement older than the entry it would show (STATEMENT_BEFORE_ENTRY)', () => {
-    const error = ledgerSpec.given([recorded('e1', photos)]).when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '1970-01-01' }).thenThrows('STATEMENT_BEFORE_ENTRY');
+    const error = ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '1970-01-01' })
+      .thenThrows('STATEMENT_BEFORE_ENTRY');
     expect(error.message).toBe(`Le relevé du 01/01/1970 précède l'écriture du ${photos.date.split('-').reverse().join('/')}.`);
     expect(error.field).toBe('statementDate');
   });
@@ -335,7 +452,11 @@ describe('opening balance ("Existence au début de l\'exercice")', () => {
   });
 
   it('sets the opening of the balances', () => {
-    const state = fold([{ type: 'OpeningBalanceDeclared', data: { bank: 140184, cash: 2350, date: '2024-09-01' } }, receipt('e1', '01', 32000), expense('e2', '02', 10000)]);
+    const state = fold([
+      { type: 'OpeningBalanceDeclared', data: { bank: 140184, cash: 2350, date: '2024-09-01' } },
+      receipt('e1', '01', 32000),
+      expense('e2', '02', 10000),
+    ]);
     expect(balances(state, env)).toEqual({ opening: { bank: 140184, cash: 2350 }, bank: 140184 + 32000 - 10000, cash: 2350 });
   });
 });
@@ -361,7 +482,10 @@ describe('a closed year (YEAR_CLOSED)', () => {
   ];
 
   it.each(commands.map((c) => [c.type, c] as const))('refuses %s', (_, command) => {
-    const error = ledgerSpec.given([recorded('e1', photos), closed]).when(command).thenThrows('YEAR_CLOSED');
+    const error = ledgerSpec
+      .given([recorded('e1', photos), closed])
+      .when(command)
+      .thenThrows('YEAR_CLOSED');
     expect(error.message).toBe("L'exercice 2024-2025 est clôturé : il ne peut plus être modifié.");
   });
 
@@ -378,12 +502,21 @@ describe('inventory, vouchers, activities', () => {
     ledgerSpec
       .given([])
       .when({ type: 'AddInventoryItem', itemId: 'i1', designation: ' Appareil photo ', acquiredOn: '2025-01-10', quantity: 1, value: 15000, pj: '045' })
-      .then([{ type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2025-01-10', quantity: 1, value: 15000, pj: '045' } }]);
-    const added: LedgerEvent = { type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2025-01-10', quantity: 1, value: 15000, pj: null } };
-    ledgerSpec.given([added]).when({ type: 'RemoveInventoryItem', itemId: 'i1', leftOn: '2025-06-01' }).then([
-      { type: 'InventoryItemRemoved', data: { itemId: 'i1', leftOn: '2025-06-01' } },
-    ]);
-    ledgerSpec.given([added]).when({ type: 'AddInventoryItem', itemId: 'i1', designation: 'x', acquiredOn: '2025-01-10', quantity: 1, value: 1 }).thenThrows('ITEM_EXISTS');
+      .then([
+        { type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2025-01-10', quantity: 1, value: 15000, pj: '045' } },
+      ]);
+    const added: LedgerEvent = {
+      type: 'InventoryItemAdded',
+      data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2025-01-10', quantity: 1, value: 15000, pj: null },
+    };
+    ledgerSpec
+      .given([added])
+      .when({ type: 'RemoveInventoryItem', itemId: 'i1', leftOn: '2025-06-01' })
+      .then([{ type: 'InventoryItemRemoved', data: { itemId: 'i1', leftOn: '2025-06-01' } }]);
+    ledgerSpec
+      .given([added])
+      .when({ type: 'AddInventoryItem', itemId: 'i1', designation: 'x', acquiredOn: '2025-01-10', quantity: 1, value: 1 })
+      .thenThrows('ITEM_EXISTS');
     ledgerSpec.given([]).when({ type: 'RemoveInventoryItem', itemId: 'i1' }).thenThrows('ITEM_NOT_FOUND');
   });
 
@@ -401,12 +534,35 @@ describe('inventory, vouchers, activities', () => {
   });
 
   it('attaches a voucher once, and refuses other types and sizes', () => {
-    const attach = { type: 'AttachVoucher' as const, entryId: 'e1', attachmentId: 'a1', sha256: 'ab'.repeat(32), mediaType: 'application/pdf', size: 2048, fileName: 'facture.pdf' };
-    const attached: LedgerEvent = { type: 'VoucherAttached', data: { entryId: 'e1', attachmentId: 'a1', sha256: 'ab'.repeat(32), mediaType: 'application/pdf', size: 2048, fileName: 'facture.pdf' } };
-    ledgerSpec.given([recorded('e1', photos)]).when(attach).then([attached]);
-    ledgerSpec.given([recorded('e1', photos), attached]).when(attach).thenNothingHappens();
-    ledgerSpec.given([recorded('e1', photos)]).when({ ...attach, mediaType: 'text/html' }).thenThrows('ATTACHMENT_TYPE_REFUSED');
-    ledgerSpec.given([recorded('e1', photos)]).when({ ...attach, size: 10 * 1024 * 1024 + 1 }).thenThrows('ATTACHMENT_TOO_LARGE');
+    const attach = {
+      type: 'AttachVoucher' as const,
+      entryId: 'e1',
+      attachmentId: 'a1',
+      sha256: 'ab'.repeat(32),
+      mediaType: 'application/pdf',
+      size: 2048,
+      fileName: 'facture.pdf',
+    };
+    const attached: LedgerEvent = {
+      type: 'VoucherAttached',
+      data: { entryId: 'e1', attachmentId: 'a1', sha256: 'ab'.repeat(32), mediaType: 'application/pdf', size: 2048, fileName: 'facture.pdf' },
+    };
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when(attach)
+      .then([attached]);
+    ledgerSpec
+      .given([recorded('e1', photos), attached])
+      .when(attach)
+      .thenNothingHappens();
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ ...attach, mediaType: 'text/html' })
+      .thenThrows('ATTACHMENT_TYPE_REFUSED');
+    ledgerSpec
+      .given([recorded('e1', photos)])
+      .when({ ...attach, size: 10 * 1024 * 1024 + 1 })
+      .thenThrows('ATTACHMENT_TOO_LARGE');
     ledgerSpec.given([]).when(attach).thenThrows('ENTRY_NOT_FOUND');
     expect(fold([recorded('e1', photos), attached]).entries.e1.attachments).toEqual([
       { attachmentId: 'a1', sha256: 'ab'.repeat(32), mediaType: 'application/pdf', size: 2048, fileName: 'facture.pdf' },
@@ -414,9 +570,10 @@ describe('inventory, vouchers, activities', () => {
   });
 
   it('reports an activity for the CRA', () => {
-    ledgerSpec.given([]).when({ type: 'ReportActivity', activity: 'Photos', text: 'Photos de classe en mai. ' }).then([
-      { type: 'ActivityReported', data: { activity: 'Photos', text: 'Photos de classe en mai.' } },
-    ]);
+    ledgerSpec
+      .given([])
+      .when({ type: 'ReportActivity', activity: 'Photos', text: 'Photos de classe en mai. ' })
+      .then([{ type: 'ActivityReported', data: { activity: 'Photos', text: 'Photos de classe en mai.' } }]);
     ledgerSpec.given([]).when({ type: 'ReportActivity', activity: ' ', text: 'x' }).thenThrows('ACTIVITY_REQUIRED');
   });
 });

@@ -1,6 +1,6 @@
 import { defaultChart } from '../../src/domain/chart';
-import { EntryInput, LedgerEnv, LedgerState, decide, evolve, initialLedgerState } from '../../src/domain/ledger';
-import { EntryContent, EntryLine, LedgerEvent } from '../../src/events/ledger-events';
+import { type EntryInput, type LedgerEnv, type LedgerState, decide, evolve, initialLedgerState } from '../../src/domain/ledger';
+import { type EntryContent, type EntryLine, type LedgerEvent } from '../../src/events/ledger-events';
 import { DeciderSpecification } from './decider-specification';
 
 /** A coop in its first year, 2024 (1 Sept 2024 → 31 Aug 2025), on a day in the middle of it. */
@@ -20,13 +20,9 @@ export const env: LedgerEnv = {
 /** A day closing is offered for 2024. */
 export const CLOSING_DAY = '2025-09-02';
 
-export const ledgerSpec = DeciderSpecification.for(
-  { decide, evolve, initialState: () => initialLedgerState(COOP, YEAR) },
-  env,
-);
+export const ledgerSpec = DeciderSpecification.for({ decide, evolve, initialState: () => initialLedgerState(COOP, YEAR) }, env);
 
-export const fold = (events: LedgerEvent[], start: LedgerState = initialLedgerState(COOP, YEAR)): LedgerState =>
-  events.reduce(evolve, start);
+export const fold = (events: LedgerEvent[], start: LedgerState = initialLedgerState(COOP, YEAR)): LedgerState => events.reduce(evolve, start);
 
 /** Runs commands one after the other, as the command handler would: decide on the state so far, fold. */
 export function run(commands: Parameters<typeof decide>[0][], overrides: Partial<LedgerEnv> = {}, given: LedgerEvent[] = []) {
@@ -63,9 +59,21 @@ export const recorded = (entryId: string, c: EntryContent): LedgerEvent => ({ ty
 
 /** A bank receipt (512 debit / product credit) or expense (charge debit / 512 credit). */
 export const receipt = (entryId: string, pj: string, amount: number, account = '7070', date = '2024-10-01'): LedgerEvent =>
-  recorded(entryId, content(pj, date, `Recette ${pj}`, [{ account: '512', debit: amount }, { account, credit: amount }]));
+  recorded(
+    entryId,
+    content(pj, date, `Recette ${pj}`, [
+      { account: '512', debit: amount },
+      { account, credit: amount },
+    ]),
+  );
 export const expense = (entryId: string, pj: string, amount: number, account = '6181', date = '2024-10-02'): LedgerEvent =>
-  recorded(entryId, content(pj, date, `Dépense ${pj}`, [{ account, debit: amount }, { account: '512', credit: amount }]));
+  recorded(
+    entryId,
+    content(pj, date, `Dépense ${pj}`, [
+      { account, debit: amount },
+      { account: '512', credit: amount },
+    ]),
+  );
 export const reconciled = (entryId: string, statementDate: string | null = null): LedgerEvent => ({
   type: 'EntryReconciled',
   data: { entryId, statementDate },

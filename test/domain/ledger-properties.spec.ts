@@ -1,7 +1,17 @@
 import fc from 'fast-check';
-import { DomainError } from '../../src/domain/errors';
-import { LedgerCommand, LedgerState, accountBalance, balances, decide, evolve, foldLedger, foldLedgerInto, initialLedgerState } from '../../src/domain/ledger';
-import { EntryContent, EntryLine, LedgerEvent } from '../../src/events/ledger-events';
+import { type DomainError } from '../../src/domain/errors';
+import {
+  type LedgerCommand,
+  type LedgerState,
+  accountBalance,
+  balances,
+  decide,
+  evolve,
+  foldLedger,
+  foldLedgerInto,
+  initialLedgerState,
+} from '../../src/domain/ledger';
+import { type EntryContent, type EntryLine, type LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, YEAR, env } from './ledger-fixtures';
 
 /**
@@ -31,24 +41,42 @@ const partsArb = (amount: number) =>
 
 const linesArb: fc.Arbitrary<EntryLine[]> = fc.oneof(
   // A receipt or an expense through the bank or the cash box, split over charge/product accounts.
-  fc.record({ treasury: fc.constantFrom('512', '530'), receipt: fc.boolean(), amount: amountArb }).chain(({ treasury, receipt, amount }) =>
-    partsArb(amount).chain((parts) =>
-      fc.tuple(...parts.map(() => fc.constantFrom(...(receipt ? PRODUCTS : CHARGES)))).map((accounts) => [
-        receipt ? { account: treasury, debit: amount } : { account: treasury, credit: amount },
-        ...parts.map((part, i) => (receipt ? { account: accounts[i], credit: part } : { account: accounts[i], debit: part })),
-      ]),
+  fc
+    .record({ treasury: fc.constantFrom('512', '530'), receipt: fc.boolean(), amount: amountArb })
+    .chain(({ treasury, receipt, amount }) =>
+      partsArb(amount).chain((parts) =>
+        fc
+          .tuple(...parts.map(() => fc.constantFrom(...(receipt ? PRODUCTS : CHARGES))))
+          .map((accounts) => [
+            receipt ? { account: treasury, debit: amount } : { account: treasury, credit: amount },
+            ...parts.map((part, i) => (receipt ? { account: accounts[i], credit: part } : { account: accounts[i], debit: part })),
+          ]),
+      ),
     ),
-  ),
   // An advance paid, returned or explained.
-  fc.record({ regie: fc.constantFrom('CP-CE1', 'CM2'), kind: fc.constantFrom('paid', 'returned', 'explained'), amount: amountArb }).map(({ regie, kind, amount }) =>
-    kind === 'paid'
-      ? [{ account: '4670', debit: amount, regie }, { account: '512', credit: amount }]
-      : kind === 'returned'
-        ? [{ account: '512', debit: amount }, { account: '4670', credit: amount, regie }]
-        : [{ account: '6181', debit: amount }, { account: '4670', credit: amount, regie }],
-  ),
+  fc
+    .record({ regie: fc.constantFrom('CP-CE1', 'CM2'), kind: fc.constantFrom('paid', 'returned', 'explained'), amount: amountArb })
+    .map(({ regie, kind, amount }) =>
+      kind === 'paid'
+        ? [
+            { account: '4670', debit: amount, regie },
+            { account: '512', credit: amount },
+          ]
+        : kind === 'returned'
+          ? [
+              { account: '512', debit: amount },
+              { account: '4670', credit: amount, regie },
+            ]
+          : [
+              { account: '6181', debit: amount },
+              { account: '4670', credit: amount, regie },
+            ],
+    ),
   // Cash deposited at the bank.
-  amountArb.map((amount) => [{ account: '512', debit: amount }, { account: '530', credit: amount }]),
+  amountArb.map((amount) => [
+    { account: '512', debit: amount },
+    { account: '530', credit: amount },
+  ]),
 );
 
 const entryArb = fc.record({ pj: pjArb, date: dateArb, label: fc.constantFrom('Vente', 'Achat – facture 12', 'Régie'), lines: linesArb });
@@ -63,7 +91,10 @@ const intentArb: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 5, arbitrary: entryArb.map((entry) => ({ do: 'record' as const, entry })) },
   { weight: 2, arbitrary: fc.record({ do: fc.constantFrom('amend' as const, 'duplicate' as const), pick: fc.nat(), entry: entryArb }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constantFrom('delete' as const, 'reconcile' as const, 'unreconcile' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('1', '50', '200', '1000', '5000'), fc.nat({ max: 50 })).map((counts) => ({ do: 'count' as const, counts })) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(fc.constantFrom('1', '50', '200', '1000', '5000'), fc.nat({ max: 50 })).map((counts) => ({ do: 'count' as const, counts })),
+  },
 );
 
 const scenarioArb = fc.record({
@@ -79,7 +110,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const liveIds = (state: LedgerState) => Object.values(state.entries).filter((e) => !e.deleted).map((e) => e.entryId).sort();
+const liveIds = (state: LedgerState) =>
+  Object.values(state.entries)
+    .filter((e) => !e.deleted)
+    .map((e) => e.entryId)
+    .sort();
 
 /** Plays the scenario; returns the events, checking on the way that a refusal is exactly PJ_DUPLICATE on a taken PJ. */
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
@@ -218,7 +253,7 @@ describe('ledger properties (random valid command sequences)', () => {
     );
   });
 
-  it('foldLedgerInto (the command side\'s own copy) reaches the same state, one event at a time or in runs', () => {
+  it("foldLedgerInto (the command side's own copy) reaches the same state, one event at a time or in runs", () => {
     fc.assert(
       fc.property(scenarioArb, fc.nat(), (scenario, cut) => {
         const { events, state } = play(scenario);

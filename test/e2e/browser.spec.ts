@@ -2,11 +2,11 @@ import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { startTestApp, TestApp } from '../support/app';
+import { UserDirectory } from '../../src/users/user-directory';
+import { startTestApp, type TestApp } from '../support/app';
 import { pdfText } from '../support/pdf-text';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,9 +31,20 @@ describe('a mandataire keeps a year of books in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app.get(ProjectedCommandBus).execute(
-      new RegisterCoop({ type: 'RegisterCoop', coopId: 'C14500', department: '14', firstYear: 2025, identity: { name: "Coopérative de l'école Jules Ferry", mandataires: ['Claire Martin'] } }, commandContext(SYSTEM)),
-    );
+    await t.app
+      .get(ProjectedCommandBus)
+      .execute(
+        new RegisterCoop(
+          {
+            type: 'RegisterCoop',
+            coopId: 'C14500',
+            department: '14',
+            firstYear: 2025,
+            identity: { name: "Coopérative de l'école Jules Ferry", mandataires: ['Claire Martin'] },
+          },
+          commandContext(SYSTEM),
+        ),
+      );
     await t.app.get(UserDirectory).create({ username: 'jferry500', password: PASSWORD, role: 'mandataire', coopId: 'C14500', department: '14' });
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -63,7 +74,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
     expect(await page.locator('h1').innerText()).toContain('2025-2026');
   });
 
-  it("enters the opening balance (\"Existence au début de l'exercice\")", async () => {
+  it('enters the opening balance ("Existence au début de l\'exercice")', async () => {
     await page.getByRole('link', { name: "Saisir l'existence au début de l'exercice" }).click();
     await page.getByLabel('Banque (512), en euros (ex. 1 401,84)').fill('1 401,84');
     await page.getByLabel('Caisse (530), en euros').fill('50');

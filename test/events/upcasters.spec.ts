@@ -1,5 +1,5 @@
-import { RecordedEvent } from '../../src/events/envelope';
-import { createUpcast, SCHEMA_VERSIONS, upcast, UpcasterRegistry } from '../../src/events/upcasters';
+import { type RecordedEvent } from '../../src/events/envelope';
+import { createUpcast, SCHEMA_VERSIONS, upcast, type UpcasterRegistry } from '../../src/events/upcasters';
 
 const recorded = (type: string, schemaVersion: number, data: unknown): RecordedEvent => ({
   id: '0b6f1d1e-6a4f-4a8e-9d0c-2f7e3f5b9a10',

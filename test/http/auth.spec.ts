@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { LoginThrottle } from '../../src/http/auth/login-throttle';
-import { hashPassword, OWASP_SCRYPT, passwordPolicyError, verifyPassword } from '../../src/http/auth/passwords';
+import { hashPassword, OWASP_SCRYPT, passwordPolicyError, verifyPassword } from '../../src/users/passwords';
 import { canReadCoop, canReadDepartment, canWriteCoop } from '../../src/http/auth/scope';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/http/auth/session-store';
-import { agentFor, createTestApp, login, PASSWORD, TestApp } from './support/test-app';
+import { agentFor, createTestApp, login, PASSWORD, type TestApp } from './support/test-app';
 
 const sessionCookie = (res: request.Response): string | undefined =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('cahier.sid='));
@@ -88,7 +88,9 @@ describe('HTTP auth', () => {
     const unknown = await request(t.server).post('/api/login').send({ username: 'personne', password: PASSWORD });
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual(wrong.body);
-    const missing = await request(t.server).post('/api/login').send({ username: ['x'] });
+    const missing = await request(t.server)
+      .post('/api/login')
+      .send({ username: ['x'] });
     expect(missing.status).toBe(400);
     expect(missing.body.code).toBe('CREDENTIALS_REQUIRED');
   });
@@ -251,11 +253,7 @@ describe('HTTP auth', () => {
   });
 
   it('refuses the login form without its token with a French page, and sends pages to /login when logged out', async () => {
-    const res = await request(t.server)
-      .post('/login')
-      .set('Accept', 'text/html')
-      .type('form')
-      .send({ username: 'jferry', password: PASSWORD });
+    const res = await request(t.server).post('/login').set('Accept', 'text/html').type('form').send({ username: 'jferry', password: PASSWORD });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('Jeton de sécurité manquant ou invalide. Rechargez la page.');
@@ -338,7 +336,10 @@ describe('HTTP auth: throttling', () => {
 
   it('answers 429 with Retry-After after 10 failures, then lets the real user in once the window passes', async () => {
     for (let i = 0; i < 10; i++) {
-      await request(t.server).post('/api/login').send({ username: 'tilleuls', password: `essai numéro ${i}` }).expect(401);
+      await request(t.server)
+        .post('/api/login')
+        .send({ username: 'tilleuls', password: `essai numéro ${i}` })
+        .expect(401);
     }
     const blocked = await request(t.server).post('/api/login').send({ username: 'tilleuls', password: PASSWORD });
     expect(blocked.status).toBe(429);
@@ -359,11 +360,7 @@ describe('HTTP auth behind TLS', () => {
   afterAll(() => t.close());
 
   it('marks the session cookie Secure', async () => {
-    const res = await request(t.server)
-      .post('/api/login')
-      .set('X-Forwarded-Proto', 'https')
-      .send({ username: 'admin', password: PASSWORD })
-      .expect(200);
+    const res = await request(t.server).post('/api/login').set('X-Forwarded-Proto', 'https').send({ username: 'admin', password: PASSWORD }).expect(200);
     expect(sessionCookie(res)).toMatch(/; Secure/);
   });
 });

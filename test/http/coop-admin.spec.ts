@@ -1,5 +1,5 @@
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { UserDirectory } from '../../src/users/user-directory';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 /** The department's management of its coops through the JSON API: identity, password, unlock / lock, grants. */
 describe('coop management API', () => {
@@ -45,7 +45,16 @@ describe('coop management API', () => {
     const before = (await treasurer.get('/api/coops/C14001/years/2026/grid').expect(200)).body.opening;
     const grid2025 = (await treasurer.get('/api/coops/C14001/years/2025/grid').expect(200)).body;
     const invoice = grid2025.rows.find((r: { pj: string }) => r.pj === '07');
-    const corrected = { pj: '07', date: invoice.date, label: invoice.label, chequeNo: invoice.chequeNo, lines: [{ account: '6181', debit: 30000 }, { account: '512', credit: 30000 }] };
+    const corrected = {
+      pj: '07',
+      date: invoice.date,
+      label: invoice.label,
+      chequeNo: invoice.chequeNo,
+      lines: [
+        { account: '6181', debit: 30000 },
+        { account: '512', credit: 30000 },
+      ],
+    };
     const amend = () => mandataire.put(`/api/coops/C14001/years/2025/entries/${invoice.entryId}`, corrected);
 
     await amend().expect(409);
@@ -54,7 +63,10 @@ describe('coop management API', () => {
     await auditor.post('/api/coops/C14001/years/2025/unlock', { reason: 'Facture 2231 mal saisie' }).expect(403);
     await treasurer.post('/api/coops/C14001/years/2025/lock').expect(409);
     await treasurer.post('/api/coops/C14001/years/2025/unlock', { reason: 'Facture 2231 mal saisie' }).expect(200);
-    expect((await treasurer.get('/api/departments/14/coops?year=2025').expect(200)).body.find((r: { coopId: string }) => r.coopId === 'C14001')).toMatchObject({ status: 'open', unlocked: true });
+    expect((await treasurer.get('/api/departments/14/coops?year=2025').expect(200)).body.find((r: { coopId: string }) => r.coopId === 'C14001')).toMatchObject({
+      status: 'open',
+      unlocked: true,
+    });
 
     await amend().expect(200);
     await mandataire.post('/api/coops/C14001/years/2025/closing').expect(409);

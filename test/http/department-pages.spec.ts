@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import request from 'supertest';
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import type request from 'supertest';
+import { UserDirectory } from '../../src/users/user-directory';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 import { pdfInfo, pdfText } from '../support/pdf-text';
 
 /** As a browser sends a form (repeated names for checkboxes). */
@@ -31,7 +31,11 @@ describe('treasurer and auditor pages', () => {
 
   const html = (agent: Agent, url: string) => agent.agent.get(url).set('Accept', 'text/html');
   const form = (agent: Agent, url: string, body: Record<string, string | string[]> = {}) =>
-    agent.agent.post(url).set('Accept', 'text/html').type('form').send(encodeForm({ _csrf: agent.csrf, ...body }));
+    agent.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send(encodeForm({ _csrf: agent.csrf, ...body }));
 
   beforeAll(async () => {
     t = await startTestApp({ demo: true });
@@ -53,7 +57,12 @@ describe('treasurer and auditor pages', () => {
     '/departements/14/cooperatives/C14001/annees/2025/verrouillage',
     '/departements/14/verificateurs',
   ];
-  const AUDIT_PAGES = ['/audit/coops/C14001', '/audit/coops/C14001/historique', '/audit/coops/C14001/consultation?year=2025', '/audit/coops/C14001/verification'];
+  const AUDIT_PAGES = [
+    '/audit/coops/C14001',
+    '/audit/coops/C14001/historique',
+    '/audit/coops/C14001/consultation?year=2025',
+    '/audit/coops/C14001/verification',
+  ];
 
   it('every page answers the treasurer of 14 and is absent for the treasurer of 61', async () => {
     for (const url of [...DEPARTMENT_PAGES, ...AUDIT_PAGES]) {
@@ -110,7 +119,14 @@ describe('treasurer and auditor pages', () => {
     const refused = await form(treasurer, '/departements/14/cooperatives', { coopId: 'C14010', name: '', username: 'prevert', password: 'court' }).expect(400);
     expect(refused.text).toContain('Le mot de passe doit contenir au moins 12 caractères.');
     expect(refused.text).toContain('value="C14010"');
-    await form(treasurer, '/departements/14/cooperatives', { coopId: 'C14010', name: 'Coopérative Jacques Prévert', uai: '0140010K', mandataires: 'Léa Durand', username: 'prevert', password: 'une phrase assez longue' })
+    await form(treasurer, '/departements/14/cooperatives', {
+      coopId: 'C14010',
+      name: 'Coopérative Jacques Prévert',
+      uai: '0140010K',
+      mandataires: 'Léa Durand',
+      username: 'prevert',
+      password: 'une phrase assez longue',
+    })
       .expect(303)
       .expect('Location', '/departements/14/cooperatives/C14010');
     const coopPage = (await html(treasurer, '/departements/14/cooperatives/C14010').expect(200)).text;
@@ -120,7 +136,12 @@ describe('treasurer and auditor pages', () => {
 
     const bad = await form(treasurer, '/departements/14/cooperatives/C14010/identite', { name: 'Coopérative Prévert', uai: 'XYZ' }).expect(400);
     expect(bad.text).toContain('Le code UAI comporte 7 chiffres et une lettre');
-    await form(treasurer, '/departements/14/cooperatives/C14010/identite', { name: 'Coopérative Prévert', school: 'École Prévert, Lisieux', uai: '0140010K', mandataires: 'Léa Durand, Marc Roy' }).expect(303);
+    await form(treasurer, '/departements/14/cooperatives/C14010/identite', {
+      name: 'Coopérative Prévert',
+      school: 'École Prévert, Lisieux',
+      uai: '0140010K',
+      mandataires: 'Léa Durand, Marc Roy',
+    }).expect(303);
     expect((await html(treasurer, '/departements/14/cooperatives').expect(200)).text).toContain('Marc Roy');
 
     await form(treasurer, '/departements/14/cooperatives/C14010/mot-de-passe', { username: 'prevert', password: 'une autre phrase secrète' }).expect(303);
@@ -152,7 +173,9 @@ describe('treasurer and auditor pages', () => {
     const chart = (await treasurer.get('/api/departments/14/years/2026/chart').expect(200)).body;
     expect(chart.accounts.find((a: { code: string }) => a.code === '6230')).toMatchObject({ label: 'Fêtes de fin d’année', retired: true });
     expect((await form(treasurer, '/departements/14/annees/2026/plan-comptable/512/retrait').expect(409)).text).toContain('indispensable');
-    expect((await treasurer61.get('/api/departments/61/years/2026/chart').expect(200)).body.accounts.some((a: { code: string }) => a.code === '6230')).toBe(false);
+    expect((await treasurer61.get('/api/departments/61/years/2026/chart').expect(200)).body.accounts.some((a: { code: string }) => a.code === '6230')).toBe(
+      false,
+    );
   });
 
   it('the treasurer grants an auditor coops from the page', async () => {
@@ -199,10 +222,30 @@ describe('treasurer and auditor pages', () => {
   });
 
   it('the history shows amendments before → after and deleted entries as deleted; time-travel shows the past', async () => {
-    const created = await mandataire.post('/api/coops/C14001/years/2026/entries', { pj: '50', date: '2026-11-20', label: 'Tombola', lines: [{ account: '530', debit: 4000 }, { account: '7070', credit: 4000 }] }).expect(201);
+    const created = await mandataire
+      .post('/api/coops/C14001/years/2026/entries', {
+        pj: '50',
+        date: '2026-11-20',
+        label: 'Tombola',
+        lines: [
+          { account: '530', debit: 4000 },
+          { account: '7070', credit: 4000 },
+        ],
+      })
+      .expect(201);
     const beforeAmend = t.clock.now().toISOString();
     t.clock.advance(60_000);
-    await mandataire.put(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`, { pj: '50', date: '2026-11-20', label: 'Tombola de Noël', lines: [{ account: '530', debit: 4500 }, { account: '7070', credit: 4500 }] }).expect(200);
+    await mandataire
+      .put(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`, {
+        pj: '50',
+        date: '2026-11-20',
+        label: 'Tombola de Noël',
+        lines: [
+          { account: '530', debit: 4500 },
+          { account: '7070', credit: 4500 },
+        ],
+      })
+      .expect(200);
     t.clock.advance(60_000);
     await mandataire.delete(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`).expect(204);
 
@@ -242,7 +285,10 @@ describe('treasurer and auditor pages', () => {
     }
 
     const db = new Database(join(t.dataDir, 'events.sqlite'));
-    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 3").get() as { position: number; data: string };
+    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 3").get() as {
+      position: number;
+      data: string;
+    };
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/\d{3}/, '998'), row.position);
     db.close();
     const broken = (await html(auditor, '/audit/coops/C14002/verification').expect(200)).text;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 describe('department and audit API', () => {
   let t: TestApp;
@@ -67,13 +67,23 @@ describe('department and audit API', () => {
   });
 
   it('scope: a treasurer sees nothing of another department, a mandataire nothing department-wide', async () => {
-    for (const url of ['/api/departments/61/coops', '/api/departments/61/years/2026/totals', '/api/departments/61/years/2026/board.csv', '/api/departments/61/years/2026/totals/6586', '/api/coops/C61001/history', '/api/coops/C61001/verify']) {
+    for (const url of [
+      '/api/departments/61/coops',
+      '/api/departments/61/years/2026/totals',
+      '/api/departments/61/years/2026/board.csv',
+      '/api/departments/61/years/2026/totals/6586',
+      '/api/coops/C61001/history',
+      '/api/coops/C61001/verify',
+    ]) {
       await treasurer.get(url).expect(404);
     }
-    await treasurer.post('/api/departments/61/coops', { coopId: 'C61999', name: 'Intruse', username: 'intruse', password: 'une phrase assez longue' }).expect(404);
+    await treasurer
+      .post('/api/departments/61/coops', { coopId: 'C61999', name: 'Intruse', username: 'intruse', password: 'une phrase assez longue' })
+      .expect(404);
     expect((await treasurer61.get('/api/departments/61/coops?year=2026').expect(200)).body.map((r: { coopId: string }) => r.coopId)).toEqual(['C61001']);
     await treasurer61.get('/api/departments/14/coops').expect(404);
-    for (const url of ['/api/departments/14/coops', '/api/departments/14/years/2026/totals', '/api/coops/C14002/history']) await mandataire.get(url).expect(404);
+    for (const url of ['/api/departments/14/coops', '/api/departments/14/years/2026/totals', '/api/coops/C14002/history'])
+      await mandataire.get(url).expect(404);
     await mandataire.get('/api/coops/C14001/history').expect(403);
   });
 
@@ -81,25 +91,72 @@ describe('department and audit API', () => {
     await auditor.get('/api/departments/14/coops').expect(200);
     await auditor.get('/api/departments/14/years/2026/totals').expect(200);
     await auditor.get('/api/departments/61/coops').expect(404);
-    const refused = await auditor.post('/api/departments/14/coops', { coopId: 'C14777', name: 'Non', username: 'non', password: 'une phrase assez longue' }).expect(403);
+    const refused = await auditor
+      .post('/api/departments/14/coops', { coopId: 'C14777', name: 'Non', username: 'non', password: 'une phrase assez longue' })
+      .expect(403);
     expect(refused.body.code).toBe('READ_ONLY');
-    await auditor.post('/api/coops/C14001/years/2026/entries', { pj: '99', date: '2026-12-01', label: 'Non', lines: [{ account: '512', debit: 100 }, { account: '7070', credit: 100 }] }).expect(403);
+    await auditor
+      .post('/api/coops/C14001/years/2026/entries', {
+        pj: '99',
+        date: '2026-12-01',
+        label: 'Non',
+        lines: [
+          { account: '512', debit: 100 },
+          { account: '7070', credit: 100 },
+        ],
+      })
+      .expect(403);
     await auditor.post('/api/coops/C14001/years/2026/closing').expect(403);
   });
 
   it('the history lists every event in order, with the amendments’ before → after', async () => {
-    const created = await mandataire.post('/api/coops/C14001/years/2026/entries', { pj: '40', date: '2026-12-01', label: 'Kermesse', lines: [{ account: '530', debit: 5000 }, { account: '7070', credit: 5000 }] }).expect(201);
-    await mandataire.put(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`, { pj: '40', date: '2026-12-01', label: 'Kermesse de Noël', lines: [{ account: '530', debit: 5200 }, { account: '7070', credit: 5200 }] }).expect(200);
+    const created = await mandataire
+      .post('/api/coops/C14001/years/2026/entries', {
+        pj: '40',
+        date: '2026-12-01',
+        label: 'Kermesse',
+        lines: [
+          { account: '530', debit: 5000 },
+          { account: '7070', credit: 5000 },
+        ],
+      })
+      .expect(201);
+    await mandataire
+      .put(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`, {
+        pj: '40',
+        date: '2026-12-01',
+        label: 'Kermesse de Noël',
+        lines: [
+          { account: '530', debit: 5200 },
+          { account: '7070', credit: 5200 },
+        ],
+      })
+      .expect(200);
     await mandataire.delete(`/api/coops/C14001/years/2026/entries/${created.body.entryId}`).expect(204);
     const { events } = (await auditor.get('/api/coops/C14001/history').expect(200)).body;
-    expect(events[0]).toMatchObject({ stream: 'coop-C14001', revision: 0, type: 'CoopRegistered', metadata: { actor: expect.any(String), at: expect.any(String), hash: expect.any(String), prevHash: '' } });
+    expect(events[0]).toMatchObject({
+      stream: 'coop-C14001',
+      revision: 0,
+      type: 'CoopRegistered',
+      metadata: { actor: expect.any(String), at: expect.any(String), hash: expect.any(String), prevHash: '' },
+    });
     const positions = events.map((e: { position: string }) => BigInt(e.position));
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
     expect(events.some((e: { stream: string }) => e.stream === 'ledger-C14001-2025')).toBe(true);
     const amended = events.find((e: { type: string; data: { entryId: string } }) => e.type === 'EntryAmended' && e.data.entryId === created.body.entryId);
     expect(amended.changes).toEqual([
       { field: 'label', before: 'Kermesse', after: 'Kermesse de Noël' },
-      { field: 'lines', before: [{ account: '530', debit: 5000 }, { account: '7070', credit: 5000 }], after: [{ account: '530', debit: 5200 }, { account: '7070', credit: 5200 }] },
+      {
+        field: 'lines',
+        before: [
+          { account: '530', debit: 5000 },
+          { account: '7070', credit: 5000 },
+        ],
+        after: [
+          { account: '530', debit: 5200 },
+          { account: '7070', credit: 5200 },
+        ],
+      },
     ]);
     expect(events[events.length - 1]).toMatchObject({ type: 'EntryDeleted', data: { entryId: created.body.entryId, previous: { label: 'Kermesse de Noël' } } });
     // The deletion moved the department's figures back.
@@ -112,20 +169,33 @@ describe('department and audit API', () => {
   it('registers a coop with its mandataire login, refusing a weak password before recording anything', async () => {
     await treasurer.post('/api/departments/14/coops', { coopId: 'C14003', name: 'École des Prés', username: 'pres', password: 'court' }).expect(400);
     expect((await treasurer.get('/api/departments/14/coops?year=2026').expect(200)).body).toHaveLength(2);
-    const created = await treasurer.post('/api/departments/14/coops', { coopId: 'C14003', name: 'École des Prés', uai: '0149999Z', username: 'pres', password: 'une phrase assez longue' }).expect(201);
+    const created = await treasurer
+      .post('/api/departments/14/coops', { coopId: 'C14003', name: 'École des Prés', uai: '0149999Z', username: 'pres', password: 'une phrase assez longue' })
+      .expect(201);
     expect(created.body).toMatchObject({ coopId: 'C14003', department: '14', firstYear: 2026, username: 'pres' });
     const rows = (await treasurer.get('/api/departments/14/coops?year=2026').expect(200)).body;
-    expect(rows.find((r: { coopId: string }) => r.coopId === 'C14003')).toMatchObject({ name: 'École des Prés', status: 'open', bank: 0, cash: 0, lastActivityAt: null });
+    expect(rows.find((r: { coopId: string }) => r.coopId === 'C14003')).toMatchObject({
+      name: 'École des Prés',
+      status: 'open',
+      bank: 0,
+      cash: 0,
+      lastActivityAt: null,
+    });
     const newcomer = await t.login('pres', 'une phrase assez longue');
     await newcomer.get('/api/coops/C14003/years/2026/grid').expect(200);
-    await treasurer.post('/api/departments/14/coops', { coopId: 'C14003', name: 'Doublon', username: 'pres2', password: 'une phrase assez longue' }).expect(409);
+    await treasurer
+      .post('/api/departments/14/coops', { coopId: 'C14003', name: 'Doublon', username: 'pres2', password: 'une phrase assez longue' })
+      .expect(409);
   });
 
   it('verifies the coop’s hash chains, and names the event edited behind its back', async () => {
     expect((await auditor.get('/api/coops/C14002/verify').expect(200)).body).toMatchObject({ ok: true, events: expect.any(Number), streams: 2 });
     // The embedded event store's file (src/stores.ts).
     const db = new Database(join(t.dataDir, 'events.sqlite'));
-    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 2").get() as { position: number; data: string };
+    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 2").get() as {
+      position: number;
+      data: string;
+    };
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace(/\d{3}/, '999'), row.position);
     db.close();
     const check = (await auditor.get('/api/coops/C14002/verify').expect(200)).body;

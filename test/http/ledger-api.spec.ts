@@ -1,4 +1,4 @@
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 /** The spine through the JSON API of API.md: what a client scripts against. */
 describe('ledger JSON API', () => {
@@ -41,7 +41,16 @@ describe('ledger JSON API', () => {
 
   it('refuses bad input with a 400, a code and a French message, and stores nothing', async () => {
     const before = await eventCount();
-    const unbalanced = await mandataire.post(`${base}/entries`, { ...photos, pj: '21', lines: [{ account: '512', debit: 32000 }, { account: '7070', credit: 30000 }] }).expect(400);
+    const unbalanced = await mandataire
+      .post(`${base}/entries`, {
+        ...photos,
+        pj: '21',
+        lines: [
+          { account: '512', debit: 32000 },
+          { account: '7070', credit: 30000 },
+        ],
+      })
+      .expect(400);
     expect(unbalanced.body).toMatchObject({ error: 'invalid', code: 'ENTRY_UNBALANCED' });
     expect(unbalanced.body.message).toMatch(/20,00/);
     const duplicate = await mandataire.post(`${base}/entries`, photos).expect(400);
@@ -50,7 +59,11 @@ describe('ledger JSON API', () => {
     expect(outside.body.code).toBe('DATE_OUTSIDE_YEAR');
     const missing = await mandataire.post(`${base}/entries`, { lines: [] }).expect(400);
     expect(Object.keys(missing.body.fields)).toEqual(expect.arrayContaining(['pj', 'date', 'label']));
-    const malformed = await mandataire.agent.post(`${base}/entries`).set('X-CSRF-Token', mandataire.csrf).set('Content-Type', 'application/json').send('{"pj":');
+    const malformed = await mandataire.agent
+      .post(`${base}/entries`)
+      .set('X-CSRF-Token', mandataire.csrf)
+      .set('Content-Type', 'application/json')
+      .send('{"pj":');
     expect(malformed.status).toBe(400);
     expect(await eventCount()).toBe(before);
   });
@@ -58,7 +71,9 @@ describe('ledger JSON API', () => {
   it('answers 409 in French to an amendment of a stale revision', async () => {
     const { body } = await mandataire.post(`${base}/entries`, { ...photos, pj: '30' }).expect(201);
     await mandataire.put(`${base}/entries/${body.entryId}`, { ...photos, pj: '30', label: 'Photos – 1re correction', expectedRevision: 1 }).expect(200);
-    const stale = await mandataire.put(`${base}/entries/${body.entryId}`, { ...photos, pj: '30', label: 'Photos – correction concurrente', expectedRevision: 1 }).expect(409);
+    const stale = await mandataire
+      .put(`${base}/entries/${body.entryId}`, { ...photos, pj: '30', label: 'Photos – correction concurrente', expectedRevision: 1 })
+      .expect(409);
     expect(stale.body).toMatchObject({ error: 'conflict', code: 'STALE_REVISION' });
     expect(stale.body.message).toMatch(/modifiée/);
   });
@@ -81,7 +96,10 @@ describe('ledger JSON API', () => {
   });
 
   it('lets one of two entries racing for the same PJ win; the other gets PJ_DUPLICATE', async () => {
-    const [a, b] = await Promise.all([mandataire.post(`${base}/entries`, { ...photos, pj: '60' }), mandataire.post(`${base}/entries`, { ...photos, pj: '60' })]);
+    const [a, b] = await Promise.all([
+      mandataire.post(`${base}/entries`, { ...photos, pj: '60' }),
+      mandataire.post(`${base}/entries`, { ...photos, pj: '60' }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([201, 400]);
     expect([a.body.code, b.body.code]).toContain('PJ_DUPLICATE');
   });
@@ -162,7 +180,9 @@ describe("a department's chart of accounts", () => {
     const chart = await treasurer.get('/api/departments/14/years/2026/chart').expect(200);
     expect(chart.body.accounts.find((a: { code: string }) => a.code === '6586').label).toBe("Cotisations à l'OCCE");
     await treasurer.put('/api/departments/14/years/2026/chart/accounts/6586', { label: "Cotisations à l'OCCE 14" }).expect(200);
-    await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '62810008', label: 'Cotisation OCCE (numérotation 14)', kind: 'charge' }).expect(201);
+    await treasurer
+      .post('/api/departments/14/years/2026/chart/accounts', { account: '62810008', label: 'Cotisation OCCE (numérotation 14)', kind: 'charge' })
+      .expect(201);
     await treasurer.delete('/api/departments/14/years/2026/chart/accounts/7610').expect(204);
     const refused = await treasurer.delete('/api/departments/14/years/2026/chart/accounts/512').expect(409);
     expect(refused.body.code).toBe('ACCOUNT_PROTECTED');
@@ -173,22 +193,54 @@ describe("a department's chart of accounts", () => {
 
     const mandataire = await t.login('jferry', 'demo-jules-ferry');
     const entry = { pj: '70', date: '2026-12-01', label: 'Cotisation', chequeNo: null, actionA: null, actionB: null };
-    await mandataire.post('/api/coops/C14001/years/2026/entries', { ...entry, lines: [{ account: '62810008', debit: 100 }, { account: '512', credit: 100 }] }).expect(201);
-    const retired = await mandataire.post('/api/coops/C14001/years/2026/entries', { ...entry, pj: '71', lines: [{ account: '512', debit: 100 }, { account: '7610', credit: 100 }] }).expect(400);
+    await mandataire
+      .post('/api/coops/C14001/years/2026/entries', {
+        ...entry,
+        lines: [
+          { account: '62810008', debit: 100 },
+          { account: '512', credit: 100 },
+        ],
+      })
+      .expect(201);
+    const retired = await mandataire
+      .post('/api/coops/C14001/years/2026/entries', {
+        ...entry,
+        pj: '71',
+        lines: [
+          { account: '512', debit: 100 },
+          { account: '7610', credit: 100 },
+        ],
+      })
+      .expect(400);
     expect(retired.body.code).toBe('UNKNOWN_ACCOUNT');
     await mandataire.post('/api/departments/14/years/2026/chart/accounts', { account: '7999', label: 'x', kind: 'product' }).expect(404);
   });
 
   it('gives a rule’s role to a renumbered account, and the notebook’s checks follow it', async () => {
     const treasurer = await t.login('tresorier14', 'demo-tresorier14');
-    const invalid = await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'tresor' }).expect(400);
+    const invalid = await treasurer
+      .post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'tresor' })
+      .expect(400);
     expect(invalid.body).toMatchObject({ code: 'ROLE_INVALID', fields: { role: expect.any(String) } });
-    const chart = await treasurer.post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'durableGoods' }).expect(201);
+    const chart = await treasurer
+      .post('/api/departments/14/years/2026/chart/accounts', { account: '68000008', label: 'Biens durables', kind: 'charge', role: 'durableGoods' })
+      .expect(201);
     const roles = chart.body.accounts.filter((a: { role?: string }) => a.role === 'durableGoods').map((a: { code: string }) => a.code);
     expect(roles).toEqual(['68000008']);
 
     const mandataire = await t.login('jferry', 'demo-jules-ferry');
-    const camera = { pj: '80', date: '2026-12-02', label: 'Appareil photo', chequeNo: null, actionA: null, actionB: null, lines: [{ account: '68000008', debit: 15000 }, { account: '512', credit: 15000 }] };
+    const camera = {
+      pj: '80',
+      date: '2026-12-02',
+      label: 'Appareil photo',
+      chequeNo: null,
+      actionA: null,
+      actionB: null,
+      lines: [
+        { account: '68000008', debit: 15000 },
+        { account: '512', credit: 15000 },
+      ],
+    };
     const { entryId } = (await mandataire.post('/api/coops/C14001/years/2026/entries', camera).expect(201)).body;
     const grid = await mandataire.get('/api/coops/C14001/years/2026/grid').expect(200);
     expect(grid.body.rows.find((r: { entryId: string }) => r.entryId === entryId).warnings).toEqual(['INVENTORY_MISSING']);

@@ -1,8 +1,8 @@
 import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { UserDirectory } from '../../src/users/user-directory';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 /** As a browser sends a form: `lines[0][debit]=…`, with explicit indices. */
 function encodeForm(body: Record<string, unknown>): string {
@@ -29,13 +29,25 @@ describe('mandataire pages', () => {
 
   const html = (agent: Agent, url: string) => agent.agent.get(url).set('Accept', 'text/html');
   const form = (agent: Agent, url: string, body: Record<string, unknown>) =>
-    agent.agent.post(url).set('Accept', 'text/html').type('form').send(encodeForm({ _csrf: agent.csrf, ...body }));
+    agent.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send(encodeForm({ _csrf: agent.csrf, ...body }));
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
     const bus = t.app.get(ProjectedCommandBus);
-    for (const [coopId, name] of [['C14300', "Coopérative de l'école des Tilleuls"], ['C14301', 'Coopérative du Château']]) {
-      await bus.execute(new RegisterCoop({ type: 'RegisterCoop', coopId, department: '14', firstYear: 2025, identity: { name, mandataires: ['Claire Martin'] } }, commandContext(SYSTEM)));
+    for (const [coopId, name] of [
+      ['C14300', "Coopérative de l'école des Tilleuls"],
+      ['C14301', 'Coopérative du Château'],
+    ]) {
+      await bus.execute(
+        new RegisterCoop(
+          { type: 'RegisterCoop', coopId, department: '14', firstYear: 2025, identity: { name, mandataires: ['Claire Martin'] } },
+          commandContext(SYSTEM),
+        ),
+      );
     }
     const users = t.app.get(UserDirectory);
     await users.create({ username: 'tilleuls300', password: PASSWORD, role: 'mandataire', coopId: 'C14300', department: '14' });
@@ -45,7 +57,16 @@ describe('mandataire pages', () => {
     // One entry of each kind so that every per-entry page has something to show.
     await owner.post(`/api${base}/opening`, { bank: 140184, cash: 5000, date: '2025-09-01' }).expect(201);
     await owner
-      .post(`/api${base}/entries`, { pj: '01', date: '2025-10-10', label: 'Ventes de photos scolaires aux familles', actionA: 'Photos', lines: [{ account: '512', debit: 32000 }, { account: '7070', credit: 32000 }] })
+      .post(`/api${base}/entries`, {
+        pj: '01',
+        date: '2025-10-10',
+        label: 'Ventes de photos scolaires aux familles',
+        actionA: 'Photos',
+        lines: [
+          { account: '512', debit: 32000 },
+          { account: '7070', credit: 32000 },
+        ],
+      })
       .expect(201);
   });
   afterAll(() => t.close());
@@ -67,10 +88,29 @@ describe('mandataire pages', () => {
   it('answers every page to its owner and hides it (404) from another coop', async () => {
     const id = await entryId('01');
     const pages = [
-      base, `${base}/cahier`, `${base}/cahier?ordre=pj`, `${base}/cahier?modifier=${id}`, `${base}/ventilation`, `${base}/ventilation?modifier=${id}`,
-      `${base}/ecritures/nouvelle`, `${base}/ecritures/${id}`, `${base}/ecritures/${id}/suppression`, `${base}/ecritures/${id}/duplication`,
-      `${base}/caisse`, `${base}/subventions`, `${base}/inventaire`, `${base}/regies`, `${base}/ouverture`, `${base}/actions`, `${base}/actions/Photos`,
-      `${base}/crf`, `${base}/cra`, `${base}/cloture`, `${base}/aide`, '/coops/C14300/archives', '/coops/C14300/annees-civiles/2026',
+      base,
+      `${base}/cahier`,
+      `${base}/cahier?ordre=pj`,
+      `${base}/cahier?modifier=${id}`,
+      `${base}/ventilation`,
+      `${base}/ventilation?modifier=${id}`,
+      `${base}/ecritures/nouvelle`,
+      `${base}/ecritures/${id}`,
+      `${base}/ecritures/${id}/suppression`,
+      `${base}/ecritures/${id}/duplication`,
+      `${base}/caisse`,
+      `${base}/subventions`,
+      `${base}/inventaire`,
+      `${base}/regies`,
+      `${base}/ouverture`,
+      `${base}/actions`,
+      `${base}/actions/Photos`,
+      `${base}/crf`,
+      `${base}/cra`,
+      `${base}/cloture`,
+      `${base}/aide`,
+      '/coops/C14300/archives',
+      '/coops/C14300/annees-civiles/2026',
     ];
     for (const url of pages) {
       const res = await html(owner, url);
@@ -102,7 +142,10 @@ describe('mandataire pages', () => {
       date: '25/04/2026',
       label: '',
       chequeNo: '1568965',
-      lines: [{ account: '6070', debit: '3 20,x' }, { account: '512', credit: '320' }],
+      lines: [
+        { account: '6070', debit: '3 20,x' },
+        { account: '512', credit: '320' },
+      ],
     });
     expect(res.status).toBe(400);
     expect(res.text).toContain('value="1568965"');
@@ -116,12 +159,27 @@ describe('mandataire pages', () => {
 
   it('records in the three modes and shows the entries in the grid', async () => {
     const portrait = await form(owner, `${base}/ecritures`, {
-      pj: '02', date: '2025-09-20', label: 'OCCE 14 – Cotisation et assurance', chequeNo: '1568960',
-      lines: [{ account: '6586', debit: '212' }, { account: '6168', debit: '21,00' }, { account: '512', credit: '233' }, { account: '', debit: '', credit: '' }],
+      pj: '02',
+      date: '2025-09-20',
+      label: 'OCCE 14 – Cotisation et assurance',
+      chequeNo: '1568960',
+      lines: [
+        { account: '6586', debit: '212' },
+        { account: '6168', debit: '21,00' },
+        { account: '512', credit: '233' },
+        { account: '', debit: '', credit: '' },
+      ],
     });
     expect(portrait.status).toBe(303);
     const ventilation = await form(owner, `${base}/ventilation`, {
-      pj: '03', date: '10/05/2026', label: 'Photographe Fact. n°199200 - Photos', treasury: '512', direction: 'depense', amount: '320,00', account: '6070', actionA: 'Photos',
+      pj: '03',
+      date: '10/05/2026',
+      label: 'Photographe Fact. n°199200 - Photos',
+      treasury: '512',
+      direction: 'depense',
+      amount: '320,00',
+      account: '6070',
+      actionA: 'Photos',
     });
     expect(ventilation.status).toBe(303);
     const grid = await form(owner, `${base}/cahier`, { pj: '04', date: '2026-01-12', label: 'Mairie – Subvention', c_bankIn: '500', c_7410: '500' });
@@ -136,15 +194,31 @@ describe('mandataire pages', () => {
   it('refuses an unbalanced grid row with the difference, input kept', async () => {
     const res = await form(owner, `${base}/cahier`, { pj: '05', date: '2026-02-01', label: 'Déséquilibre', c_bankIn: '100', c_7070: '90' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain("L&#x27;écriture n&#x27;est pas équilibrée : les débits dépassent les crédits de 10,00");
+    expect(res.text).toContain('L&#x27;écriture n&#x27;est pas équilibrée : les débits dépassent les crédits de 10,00');
     expect(res.text).toContain('value="Déséquilibre"');
   });
 
   it('amends, explains a stale edit, duplicates, reconciles and deletes', async () => {
     const id = await entryId('04');
-    const amend = await form(owner, `${base}/cahier/${id}`, { expectedRevision: '1', pj: '04', date: '2026-01-12', label: 'Mairie – Subvention 2026', c_bankIn: '500', c_7410: '500' });
+    const amend = await form(owner, `${base}/cahier/${id}`, {
+      expectedRevision: '1',
+      pj: '04',
+      date: '2026-01-12',
+      label: 'Mairie – Subvention 2026',
+      c_bankIn: '500',
+      c_7410: '500',
+    });
     expect(amend.status).toBe(303);
-    const stale = await form(owner, `${base}/ecritures/${id}`, { expectedRevision: '1', pj: '04', date: '2026-01-12', label: 'Trop tard', lines: [{ account: '512', debit: '500' }, { account: '7410', credit: '500' }] });
+    const stale = await form(owner, `${base}/ecritures/${id}`, {
+      expectedRevision: '1',
+      pj: '04',
+      date: '2026-01-12',
+      label: 'Trop tard',
+      lines: [
+        { account: '512', debit: '500' },
+        { account: '7410', credit: '500' },
+      ],
+    });
     expect(stale.status).toBe(409);
     expect(stale.text).toContain('modifié');
     expect(stale.text).toContain('value="Trop tard"');
@@ -176,7 +250,9 @@ describe('mandataire pages', () => {
     const bad = await form(owner, `${base}/subventions`, { rows: [{ origin: '', amount: '500', date: '2026-01-12', designation: 'Projets' }] });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/id="sub-0-origin-error">Indiquez l&#x27;origine/);
-    await form(owner, `${base}/subventions`, { rows: [{ origin: 'Mairie', amount: '500,00', date: '12/01/2026', designation: 'Projets de la coopérative', attachedToExpenses: '0' }] }).expect(303);
+    await form(owner, `${base}/subventions`, {
+      rows: [{ origin: 'Mairie', amount: '500,00', date: '12/01/2026', designation: 'Projets de la coopérative', attachedToExpenses: '0' }],
+    }).expect(303);
     const page = await html(owner, `${base}/subventions`).expect(200);
     expect(page.text).toContain('Bravo ! Le total des montants correspond au compte 741.');
   });

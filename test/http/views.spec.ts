@@ -11,10 +11,7 @@ describe('Views', () => {
     dir = mkdtempSync(join(tmpdir(), 'cahier-views-'));
     mkdirSync(join(dir, 'partials'));
     writeFileSync(join(dir, 'partials', 'money.hbs'), '<span class="num">{{euros value}}</span>');
-    writeFileSync(
-      join(dir, 'row.hbs'),
-      '<td>{{date date}}</td><td>{{label}}</td><td>{{amount debit}}</td><td>{{amount credit}}</td>{{> money value=total}}',
-    );
+    writeFileSync(join(dir, 'row.hbs'), '<td>{{date date}}</td><td>{{label}}</td><td>{{amount debit}}</td><td>{{amount credit}}</td>{{> money value=total}}');
     writeFileSync(join(dir, 'data.hbs'), '<script type="application/json" id="data">{{json model}}</script>');
     writeFileSync(join(dir, 'form.hbs'), '<form method="post">{{csrf}}</form>{{#if (eq role "auditor")}}lecture seule{{/if}}');
     views = new Views({ templatesDir: dir });
@@ -22,14 +19,8 @@ describe('Views', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('formats amounts and dates the French way, empty cells for zero', () => {
-    const html = views.renderToString(
-      'row',
-      { date: '2025-04-25', label: 'Photos', debit: 123456, credit: 0, total: 123456 },
-      { layout: false },
-    );
-    expect(html).toBe(
-      '<td>25/04/2025</td><td>Photos</td><td>1\u202f234,56</td><td></td><span class="num">1\u202f234,56\u00a0€</span>',
-    );
+    const html = views.renderToString('row', { date: '2025-04-25', label: 'Photos', debit: 123456, credit: 0, total: 123456 }, { layout: false });
+    expect(html).toBe('<td>25/04/2025</td><td>Photos</td><td>1\u202f234,56</td><td></td><span class="num">1\u202f234,56\u00a0€</span>');
     // The same text a reader sees, whitespace normalised.
     expect(html.replace(/[\u202f\u00a0]/g, ' ')).toContain('1 234,56 €');
   });

@@ -1,12 +1,19 @@
 import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { UserDirectory } from '../../src/users/user-directory';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 type Line = { account: string; debit?: number; credit?: number; regie?: string };
 const entry = (pj: string, date: string, label: string, lines: Line[], extra: Record<string, unknown> = {}) => ({
-  pj, date, label, chequeNo: null, actionA: null, actionB: null, lines, ...extra,
+  pj,
+  date,
+  label,
+  chequeNo: null,
+  actionA: null,
+  actionB: null,
+  lines,
+  ...extra,
 });
 
 /**
@@ -23,13 +30,23 @@ describe('a fiscal year from opening to closing, through the API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app.get(ProjectedCommandBus).execute(
-      new RegisterCoop(
-        { type: 'RegisterCoop', coopId: 'C14100', department: '14', firstYear: 2025, identity: { name: "Coopérative de l'école des Tilleuls", mandataires: ['Claire Martin'] } },
-        commandContext(SYSTEM),
-      ),
-    );
-    await t.app.get(UserDirectory).create({ username: 'tilleuls100', password: 'un mot de passe solide', role: 'mandataire', coopId: 'C14100', department: '14' });
+    await t.app
+      .get(ProjectedCommandBus)
+      .execute(
+        new RegisterCoop(
+          {
+            type: 'RegisterCoop',
+            coopId: 'C14100',
+            department: '14',
+            firstYear: 2025,
+            identity: { name: "Coopérative de l'école des Tilleuls", mandataires: ['Claire Martin'] },
+          },
+          commandContext(SYSTEM),
+        ),
+      );
+    await t.app
+      .get(UserDirectory)
+      .create({ username: 'tilleuls100', password: 'un mot de passe solide', role: 'mandataire', coopId: 'C14100', department: '14' });
     m = await t.login('tilleuls100', 'un mot de passe solide');
   });
   afterAll(() => t.close());
@@ -50,12 +67,61 @@ describe('a fiscal year from opening to closing, through the API', () => {
   });
 
   it("records the guide's entries", async () => {
-    await record('photosIn', entry('01', '2025-10-10', 'Ventes de photos scolaires aux familles', [{ account: '512', debit: 32000 }, { account: '7070', credit: 32000 }], { actionA: 'Photos' }));
-    await record('photosOut', entry('02', '2025-10-24', 'Photographe Fact. n°199200 - Photos', [{ account: '6070', debit: 32000 }, { account: '512', credit: 32000 }], { actionA: 'Photos', chequeNo: '1568965' }));
-    await record('cotisation', entry('03', '2025-09-20', 'OCCE 14 – Cotisation et assurance', [{ account: '6586', debit: 21200 }, { account: '6168', debit: 2100 }, { account: '512', credit: 23300 }]));
-    await record('regie', entry('04', '2025-09-22', "Régie d'avance CP-CE1", [{ account: '4670', debit: 15000, regie: 'CP-CE1' }, { account: '512', credit: 15000 }]));
-    await record('subsidy', entry('05', '2026-01-12', 'Mairie – Subvention', [{ account: '512', debit: 50000 }, { account: '7410', credit: 50000 }]));
-    await record('deposit', entry('06', '2026-03-09', 'Dépôt des espèces', [{ account: '512', debit: 2000 }, { account: '530', credit: 2000 }]));
+    await record(
+      'photosIn',
+      entry(
+        '01',
+        '2025-10-10',
+        'Ventes de photos scolaires aux familles',
+        [
+          { account: '512', debit: 32000 },
+          { account: '7070', credit: 32000 },
+        ],
+        { actionA: 'Photos' },
+      ),
+    );
+    await record(
+      'photosOut',
+      entry(
+        '02',
+        '2025-10-24',
+        'Photographe Fact. n°199200 - Photos',
+        [
+          { account: '6070', debit: 32000 },
+          { account: '512', credit: 32000 },
+        ],
+        { actionA: 'Photos', chequeNo: '1568965' },
+      ),
+    );
+    await record(
+      'cotisation',
+      entry('03', '2025-09-20', 'OCCE 14 – Cotisation et assurance', [
+        { account: '6586', debit: 21200 },
+        { account: '6168', debit: 2100 },
+        { account: '512', credit: 23300 },
+      ]),
+    );
+    await record(
+      'regie',
+      entry('04', '2025-09-22', "Régie d'avance CP-CE1", [
+        { account: '4670', debit: 15000, regie: 'CP-CE1' },
+        { account: '512', credit: 15000 },
+      ]),
+    );
+    await record(
+      'subsidy',
+      entry('05', '2026-01-12', 'Mairie – Subvention', [
+        { account: '512', debit: 50000 },
+        { account: '7410', credit: 50000 },
+      ]),
+    );
+    await record(
+      'deposit',
+      entry('06', '2026-03-09', 'Dépôt des espèces', [
+        { account: '512', debit: 2000 },
+        { account: '530', credit: 2000 },
+      ]),
+    );
     const actions = await m.get(`${y2025}/actions/Photos`).expect(200);
     expect(actions.body).toMatchObject({ name: 'Photos', totalIn: 32000, totalOut: 32000, balance: 0 });
   });
@@ -63,8 +129,20 @@ describe('a fiscal year from opening to closing, through the API', () => {
   it('keeps REGIE_OPEN until the advance is settled (25,00 returned, 125,00 explained)', async () => {
     let checklist = await m.get(`${y2025}/checklist`).expect(200);
     expect(checklist.body.blockers.map((b: { code: string }) => b.code)).toContain('REGIE_OPEN');
-    await record('regieBack', entry('07', '2026-06-20', 'Retour de régie CP-CE1', [{ account: '512', debit: 2500 }, { account: '4670', credit: 2500, regie: 'CP-CE1' }]));
-    await record('regieSpent', entry('08', '2026-06-20', 'Cahier de régie CP-CE1', [{ account: '6181', debit: 12500 }, { account: '4670', credit: 12500, regie: 'CP-CE1' }]));
+    await record(
+      'regieBack',
+      entry('07', '2026-06-20', 'Retour de régie CP-CE1', [
+        { account: '512', debit: 2500 },
+        { account: '4670', credit: 2500, regie: 'CP-CE1' },
+      ]),
+    );
+    await record(
+      'regieSpent',
+      entry('08', '2026-06-20', 'Cahier de régie CP-CE1', [
+        { account: '6181', debit: 12500 },
+        { account: '4670', credit: 12500, regie: 'CP-CE1' },
+      ]),
+    );
     checklist = await m.get(`${y2025}/checklist`).expect(200);
     expect(checklist.body.blockers.map((b: { code: string }) => b.code)).not.toContain('REGIE_OPEN');
   });
@@ -73,7 +151,15 @@ describe('a fiscal year from opening to closing, through the API', () => {
     const before = (await m.get(`${y2025}/grid`).expect(200)).body.rows.find((r: { entryId: string }) => r.entryId === ids.subsidy);
     beforeAmendment = new Date(t.clock.now().getTime()).toISOString();
     t.clock.advance(60_000);
-    await m.put(`${y2025}/entries/${ids.subsidy}`, { ...entry('05', '2026-01-12', 'Mairie – Subvention projets', [{ account: '512', debit: 50000 }, { account: '7410', credit: 50000 }]), expectedRevision: 1 }).expect(200);
+    await m
+      .put(`${y2025}/entries/${ids.subsidy}`, {
+        ...entry('05', '2026-01-12', 'Mairie – Subvention projets', [
+          { account: '512', debit: 50000 },
+          { account: '7410', credit: 50000 },
+        ]),
+        expectedRevision: 1,
+      })
+      .expect(200);
     const dup = await m.post(`${y2025}/entries/${ids.photosIn}/duplicate`, { pj: '09' }).expect(201);
     await m.delete(`${y2025}/entries/${dup.body.entryId}`).expect(204);
     const now = (await m.get(`${y2025}/grid`).expect(200)).body.rows;
@@ -84,10 +170,14 @@ describe('a fiscal year from opening to closing, through the API', () => {
   });
 
   it('congratulates when the subsidies table matches 7410, and blocks while it does not', async () => {
-    await m.put(`${y2025}/subsidies`, { rows: [{ origin: 'Mairie', amount: 40000, date: '2026-01-12', designation: 'Projets', attachedToExpenses: 0 }] }).expect(200);
+    await m
+      .put(`${y2025}/subsidies`, { rows: [{ origin: 'Mairie', amount: 40000, date: '2026-01-12', designation: 'Projets', attachedToExpenses: 0 }] })
+      .expect(200);
     let checklist = await m.get(`${y2025}/checklist`).expect(200);
     expect(checklist.body.blockers.map((b: { code: string }) => b.code)).toContain('SUBSIDIES_UNJUSTIFIED');
-    await m.put(`${y2025}/subsidies`, { rows: [{ origin: 'Mairie', amount: 50000, date: '2026-01-12', designation: 'Projets', attachedToExpenses: 50000 }] }).expect(200);
+    await m
+      .put(`${y2025}/subsidies`, { rows: [{ origin: 'Mairie', amount: 50000, date: '2026-01-12', designation: 'Projets', attachedToExpenses: 50000 }] })
+      .expect(200);
     checklist = await m.get(`${y2025}/checklist`).expect(200);
     expect(checklist.body.blockers.map((b: { code: string }) => b.code)).not.toContain('SUBSIDIES_UNJUSTIFIED');
     expect(JSON.stringify(checklist.body)).toMatch(/correspond au compte 741/);
@@ -111,11 +201,18 @@ describe('a fiscal year from opening to closing, through the API', () => {
     const refused = await m.post(`${y2025}/closing`).expect(409);
     expect(refused.body.blockers).toEqual(checklist.blockers);
     // Reconcile all bank entries but two: they travel to the next year.
-    for (const key of ['photosIn', 'cotisation', 'regie', 'subsidy', 'deposit']) await m.post(`${y2025}/entries/${ids[key]}/reconciliation`, { statementDate: '2026-08-31' }).expect(200);
+    for (const key of ['photosIn', 'cotisation', 'regie', 'subsidy', 'deposit'])
+      await m.post(`${y2025}/entries/${ids[key]}/reconciliation`, { statementDate: '2026-08-31' }).expect(200);
     checklist = await agree();
     expect(checklist).toMatchObject({ canClose: true, blockers: [] });
     await m.post(`${y2025}/closing`).expect(200).expect({ closed: true });
-    const closedAgain = await m.post(`${y2025}/entries`, entry('10', '2026-05-01', 'Trop tard', [{ account: '512', debit: 100 }, { account: '7700', credit: 100 }]));
+    const closedAgain = await m.post(
+      `${y2025}/entries`,
+      entry('10', '2026-05-01', 'Trop tard', [
+        { account: '512', debit: 100 },
+        { account: '7700', credit: 100 },
+      ]),
+    );
     expect(closedAgain.status).toBe(409);
     expect(closedAgain.body.code).toBe('YEAR_CLOSED');
   });

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../src/events/envelope';
+import { type RecordedEvent } from '../../src/events/envelope';
 import { foldInMemory, ProjectionFailed } from '../../src/projections/fold';
 import { Projector } from '../../src/projections/projector';
 import { documents, newEvent, RecordingLogger, streamCounts, TestStores, typeCounts } from './support/counting-projections';
@@ -25,12 +25,11 @@ describe('foldInMemory', () => {
 
   it('yields the documents the projector stores', async () => {
     const projections = [streamCounts(), typeCounts({ tolerant: true })];
-    let head = 0n;
     for (let i = 0; i < 9; i++) {
-      head = await stores.append(`ledger-c${i % 3}-2024`, newEvent(i === 4 ? 'Forgotten' : 'EntryRecorded'), newEvent('EntryReconciled'));
+      await stores.append(`ledger-c${i % 3}-2024`, newEvent(i === 4 ? 'Forgotten' : 'EntryRecorded'), newEvent('EntryReconciled'));
     }
-    head = await stores.append('coop-c1', newEvent('CoopRegistered'));
-    head = await stores.append('chart-13-2024', newEvent('AccountAdded'));
+    await stores.append('coop-c1', newEvent('CoopRegistered'));
+    const head = await stores.append('chart-13-2024', newEvent('AccountAdded'));
     const projector = new Projector(stores.events, stores.read, projections, { batchSize: 5, logger: new RecordingLogger() });
     await projector.start();
     await projector.waitFor(head);
@@ -49,7 +48,7 @@ describe('foldInMemory', () => {
     late.metadata.at = '2025-01-15T08:00:00.000Z';
     await stores.append('ledger-c1-2024', late);
     const asOf = '2024-12-31T23:59:59.999Z';
-    const events = (await allEvents()).filter(event => event.metadata.at <= asOf);
+    const events = (await allEvents()).filter((event) => event.metadata.at <= asOf);
     const folded = foldInMemory([streamCounts()], events);
     expect(asObject(folded.get('stream_counts'))).toEqual({
       'ledger-c1-2024': { stream: 'ledger-c1-2024', category: 'ledger', count: 2, lastType: 'EntryRecorded' },
@@ -58,7 +57,7 @@ describe('foldInMemory', () => {
 
   it('applies the upcaster before the reducers', async () => {
     await stores.append('ledger-c1-2024', newEvent('EntryRecordedV0'));
-    const folded = foldInMemory([streamCounts()], await allEvents(), { upcast: event => ({ ...event, type: event.type.replace(/V0$/, '') }) });
+    const folded = foldInMemory([streamCounts()], await allEvents(), { upcast: (event) => ({ ...event, type: event.type.replace(/V0$/, '') }) });
     expect(folded.get('stream_counts')?.get('ledger-c1-2024')?.lastType).toBe('EntryRecorded');
   });
 

@@ -1,8 +1,8 @@
 import { StoreUnavailable } from '../../src/events/event-store';
-import { Projection } from '../../src/projections/projection';
+import { type Projection } from '../../src/projections/projection';
 import { Projector, ProjectionsBehind } from '../../src/projections/projector';
-import { ReadStore } from '../../src/projections/read-store';
-import { documents, newEvent, RecordingLogger, StreamCount, streamCounts, TestStores, typeCounts } from './support/counting-projections';
+import { type ReadStore } from '../../src/projections/read-store';
+import { documents, newEvent, RecordingLogger, type StreamCount, streamCounts, TestStores, typeCounts } from './support/counting-projections';
 
 describe('Projector over the embedded stores', () => {
   let stores: TestStores;
@@ -33,7 +33,7 @@ describe('Projector over the embedded stores', () => {
     await running.waitFor(head);
 
     const counts = await documents(stores.read, 'stream_counts', 'stream');
-    expect(Object.values(counts).map(d => [d.stream, d.count])).toEqual([
+    expect(Object.values(counts).map((d) => [d.stream, d.count])).toEqual([
       ['ledger-c0-2024', 8],
       ['ledger-c1-2024', 6],
       ['ledger-c2-2024', 6],
@@ -51,12 +51,12 @@ describe('Projector over the embedded stores', () => {
     ]);
   });
 
-  it('writes every projection\'s batch and checkpoint of a delivery in one transaction', async () => {
+  it("writes every projection's batch and checkpoint of a delivery in one transaction", async () => {
     const transactions: string[][] = [];
     const recording: ReadStore = Object.create(stores.read, {
       applyBatches: {
         value: (...args: Parameters<ReadStore['applyBatches']>) => {
-          transactions.push(args[0].map(batch => batch.projection));
+          transactions.push(args[0].map((batch) => batch.projection));
           return stores.read.applyBatches(...args);
         },
       },
@@ -91,7 +91,7 @@ describe('Projector over the embedded stores', () => {
     await running.start();
     const chart = await stores.append('chart-13-2024', newEvent('AccountAdded'));
     await expect(running.waitFor(chart)).resolves.toBeUndefined();
-    expect((await running.status()).map(s => s.position)).toEqual([String(chart), String(chart)]);
+    expect((await running.status()).map((s) => s.position)).toEqual([String(chart), String(chart)]);
     await expect(running.waitFor(chart + 1000n, 100)).rejects.toThrow(ProjectionsBehind);
   });
 
@@ -101,12 +101,7 @@ describe('Projector over the embedded stores', () => {
     const first = await stores.append('ledger-c1-2024', newEvent('EntryRecorded'));
     await running.waitFor(first);
     // The event before the poison is written, the poison and what follows are not.
-    const last = await stores.append(
-      'ledger-c1-2024',
-      newEvent('EntryReconciled'),
-      newEvent('EntryAmended', { poison: true }),
-      newEvent('EntryDeleted'),
-    );
+    const last = await stores.append('ledger-c1-2024', newEvent('EntryReconciled'), newEvent('EntryAmended', { poison: true }), newEvent('EntryDeleted'));
     await running.waitFor(last);
     const later = await stores.append('ledger-c2-2024', newEvent('EntryRecorded'));
     await running.waitFor(later);

@@ -1,14 +1,14 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { seedDemoIfEmpty } from '../../src/cli/demo-seed';
 import { loadConfig } from '../../src/config';
-import { AuthOptions } from '../../src/http/auth/auth.module';
+import { type AuthOptions } from '../../src/http/auth/auth.module';
 import { configureHttp } from '../../src/http/http-setup';
-import { Projector } from '../../src/projections/projector';
+import { type Projector } from '../../src/projections/projector';
 import { openStores } from '../../src/stores';
 import { PROJECTOR } from '../../src/tokens';
 import { TestClock } from '../support/app';

@@ -1,6 +1,6 @@
-import { LedgerReads } from '../../src/http/ledger-reads';
+import { LedgerReads } from '../../src/reads/ledger-reads';
 import { PrintService } from '../../src/http/print.service';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 
 /** What a user typed is data: never markup in a page or a print, never a formula in a spreadsheet. */
 describe('output escaping', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import request from 'supertest';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import type request from 'supertest';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 import { describeRefusal, eventCount } from './support';
 import { optionalText } from '../../src/domain/ledger/validation';
 
@@ -66,12 +66,27 @@ describe('fuzzing the ledger JSON API', () => {
     fc.string({ maxLength: 8 }),
   );
   /** Not a date at all: refused wherever a date is expected. */
-  const malformedDate = fc.constantFrom<unknown>('31/02/2025', '2025-13-01', '2026-02-30', '2027-02-29', '2026-12-01T00:00:00Z', '12/2026', 'demain', '2026-1-1', '١٢/١٢/٢٠٢٦', 20261201, [], {}, true);
+  const malformedDate = fc.constantFrom<unknown>(
+    '31/02/2025',
+    '2025-13-01',
+    '2026-02-30',
+    '2027-02-29',
+    '2026-12-01T00:00:00Z',
+    '12/2026',
+    'demain',
+    '2026-1-1',
+    '١٢/١٢/٢٠٢٦',
+    20261201,
+    [],
+    {},
+    true,
+  );
   /** Malformed, or a real date outside the fiscal year 2026-2027 (an entry's date must lie in it). */
   const hostileDate = fc.oneof(
     malformedDate,
     fc.constantFrom('0001-01-01', '9999-12-31'),
-    fc.date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true })
+    fc
+      .date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true })
       .map((d) => d.toISOString().slice(0, 10))
       .filter((d) => d < '2026-09-01' || d > '2027-08-31'),
   );
@@ -104,7 +119,13 @@ describe('fuzzing the ledger JSON API', () => {
     await fc.assert(
       fc.asyncProperty(hostileAmount, fc.constantFrom('debit', 'credit'), async (amount, side) => {
         const other = side === 'debit' ? 'credit' : 'debit';
-        const body = { ...valid(freshPj()), lines: [{ account: '6181', [side]: amount }, { account: '512', [other]: 1000 }] };
+        const body = {
+          ...valid(freshPj()),
+          lines: [
+            { account: '6181', [side]: amount },
+            { account: '512', [other]: 1000 },
+          ],
+        };
         const before = await eventCount(t);
         await judge(await send('post', `${base}/entries`, body), before, false);
       }),
@@ -149,7 +170,11 @@ describe('fuzzing the ledger JSON API', () => {
     .record({
       drop: fc.subarray(['pj', 'date', 'label', 'lines', 'chequeNo']),
       wrong: fc.dictionary(fc.constantFrom('pj', 'date', 'label', 'lines', 'actionA'), wrongType, { maxKeys: 3 }),
-      unknown: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in valid('x')) && k !== 'expectedRevision'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      unknown: fc.dictionary(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in valid('x')) && k !== 'expectedRevision'),
+        fc.jsonValue({ maxDepth: 2 }),
+        { maxKeys: 3 },
+      ),
       lineWrong: fc.option(wrongType, { nil: undefined }),
     })
     .map(({ drop, wrong, unknown, lineWrong }) => {
@@ -226,20 +251,26 @@ describe('fuzzing the ledger JSON API', () => {
 
   it('reconciliation: a statement date that is no date is refused', async () => {
     await fc.assert(
-      fc.asyncProperty(malformedDate.filter((d) => typeof d === 'string'), async (statementDate) => {
-        const before = await eventCount(t);
-        await judge(await send('post', `${base}/entries/${ownEntry}/reconciliation`, { statementDate }), before, false);
-      }),
+      fc.asyncProperty(
+        malformedDate.filter((d) => typeof d === 'string'),
+        async (statementDate) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/entries/${ownEntry}/reconciliation`, { statementDate }), before, false);
+        },
+      ),
       runs,
     );
   });
 
   it('opening: refused in a year that is not the first, whatever the body', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.record({ bank: fc.oneof(hostileAmount, fc.nat()), cash: fc.oneof(hostileAmount, fc.nat()), date: fc.option(hostileDate, { nil: undefined }) }), async (body) => {
-        const before = await eventCount(t);
-        await judge(await send('post', `${base}/opening`, body), before, false);
-      }),
+      fc.asyncProperty(
+        fc.record({ bank: fc.oneof(hostileAmount, fc.nat()), cash: fc.oneof(hostileAmount, fc.nat()), date: fc.option(hostileDate, { nil: undefined }) }),
+        async (body) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/opening`, body), before, false);
+        },
+      ),
       runs,
     );
   });
@@ -247,20 +278,35 @@ describe('fuzzing the ledger JSON API', () => {
   it('cash counts: hostile counts, denominations and dates are refused', async () => {
     const denomination = fc.constantFrom('1', '2', '5', '10', '20', '50', '100', '200', '500', '1000', '2000', '5000');
     const hostileCounts = fc.oneof(
-      fc.tuple(denomination, hostileAmount.filter((a) => a !== null && a !== '')).map(([d, n]) => ({ [d]: n })),
+      fc
+        .tuple(
+          denomination,
+          hostileAmount.filter((a) => a !== null && a !== ''),
+        )
+        .map(([d, n]) => ({ [d]: n })),
       fc.constantFrom<unknown>({ '3': 1 }, { '-100': 1 }, { '1e2': 1 }, { '100': 1, '0.5': 2 }, [1, 2], 'beaucoup', 42),
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.record({ date: fc.constant('2026-11-20'), counts: hostileCounts }), fc.record({ date: hostileDate, counts: fc.constant({ '100': 1 }) })), async (body) => {
-        const before = await eventCount(t);
-        await judge(await send('post', `${base}/cash-counts`, body), before, false);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.record({ date: fc.constant('2026-11-20'), counts: hostileCounts }), fc.record({ date: hostileDate, counts: fc.constant({ '100': 1 }) })),
+        async (body) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/cash-counts`, body), before, false);
+        },
+      ),
       runs,
     );
   });
 
   it('subsidies: hostile rows are refused', async () => {
-    const row = (overrides: Record<string, unknown>) => ({ origin: 'Mairie', amount: 50000, date: '2026-10-01', designation: 'Sortie', attachedToExpenses: 0, ...overrides });
+    const row = (overrides: Record<string, unknown>) => ({
+      origin: 'Mairie',
+      amount: 50000,
+      date: '2026-10-01',
+      designation: 'Sortie',
+      attachedToExpenses: 0,
+      ...overrides,
+    });
     const hostileRows = fc.oneof(
       hostileAmount.filter((a) => a !== null && a !== '' && a !== 0).map((amount) => [row({ amount })]),
       hostileAmount.filter((a) => a !== null && a !== undefined && a !== 0).map((attachedToExpenses) => [row({ attachedToExpenses })]),
@@ -296,17 +342,29 @@ describe('fuzzing the ledger JSON API', () => {
 
   it('activities: a missing activity is refused, hostile text is taken as text', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(wrongType.filter((w) => typeof w !== 'number' && typeof w !== 'string'), fc.constant(''), fc.constant('   ')), fc.oneof(hostileText, wrongType), async (activity, text) => {
-        const before = await eventCount(t);
-        await judge(await send('post', `${base}/activities`, { activity, text }), before, false);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          wrongType.filter((w) => typeof w !== 'number' && typeof w !== 'string'),
+          fc.constant(''),
+          fc.constant('   '),
+        ),
+        fc.oneof(hostileText, wrongType),
+        async (activity, text) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/activities`, { activity, text }), before, false);
+        },
+      ),
       runs,
     );
     await fc.assert(
-      fc.asyncProperty(hostileText.filter((s) => s.trim() !== ''), hostileText, async (activity, text) => {
-        const before = await eventCount(t);
-        await judge(await send('post', `${base}/activities`, { activity, text }), before, true);
-      }),
+      fc.asyncProperty(
+        hostileText.filter((s) => s.trim() !== ''),
+        hostileText,
+        async (activity, text) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/activities`, { activity, text }), before, true);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -344,7 +402,10 @@ describe('fuzzing the ledger JSON API', () => {
   it('refuses other encodings and content types with 415, and reads a missing body as empty', async () => {
     for (const [method, url] of bodyRoutes) {
       const before = await eventCount(t);
-      const latin1 = await m.agent[method](url).set('X-CSRF-Token', m.csrf).set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(valid(freshPj())));
+      const latin1 = await m.agent[method](url)
+        .set('X-CSRF-Token', m.csrf)
+        .set('Content-Type', 'application/json; charset=latin1')
+        .send(JSON.stringify(valid(freshPj())));
       expect(latin1.status).toBe(415);
       await judge(latin1, before, false);
       const xml = await m.agent[method](url).set('X-CSRF-Token', m.csrf).set('Content-Type', 'application/xml').send('<entry pj="1"/>');
@@ -364,7 +425,10 @@ describe('fuzzing the ledger JSON API', () => {
       [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 trunc`],
       [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nthis is not a header\r\n\r\n%PDF-\r\n--${boundary}--\r\n`],
       ['multipart/form-data', `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`],
-      [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="autre"; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`],
+      [
+        `multipart/form-data; boundary=${boundary}`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="autre"; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
+      ],
       [
         `multipart/form-data; boundary=${boundary}`,
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,

@@ -1,7 +1,7 @@
-import request from 'supertest';
-import { UserDirectory } from '../../src/http/auth/user-directory';
-import { startTestApp, TestApp } from '../support/app';
-import { DEFAULT_PARAMS, ENDS_SESSION, Outcome, Role, ROLES, ROUTE_MATRIX, RULES } from './route-matrix';
+import type request from 'supertest';
+import { UserDirectory } from '../../src/users/user-directory';
+import { startTestApp, type TestApp } from '../support/app';
+import { DEFAULT_PARAMS, ENDS_SESSION, type Outcome, type Role, ROLES, ROUTE_MATRIX, RULES } from './route-matrix';
 
 interface Caller {
   agent: request.Agent;
@@ -122,7 +122,10 @@ describe('access matrix: every route × every role', () => {
       const url = urlOf(path, ROUTE_MATRIX[route]?.params);
       const res = await admin[method.toLowerCase() as 'post'](url).set('Accept', 'application/json').send({});
       if (res.status !== 403 || res.body.code !== 'CSRF') accepted.push(`${route}: ${res.status}`);
-      const forged = await admin[method.toLowerCase() as 'post'](url).set('Accept', 'application/json').set('X-CSRF-Token', callers.mandataireOwn.csrf).send({});
+      const forged = await admin[method.toLowerCase() as 'post'](url)
+        .set('Accept', 'application/json')
+        .set('X-CSRF-Token', callers.mandataireOwn.csrf)
+        .send({});
       if (forged.status !== 403 || forged.body.code !== 'CSRF') accepted.push(`${route} with another session's token: ${forged.status}`);
     }
     expect(accepted).toEqual([]);

@@ -26,8 +26,7 @@ export type Role = (typeof ROLES)[number];
  */
 export type Outcome = 'ok' | 401 | 403 | 404;
 
-const rule = (...outcomes: Outcome[]): Record<Role, Outcome> =>
-  Object.fromEntries(ROLES.map((role, i) => [role, outcomes[i]])) as Record<Role, Outcome>;
+const rule = (...outcomes: Outcome[]): Record<Role, Outcome> => Object.fromEntries(ROLES.map((role, i) => [role, outcomes[i]])) as Record<Role, Outcome>;
 
 //                                 anon  m.own  m.other  t.own  t.other  a.granted  a.not  admin
 export const RULES = {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_TOUCH_EVERY_MS, SESSIONS } from '../../src/http/auth/session-store';
-import { startTestApp, TestApp } from '../support/app';
-import { ConfiguredApp, startConfiguredApp } from './configured-app';
+import { startTestApp, type TestApp } from '../support/app';
+import { type ConfiguredApp, startConfiguredApp } from './configured-app';
 import { cookiePair, isFrench, sessionCookie } from './support';
 
 /** Sessions, login throttling, password policy and headers, on the real application. */
@@ -59,7 +59,8 @@ describe('sessions on the real app', () => {
     const cookie = cookiePair(sessionCookie(await login('tilleuls', 'demo-les-tilleuls').expect(200)));
     // The store's document id: SHA-256 of the session id ("s:<id>.<signature>" in the cookie).
     const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.split('=')[1]))![1];
-    const storedExpiry = async () => (await t.stores.readStore.get<{ expiresAt: number } & { id: string }>(SESSIONS, createHash('sha256').update(sid).digest('hex')))?.expiresAt;
+    const storedExpiry = async () =>
+      (await t.stores.readStore.get<{ expiresAt: number } & { id: string }>(SESSIONS, createHash('sha256').update(sid).digest('hex')))?.expiresAt;
     // express-session counts the cookie's maxAge on the system clock: a few ms may have passed.
     const renewedNow = (expiry: number | undefined) => expect(t.clock.now().getTime() + SESSION_IDLE_MS - expiry!).toBeLessThan(1000);
     const loggedIn = await storedExpiry();
@@ -146,7 +147,9 @@ describe('sessions on the real app', () => {
     }
     // Nothing was created with a weak password.
     await login('ecole99', 'court').expect(401);
-    await treasurer.post('/api/departments/14/coops', { coopId: 'C14099', name: 'École test', username: 'ecole99', password: 'une phrase assez longue' }).expect(201);
+    await treasurer
+      .post('/api/departments/14/coops', { coopId: 'C14099', name: 'École test', username: 'ecole99', password: 'une phrase assez longue' })
+      .expect(201);
     await login('ecole99', 'une phrase assez longue').expect(200);
   });
 
@@ -154,7 +157,12 @@ describe('sessions on the real app', () => {
     for (const url of ['/login', '/api/session', '/health']) {
       const res = await request(server).get(url);
       const csp = res.headers['content-security-policy'] as string;
-      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
       expect(directives['script-src']).toEqual(["'self'"]);
       expect(directives['script-src-attr']).toEqual(["'none'"]);
       expect(directives['default-src']).toEqual(["'self'"]);
@@ -180,7 +188,11 @@ describe('sessions behind TLS (SECURE_COOKIES=true, trust proxy)', () => {
 
   it('marks the cookie Secure when the proxy says https, sends HSTS, and never sets it over plain http', async () => {
     const server = t.app.getHttpServer();
-    const tls = await request(server).post('/api/login').set('X-Forwarded-Proto', 'https').send({ username: 'jferry', password: 'demo-jules-ferry' }).expect(200);
+    const tls = await request(server)
+      .post('/api/login')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ username: 'jferry', password: 'demo-jules-ferry' })
+      .expect(200);
     const cookie = sessionCookie(tls);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; HttpOnly/);
@@ -237,9 +249,16 @@ describe('login throttling with the real policy', () => {
     const agent = request.agent(server);
     const res = await agent.post('/api/login').send({ username: 'jferry', password: 'demo-jules-ferry' }).expect(200);
     for (let i = 0; i < 10; i++) {
-      await agent.post('/api/password').set('X-CSRF-Token', res.body.csrfToken).send({ currentPassword: `devine ${i}`, newPassword: 'une nouvelle phrase solide' }).expect(400);
+      await agent
+        .post('/api/password')
+        .set('X-CSRF-Token', res.body.csrfToken)
+        .send({ currentPassword: `devine ${i}`, newPassword: 'une nouvelle phrase solide' })
+        .expect(400);
     }
-    const blocked = await agent.post('/api/password').set('X-CSRF-Token', res.body.csrfToken).send({ currentPassword: 'demo-jules-ferry', newPassword: 'une nouvelle phrase solide' });
+    const blocked = await agent
+      .post('/api/password')
+      .set('X-CSRF-Token', res.body.csrfToken)
+      .send({ currentPassword: 'demo-jules-ferry', newPassword: 'une nouvelle phrase solide' });
     expect(blocked.status).toBe(429);
     t.clock.advance(15 * 60 * 1000 + 1000);
   });

@@ -1,5 +1,5 @@
-import request from 'supertest';
-import { TestApp } from '../support/app';
+import type request from 'supertest';
+import { type TestApp } from '../support/app';
 
 /** Every event of the store: a refused request must leave this count unchanged. */
 export async function eventCount(t: TestApp): Promise<number> {

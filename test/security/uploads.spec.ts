@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent, startTestApp, TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp } from '../support/app';
 import { describeRefusal, eventCount, isFrench } from './support';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -37,7 +37,10 @@ describe('voucher uploads', () => {
   afterAll(() => t.close());
 
   const upload = (bytes: Buffer, filename: string, contentType?: string) =>
-    m.agent.post(url).set('X-CSRF-Token', m.csrf).attach('file', bytes, contentType ? { filename, contentType } : { filename });
+    m.agent
+      .post(url)
+      .set('X-CSRF-Token', m.csrf)
+      .attach('file', bytes, contentType ? { filename, contentType } : { filename });
 
   async function expectRefused(res: Awaited<ReturnType<typeof upload>>, status: number, before: number): Promise<void> {
     expect(res.status).toBe(status);
@@ -52,11 +55,14 @@ describe('voucher uploads', () => {
   ])('accepts %s and serves it back as a download, never rendered inline', async (_what, bytes, filename, type) => {
     const res = await upload(bytes, filename).expect(201);
     expect(res.body).toEqual({ attachmentId: expect.any(String), sha256: sha256(bytes) });
-    const download = await m.get(`${url}/${res.body.attachmentId}`).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const download = await m
+      .get(`${url}/${res.body.attachmentId}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(download.status).toBe(200);
     expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);
     expect(download.headers['content-type']).toBe(type);

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,10 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { DEMO_LOGINS, seedDemoIfEmpty } from '../../src/cli/demo-seed';
 import { loadConfig } from '../../src/config';
-import { Clock } from '../../src/domain/fiscal-year';
+import { type Clock } from '../../src/domain/fiscal-year';
 import { configureHttp } from '../../src/http/http-setup';
-import { Projector } from '../../src/projections/projector';
-import { openStores, Stores } from '../../src/stores';
+import { type Projector } from '../../src/projections/projector';
+import { openStores, type Stores } from '../../src/stores';
 import { PROJECTOR } from '../../src/tokens';
 
 /** A clock the test moves by hand. */
@@ -61,7 +61,10 @@ export async function startTestApp(options: { now?: string; demo?: boolean; data
   const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' } as NodeJS.ProcessEnv);
   const stores = await openStores(config);
   const clock = new TestClock(new Date(options.now ?? '2026-11-27T10:00:00Z'));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, clock, auth: TEST_AUTH }), { logger: false, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, clock, auth: TEST_AUTH }), {
+    logger: false,
+    bodyParser: false,
+  });
   configureHttp(app);
   await app.init();
   await app.get<Projector>(PROJECTOR).start();
@@ -73,8 +76,16 @@ export async function startTestApp(options: { now?: string; demo?: boolean; data
     agent,
     csrf,
     get: (url) => agent.get(url),
-    post: (url, body) => agent.post(url).set('X-CSRF-Token', csrf).send(body ?? {}),
-    put: (url, body) => agent.put(url).set('X-CSRF-Token', csrf).send(body ?? {}),
+    post: (url, body) =>
+      agent
+        .post(url)
+        .set('X-CSRF-Token', csrf)
+        .send(body ?? {}),
+    put: (url, body) =>
+      agent
+        .put(url)
+        .set('X-CSRF-Token', csrf)
+        .send(body ?? {}),
     delete: (url) => agent.delete(url).set('X-CSRF-Token', csrf),
   });
   const login = async (username: string, password: string): Promise<Agent> => {

@@ -1,6 +1,6 @@
 import { closingOpensOn, formatFrenchDate } from '../fiscal-year';
 import { formatEuros } from '../money';
-import { ClosingFacts, Issue } from './facts';
+import { type ClosingFacts, type Issue } from './facts';
 import { yearName } from './validation';
 import { cashIssue, unreconciledIssue, warningsOf } from './warnings';
 
@@ -21,7 +21,11 @@ export function closingChecklist(facts: ClosingFacts, today: string, year: numbe
     blockers.push({ code: 'TOO_EARLY', message: `La clôture sera possible à partir du ${formatFrenchDate(closingOpensOn(year))}.`, fix: 'cloture' });
   }
   if (!facts.previousYearClosed) {
-    blockers.push({ code: 'PREVIOUS_YEAR_OPEN', message: `L'exercice précédent (${yearName(year - 1)}) n'est pas clôturé : clôturez-le d'abord.`, fix: 'cloture' });
+    blockers.push({
+      code: 'PREVIOUS_YEAR_OPEN',
+      message: `L'exercice précédent (${yearName(year - 1)}) n'est pas clôturé : clôturez-le d'abord.`,
+      fix: 'cloture',
+    });
   }
   const unreconciled = unreconciledIssue(facts);
   if (unreconciled) blockers.push(unreconciled);

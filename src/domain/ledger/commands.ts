@@ -1,5 +1,5 @@
-import { YearClosed } from '../../events/ledger-events';
-import { Chart } from '../chart';
+import { type YearClosed } from '../../events/ledger-events';
+import { type Chart } from '../chart';
 
 /**
  * An entry as it comes from JSON or a form, after HTTP parsing but before validation: any field

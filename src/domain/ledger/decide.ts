@@ -1,12 +1,12 @@
-import { EntryContent, LedgerEvent, SubsidyRow } from '../../events/ledger-events';
+import { type EntryContent, type LedgerEvent, type SubsidyRow } from '../../events/ledger-events';
 import { cashTotal, validateCashCounts } from '../cash-box';
 import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
-import { LedgerCommand, LedgerEnv, SubsidyRowInput } from './commands';
+import { type LedgerCommand, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
-import { EntryState, LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
+import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
   dateInYear,
   dateOutsideYear,
@@ -34,6 +34,8 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
       return unlockYear(command.reason, state);
     case 'LockYear':
       return lockYear(state, env);
+    default:
+      break;
   }
   if (state.status === 'closed') {
     throw new DomainError('YEAR_CLOSED', `L'exercice ${yearName(state.year)} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
@@ -73,14 +75,18 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
     case 'ReconcileEntry': {
       const entry = liveEntry(state, command.entryId);
       if (!touches(entry.content, BANK)) {
-        throw new DomainError('NOT_A_BANK_ENTRY', "Seules les écritures passées en banque (compte 512) se pointent sur le relevé.", undefined, 'invalid');
+        throw new DomainError('NOT_A_BANK_ENTRY', 'Seules les écritures passées en banque (compte 512) se pointent sur le relevé.', undefined, 'invalid');
       }
       const errors: DomainError[] = [];
       const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
       // A statement shows what the bank did after the voucher, never before it.
       if (statementDate && statementDate < entry.content.date) {
         errors.push(
-          new DomainError('STATEMENT_BEFORE_ENTRY', `Le relevé du ${formatFrenchDate(statementDate)} précède l'écriture du ${formatFrenchDate(entry.content.date)}.`, 'statementDate'),
+          new DomainError(
+            'STATEMENT_BEFORE_ENTRY',
+            `Le relevé du ${formatFrenchDate(statementDate)} précède l'écriture du ${formatFrenchDate(entry.content.date)}.`,
+            'statementDate',
+          ),
         );
       }
       reject(errors);
@@ -138,11 +144,9 @@ function reject(errors: DomainError[]): void {
   if (errors.length) throw new ValidationFailed(errors);
 }
 
-const entryNotFound = (): DomainError =>
-  new DomainError('ENTRY_NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');
+const entryNotFound = (): DomainError => new DomainError('ENTRY_NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');
 
-const entryExists = (): DomainError =>
-  new DomainError('ENTRY_EXISTS', 'Cette écriture est déjà enregistrée.', undefined, 'conflict');
+const entryExists = (): DomainError => new DomainError('ENTRY_EXISTS', 'Cette écriture est déjà enregistrée.', undefined, 'conflict');
 
 /** Ids come from clients: "constructor" or "__proto__" must not find Object.prototype's members. */
 const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
@@ -216,9 +220,13 @@ function validateSubsidies(rows: unknown): SubsidyRow[] {
     const date = requiredDate(row.date, `${at}.date`, errors);
     const attached = row.attachedToExpenses ?? 0;
     if (!isNonNegativeCents(attached)) {
-      errors.push(new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses doit être un nombre de centimes positif ou nul.', `${at}.attachedToExpenses`));
+      errors.push(
+        new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses doit être un nombre de centimes positif ou nul.', `${at}.attachedToExpenses`),
+      );
     } else if (isPositiveCents(row.amount) && attached > row.amount) {
-      errors.push(new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses ne peut pas dépasser le montant de la subvention.', `${at}.attachedToExpenses`));
+      errors.push(
+        new DomainError('AMOUNT_INVALID', 'Le montant rattaché aux dépenses ne peut pas dépasser le montant de la subvention.', `${at}.attachedToExpenses`),
+      );
     }
     valid.push({ origin: origin ?? '', amount: row.amount as number, date: date ?? '', designation, attachedToExpenses: attached as number });
   });
@@ -242,7 +250,14 @@ function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryI
   return [
     {
       type: 'InventoryItemAdded',
-      data: { itemId: command.itemId, designation: designation!, acquiredOn: acquiredOn!, quantity: command.quantity, value: command.value, pj: optionalText(command.pj) },
+      data: {
+        itemId: command.itemId,
+        designation: designation!,
+        acquiredOn: acquiredOn!,
+        quantity: command.quantity,
+        value: command.value,
+        pj: optionalText(command.pj),
+      },
     },
   ];
 }
@@ -259,7 +274,8 @@ function attachVoucher(command: Extract<LedgerCommand, { type: 'AttachVoucher' }
   } else if (command.size > MAX_ATTACHMENT_SIZE) {
     errors.push(new DomainError('ATTACHMENT_TOO_LARGE', 'La pièce jointe dépasse 10 Mio.', 'file'));
   }
-  if (!/^[0-9a-f]{64}$/.test(command.sha256)) errors.push(new DomainError('ATTACHMENT_INVALID', "L'empreinte SHA-256 de la pièce jointe est invalide.", 'file'));
+  if (!/^[0-9a-f]{64}$/.test(command.sha256))
+    errors.push(new DomainError('ATTACHMENT_INVALID', "L'empreinte SHA-256 de la pièce jointe est invalide.", 'file'));
   reject(errors);
   const { attachmentId, sha256, mediaType, size } = command;
   const fileName = optionalText(command.fileName) ?? 'piece-justificative';
@@ -275,7 +291,9 @@ function assertCanClose(state: LedgerState, env: LedgerEnv): void {
   const { canClose, blockers } = closingChecklist(closingFactsOf(state, env), env.today, state.year);
   if (canClose) return;
   const points = blockers.length === 1 ? 'un point est à régler' : `${blockers.length} points sont à régler`;
-  throw new DomainError('CLOSING_BLOCKED', `La clôture de l'exercice ${yearName(state.year)} n'est pas possible : ${points}.`, undefined, 'conflict', { blockers });
+  throw new DomainError('CLOSING_BLOCKED', `La clôture de l'exercice ${yearName(state.year)} n'est pas possible : ${points}.`, undefined, 'conflict', {
+    blockers,
+  });
 }
 
 function closeYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {

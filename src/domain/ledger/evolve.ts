@@ -1,5 +1,5 @@
-import { EntryContent, LedgerEvent } from '../../events/ledger-events';
-import { EntryState, LedgerState, Movement } from './state';
+import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
+import { type EntryState, type LedgerState, type Movement } from './state';
 
 /**
  * Folding events into the state. Pure from the outside: neither function mutates its input, so

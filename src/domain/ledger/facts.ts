@@ -1,7 +1,7 @@
-import { OpenAdvance } from '../../events/ledger-events';
-import { AccountRole, CASH, Chart, accountWithRole } from '../chart';
-import { ClosingEnv } from './commands';
-import { LedgerState, accountBalance, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
+import { type OpenAdvance } from '../../events/ledger-events';
+import { type AccountRole, CASH, type Chart, accountWithRole } from '../chart';
+import { type ClosingEnv } from './commands';
+import { type LedgerState, accountBalance, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
 
 /** A blocker, warning or note of the checklist. */
 export interface Issue {
@@ -57,7 +57,11 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
   const opening = openingOf(state, env);
   const cash = state.totals[CASH];
   const lastCount = lastCashCount(state);
-  const inventoried = new Set(Object.values(state.inventory).map((item) => item.pj).filter((pj) => pj !== null));
+  const inventoried = new Set(
+    Object.values(state.inventory)
+      .map((item) => item.pj)
+      .filter((pj) => pj !== null),
+  );
   const balanceOf = (role: AccountRole): number => {
     const account = roleAccount(env.chart, role);
     return account === null ? 0 : accountBalance(state, account);
@@ -82,4 +86,3 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
       .map((e) => e.content.pj),
   };
 }
-

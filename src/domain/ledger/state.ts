@@ -1,15 +1,15 @@
 import {
-  CarriedOverItem,
-  CashCounted,
-  EntryContent,
-  EntryLine,
-  OpeningBalanceDeclared,
-  OpenAdvance,
-  SubsidyRow,
-  YearClosed,
+  type CarriedOverItem,
+  type CashCounted,
+  type EntryContent,
+  type EntryLine,
+  type OpeningBalanceDeclared,
+  type OpenAdvance,
+  type SubsidyRow,
+  type YearClosed,
 } from '../../events/ledger-events';
-import { BANK, CASH, Chart, findAccount } from '../chart';
-import { ClosingEnv } from './commands';
+import { BANK, CASH, type Chart, findAccount } from '../chart';
+import { type ClosingEnv } from './commands';
 
 /**
  * The state of one fiscal year of one coop, folded from its events. Plain JSON (no Map, Set,
@@ -125,8 +125,7 @@ export function openingOf(state: LedgerState, env: ClosingEnv): Opening {
 }
 
 /** debit − credit of an account over live entries. */
-export const accountBalance = (state: LedgerState, account: string): number =>
-  (state.totals[account]?.debit ?? 0) - (state.totals[account]?.credit ?? 0);
+export const accountBalance = (state: LedgerState, account: string): number => (state.totals[account]?.debit ?? 0) - (state.totals[account]?.credit ?? 0);
 
 export interface Balances {
   opening: { bank: number; cash: number };

@@ -1,9 +1,9 @@
-import { EntryContent, EntryLine } from '../../events/ledger-events';
-import { Account, Chart, findAccount } from '../chart';
+import { type EntryContent, type EntryLine } from '../../events/ledger-events';
+import { type Account, type Chart, findAccount } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, isInYear, parseFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { formatEuros } from '../money';
-import { EntryInput } from './commands';
+import { type EntryInput } from './commands';
 
 /**
  * Input checks. Every problem of a form is collected, so the page can show each message under
@@ -34,11 +34,9 @@ function tooLong(text: string | null, max: number, field: string, what: string, 
   }
 }
 
-export const isPositiveCents = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+export const isPositiveCents = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
-export const isNonNegativeCents = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+export const isNonNegativeCents = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 export const yearName = (year: number): string => `${year}-${year + 1}`;
 
@@ -56,9 +54,7 @@ export function dateInYear(value: unknown, year: number, field: string, errors: 
 }
 
 export const entryOutsideYear = (date: string, year: number): string =>
-  date < yearStart(year)
-    ? "Cette écriture précède la date de début de l'exercice"
-    : "Cette écriture dépasse la date de fin de l'exercice";
+  date < yearStart(year) ? "Cette écriture précède la date de début de l'exercice" : "Cette écriture dépasse la date de fin de l'exercice";
 
 export const dateOutsideYear = (_date: string, year: number): string =>
   `Cette date est en dehors de l'exercice ${yearName(year)} (du ${formatFrenchDate(yearStart(year))} au ${formatFrenchDate(yearEnd(year))}).`;
@@ -166,9 +162,7 @@ function validateLine(raw: unknown, i: number, ctx: EntryContext, errors: Domain
   const hasCredit = !absent(line.credit);
   if (hasDebit === hasCredit) {
     valid = false;
-    const message = hasDebit
-      ? 'Une ligne porte un montant au débit ou au crédit, pas les deux.'
-      : 'Indiquez un montant au débit ou au crédit.';
+    const message = hasDebit ? 'Une ligne porte un montant au débit ou au crédit, pas les deux.' : 'Indiquez un montant au débit ou au crédit.';
     errors.push(new DomainError('AMOUNT_INVALID', message, at));
   } else {
     const side = hasDebit ? 'debit' : 'credit';
@@ -181,7 +175,13 @@ function validateLine(raw: unknown, i: number, ctx: EntryContext, errors: Domain
   const regie = optionalText(line.regie);
   if (account?.kind === 'advance' && regie === null) {
     valid = false;
-    errors.push(new DomainError('REGIE_REQUIRED', `Indiquez la régie d'avance (la classe, par exemple « CP-CE1 ») sur la ligne du compte ${account.code}.`, `${at}.regie`));
+    errors.push(
+      new DomainError(
+        'REGIE_REQUIRED',
+        `Indiquez la régie d'avance (la classe, par exemple « CP-CE1 ») sur la ligne du compte ${account.code}.`,
+        `${at}.regie`,
+      ),
+    );
   }
   if (!valid || !account) return null;
 

@@ -1,7 +1,7 @@
 import { formatAmount, formatEuros } from '../money';
-import { LedgerEnv } from './commands';
-import { ClosingFacts, Issue, closingFactsOf } from './facts';
-import { LedgerState } from './state';
+import { type LedgerEnv } from './commands';
+import { type ClosingFacts, type Issue, closingFactsOf } from './facts';
+import { type LedgerState } from './state';
 
 /** More unreconciled bank items than this: warning, and closing blocked. */
 export const MAX_UNRECONCILED = 5;

@@ -8,16 +8,12 @@ import { csrfTokenFor, renewCsrfToken } from './csrf';
 import { AuthenticatedGuard, CurrentUser } from './guards';
 import { LoginThrottle } from './login-throttle';
 import { PassportLogin } from './passport-login';
-import { passwordPolicyError } from './passwords';
+import { passwordPolicyError } from '../../users/passwords';
 import { ReadStoreSessionStore, SESSION_COOKIE } from './session-store';
-import { SessionUser, UserDirectory } from './user-directory';
+import { SessionUser, UserDirectory } from '../../users/user-directory';
 import { JsonBody } from '../json-body';
 
-type Attempt =
-  | { kind: 'ok'; user: SessionUser }
-  | { kind: 'missing' }
-  | { kind: 'refused' }
-  | { kind: 'throttled'; retryAfterSeconds: number };
+type Attempt = { kind: 'ok'; user: SessionUser } | { kind: 'missing' } | { kind: 'refused' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 const BAD_CREDENTIALS: ErrorBody = {
   error: 'unauthorized',
@@ -96,11 +92,7 @@ export class AuthController {
   @Post('api/password')
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
-  async changePassword(
-    @Req() req: Request,
-    @CurrentUser() user: SessionUser,
-    @JsonBody() body: { currentPassword?: unknown; newPassword?: unknown },
-  ) {
+  async changePassword(@Req() req: Request, @CurrentUser() user: SessionUser, @JsonBody() body: { currentPassword?: unknown; newPassword?: unknown }) {
     const ip = req.ip ?? 'unknown';
     const decision = this.throttle.check(ip, user.username, this.now());
     if (decision.blocked) {

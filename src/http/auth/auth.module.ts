@@ -1,16 +1,15 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { Clock } from '../../domain/fiscal-year';
 import { ReadStore } from '../../projections/read-store';
-import { CLOCK, READ_STORE } from '../../tokens';
+import { CLOCK, READ_STORE, USER_DIRECTORY } from '../../tokens';
 import { Views } from '../views';
 import { AuthController } from './auth.controller';
 import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
 import { LoginThrottle, ThrottlePolicy } from './login-throttle';
 import { PassportLogin } from './passport-login';
-import { OWASP_SCRYPT, ScryptParams } from './passwords';
+import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
 import { ReadStoreSessionStore } from './session-store';
-import { USER_DIRECTORY } from './tokens';
-import { UserDirectory } from './user-directory';
+import { UserDirectory } from '../../users/user-directory';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
 

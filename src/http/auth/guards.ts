@@ -1,19 +1,11 @@
-import {
-  CanActivate,
-  createParamDecorator,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  SetMetadata,
-  UseGuards,
-} from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ID_PATTERN } from '../../events/streams';
 import { ApiError, notFound, unauthenticated } from '../errors.filter';
 import { canManageDepartment, canReadCoop, canReadDepartment, canWriteCoop, CoopWrite } from './scope';
-import { COOP_DIRECTORY } from './tokens';
-import { SessionUser } from './user-directory';
+import { COOP_DIRECTORY } from '../../tokens';
+import { SessionUser } from '../../users/user-directory';
 
 export { COOP_DIRECTORY };
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Authenticator } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { SessionUser, UserDirectory } from './user-directory';
+import { SessionUser, UserDirectory } from '../../users/user-directory';
 
 /** What the session cookie's record holds of the user; the rest is re-read on each request. */
 interface SessionRef {
@@ -11,8 +11,10 @@ interface SessionRef {
 }
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- express declares its types in this namespace
   namespace Express {
     /** passport types req.user as Express.User: ours is a SessionUser. */
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges into passport's User
     interface User extends SessionUser {}
   }
 }

@@ -1,4 +1,4 @@
-import { Role } from '../../events/envelope';
+import { type Role } from '../../events/envelope';
 
 /**
  * Who may see and change what, as pure functions of the user and the coop's department. Outside

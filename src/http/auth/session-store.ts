@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { SessionData, Store } from 'express-session';
-import { Clock, systemClock } from '../../domain/fiscal-year';
-import { ReadStore } from '../../projections/read-store';
+import { type SessionData, Store } from 'express-session';
+import { type Clock, systemClock } from '../../domain/fiscal-year';
+import { type ReadStore } from '../../projections/read-store';
 
 export const SESSIONS = 'sessions';
 export const SESSION_COOKIE = 'cahier.sid';

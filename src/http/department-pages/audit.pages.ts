@@ -4,18 +4,18 @@ import { Clock, currentFiscalYear, formatFrenchDate, today } from '../../domain/
 import { EventStore } from '../../events/event-store';
 import { coopHistory, verifyHistory } from '../../events/history';
 import { CoopDoc } from '../../projections/coops.projection';
-import { historyItem, HistoryItem } from '../../projections/department/history';
-import { breakdownView, gridView } from '../../projections/ledger/views';
+import { historyItem, HistoryItem } from '../../reads/history';
+import { breakdownView, gridView } from '../../reads/ledger-views';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../../tokens';
 import { Authenticated, CoopScopeGuard, CurrentUser, auditOnly } from '../auth/guards';
 import { canReadCoop } from '../auth/scope';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { ApiError } from '../errors.filter';
-import { LedgerReads } from '../ledger-reads';
+import { LedgerReads } from '../../reads/ledger-reads';
 import { yearParam } from '../params';
 import { Views } from '../views';
-import { asOfMoment, historyRows, parisInputValue, parisMoment } from './audit-views';
+import { asOfMoment, historyRows, parisInputValue, parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { auditBase, explainBlocker } from './department-view';
 
@@ -65,8 +65,18 @@ export class AuditPagesController {
     const years = await this.reads.years(coopId, Math.max(coop.firstYear, currentFiscalYear(this.clock)));
     this.render(res, coop, 'audit/coop', 'coop', {
       title: `Vérification — ${coop.name}`,
-      years: years.map((y) => ({ ...y, name: `${y.year}-${y.year + 1}`, statusLabel: STATUS_LABELS[y.status] ?? y.status, href: `${auditBase(coopId)}/consultation?year=${y.year}` })),
-      picker: this.picker(coopId, years.map((y) => y.year), years[0]?.year ?? coop.firstYear, null),
+      years: years.map((y) => ({
+        ...y,
+        name: `${y.year}-${y.year + 1}`,
+        statusLabel: STATUS_LABELS[y.status] ?? y.status,
+        href: `${auditBase(coopId)}/consultation?year=${y.year}`,
+      })),
+      picker: this.picker(
+        coopId,
+        years.map((y) => y.year),
+        years[0]?.year ?? coop.firstYear,
+        null,
+      ),
     });
   }
 

@@ -10,8 +10,8 @@ import { ID_PATTERN } from '../../events/streams';
 import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
-import { passwordPolicyError } from '../auth/passwords';
-import { Grants, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../auth/user-directory';
+import { passwordPolicyError } from '../../users/passwords';
+import { Grants, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../../users/user-directory';
 
 /** UserDirectory's own rule, checked before the coop is registered so a bad login leaves no coop behind. */
 
@@ -32,8 +32,7 @@ export interface AuditorSummary {
   grants: Grants;
 }
 
-const unknownUser = (): DomainError =>
-  new DomainError('USER_NOT_FOUND', "Aucun mandataire de cette coopérative n'a cet identifiant.", 'username', 'not_found');
+const unknownUser = (): DomainError => new DomainError('USER_NOT_FOUND', "Aucun mandataire de cette coopérative n'a cet identifiant.", 'username', 'not_found');
 
 const strings = (value: unknown, field: string): string[] => {
   if (value === undefined || value === null) return [];
@@ -86,7 +85,10 @@ export class CoopAdministration {
   async logins(coopId: string): Promise<string[]> {
     await this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
     const docs = await this.store.find<{ username: string; role: string }>(USERS, { where: { coopId } });
-    return docs.filter((d) => d.role === 'mandataire').map((d) => d.username).sort();
+    return docs
+      .filter((d) => d.role === 'mandataire')
+      .map((d) => d.username)
+      .sort();
   }
 
   /** A new password for one of the coop's mandataires: their open sessions end (passwordVersion). */

@@ -4,8 +4,8 @@ import { commandContext } from '../../commands/command-context';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { CoopDoc } from '../../projections/coops.projection';
 import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
-import { SessionUser } from '../auth/user-directory';
-import { LedgerReads } from '../ledger-reads';
+import { SessionUser } from '../../users/user-directory';
+import { LedgerReads } from '../../reads/ledger-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { CoopAdministration } from './coop-administration';
@@ -54,13 +54,26 @@ export class CoopsPagesController {
     const refusal = await attempt(async () => {
       outcome.created = await this.admin.registerCoop(
         department,
-        { coopId: body.coopId, name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires, username: body.username, password: body.password, firstYear: text(body.firstYear) || undefined },
+        {
+          coopId: body.coopId,
+          name: body.name,
+          school: body.school,
+          uai: body.uai,
+          mandataires: body.mandataires,
+          username: body.username,
+          password: body.password,
+          firstYear: text(body.firstYear) || undefined,
+        },
         commandContext(user),
       );
     });
     if (refusal || !outcome.created) return this.renderNew(res, department, refusal?.errors ?? {}, body, refusal?.status ?? 400);
     const { coopId, username } = outcome.created;
-    this.page.done(res, this.coopHref(department, coopId), `La coopérative ${coopId} est enregistrée ; son mandataire se connecte avec l'identifiant ${username}.`);
+    this.page.done(
+      res,
+      this.coopHref(department, coopId),
+      `La coopérative ${coopId} est enregistrée ; son mandataire se connecte avec l'identifiant ${username}.`,
+    );
   }
 
   @Get('cooperatives/:coopId')
@@ -69,9 +82,17 @@ export class CoopsPagesController {
   }
 
   @Post('cooperatives/:coopId/identite')
-  async changeIdentity(@Param('dept') department: string, @Param('coopId') coopId: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async changeIdentity(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const coop = await this.page.coopOf(department, coopId);
-    const refusal = await attempt(() => this.admin.changeIdentity(coopId, { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires }, commandContext(user)));
+    const refusal = await attempt(() =>
+      this.admin.changeIdentity(coopId, { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires }, commandContext(user)),
+    );
     if (refusal) return this.renderCoop(res, department, coop, refusal.errors, body, refusal.status);
     this.page.done(res, this.coopHref(department, coopId), "L'identité de la coopérative est enregistrée.");
   }
@@ -79,7 +100,10 @@ export class CoopsPagesController {
   @Post('cooperatives/:coopId/mot-de-passe')
   async resetPassword(@Param('dept') department: string, @Param('coopId') coopId: string, @Body() body: Form, @Res() res: Response) {
     const coop = await this.page.coopOf(department, coopId);
-    const refusal = await attempt(() => this.admin.resetPassword(coopId, body.username, body.password), (field) => (field === 'password' ? 'newPassword' : field ?? '_password'));
+    const refusal = await attempt(
+      () => this.admin.resetPassword(coopId, body.username, body.password),
+      (field) => (field === 'password' ? 'newPassword' : (field ?? '_password')),
+    );
     if (refusal) return this.renderCoop(res, department, coop, refusal.errors, {}, refusal.status);
     this.page.done(res, this.coopHref(department, coopId), `Le mot de passe de ${text(body.username)} est changé ; ses sessions ouvertes sont fermées.`);
   }
@@ -91,12 +115,23 @@ export class CoopsPagesController {
   }
 
   @Post('cooperatives/:coopId/annees/:year/reouverture')
-  async unlock(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') yearText: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async unlock(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('year') yearText: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const coop = await this.page.coopOf(department, coopId);
     const year = yearParam(yearText);
     const refusal = await attempt(() => this.admin.unlockYear(coopId, year, body.reason, commandContext(user)));
     if (refusal) return this.renderLockPage(res, department, coop, year, 'unlock', refusal.errors, body, refusal.status);
-    this.page.done(res, this.coopHref(department, coopId), `L'exercice ${year}-${year + 1} est rouvert : le mandataire peut y corriger ses écritures. Verrouillez-le ensuite de nouveau.`);
+    this.page.done(
+      res,
+      this.coopHref(department, coopId),
+      `L'exercice ${year}-${year + 1} est rouvert : le mandataire peut y corriger ses écritures. Verrouillez-le ensuite de nouveau.`,
+    );
   }
 
   @Get('cooperatives/:coopId/annees/:year/verrouillage')
@@ -106,12 +141,22 @@ export class CoopsPagesController {
   }
 
   @Post('cooperatives/:coopId/annees/:year/verrouillage')
-  async lock(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') yearText: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async lock(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('year') yearText: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const coop = await this.page.coopOf(department, coopId);
     const year = yearParam(yearText);
     const refusal = await attempt(() => this.admin.lockYear(coopId, year, commandContext(user)));
     if (refusal) return this.renderLockPage(res, department, coop, year, 'lock', refusal.errors, {}, refusal.status);
-    this.page.done(res, this.coopHref(department, coopId), `L'exercice ${year}-${year + 1} est de nouveau verrouillé avec ses chiffres corrigés ; l'exercice suivant en reprend les soldes.`);
+    this.page.done(
+      res,
+      this.coopHref(department, coopId),
+      `L'exercice ${year}-${year + 1} est de nouveau verrouillé avec ses chiffres corrigés ; l'exercice suivant en reprend les soldes.`,
+    );
   }
 
   // ---- vérificateurs -------------------------------------------------------------------------
@@ -147,7 +192,15 @@ export class CoopsPagesController {
         title: 'Enregistrer une coopérative',
         errors,
         formError: errors._form,
-        input: { coopId: text(input.coopId), name: text(input.name), school: text(input.school), uai: text(input.uai), mandataires: text(input.mandataires), username: text(input.username), firstYear: text(input.firstYear) },
+        input: {
+          coopId: text(input.coopId),
+          name: text(input.name),
+          school: text(input.school),
+          uai: text(input.uai),
+          mandataires: text(input.mandataires),
+          username: text(input.username),
+          firstYear: text(input.firstYear),
+        },
         currentYear: this.page.currentYear(),
         action: `${departmentBase(department)}/cooperatives`,
         backHref: `${departmentBase(department)}/cooperatives`,
@@ -192,7 +245,16 @@ export class CoopsPagesController {
     );
   }
 
-  private async renderLockPage(res: Response, department: string, coop: CoopDoc, year: number, what: 'unlock' | 'lock', errors: Errors, input: Form, status: number): Promise<void> {
+  private async renderLockPage(
+    res: Response,
+    department: string,
+    coop: CoopDoc,
+    year: number,
+    what: 'unlock' | 'lock',
+    errors: Errors,
+    input: Form,
+    status: number,
+  ): Promise<void> {
     const reads = await this.reads.year(coop.coopId, year);
     const checklist = await this.reads.checklist(coop, year, reads.source);
     const href = this.coopHref(department, coop.coopId);

@@ -5,7 +5,7 @@ import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { canManageDepartment } from '../auth/scope';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { notFound } from '../errors.filter';
 import { RenderOptions, Views } from '../views';
 import '../pages/year-page';

@@ -7,20 +7,20 @@ import { formatFrenchDate, today } from '../../domain/fiscal-year';
 import { ChartCommand } from '../../domain/chart-changes';
 import { AccountKind, AccountRole } from '../../events/coop-events';
 import { chartFor } from '../../projections/charts.projection';
-import { DepartmentReads } from '../../projections/department/reads';
-import { BOARD_FILTERS, boardPage, BoardRow } from '../../projections/department/views';
+import { DepartmentReads } from '../../reads/department-reads';
+import { BOARD_FILTERS, boardPage, BoardRow } from '../../reads/department-views';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { Clock } from '../../domain/fiscal-year';
 import { Access, Authenticated, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { canReadDepartment } from '../auth/scope';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { boardQuery } from '../department-api.controller';
 import { notFound } from '../errors.filter';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { Views } from '../views';
-import { parisMoment } from './audit-views';
+import { parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker, yearChoices } from './department-view';
 
@@ -214,21 +214,46 @@ export class DepartmentPagesController {
 
   @Post(':dept/annees/:year/plan-comptable')
   @UseGuards(DepartmentScopeGuard)
-  async addAccount(@Param('dept') department: string, @Param('year') yearText: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async addAccount(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
     // "Aucun" sends an empty role.
     const role = typeof body.role === 'string' && body.role !== '' ? (body.role as AccountRole) : undefined;
-    const command: ChartCommand = { type: 'AddAccount', account: String(body.account ?? ''), label: String(body.label ?? ''), kind: body.kind as AccountKind, role };
+    const command: ChartCommand = {
+      type: 'AddAccount',
+      account: String(body.account ?? ''),
+      label: String(body.label ?? ''),
+      kind: body.kind as AccountKind,
+      role,
+    };
     const refusal = await attempt(() => this.commands.execute(new ChangeChart(department, year, command, commandContext(user))));
     if (refusal) return this.renderChart(res, department, year, refusal.errors, body, refusal.status);
-    this.page.done(res, `${departmentYearBase(department, year)}/plan-comptable`, `Le compte ${command.account.trim()} est ajouté au plan comptable ${year}-${year + 1}.`);
+    this.page.done(
+      res,
+      `${departmentYearBase(department, year)}/plan-comptable`,
+      `Le compte ${command.account.trim()} est ajouté au plan comptable ${year}-${year + 1}.`,
+    );
   }
 
   @Post(':dept/annees/:year/plan-comptable/:account/libelle')
   @UseGuards(DepartmentScopeGuard)
-  async renameAccount(@Param('dept') department: string, @Param('year') yearText: string, @Param('account') account: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async renameAccount(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Param('account') account: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
-    const refusal = await attempt(() => this.commands.execute(new ChangeChart(department, year, { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user))));
+    const refusal = await attempt(() =>
+      this.commands.execute(new ChangeChart(department, year, { type: 'RenameAccount', account, label: String(body.label ?? '') }, commandContext(user))),
+    );
     if (refusal) return this.renderChart(res, department, year, { [`rename-${account}`]: Object.values(refusal.errors)[0] }, {}, refusal.status);
     this.page.done(res, `${departmentYearBase(department, year)}/plan-comptable`, `Le compte ${account} est renommé.`);
   }
@@ -252,7 +277,13 @@ export class DepartmentPagesController {
 
   @Post(':dept/annees/:year/plan-comptable/:account/retrait')
   @UseGuards(DepartmentScopeGuard)
-  async retireAccount(@Param('dept') department: string, @Param('year') yearText: string, @Param('account') account: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async retireAccount(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Param('account') account: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
     const refusal = await attempt(() => this.commands.execute(new ChangeChart(department, year, { type: 'RetireAccount', account }, commandContext(user))));
     if (refusal) return this.renderChart(res, department, year, { _form: Object.values(refusal.errors)[0] }, {}, refusal.status);

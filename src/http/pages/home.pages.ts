@@ -5,12 +5,12 @@ import { commandContext } from '../../commands/command-context';
 import { CloseYear } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { formatFrenchDate } from '../../domain/fiscal-year';
-import { calendarYearView, currentBalances, gridView } from '../../projections/ledger/views';
+import { calendarYearView, currentBalances, gridView } from '../../reads/ledger-views';
 import { Authenticated, CoopScopeGuard, CurrentUser } from '../auth/guards';
-import { SessionUser } from '../auth/user-directory';
-import { LedgerReads } from '../ledger-reads';
+import { SessionUser } from '../../users/user-directory';
+import { LedgerReads } from '../../reads/ledger-reads';
 import { Views } from '../views';
-import { monthlySeries, yearPicture } from '../year-picture';
+import { monthlySeries, yearPicture } from '../../reads/year-picture';
 import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages } from './year-page';
 
 /** The mandataire's home (the guide's first screen), the archives and the closing of the year. */
@@ -51,7 +51,11 @@ export class HomePagesController {
     const { notebook, chart, coop } = ctx.reads;
     const checklist = await this.pages.checklist(ctx);
     const grid = gridView(notebook, chart);
-    const months = monthlySeries(ctx.reads.year, grid.rows.map((r) => ({ date: r.date, bankIn: r.columns.bankIn, bankOut: r.columns.bankOut, cashIn: r.columns.cashIn, cashOut: r.columns.cashOut })), notebook.opening);
+    const months = monthlySeries(
+      ctx.reads.year,
+      grid.rows.map((r) => ({ date: r.date, bankIn: r.columns.bankIn, bankOut: r.columns.bankOut, cashIn: r.columns.cashIn, cashOut: r.columns.cashOut })),
+      notebook.opening,
+    );
     this.pages.render(res, ctx, 'home', {
       title: 'Tableau de bord',
       nav: 'year',
@@ -79,7 +83,15 @@ export class HomePagesController {
     const years = [];
     for (let y = current; y >= firstYear; y--) {
       const { notebook } = await this.reads.year(coopId, y);
-      years.push({ year: y, name: `${y}-${y + 1}`, href: yearBase(coopId, y), closed: notebook.status === 'closed', entries: notebook.entries.length, closedOn: notebook.closing?.closedOn ?? null, current: y === current });
+      years.push({
+        year: y,
+        name: `${y}-${y + 1}`,
+        href: yearBase(coopId, y),
+        closed: notebook.status === 'closed',
+        entries: notebook.entries.length,
+        closedOn: notebook.closing?.closedOn ?? null,
+        current: y === current,
+      });
     }
     const calendarYears = [];
     for (let c = current + 1; c >= firstYear; c--) calendarYears.push({ year: c, href: `${coopBase(coopId)}/annees-civiles/${c}` });
@@ -99,7 +111,14 @@ export class HomePagesController {
     const either = (later ?? earlier)!;
     const view = calendarYearView([earlier?.notebook ?? null, later?.notebook ?? null], [earlier?.chart ?? either.chart, later?.chart ?? either.chart], c);
     const ctx = await this.pages.load(coopId, String(either.year), user);
-    this.pages.render(res, ctx, 'calendar-year', { title: `Comptes de l'année civile ${c}`, nav: 'archives', view, calendarYear: c, from: formatFrenchDate(view.from), to: formatFrenchDate(view.to) });
+    this.pages.render(res, ctx, 'calendar-year', {
+      title: `Comptes de l'année civile ${c}`,
+      nav: 'archives',
+      view,
+      calendarYear: c,
+      from: formatFrenchDate(view.from),
+      to: formatFrenchDate(view.to),
+    });
   }
 
   @Get('coops/:coopId/years/:year/aide')
@@ -130,13 +149,23 @@ export class HomePagesController {
 
   @Post('coops/:coopId/years/:year/cloture')
   @UseGuards(CoopScopeGuard)
-  async close(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async close(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     if (body.confirm !== 'oui') return res.redirect(303, `${ctx.base}/cloture/confirmation`);
     const refusal = await attempt(() => this.commands.execute(new CloseYear(ctx.reads.coop.coopId, ctx.reads.year, {}, commandContext(user))));
     if (refusal) return this.renderClosing(res, ctx, 'closing', refusal.errors._form ?? Object.values(refusal.errors)[0], refusal.status);
-    this.pages.done(res, `${ctx.base}/cloture`, `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé. Le cahier reste consultable dans les archives.`);
+    this.pages.done(
+      res,
+      `${ctx.base}/cloture`,
+      `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé. Le cahier reste consultable dans les archives.`,
+    );
   }
 
   private async renderClosing(res: Response, ctx: YearContext, template: string, formError: string | null, status: number) {

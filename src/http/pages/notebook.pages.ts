@@ -5,21 +5,38 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import {
-  AmendEntry, AttachVoucher, DeleteEntry, DuplicateEntry, MarkCarriedOverItemSeen, ReconcileEntry, RecordEntry, UnreconcileEntry,
+  AmendEntry,
+  AttachVoucher,
+  DeleteEntry,
+  DuplicateEntry,
+  MarkCarriedOverItemSeen,
+  ReconcileEntry,
+  RecordEntry,
+  UnreconcileEntry,
 } from '../../commands/ledger.commands';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
-import { gridView } from '../../projections/ledger/views';
+import { gridView } from '../../reads/ledger-views';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { ApiError } from '../errors.filter';
 import { VoucherStore } from '../voucher-store';
 import { entryFormErrors, FormBody, ParsedEntry, parseGridRow, parsePortrait, parseVentilation, text } from './entry-form';
 import {
-  actionTags, blankForm, FormState, gridModel, GridRowForm, headerFields, nextPj, portraitForm, portraitModel, ventilationForm, ventilationModel,
-} from './notebook-models';
+  actionTags,
+  blankForm,
+  FormState,
+  gridModel,
+  GridRowForm,
+  headerFields,
+  nextPj,
+  portraitForm,
+  portraitModel,
+  ventilationForm,
+  ventilationModel,
+} from '../../reads/notebook-models';
 import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
 
 type Mode = 'cahier' | 'ventilation' | 'portrait';
@@ -53,14 +70,27 @@ export class NotebookPagesController {
   // ---- (1) visualisation classique ---------------------------------------------------------------
 
   @Get('cahier')
-  async grid(@Param('coopId') coopId: string, @Param('year') year: string, @Query('ordre') order: string | undefined, @Query('modifier') editing: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async grid(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('ordre') order: string | undefined,
+    @Query('modifier') editing: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     const checklist = await this.pages.checklist(ctx);
     this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200, checklist.warnings);
   }
 
   @Post('cahier')
-  async gridRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async gridRecord(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const { notebook, chart } = ctx.reads;
@@ -69,17 +99,40 @@ export class NotebookPagesController {
   }
 
   @Post('cahier/:entryId')
-  async gridAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async gridAmend(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
     const { notebook, chart } = ctx.reads;
     const parsed = parseGridRow(body, gridView(notebook, chart).columns);
     parsed.values.expectedRevision = text(body.expectedRevision);
-    await this.save(res, ctx, parsed, entry, 'cahier', (form, status) => this.renderGrid(res, ctx, 'date', entryId, { entryId, form }, status), revisionOf(body));
+    await this.save(
+      res,
+      ctx,
+      parsed,
+      entry,
+      'cahier',
+      (form, status) => this.renderGrid(res, ctx, 'date', entryId, { entryId, form }, status),
+      revisionOf(body),
+    );
   }
 
-  private renderGrid(res: Response, ctx: YearContext, order: 'date' | 'pj', editing: string | undefined, rowForm: GridRowForm | undefined, status: number, warnings: unknown[] = []) {
+  private renderGrid(
+    res: Response,
+    ctx: YearContext,
+    order: 'date' | 'pj',
+    editing: string | undefined,
+    rowForm: GridRowForm | undefined,
+    status: number,
+    warnings: unknown[] = [],
+  ) {
     const { notebook, chart } = ctx.reads;
     const grid = gridView(notebook, chart, { order });
     this.pages.render(
@@ -103,7 +156,13 @@ export class NotebookPagesController {
   // ---- (2) ventilation automatique -------------------------------------------------------------
 
   @Get('ventilation')
-  async ventilation(@Param('coopId') coopId: string, @Param('year') year: string, @Query('modifier') editing: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async ventilation(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('modifier') editing: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     const entry = editing ? entryOf(ctx, editing) : null;
     const form = ventilationForm(entry, nextPj(ctx.reads.notebook));
@@ -116,7 +175,13 @@ export class NotebookPagesController {
   }
 
   @Post('ventilation')
-  async ventilationRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async ventilationRecord(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const parsed = parseVentilation(body);
@@ -124,7 +189,14 @@ export class NotebookPagesController {
   }
 
   @Post('ventilation/:entryId')
-  async ventilationAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async ventilationAmend(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
@@ -167,7 +239,13 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures')
-  async portraitRecord(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async portraitRecord(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const parsed = parsePortrait(body);
@@ -176,7 +254,13 @@ export class NotebookPagesController {
   }
 
   @Get('ecritures/:entryId')
-  async entryPage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async entryPage(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     const entry = entryOf(ctx, entryId);
     const form = portraitForm(entry, entry.pj);
@@ -185,7 +269,14 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures/:entryId')
-  async portraitAmend(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async portraitAmend(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
@@ -195,7 +286,15 @@ export class NotebookPagesController {
     await this.save(res, ctx, parsed, entry, 'portrait', (form, status) => this.renderPortrait(res, ctx, entry, form, status), revisionOf(body));
   }
 
-  private renderPortrait(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number, extraRows = 0, uploadError: string | null = null) {
+  private renderPortrait(
+    res: Response,
+    ctx: YearContext,
+    entry: NotebookEntry | null,
+    form: FormState,
+    status: number,
+    extraRows = 0,
+    uploadError: string | null = null,
+  ) {
     const { notebook, chart } = ctx.reads;
     this.pages.render(
       res,
@@ -222,7 +321,15 @@ export class NotebookPagesController {
   }
 
   /** Record or amend, whichever mode the form came from; a refusal shows the form again. */
-  private async save(res: Response, ctx: YearContext, parsed: ParsedEntry, existing: NotebookEntry | null, mode: Mode, rerender: (form: FormState, status: number) => void, expectedRevision?: number): Promise<void> {
+  private async save(
+    res: Response,
+    ctx: YearContext,
+    parsed: ParsedEntry,
+    existing: NotebookEntry | null,
+    mode: Mode,
+    rerender: (form: FormState, status: number) => void,
+    expectedRevision?: number,
+  ): Promise<void> {
     const { notebook, chart, coop, year } = ctx.reads;
     const errors = entryFormErrors(parsed, chart, year, notebook.entries, existing ?? undefined);
     if (Object.keys(errors).length > 0) return rerender({ values: parsed.values, errors }, 400);
@@ -239,14 +346,21 @@ export class NotebookPagesController {
     );
     if (refusal) return rerender({ values: parsed.values, errors: refusal.errors }, refusal.status);
     const pj = String(parsed.input.pj ?? '');
-    const location = mode === 'portrait' ? `${ctx.base}/cahier#e-${entryId}` : mode === 'ventilation' ? `${ctx.base}/ventilation` : `${ctx.base}/cahier#e-${entryId}`;
+    const location =
+      mode === 'portrait' ? `${ctx.base}/cahier#e-${entryId}` : mode === 'ventilation' ? `${ctx.base}/ventilation` : `${ctx.base}/cahier#e-${entryId}`;
     this.pages.done(res, location, existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`);
   }
 
   // ---- one entry -------------------------------------------------------------------------------
 
   @Get('ecritures/:entryId/suppression')
-  async deletePage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async deletePage(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
@@ -254,19 +368,40 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures/:entryId/suppression')
-  async delete(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async delete(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
-    const refusal = await attempt(() => this.commands.execute(new DeleteEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, expectedRevision: revisionOf(body) }, commandContext(user))));
+    const refusal = await attempt(() =>
+      this.commands.execute(new DeleteEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, expectedRevision: revisionOf(body) }, commandContext(user))),
+    );
     if (refusal) {
-      return this.pages.render(res, ctx, 'entry-delete', { title: `Supprimer l'écriture n° ${entry.pj}`, entry, row: this.rowOf(ctx, entry), formError: refusal.errors._form }, { status: refusal.status });
+      return this.pages.render(
+        res,
+        ctx,
+        'entry-delete',
+        { title: `Supprimer l'écriture n° ${entry.pj}`, entry, row: this.rowOf(ctx, entry), formError: refusal.errors._form },
+        { status: refusal.status },
+      );
     }
     this.pages.done(res, `${ctx.base}/cahier`, `L'écriture n° ${entry.pj} est supprimée.`);
   }
 
   @Get('ecritures/:entryId/duplication')
-  async duplicatePage(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async duplicatePage(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
@@ -274,7 +409,14 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures/:entryId/duplication')
-  async duplicate(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async duplicate(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const source = entryOf(ctx, entryId);
@@ -282,7 +424,12 @@ export class NotebookPagesController {
     const newId = randomUUID();
     const refusal = await attempt(() =>
       this.commands.execute(
-        new DuplicateEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId: newId, sourceEntryId: entryId, pj: values.pj, date: values.date ? parseFrenchDate(values.date) ?? values.date : undefined }, commandContext(user)),
+        new DuplicateEntry(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { entryId: newId, sourceEntryId: entryId, pj: values.pj, date: values.date ? (parseFrenchDate(values.date) ?? values.date) : undefined },
+          commandContext(user),
+        ),
       ),
     );
     if (refusal) return this.renderDuplicate(res, ctx, source, { values, errors: refusal.errors }, refusal.status);
@@ -300,34 +447,72 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures/:entryId/pointage')
-  async reconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async reconcile(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
     const date = text(body.statementDate).trim();
-    await this.oneClick(res, ctx, body, () =>
-      this.commands.execute(new ReconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: date ? parseFrenchDate(date) ?? date : null }, commandContext(user))),
+    await this.oneClick(
+      res,
+      ctx,
+      body,
+      () =>
+        this.commands.execute(
+          new ReconcileEntry(
+            ctx.reads.coop.coopId,
+            ctx.reads.year,
+            { entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null },
+            commandContext(user),
+          ),
+        ),
       `L'écriture n° ${entry.pj} est pointée.`,
     );
   }
 
   @Post('ecritures/:entryId/depointage')
-  async unreconcile(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async unreconcile(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
-    await this.oneClick(res, ctx, body, () =>
-      this.commands.execute(new UnreconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId }, commandContext(user))),
+    await this.oneClick(
+      res,
+      ctx,
+      body,
+      () => this.commands.execute(new UnreconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId }, commandContext(user))),
       `L'écriture n° ${entry.pj} n'est plus pointée.`,
     );
   }
 
   @Post('reports/:entryId/vu')
-  async carriedOverSeen(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async carriedOverSeen(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    await this.oneClick(res, ctx, body, () =>
-      this.commands.execute(new MarkCarriedOverItemSeen(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: null }, commandContext(user))),
+    await this.oneClick(
+      res,
+      ctx,
+      body,
+      () => this.commands.execute(new MarkCarriedOverItemSeen(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: null }, commandContext(user))),
       "L'opération de l'exercice précédent est notée comme vue sur le relevé.",
     );
   }
@@ -341,7 +526,14 @@ export class NotebookPagesController {
 
   @Post('ecritures/:entryId/pieces')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
-  async attach(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async attach(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
@@ -365,7 +557,14 @@ export class NotebookPagesController {
   }
 
   @Get('ecritures/:entryId/pieces/:attachmentId')
-  async openVoucher(@Param('coopId') coopId: string, @Param('year') year: string, @Param('entryId') entryId: string, @Param('attachmentId') attachmentId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async openVoucher(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('entryId') entryId: string,
+    @Param('attachmentId') attachmentId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     const attachment = entryOf(ctx, entryId).attachments.find((a) => a.attachmentId === attachmentId);
     if (!attachment) throw new DomainError('NOT_FOUND', 'Pièce jointe introuvable.', undefined, 'not_found');

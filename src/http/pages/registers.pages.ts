@@ -8,12 +8,12 @@ import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
 import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../../domain/money';
-import { advancesView, crfView, currentBalances } from '../../projections/ledger/views';
+import { advancesView, crfView, currentBalances } from '../../reads/ledger-views';
 import { CLOCK } from '../../tokens';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { amountOf, FieldErrors, FormBody, text } from './entry-form';
-import { blankForm, field, FormState } from './notebook-models';
+import { blankForm, field, FormState } from '../../reads/notebook-models';
 import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
 
 const denominationLabel = (cents: number): string => `${cents % 100 === 0 ? String(cents / 100) : formatAmount(cents)} €`;
@@ -52,11 +52,22 @@ export class RegistersPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     // Today, or the year's last day when counting a past year's box (the count must lie in the year).
     const day = today(this.clock);
-    this.renderCash(res, ctx, blankForm({ date: isInYear(day, ctx.reads.year) ? day : day < yearStart(ctx.reads.year) ? yearStart(ctx.reads.year) : yearEnd(ctx.reads.year) }), 200);
+    this.renderCash(
+      res,
+      ctx,
+      blankForm({ date: isInYear(day, ctx.reads.year) ? day : day < yearStart(ctx.reads.year) ? yearStart(ctx.reads.year) : yearEnd(ctx.reads.year) }),
+      200,
+    );
   }
 
   @Post('caisse')
-  async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async countCash(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const values: Record<string, string> = { date: text(body.date).trim() };
@@ -71,8 +82,11 @@ export class RegistersPagesController {
     }
     if (Object.keys(errors).length > 0) return this.renderCash(res, ctx, { values, errors }, 400);
     const refusal = await attempt(
-      () => this.commands.execute(new CountCash(ctx.reads.coop.coopId, ctx.reads.year, { countId: randomUUID(), date: isoOf(values.date), counts }, commandContext(user))),
-      (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : f ?? '_form'),
+      () =>
+        this.commands.execute(
+          new CountCash(ctx.reads.coop.coopId, ctx.reads.year, { countId: randomUUID(), date: isoOf(values.date), counts }, commandContext(user)),
+        ),
+      (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : (f ?? '_form')),
     );
     if (refusal) return this.renderCash(res, ctx, { values, errors: refusal.errors }, refusal.status);
     const total = cashTotal(counts);
@@ -88,7 +102,11 @@ export class RegistersPagesController {
     const { notebook } = ctx.reads;
     const balance = currentBalances(notebook).cash;
     const last = notebook.cashCounts.length > 0 ? notebook.cashCounts[notebook.cashCounts.length - 1] : null;
-    const piece = (d: number) => ({ ...field(form, countField(d), `count-${d}`), cents: d, fieldLabel: `${d < 500 ? 'Pièces' : 'Billets'} de ${denominationLabel(d)}` });
+    const piece = (d: number) => ({
+      ...field(form, countField(d), `count-${d}`),
+      cents: d,
+      fieldLabel: `${d < 500 ? 'Pièces' : 'Billets'} de ${denominationLabel(d)}`,
+    });
     this.pages.render(
       res,
       ctx,
@@ -131,7 +149,13 @@ export class RegistersPagesController {
   }
 
   @Post('subventions')
-  async declareSubsidies(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async declareSubsidies(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const submitted = tableRows(body.rows);
@@ -161,7 +185,7 @@ export class RegistersPagesController {
       () => this.commands.execute(new DeclareSubsidies(ctx.reads.coop.coopId, ctx.reads.year, { rows }, commandContext(user))),
       (f) => {
         const m = /^rows\.(\d+)\.(\w+)$/.exec(f ?? '');
-        return m ? `rows[${rowOf[Number(m[1])]}][${m[2]}]` : f ?? '_form';
+        return m ? `rows[${rowOf[Number(m[1])]}][${m[2]}]` : (f ?? '_form');
       },
     );
     if (refusal) return this.renderSubsidies(res, ctx, { values, errors: refusal.errors }, shown + 3, refusal.status);
@@ -171,11 +195,22 @@ export class RegistersPagesController {
   private renderSubsidies(res: Response, ctx: YearContext, form: FormState, count: number, status: number) {
     const crf = crfView(ctx.reads.notebook, ctx.reads.chart);
     const rows = Array.from({ length: Math.max(count, 5) }, (_, i) => {
-      const cell = (f: (typeof SUBSIDY_FIELDS)[number]) => ({ ...field(form, `rows[${i}][${f}]`, `sub-${i}-${f}`), label: `${SUBSIDY_LABELS[f]}, ligne ${i + 1}` });
+      const cell = (f: (typeof SUBSIDY_FIELDS)[number]) => ({
+        ...field(form, `rows[${i}][${f}]`, `sub-${i}-${f}`),
+        label: `${SUBSIDY_LABELS[f]}, ligne ${i + 1}`,
+      });
       const date = cell('date');
       const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date.value);
       if (french) date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
-      return { index: i, number: i + 1, origin: cell('origin'), amount: cell('amount'), date, designation: cell('designation'), attachedToExpenses: cell('attachedToExpenses') };
+      return {
+        index: i,
+        number: i + 1,
+        origin: cell('origin'),
+        amount: cell('amount'),
+        date,
+        designation: cell('designation'),
+        attachedToExpenses: cell('attachedToExpenses'),
+      };
     });
     this.pages.render(
       res,
@@ -226,14 +261,27 @@ export class RegistersPagesController {
   }
 
   @Post('inventaire/:itemId/sortie')
-  async removeItem(@Param('coopId') coopId: string, @Param('year') year: string, @Param('itemId') itemId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async removeItem(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('itemId') itemId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const leftOn = text(body.leftOn).trim();
     const refusal = await attempt(() =>
-      this.commands.execute(new RemoveInventoryItem(ctx.reads.coop.coopId, ctx.reads.year, { itemId, leftOn: leftOn ? isoOf(leftOn) : null }, commandContext(user))),
+      this.commands.execute(
+        new RemoveInventoryItem(ctx.reads.coop.coopId, ctx.reads.year, { itemId, leftOn: leftOn ? isoOf(leftOn) : null }, commandContext(user)),
+      ),
     );
-    this.pages.done(res, returnTo(body, ctx.base, `${ctx.base}/inventaire`), refusal ? Object.values(refusal.errors)[0] : "Le bien est noté comme sorti de l'inventaire.");
+    this.pages.done(
+      res,
+      returnTo(body, ctx.base, `${ctx.base}/inventaire`),
+      refusal ? Object.values(refusal.errors)[0] : "Le bien est noté comme sorti de l'inventaire.",
+    );
   }
 
   private renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
@@ -275,16 +323,29 @@ export class RegistersPagesController {
   }
 
   @Post('ouverture')
-  async declareOpening(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async declareOpening(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const values = { bank: text(body.bank).trim(), cash: text(body.cash).trim(), date: text(body.date).trim() };
     const errors: FieldErrors = {};
-    const bank = values.bank === '' ? 0 : amountOf(values.bank, 'bank', errors) ?? 0;
-    const cash = values.cash === '' ? 0 : amountOf(values.cash, 'cash', errors) ?? 0;
+    const bank = values.bank === '' ? 0 : (amountOf(values.bank, 'bank', errors) ?? 0);
+    const cash = values.cash === '' ? 0 : (amountOf(values.cash, 'cash', errors) ?? 0);
     if (Object.keys(errors).length > 0) return this.renderOpening(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
-      this.commands.execute(new DeclareOpeningBalance(ctx.reads.coop.coopId, ctx.reads.year, { bank, cash, date: values.date ? isoOf(values.date) : undefined }, commandContext(user))),
+      this.commands.execute(
+        new DeclareOpeningBalance(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { bank, cash, date: values.date ? isoOf(values.date) : undefined },
+          commandContext(user),
+        ),
+      ),
     );
     if (refusal) return this.renderOpening(res, ctx, { values, errors: refusal.errors }, refusal.status);
     this.pages.done(res, ctx.base, `Existence au début de l'exercice enregistrée : banque ${formatEuros(bank)}, caisse ${formatEuros(cash)}.`);

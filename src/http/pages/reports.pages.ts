@@ -4,11 +4,11 @@ import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ReportActivity } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
-import { actionReport, actionsView, craView, crfView } from '../../projections/ledger/views';
+import { actionReport, actionsView, craView, crfView } from '../../reads/ledger-views';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { FormBody, text } from './entry-form';
-import { blankForm, field, FormState } from './notebook-models';
+import { blankForm, field, FormState } from '../../reads/notebook-models';
 import { attempt, requireWrite, YearContext, YearPages } from './year-page';
 
 /** Reports of a year: per action, the Compte-Rendu Financier and the Compte-Rendu d'Activités. */
@@ -28,7 +28,13 @@ export class ReportsPagesController {
   }
 
   @Get('actions/:name')
-  async action(@Param('coopId') coopId: string, @Param('year') year: string, @Param('name') name: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async action(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('name') name: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     const report = actionReport(ctx.reads.notebook, ctx.reads.chart, name);
     if (!report) throw new DomainError('NOT_FOUND', `Aucune écriture n'est rattachée à l'action « ${name} ».`, undefined, 'not_found');
@@ -49,7 +55,13 @@ export class ReportsPagesController {
   }
 
   @Post('cra')
-  async reportActivity(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async reportActivity(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const values = { activity: text(body.activity).trim(), text: text(body.text).trim() };
@@ -60,12 +72,19 @@ export class ReportsPagesController {
 
   private renderCra(res: Response, ctx: YearContext, form: FormState, status: number) {
     const cra = craView(ctx.reads.notebook, ctx.reads.chart);
-    const activities = cra.activities.map((a, i) => ({ ...a, id: `cra-${i}`, typed: form.values.activity === a.name ? form.values.text : a.text ?? '' }));
+    const activities = cra.activities.map((a, i) => ({ ...a, id: `cra-${i}`, typed: form.values.activity === a.name ? form.values.text : (a.text ?? '') }));
     this.pages.render(
       res,
       ctx,
       'cra',
-      { title: "Compte-Rendu d'Activités", nav: 'cra', activities, activity: field(form, 'activity'), text: field(form, 'text'), formError: form.errors._form ?? null },
+      {
+        title: "Compte-Rendu d'Activités",
+        nav: 'cra',
+        activities,
+        activity: field(form, 'activity'),
+        text: field(form, 'text'),
+        formError: form.errors._form ?? null,
+      },
       { status },
     );
   }

@@ -7,9 +7,9 @@ import { WrongExpectedRevision } from '../../events/event-store';
 import { CLOCK } from '../../tokens';
 import { canWriteCoop } from '../auth/scope';
 import { ApiError } from '../errors.filter';
-import { SessionUser } from '../auth/user-directory';
+import { SessionUser } from '../../users/user-directory';
 import { yearParam } from '../params';
-import { DocSource, LedgerReads, YearReads } from '../ledger-reads';
+import { DocSource, LedgerReads, YearReads } from '../../reads/ledger-reads';
 import { RenderOptions, Views } from '../views';
 import { FieldErrors, fieldErrorsOf } from './entry-form';
 
@@ -51,7 +51,7 @@ export const issueLinks = (issues: Issue[], base: string) =>
   });
 
 const NAV: Array<{ key: string; path: string; label: string }> = [
-  { key: 'year', path: '', label: "Tableau de bord" },
+  { key: 'year', path: '', label: 'Tableau de bord' },
   { key: 'cahier', path: '/cahier', label: 'Cahier' },
   { key: 'saisie', path: '/ecritures/nouvelle', label: 'Nouvelle écriture' },
   { key: 'caisse', path: '/caisse', label: 'Caisse' },
@@ -145,7 +145,12 @@ export function returnTo(body: Record<string, unknown> | undefined, base: string
 /** Forms are for those who may write; others get the same answer as the JSON API (403), a closed year 409. */
 export function requireWrite(ctx: YearContext): void {
   if (ctx.canWrite) return;
-  if (ctx.closed) throw new DomainError('YEAR_CLOSED', `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
+  if (ctx.closed)
+    throw new DomainError(
+      'YEAR_CLOSED',
+      `L'exercice ${ctx.reads.year}-${ctx.reads.year + 1} est clôturé : il ne peut plus être modifié.`,
+      undefined,
+      'conflict',
+    );
   throw new ApiError(403, { error: 'forbidden', code: 'READ_ONLY', message: 'Votre rôle permet de consulter ces comptes, pas de les modifier.' });
 }
-

@@ -1,24 +1,24 @@
-import { ADVANCES, AccountRole, BANK, CASH, Chart, accountWithRole } from '../../domain/chart';
-import { ClosingFacts, Movement, YearStatus } from '../../domain/ledger';
-import { RecordedEvent } from '../../events/envelope';
+import { ADVANCES, type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../../domain/chart';
+import { type ClosingFacts, type Movement, type YearStatus } from '../../domain/ledger';
+import { type RecordedEvent } from '../../events/envelope';
 import {
-  CarriedOverItemSeen,
-  CashCounted,
-  EntryAmended,
-  EntryContent,
-  EntryDeleted,
-  EntryReconciled,
-  EntryRecorded,
-  EntryUnreconciled,
-  InventoryItemAdded,
-  OpenAdvance,
-  OpeningBalanceDeclared,
-  SubsidiesDeclared,
-  YearLocked,
+  type CarriedOverItemSeen,
+  type CashCounted,
+  type EntryAmended,
+  type EntryContent,
+  type EntryDeleted,
+  type EntryReconciled,
+  type EntryRecorded,
+  type EntryUnreconciled,
+  type InventoryItemAdded,
+  type OpenAdvance,
+  type OpeningBalanceDeclared,
+  type SubsidiesDeclared,
+  type YearLocked,
 } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
-import { DocRef, Projection } from '../projection';
-import { Doc } from '../read-store';
+import { type DocRef, type Projection } from '../projection';
+import { type Doc } from '../read-store';
 
 /**
  * One small document per coop and fiscal year with what the department's status board shows:
@@ -248,7 +248,15 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
   if (after) for (const account of debitedBy(after)) debitsOf(account)[after.pj] = after.date;
 }
 
-const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({ pj, date, label, chequeNo, actionA, actionB, lines });
+const contentOf = ({ pj, date, label, chequeNo, actionA, actionB, lines }: EntryContent): EntryContent => ({
+  pj,
+  date,
+  label,
+  chequeNo,
+  actionA,
+  actionB,
+  lines,
+});
 
 /** The decider unreconciles only reconciled entries: on 512 and not listed, or amended off 512. */
 function unreconciledNow(doc: BoardDoc, entryId: string): void {

@@ -1,9 +1,9 @@
 import { ADVANCES, BANK, CASH } from '../../domain/chart';
-import { RecordedEvent } from '../../events/envelope';
-import { EntryAmended, EntryContent, EntryDeleted, EntryRecorded } from '../../events/ledger-events';
+import { type RecordedEvent } from '../../events/envelope';
+import { type EntryAmended, type EntryContent, type EntryDeleted, type EntryRecorded } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
-import { DocRef, Projection } from '../projection';
-import { Doc } from '../read-store';
+import { type DocRef, type Projection } from '../projection';
+import { type Doc } from '../read-store';
 
 /**
  * The department's accounts for a fiscal year ("comptes agrégés") stand on one small document per
@@ -80,9 +80,7 @@ export function foldCoopTotals(doc: CoopTotalsDoc | null, events: RecordedEvent[
     if (event.revision <= ((next ?? doc)?.revision ?? -1)) continue;
     if (!next) {
       const [coopId, year] = ref.id.split(':');
-      next = doc
-        ? { ...doc, accounts: { ...doc.accounts } }
-        : { id: ref.id, department: '', year: Number(year), coopId, accounts: {}, revision: -1 };
+      next = doc ? { ...doc, accounts: { ...doc.accounts } } : { id: ref.id, department: '', year: Number(year), coopId, accounts: {}, revision: -1 };
     }
     if (event.type === 'EntryRecorded') move(next, event.data as EntryRecorded, 1);
     if (event.type === 'EntryAmended') {

@@ -1,7 +1,7 @@
-import { AccountKind } from '../../events/coop-events';
-import { EntryLine } from '../../events/ledger-events';
-import { ADVANCES, BANK, CASH, Chart, findAccount } from '../../domain/chart';
-import { NotebookEntry } from './notebook.projection';
+import { type AccountKind } from '../../events/coop-events';
+import { type EntryLine } from '../../events/ledger-events';
+import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../../domain/chart';
+import { type NotebookEntry } from './notebook.projection';
 
 /**
  * How the notebook reads lines. The chart decides an account's kind; an account the chart does
@@ -64,9 +64,7 @@ export function comparePj(a: string, b: string): number {
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Date order: date, then PJ, then record order. */
-export const byDate = (a: NotebookEntry, b: NotebookEntry): number =>
-  compareText(a.date, b.date) || comparePj(a.pj, b.pj) || a.seq - b.seq;
+export const byDate = (a: NotebookEntry, b: NotebookEntry): number => compareText(a.date, b.date) || comparePj(a.pj, b.pj) || a.seq - b.seq;
 
 /** PJ order: PJ, then date, then record order. */
-export const byPj = (a: NotebookEntry, b: NotebookEntry): number =>
-  comparePj(a.pj, b.pj) || compareText(a.date, b.date) || a.seq - b.seq;
+export const byPj = (a: NotebookEntry, b: NotebookEntry): number => comparePj(a.pj, b.pj) || compareText(a.date, b.date) || a.seq - b.seq;

@@ -1,27 +1,27 @@
-import { RecordedEvent } from '../../events/envelope';
+import { type RecordedEvent } from '../../events/envelope';
 import {
-  ActivityReported,
-  CarriedOverItem,
-  CarriedOverItemSeen,
-  CashCounted,
-  EntryAmended,
-  EntryContent,
-  EntryReconciled,
-  EntryRecorded,
-  InventoryItemAdded,
-  InventoryItemRemoved,
-  OpenAdvance,
-  OpeningBalanceDeclared,
-  SubsidiesDeclared,
-  SubsidyRow,
-  VoucherAttached,
-  YearClosed,
-  YearLocked,
-  YearUnlocked,
+  type ActivityReported,
+  type CarriedOverItem,
+  type CarriedOverItemSeen,
+  type CashCounted,
+  type EntryAmended,
+  type EntryContent,
+  type EntryReconciled,
+  type EntryRecorded,
+  type InventoryItemAdded,
+  type InventoryItemRemoved,
+  type OpenAdvance,
+  type OpeningBalanceDeclared,
+  type SubsidiesDeclared,
+  type SubsidyRow,
+  type VoucherAttached,
+  type YearClosed,
+  type YearLocked,
+  type YearUnlocked,
 } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
-import { Doc } from '../read-store';
-import { DocRef, Projection } from '../projection';
+import { type Doc } from '../read-store';
+import { type DocRef, type Projection } from '../projection';
 
 /**
  * The notebook of one coop for one fiscal year: everything the ledger reads need (grid,

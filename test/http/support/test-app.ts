@@ -1,20 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Body,
-  Controller,
-  DynamicModule,
-  Get,
-  HttpCode,
-  Module,
-  Param,
-  Post,
-  Put,
-  Res,
-  Type,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Put, Res, Type, UseGuards } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { Response } from 'express';
@@ -25,20 +12,12 @@ import { DomainError, ValidationFailed } from '../../../src/domain/errors';
 import { Clock } from '../../../src/domain/fiscal-year';
 import { StoreUnavailable } from '../../../src/events/event-store';
 import { AuthModule } from '../../../src/http/auth/auth.module';
-import {
-  Authenticated,
-  CoopDirectory,
-  CoopScopeGuard,
-  CurrentUser,
-  DepartmentScopeGuard,
-  WriteAccess,
-} from '../../../src/http/auth/guards';
+import { Authenticated, CoopDirectory, CoopScopeGuard, CurrentUser, DepartmentScopeGuard, WriteAccess } from '../../../src/http/auth/guards';
 import { ThrottlePolicy } from '../../../src/http/auth/login-throttle';
-import { COOP_DIRECTORY } from '../../../src/http/auth/tokens';
-import { NewUser, SessionUser, UserDirectory } from '../../../src/http/auth/user-directory';
+import { NewUser, SessionUser, UserDirectory } from '../../../src/users/user-directory';
 import { configureHttp } from '../../../src/http/http-setup';
 import { SqliteReadStore } from '../../../src/projections/sqlite-read-store';
-import { CLOCK, CONFIG, READ_STORE } from '../../../src/tokens';
+import { CLOCK, CONFIG, COOP_DIRECTORY, READ_STORE } from '../../../src/tokens';
 
 export const PASSWORD = 'cheval agrafe pile correcte';
 

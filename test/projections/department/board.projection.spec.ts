@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { defaultChart } from '../../../src/domain/chart';
 import { changeChart, RENUMBERED_ACCOUNTS } from '../../domain/chart-fixtures';
-import { LedgerCommand } from '../../../src/domain/ledger';
+import { type LedgerCommand } from '../../../src/domain/ledger';
 import { boardFacts, boardProjection } from '../../../src/projections/department/board.projection';
-import { boardRows } from '../../../src/projections/department/views';
+import { boardRows } from '../../../src/reads/department-views';
 import { board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
 
 /** Three coops of the Calvados (14) with known entries, and one of the Hérault's neighbour 61. */
@@ -15,13 +15,29 @@ function department(): DepartmentLog {
   log.register('ecoleD', '61', "École d'Alençon");
 
   log.run('ecoleA', 2024, { type: 'DeclareOpeningBalance', bank: 100000, cash: 5000 });
-  log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a1', entry: entry('01', '2024-09-10', 'OCCE 14 – Cotisation et assurance', [debit('6586', 21200), debit('6168', 2100), credit('512', 23300)]) });
-  log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a2', entry: entry('02', '2024-10-15', 'Mairie – Subvention', [debit('512', 50000), credit('7410', 50000)]) });
-  log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a3', entry: entry('03', '2024-11-05', 'Vente de gâteaux', [debit('530', 3000), credit('7070', 3000)]) });
+  log.run('ecoleA', 2024, {
+    type: 'RecordEntry',
+    entryId: 'a1',
+    entry: entry('01', '2024-09-10', 'OCCE 14 – Cotisation et assurance', [debit('6586', 21200), debit('6168', 2100), credit('512', 23300)]),
+  });
+  log.run('ecoleA', 2024, {
+    type: 'RecordEntry',
+    entryId: 'a2',
+    entry: entry('02', '2024-10-15', 'Mairie – Subvention', [debit('512', 50000), credit('7410', 50000)]),
+  });
+  log.run('ecoleA', 2024, {
+    type: 'RecordEntry',
+    entryId: 'a3',
+    entry: entry('03', '2024-11-05', 'Vente de gâteaux', [debit('530', 3000), credit('7070', 3000)]),
+  });
   log.run('ecoleA', 2024, { type: 'ReconcileEntry', entryId: 'a1', statementDate: '2024-09-30' });
 
   log.run('ecoleB', 2024, { type: 'DeclareOpeningBalance', bank: 20000, cash: 0 });
-  log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b1', entry: entry('01', '2024-09-20', 'Sortie au musée', [debit('6181', 5000), credit('512', 5000)]) });
+  log.run('ecoleB', 2024, {
+    type: 'RecordEntry',
+    entryId: 'b1',
+    entry: entry('01', '2024-09-20', 'Sortie au musée', [debit('6181', 5000), credit('512', 5000)]),
+  });
   log.run('ecoleB', 2024, { type: 'ReconcileEntry', entryId: 'b1' });
 
   log.run('ecoleD', 2024, { type: 'RecordEntry', entryId: 'd1', entry: entry('01', '2024-09-20', 'Dons', [debit('512', 7000), credit('7580', 7000)]) });
@@ -35,17 +51,40 @@ describe('board projection', () => {
     const rows = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rows).toEqual([
       {
-        coopId: 'ecoleA', name: 'École Jules Ferry', status: 'open', unlocked: false, canClose: false,
+        coopId: 'ecoleA',
+        name: 'École Jules Ferry',
+        status: 'open',
+        unlocked: false,
+        canClose: false,
         blockers: ['TOO_EARLY', 'CASH_COUNT_MISMATCH', 'SUBSIDIES_UNJUSTIFIED'],
-        bank: 126700, cash: 8000, unreconciled: 1, lastActivityAt: log.events.find((e) => e.stream === 'ledger-ecoleA-2024' && e.revision === 4)!.metadata.at,
+        bank: 126700,
+        cash: 8000,
+        unreconciled: 1,
+        lastActivityAt: log.events.find((e) => e.stream === 'ledger-ecoleA-2024' && e.revision === 4)!.metadata.at,
       },
       {
-        coopId: 'ecoleB', name: 'École du Bourg', status: 'open', unlocked: false, canClose: false,
-        blockers: ['TOO_EARLY'], bank: 15000, cash: 0, unreconciled: 0, lastActivityAt: expect.any(String),
+        coopId: 'ecoleB',
+        name: 'École du Bourg',
+        status: 'open',
+        unlocked: false,
+        canClose: false,
+        blockers: ['TOO_EARLY'],
+        bank: 15000,
+        cash: 0,
+        unreconciled: 0,
+        lastActivityAt: expect.any(String),
       },
       {
-        coopId: 'ecoleC', name: 'École des Prés', status: 'open', unlocked: false, canClose: false,
-        blockers: ['TOO_EARLY'], bank: 0, cash: 0, unreconciled: 0, lastActivityAt: null,
+        coopId: 'ecoleC',
+        name: 'École des Prés',
+        status: 'open',
+        unlocked: false,
+        canClose: false,
+        blockers: ['TOO_EARLY'],
+        bank: 0,
+        cash: 0,
+        unreconciled: 0,
+        lastActivityAt: null,
       },
     ]);
   });
@@ -68,7 +107,9 @@ describe('board projection', () => {
     log.today = '2025-09-02';
     log.run('ecoleB', 2024, { type: 'CloseYear' });
     const docs = log.fold();
-    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find((r) => r.coopId === 'ecoleB');
+    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find(
+      (r) => r.coopId === 'ecoleB',
+    );
     expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: ['YEAR_CLOSED'], bank: 15000 });
     const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
     expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({ status: 'open', bank: 15000, cash: 0, blockers: ['TOO_EARLY'], lastActivityAt: null });
@@ -124,7 +165,12 @@ describe('board projection', () => {
       const docs = log.fold();
       for (const y of [2024, 2025]) {
         const doc = board(docs, 'ecole1', y);
-        if (doc) expect({ step: command.type, year: y, facts: boardFacts(doc, 2024, log.chart('14', y)) }).toEqual({ step: command.type, year: y, facts: log.facts('ecole1', y) });
+        if (doc)
+          expect({ step: command.type, year: y, facts: boardFacts(doc, 2024, log.chart('14', y)) }).toEqual({
+            step: command.type,
+            year: y,
+            facts: log.facts('ecole1', y),
+          });
       }
     }
     expect(log.facts('ecole1', 2024).closed).toBe(true);
@@ -135,25 +181,65 @@ describe('board projection', () => {
     // With the renumbered chart the default codes stay usable, without their roles: the board must read the new ones.
     const renumbered = changeChart(defaultChart('14', 2024), RENUMBERED_ACCOUNTS);
     const account = fc.constantFrom('6070', '6181', '6586', '6168', '6800', '7070', '7410', '7580', '62810008', '61681008', '74100008', '68000008');
-    const lines = fc.record({ treasury: fc.constantFrom('512', '530'), other: account, amount: fc.integer({ min: 1, max: 100000 }), receipt: fc.boolean() }).map(({ treasury, other, amount, receipt }) =>
-      receipt ? [debit(treasury, amount), credit(other, amount)] : [debit(other, amount), credit(treasury, amount)],
-    );
-    const advance = fc.record({ regie: fc.constantFrom('CP', 'CM2'), amount: fc.integer({ min: 1, max: 5000 }), paid: fc.boolean() }).map(({ regie, amount, paid }) =>
-      paid ? [debit('4670', amount, regie), credit('512', amount)] : [debit('6181', amount), credit('4670', amount, regie)],
-    );
+    const lines = fc
+      .record({ treasury: fc.constantFrom('512', '530'), other: account, amount: fc.integer({ min: 1, max: 100000 }), receipt: fc.boolean() })
+      .map(({ treasury, other, amount, receipt }) =>
+        receipt ? [debit(treasury, amount), credit(other, amount)] : [debit(other, amount), credit(treasury, amount)],
+      );
+    const advance = fc
+      .record({ regie: fc.constantFrom('CP', 'CM2'), amount: fc.integer({ min: 1, max: 5000 }), paid: fc.boolean() })
+      .map(({ regie, amount, paid }) =>
+        paid ? [debit('4670', amount, regie), credit('512', amount)] : [debit('6181', amount), credit('4670', amount, regie)],
+      );
     const id = fc.constantFrom('x1', 'x2', 'x3', 'x4', 'x5');
     const commandIn = (year: number): fc.Arbitrary<[number, LedgerCommand]> => {
       const date = fc.integer({ min: 0, max: 360 }).map((d) => new Date(Date.UTC(year, 8, 1 + d)).toISOString().slice(0, 10));
       const content = fc.record({ pj: fc.integer({ min: 1, max: 30 }).map(String), date, lines: fc.oneof(lines, advance) });
       const command: fc.Arbitrary<LedgerCommand> = fc.oneof(
-        { weight: 6, arbitrary: fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'RecordEntry' as const, entryId, entry: entry(c.pj, c.date, 'Écriture', c.lines) })) },
-        { weight: 2, arbitrary: fc.record({ entryId: id, c: content }).map(({ entryId, c }) => ({ type: 'AmendEntry' as const, entryId, entry: entry(c.pj, c.date, 'Modifiée', c.lines) })) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .record({ entryId: id, c: content })
+            .map(({ entryId, c }) => ({ type: 'RecordEntry' as const, entryId, entry: entry(c.pj, c.date, 'Écriture', c.lines) })),
+        },
+        {
+          weight: 2,
+          arbitrary: fc
+            .record({ entryId: id, c: content })
+            .map(({ entryId, c }) => ({ type: 'AmendEntry' as const, entryId, entry: entry(c.pj, c.date, 'Modifiée', c.lines) })),
+        },
         { weight: 1, arbitrary: id.map((entryId) => ({ type: 'DeleteEntry' as const, entryId })) },
         { weight: 4, arbitrary: id.map((entryId) => ({ type: 'ReconcileEntry' as const, entryId })) },
         { weight: 1, arbitrary: id.map((entryId) => ({ type: 'UnreconcileEntry' as const, entryId })) },
-        { weight: 1, arbitrary: fc.record({ countId: id, d: date, coins: fc.integer({ min: 0, max: 20 }) }).map(({ countId, d, coins }) => ({ type: 'CountCash' as const, countId, date: d, counts: { '200': coins } })) },
-        { weight: 1, arbitrary: fc.integer({ min: 0, max: 60000 }).map((amount) => ({ type: 'DeclareSubsidies' as const, rows: amount ? [{ origin: 'Mairie', amount, date: `${year}-10-01`, designation: 'Projets', attachedToExpenses: 0 }] : [] })) },
-        { weight: 1, arbitrary: fc.record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) }).map(({ itemId, pj }) => ({ type: 'AddInventoryItem' as const, itemId, designation: 'Bien', acquiredOn: `${year}-10-01`, quantity: 1, value: 100, pj })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ countId: id, d: date, coins: fc.integer({ min: 0, max: 20 }) })
+            .map(({ countId, d, coins }) => ({ type: 'CountCash' as const, countId, date: d, counts: { '200': coins } })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .integer({ min: 0, max: 60000 })
+            .map((amount) => ({
+              type: 'DeclareSubsidies' as const,
+              rows: amount ? [{ origin: 'Mairie', amount, date: `${year}-10-01`, designation: 'Projets', attachedToExpenses: 0 }] : [],
+            })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) })
+            .map(({ itemId, pj }) => ({
+              type: 'AddInventoryItem' as const,
+              itemId,
+              designation: 'Bien',
+              acquiredOn: `${year}-10-01`,
+              quantity: 1,
+              value: 100,
+              pj,
+            })),
+        },
         { weight: 1, arbitrary: fc.constant({ type: 'CloseYear' as const }) },
         { weight: 1, arbitrary: fc.constant({ type: 'UnlockYear' as const, reason: 'Correction' }) },
         { weight: 1, arbitrary: fc.constant({ type: 'LockYear' as const }) },
@@ -162,30 +248,46 @@ describe('board projection', () => {
     };
     const seen = new Map<string, number>();
     fc.assert(
-      fc.property(fc.boolean(), fc.boolean(), fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }), (declare, renumber, commands) => {
-        const log = new DepartmentLog();
-        log.today = '2026-09-02';
-        if (renumber) log.useChart('14', renumbered);
-        log.register('p', '14', 'Propriété');
-        if (declare) log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: 500 });
-        for (const [year, c] of commands) {
-          try {
-            log.run('p', year, c);
-          } catch {
-            // A refused command records nothing: the next one goes on from the same state.
+      fc.property(
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }),
+        (declare, renumber, commands) => {
+          const log = new DepartmentLog();
+          log.today = '2026-09-02';
+          if (renumber) log.useChart('14', renumbered);
+          log.register('p', '14', 'Propriété');
+          if (declare) log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: 500 });
+          for (const [year, c] of commands) {
+            try {
+              log.run('p', year, c);
+            } catch {
+              // A refused command records nothing: the next one goes on from the same state.
+            }
           }
-        }
-        for (const e of log.events) seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
-        const docs = log.fold();
-        for (const year of [2024, 2025]) {
-          const doc = board(docs, 'p', year);
-          if (doc) expect(boardFacts(doc, 2024, log.chart('14', year))).toEqual(log.facts('p', year));
-        }
-      }),
+          for (const e of log.events) seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
+          const docs = log.fold();
+          for (const year of [2024, 2025]) {
+            const doc = board(docs, 'p', year);
+            if (doc) expect(boardFacts(doc, 2024, log.chart('14', year))).toEqual(log.facts('p', year));
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     // The generator does reach the events the board folds (LockYear, rarer, is in the scripted history above).
-    const reached = ['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'CashCounted', 'SubsidiesDeclared', 'InventoryItemAdded', 'YearClosed', 'YearUnlocked'];
+    const reached = [
+      'EntryRecorded',
+      'EntryAmended',
+      'EntryDeleted',
+      'EntryReconciled',
+      'EntryUnreconciled',
+      'CashCounted',
+      'SubsidiesDeclared',
+      'InventoryItemAdded',
+      'YearClosed',
+      'YearUnlocked',
+    ];
     expect(reached.filter((type) => !seen.has(type))).toEqual([]);
   });
 
@@ -212,7 +314,14 @@ describe('board projection', () => {
     for (let i = 1; i <= 300; i++) {
       const entryId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
       const onBank = i % 2 === 1;
-      log.run('big', 2024, { type: 'RecordEntry', entryId, entry: entry(String(i), '2024-10-01', `Une vente au libellé assez long numéro ${i}`, [debit(onBank ? '512' : '530', 1000 + i), credit('7070', 1000 + i)]) });
+      log.run('big', 2024, {
+        type: 'RecordEntry',
+        entryId,
+        entry: entry(String(i), '2024-10-01', `Une vente au libellé assez long numéro ${i}`, [
+          debit(onBank ? '512' : '530', 1000 + i),
+          credit('7070', 1000 + i),
+        ]),
+      });
       if (onBank) log.run('big', 2024, { type: 'ReconcileEntry', entryId });
     }
     const doc = board(log.fold(), 'big', 2024);

@@ -1,18 +1,42 @@
-import { Chart, defaultChart } from '../../../src/domain/chart';
-import { closingFactsOf, ClosingEnv, ClosingFacts, decide, evolve, initialLedgerState, LedgerCommand, LedgerState } from '../../../src/domain/ledger';
-import { CoopEvent } from '../../../src/events/coop-events';
-import { NewEvent, RecordedEvent } from '../../../src/events/envelope';
-import { EventStore } from '../../../src/events/event-store';
+import { type Chart, defaultChart } from '../../../src/domain/chart';
+import {
+  closingFactsOf,
+  type ClosingEnv,
+  type ClosingFacts,
+  decide,
+  evolve,
+  initialLedgerState,
+  type LedgerCommand,
+  type LedgerState,
+} from '../../../src/domain/ledger';
+import { type CoopEvent } from '../../../src/events/coop-events';
+import { type NewEvent, type RecordedEvent } from '../../../src/events/envelope';
+import { type EventStore } from '../../../src/events/event-store';
 import { chainEvents } from '../../../src/events/hash-chain';
-import { EntryLine } from '../../../src/events/ledger-events';
+import { type EntryLine } from '../../../src/events/ledger-events';
 import { coopStream, ledgerStream } from '../../../src/events/streams';
-import { CoopDoc } from '../../../src/projections/coops.projection';
-import { BoardDoc, boardId, boardProjection } from '../../../src/projections/department/board.projection';
-import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals, departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
+import { type CoopDoc } from '../../../src/projections/coops.projection';
+import { type BoardDoc, boardId, boardProjection } from '../../../src/projections/department/board.projection';
+import {
+  type CoopTotalsDoc,
+  DEPARTMENT_TOTALS,
+  type DepartmentTotals,
+  departmentTotals,
+  departmentTotalsProjection,
+} from '../../../src/projections/department/totals.projection';
 import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
-import { notebookProjection, assembleNotebook, NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../../../src/projections/ledger/notebook.projection';
-import { Doc } from '../../../src/projections/read-store';
+import {
+  notebookProjection,
+  assembleNotebook,
+  type NotebookDoc,
+  type NotebookEntryRow,
+  type NotebookHeader,
+  NOTEBOOK_ENTRIES,
+  NOTEBOOKS,
+  notebookId,
+} from '../../../src/projections/ledger/notebook.projection';
+import { type Doc } from '../../../src/projections/read-store';
 
 export const PROJECTIONS = [coopsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
 
@@ -125,7 +149,12 @@ export const totals = (docs: Map<string, Map<string, Doc>>, department: string, 
 export function notebook(docs: Map<string, Map<string, Doc>>, coopId: string, year: number): NotebookDoc | null {
   const header = docs.get(NOTEBOOKS)!.get(notebookId(coopId, year)) as NotebookHeader | undefined;
   const rows = [...docs.get(NOTEBOOK_ENTRIES)!.values()] as unknown as NotebookEntryRow[];
-  return header ? assembleNotebook(header, rows.filter((row) => row.notebook === header.id)) : null;
+  return header
+    ? assembleNotebook(
+        header,
+        rows.filter((row) => row.notebook === header.id),
+      )
+    : null;
 }
 export const coopDocs = (docs: Map<string, Map<string, Doc>>, department: string): CoopDoc[] =>
   [...docs.get('coops')!.values()].filter((c) => c.department === department) as CoopDoc[];

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { defaultChart } from '../../../src/domain/chart';
-import { LedgerCommand } from '../../../src/domain/ledger';
+import { type LedgerCommand } from '../../../src/domain/ledger';
 import { departmentTotalsProjection } from '../../../src/projections/department/totals.projection';
-import { accountDrillDown, aggregatedAccounts } from '../../../src/projections/department/views';
-import { breakdownView } from '../../../src/projections/ledger/views';
+import { accountDrillDown, aggregatedAccounts } from '../../../src/reads/department-views';
+import { breakdownView } from '../../../src/reads/ledger-views';
 import { coopTotals, credit, debit, DepartmentLog, entry, notebook, totals } from './support';
 
 const chart = defaultChart('14', 2024);
@@ -11,14 +11,35 @@ const counts = { coops: 3, closed: 0 };
 
 function department(): DepartmentLog {
   const log = new DepartmentLog();
-  for (const [id, name] of [['ecoleA', 'École A'], ['ecoleB', 'École B'], ['ecoleC', 'École C']]) log.register(id, '14', name);
+  for (const [id, name] of [
+    ['ecoleA', 'École A'],
+    ['ecoleB', 'École B'],
+    ['ecoleC', 'École C'],
+  ])
+    log.register(id, '14', name);
   log.register('ecoleD', '61', 'École D');
-  log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a1', entry: entry('01', '2024-09-10', 'Cotisation et assurance', [debit('6586', 21200), debit('6168', 2100), credit('512', 23300)]) });
+  log.run('ecoleA', 2024, {
+    type: 'RecordEntry',
+    entryId: 'a1',
+    entry: entry('01', '2024-09-10', 'Cotisation et assurance', [debit('6586', 21200), debit('6168', 2100), credit('512', 23300)]),
+  });
   log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a2', entry: entry('02', '2024-10-15', 'Photos', [debit('512', 32000), credit('7070', 32000)]) });
-  log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a3', entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 32000), credit('512', 32000)]) });
+  log.run('ecoleA', 2024, {
+    type: 'RecordEntry',
+    entryId: 'a3',
+    entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 32000), credit('512', 32000)]),
+  });
   log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b1', entry: entry('01', '2024-09-11', 'Cotisation', [debit('6586', 10601), credit('512', 10601)]) });
-  log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b2', entry: entry('02', '2024-09-12', 'Régie', [debit('4670', 15000, 'CP'), credit('512', 15000)]) });
-  log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b3', entry: entry('03', '2024-09-30', 'Régie expliquée', [debit('6181', 14999), credit('4670', 14999, 'CP')]) });
+  log.run('ecoleB', 2024, {
+    type: 'RecordEntry',
+    entryId: 'b2',
+    entry: entry('02', '2024-09-12', 'Régie', [debit('4670', 15000, 'CP'), credit('512', 15000)]),
+  });
+  log.run('ecoleB', 2024, {
+    type: 'RecordEntry',
+    entryId: 'b3',
+    entry: entry('03', '2024-09-30', 'Régie expliquée', [debit('6181', 14999), credit('4670', 14999, 'CP')]),
+  });
   log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b4', entry: entry('04', '2024-10-01', 'Ventes', [debit('530', 4550), credit('7070', 4550)]) });
   log.run('ecoleC', 2024, { type: 'RecordEntry', entryId: 'c1', entry: entry('01', '2024-09-13', 'Subvention', [debit('512', 50000), credit('7410', 50000)]) });
   log.run('ecoleD', 2024, { type: 'RecordEntry', entryId: 'd1', entry: entry('01', '2024-09-13', 'Dons', [debit('512', 99999), credit('7580', 99999)]) });
@@ -62,7 +83,10 @@ describe('department totals projection', () => {
 
   it('drills down to the coops behind a figure', () => {
     const log = department();
-    const names = new Map([['ecoleA', 'École A'], ['ecoleB', 'École B']]);
+    const names = new Map([
+      ['ecoleA', 'École A'],
+      ['ecoleB', 'École B'],
+    ]);
     expect(accountDrillDown(totals(log.fold(), '14', 2024), chart, '6586', names)).toEqual({
       account: '6586',
       label: "Cotisations à l'OCCE",
@@ -79,7 +103,9 @@ describe('department totals projection', () => {
 
   it('keeps one small document per coop and year, with the coop’s own amounts', () => {
     const docs = department().fold();
-    expect(coopTotals(docs, '61', 2024)).toEqual([{ id: 'ecoleD:2024', department: '61', year: 2024, coopId: 'ecoleD', accounts: { '7580': -99999 }, revision: 0 }]);
+    expect(coopTotals(docs, '61', 2024)).toEqual([
+      { id: 'ecoleD:2024', department: '61', year: 2024, coopId: 'ecoleD', accounts: { '7580': -99999 }, revision: 0 },
+    ]);
     expect(coopTotals(docs, '14', 2024).find((d) => d.coopId === 'ecoleB')!.accounts).toEqual({ '6586': 10601, '6181': 14999, '7070': -4550 });
   });
 
@@ -94,14 +120,20 @@ describe('department totals projection', () => {
     const { '7070': _changed, ...others } = after.accounts;
     const { '7070': _was, ...othersBefore } = before.accounts;
     expect(others).toEqual(othersBefore);
-    const changed = [...afterDocs.get('department_totals')!].filter(([id, doc]) => JSON.stringify(doc) !== JSON.stringify(beforeDocs.get('department_totals')!.get(id)));
+    const changed = [...afterDocs.get('department_totals')!].filter(
+      ([id, doc]) => JSON.stringify(doc) !== JSON.stringify(beforeDocs.get('department_totals')!.get(id)),
+    );
     expect(changed.map(([id]) => id)).toEqual(['ecoleC:2024']);
     expect(totals(afterDocs, '61', 2024).accounts).toEqual({ '7580': { net: -99999, byCoop: { ecoleD: -99999 } } });
   });
 
   it('moves amounts on amendment and deletion with the content the events carry', () => {
     const log = department();
-    log.run('ecoleA', 2024, { type: 'AmendEntry', entryId: 'a3', entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 30000), debit('6181', 2000), credit('512', 32000)]) });
+    log.run('ecoleA', 2024, {
+      type: 'AmendEntry',
+      entryId: 'a3',
+      entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 30000), debit('6181', 2000), credit('512', 32000)]),
+    });
     log.run('ecoleB', 2024, { type: 'DeleteEntry', entryId: 'b1' });
     const view = aggregatedAccounts(totals(log.fold(), '14', 2024), chart, counts);
     expect(totalOf(view, '6070')).toBe(30000);
@@ -113,16 +145,26 @@ describe('department totals projection', () => {
 
   it('ignores events already applied (redelivery, replay from an older checkpoint)', () => {
     const log = department();
-    log.run('ecoleA', 2024, { type: 'AmendEntry', entryId: 'a3', entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 30000), credit('512', 30000)]) });
+    log.run('ecoleA', 2024, {
+      type: 'AmendEntry',
+      entryId: 'a3',
+      entry: entry('03', '2024-10-20', 'Photographe', [debit('6070', 30000), credit('512', 30000)]),
+    });
     const once = log.fold();
     const replayed = log.fold([...log.events, ...log.events.slice(5)]);
     expect(replayed.get('department_totals')).toEqual(once.get('department_totals'));
     // Each document holds its stream's last applied entry event.
     for (const doc of coopTotals(once, '14', 2024)) {
-      const last = log.events.filter((e) => e.stream === `ledger-${doc.coopId}-2024` && ['EntryRecorded', 'EntryAmended', 'EntryDeleted'].includes(e.type)).pop()!;
+      const last = log.events
+        .filter((e) => e.stream === `ledger-${doc.coopId}-2024` && ['EntryRecorded', 'EntryAmended', 'EntryDeleted'].includes(e.type))
+        .pop()!;
       expect(doc.revision).toBe(last.revision);
     }
-    expect(coopTotals(once, '14', 2024).map((d) => d.coopId).sort()).toEqual(['ecoleA', 'ecoleB', 'ecoleC']);
+    expect(
+      coopTotals(once, '14', 2024)
+        .map((d) => d.coopId)
+        .sort(),
+    ).toEqual(['ecoleA', 'ecoleB', 'ecoleC']);
   });
 
   it('routes entry events to their coop’s document, filed under the department in their metadata, and nothing else', () => {
@@ -137,16 +179,32 @@ describe('department totals projection', () => {
 
   it('equals the sum of the coops’ breakdowns to the cent for any accepted entries, amendments and deletions', () => {
     const account = fc.constantFrom('6070', '6181', '6586', '6800', '7070', '7410', '7580', '6270');
-    const lines = fc.record({ treasury: fc.constantFrom('512', '530'), parts: fc.array(fc.tuple(account, fc.integer({ min: 1, max: 999_999 })), { minLength: 1, maxLength: 3 }), receipt: fc.boolean() }).map(({ treasury, parts, receipt }) => {
-      const sum = parts.reduce((s, [, a]) => s + a, 0);
-      return receipt ? [debit(treasury, sum), ...parts.map(([acc, a]) => credit(acc, a))] : [...parts.map(([acc, a]) => debit(acc, a)), credit(treasury, sum)];
-    });
+    const lines = fc
+      .record({
+        treasury: fc.constantFrom('512', '530'),
+        parts: fc.array(fc.tuple(account, fc.integer({ min: 1, max: 999_999 })), { minLength: 1, maxLength: 3 }),
+        receipt: fc.boolean(),
+      })
+      .map(({ treasury, parts, receipt }) => {
+        const sum = parts.reduce((s, [, a]) => s + a, 0);
+        return receipt
+          ? [debit(treasury, sum), ...parts.map(([acc, a]) => credit(acc, a))]
+          : [...parts.map(([acc, a]) => debit(acc, a)), credit(treasury, sum)];
+      });
     const id = fc.constantFrom('x1', 'x2', 'x3', 'x4');
     const coop = fc.constantFrom('c1', 'c2', 'c3');
     const content = fc.record({ pj: fc.integer({ min: 1, max: 50 }).map(String), lines });
     const step: fc.Arbitrary<[string, LedgerCommand]> = fc.oneof(
-      fc.tuple(coop, id, content).map(([c, entryId, { pj, lines: l }]) => [c, { type: 'RecordEntry', entryId, entry: entry(pj, '2024-10-01', 'Écriture', l) }] as [string, LedgerCommand]),
-      fc.tuple(coop, id, content).map(([c, entryId, { pj, lines: l }]) => [c, { type: 'AmendEntry', entryId, entry: entry(pj, '2024-10-02', 'Modifiée', l) }] as [string, LedgerCommand]),
+      fc
+        .tuple(coop, id, content)
+        .map(
+          ([c, entryId, { pj, lines: l }]) => [c, { type: 'RecordEntry', entryId, entry: entry(pj, '2024-10-01', 'Écriture', l) }] as [string, LedgerCommand],
+        ),
+      fc
+        .tuple(coop, id, content)
+        .map(
+          ([c, entryId, { pj, lines: l }]) => [c, { type: 'AmendEntry', entryId, entry: entry(pj, '2024-10-02', 'Modifiée', l) }] as [string, LedgerCommand],
+        ),
       fc.tuple(coop, id).map(([c, entryId]) => [c, { type: 'DeleteEntry', entryId }] as [string, LedgerCommand]),
     );
     fc.assert(

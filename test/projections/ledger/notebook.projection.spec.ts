@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { RecordedEvent } from '../../../src/events/envelope';
-import { Doc } from '../../../src/projections/read-store';
-import { foldNotebooks, NotebookDoc, notebookProjection, readNotebook } from '../../../src/projections/ledger/notebook.projection';
+import { type RecordedEvent } from '../../../src/events/envelope';
+import { type Doc } from '../../../src/projections/read-store';
+import { foldNotebooks, type NotebookDoc, notebookProjection, readNotebook } from '../../../src/projections/ledger/notebook.projection';
 import { content, credit, debit, guideYear, TestLog } from './support';
 
 describe('notebook projection', () => {
@@ -64,7 +64,9 @@ describe('notebook projection', () => {
         type: 'EntryAmended',
         data: {
           entryId: 'e-cotisation',
-          ...content('01', '2024-09-10', 'OCCE 14 – Cotisation et assurance', [debit('6586', 200), debit('6168', 33), credit('512', 233)], { chequeNo: '1568001' }),
+          ...content('01', '2024-09-10', 'OCCE 14 – Cotisation et assurance', [debit('6586', 200), debit('6168', 33), credit('512', 233)], {
+            chequeNo: '1568001',
+          }),
           previous,
         },
       },
@@ -99,7 +101,10 @@ describe('notebook projection', () => {
     const log = new TestLog();
     guideYear(log);
     const original = log.notebook(2024).entries.find((e) => e.entryId === 'e-photos-in')!;
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'e-copy', ...content('022', original.date, original.label, original.lines), duplicatedFrom: 'e-photos-in' } });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e-copy', ...content('022', original.date, original.label, original.lines), duplicatedFrom: 'e-photos-in' },
+    });
     log.append(2024, {
       type: 'VoucherAttached',
       data: { entryId: 'e-copy', attachmentId: 'a1', sha256: 'abc', mediaType: 'application/pdf', size: 1200, fileName: 'facture.pdf' },
@@ -122,13 +127,18 @@ describe('notebook projection', () => {
     guideYear(log);
     log.append(2024, { type: 'CashCounted', data: { countId: 'c1', date: '2025-06-30', counts: { '1000': 4 }, total: 4000 } });
     log.append(2024, { type: 'CashCounted', data: { countId: 'c2', date: '2025-07-01', counts: { '1000': 5 }, total: 5000 } });
-    log.append(2024, { type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-11-02', quantity: 1, value: 24900, pj: '07' } });
+    log.append(2024, {
+      type: 'InventoryItemAdded',
+      data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-11-02', quantity: 1, value: 24900, pj: '07' },
+    });
     log.append(2024, { type: 'InventoryItemRemoved', data: { itemId: 'i1', leftOn: '2025-06-01' } });
     log.append(2024, { type: 'ActivityReported', data: { activity: 'Photos', text: 'Photos de classe vendues aux familles.' } });
     log.append(2024, { type: 'ActivityReported', data: { activity: 'Photos', text: 'Photos de classe et portraits.' } });
     const doc = log.notebook(2024);
     expect(doc.cashCounts.map((c) => c.total)).toEqual([4000, 5000]);
-    expect(doc.subsidies).toEqual([{ origin: 'Mairie', amount: 50000, date: '2024-10-15', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }]);
+    expect(doc.subsidies).toEqual([
+      { origin: 'Mairie', amount: 50000, date: '2024-10-15', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 },
+    ]);
     expect(doc.inventory).toEqual([
       { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-11-02', quantity: 1, value: 24900, pj: '07', removed: true, leftOn: '2025-06-01' },
     ]);
@@ -136,7 +146,14 @@ describe('notebook projection', () => {
   });
 
   describe('closing a year opens the next one', () => {
-    const unreconciled = { entryId: 'e-photos-out', pj: '021', date: '2025-05-10', label: 'Photographe Fact. n°199200 - Photos', chequeNo: '1568965', amount: -32000 };
+    const unreconciled = {
+      entryId: 'e-photos-out',
+      pj: '021',
+      date: '2025-05-10',
+      label: 'Photographe Fact. n°199200 - Photos',
+      chequeNo: '1568965',
+      amount: -32000,
+    };
 
     function closedLog(): TestLog {
       const log = new TestLog();
@@ -205,7 +222,10 @@ describe('notebook projection', () => {
 
     /** The runtime's way: one event at a time, each document stored as JSON between events, then read back. */
     async function incrementally(events: RecordedEvent[]): Promise<Map<string, NotebookDoc | null>> {
-      const store = new Map<string, Map<string, Doc>>([['notebooks', new Map()], ['notebook_entries', new Map()]]);
+      const store = new Map<string, Map<string, Doc>>([
+        ['notebooks', new Map()],
+        ['notebook_entries', new Map()],
+      ]);
       for (const event of events) {
         for (const ref of notebookProjection.keysOf(event)) {
           const next = notebookProjection.evolve(store.get(ref.collection)!.get(ref.id) ?? null, event, ref);

@@ -1,7 +1,7 @@
-import { RecordedEvent } from '../../../src/events/envelope';
-import { EntryContent, EntryLine, LedgerEvent } from '../../../src/events/ledger-events';
+import { type RecordedEvent } from '../../../src/events/envelope';
+import { type EntryContent, type EntryLine, type LedgerEvent } from '../../../src/events/ledger-events';
 import { ledgerStream } from '../../../src/events/streams';
-import { foldNotebooks, NotebookDoc, notebookId } from '../../../src/projections/ledger/notebook.projection';
+import { foldNotebooks, type NotebookDoc, notebookId } from '../../../src/projections/ledger/notebook.projection';
 
 /**
  * A tiny in-memory log for reducer specs: events get their stream revision, a global position
@@ -95,7 +95,10 @@ export function guideYear(log: TestLog): void {
     type: 'EntryRecorded',
     data: {
       entryId: 'e-photos-out',
-      ...content('021', '2025-05-10', 'Photographe Fact. n°199200 - Photos', [debit('6070', 320), credit('512', 320)], { actionA: 'Photos', chequeNo: '1568965' }),
+      ...content('021', '2025-05-10', 'Photographe Fact. n°199200 - Photos', [debit('6070', 320), credit('512', 320)], {
+        actionA: 'Photos',
+        chequeNo: '1568965',
+      }),
     },
   });
   log.append(2024, {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { NewEvent } from '../../../src/events/envelope';
+import { type NewEvent } from '../../../src/events/envelope';
 import { SqliteEventStore } from '../../../src/events/sqlite-event-store';
-import { Projection } from '../../../src/projections/projection';
-import { Doc, ReadStore } from '../../../src/projections/read-store';
+import { type Projection } from '../../../src/projections/projection';
+import { type Doc, type ReadStore } from '../../../src/projections/read-store';
 import { SqliteReadStore } from '../../../src/projections/sqlite-read-store';
 
 export interface StreamCount extends Doc {
@@ -21,7 +21,7 @@ export const streamCounts = (overrides: Partial<Projection> = {}): Projection =>
   version: 1,
   collections: { stream_counts: { indexes: ['category', 'count'] } },
   streamPrefixes: ['ledger-'],
-  keysOf: event => [{ collection: 'stream_counts', id: event.stream }],
+  keysOf: (event) => [{ collection: 'stream_counts', id: event.stream }],
   evolve: (doc, event) => {
     if (event.type === 'Forgotten') return null;
     const previous = doc as StreamCount | null;
@@ -39,7 +39,7 @@ export const typeCounts = (options: { tolerant?: boolean; version?: number } = {
   version: options.version ?? 1,
   collections: { type_counts: { indexes: [] }, totals: { indexes: [] } },
   streamPrefixes: ['ledger-', 'coop-'],
-  keysOf: event => [
+  keysOf: (event) => [
     { collection: 'type_counts', id: event.type },
     { collection: 'totals', id: 'all' },
   ],
@@ -90,7 +90,7 @@ export class TestStores {
 /** Every document of a collection, by the value of its `key` field (find returns documents, not ids). */
 export async function documents(store: ReadStore, collection: string, key: string): Promise<Record<string, Doc>> {
   const all = await store.find(collection);
-  return Object.fromEntries(all.map(doc => [String(doc[key]), doc]));
+  return Object.fromEntries(all.map((doc) => [String(doc[key]), doc]));
 }
 
 /** A logger that keeps what it is told, for assertions, instead of printing it. */

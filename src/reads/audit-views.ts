@@ -1,19 +1,19 @@
-import { DomainError } from '../../domain/errors';
-import { formatFrenchDate, isIsoDate } from '../../domain/fiscal-year';
-import { formatEuros } from '../../domain/money';
-import { CoopRegistered } from '../../events/coop-events';
+import { DomainError } from '../domain/errors';
+import { formatFrenchDate, isIsoDate } from '../domain/fiscal-year';
+import { formatEuros } from '../domain/money';
+import { type CoopRegistered } from '../events/coop-events';
 import {
-  CashCounted,
-  EntryContent,
-  EntryLine,
-  InventoryItemAdded,
-  OpeningBalanceDeclared,
-  SubsidiesDeclared,
-  VoucherAttached,
-  YearClosed,
-  YearLocked,
-} from '../../events/ledger-events';
-import { HistoryItem } from '../../projections/department/history';
+  type CashCounted,
+  type EntryContent,
+  type EntryLine,
+  type InventoryItemAdded,
+  type OpeningBalanceDeclared,
+  type SubsidiesDeclared,
+  type VoucherAttached,
+  type YearClosed,
+  type YearLocked,
+} from '../events/ledger-events';
+import { type HistoryItem } from './history';
 
 /** The auditor's pages' views of the history: French labels, one line of what each event says. */
 
@@ -66,8 +66,7 @@ export const parisInputValue = (at: string): string =>
     .format(new Date(at))
     .replace(' ', 'T');
 
-const invalidAsOf = (): DomainError =>
-  new DomainError('AS_OF_INVALID', 'Choisissez une date et une heure valides (ex. 25/04/2025 12:00).', 'asOf');
+const invalidAsOf = (): DomainError => new DomainError('AS_OF_INVALID', 'Choisissez une date et une heure valides (ex. 25/04/2025 12:00).', 'asOf');
 
 /**
  * The moment an auditor asks for, as an ISO date-time: a full ISO value (links of the history)
@@ -85,7 +84,20 @@ export function asOfMoment(value: string): string {
   if (Number.isNaN(asUtc)) throw invalidAsOf();
   // France's offset at that moment (summer or winter time): how far its wall clock is from UTC.
   const wall = new Date(asUtc);
-  const inParis = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(wall).replace(' ', 'T') + '.999Z');
+  const inParis = new Date(
+    new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .format(wall)
+      .replace(' ', 'T') + '.999Z',
+  );
   return new Date(asUtc - (inParis.getTime() - wall.getTime())).toISOString();
 }
 
@@ -217,7 +229,11 @@ export function historyRows(items: readonly HistoryItem[]): HistoryRow[] {
       when: parisMoment(item.metadata.at),
       summary,
       details,
-      changes: (item.changes ?? []).map((c) => ({ field: FIELD_LABELS[c.field] ?? c.field, before: valueText(c.field, c.before), after: valueText(c.field, c.after) })),
+      changes: (item.changes ?? []).map((c) => ({
+        field: FIELD_LABELS[c.field] ?? c.field,
+        before: valueText(c.field, c.before),
+        after: valueText(c.field, c.after),
+      })),
       deleted: entryId !== null && deleted.has(entryId) && item.type.startsWith('Entry'),
       hash: item.metadata.hash,
     };

@@ -13,9 +13,19 @@ import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldCollection, foldDocument } from '../projections/fold';
 import { BOARD, BoardDoc, boardFacts, boardId, emptyBoardDoc } from '../projections/department/board.projection';
-import { deepFreeze, KeptAnswers } from '../projections/frozen';
-import { assembleNotebook, emptyNotebook, NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId, readNotebook } from '../projections/ledger/notebook.projection';
-import { calendarYearView } from '../projections/ledger/views';
+import { deepFreeze, KeptAnswers } from './frozen';
+import {
+  assembleNotebook,
+  emptyNotebook,
+  NotebookDoc,
+  NotebookEntryRow,
+  NotebookHeader,
+  NOTEBOOK_ENTRIES,
+  NOTEBOOKS,
+  notebookId,
+  readNotebook,
+} from '../projections/ledger/notebook.projection';
+import { calendarYearView } from './ledger-views';
 import { Doc, ReadStore } from '../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
 

@@ -1,9 +1,9 @@
-import { EntryLine } from '../../events/ledger-events';
-import { ADVANCES, BANK, CASH, Chart, findAccount } from '../../domain/chart';
-import { formatFrenchDate, yearEnd, yearStart } from '../../domain/fiscal-year';
-import { byDate, creditOf, debitOf } from './amounts';
-import { NotebookDoc } from './notebook.projection';
-import { GridView } from './views';
+import { type EntryLine } from '../events/ledger-events';
+import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../domain/chart';
+import { formatFrenchDate, yearEnd, yearStart } from '../domain/fiscal-year';
+import { byDate, creditOf, debitOf } from '../projections/ledger/amounts';
+import { type NotebookDoc } from '../projections/ledger/notebook.projection';
+import { type GridView } from './ledger-views';
 
 /**
  * Amounts for files other programs read: decimal comma, no thousands separator ("1234,56"),
@@ -34,17 +34,29 @@ const csvAmount = (cents: number): string => (cents === 0 ? '' : plainAmount(cen
  */
 export function gridCsv(view: GridView, coopName: string): string {
   const header = [
-    'N° de PJ', 'Date', 'Libellé', 'N° de chèque', 'Action A', 'Action B', 'Pointée',
+    'N° de PJ',
+    'Date',
+    'Libellé',
+    'N° de chèque',
+    'Action A',
+    'Action B',
+    'Pointée',
     ...view.columns.map((c) => (/^\d/.test(c.key) ? `${c.key} ${c.label}` : c.label)),
-    'Solde banque', 'Solde caisse',
+    'Solde banque',
+    'Solde caisse',
   ];
   const blanks = (n: number): string[] => Array.from({ length: n }, () => '');
   const lines = [
     csvLine([csvText('Cahier de comptabilité'), csvText(coopName)]),
     csvLine(header.map(csvText)),
     csvLine([
-      '', '', csvText("Existence au début de l'exercice"), ...blanks(4), ...blanks(view.columns.length),
-      plainAmount(view.opening.bank), plainAmount(view.opening.cash),
+      '',
+      '',
+      csvText("Existence au début de l'exercice"),
+      ...blanks(4),
+      ...blanks(view.columns.length),
+      plainAmount(view.opening.bank),
+      plainAmount(view.opening.cash),
     ]),
     ...view.rows.map((r) =>
       csvLine([
@@ -61,9 +73,13 @@ export function gridCsv(view: GridView, coopName: string): string {
       ]),
     ),
     csvLine([
-      '', '', csvText('Totaux'), ...blanks(4),
+      '',
+      '',
+      csvText('Totaux'),
+      ...blanks(4),
       ...view.columns.map((c) => plainAmount(view.columnTotals[c.key] ?? 0)),
-      plainAmount(view.balances.bank), plainAmount(view.balances.cash),
+      plainAmount(view.balances.bank),
+      plainAmount(view.balances.cash),
     ]),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
@@ -71,16 +87,30 @@ export function gridCsv(view: GridView, coopName: string): string {
 
 /** The 18 columns of article A47 A-1 of the LPF, in their order. */
 export const FEC_COLUMNS = [
-  'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum',
-  'CompAuxLib', 'PieceRef', 'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet',
-  'ValidDate', 'Montantdevise', 'Idevise',
+  'JournalCode',
+  'JournalLib',
+  'EcritureNum',
+  'EcritureDate',
+  'CompteNum',
+  'CompteLib',
+  'CompAuxNum',
+  'CompAuxLib',
+  'PieceRef',
+  'PieceDate',
+  'EcritureLib',
+  'Debit',
+  'Credit',
+  'EcritureLet',
+  'DateLet',
+  'ValidDate',
+  'Montantdevise',
+  'Idevise',
 ] as const;
 
 /** 'YYYY-MM-DD' → 'AAAAMMJJ'. */
 const fecDate = (date: string): string => date.replace(/-/g, '');
 /** The calendar day in France of an ISO date-time: when an entry was validated. */
-const parisDay = (at: string): string =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at));
+const parisDay = (at: string): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at));
 /** Tabs and line breaks would break the record. */
 const fecText = (text: string | null): string => (text ?? '').replace(/[\t\r\n]+/g, ' ').trim();
 
@@ -102,11 +132,7 @@ interface FecEntry {
 function openingEntry(doc: NotebookDoc): FecEntry | null {
   const signed = (account: string, amount: number, regie?: string): EntryLine[] =>
     amount === 0 ? [] : [amount > 0 ? { account, debit: amount, regie } : { account, credit: -amount, regie }];
-  const lines = [
-    ...signed(BANK, doc.opening.bank),
-    ...signed(CASH, doc.opening.cash),
-    ...doc.openAdvances.flatMap((a) => signed(ADVANCES, a.amount, a.regie)),
-  ];
+  const lines = [...signed(BANK, doc.opening.bank), ...signed(CASH, doc.opening.cash), ...doc.openAdvances.flatMap((a) => signed(ADVANCES, a.amount, a.regie))];
   if (lines.length === 0) return null;
   const net = lines.reduce((s, l) => s + debitOf(l) - creditOf(l), 0);
   if (net > 0) lines.push({ account: CARRIED_CREDIT.code, credit: net });

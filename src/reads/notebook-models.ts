@@ -1,8 +1,8 @@
-import { ADVANCES, BANK, CASH, Chart } from '../../domain/chart';
-import { parseEuros } from '../../domain/money';
-import { NotebookDoc, NotebookEntry } from '../../projections/ledger/notebook.projection';
-import { GridColumn, GridView } from '../../projections/ledger/views';
-import { accountChoices, columnField, FieldErrors, gridValues, portraitValues, suggestPj, ventilationValues } from './entry-form';
+import { ADVANCES, BANK, CASH, type Chart } from '../domain/chart';
+import { parseEuros } from '../domain/money';
+import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { type GridColumn, type GridView } from './ledger-views';
+import { accountChoices, columnField, type FieldErrors, gridValues, portraitValues, suggestPj, ventilationValues } from './entry-values';
 
 /**
  * View models of the three input modes: plain objects the templates only print (handlebars has
@@ -95,8 +95,7 @@ export function portraitModel(chart: Chart, form: FormState, extraRows = 0) {
   return { rows, lineCount: count, debits, credits, remaining: debits - credits, balanced: debits === credits && debits > 0 };
 }
 
-export const portraitForm = (entry: NotebookEntry | null, pj: string): FormState =>
-  blankForm(entry ? portraitValues(entry) : { pj, lineCount: '4' });
+export const portraitForm = (entry: NotebookEntry | null, pj: string): FormState => blankForm(entry ? portraitValues(entry) : { pj, lineCount: '4' });
 
 // ---- ventilation -------------------------------------------------------------------------------
 
@@ -117,10 +116,12 @@ export function ventilationModel(chart: Chart, form: FormState) {
 }
 
 export const ventilationForm = (entry: NotebookEntry | null, pj: string): FormState | null =>
-  entry ? (() => {
-    const values = ventilationValues(entry);
-    return values ? blankForm(values) : null;
-  })() : blankForm({ pj, treasury: BANK });
+  entry
+    ? (() => {
+        const values = ventilationValues(entry);
+        return values ? blankForm(values) : null;
+      })()
+    : blankForm({ pj, treasury: BANK });
 
 // ---- grid --------------------------------------------------------------------------------------
 
@@ -141,10 +142,13 @@ function editRow(columns: GridColumn[], form: FormState, formId: string) {
   };
 }
 
-const regieOf = (entry: NotebookEntry): string =>
-  [...new Set(entry.lines.filter((l) => l.account === ADVANCES).map((l) => l.regie ?? ''))].join(', ');
+const regieOf = (entry: NotebookEntry): string => [...new Set(entry.lines.filter((l) => l.account === ADVANCES).map((l) => l.regie ?? ''))].join(', ');
 
-export function gridModel(doc: NotebookDoc, grid: GridView, options: { canWrite: boolean; editing?: string; rowForm?: GridRowForm; base: string; order: string }) {
+export function gridModel(
+  doc: NotebookDoc,
+  grid: GridView,
+  options: { canWrite: boolean; editing?: string; rowForm?: GridRowForm; base: string; order: string },
+) {
   const columns = grid.columns.map((c) => ({ ...c, account: c.kind === 'charge' || c.kind === 'product' }));
   const byId = new Map(doc.entries.map((e) => [e.entryId, e]));
   const rows = grid.rows.map((r) => {

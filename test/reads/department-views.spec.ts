@@ -1,6 +1,6 @@
-import { defaultChart } from '../../../src/domain/chart';
-import { CoopTotalsDoc, departmentTotals } from '../../../src/projections/department/totals.projection';
-import { aggregatedAccounts, aggregatedCsv, BoardRow, boardCsv, boardPage } from '../../../src/projections/department/views';
+import { defaultChart } from '../../src/domain/chart';
+import { type CoopTotalsDoc, departmentTotals } from '../../src/projections/department/totals.projection';
+import { aggregatedAccounts, aggregatedCsv, type BoardRow, boardCsv, boardPage } from '../../src/reads/department-views';
 
 const row = (coopId: string, name: string, more: Partial<BoardRow> = {}): BoardRow => ({
   coopId,
@@ -58,7 +58,14 @@ describe('board views', () => {
 });
 
 describe('aggregated accounts views', () => {
-  const coopDoc = (coopId: string, accounts: Record<string, number>): CoopTotalsDoc => ({ id: `${coopId}:2024`, department: '14', year: 2024, coopId, accounts, revision: 3 });
+  const coopDoc = (coopId: string, accounts: Record<string, number>): CoopTotalsDoc => ({
+    id: `${coopId}:2024`,
+    department: '14',
+    year: 2024,
+    coopId,
+    accounts,
+    revision: 3,
+  });
   const doc = departmentTotals('14', 2024, [coopDoc('a', { '6586': 21200, '7070': -32000, '6999': 100 }), coopDoc('b', { '6586': 10601, '7070': -4550 })]);
 
   it('sums the coops’ documents per account, keeping each coop’s part', () => {

@@ -1,7 +1,7 @@
-import { defaultChart } from '../../../src/domain/chart';
-import { FEC_COLUMNS, fec, fecFileName, gridCsv, neutralizeFormula, plainAmount } from '../../../src/projections/ledger/exports';
-import { gridView } from '../../../src/projections/ledger/views';
-import { content, credit, debit, guideYear, TestLog } from './support';
+import { defaultChart } from '../../src/domain/chart';
+import { FEC_COLUMNS, fec, fecFileName, gridCsv, neutralizeFormula, plainAmount } from '../../src/reads/exports';
+import { gridView } from '../../src/reads/ledger-views';
+import { content, credit, debit, guideYear, TestLog } from '../projections/ledger/support';
 
 const chart = defaultChart('14', 2024);
 
@@ -25,7 +25,10 @@ describe('grid CSV', () => {
     guideYear(log);
     log.append(2024, {
       type: 'EntryRecorded',
-      data: { entryId: 'e-x', ...content('05', '2024-11-05', '=HYPERLINK("http://evil.example","clic")', [debit('6181', 10), credit('530', 10)], { actionA: 'Sortie; musée' }) },
+      data: {
+        entryId: 'e-x',
+        ...content('05', '2024-11-05', '=HYPERLINK("http://evil.example","clic")', [debit('6181', 10), credit('530', 10)], { actionA: 'Sortie; musée' }),
+      },
     });
     const csv = gridCsv(gridView(log.notebook(2024), chart), 'Coopérative de l’école Jules Ferry');
     expect(csv.startsWith('\uFEFF')).toBe(true);
@@ -38,9 +41,17 @@ describe('grid CSV', () => {
     const lines = csvLines();
     expect(lines[0]).toBe('Cahier de comptabilité;Coopérative de l’école Jules Ferry');
     expect(lines[1].split(';').slice(0, 9)).toEqual([
-      'N° de PJ', 'Date', 'Libellé', 'N° de chèque', 'Action A', 'Action B', 'Pointée', 'Banque – recettes', 'Banque – dépenses',
+      'N° de PJ',
+      'Date',
+      'Libellé',
+      'N° de chèque',
+      'Action A',
+      'Action B',
+      'Pointée',
+      'Banque – recettes',
+      'Banque – dépenses',
     ]);
-    expect(lines[1]).toContain(';6586 Cotisations à l\'OCCE;');
+    expect(lines[1]).toContain(";6586 Cotisations à l'OCCE;");
     expect(lines[1].endsWith(';Solde banque;Solde caisse')).toBe(true);
     expect(lines[2].startsWith(";;Existence au début de l'exercice;")).toBe(true);
     expect(lines[2].endsWith(';1000,00;50,00')).toBe(true);
@@ -82,7 +93,10 @@ describe('FEC', () => {
     log.append(2024, { type: 'EntryReconciled', data: { entryId: 'e-mairie', statementDate: '2024-10-31' } });
     const text = fec(log.notebook(2024), chart);
     expect(text.endsWith('\r\n')).toBe(true);
-    return text.split('\r\n').slice(0, -1).map((l) => l.split('\t'));
+    return text
+      .split('\r\n')
+      .slice(0, -1)
+      .map((l) => l.split('\t'));
   }
   const col = (name: (typeof FEC_COLUMNS)[number]): number => FEC_COLUMNS.indexOf(name);
   const cents = (amount: string): number => Math.round(Number(amount.replace(',', '.')) * 100);
@@ -90,14 +104,32 @@ describe('FEC', () => {
   it('has the header of the 18 columns of article A47 A-1 LPF in order, and 18 fields per record', () => {
     const [header, ...records] = guideFec();
     expect(header).toEqual([
-      'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib',
-      'PieceRef', 'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
+      'JournalCode',
+      'JournalLib',
+      'EcritureNum',
+      'EcritureDate',
+      'CompteNum',
+      'CompteLib',
+      'CompAuxNum',
+      'CompAuxLib',
+      'PieceRef',
+      'PieceDate',
+      'EcritureLib',
+      'Debit',
+      'Credit',
+      'EcritureLet',
+      'DateLet',
+      'ValidDate',
+      'Montantdevise',
+      'Idevise',
     ]);
     for (const r of records) expect(r).toHaveLength(18);
   });
 
   it('opens with the "À nouveau" entry in journal AN, balanced on the carried-forward result', () => {
-    const records = guideFec().slice(1).filter((r) => r[col('EcritureNum')] === '1');
+    const records = guideFec()
+      .slice(1)
+      .filter((r) => r[col('EcritureNum')] === '1');
     expect(records.map((r) => [r[col('JournalCode')], r[col('EcritureDate')], r[col('CompteNum')], r[col('Debit')], r[col('Credit')]])).toEqual([
       ['AN', '20240901', '512', '1000,00', '0,00'],
       ['AN', '20240901', '530', '50,00', '0,00'],
@@ -127,7 +159,17 @@ describe('FEC', () => {
   it('writes the 233,00 cheque line by line with account labels and the advance name as auxiliary account', () => {
     const records = guideFec().slice(1);
     const cotisation = records.filter((r) => r[col('PieceRef')] === '01');
-    expect(cotisation.map((r) => [r[col('JournalCode')], r[col('CompteNum')], r[col('CompteLib')], r[col('PieceDate')], r[col('EcritureLib')], r[col('Debit')], r[col('Credit')]])).toEqual([
+    expect(
+      cotisation.map((r) => [
+        r[col('JournalCode')],
+        r[col('CompteNum')],
+        r[col('CompteLib')],
+        r[col('PieceDate')],
+        r[col('EcritureLib')],
+        r[col('Debit')],
+        r[col('Credit')],
+      ]),
+    ).toEqual([
       ['CC', '6586', "Cotisations à l'OCCE", '20240910', 'OCCE 14 – Cotisation et assurance', '212,00', '0,00'],
       ['CC', '6168', 'Assurances', '20240910', 'OCCE 14 – Cotisation et assurance', '21,00', '0,00'],
       ['CC', '512', 'Banque', '20240910', 'OCCE 14 – Cotisation et assurance', '0,00', '233,00'],
@@ -137,7 +179,9 @@ describe('FEC', () => {
   });
 
   it('letters the bank line of a reconciled entry with its statement date', () => {
-    const records = guideFec().slice(1).filter((r) => r[col('PieceRef')] === '03');
+    const records = guideFec()
+      .slice(1)
+      .filter((r) => r[col('PieceRef')] === '03');
     expect(records.map((r) => [r[col('CompteNum')], r[col('EcritureLet')], r[col('DateLet')]])).toEqual([
       ['512', '03', '20241031'],
       ['7410', '', ''],
@@ -151,14 +195,26 @@ describe('FEC', () => {
       { type: 'EntryRecorded', data: { entryId: 'e1', ...content('01', '2024-09-10', 'Dons', [debit('512', 10), credit('7580', 10)]) } },
       { at: '2024-09-10T22:30:00.000Z' },
     );
-    const records = fec(log.notebook(2024), chart).split('\r\n').slice(1, -1).map((l) => l.split('\t'));
-    expect(records.map((r) => [r[col('EcritureNum')], r[col('ValidDate')]])).toEqual([['1', '20240911'], ['1', '20240911']]);
+    const records = fec(log.notebook(2024), chart)
+      .split('\r\n')
+      .slice(1, -1)
+      .map((l) => l.split('\t'));
+    expect(records.map((r) => [r[col('EcritureNum')], r[col('ValidDate')]])).toEqual([
+      ['1', '20240911'],
+      ['1', '20240911'],
+    ]);
   });
 
   it('keeps tabs and line breaks of labels out of the records', () => {
     const log = new TestLog();
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'e1', ...content('01', '2024-09-10', 'Dons\tdes\r\nparents', [debit('512', 10), credit('7580', 10)]) } });
-    const records = fec(log.notebook(2024), chart).split('\r\n').slice(1, -1).map((l) => l.split('\t'));
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e1', ...content('01', '2024-09-10', 'Dons\tdes\r\nparents', [debit('512', 10), credit('7580', 10)]) },
+    });
+    const records = fec(log.notebook(2024), chart)
+      .split('\r\n')
+      .slice(1, -1)
+      .map((l) => l.split('\t'));
     expect(records[0][col('EcritureLib')]).toBe('Dons des parents');
   });
 

@@ -1,4 +1,4 @@
-import { monthlySeries, yearPicture, type MonthFigures, type TreasuryRow } from '../../src/http/year-picture';
+import { monthlySeries, yearPicture, type MonthFigures, type TreasuryRow } from '../../src/reads/year-picture';
 
 const row = (date: string, flows: Partial<Omit<TreasuryRow, 'date'>>): TreasuryRow => ({ date, bankIn: 0, bankOut: 0, cashIn: 0, cashOut: 0, ...flows });
 
@@ -24,8 +24,18 @@ describe('monthlySeries', () => {
 
   it('gives the twelve months of the fiscal year, September to August', () => {
     expect(months.map((m) => m.month)).toEqual([
-      '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02',
-      '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
     ]);
   });
 

@@ -1,10 +1,10 @@
-import { chartFor } from '../charts.projection';
-import { CoopDoc } from '../coops.projection';
-import { deepFreeze, KeptAnswers } from '../frozen';
-import { ReadStore } from '../read-store';
-import { BOARD, BoardDoc } from './board.projection';
-import { CoopTotalsDoc, DEPARTMENT_TOTALS, DepartmentTotals, departmentTotals } from './totals.projection';
-import { AccountDrillDown, accountDrillDown, aggregatedAccounts, AggregatedAccounts, BoardRow, boardRows } from './views';
+import { chartFor } from '../projections/charts.projection';
+import { type CoopDoc } from '../projections/coops.projection';
+import { deepFreeze, KeptAnswers } from './frozen';
+import { type ReadStore } from '../projections/read-store';
+import { BOARD, type BoardDoc } from '../projections/department/board.projection';
+import { type CoopTotalsDoc, DEPARTMENT_TOTALS, type DepartmentTotals, departmentTotals } from '../projections/department/totals.projection';
+import { type AccountDrillDown, accountDrillDown, aggregatedAccounts, type AggregatedAccounts, type BoardRow, boardRows } from './department-views';
 
 /** Answers kept per department, year and day: a few departments' boards. */
 const ANSWERS_KEPT = 16;
@@ -40,7 +40,11 @@ export class DepartmentReads {
 
   totals(department: string, year: number, today: string): Promise<AggregatedAccounts> {
     return this.kept(`totals:${department}:${year}:${today}`, ['coops', 'board', DEPARTMENT_TOTALS, 'charts'], async () => {
-      const [rows, totals, chart] = await Promise.all([this.board(department, year, today), this.sums(department, year), chartFor(this.store, department, year)]);
+      const [rows, totals, chart] = await Promise.all([
+        this.board(department, year, today),
+        this.sums(department, year),
+        chartFor(this.store, department, year),
+      ]);
       return aggregatedAccounts(totals, chart, { coops: rows.length, closed: rows.filter((r) => r.status === 'closed').length });
     });
   }

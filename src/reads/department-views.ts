@@ -1,11 +1,11 @@
-import { Chart } from '../../domain/chart';
-import { formatFrenchDate } from '../../domain/fiscal-year';
-import { closingChecklist } from '../../domain/ledger';
-import { CoopDoc } from '../coops.projection';
-import { kindOf } from '../ledger/amounts';
-import { neutralizeFormula, plainAmount } from '../ledger/exports';
-import { BoardDoc, boardBalances, boardFacts, emptyBoardDoc } from './board.projection';
-import { DepartmentTotals } from './totals.projection';
+import { type Chart } from '../domain/chart';
+import { formatFrenchDate } from '../domain/fiscal-year';
+import { closingChecklist } from '../domain/ledger';
+import { type CoopDoc } from '../projections/coops.projection';
+import { kindOf } from '../projections/ledger/amounts';
+import { neutralizeFormula, plainAmount } from './exports';
+import { type BoardDoc, boardBalances, boardFacts, emptyBoardDoc } from '../projections/department/board.projection';
+import { type DepartmentTotals } from '../projections/department/totals.projection';
 
 /**
  * Pure views of the department: the treasurer's status board and the aggregated accounts, in
@@ -142,14 +142,19 @@ export interface AggregatedAccounts {
   result: number;
 }
 
-interface ListedAccount { account: string; label: string; kind: 'charge' | 'product' }
+interface ListedAccount {
+  account: string;
+  label: string;
+  kind: 'charge' | 'product';
+}
 
 /** The chart's charges and products (retired ones only when used), then unknown codes by their class; charges first, by code. */
 function listedAccounts(used: readonly string[], chart: Chart): ListedAccount[] {
   const usedSet = new Set(used);
   const listed = new Map<string, ListedAccount>();
   for (const a of chart.accounts) {
-    if ((a.kind === 'charge' || a.kind === 'product') && (!a.retired || usedSet.has(a.code))) listed.set(a.code, { account: a.code, label: a.label, kind: a.kind });
+    if ((a.kind === 'charge' || a.kind === 'product') && (!a.retired || usedSet.has(a.code)))
+      listed.set(a.code, { account: a.code, label: a.label, kind: a.kind });
   }
   for (const code of used) {
     const kind = kindOf(code, chart);
@@ -163,11 +168,7 @@ function listedAccounts(used: readonly string[], chart: Chart): ListedAccount[] 
 const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'charge' ? net : 0 - net);
 
 /** The department's charges and products for the year: each total is the sum of the coops' breakdowns. */
-export function aggregatedAccounts(
-  totals: DepartmentTotals,
-  chart: Chart,
-  counts: { coops: number; closed: number },
-): AggregatedAccounts {
+export function aggregatedAccounts(totals: DepartmentTotals, chart: Chart, counts: { coops: number; closed: number }): AggregatedAccounts {
   const sums = totals.accounts;
   const accounts = listedAccounts(Object.keys(sums), chart).map((a) => ({ ...a, total: signed(sums[a.account]?.net ?? 0, a.kind) }));
   const totalOf = (kind: 'charge' | 'product'): number => accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
@@ -234,7 +235,11 @@ export function boardCsv(rows: readonly BoardRow[], department: string, year: nu
 
 export function aggregatedCsv(view: AggregatedAccounts): string {
   return csvFile([
-    [csvText(`Comptes agrégés du département ${view.department}`), csvText(`Exercice ${view.year}-${view.year + 1}`), csvText(`${view.coops} coopératives dont ${view.closed} clôturées`)],
+    [
+      csvText(`Comptes agrégés du département ${view.department}`),
+      csvText(`Exercice ${view.year}-${view.year + 1}`),
+      csvText(`${view.coops} coopératives dont ${view.closed} clôturées`),
+    ],
     ['Compte', 'Libellé', 'Nature', 'Total'].map(csvText),
     ...view.accounts.map((a) => [csvText(a.account), csvText(a.label), a.kind === 'charge' ? 'charge' : 'produit', plainAmount(a.total)]),
     ['', csvText('Total des charges'), '', plainAmount(view.totalCharges)],

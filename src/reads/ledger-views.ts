@@ -1,18 +1,25 @@
-import { EntryContent, EntryLine, SubsidyRow } from '../../events/ledger-events';
-import { ADVANCES, BANK, CASH, Chart, accountWithRole } from '../../domain/chart';
-import { yearEnd, yearStart } from '../../domain/fiscal-year';
-import { deepFreeze } from '../frozen';
-import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from './amounts';
-import { CarriedOverRow, NotebookDoc, NotebookEntry, NotebookStatus, OpeningSource } from './notebook.projection';
+import { type EntryContent, type EntryLine, type SubsidyRow } from '../events/ledger-events';
+import { ADVANCES, BANK, CASH, type Chart, accountWithRole } from '../domain/chart';
+import { yearEnd, yearStart } from '../domain/fiscal-year';
+import { deepFreeze } from './frozen';
+import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from '../projections/ledger/amounts';
+import { type CarriedOverRow, type NotebookDoc, type NotebookEntry, type NotebookStatus, type OpeningSource } from '../projections/ledger/notebook.projection';
 
 /**
  * Pure views over a notebook document and its year's chart, in the JSON shapes of API.md.
  * Amounts are integer cents.
  */
 
-export interface Balances { bank: number; cash: number }
+export interface Balances {
+  bank: number;
+  cash: number;
+}
 export type ColumnKind = 'treasury' | 'advance' | 'charge' | 'product';
-export interface GridColumn { key: string; label: string; kind: ColumnKind }
+export interface GridColumn {
+  key: string;
+  label: string;
+  kind: ColumnKind;
+}
 
 export interface GridRow extends EntryContent {
   entryId: string;
@@ -63,7 +70,11 @@ export const TREASURY_COLUMNS: readonly GridColumn[] = [
   { key: 'advanceBack', label: "Régie d'avance retournée ou expliquée", kind: 'advance' },
 ];
 
-interface LedgerAccount { account: string; label: string; kind: 'charge' | 'product' }
+interface LedgerAccount {
+  account: string;
+  label: string;
+  kind: 'charge' | 'product';
+}
 
 /**
  * The charge then product accounts of the chart, by code; a retired account only when an entry
@@ -86,8 +97,7 @@ function ledgerAccounts(entries: NotebookEntry[], chart: Chart): LedgerAccount[]
 }
 
 function rowColumns(lines: EntryLine[], accounts: LedgerAccount[]): Record<string, number> {
-  const sumOf = (account: string, side: (l: EntryLine) => number): number =>
-    lines.reduce((s, l) => (l.account === account ? s + side(l) : s), 0);
+  const sumOf = (account: string, side: (l: EntryLine) => number): number => lines.reduce((s, l) => (l.account === account ? s + side(l) : s), 0);
   const columns: Record<string, number> = {
     bankIn: sumOf(BANK, debitOf),
     bankOut: sumOf(BANK, creditOf),
@@ -103,7 +113,8 @@ function rowColumns(lines: EntryLine[], accounts: LedgerAccount[]): Record<strin
 /** Row warnings of DOMAIN.md that belong to one entry; durableGoods: the chart's durable goods account, if any. */
 function rowWarnings(entry: NotebookEntry, doc: NotebookDoc, durableGoods: string | undefined): string[] {
   const warnings: string[] = [];
-  if (durableGoods !== undefined && netDebit(entry.lines, durableGoods) > 0 && !doc.inventory.some((i) => i.pj === entry.pj)) warnings.push('INVENTORY_MISSING');
+  if (durableGoods !== undefined && netDebit(entry.lines, durableGoods) > 0 && !doc.inventory.some((i) => i.pj === entry.pj))
+    warnings.push('INVENTORY_MISSING');
   return warnings;
 }
 
@@ -129,10 +140,7 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
   const entries = [...doc.entries].sort(options.order === 'pj' ? byPj : byDate);
   const accounts = ledgerAccounts(entries, chart);
   const durableGoods = accountWithRole(chart, 'durableGoods')?.code;
-  const columns: GridColumn[] = [
-    ...TREASURY_COLUMNS,
-    ...accounts.map((a) => ({ key: a.account, label: a.label, kind: a.kind })),
-  ];
+  const columns: GridColumn[] = [...TREASURY_COLUMNS, ...accounts.map((a) => ({ key: a.account, label: a.label, kind: a.kind }))];
   const running: Balances = { bank: doc.opening.bank, cash: doc.opening.cash };
   const totals: GridView['totals'] = {};
   const columnTotals: Record<string, number> = Object.fromEntries(columns.map((c) => [c.key, 0]));
@@ -172,22 +180,31 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
 
 /** Bank and cash now: the opening plus every live entry. */
 export function currentBalances(doc: NotebookDoc): Balances {
-  return doc.entries.reduce(
-    (b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }),
-    { bank: doc.opening.bank, cash: doc.opening.cash },
-  );
+  return doc.entries.reduce((b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }), {
+    bank: doc.opening.bank,
+    cash: doc.opening.cash,
+  });
 }
 
-export interface BreakdownAccount { account: string; label: string; kind: 'charge' | 'product'; total: number }
-export interface BreakdownView { accounts: BreakdownAccount[]; totalCharges: number; totalProducts: number; result: number }
+export interface BreakdownAccount {
+  account: string;
+  label: string;
+  kind: 'charge' | 'product';
+  total: number;
+}
+export interface BreakdownView {
+  accounts: BreakdownAccount[];
+  totalCharges: number;
+  totalProducts: number;
+  result: number;
+}
 
 function breakdownOf(entries: NotebookEntry[], chart: Chart): BreakdownView {
   const accounts = ledgerAccounts(entries, chart).map((a) => ({
     ...a,
     total: entries.reduce((sum, e) => sum + accountAmount(e.lines, a.account, a.kind), 0),
   }));
-  const totalOf = (kind: 'charge' | 'product'): number =>
-    accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
+  const totalOf = (kind: 'charge' | 'product'): number => accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
   const totalCharges = totalOf('charge');
   const totalProducts = totalOf('product');
   return { accounts, totalCharges, totalProducts, result: totalProducts - totalCharges };
@@ -196,11 +213,15 @@ function breakdownOf(entries: NotebookEntry[], chart: Chart): BreakdownView {
 /** The ventilation: total per charge and product account; result = products − charges. */
 export const breakdownView = (doc: NotebookDoc, chart: Chart): BreakdownView => breakdownOf(doc.entries, chart);
 
-export interface ActionFigures { name: string; totalIn: number; totalOut: number; balance: number }
+export interface ActionFigures {
+  name: string;
+  totalIn: number;
+  totalOut: number;
+  balance: number;
+}
 
 /** The distinct action tags of an entry: one tag carried as A and B counts once. */
-const tagsOf = (e: NotebookEntry): string[] =>
-  [...new Set([e.actionA, e.actionB].filter((t): t is string => t !== null && t.trim() !== ''))];
+const tagsOf = (e: NotebookEntry): string[] => [...new Set([e.actionA, e.actionB].filter((t): t is string => t !== null && t.trim() !== ''))];
 
 function actionFiguresOf(entries: NotebookEntry[], chart?: Chart): ActionFigures[] {
   const figures = new Map<string, ActionFigures>();
@@ -230,7 +251,9 @@ export interface ActionRow extends EntryContent {
   in: number;
   out: number;
 }
-export interface ActionReport extends ActionFigures { rows: ActionRow[] }
+export interface ActionReport extends ActionFigures {
+  rows: ActionRow[];
+}
 
 /** One action's entries in date order with their receipts and expenses; null when no entry carries the tag. */
 export function actionReport(doc: NotebookDoc, chart: Chart, name: string): ActionReport | null {
@@ -289,12 +312,14 @@ export function advancesView(doc: NotebookDoc): AdvanceRow[] {
       row.explained += creditOf(l) - returned;
     }
   }
-  return [...rows.values()]
-    .map((r) => ({ ...r, balance: r.carried + r.paid - r.returned - r.explained }))
-    .sort((a, b) => a.regie.localeCompare(b.regie, 'fr'));
+  return [...rows.values()].map((r) => ({ ...r, balance: r.carried + r.paid - r.returned - r.explained })).sort((a, b) => a.regie.localeCompare(b.regie, 'fr'));
 }
 
-export interface CrfAccount { account: string; label: string; total: number }
+export interface CrfAccount {
+  account: string;
+  label: string;
+  total: number;
+}
 export interface CrfView {
   coopId: string;
   year: number;
@@ -348,9 +373,7 @@ export function crfView(doc: NotebookDoc, chart: Chart): CrfView {
     totalProducts: breakdown.totalProducts,
     result: breakdown.result,
     opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source },
-    closing: closed && doc.closing
-      ? { bank: doc.closing.bank, cash: doc.closing.cash, final: true }
-      : { bank: current.bank, cash: current.cash, final: false },
+    closing: closed && doc.closing ? { bank: doc.closing.bank, cash: doc.closing.cash, final: true } : { bank: current.bank, cash: current.cash, final: false },
     subsidies: {
       rows: doc.subsidies.map((r) => ({ ...r })),
       total: subsidiesTotal,
@@ -379,7 +402,11 @@ export interface CraActivity extends ActionFigures {
   /** Number of entries tagged with it (0 for a free-text-only activity). */
   entries: number;
 }
-export interface CraView { coopId: string; year: number; activities: CraActivity[] }
+export interface CraView {
+  coopId: string;
+  year: number;
+  activities: CraActivity[];
+}
 
 /** The Compte-Rendu d'Activités: every action tag with its figures and text, then free-text-only activities. */
 export function craView(doc: NotebookDoc, chart?: Chart): CraView {
@@ -417,9 +444,7 @@ export function calendarYearView(
 ): CalendarYearView {
   const from = `${calendarYear}-01-01`;
   const to = `${calendarYear}-12-31`;
-  const entries = docs
-    .flatMap((d) => (d ? d.entries : []))
-    .filter((e) => e.date >= from && e.date <= to);
+  const entries = docs.flatMap((d) => (d ? d.entries : [])).filter((e) => e.date >= from && e.date <= to);
   const [earlier, later] = charts;
   const laterCodes = new Set(later.accounts.map((a) => a.code));
   const merged: Chart = {

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordedEvent } from '../../../src/events/envelope';
-import { coopHistory, verifyHistory } from '../../../src/events/history';
-import { SqliteEventStore } from '../../../src/events/sqlite-event-store';
-import { historyItem } from '../../../src/projections/department/history';
-import { credit, debit, DepartmentLog, entry } from './support';
+import { type RecordedEvent } from '../../src/events/envelope';
+import { coopHistory, verifyHistory } from '../../src/events/history';
+import { SqliteEventStore } from '../../src/events/sqlite-event-store';
+import { historyItem } from '../../src/reads/history';
+import { credit, debit, DepartmentLog, entry } from '../projections/department/support';
 
 function department(): DepartmentLog {
   const log = new DepartmentLog();
@@ -14,7 +14,11 @@ function department(): DepartmentLog {
   log.register('ecoleB', '14', 'École B');
   log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a1', entry: entry('01', '2024-09-10', 'Cotisation', [debit('6586', 21200), credit('512', 21200)]) });
   log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b1', entry: entry('01', '2024-09-10', 'Dons', [debit('512', 5000), credit('7580', 5000)]) });
-  log.run('ecoleA', 2024, { type: 'AmendEntry', entryId: 'a1', entry: entry('01', '2024-09-12', 'Cotisation OCCE', [debit('6586', 21300), credit('512', 21300)]) });
+  log.run('ecoleA', 2024, {
+    type: 'AmendEntry',
+    entryId: 'a1',
+    entry: entry('01', '2024-09-12', 'Cotisation OCCE', [debit('6586', 21300), credit('512', 21300)]),
+  });
   log.run('ecoleA', 2024, { type: 'RecordEntry', entryId: 'a2', entry: entry('02', '2024-09-15', 'Erreur', [debit('6181', 100), credit('512', 100)]) });
   log.run('ecoleA', 2024, { type: 'DeleteEntry', entryId: 'a2' });
   return log;
@@ -70,7 +74,10 @@ describe('auditor history and proof', () => {
 
   it('detects an event edited in the store file, and names it', async () => {
     const db = new Database(file);
-    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-ecoleA-2024' AND revision = 1").get() as { position: number; data: string };
+    const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-ecoleA-2024' AND revision = 1").get() as {
+      position: number;
+      data: string;
+    };
     const data = JSON.parse(row.data);
     data.lines[0].debit = 1;
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(data), row.position);

@@ -1,7 +1,7 @@
-import { RecordedEvent } from '../../events/envelope';
-import { EntryAmended, EntryContent } from '../../events/ledger-events';
-import { canonicalJson } from '../../events/hash-chain';
-import { parseStream } from '../../events/streams';
+import { type RecordedEvent } from '../events/envelope';
+import { type EntryAmended, type EntryContent } from '../events/ledger-events';
+import { canonicalJson } from '../events/hash-chain';
+import { parseStream } from '../events/streams';
 
 /**
  * The auditor's history of a coop: every event as recorded (who, when, its hash link), and for

@@ -1,7 +1,7 @@
-import { Role } from '../../events/envelope';
-import { DomainError, ValidationFailed } from '../../domain/errors';
-import { ReadStore } from '../../projections/read-store';
-import { hashPassword, OWASP_SCRYPT, passwordPolicyError, ScryptParams, verifyPassword } from './passwords';
+import { type Role } from '../events/envelope';
+import { DomainError, ValidationFailed } from '../domain/errors';
+import { type ReadStore } from '../projections/read-store';
+import { hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
 
 export const ROLES: readonly Role[] = ['mandataire', 'treasurer', 'auditor', 'admin'];
 

@@ -1,15 +1,6 @@
-import { defaultChart } from '../../../src/domain/chart';
-import {
-  actionReport,
-  actionsView,
-  advancesView,
-  breakdownView,
-  calendarYearView,
-  craView,
-  crfView,
-  gridView,
-} from '../../../src/projections/ledger/views';
-import { content, credit, debit, guideYear, TestLog } from './support';
+import { defaultChart } from '../../src/domain/chart';
+import { actionReport, actionsView, advancesView, breakdownView, calendarYearView, craView, crfView, gridView } from '../../src/reads/ledger-views';
+import { content, credit, debit, guideYear, TestLog } from '../projections/ledger/support';
 
 const chart = defaultChart('14', 2024);
 
@@ -17,7 +8,10 @@ function guideLog(): TestLog {
   const log = new TestLog();
   guideYear(log);
   // Cash deposited at the bank: PJ 04, but the last entry by date.
-  log.append(2024, { type: 'EntryRecorded', data: { entryId: 'e-depot', ...content('04', '2025-07-01', 'Dépôt de la caisse', [debit('512', 30), credit('530', 30)]) } });
+  log.append(2024, {
+    type: 'EntryRecorded',
+    data: { entryId: 'e-depot', ...content('04', '2025-07-01', 'Dépôt de la caisse', [debit('512', 30), credit('530', 30)]) },
+  });
   return log;
 }
 
@@ -56,7 +50,17 @@ describe('grid', () => {
   it('the 233,00 cheque is one bank expense split over the membership and insurance columns', () => {
     const row = gridView(guideLog().notebook(2024), chart).rows.find((r) => r.pj === '01')!;
     expect(row).toMatchObject({ chequeNo: '1568001', revision: 1, reconciled: false, warnings: [] });
-    expect(row.columns).toMatchObject({ bankIn: 0, bankOut: 23300, cashIn: 0, cashOut: 0, advancePaid: 0, advanceBack: 0, '6586': 21200, '6168': 2100, '7070': 0 });
+    expect(row.columns).toMatchObject({
+      bankIn: 0,
+      bankOut: 23300,
+      cashIn: 0,
+      cashOut: 0,
+      advancePaid: 0,
+      advanceBack: 0,
+      '6586': 21200,
+      '6168': 2100,
+      '7070': 0,
+    });
   });
 
   it('advance columns: paid on 4670 debit, returned or explained on 4670 credit', () => {
@@ -70,12 +74,31 @@ describe('grid', () => {
     const retiring = { ...chart, accounts: chart.accounts.map((a) => (a.code === '7610' || a.code === '6070' ? { ...a, retired: true } : a)) };
     const keys = gridView(guideLog().notebook(2024), retiring).columns.map((c) => c.key);
     expect(keys).toEqual([
-      'bankIn', 'bankOut', 'cashIn', 'cashOut', 'advancePaid', 'advanceBack',
-      '6070', '6168', '6181', '6270', '6586', '6700', '6800',
-      '7070', '7080', '7410', '7460', '7560', '7580', '7700',
+      'bankIn',
+      'bankOut',
+      'cashIn',
+      'cashOut',
+      'advancePaid',
+      'advanceBack',
+      '6070',
+      '6168',
+      '6181',
+      '6270',
+      '6586',
+      '6700',
+      '6800',
+      '7070',
+      '7080',
+      '7410',
+      '7460',
+      '7560',
+      '7580',
+      '7700',
     ]);
     expect(gridView(guideLog().notebook(2024), chart).columns.find((c) => c.key === '7410')).toEqual({
-      key: '7410', label: 'Subventions des collectivités territoriales', kind: 'product',
+      key: '7410',
+      label: 'Subventions des collectivités territoriales',
+      kind: 'product',
     });
   });
 
@@ -108,9 +131,15 @@ describe('grid', () => {
 
   it('a durable good without an inventory item with its PJ is flagged INVENTORY_MISSING', () => {
     const log = guideLog();
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'e-camera', ...content('07', '2024-11-02', 'Appareil photo', [debit('6800', 249), credit('512', 249)]) } });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e-camera', ...content('07', '2024-11-02', 'Appareil photo', [debit('6800', 249), credit('512', 249)]) },
+    });
     expect(gridView(log.notebook(2024), chart).rows.find((r) => r.pj === '07')!.warnings).toEqual(['INVENTORY_MISSING']);
-    log.append(2024, { type: 'InventoryItemAdded', data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-11-02', quantity: 1, value: 24900, pj: '07' } });
+    log.append(2024, {
+      type: 'InventoryItemAdded',
+      data: { itemId: 'i1', designation: 'Appareil photo', acquiredOn: '2024-11-02', quantity: 1, value: 24900, pj: '07' },
+    });
     expect(gridView(log.notebook(2024), chart).rows.find((r) => r.pj === '07')!.warnings).toEqual([]);
   });
 
@@ -120,7 +149,11 @@ describe('grid', () => {
     log.append(2024, {
       type: 'YearClosed',
       data: {
-        closedOn: '2025-09-10', bank: 117200, cash: 2000, result: 14200, openAdvances: [],
+        closedOn: '2025-09-10',
+        bank: 117200,
+        cash: 2000,
+        result: 14200,
+        openAdvances: [],
         unreconciled: [{ entryId: 'e-photos-out', pj: '021', date: '2025-05-10', label: 'Photographe', chequeNo: '1568965', amount: -32000 }],
       },
     });
@@ -164,7 +197,10 @@ describe('actions', () => {
 
   it('an entry carrying the same tag as A and B counts once', () => {
     const log = new TestLog();
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'e1', ...content('01', '2024-09-10', 'Kermesse', [debit('530', 40), credit('7080', 40)], { actionA: 'Kermesse', actionB: 'Kermesse' }) } });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e1', ...content('01', '2024-09-10', 'Kermesse', [debit('530', 40), credit('7080', 40)], { actionA: 'Kermesse', actionB: 'Kermesse' }) },
+    });
     expect(actionsView(log.notebook(2024), chart)).toEqual([{ name: 'Kermesse', totalIn: 4000, totalOut: 0, balance: 4000 }]);
   });
 
@@ -181,16 +217,23 @@ describe('actions', () => {
 
 describe('advances', () => {
   it('per régie: paid 150,00 = returned 25,00 + explained 125,00, balance 0', () => {
-    expect(advancesView(guideLog().notebook(2024))).toEqual([
-      { regie: 'CP-CE1', carried: 0, paid: 15000, returned: 2500, explained: 12500, balance: 0 },
-    ]);
+    expect(advancesView(guideLog().notebook(2024))).toEqual([{ regie: 'CP-CE1', carried: 0, paid: 15000, returned: 2500, explained: 12500, balance: 0 }]);
   });
 
   it('an advance not yet settled shows its balance', () => {
     const log = new TestLog();
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'r1', ...content('10', '2025-03-01', 'Régie CM1', [debit('4670', 150, 'CM1'), credit('512', 150)]) } });
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'r2', ...content('11', '2025-04-01', 'Régie complémentaire CM1', [debit('4670', 15, 'CM1'), credit('512', 15)]) } });
-    log.append(2024, { type: 'EntryRecorded', data: { entryId: 'r3', ...content('12', '2025-06-01', 'Régie CM1 expliquée', [debit('6181', 150), credit('4670', 150, 'CM1')]) } });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'r1', ...content('10', '2025-03-01', 'Régie CM1', [debit('4670', 150, 'CM1'), credit('512', 150)]) },
+    });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'r2', ...content('11', '2025-04-01', 'Régie complémentaire CM1', [debit('4670', 15, 'CM1'), credit('512', 15)]) },
+    });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'r3', ...content('12', '2025-06-01', 'Régie CM1 expliquée', [debit('6181', 150), credit('4670', 150, 'CM1')]) },
+    });
     expect(advancesView(log.notebook(2024))).toEqual([{ regie: 'CM1', carried: 0, paid: 16500, returned: 0, explained: 15000, balance: 1500 }]);
   });
 });
@@ -201,22 +244,33 @@ describe('CRF', () => {
     log.append(2024, { type: 'CashCounted', data: { countId: 'c1', date: '2025-07-02', counts: { '1000': 2 }, total: 2000 } });
     const crf = crfView(log.notebook(2024), chart);
     expect(crf).toMatchObject({
-      coopId: 'ecole1', year: 2024, from: '2024-09-01', to: '2025-08-31', status: 'open',
-      totalCharges: 67800, totalProducts: 82000, result: 14200,
+      coopId: 'ecole1',
+      year: 2024,
+      from: '2024-09-01',
+      to: '2025-08-31',
+      status: 'open',
+      totalCharges: 67800,
+      totalProducts: 82000,
+      result: 14200,
       opening: { bank: 100000, cash: 5000, source: 'declared' },
       closing: { bank: 117200, cash: 2000, final: false },
       subsidies: { total: 50000, account: 50000, difference: 0, matches: true, attachedToExpenses: 0 },
       advances: [{ regie: 'CP-CE1', paid: 15000, returned: 2500, explained: 12500, balance: 0 }],
       cashCount: { date: '2025-07-02', total: 2000, balance: 2000, difference: 0 },
     });
-    expect(crf.subsidies.rows).toEqual([{ origin: 'Mairie', amount: 50000, date: '2024-10-15', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }]);
+    expect(crf.subsidies.rows).toEqual([
+      { origin: 'Mairie', amount: 50000, date: '2024-10-15', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 },
+    ]);
     expect(crf.products.find((p) => p.account === '7410')).toEqual({ account: '7410', label: 'Subventions des collectivités territoriales', total: 50000 });
     expect(crf.charges.every((c) => c.account.startsWith('6'))).toBe(true);
   });
 
   it('a subsidies table that does not match 7410 shows the difference', () => {
     const log = guideLog();
-    log.append(2024, { type: 'SubsidiesDeclared', data: { rows: [{ origin: 'Mairie', amount: 40000, date: '2024-10-15', designation: 'Projets', attachedToExpenses: 0 }] } });
+    log.append(2024, {
+      type: 'SubsidiesDeclared',
+      data: { rows: [{ origin: 'Mairie', amount: 40000, date: '2024-10-15', designation: 'Projets', attachedToExpenses: 0 }] },
+    });
     expect(crfView(log.notebook(2024), chart).subsidies).toMatchObject({ total: 40000, account: 50000, difference: -10000, matches: false });
   });
 
@@ -243,7 +297,10 @@ describe('CRA', () => {
 describe('calendar year', () => {
   it('January → December across two fiscal years, entries filtered by date', () => {
     const log = guideLog();
-    log.append(2025, { type: 'EntryRecorded', data: { entryId: 'n1', ...content('01', '2025-09-05', 'Photos de rentrée', [debit('512', 60), credit('7070', 60)], { actionA: 'Photos' }) } });
+    log.append(2025, {
+      type: 'EntryRecorded',
+      data: { entryId: 'n1', ...content('01', '2025-09-05', 'Photos de rentrée', [debit('512', 60), credit('7070', 60)], { actionA: 'Photos' }) },
+    });
     log.append(2025, { type: 'EntryRecorded', data: { entryId: 'n2', ...content('02', '2026-01-05', 'Galette', [debit('530', 20), credit('7080', 20)]) } });
     const view = calendarYearView([log.notebook(2024), log.notebook(2025)], [chart, defaultChart('14', 2025)], 2025);
     expect(view).toMatchObject({ calendarYear: 2025, from: '2025-01-01', to: '2025-12-31' });
