@@ -31,20 +31,18 @@ describe('a mandataire keeps a year of books in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app
-      .get(ProjectedCommandBus)
-      .execute(
-        new RegisterCoop(
-          {
-            type: 'RegisterCoop',
-            coopId: 'C14500',
-            department: '14',
-            firstYear: 2025,
-            identity: { name: "Coopérative de l'école Jules Ferry", mandataires: ['Claire Martin'] },
-          },
-          commandContext(SYSTEM),
-        ),
-      );
+    await t.app.get(ProjectedCommandBus).execute(
+      new RegisterCoop(
+        {
+          type: 'RegisterCoop',
+          coopId: 'C14500',
+          department: '14',
+          firstYear: 2025,
+          identity: { name: "Coopérative de l'école Jules Ferry", mandataires: ['Claire Martin'] },
+        },
+        commandContext(SYSTEM),
+      ),
+    );
     await t.app.get(UserDirectory).create({ username: 'jferry500', password: PASSWORD, role: 'mandataire', coopId: 'C14500', department: '14' });
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;

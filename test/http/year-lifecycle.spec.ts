@@ -30,20 +30,18 @@ describe('a fiscal year from opening to closing, through the API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app
-      .get(ProjectedCommandBus)
-      .execute(
-        new RegisterCoop(
-          {
-            type: 'RegisterCoop',
-            coopId: 'C14100',
-            department: '14',
-            firstYear: 2025,
-            identity: { name: "Coopérative de l'école des Tilleuls", mandataires: ['Claire Martin'] },
-          },
-          commandContext(SYSTEM),
-        ),
-      );
+    await t.app.get(ProjectedCommandBus).execute(
+      new RegisterCoop(
+        {
+          type: 'RegisterCoop',
+          coopId: 'C14100',
+          department: '14',
+          firstYear: 2025,
+          identity: { name: "Coopérative de l'école des Tilleuls", mandataires: ['Claire Martin'] },
+        },
+        commandContext(SYSTEM),
+      ),
+    );
     await t.app
       .get(UserDirectory)
       .create({ username: 'tilleuls100', password: 'un mot de passe solide', role: 'mandataire', coopId: 'C14100', department: '14' });

@@ -219,26 +219,22 @@ describe('board projection', () => {
         },
         {
           weight: 1,
-          arbitrary: fc
-            .integer({ min: 0, max: 60000 })
-            .map((amount) => ({
-              type: 'DeclareSubsidies' as const,
-              rows: amount ? [{ origin: 'Mairie', amount, date: `${year}-10-01`, designation: 'Projets', attachedToExpenses: 0 }] : [],
-            })),
+          arbitrary: fc.integer({ min: 0, max: 60000 }).map((amount) => ({
+            type: 'DeclareSubsidies' as const,
+            rows: amount ? [{ origin: 'Mairie', amount, date: `${year}-10-01`, designation: 'Projets', attachedToExpenses: 0 }] : [],
+          })),
         },
         {
           weight: 1,
-          arbitrary: fc
-            .record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) })
-            .map(({ itemId, pj }) => ({
-              type: 'AddInventoryItem' as const,
-              itemId,
-              designation: 'Bien',
-              acquiredOn: `${year}-10-01`,
-              quantity: 1,
-              value: 100,
-              pj,
-            })),
+          arbitrary: fc.record({ itemId: id, pj: fc.integer({ min: 1, max: 30 }).map(String) }).map(({ itemId, pj }) => ({
+            type: 'AddInventoryItem' as const,
+            itemId,
+            designation: 'Bien',
+            acquiredOn: `${year}-10-01`,
+            quantity: 1,
+            value: 100,
+            pj,
+          })),
         },
         { weight: 1, arbitrary: fc.constant({ type: 'CloseYear' as const }) },
         { weight: 1, arbitrary: fc.constant({ type: 'UnlockYear' as const, reason: 'Correction' }) },
