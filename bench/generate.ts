@@ -3,15 +3,18 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type INestApplicationContext } from '@nestjs/common';
 import { commandContext } from '../src/commands/command-context';
 import { RegisterCoop } from '../src/commands/coop.commands';
-import { LedgerDecisions } from '../src/commands/ledger.commands';
+import { ExecuteLedgerCommand, ledgerFold } from '../src/commands/ledger.commands';
+import { type StreamWriter } from '../src/commands/stream-writer';
 import { type Clock } from '../src/domain/fiscal-year';
 import { DENOMINATIONS } from '../src/domain/cash-box';
 import { type LedgerCommand } from '../src/domain/ledger';
 import { type EntryLine } from '../src/events/ledger-events';
+import { ledgerStream } from '../src/events/streams';
+import { STREAM_WRITER } from '../src/tokens';
 
 /**
- * A realistic department written through the command path (the same LedgerDecisions the HTTP
- * handlers call): entries with splits and actions, advances paid and explained, cash sales
+ * A realistic department written through the command path (the CommandBus and handler the
+ * pages and the API send to): entries with splits and actions, advances paid and explained, cash sales
  * deposited, subsidies and their table, monthly reconciliations, cash counts, amendments and
  * deletions, and every past year closed, so the next one opens from its closing.
  */
@@ -245,7 +248,8 @@ export async function generateDepartment(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Generated> {
   const bus = app.get(CommandBus);
-  const decisions = app.get(LedgerDecisions);
+  const writer = app.get<StreamWriter>(STREAM_WRITER);
+  const stateOf = async (coopId: string, year: number) => (await writer.load(ledgerStream(coopId, year), ledgerFold(coopId, year))).state;
   const actor = { username: 'bench', role: 'admin' as const };
   const started = performance.now();
   let commands = 0;
@@ -280,15 +284,15 @@ export async function generateDepartment(
           for (const [n, step] of steps.entries()) {
             set(new Date(`${step.at}T16:${String(n % 60).padStart(2, '0')}:00Z`));
             let command = step.command;
-            // The final count is the cash balance as the decider sees it.
+            // The final count is the cash balance as the command side sees it.
             if (command.type === 'CountCash' && '__cash__' in command.counts) {
-              const state = await decisions.state(coop.coopId, year);
-              const env = await decisions.env(coop.coopId, year);
-              const opening = state.opening?.cash ?? env.previousYear?.closing?.cash ?? 0;
+              const state = await stateOf(coop.coopId, year);
+              const previous = year > coop.firstYear ? await stateOf(coop.coopId, year - 1) : null;
+              const opening = state.opening?.cash ?? previous?.closing?.cash ?? 0;
               const balance = opening + (state.totals['530']?.debit ?? 0) - (state.totals['530']?.credit ?? 0);
               command = { ...command, counts: countOf(balance) };
             }
-            await decisions.execute(coop.coopId, year, command, commandContext(actor, `bench:${coop.coopId}:${year}:${n}`));
+            await bus.execute(new ExecuteLedgerCommand(coop.coopId, year, command, commandContext(actor, `bench:${coop.coopId}:${year}:${n}`)));
             commands += 1;
             if (command.type === 'RecordEntry') entries += 1;
           }

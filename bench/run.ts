@@ -14,7 +14,7 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, wri
 import { join, resolve } from 'node:path';
 import { AppModule } from '../src/app.module';
 import { commandContext } from '../src/commands/command-context';
-import { RecordEntry } from '../src/commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../src/commands/ledger.commands';
 import { loadConfig } from '../src/config';
 import { type RecordedEvent } from '../src/events/envelope';
 import { upcast } from '../src/events/upcasters';
@@ -156,10 +156,11 @@ async function main(): Promise<void> {
     const coops = department.coops.slice(2, 102).map((c) => c.coopId);
     const actor = { username: 'bench', role: 'admin' as const };
     const command = (i: number, prefix: string) =>
-      new RecordEntry(
+      new ExecuteLedgerCommand(
         coops[i % coops.length],
         currentYear,
         {
+          type: 'RecordEntry',
           entryId: `${prefix}_${i}`,
           entry: {
             pj: `${prefix}${i}`,

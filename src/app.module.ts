@@ -1,16 +1,13 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { COOP_COMMAND_HANDLERS } from './commands/coop.commands';
-import { LEDGER_COMMAND_HANDLERS, LedgerDecisions } from './commands/ledger.commands';
+import { CommandsModule } from './commands/commands.module';
 import { ProjectedCommandBus } from './commands/projected-command-bus';
-import { StreamWriter } from './commands/stream-writer';
 import { Config } from './config';
 import { Clock, systemClock } from './domain/fiscal-year';
 import { upcast } from './events/upcasters';
 import { ALL_PROJECTIONS } from './projections';
 import { Projector } from './projections/projector';
 import { Stores } from './stores';
-import { CLOCK, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE, STREAM_WRITER } from './tokens';
+import { CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 import { HttpModule } from './http/http.module';
 import { AUTH_OPTIONS, AuthOptions } from './http/auth/auth.module';
@@ -37,35 +34,25 @@ class Lifecycle implements OnApplicationShutdown {
 
 /**
  * Thin wiring: the ports (configured adapters), the projector that follows the event store, the
- * command handlers, and the HTTP layer.
+ * command side (CommandsModule: bus, writer, handlers, clock), and the HTTP layer.
  */
 @Module({})
 export class AppModule {
   static forRoot({ config, stores, clock = systemClock, auth = {} }: AppOptions): DynamicModule {
     const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
-    const writer = new StreamWriter(stores.eventStore, clock);
     const core = [
       { provide: CONFIG, useValue: config },
-      { provide: CLOCK, useValue: clock },
       { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: READ_STORE, useValue: stores.readStore },
       { provide: PROJECTOR, useValue: projector },
-      { provide: STREAM_WRITER, useValue: writer },
       { provide: AUTH_OPTIONS, useValue: auth },
     ];
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), HttpModule],
-      providers: [
-        ...core,
-        LedgerDecisions,
-        ProjectedCommandBus,
-        ...LEDGER_COMMAND_HANDLERS,
-        ...COOP_COMMAND_HANDLERS,
-        { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) },
-      ],
-      exports: [...core.map((p) => p.provide), LedgerDecisions, ProjectedCommandBus],
+      imports: [CommandsModule.forRoot({ eventStore: stores.eventStore, clock }), HttpModule],
+      providers: [...core, ProjectedCommandBus, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
+      exports: [...core.map((p) => p.provide), ProjectedCommandBus],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { type CommandContext, commandContext } from '../commands/command-context';
+import { type CommandSender } from '../commands/commands.module';
 import { RegisterCoop } from '../commands/coop.commands';
-import { LedgerDecisions } from '../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
 import { type EntryLine } from '../events/ledger-events';
@@ -18,10 +19,9 @@ export interface DemoLogin {
   scope: string;
 }
 
-/** What the demo needs: the same command paths as the server and the CLI. */
+/** What the demo needs: the same command path as the server and the CLI. */
 export interface DemoDeps {
-  registerCoop(command: RegisterCoop): Promise<unknown>;
-  decisions: LedgerDecisions;
+  commands: CommandSender;
   users: UserDirectory;
   clock: Clock;
 }
@@ -46,7 +46,7 @@ const on = (account: string, amount: number, side: 'debit' | 'credit', regie?: s
  * A department (14, Calvados) with two cooperatives, a closed past year and a current year of
  * realistic entries (the guide's examples), a second department (61) to show scoping, and logins.
  */
-export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDeps): Promise<{ logins: DemoLogin[] }> {
+export async function seedDemo({ commands, users, clock }: DemoDeps): Promise<{ logins: DemoLogin[] }> {
   const current = currentFiscalYear(clock);
   const previous = current - 1;
   const coops = [
@@ -76,14 +76,15 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
     },
   ];
   for (const coop of coops) {
-    await registerCoop(
+    await commands.execute(
       new RegisterCoop(
         { type: 'RegisterCoop', coopId: coop.coopId, department: coop.department, firstYear: previous, identity: coop },
         ctx(`coop:${coop.coopId}`),
       ),
     );
   }
-  const run = (coopId: string, year: number, key: string, command: LedgerCommand) => decisions.execute(coopId, year, command, ctx(`${coopId}:${year}:${key}`));
+  const run = (coopId: string, year: number, key: string, command: LedgerCommand) =>
+    commands.execute(new ExecuteLedgerCommand(coopId, year, command, ctx(`${coopId}:${year}:${key}`)));
   const entry = (
     coopId: string,
     year: number,
@@ -214,10 +215,8 @@ export async function seedDemo({ registerCoop, decisions, users, clock }: DemoDe
 export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ logins: DemoLogin[] } | null> {
   const store = app.get<EventStore>(EVENT_STORE);
   if ((await store.headPosition()) !== null) return null;
-  const bus = app.get(CommandBus);
   const seeded = await seedDemo({
-    registerCoop: (command) => bus.execute(command),
-    decisions: app.get(LedgerDecisions),
+    commands: app.get(CommandBus),
     users: app.get<UserDirectory>(USER_DIRECTORY),
     clock: app.get<Clock>(CLOCK),
   });

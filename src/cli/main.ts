@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { commandContext } from '../commands/command-context';
-import { RegisterCoop, RegisterCoopHandler } from '../commands/coop.commands';
-import { LedgerDecisions } from '../commands/ledger.commands';
-import { StreamWriter } from '../commands/stream-writer';
+import { type CommandSender, openCommandBus } from '../commands/commands.module';
+import { RegisterCoop } from '../commands/coop.commands';
 import { loadConfig } from '../config';
 import { currentFiscalYear, systemClock } from '../domain/fiscal-year';
 import { type Role } from '../events/envelope';
@@ -30,15 +29,17 @@ async function withStores<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
   }
 }
 
-const services = (stores: Stores) => {
-  const writer = new StreamWriter(stores.eventStore, systemClock);
-  return {
-    registerCoop: (command: RegisterCoop) => new RegisterCoopHandler(writer).execute(command),
-    decisions: new LedgerDecisions(writer, systemClock),
-    users: new UserDirectory(stores.readStore),
-    clock: systemClock,
-  };
-};
+/** The server's CommandBus and handlers over the configured stores, and the user directory. */
+async function withServices<T>(work: (services: { commands: CommandSender; users: UserDirectory; clock: typeof systemClock }) => Promise<T>): Promise<T> {
+  return withStores(async (stores) => {
+    const side = await openCommandBus({ eventStore: stores.eventStore, clock: systemClock });
+    try {
+      return await work({ commands: side.bus, users: new UserDirectory(stores.readStore), clock: systemClock });
+    } finally {
+      await side.close();
+    }
+  });
+}
 
 const program = new Command('cahier-coop').description('Cahier Coop — administration en ligne de commande').showHelpAfterError();
 
@@ -52,7 +53,7 @@ program
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const user = await services(stores).users.create({
+      const user = await new UserDirectory(stores.readStore).create({
         username: o.username,
         password: o.password,
         role: o.role as Role,
@@ -72,7 +73,7 @@ program
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const users = services(stores).users;
+      const users = new UserDirectory(stores.readStore);
       const user = await users.get(o.username);
       if (!user) throw new Error(`utilisateur inconnu : ${o.username}.`);
       if (user.role !== 'auditor') throw new Error(`le compte ${o.username} n'est pas celui d'un vérificateur.`);
@@ -95,10 +96,9 @@ program
   .option('--uai <uai>')
   .option('--first-year <y>', 'premier exercice (année de septembre)')
   .action((o) =>
-    withStores(async (stores) => {
-      const s = services(stores);
+    withServices(async (s) => {
       const firstYear = o.firstYear ? Number(o.firstYear) : currentFiscalYear(systemClock);
-      await s.registerCoop(
+      await s.commands.execute(
         new RegisterCoop(
           {
             type: 'RegisterCoop',
@@ -151,8 +151,8 @@ program
   .command('demo:seed')
   .description('crée un département de démonstration avec des coopératives et une année d’écritures')
   .action(() =>
-    withStores(async (stores) => {
-      const { logins } = await seedDemo(services(stores));
+    withServices(async (services) => {
+      const { logins } = await seedDemo(services);
       console.log('Démonstration créée. Identifiants :');
       for (const l of logins) console.log(`  ${l.role.padEnd(11)} ${l.username} / ${l.password}   (${l.scope})`);
     }),

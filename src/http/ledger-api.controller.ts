@@ -4,23 +4,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
-import {
-  AddInventoryItem,
-  AmendEntry,
-  AttachVoucher,
-  CloseYear,
-  CountCash,
-  DeclareOpeningBalance,
-  DeclareSubsidies,
-  DeleteEntry,
-  DuplicateEntry,
-  MarkCarriedOverItemSeen,
-  ReconcileEntry,
-  RecordEntry,
-  RemoveInventoryItem,
-  ReportActivity,
-  UnreconcileEntry,
-} from '../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { cashTotal } from '../domain/cash-box';
 import { DomainError } from '../domain/errors';
 import { EntryInput, SubsidyRowInput } from '../domain/ledger';
@@ -53,7 +37,9 @@ export class LedgerApiController {
   @Post('entries')
   async record(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
-    const outcome = await this.commands.execute(new RecordEntry(coopId, yearParam(year), { entryId, entry: entryInput(body) }, context(user, req)));
+    const outcome = await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RecordEntry', entryId, entry: entryInput(body) }, context(user, req)),
+    );
     return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
   }
 
@@ -67,10 +53,10 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     const outcome = await this.commands.execute(
-      new AmendEntry(
+      new ExecuteLedgerCommand(
         coopId,
         yearParam(year),
-        { entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) },
+        { type: 'AmendEntry', entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) },
         context(user, req),
       ),
     );
@@ -87,7 +73,9 @@ export class LedgerApiController {
     @CurrentUser() user: SessionUser,
     @Req() req: Request,
   ) {
-    await this.commands.execute(new DeleteEntry(coopId, yearParam(year), { entryId, expectedRevision: optionalRevision(expected) }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeleteEntry', entryId, expectedRevision: optionalRevision(expected) }, context(user, req)),
+    );
   }
 
   @Post('entries/:entryId/duplicate')
@@ -101,10 +89,10 @@ export class LedgerApiController {
   ) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(
-      new DuplicateEntry(
+      new ExecuteLedgerCommand(
         coopId,
         yearParam(year),
-        { entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined },
+        { type: 'DuplicateEntry', entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined },
         context(user, req),
       ),
     );
@@ -122,7 +110,7 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
-    await this.commands.execute(new ReconcileEntry(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReconcileEntry', entryId, statementDate }, context(user, req)));
     return { entryId, reconciled: true };
   }
 
@@ -135,7 +123,7 @@ export class LedgerApiController {
     @CurrentUser() user: SessionUser,
     @Req() req: Request,
   ) {
-    await this.commands.execute(new UnreconcileEntry(coopId, yearParam(year), { entryId }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'UnreconcileEntry', entryId }, context(user, req)));
     return { entryId, reconciled: false };
   }
 
@@ -150,17 +138,19 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
-    await this.commands.execute(new MarkCarriedOverItemSeen(coopId, yearParam(year), { entryId, statementDate }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'MarkCarriedOverItemSeen', entryId, statementDate }, context(user, req)),
+    );
     return { entryId, seen: true };
   }
 
   @Post('opening')
   async opening(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(
-      new DeclareOpeningBalance(
+      new ExecuteLedgerCommand(
         coopId,
         yearParam(year),
-        { bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined },
+        { type: 'DeclareOpeningBalance', bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined },
         context(user, req),
       ),
     );
@@ -171,7 +161,9 @@ export class LedgerApiController {
   async countCash(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const countId = idFor(req, randomUUID());
     const counts = (body.counts ?? {}) as Record<string, number>;
-    await this.commands.execute(new CountCash(coopId, yearParam(year), { countId, date: text(body.date), counts }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CountCash', countId, date: text(body.date), counts }, context(user, req)),
+    );
     const { notebook } = await this.reads.year(coopId, yearParam(year));
     const total = cashTotal(counts);
     return { countId, total, difference: total - currentBalances(notebook).cash };
@@ -180,7 +172,7 @@ export class LedgerApiController {
   @Put('subsidies')
   async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const rows = Array.isArray(body.rows) ? (body.rows as SubsidyRowInput[]) : (body.rows as never);
-    await this.commands.execute(new DeclareSubsidies(coopId, yearParam(year), { rows }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeclareSubsidies', rows }, context(user, req)));
     return { rows: rows?.length ?? 0 };
   }
 
@@ -194,10 +186,11 @@ export class LedgerApiController {
   ) {
     const itemId = idFor(req, randomUUID());
     await this.commands.execute(
-      new AddInventoryItem(
+      new ExecuteLedgerCommand(
         coopId,
         yearParam(year),
         {
+          type: 'AddInventoryItem',
           itemId,
           designation: body.designation as string,
           acquiredOn: body.acquiredOn as string,
@@ -221,7 +214,9 @@ export class LedgerApiController {
     @CurrentUser() user: SessionUser,
     @Req() req: Request,
   ) {
-    await this.commands.execute(new RemoveInventoryItem(coopId, yearParam(year), { itemId, leftOn: leftOn ?? null }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ?? null }, context(user, req)),
+    );
   }
 
   @Post('entries/:entryId/attachments')
@@ -237,10 +232,10 @@ export class LedgerApiController {
     const stored = await this.vouchers.store(file);
     const attachmentId = idFor(req, randomUUID());
     await this.commands.execute(
-      new AttachVoucher(
+      new ExecuteLedgerCommand(
         coopId,
         yearParam(year),
-        { entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName },
+        { type: 'AttachVoucher', entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName },
         context(user, req),
       ),
     );
@@ -263,14 +258,16 @@ export class LedgerApiController {
 
   @Post('activities')
   async activity(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new ReportActivity(coopId, yearParam(year), { activity: text(body.activity), text: text(body.text) }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReportActivity', activity: text(body.activity), text: text(body.text) }, context(user, req)),
+    );
     return { activity: body.activity };
   }
 
   @Post('closing')
   @HttpCode(200)
   async close(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new CloseYear(coopId, yearParam(year), {}, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CloseYear' }, context(user, req)));
     return { closed: true };
   }
 

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { commandContext } from '../../src/commands/command-context';
-import { RegisterCoop, RegisterCoopHandler } from '../../src/commands/coop.commands';
-import { LedgerDecisions } from '../../src/commands/ledger.commands';
-import { StreamWriter } from '../../src/commands/stream-writer';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandsModule } from '../../src/commands/commands.module';
+import { RegisterCoop } from '../../src/commands/coop.commands';
+import { ExecuteLedgerCommand } from '../../src/commands/ledger.commands';
 import { type RecordedEvent } from '../../src/events/envelope';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
@@ -62,8 +63,7 @@ class Instance {
   readonly events: SqliteEventStore;
   readonly read: SqliteReadStore;
   readonly projector: Projector;
-  readonly decisions: LedgerDecisions;
-  readonly writer: StreamWriter;
+  commands?: CommandBus;
   readonly errors: string[] = [];
   private app?: INestApplication;
 
@@ -74,13 +74,12 @@ class Instance {
       upcast,
       logger: { log: () => undefined, error: (message) => this.errors.push(message) },
     });
-    this.writer = new StreamWriter(this.events, clock);
-    this.decisions = new LedgerDecisions(this.writer, clock);
   }
 
   async start(): Promise<this> {
     await this.projector.start();
     const module = await Test.createTestingModule({
+      imports: [CommandsModule.forRoot({ eventStore: this.events, clock })],
       controllers: [HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: this.events },
@@ -90,6 +89,7 @@ class Instance {
     }).compile();
     this.app = module.createNestApplication({ logger: false });
     await this.app.init();
+    this.commands = this.app.get(CommandBus);
     return this;
   }
 
@@ -99,26 +99,28 @@ class Instance {
 
   async record(pj: string, label: string, amount: number): Promise<RecordedEvent> {
     const entryId = `C14001_2024_${pj}`;
-    const outcome = await this.decisions.execute(
-      'C14001',
-      2024,
-      {
-        type: 'RecordEntry',
-        entryId,
-        entry: {
-          pj,
-          date: '2025-02-10',
-          label,
-          chequeNo: null,
-          actionA: null,
-          actionB: null,
-          lines: [
-            { account: '512', debit: amount },
-            { account: '7070', credit: amount },
-          ],
+    const outcome = await this.commands!.execute(
+      new ExecuteLedgerCommand(
+        'C14001',
+        2024,
+        {
+          type: 'RecordEntry',
+          entryId,
+          entry: {
+            pj,
+            date: '2025-02-10',
+            label,
+            chequeNo: null,
+            actionA: null,
+            actionB: null,
+            lines: [
+              { account: '512', debit: amount },
+              { account: '7070', credit: amount },
+            ],
+          },
         },
-      },
-      commandContext(admin),
+        commandContext(admin),
+      ),
     );
     // As the pages do: the answer waits until the running projections hold the entry.
     await this.projector.waitFor(outcome.position!);
@@ -158,7 +160,7 @@ describe('a projection whose reducer throws on one event', () => {
 
   it('stops at that event, shows it on /health, lets the others go on, and resumes there once fixed', async () => {
     const first = await open('buggy');
-    await new RegisterCoopHandler(first.writer).execute(
+    await first.commands!.execute(
       new RegisterCoop(
         { type: 'RegisterCoop', coopId: 'C14001', department: '14', firstYear: 2024, identity: { name: 'Coopérative Jules Ferry' } },
         commandContext(admin),

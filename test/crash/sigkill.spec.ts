@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { commandContext } from '../../src/commands/command-context';
-import { RegisterCoop, RegisterCoopHandler } from '../../src/commands/coop.commands';
-import { LedgerDecisions } from '../../src/commands/ledger.commands';
-import { StreamWriter } from '../../src/commands/stream-writer';
+import { openCommandBus } from '../../src/commands/commands.module';
+import { RegisterCoop } from '../../src/commands/coop.commands';
+import { ExecuteLedgerCommand } from '../../src/commands/ledger.commands';
 import { currentFiscalYear, systemClock } from '../../src/domain/fiscal-year';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { currentCheckpoints, foldedReadModels, storedReadModels } from './read-models';
@@ -207,14 +207,13 @@ function recordedPjs(dataDir: string): string[] {
 async function recordManyEntries(dataDir: string, coops: number, perCoop: number): Promise<void> {
   const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
   const clock = { now: () => new Date('2025-06-02T09:00:00Z') };
-  const writer = new StreamWriter(store, clock);
-  const decisions = new LedgerDecisions(writer, clock);
+  const { bus, close } = await openCommandBus({ eventStore: store, clock });
   const actor = { username: 'generator', role: 'admin' as const };
   const ids = Array.from({ length: coops }, (_, i) => `C99${String(i).padStart(3, '0')}`);
   try {
     await Promise.all(
       ids.map(async (coopId) => {
-        await new RegisterCoopHandler(writer).execute(
+        await bus.execute(
           new RegisterCoop(
             { type: 'RegisterCoop', coopId, department: '99', firstYear: 2024, identity: { name: `Coopérative ${coopId}`, mandataires: [] } },
             commandContext(actor),
@@ -222,31 +221,34 @@ async function recordManyEntries(dataDir: string, coops: number, perCoop: number
         );
         for (let n = 1; n <= perCoop; n++) {
           const amount = 100 * n;
-          await decisions.execute(
-            coopId,
-            2024,
-            {
-              type: 'RecordEntry',
-              entryId: `${coopId}_e${n}`,
-              entry: {
-                pj: String(n),
-                date: '2024-10-01',
-                label: `Vente n°${n}`,
-                chequeNo: null,
-                actionA: n % 3 === 0 ? 'Photos' : null,
-                actionB: null,
-                lines: [
-                  { account: '512', debit: amount },
-                  { account: '7070', credit: amount },
-                ],
+          await bus.execute(
+            new ExecuteLedgerCommand(
+              coopId,
+              2024,
+              {
+                type: 'RecordEntry',
+                entryId: `${coopId}_e${n}`,
+                entry: {
+                  pj: String(n),
+                  date: '2024-10-01',
+                  label: `Vente n°${n}`,
+                  chequeNo: null,
+                  actionA: n % 3 === 0 ? 'Photos' : null,
+                  actionB: null,
+                  lines: [
+                    { account: '512', debit: amount },
+                    { account: '7070', credit: amount },
+                  ],
+                },
               },
-            },
-            commandContext(actor),
+              commandContext(actor),
+            ),
           );
         }
       }),
     );
   } finally {
+    await close();
     await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { CommandContext } from '../../commands/command-context';
 import { ChangeCoopIdentity, RegisterCoop } from '../../commands/coop.commands';
-import { LockYear, UnlockYear } from '../../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { CoopIdentityInput } from '../../domain/coop';
 import { DomainError, ValidationFailed } from '../../domain/errors';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
@@ -101,11 +101,11 @@ export class CoopAdministration {
   }
 
   async unlockYear(coopId: string, year: number, reason: unknown, context: CommandContext): Promise<void> {
-    await this.commands.execute(new UnlockYear(coopId, year, { reason: typeof reason === 'string' ? reason : '' }, context));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, year, { type: 'UnlockYear', reason: typeof reason === 'string' ? reason : '' }, context));
   }
 
   async lockYear(coopId: string, year: number, context: CommandContext): Promise<void> {
-    await this.commands.execute(new LockYear(coopId, year, {}, context));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, year, { type: 'LockYear' }, context));
   }
 
   /**

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/comm
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
-import { CloseYear } from '../../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { calendarYearView, currentBalances, gridView } from '../../reads/ledger-views';
@@ -159,7 +159,9 @@ export class HomePagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     if (body.confirm !== 'oui') return res.redirect(303, `${ctx.base}/cloture/confirmation`);
-    const refusal = await attempt(() => this.commands.execute(new CloseYear(ctx.reads.coop.coopId, ctx.reads.year, {}, commandContext(user))));
+    const refusal = await attempt(() =>
+      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'CloseYear' }, commandContext(user))),
+    );
     if (refusal) return this.renderClosing(res, ctx, 'closing', refusal.errors._form ?? Object.values(refusal.errors)[0], refusal.status);
     this.pages.done(
       res,

@@ -4,16 +4,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
-import {
-  AmendEntry,
-  AttachVoucher,
-  DeleteEntry,
-  DuplicateEntry,
-  MarkCarriedOverItemSeen,
-  ReconcileEntry,
-  RecordEntry,
-  UnreconcileEntry,
-} from '../../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { parseFrenchDate } from '../../domain/fiscal-year';
@@ -339,8 +330,8 @@ export class NotebookPagesController {
       () =>
         this.commands.execute(
           existing
-            ? new AmendEntry(coop.coopId, year, { entryId, entry: parsed.input, expectedRevision }, context)
-            : new RecordEntry(coop.coopId, year, { entryId, entry: parsed.input }, context),
+            ? new ExecuteLedgerCommand(coop.coopId, year, { type: 'AmendEntry', entryId, entry: parsed.input, expectedRevision }, context)
+            : new ExecuteLedgerCommand(coop.coopId, year, { type: 'RecordEntry', entryId, entry: parsed.input }, context),
         ),
       parsed.fieldOf,
     );
@@ -380,7 +371,14 @@ export class NotebookPagesController {
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
     const refusal = await attempt(() =>
-      this.commands.execute(new DeleteEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId, expectedRevision: revisionOf(body) }, commandContext(user))),
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { type: 'DeleteEntry', entryId, expectedRevision: revisionOf(body) },
+          commandContext(user),
+        ),
+      ),
     );
     if (refusal) {
       return this.pages.render(
@@ -424,10 +422,16 @@ export class NotebookPagesController {
     const newId = randomUUID();
     const refusal = await attempt(() =>
       this.commands.execute(
-        new DuplicateEntry(
+        new ExecuteLedgerCommand(
           ctx.reads.coop.coopId,
           ctx.reads.year,
-          { entryId: newId, sourceEntryId: entryId, pj: values.pj, date: values.date ? (parseFrenchDate(values.date) ?? values.date) : undefined },
+          {
+            type: 'DuplicateEntry',
+            entryId: newId,
+            sourceEntryId: entryId,
+            pj: values.pj,
+            date: values.date ? (parseFrenchDate(values.date) ?? values.date) : undefined,
+          },
           commandContext(user),
         ),
       ),
@@ -465,10 +469,10 @@ export class NotebookPagesController {
       body,
       () =>
         this.commands.execute(
-          new ReconcileEntry(
+          new ExecuteLedgerCommand(
             ctx.reads.coop.coopId,
             ctx.reads.year,
-            { entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null },
+            { type: 'ReconcileEntry', entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null },
             commandContext(user),
           ),
         ),
@@ -492,7 +496,7 @@ export class NotebookPagesController {
       res,
       ctx,
       body,
-      () => this.commands.execute(new UnreconcileEntry(ctx.reads.coop.coopId, ctx.reads.year, { entryId }, commandContext(user))),
+      () => this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'UnreconcileEntry', entryId }, commandContext(user))),
       `L'écriture n° ${entry.pj} n'est plus pointée.`,
     );
   }
@@ -512,7 +516,15 @@ export class NotebookPagesController {
       res,
       ctx,
       body,
-      () => this.commands.execute(new MarkCarriedOverItemSeen(ctx.reads.coop.coopId, ctx.reads.year, { entryId, statementDate: null }, commandContext(user))),
+      () =>
+        this.commands.execute(
+          new ExecuteLedgerCommand(
+            ctx.reads.coop.coopId,
+            ctx.reads.year,
+            { type: 'MarkCarriedOverItemSeen', entryId, statementDate: null },
+            commandContext(user),
+          ),
+        ),
       "L'opération de l'exercice précédent est notée comme vue sur le relevé.",
     );
   }
@@ -550,7 +562,14 @@ export class NotebookPagesController {
       throw error;
     }
     const refusal = await attempt(() =>
-      this.commands.execute(new AttachVoucher(ctx.reads.coop.coopId, ctx.reads.year, { entryId, attachmentId: randomUUID(), ...stored }, commandContext(user))),
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { type: 'AttachVoucher', entryId, attachmentId: randomUUID(), ...stored },
+          commandContext(user),
+        ),
+      ),
     );
     if (refusal) return showAgain(Object.values(refusal.errors)[0], refusal.status);
     this.pages.done(res, `${ctx.base}/ecritures/${encodeURIComponent(entryId)}`, `La pièce « ${stored.fileName} » est jointe à l'écriture n° ${entry.pj}.`);

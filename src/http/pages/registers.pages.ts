@@ -3,7 +3,7 @@ import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
-import { AddInventoryItem, CountCash, DeclareOpeningBalance, DeclareSubsidies, RemoveInventoryItem } from '../../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
 import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
@@ -84,7 +84,12 @@ export class RegistersPagesController {
     const refusal = await attempt(
       () =>
         this.commands.execute(
-          new CountCash(ctx.reads.coop.coopId, ctx.reads.year, { countId: randomUUID(), date: isoOf(values.date), counts }, commandContext(user)),
+          new ExecuteLedgerCommand(
+            ctx.reads.coop.coopId,
+            ctx.reads.year,
+            { type: 'CountCash', countId: randomUUID(), date: isoOf(values.date), counts },
+            commandContext(user),
+          ),
         ),
       (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : (f ?? '_form')),
     );
@@ -182,7 +187,7 @@ export class RegistersPagesController {
     const more = body._more !== undefined;
     if (Object.keys(errors).length > 0 || more) return this.renderSubsidies(res, ctx, { values, errors }, shown + 3, more ? 200 : 400);
     const refusal = await attempt(
-      () => this.commands.execute(new DeclareSubsidies(ctx.reads.coop.coopId, ctx.reads.year, { rows }, commandContext(user))),
+      () => this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'DeclareSubsidies', rows }, commandContext(user))),
       (f) => {
         const m = /^rows\.(\d+)\.(\w+)$/.exec(f ?? '');
         return m ? `rows[${rowOf[Number(m[1])]}][${m[2]}]` : (f ?? '_form');
@@ -248,10 +253,18 @@ export class RegistersPagesController {
     if (Object.keys(errors).length > 0) return this.renderInventory(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
       this.commands.execute(
-        new AddInventoryItem(
+        new ExecuteLedgerCommand(
           ctx.reads.coop.coopId,
           ctx.reads.year,
-          { itemId: randomUUID(), designation: values.designation, acquiredOn: isoOf(values.acquiredOn), quantity, value: value ?? 0, pj: values.pj || null },
+          {
+            type: 'AddInventoryItem',
+            itemId: randomUUID(),
+            designation: values.designation,
+            acquiredOn: isoOf(values.acquiredOn),
+            quantity,
+            value: value ?? 0,
+            pj: values.pj || null,
+          },
           commandContext(user),
         ),
       ),
@@ -274,7 +287,12 @@ export class RegistersPagesController {
     const leftOn = text(body.leftOn).trim();
     const refusal = await attempt(() =>
       this.commands.execute(
-        new RemoveInventoryItem(ctx.reads.coop.coopId, ctx.reads.year, { itemId, leftOn: leftOn ? isoOf(leftOn) : null }, commandContext(user)),
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ? isoOf(leftOn) : null },
+          commandContext(user),
+        ),
       ),
     );
     this.pages.done(
@@ -339,10 +357,10 @@ export class RegistersPagesController {
     if (Object.keys(errors).length > 0) return this.renderOpening(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
       this.commands.execute(
-        new DeclareOpeningBalance(
+        new ExecuteLedgerCommand(
           ctx.reads.coop.coopId,
           ctx.reads.year,
-          { bank, cash, date: values.date ? isoOf(values.date) : undefined },
+          { type: 'DeclareOpeningBalance', bank, cash, date: values.date ? isoOf(values.date) : undefined },
           commandContext(user),
         ),
       ),

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/comm
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
-import { ReportActivity } from '../../commands/ledger.commands';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { actionReport, actionsView, craView, crfView } from '../../reads/ledger-views';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -65,7 +65,9 @@ export class ReportsPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const values = { activity: text(body.activity).trim(), text: text(body.text).trim() };
-    const refusal = await attempt(() => this.commands.execute(new ReportActivity(ctx.reads.coop.coopId, ctx.reads.year, values, commandContext(user))));
+    const refusal = await attempt(() =>
+      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'ReportActivity', ...values }, commandContext(user))),
+    );
     if (refusal) return this.renderCra(res, ctx, { values, errors: refusal.errors }, refusal.status);
     this.pages.done(res, `${ctx.base}/cra`, `Le texte de l'activité « ${values.activity} » est enregistré.`);
   }

@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type Command, CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { type Clock } from '../domain/fiscal-year';
+import { type EventStore } from '../events/event-store';
+import { CLOCK, STREAM_WRITER } from '../tokens';
+import { COOP_COMMAND_HANDLERS } from './coop.commands';
+import { LedgerCommandHandler } from './ledger.commands';
+import { StreamWriter } from './stream-writer';
+
+export interface CommandSideOptions {
+  eventStore: EventStore;
+  clock: Clock;
+}
+
+/** Whoever sends commands: the CommandBus itself, or ProjectedCommandBus where a person waits. */
+export interface CommandSender {
+  execute<R>(command: Command<R>): Promise<R>;
+}
+
+/**
+ * The write side: @nestjs/cqrs's CommandBus, the StreamWriter and every command handler. The
+ * server imports it; the CLI, the bench and tests open it alone (openCommandBus), so every
+ * command goes the same way.
+ */
+@Module({})
+export class CommandsModule {
+  static forRoot({ eventStore, clock }: CommandSideOptions): DynamicModule {
+    return {
+      module: CommandsModule,
+      global: true,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: CLOCK, useValue: clock },
+        { provide: STREAM_WRITER, useValue: new StreamWriter(eventStore, clock) },
+        LedgerCommandHandler,
+        ...COOP_COMMAND_HANDLERS,
+      ],
+      exports: [CLOCK, STREAM_WRITER],
+    };
+  }
+}
+
+/** The command side without HTTP or projections: the same bus and handlers as the server's. */
+export async function openCommandBus(options: CommandSideOptions): Promise<{ bus: CommandBus; close(): Promise<void> }> {
+  const app = await NestFactory.createApplicationContext(CommandsModule.forRoot(options), { logger: false });
+  return { bus: app.get(CommandBus), close: () => app.close() };
+}
