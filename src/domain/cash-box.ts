@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { formatAmount } from './money';
+import { formatAmount, MAX_LINE_CENTS } from './money';
 
 /**
  * The cash box counted coin by coin and bill by bill (arrêté de caisse). Denominations are in
@@ -37,7 +37,7 @@ export function validateCashCounts(input: unknown): { counts: CashCounts; errors
     }
     counts[key] = value;
   }
-  if (errors.length === 0 && !Number.isSafeInteger(cashTotal(counts))) {
+  if (errors.length === 0 && !(cashTotal(counts) <= MAX_LINE_CENTS)) {
     errors.push(new DomainError('CASH_COUNT_INVALID', 'Le total de la caisse est trop grand pour être vrai : vérifiez les nombres saisis.', 'counts'));
   }
   return { counts, errors };

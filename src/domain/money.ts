@@ -4,6 +4,13 @@ export type Cents = number;
 export const isCents = (value: unknown): value is Cents => typeof value === 'number' && Number.isSafeInteger(value);
 
 /**
+ * The largest amount one line (or one balance, subsidy, item) may carry: 1 000 000,00 €, far above
+ * any school cooperative's year. It keeps every sum of a year exact: totals stay below 2^53 cents
+ * (Number.MAX_SAFE_INTEGER) while a year holds fewer than 90 million lines.
+ */
+export const MAX_LINE_CENTS = 100_000_000;
+
+/**
  * French input, leniently: "1 234,5" → 123450, "12.30" → 1230, "-3,2" → -320, "320" → 32000,
  * "1 234,56 €" → 123456. Spaces (also non-breaking), a trailing € and a '+' are ignored. More than
  * two decimals, letters, exponents, non-Latin digits or a number beyond safe integers → null.

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
@@ -7,7 +8,7 @@ import { type Config } from '../config';
 import { type Clock, systemClock } from '../domain/fiscal-year';
 import { CLOCK, CONFIG, READ_STORE } from '../tokens';
 import { type ReadStore } from '../projections/read-store';
-import { csrfProtection } from './auth/csrf';
+import { csrfProtection, MultipartCsrfGuard } from './auth/csrf';
 import { PassportLogin } from './auth/passport-login';
 import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
 import { UserDirectory } from '../users/user-directory';
@@ -102,6 +103,7 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   // go through the filter.
   app.use(middlewareErrorHandler(views));
   app.useGlobalFilters(new HttpErrorsFilter(views));
+  app.useGlobalGuards(new MultipartCsrfGuard(app.get(Reflector)));
 }
 
 function optionalProvider<T>(app: NestExpressApplication, token: symbol): T | undefined {

@@ -1,6 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
@@ -15,7 +14,7 @@ import { yearParam } from './params';
 import { sendJson } from './json-answer';
 import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../reads/ledger-views';
 import { fec, fecFileName, gridCsv } from '../reads/exports';
-import { VoucherStore } from './voucher-store';
+import { VoucherStore, VoucherUpload } from './voucher-store';
 import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
 
@@ -220,7 +219,7 @@ export class LedgerApiController {
   }
 
   @Post('entries/:entryId/attachments')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
+  @VoucherUpload()
   async attach(
     @Param('coopId') coopId: string,
     @Param('year') year: string,

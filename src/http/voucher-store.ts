@@ -1,10 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
 import { CONFIG } from '../tokens';
+import { CSRF_IN_PARTS, csrfInParts } from './auth/csrf';
 import { ApiError } from './errors.filter';
 
 export interface StoredVoucher {
@@ -79,3 +92,33 @@ export class VoucherStore {
     res.sendFile(path);
   }
 }
+
+/** After every part is read: the token of a form that carried no file. */
+@Injectable()
+class CsrfAfterParts implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const refusal = csrfInParts(context.switchToHttp().getRequest<Request>());
+    if (refusal) throw refusal;
+    return next.handle();
+  }
+}
+
+/**
+ * A route receiving one voucher as the multipart field `file`, at most VoucherStore.MAX_SIZE. A
+ * page form sends its CSRF token as the field `_csrf` before the file (an API client, as the
+ * header): checked as the file begins, before its bytes are read.
+ */
+export const VoucherUpload = () =>
+  applyDecorators(
+    SetMetadata(CSRF_IN_PARTS, true),
+    UseInterceptors(
+      FileInterceptor('file', {
+        limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 },
+        fileFilter: (req, _file, accept) => {
+          const refusal = csrfInParts(req);
+          accept(refusal, !refusal);
+        },
+      }),
+      CsrfAfterParts,
+    ),
+  );

@@ -111,7 +111,11 @@ export const FEC_COLUMNS = [
 const fecDate = (date: string): string => date.replace(/-/g, '');
 /** The calendar day in France of an ISO date-time: when an entry was validated. */
 const parisDay = (at: string): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at));
-/** Tabs and line breaks would break the record. */
+/**
+ * Tabs and line breaks would break the record. Unlike the CSV, the FEC neutralises no formula
+ * ("=…", "+…"): it is a tab-separated file read by the administration's tools (Test Compta
+ * Demat, audit software), not opened in a spreadsheet, and its text must be the label as entered.
+ */
 const fecText = (text: string | null): string => (text ?? '').replace(/[\t\r\n]+/g, ' ').trim();
 
 /** Opening entries balance against the association's carried-forward result. */

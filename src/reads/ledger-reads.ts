@@ -184,10 +184,20 @@ const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks'];
 /** Years kept parsed: a 500-entry notebook is a few hundred KB. */
 const CURRENT_YEARS_KEPT = 32;
 
-function parseAsOf(asOf: string): string {
-  const date = new Date(isIsoDate(asOf) ? `${asOf}T23:59:59.999Z` : asOf);
-  if (Number.isNaN(date.getTime())) {
+const ISO_MOMENT = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+/**
+ * An ISO 8601 date (the whole day) or date-time (without an offset: UTC), strictly: `Date`'s own
+ * parser takes "1" or "2025" for a moment, which then answered 404 for a year not yet begun.
+ * Anything else, a repeated parameter included, is AS_OF_INVALID.
+ */
+function parseAsOf(asOf: unknown): string {
+  const m = typeof asOf === 'string' ? ISO_MOMENT.exec(asOf) : null;
+  const [, day, hours, minutes, seconds, zone, zoneHours, zoneMinutes] = m ?? [];
+  const inRange = (value: string | undefined, max: number) => value === undefined || Number(value) <= max;
+  if (!m || !isIsoDate(day) || !inRange(hours, 23) || !inRange(minutes, 59) || !inRange(seconds, 59) || !inRange(zoneHours, 23) || !inRange(zoneMinutes, 59)) {
     throw new DomainError('AS_OF_INVALID', 'Le paramètre asOf doit être une date-heure ISO 8601 (ex. 2025-04-25T12:00:00Z).', 'asOf');
   }
-  return date.toISOString();
+  const text = asOf as string;
+  return new Date(hours === undefined ? `${day}T23:59:59.999Z` : zone ? text : `${text}Z`).toISOString();
 }

@@ -127,4 +127,42 @@ describe('voucher uploads', () => {
     const other = await m.agent.post('/api/coops/C14002/years/2026/entries/x/attachments').set('X-CSRF-Token', m.csrf).attach('file', PDF, 'facture.pdf');
     await expectRefused(other, 404, before);
   });
+
+  describe('the page form (issue 12, finding 9: its token was in the URL)', () => {
+    const page = `/coops/C14001/years/2026/ecritures/${entry}`;
+    const pageUpload = () => m.agent.post(`${page}/pieces`).set('Accept', 'text/html');
+
+    it('carries its token as a form field before the file, not in its action URL', async () => {
+      const form = await m.agent.get(page).set('Accept', 'text/html').expect(200);
+      const tag =
+        /<form method="post" action="([^"]*\/pieces)" enctype="multipart\/form-data"[^>]*>\s*(?:\{\{!--.*--\}\}\s*)?<input type="hidden" name="_csrf" value="([^"]+)">/.exec(
+          form.text,
+        );
+      expect(tag?.[1]).toBe(`${page}/pieces`);
+      expect(tag?.[2]).toBe(m.csrf);
+      const res = await pageUpload().field('_csrf', m.csrf).attach('file', PDF, 'facture-page.pdf');
+      expect(res.status).toBe(303);
+    });
+
+    it('refuses the token in the URL, a missing or wrong one, and one sent after the file', async () => {
+      const before = await eventCount(t);
+      const refused = [
+        await m.agent
+          .post(`${page}/pieces?_csrf=${encodeURIComponent(m.csrf)}`)
+          .set('Accept', 'text/html')
+          .attach('file', PDF, 'url.pdf'),
+        await pageUpload().attach('file', PDF, 'none.pdf'),
+        await pageUpload().field('_csrf', 'not-the-token').attach('file', PDF, 'wrong.pdf'),
+        await pageUpload().attach('file', PDF, 'late.pdf').field('_csrf', m.csrf),
+        await pageUpload().field('_csrf', 'not-the-token'),
+      ];
+      expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+      expect(await eventCount(t)).toBe(before);
+    });
+
+    it('a multipart change to a route that reads no parts is refused without the header', async () => {
+      const res = await m.agent.post('/coops/C14001/years/2026/ecritures').set('Accept', 'application/json').field('_csrf', m.csrf).field('pj', '99');
+      expect([res.status, res.body.code]).toEqual([403, 'CSRF']);
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf,
 import {
   dateInYear,
   dateOutsideYear,
+  amountInvalid,
   isNonNegativeCents,
   isPositiveCents,
   optionalDate,
@@ -190,10 +191,10 @@ function declareOpeningBalance(command: Extract<LedgerCommand, { type: 'DeclareO
   }
   const errors: DomainError[] = [];
   if (!isNonNegativeCents(command.bank)) {
-    errors.push(new DomainError('AMOUNT_INVALID', 'Le solde de la banque doit être un nombre de centimes positif ou nul.', 'bank'));
+    errors.push(amountInvalid(command.bank, 'Le solde de la banque doit être un nombre de centimes positif ou nul.', 'bank'));
   }
   if (!isNonNegativeCents(command.cash)) {
-    errors.push(new DomainError('AMOUNT_INVALID', 'Le solde de la caisse doit être un nombre de centimes positif ou nul.', 'cash'));
+    errors.push(amountInvalid(command.cash, 'Le solde de la caisse doit être un nombre de centimes positif ou nul.', 'cash'));
   }
   const date = optionalText(command.date) === null ? yearStart(state.year) : dateInYear(command.date, state.year, 'date', errors);
   reject(errors);
@@ -216,7 +217,7 @@ function validateSubsidies(rows: unknown): SubsidyRow[] {
     if (origin === null && blankAmount && designation === '') return;
     const at = `rows.${i}`;
     if (origin === null) errors.push(new DomainError('ORIGIN_REQUIRED', "Indiquez l'origine de la subvention (Mairie, Département…).", `${at}.origin`));
-    if (!isPositiveCents(row.amount)) errors.push(new DomainError('AMOUNT_INVALID', 'Le montant doit être un nombre positif de centimes.', `${at}.amount`));
+    if (!isPositiveCents(row.amount)) errors.push(amountInvalid(row.amount, 'Le montant doit être un nombre positif de centimes.', `${at}.amount`));
     const date = requiredDate(row.date, `${at}.date`, errors);
     const attached = row.attachedToExpenses ?? 0;
     if (!isNonNegativeCents(attached)) {
@@ -245,7 +246,7 @@ function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryI
     errors.push(new DomainError('DATE_OUTSIDE_YEAR', dateOutsideYear(acquiredOn, state.year), 'acquiredOn'));
   }
   if (!isPositiveCents(command.quantity)) errors.push(new DomainError('QUANTITY_INVALID', 'La quantité doit être un nombre entier positif.', 'quantity'));
-  if (!isNonNegativeCents(command.value)) errors.push(new DomainError('AMOUNT_INVALID', 'La valeur doit être un nombre de centimes positif ou nul.', 'value'));
+  if (!isNonNegativeCents(command.value)) errors.push(amountInvalid(command.value, 'La valeur doit être un nombre de centimes positif ou nul.', 'value'));
   reject(errors);
   return [
     {

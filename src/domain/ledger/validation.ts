@@ -2,7 +2,7 @@ import { type EntryContent, type EntryLine } from '../../events/ledger-events';
 import { type Account, type Chart, findAccount } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, isInYear, parseFrenchDate, yearEnd, yearStart } from '../fiscal-year';
-import { formatEuros } from '../money';
+import { formatEuros, MAX_LINE_CENTS } from '../money';
 import { type EntryInput } from './commands';
 
 /**
@@ -34,9 +34,20 @@ function tooLong(text: string | null, max: number, field: string, what: string, 
   }
 }
 
-export const isPositiveCents = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+/** An amount of one line: whole cents, above zero, at most MAX_LINE_CENTS. */
+export const isPositiveCents = (value: unknown): value is number => isNonNegativeCents(value) && value > 0;
 
-export const isNonNegativeCents = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+export const isNonNegativeCents = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_LINE_CENTS;
+
+/** Whole cents beyond the cap: worth its own message ("trop grand"), not "pas un nombre". */
+export const isAboveCap = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value > MAX_LINE_CENTS;
+
+export const AMOUNT_ABOVE_CAP = `Un montant ne peut dépasser ${formatEuros(MAX_LINE_CENTS)}.`;
+
+/** AMOUNT_INVALID for a field, saying "too large" when that is what is wrong. */
+export const amountInvalid = (value: unknown, message: string, field: string): DomainError =>
+  new DomainError('AMOUNT_INVALID', isAboveCap(value) ? AMOUNT_ABOVE_CAP : message, field);
 
 export const yearName = (year: number): string => `${year}-${year + 1}`;
 
@@ -168,7 +179,7 @@ function validateLine(raw: unknown, i: number, ctx: EntryContext, errors: Domain
     const side = hasDebit ? 'debit' : 'credit';
     if (!isPositiveCents(line[side])) {
       valid = false;
-      errors.push(new DomainError('AMOUNT_INVALID', 'Le montant doit être un nombre positif de centimes (32000 pour 320,00 €).', `${at}.${side}`));
+      errors.push(amountInvalid(line[side], 'Le montant doit être un nombre positif de centimes (32000 pour 320,00 €).', `${at}.${side}`));
     }
   }
 

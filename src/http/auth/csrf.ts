@@ -1,4 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, RequestHandler } from 'express';
 import { ApiError } from '../errors.filter';
 
@@ -42,19 +44,53 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A multipart form's token travels among its parts: the upload route reads it (csrfInParts). */
+const TOKEN_IN_PARTS = Symbol('csrfTokenInParts');
+type PendingRequest = Request & { [TOKEN_IN_PARTS]?: boolean };
+
 /**
- * Refuses every state-changing request whose `X-CSRF-Token` header or `_csrf` form field (query
- * parameter for multipart forms) is not the session's token. `exempt` names the requests that obtain a token (JSON login).
+ * Refuses every state-changing request whose `X-CSRF-Token` header or `_csrf` form field is not
+ * the session's token. `exempt` names the requests that obtain a token (JSON login). A multipart
+ * form (an upload) is parsed later, in its route: without the header its check waits for its
+ * parts (csrfInParts); a route that does not read parts refuses it (MultipartCsrfGuard).
  */
 export function csrfProtection(exempt: (req: Request) => boolean): RequestHandler {
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method) || exempt(req)) return next();
+    const header = req.get(CSRF_HEADER);
+    if (header === undefined && req.is('multipart/form-data')) {
+      (req as PendingRequest)[TOKEN_IN_PARTS] = true;
+      return next();
+    }
     const body = req.body as Record<string, unknown> | undefined;
-    const given =
-      req.get(CSRF_HEADER) ??
-      (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined) ??
-      // A multipart form (upload) is parsed later, in its route: its form carries the token in its action URL.
-      (req.is('multipart/form-data') ? req.query[CSRF_FIELD] : undefined);
+    const given = header ?? (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined);
     next(sameToken(given, req.session?.csrfToken) ? undefined : csrfRefused());
   };
+}
+
+/**
+ * For a route parsing multipart parts: null when the request's token is good, or was checked by
+ * its header; the refusal otherwise. Called as each file begins (multer's fileFilter), the fields
+ * sent before it are known: a form puts its `_csrf` field first, so no file of a forged request
+ * is read into memory. Called again once every part is read, for a form without a file.
+ */
+export function csrfInParts(req: Request): ApiError | null {
+  if (!(req as PendingRequest)[TOKEN_IN_PARTS]) return null;
+  const body = req.body as Record<string, unknown> | undefined;
+  return sameToken(body?.[CSRF_FIELD], req.session?.csrfToken) ? null : csrfRefused();
+}
+
+/** Marks the routes that check a multipart request's token among its parts. */
+export const CSRF_IN_PARTS = 'csrfInParts';
+
+/** Refuses a multipart change without the header on a route that does not read its parts' token. */
+@Injectable()
+export class MultipartCsrfGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<PendingRequest>();
+    if (!req[TOKEN_IN_PARTS] || this.reflector.get<boolean>(CSRF_IN_PARTS, context.getHandler())) return true;
+    throw csrfRefused();
+  }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
@@ -13,7 +12,7 @@ import { gridView } from '../../reads/ledger-views';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { ApiError } from '../errors.filter';
-import { VoucherStore } from '../voucher-store';
+import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { entryFormErrors, FormBody, ParsedEntry, parseGridRow, parsePortrait, parseVentilation, text } from './entry-form';
 import {
   actionTags,
@@ -537,7 +536,7 @@ export class NotebookPagesController {
   }
 
   @Post('ecritures/:entryId/pieces')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
+  @VoucherUpload()
   async attach(
     @Param('coopId') coopId: string,
     @Param('year') year: string,
