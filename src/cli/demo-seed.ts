@@ -2,6 +2,7 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { type CommandContext, commandContext } from '../commands/command-context';
 import { type CommandSender } from '../commands/commands.module';
 import { RegisterCoop } from '../commands/coop.commands';
+import { ChangeDepartmentIdentity } from '../commands/department.commands';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
@@ -49,6 +50,26 @@ const on = (account: string, amount: number, side: 'debit' | 'credit', regie?: s
 export async function seedDemo({ commands, users, clock }: DemoDeps): Promise<{ logins: DemoLogin[] }> {
   const current = currentFiscalYear(clock);
   const previous = current - 1;
+  // Made-up SIREN/SIRET numbers with valid keys: they name the departments' FEC files.
+  const associations = [
+    {
+      department: '14',
+      name: 'OCCE 14 — Association départementale du Calvados',
+      siren: '781430004',
+      siret: '78143000400015',
+      address: '12 rue de la Coopération\n14000 Caen',
+    },
+    {
+      department: '61',
+      name: "OCCE 61 — Association départementale de l'Orne",
+      siren: '781610001',
+      siret: null,
+      address: '3 place du Champ-Perrey\n61000 Alençon',
+    },
+  ];
+  for (const { department, ...identity } of associations) {
+    await commands.execute(new ChangeDepartmentIdentity(department, { type: 'ChangeDepartmentIdentity', identity }, ctx(`department:${department}`)));
+  }
   const coops = [
     {
       coopId: 'C14001',

@@ -5,6 +5,7 @@ import { type Clock } from '../domain/fiscal-year';
 import { type EventStore } from '../events/event-store';
 import { CLOCK, STREAM_WRITER } from '../tokens';
 import { COOP_COMMAND_HANDLERS } from './coop.commands';
+import { DEPARTMENT_COMMAND_HANDLERS } from './department.commands';
 import { LedgerCommandHandler } from './ledger.commands';
 import { StreamWriter } from './stream-writer';
 
@@ -35,6 +36,7 @@ export class CommandsModule {
         { provide: STREAM_WRITER, useValue: new StreamWriter(eventStore, clock) },
         LedgerCommandHandler,
         ...COOP_COMMAND_HANDLERS,
+        ...DEPARTMENT_COMMAND_HANDLERS,
       ],
       exports: [CLOCK, STREAM_WRITER],
     };

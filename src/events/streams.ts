@@ -3,8 +3,9 @@
  *  - ledger-<coopId>-<year>: one fiscal year of one coop ("closing the books": short streams)
  *  - coop-<coopId>: the coop's identity, kept by its department
  *  - chart-<department>-<year>: the department's changes to the default chart for a year
+ *  - department-<department>: the departmental association's own identity (name, SIREN, address)
  */
-export const CATEGORIES = ['ledger', 'coop', 'chart'] as const;
+export const CATEGORIES = ['ledger', 'coop', 'chart', 'department'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const STREAM_PREFIXES = CATEGORIES.map((c) => `${c}-`);
 
@@ -13,9 +14,13 @@ export const ID_PATTERN = /^[A-Za-z0-9_]{1,40}$/;
 export const ledgerStream = (coopId: string, year: number): string => `ledger-${coopId}-${year}`;
 export const coopStream = (coopId: string): string => `coop-${coopId}`;
 export const chartStream = (department: string, year: number): string => `chart-${department}-${year}`;
+export const departmentStream = (department: string): string => `department-${department}`;
 
 export type ParsedStream =
-  { category: 'ledger'; coopId: string; year: number } | { category: 'coop'; coopId: string } | { category: 'chart'; department: string; year: number };
+  | { category: 'ledger'; coopId: string; year: number }
+  | { category: 'coop'; coopId: string }
+  | { category: 'chart'; department: string; year: number }
+  | { category: 'department'; department: string };
 
 /** Every reducer parses the stream of every event it sees: the names repeat, the parse is kept. */
 const parsed = new Map<string, ParsedStream | null>();
@@ -38,5 +43,6 @@ function parseStreamName(stream: string): ParsedStream | null {
   if (parts[0] === 'ledger' && parts.length === 3) return { category: 'ledger', coopId: parts[1], year: Number(parts[2]) };
   if (parts[0] === 'coop' && parts.length === 2) return { category: 'coop', coopId: parts[1] };
   if (parts[0] === 'chart' && parts.length === 3) return { category: 'chart', department: parts[1], year: Number(parts[2]) };
+  if (parts[0] === 'department' && parts.length === 2) return { category: 'department', department: parts[1] };
   return null;
 }

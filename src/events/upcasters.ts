@@ -1,8 +1,9 @@
 import { type RecordedEvent } from './envelope';
 import { type ChartEvent, type CoopEvent } from './coop-events';
+import { type DepartmentEvent } from './department-events';
 import { type LedgerEventType } from './ledger-events';
 
-type EventType = LedgerEventType | CoopEvent['type'] | ChartEvent['type'];
+type EventType = LedgerEventType | CoopEvent['type'] | ChartEvent['type'] | DepartmentEvent['type'];
 
 /**
  * The current schema version of every event type; new events are written with it. Typed on
@@ -30,6 +31,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   AccountAdded: 1,
   AccountRenamed: 1,
   AccountRetired: 1,
+  DepartmentIdentityChanged: 1,
 };
 export const SCHEMA_VERSIONS: Record<string, number> = CURRENT_VERSIONS;
 

@@ -8,6 +8,7 @@ import { AuditApiController } from './audit-api.controller';
 import { ChartApiController } from './chart-api.controller';
 import { CoopApiController } from './coop-api.controller';
 import { CoopAdminController } from './coop-admin.controller';
+import { DepartmentAccountsApiController } from './department-accounts-api.controller';
 import { DepartmentApiController } from './department-api.controller';
 import { DepartmentPagesModule } from './department-pages/department-pages.module';
 import { HealthController } from './health.controller';
@@ -30,7 +31,16 @@ const coopDirectory = {
 @Global()
 @Module({
   imports: [AuthModule, PagesModule, DepartmentPagesModule],
-  controllers: [HealthController, LedgerApiController, CoopApiController, ChartApiController, DepartmentApiController, AuditApiController, CoopAdminController],
+  controllers: [
+    HealthController,
+    LedgerApiController,
+    CoopApiController,
+    ChartApiController,
+    DepartmentApiController,
+    DepartmentAccountsApiController,
+    AuditApiController,
+    CoopAdminController,
+  ],
   providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
   exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
 })

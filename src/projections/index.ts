@@ -1,9 +1,17 @@
 import { chartsProjection } from './charts.projection';
 import { coopsProjection } from './coops.projection';
+import { departmentsProjection } from './departments.projection';
 import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { type Projection } from './projection';
 
 /** Every read model the projector keeps. */
-export const ALL_PROJECTIONS: Projection[] = [coopsProjection, chartsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
+export const ALL_PROJECTIONS: Projection[] = [
+  coopsProjection,
+  chartsProjection,
+  notebookProjection,
+  boardProjection,
+  departmentTotalsProjection,
+  departmentsProjection,
+];

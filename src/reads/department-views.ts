@@ -1,5 +1,5 @@
 import { type Chart } from '../domain/chart';
-import { formatFrenchDate } from '../domain/fiscal-year';
+import { closingOpensOn, formatFrenchDate } from '../domain/fiscal-year';
 import { closingChecklist } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { kindOf } from '../projections/ledger/amounts';
@@ -41,13 +41,15 @@ export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], 
       const facts = boardFacts(doc, coop.firstYear, chart);
       const checklist = closingChecklist(facts, today, year);
       const { bank, cash } = boardBalances(doc, coop.firstYear);
+      // A closed year is done, not blocked: "already closed" is no blocker on the board.
+      const blockers = checklist.blockers.map((b) => b.code).filter((code) => code !== 'YEAR_CLOSED');
       return {
         coopId: coop.coopId,
         name: coop.name,
         status: doc.status === 'closed' ? 'closed' : 'open',
         unlocked: doc.status === 'unlocked',
         canClose: checklist.canClose,
-        blockers: checklist.blockers.map((b) => b.code),
+        blockers,
         bank,
         cash,
         unreconciled: facts.unreconciled,
@@ -203,6 +205,29 @@ export function accountDrillDown(totals: DepartmentTotals, chart: Chart, account
   return { ...listed, total: signed(sum.net, listed.kind), coops };
 }
 
+/** What each closing blocker means, for a treasurer who has not read DOMAIN.md: the board's words. */
+const BLOCKER_SENTENCES: Record<string, string> = {
+  YEAR_CLOSED: "L'exercice est déjà clôturé.",
+  PREVIOUS_YEAR_OPEN: "L'exercice précédent de la coopérative n'est pas clôturé : il doit l'être d'abord.",
+  UNRECONCILED_MANY: 'Plus de cinq écritures passées en banque ne sont pas pointées sur le relevé.',
+  CASH_COUNT_MISMATCH: "L'arrêté de caisse manque ou ne correspond pas au solde du compte caisse (530).",
+  SUBSIDIES_UNJUSTIFIED: 'Le tableau des subventions ne correspond pas au total du compte 741.',
+  REGIE_OPEN: "Une régie d'avance n'est pas soldée : son retour ou ses dépenses restent à saisir.",
+  OPENING_MISSING: "L'existence au début de l'exercice (banque et caisse) n'est pas saisie.",
+  BANK_STATEMENT_MISSING: "Le relevé bancaire de fin d'exercice (août) manque.",
+  BANK_RECONCILIATION_DIFFERENCE: "L'état de rapprochement bancaire de fin d'exercice présente un écart.",
+};
+
+/** A blocker of `year` in a French sentence (the closing date spelt out); an unknown code as it is. */
+export function blockerSentence(code: string, year?: number): string {
+  if (code === 'TOO_EARLY') {
+    return year === undefined
+      ? "La clôture n'est possible qu'à partir du 1er septembre qui suit la fin de l'exercice."
+      : `La clôture n'est possible qu'à partir du ${formatFrenchDate(closingOpensOn(year))}, après la fin de l'exercice.`;
+  }
+  return BLOCKER_SENTENCES[code] ?? code;
+}
+
 // ---- CSV ---------------------------------------------------------------------------------------
 
 const csvField = (text: string): string => (/[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
@@ -224,7 +249,7 @@ export function boardCsv(rows: readonly BoardRow[], department: string, year: nu
       csvText(r.name),
       STATUS_LABEL(r),
       r.canClose ? 'oui' : 'non',
-      csvText(r.blockers.join(', ')),
+      csvText(r.blockers.map((code) => blockerSentence(code, year)).join(' ')),
       plainAmount(r.bank),
       plainAmount(r.cash),
       String(r.unreconciled),

@@ -80,8 +80,10 @@ describe('treasurer and auditor pages', () => {
     const board = (await html(treasurer, '/departements/14/annees/2025/tableau').expect(200)).text;
     expect(board).toContain('Clôturé');
     const current = (await html(treasurer, '/departements/14/annees/2026/tableau').expect(200)).text;
-    expect(current).toContain('TOO_EARLY');
-    expect(current).toContain('La clôture n&#x27;est possible qu&#x27;à partir du 1er septembre');
+    // Sentences, not codes.
+    expect(current).not.toContain('TOO_EARLY');
+    expect(current).toContain('La clôture n&#x27;est possible qu&#x27;à partir du 01/09/2027');
+    expect(board).not.toContain('déjà clôturé');
     expect(current).toContain('/api/departments/14/years/2026/board.csv');
     const paged = (await html(treasurer, '/departements/14/annees/2026/tableau?sort=name&pageSize=1').expect(200)).text;
     expect(paged).toContain('Page 1 sur 2');

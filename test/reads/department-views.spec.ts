@@ -50,9 +50,14 @@ describe('board views', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines[1]).toBe('Coopérative;Nom;Statut;Clôture possible;Blocages;Banque;Caisse;Non pointées;Dernière activité');
-    expect(lines[2]).toBe('c1;École Victor Hugo;en cours;non;TOO_EARLY, CASH_COUNT_MISMATCH;500,00;12,00;0;01/03/2025');
+    // The blockers in the board's French sentences, not codes.
+    expect(lines[2]).toBe(
+      "c1;École Victor Hugo;en cours;non;La clôture n'est possible qu'à partir du 01/09/2025, après la fin de l'exercice. L'arrêté de caisse manque ou ne correspond pas au solde du compte caisse (530).;500,00;12,00;0;01/03/2025",
+    );
     expect(lines[5]).toBe('c4;École Émile;rouvert;oui;;7,00;0,00;0;');
-    expect(lines[6]).toBe(`c5;"'=HYPERLINK(""http://x"";""y"")";en cours;non;TOO_EARLY;0,00;-12,05;0;`);
+    expect(lines[6]).toBe(
+      `c5;"'=HYPERLINK(""http://x"";""y"")";en cours;non;La clôture n'est possible qu'à partir du 01/09/2025, après la fin de l'exercice.;0,00;-12,05;0;`,
+    );
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 });

@@ -151,6 +151,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'GET /api/departments/:dept/years/:year/totals.csv': { rule: 'departmentRead' },
   'GET /api/departments/:dept/years/:year/totals/:account': { rule: 'departmentRead' },
   'POST /api/departments/:dept/auditors/:username/grants': { rule: 'departmentManage' },
+  'GET /api/departments/:dept/identity': { rule: 'departmentRead' },
+  'PUT /api/departments/:dept/identity': { rule: 'departmentManage' },
 
   // ---- the mandataire's pages
   'GET /': { rule: 'session' },
@@ -230,6 +232,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`POST ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },
   [`GET ${dpage}/verificateurs`]: { rule: 'departmentManage' },
   [`POST ${dpage}/verificateurs`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/association`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/association`]: { rule: 'departmentManage' },
 };
 
 /** Requests that end the caller's session: its roles log in again afterwards. */

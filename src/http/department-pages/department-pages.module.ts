@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssociationPagesController } from './association.pages';
 import { AuditPagesController } from './audit.pages';
 import { CoopAdministration } from './coop-administration';
 import { CoopsPagesController } from './coops.pages';
@@ -10,7 +11,7 @@ import { DepartmentView } from './department-view';
  * the scope guards' directory); exports CoopAdministration for the JSON API of coop management.
  */
 @Module({
-  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController],
+  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController, AssociationPagesController],
   providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],
 })

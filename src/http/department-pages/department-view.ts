@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
+import { blockerSentence } from '../../reads/department-views';
 import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
@@ -14,20 +15,10 @@ export const departmentBase = (department: string): string => `/departements/${e
 export const departmentYearBase = (department: string, year: number): string => `${departmentBase(department)}/annees/${year}`;
 export const auditBase = (coopId: string): string => `/audit/coops/${encodeURIComponent(coopId)}`;
 
-/** What each closing blocker of the board means, for a treasurer who has not read DOMAIN.md. */
-export const BLOCKER_EXPLANATIONS: Record<string, string> = {
-  YEAR_CLOSED: "L'exercice est déjà clôturé.",
-  TOO_EARLY: "La clôture n'est possible qu'à partir du 1er septembre qui suit la fin de l'exercice.",
-  PREVIOUS_YEAR_OPEN: "L'exercice précédent de la coopérative n'est pas clôturé : il doit l'être d'abord.",
-  UNRECONCILED_MANY: 'Plus de cinq écritures passées en banque ne sont pas pointées sur le relevé.',
-  CASH_COUNT_MISMATCH: "L'arrêté de caisse manque ou ne correspond pas au solde du compte caisse (530).",
-  SUBSIDIES_UNJUSTIFIED: 'Le tableau des subventions ne correspond pas au total du compte 741.',
-  REGIE_OPEN: "Une régie d'avance n'est pas soldée : son retour ou ses dépenses restent à saisir.",
-};
-
-export const explainBlocker = (code: string): { code: string; explanation: string } => ({
+/** A blocker's code with the board's French sentence for it (see blockerSentence). */
+export const explainBlocker = (code: string, year?: number): { code: string; explanation: string } => ({
   code,
-  explanation: BLOCKER_EXPLANATIONS[code] ?? code,
+  explanation: blockerSentence(code, year),
 });
 
 /** The years a department page offers: from its oldest coop's first year to the current one. */
@@ -80,6 +71,7 @@ export class DepartmentView {
         { key: 'coops', href: `${base}/cooperatives`, label: 'Coopératives' },
         { key: 'chart', href: `${departmentYearBase(department, year)}/plan-comptable`, label: 'Plan comptable' },
         { key: 'auditors', href: `${base}/verificateurs`, label: 'Vérificateurs' },
+        { key: 'association', href: `${base}/association`, label: 'Association' },
       );
     }
     this.views.render(

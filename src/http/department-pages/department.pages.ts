@@ -112,7 +112,6 @@ export class DepartmentPagesController {
     };
     const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
     const user = (res.req as { user?: SessionUser }).user!;
-    const codes = new Set(result.rows.flatMap((r) => r.blockers));
     this.page.render(res, 'department/board', department, 'board', {
       title: `Tableau de bord du département ${department}`,
       year,
@@ -121,7 +120,7 @@ export class DepartmentPagesController {
       rows: result.rows.map((r) => ({
         ...r,
         statusLabel: statusLabel(r),
-        blockers: r.blockers.map(explainBlocker),
+        blockers: r.blockers.map((code) => explainBlocker(code, year)),
         lastActivity: r.lastActivityAt ? parisMoment(r.lastActivityAt) : null,
         notebookHref: `/coops/${encodeURIComponent(r.coopId)}/years/${year}`,
         manageHref: user.role === 'auditor' ? null : `${departmentBase(department)}/cooperatives/${encodeURIComponent(r.coopId)}`,
@@ -135,7 +134,6 @@ export class DepartmentPagesController {
       pages,
       previousHref: result.page > 1 ? `${base}/tableau?${params(result.page - 1)}` : null,
       nextHref: result.page < pages ? `${base}/tableau?${params(result.page + 1)}` : null,
-      legend: [...codes].sort().map(explainBlocker),
       csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/board.csv?${params()}`,
       accountsHref: `${base}/comptes`,
     });

@@ -110,7 +110,8 @@ describe('board projection', () => {
     const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find(
       (r) => r.coopId === 'ecoleB',
     );
-    expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: ['YEAR_CLOSED'], bank: 15000 });
+    // Closed is done: no "already closed" blocker on the board.
+    expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: [], bank: 15000 });
     const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
     expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({ status: 'open', bank: 15000, cash: 0, blockers: ['TOO_EARLY'], lastActivityAt: null });
     expect(rows2025.find((r) => r.coopId === 'ecoleA')).toMatchObject({ bank: 0, blockers: ['TOO_EARLY', 'PREVIOUS_YEAR_OPEN'] });

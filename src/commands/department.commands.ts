@@ -1,0 +1,34 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { type DepartmentCommand, type DepartmentState, decideDepartment, evolveDepartment, initialDepartmentState } from '../domain/department';
+import { type DepartmentEvent } from '../events/department-events';
+import { departmentStream } from '../events/streams';
+import { STREAM_WRITER } from '../tokens';
+import { type CommandContext } from './command-context';
+import { type Fold, type Outcome, StreamWriter } from './stream-writer';
+
+export const departmentFold = (department: string): Fold<DepartmentState, DepartmentEvent> => ({
+  initial: () => initialDepartmentState(department),
+  evolve: evolveDepartment,
+});
+
+/** The treasurer (or an admin) sets the departmental association's name, SIREN/SIRET and address. */
+export class ChangeDepartmentIdentity extends Command<Outcome<DepartmentState>> {
+  constructor(
+    readonly department: string,
+    readonly command: Extract<DepartmentCommand, { type: 'ChangeDepartmentIdentity' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ChangeDepartmentIdentity)
+export class ChangeDepartmentIdentityHandler implements ICommandHandler<ChangeDepartmentIdentity> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  execute({ department, command, context }: ChangeDepartmentIdentity): Promise<Outcome<DepartmentState>> {
+    return this.writer.execute(departmentStream(department), departmentFold(department), (state) => decideDepartment(command, state), context, department);
+  }
+}
+
+export const DEPARTMENT_COMMAND_HANDLERS = [ChangeDepartmentIdentityHandler];

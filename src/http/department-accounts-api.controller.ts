@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Param, Put, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { commandContext } from '../commands/command-context';
+import { ChangeDepartmentIdentity } from '../commands/department.commands';
+import { ProjectedCommandBus } from '../commands/projected-command-bus';
+import { DomainError } from '../domain/errors';
+import { departmentIdentity } from '../projections/departments.projection';
+import { ReadStore } from '../projections/read-store';
+import { READ_STORE } from '../tokens';
+import { SessionUser } from '../users/user-directory';
+import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
+import { JsonBody } from './json-body';
+
+/**
+ * The department's accounts as its statutory auditor needs them (API.md, "Department accounts"):
+ * the association's identity. Scope: DepartmentScopeGuard (404 outside, 403 for a reader's change).
+ */
+@Controller('api/departments/:dept')
+@UseGuards(DepartmentScopeGuard)
+export class DepartmentAccountsApiController {
+  constructor(
+    private readonly commands: ProjectedCommandBus,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  @Get('identity')
+  async identity(@Param('dept') department: string) {
+    const doc = await departmentIdentity(this.store, department);
+    if (!doc) throw new DomainError('NOT_FOUND', "L'identité de l'association n'est pas encore renseignée.", undefined, 'not_found');
+    const { name, siren, siret, address, changedAt } = doc;
+    return { department, name, siren, siret, address, changedAt };
+  }
+
+  @Put('identity')
+  async changeIdentity(@Param('dept') department: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+    const identity = { name: body.name, siren: body.siren, siret: body.siret, address: body.address };
+    const outcome = await this.commands.execute(new ChangeDepartmentIdentity(department, { type: 'ChangeDepartmentIdentity', identity }, context));
+    return { department, ...outcome.state.identity };
+  }
+}
