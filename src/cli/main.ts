@@ -136,7 +136,7 @@ program
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const check = await verifyHistory(stores.eventStore, o.coop);
+      const check = await verifyHistory(stores.eventStore, o.coop ? { coopId: o.coop, currentYear: currentFiscalYear(systemClock) } : undefined);
       if (check.ok) {
         console.log(`Historique intègre : ${check.events} événements, ${check.streams} flux vérifiés.`);
         return;

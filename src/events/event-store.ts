@@ -60,6 +60,11 @@ export interface EventStore {
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** [] when the stream does not exist. */
   readStream(stream: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Every event of the named streams, in global order ([] for names with no stream): a coop's
+   * history read by its streams' names costs what the coop holds, not what the log holds.
+   */
+  readStreams(streams: string[]): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /**
    * Catch-up then live: delivers every event after `fromPosition` (exclusive; null = from the

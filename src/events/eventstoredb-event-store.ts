@@ -96,6 +96,12 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /** Each stream read by name, side by side, then merged by position: never a page of $all. */
+  async readStreams(streams: string[]): Promise<RecordedEvent[]> {
+    const read = await Promise.all([...new Set(streams)].map((stream) => this.readStream(stream)));
+    return read.flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  }
+
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const accepts = acceptor(options.streamPrefixes);
     let after = options.fromPosition ?? -1n;

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { EventStore } from '../events/event-store';
 import { coopHistory, verifyHistory } from '../events/history';
 import { historyItem, HistoryItem } from '../reads/history';
-import { EVENT_STORE } from '../tokens';
+import { CLOCK, EVENT_STORE } from '../tokens';
+import { Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { CoopScopeGuard, CurrentUser, auditOnly } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
 
@@ -14,19 +15,22 @@ import { SessionUser } from '../users/user-directory';
 @Controller('api/coops/:coopId')
 @UseGuards(CoopScopeGuard)
 export class AuditApiController {
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get('history')
   async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser): Promise<{ events: HistoryItem[] }> {
     auditOnly(user);
     const events: HistoryItem[] = [];
-    for await (const event of coopHistory(this.eventStore, coopId)) events.push(historyItem(event));
+    for await (const event of coopHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) })) events.push(historyItem(event));
     return { events };
   }
 
   @Get('verify')
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser) {
     auditOnly(user);
-    return verifyHistory(this.eventStore, coopId);
+    return verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
   }
 }

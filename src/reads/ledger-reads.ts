@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Chart, defaultChart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
-import { Clock, isIsoDate, today } from '../domain/fiscal-year';
+import { Clock, currentFiscalYear, isIsoDate, today } from '../domain/fiscal-year';
 import { closingChecklist, ClosingChecklist } from '../domain/ledger';
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
-import { coopHistory } from '../events/history';
+import { byPosition, coopStreams } from '../events/history';
 import { chartStream, coopStream, ledgerStream } from '../events/streams';
 import { upcast } from '../events/upcasters';
 import { ALL_PROJECTIONS } from '../projections';
@@ -68,19 +68,20 @@ export class LedgerReads {
     if (!asOf) return this.readStore;
     const moment = parseAsOf(asOf);
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
-    const events: RecordedEvent[] = [];
-    const keep = (event: RecordedEvent) => {
-      if (event.metadata.at <= moment) events.push(upcast(event));
-    };
+    let read: RecordedEvent[];
     if (coop && years) {
       const wanted = [...new Set(years.flatMap((y) => [y - 1, y]))].filter((y) => y >= coop.firstYear);
-      const streams = [coopStream(coopId), ...wanted.map((y) => ledgerStream(coopId, y)), ...wanted.map((y) => chartStream(coop.department, y))];
-      for (const stream of await Promise.all(streams.map((s) => this.eventStore.readStream(s)))) stream.forEach(keep);
+      read = await this.eventStore.readStreams([
+        coopStream(coopId),
+        ...wanted.map((y) => ledgerStream(coopId, y)),
+        ...wanted.map((y) => chartStream(coop.department, y)),
+      ]);
     } else {
-      for await (const event of coopHistory(this.eventStore, coopId)) keep(event);
-      if (coop) for await (const event of this.eventStore.readAll({ streamPrefixes: [`chart-${coop.department}-`] })) keep(event);
+      // Every year (the archives): still by the coop's streams' names, never a scan of the log.
+      const { identity, ledgers, charts } = await coopStreams(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
+      read = byPosition([identity, await this.eventStore.readStreams([...ledgers, ...charts])]);
     }
-    events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    const events = read.filter((event) => event.metadata.at <= moment).map(upcast);
     // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
     // not every projection over every year.
     const docs = new Map<string, Doc | null>();

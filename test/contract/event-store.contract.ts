@@ -49,6 +49,28 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       expect(await store.readStream(ledgerStream(uniqueCoopId(), 2025))).toEqual([]);
     });
 
+    it('reads named streams together in global order, and nothing of the streams not named', async () => {
+      const coop = uniqueCoopId();
+      const [identity, year, other, next] = [coopStream(coop), ledgerStream(coop, 2025), ledgerStream(uniqueCoopId(), 2025), ledgerStream(coop, 2026)];
+      const first = await store.append(year, reconciledEvents(2), 'no_stream');
+      await store.append(other, reconciledEvents(2), 'no_stream');
+      await store.append(identity, reconciledEvents(1), 'no_stream');
+      await store.append(year, reconciledEvents(1, (await store.readStream(year))[1].metadata.hash), 1);
+
+      const read = await store.readStreams([identity, year, next, identity]);
+
+      expect(read.map((e) => [e.stream, e.revision])).toEqual([
+        [year, 0],
+        [year, 1],
+        [identity, 0],
+        [year, 2],
+      ]);
+      expect(read[1].position).toBe(first.position);
+      expect(read.every((e, i) => i === 0 || read[i - 1].position < e.position)).toBe(true);
+      expect(await store.readStreams([])).toEqual([]);
+      expect(await store.readStreams([ledgerStream(uniqueCoopId(), 2025)])).toEqual([]);
+    });
+
     it('appends at the expected revision and after it', async () => {
       const stream = coopStream(uniqueCoopId());
       const [first, second, third] = reconciledEvents(3);

@@ -86,7 +86,7 @@ export class AuditPagesController {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
     const items: HistoryItem[] = [];
-    for await (const event of coopHistory(this.eventStore, coopId)) items.push(historyItem(event));
+    for await (const event of coopHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) })) items.push(historyItem(event));
     const rows = historyRows(items).map((r) => ({
       ...r,
       asOfHref: r.year === null ? null : `${auditBase(coopId)}/consultation?year=${r.year}&asOf=${encodeURIComponent(r.at)}`,
@@ -140,7 +140,7 @@ export class AuditPagesController {
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
-    const check = await verifyHistory(this.eventStore, coopId);
+    const check = await verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
     this.render(res, coop, 'audit/verify', 'verify', {
       title: `Vérification de l'historique — ${coop.name}`,
       check,
@@ -156,7 +156,7 @@ export class AuditPagesController {
   async attestation(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
-    const check = await verifyHistory(this.eventStore, coopId);
+    const check = await verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
     if (!check.ok) {
       const bad = check.firstBadEvent!;
       throw new ApiError(409, {
