@@ -65,6 +65,29 @@ export function rng(seed: number): () => number {
   };
 }
 
+/**
+ * A department of the realistic mix: `coops` coops (entries per year skewed towards the minimum),
+ * a busy coop with a 500-entry current year (the grid and PDF figures) and an auditor's coop with
+ * ten closed years of 500 entries (time-travel). Every department of the scale bench has the same
+ * mix, under its own code and coop ids.
+ */
+export function departmentPlan(
+  department: string,
+  today: string,
+  currentYear: number,
+  size: { coops: number; minEntries: number; maxEntries: number },
+): DepartmentPlan {
+  const coops: CoopPlan[] = [];
+  const random = rng(2026);
+  coops.push({ coopId: `C${department}BUSY`, firstYear: currentYear - 1, entriesPerYear: [500, 500] });
+  coops.push({ coopId: `C${department}TEN`, firstYear: currentYear - 10, entriesPerYear: [...Array<number>(10).fill(500), 60] });
+  for (let i = coops.length; i < size.coops; i++) {
+    const entries = () => Math.round(size.minEntries + random() ** 2 * (size.maxEntries - size.minEntries));
+    coops.push({ coopId: `C${department}${String(i).padStart(4, '0')}`, firstYear: currentYear - 1, entriesPerYear: [entries(), entries()] });
+  }
+  return { department, currentYear, today, coops };
+}
+
 const ACTIONS = ['Sortie musée', 'Kermesse', 'Photos', 'Classe de mer', 'Spectacle de Noël', 'Bibliothèque', 'Jardin', 'Carnaval'];
 const CLASSES = ['CP', 'CE1', 'CE2', 'CM1', 'CM2', 'GS', 'MS'];
 const SUPPLIERS = ['Librairie du Port', 'Autocars Normands', 'Jardinerie Leroy', 'Papeterie Centrale', 'Théâtre du Champ', 'Boulangerie Marie'];

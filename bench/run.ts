@@ -26,7 +26,7 @@ import { type Projector } from '../src/projections/projector';
 import { openStores, type Stores } from '../src/stores';
 import { PROJECTOR } from '../src/tokens';
 import { type Figure, markdownTable, resultsJson, table } from './figures';
-import { BenchClock, type CoopPlan, type DepartmentPlan, generateDepartment, rng } from './generate';
+import { BenchClock, departmentPlan, generateDepartment } from './generate';
 import { BenchClient, load, median, percentile } from './http';
 
 const quick = process.argv.includes('--quick');
@@ -49,21 +49,6 @@ const WARM_UP_READS = 2000;
 const WARM_UP_WRITES = 1000;
 
 const log = (message: string): void => console.log(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${message}`);
-
-function plan(today: string, currentYear: number): DepartmentPlan {
-  const coops: CoopPlan[] = [];
-  const random = rng(2026);
-  // The busy coop: 500 entries in the current year (the grid and PDF figures).
-  coops.push({ coopId: 'C14BUSY', firstYear: currentYear - 1, entriesPerYear: [500, 500] });
-  // The auditor's coop: ten closed years of 500 entries, then the current one (time-travel).
-  coops.push({ coopId: 'C14TEN', firstYear: currentYear - 10, entriesPerYear: [...Array(10).fill(500), 60] });
-  for (let i = coops.length; i < SIZE.coops; i++) {
-    // Most coops are small, a few are busy: entries skewed towards the minimum.
-    const size = () => Math.round(SIZE.minEntries + random() ** 2 * (SIZE.maxEntries - SIZE.minEntries));
-    coops.push({ coopId: `C14${String(i).padStart(4, '0')}`, firstYear: currentYear - 1, entriesPerYear: [size(), size()] });
-  }
-  return { department: DEPARTMENT, currentYear, today, coops };
-}
 
 async function openApp(clock?: BenchClock): Promise<{ app: NestExpressApplication; stores: Stores }> {
   const config = loadConfig({ DATA_DIR: join(WORK, 'data'), SESSION_SECRET: 'bench-secret' } as NodeJS.ProcessEnv);
@@ -97,7 +82,7 @@ async function main(): Promise<void> {
   const now = new Date();
   const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(now);
   const currentYear = Number(today.slice(5, 7)) >= 9 ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
-  const department = plan(today, currentYear);
+  const department = departmentPlan(DEPARTMENT, today, currentYear, SIZE);
   const clock = new BenchClock(now);
   {
     const { app } = await openApp(clock);
@@ -492,7 +477,11 @@ async function emmettAppend(
   }
 }
 
-main().catch((error: unknown) => {
+// `--departments N`: the scale bench (bench/scale.ts); otherwise the department bench.
+(process.argv.includes('--departments') || process.argv.includes('--generate-department')
+  ? import('./scale').then(({ scaleBench }) => scaleBench(process.argv.slice(2)))
+  : main()
+).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
