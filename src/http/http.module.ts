@@ -14,6 +14,7 @@ import { DepartmentPagesModule } from './department-pages/department-pages.modul
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
 import { LedgerReads } from '../reads/ledger-reads';
+import { DepartmentAccounts } from '../reads/department-accounts';
 import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { ProjectionAlert } from './projection-alert.middleware';
@@ -41,8 +42,8 @@ const coopDirectory = {
     AuditApiController,
     CoopAdminController,
   ],
-  providers: [coopDirectory, LedgerReads, PrintService, VoucherStore],
-  exports: [coopDirectory.provide, LedgerReads, PrintService, VoucherStore, AuthModule],
+  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore],
+  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, AuthModule],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

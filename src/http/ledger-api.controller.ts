@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -13,7 +13,11 @@ import { LedgerReads } from '../reads/ledger-reads';
 import { yearParam } from './params';
 import { sendJson } from './json-answer';
 import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../reads/ledger-views';
-import { fec, fecFileName, gridCsv } from '../reads/exports';
+import { gridCsv } from '../reads/exports';
+import { coopFecFile } from '../reads/fec';
+import { DepartmentAccounts } from '../reads/department-accounts';
+import { CLOCK } from '../tokens';
+import { Clock, today } from '../domain/fiscal-year';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
@@ -29,6 +33,8 @@ export class LedgerApiController {
     private readonly reads: LedgerReads,
     private readonly vouchers: VoucherStore,
     private readonly print: PrintService,
+    private readonly accounts: DepartmentAccounts,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   // ---- commands -------------------------------------------------------------------------------
@@ -331,12 +337,28 @@ export class LedgerApiController {
     res.send(gridCsv(gridView(notebook, chart, { order: 'date' }), coop.name));
   }
 
+  /** The FEC, named after the association's SIREN, with its notice beside it (Link: rel=describedby). */
   @Get('fec.txt')
   async fecFile(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
+    const file = await this.coopFec(coopId, year, asOf);
+    res.setHeader('Content-Type', 'text/plain; charset=iso-8859-15');
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    res.setHeader('Link', `<fec-notice.txt${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}>; rel="describedby"`);
+    res.send(file.bytes);
+  }
+
+  @Get('fec-notice.txt')
+  async fecNoticeFile(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
+    const file = await this.coopFec(coopId, year, asOf);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${fecFileName(notebook)}"`);
-    res.send(fec(notebook, chart));
+    res.setHeader('Content-Disposition', `inline; filename="${file.fileName.replace(/\.txt$/, '-notice.txt')}"`);
+    res.send(file.notice);
+  }
+
+  private async coopFec(coopId: string, year: string, asOf: string | undefined) {
+    const { notebook, chart, coop } = await this.reads.year(coopId, yearParam(year), asOf);
+    const association = await this.accounts.association(coop.department);
+    return coopFecFile(notebook, chart, coop, association, today(this.clock));
   }
 
   @Get('print.pdf')

@@ -1,4 +1,14 @@
+import type request from 'supertest';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { checkFec } from '../support/fec-check';
+
+/** The body of a binary answer (supertest buffers only text by default). */
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+const fileNameOf = (res: request.Response): string => /filename="([^"]+)"/.exec(String(res.headers['content-disposition']))?.[1] ?? '';
 
 /** As a browser sends a form. */
 const encodeForm = (body: Record<string, string>): string =>
@@ -61,6 +71,38 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       const after = await html(treasurer, saved.headers.location).expect(200);
       expect(after.text).toContain('L&#x27;identité de l&#x27;association est enregistrée.');
       expect(after.text).toContain('OCCE 14 — Calvados');
+    });
+  });
+
+  describe('FEC', () => {
+    it("a coop's FEC is named after the association's SIREN, passes our FEC check, closed or provisional, with its notice", async () => {
+      const closed = await auditor.agent.get('/api/coops/C14001/years/2025/fec.txt').buffer(true).parse(binary).expect(200);
+      expect(closed.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
+      expect(fileNameOf(closed)).toBe('781430004FEC20260831.txt');
+      expect(checkFec(closed.body, { year: 2025, fileName: fileNameOf(closed) })).toEqual([]);
+      expect(closed.headers.link).toBe('<fec-notice.txt>; rel="describedby"');
+      const open = await auditor.agent.get('/api/coops/C14001/years/2026/fec.txt').buffer(true).parse(binary).expect(200);
+      expect(fileNameOf(open)).toBe('781430004FEC20270831_PROVISOIRE.txt');
+      expect(checkFec(open.body, { year: 2026, fileName: fileNameOf(open) })).toEqual([]);
+      const notice = await auditor.get('/api/coops/C14001/years/2026/fec-notice.txt').expect(200);
+      expect(notice.text).toContain('781430004FEC20270831_PROVISOIRE.txt');
+      expect(notice.text).toContain('PROVISOIRE');
+    });
+
+    it("the department's FEC holds every coop's entries in one numbering, passes our FEC check, streamed under the SIREN's name", async () => {
+      const res = await treasurer.agent.get('/api/departments/14/years/2025/fec.txt').buffer(true).parse(binary).expect(200);
+      expect(fileNameOf(res)).toBe('781430004FEC20260831.txt');
+      expect(checkFec(res.body, { year: 2025, fileName: fileNameOf(res), department: true })).toEqual([]);
+      const text = res.body.toString('latin1');
+      expect(text).toContain('\tC14001\t');
+      expect(text).toContain('\tC14002-01\t');
+      expect(res.headers.link).toBe('</api/departments/14/years/2025/fec-notice.txt>; rel="describedby"');
+      const current = await auditor.agent.get('/api/departments/14/years/2026/fec.txt').buffer(true).parse(binary).expect(200);
+      expect(fileNameOf(current)).toBe('781430004FEC20270831_PROVISOIRE.txt');
+      expect(checkFec(current.body, { year: 2026, fileName: fileNameOf(current), department: true })).toEqual([]);
+      const notice = await auditor.get('/api/departments/14/years/2025/fec-notice.txt').expect(200);
+      expect(notice.text).toContain('les 2 coopératives du département 14');
+      await treasurer61.get('/api/departments/14/years/2025/fec.txt').expect(404);
     });
   });
 });

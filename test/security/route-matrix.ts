@@ -125,6 +125,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${api}/cra`]: { rule: 'coopRead' },
   [`GET ${api}/export.csv`]: { rule: 'coopRead' },
   [`GET ${api}/fec.txt`]: { rule: 'coopRead' },
+  [`GET ${api}/fec-notice.txt`]: { rule: 'coopRead' },
   [`GET ${api}/print.pdf`]: { rule: 'coopRead' },
   [`GET ${api}/crf.pdf`]: { rule: 'coopRead' },
   'GET /api/coops/:coopId/years': { rule: 'coopRead' },
@@ -153,6 +154,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'POST /api/departments/:dept/auditors/:username/grants': { rule: 'departmentManage' },
   'GET /api/departments/:dept/identity': { rule: 'departmentRead' },
   'PUT /api/departments/:dept/identity': { rule: 'departmentManage' },
+  'GET /api/departments/:dept/years/:year/fec.txt': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/fec-notice.txt': { rule: 'departmentRead' },
 
   // ---- the mandataire's pages
   'GET /': { rule: 'session' },

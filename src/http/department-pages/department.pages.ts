@@ -157,6 +157,8 @@ export class DepartmentPagesController {
       products: withLinks('product'),
       csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/totals.csv`,
       pdfHref: `${base}/comptes.pdf`,
+      fecHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/fec.txt`,
+      fecNoticeHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/fec-notice.txt`,
     });
   }
 
