@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Chart, defaultChart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { Clock, currentFiscalYear, isIsoDate, today } from '../domain/fiscal-year';
-import { closingChecklist, ClosingChecklist } from '../domain/ledger';
+import { closingChecklist, ClosingChecklist, ClosingFacts, Issue, warningsOf } from '../domain/ledger';
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { byPosition, coopStreams } from '../events/history';
@@ -42,6 +42,12 @@ export interface YearReads {
   notebook: NotebookDoc;
   chart: Chart;
   asOf: string | null;
+}
+
+/** A fiscal year of a coop as the archives and the year switcher list it. */
+export interface YearSummary {
+  year: number;
+  status: string;
 }
 
 /**
@@ -144,7 +150,7 @@ export class LedgerReads {
   }
 
   /** The coop's fiscal years, first to current, with their status: the archives. */
-  async years(coopId: string, currentYear: number, asOf?: string | null): Promise<Array<{ year: number; status: string }>> {
+  async years(coopId: string, currentYear: number, asOf?: string | null): Promise<YearSummary[]> {
     const source = await this.source(coopId, asOf);
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
@@ -173,10 +179,22 @@ export class LedgerReads {
    * decider's state after every event). No board document: the year has no event yet.
    */
   async checklist(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingChecklist> {
+    return closingChecklist(await this.closingFacts(coop, year, source), today(this.clock), year);
+  }
+
+  /**
+   * The alerts of a notebook while it is kept: every warning, those that will also block the
+   * closing included (the checklist keeps those among its blockers only).
+   */
+  async alerts(coop: CoopDoc, year: number, source: DocSource): Promise<Issue[]> {
+    return warningsOf(await this.closingFacts(coop, year, source));
+  }
+
+  private async closingFacts(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingFacts> {
     const doc = (await source.get<BoardDoc>(BOARD, boardId(coop.coopId, year))) ?? emptyBoardDoc(coop.coopId, year, coop.department);
     // The chart from the same source, so a checklist asOf a moment reads the chart of that moment.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
-    return closingChecklist(boardFacts(doc, coop.firstYear, chart), today(this.clock), year);
+    return boardFacts(doc, coop.firstYear, chart);
   }
 }
 

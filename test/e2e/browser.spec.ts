@@ -1,5 +1,5 @@
 import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,9 +10,18 @@ import { startTestApp, type TestApp } from '../support/app';
 import { pdfText } from '../support/pdf-text';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', 'test-results');
+const SHOTS = join(__dirname, 'screenshots');
+const AXE = readFileSync(require.resolve('axe-core'), 'utf8');
 const PASSWORD = 'un mot de passe solide';
 const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+const DESKTOP = { width: 1280, height: 800 };
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
 
 /**
  * A mandataire's year in a real browser (Debian's Chromium driven by playwright-core), from the
@@ -25,6 +34,10 @@ describe('a mandataire keeps a year of books in the browser', () => {
   let page: Page;
   let origin: string;
   const base = '/coops/C14500/years/2025';
+  const next = '/coops/C14500/years/2026';
+  /** Serious or critical axe-core violations, by page (path and viewport), over the whole walk. */
+  const violations: string[] = [];
+  const audited = new Set<string>();
 
   jest.setTimeout(120_000);
 
@@ -50,26 +63,55 @@ describe('a mandataire keeps a year of books in the browser', () => {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    page = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR' });
   });
+
+  // Every page the walk ends a step on is checked with axe-core, once per path and viewport.
+  afterEach(() => audit());
 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  const go = (path: string) => page.goto(`${origin}${path}`);
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `pages-${name}.png`), fullPage: true });
+  /** axe-core on the page as it stands, from the devDependency. */
+  const audit = async () => {
+    const url = new URL(page.url());
+    const key = `${url.pathname} @${page.viewportSize()?.width}`;
+    if (audited.has(key) || url.protocol === 'about:' || url.pathname.startsWith('/api/')) return;
+    audited.add(key);
+    // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays as it is.
+    if (!(await page.evaluate<boolean>("typeof axe === 'object'"))) await page.evaluate(AXE);
+    const found = await page.evaluate<{ violations: AxeViolation[] }>("axe.run({ resultTypes: ['violations'] })");
+    for (const v of found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+      violations.push(`${key}: ${v.id} (${v.help}) on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+  };
+  const go = async (path: string) => {
+    await audit();
+    await page.goto(`${origin}${path}`);
+  };
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
   const flash = () => page.locator('.alert--success').first().innerText();
+  const banner = () => page.locator('.page-banner').innerText();
 
-  it('logs in and lands on the current year', async () => {
+  it('logs in and lands on the oldest open year, which has no opening yet; a year switcher in the header', async () => {
     await go('/login');
     await page.getByLabel('Identifiant').fill('jferry500');
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(/\/coops\/C14500\/years\/2026$/);
-    await go(base);
+    // Today is in 2026-2027, but 2025-2026 (the first year) is open and has no opening.
+    await page.waitForURL(/\/coops\/C14500\/years\/2025$/);
     expect(await page.locator('h1').innerText()).toContain('2025-2026');
+    const years = page.getByRole('navigation', { name: "Changer d'exercice" });
+    expect(await years.getByRole('link').allInnerTexts()).toEqual(['2025-2026', '2026-2027']);
+    expect(await years.getByRole('link', { name: '2025-2026' }).getAttribute('aria-current')).toBe('page');
+    // From the current year, the open one before it is said loudly.
+    await years.getByRole('link', { name: '2026-2027' }).click();
+    await page.waitForURL(new RegExp(`${next}$`));
+    expect(await page.locator('main').innerText()).toContain("L'exercice 2025-2026 n'est pas clôturé");
+    await page.getByRole('link', { name: "Aller à l'exercice 2025-2026" }).click();
+    await page.waitForURL(new RegExp(`${base}$`));
   });
 
   it('enters the opening balance ("Existence au début de l\'exercice")', async () => {
@@ -78,7 +120,21 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await page.getByLabel('Caisse (530), en euros').fill('50');
     await page.getByRole('button', { name: "Enregistrer l'existence au début de l'exercice" }).click();
     expect(plainSpaces(await flash())).toContain('banque 1 401,84 €, caisse 50,00 €');
+    await go(base);
+    // Cash with no count: an alert as the books are kept, not only on the Clôture page.
+    expect(plainSpaces(await banner())).toContain("La caisse n'est pas détaillée : faites l'arrêté de caisse (solde 530 : 50,00 €)");
     await shot('home');
+  });
+
+  it('adds lines to the portrait form from the keyboard, keeping what was typed', async () => {
+    await go(`${base}/ecritures/nouvelle`);
+    await page.locator('#f-label').fill('Brouillon');
+    expect(await page.locator('[data-line]').count()).toBe(4);
+    await page.getByRole('button', { name: 'Ajouter des lignes' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/ecritures$/);
+    expect(await page.locator('[data-line]').count()).toBe(7);
+    expect(await page.locator('#f-label').inputValue()).toBe('Brouillon');
   });
 
   it('records the membership and insurance in portrait, seeing the "reste à ventiler" live', async () => {
@@ -96,7 +152,9 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await page.locator('#line-2-credit').fill('233');
     expect(await page.locator('[data-remaining]').innerText()).toContain('Écriture équilibrée');
     await shot('portrait');
-    await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
+    // Enter in a field saves the entry (the save button is the form's default button).
+    await page.locator('#line-2-credit').press('Enter');
+    await page.waitForURL(/\/cahier/);
     expect(await flash()).toContain("L'écriture n° 01 est enregistrée.");
   });
 
@@ -130,6 +188,10 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await row({ pj: '04', date: '2025-09-22', label: "Virement Régie d'avance - Classe CPCE1", regie: 'CP-CE1', bankOut: '150', advancePaid: '150' });
     await row({ pj: '05', date: '2026-06-20', label: "Retour de régie d'avance - Classe CPCE1", regie: 'CP-CE1', bankIn: '25', advanceBack: '25' });
     await row({ pj: '06', date: '2026-01-12', label: 'Mairie – Subvention projets', bankIn: '500', '7410': '500' });
+    // The sixth unreconciled bank entry: said after saving, and in the cahier's "À vérifier" box.
+    expect(await flash()).toContain("À vérifier : Il y a trop d'écritures non pointées (6)");
+    expect(await banner()).toContain("Il y a trop d'écritures non pointées (6)");
+    await shot('grid-alerts');
   });
 
   it('settles the advance by explaining its spending in portrait', async () => {
@@ -211,6 +273,22 @@ describe('a mandataire keeps a year of books in the browser', () => {
     expect(await page.getByRole('button', { name: "Ajouter l'écriture" }).count()).toBe(0);
   });
 
+  it('shows a closed year as "clôturé", with no "Nouvelle écriture" and no blank form', async () => {
+    await go(base);
+    expect(await page.locator('.site-header__year').innerText()).toContain('clôturé');
+    const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+    expect(await nav.getByRole('link', { name: 'Nouvelle écriture' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: "Création d'une écriture comptable" }).count()).toBe(0);
+    await go(`${base}/ecritures/nouvelle`);
+    expect(await page.locator('main').innerText()).toContain('Cet exercice est clôturé');
+    expect(await page.locator('main form').count()).toBe(0);
+    await go(`${base}/ventilation`);
+    expect(await page.locator('#f-label').count()).toBe(0);
+    // The next year is open: there the nav offers a new entry again.
+    await page.getByRole('navigation', { name: "Changer d'exercice" }).getByRole('link', { name: '2026-2027' }).click();
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Nouvelle écriture' }).count()).toBe(1);
+  });
+
   it('downloads the notebook as a real PDF with the labels and French amounts', async () => {
     const res = await page.request.get(`${origin}/api${base}/print.pdf`);
     expect(res.status()).toBe(200);
@@ -221,5 +299,37 @@ describe('a mandataire keeps a year of books in the browser', () => {
     expect(text).toContain('Photographe');
     expect(text).toContain('233,00');
     expect(text).toContain('Solde banque : 1 543,84 € — Solde caisse : 50,00 €');
+  });
+
+  const YEAR_PAGES = [
+    '',
+    '/cahier',
+    '/ecritures/nouvelle',
+    '/ventilation',
+    '/caisse',
+    '/subventions',
+    '/inventaire',
+    '/regies',
+    '/ouverture',
+    '/cloture',
+    '/crf',
+    '/cra',
+    '/actions',
+    '/aide',
+  ];
+
+  it('visits every page of an open and a closed year at 1280×800', async () => {
+    for (const path of YEAR_PAGES) {
+      await go(`${next}${path}`);
+      expect(await page.locator('h1').count()).toBe(1);
+      await go(`${base}${path}`);
+    }
+    await go('/coops/C14500/archives');
+  });
+
+  it('passes axe-core on every page of the walk: no serious or critical violation', async () => {
+    await audit();
+    expect(audited.size).toBeGreaterThan(25);
+    expect(violations).toEqual([]);
   });
 });

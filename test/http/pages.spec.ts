@@ -78,11 +78,11 @@ describe('mandataire pages', () => {
     return row.entryId;
   };
 
-  it('sends a mandataire from / to the current year of their coop', async () => {
+  it('sends a mandataire from / to the oldest year of their coop still open (2025-2026 is not closed yet)', async () => {
     const res = await html(owner, '/').expect(303);
-    expect(res.headers.location).toBe('/coops/C14300/years/2026');
+    expect(res.headers.location).toBe('/coops/C14300/years/2025');
     const coop = await html(owner, '/coops/C14300').expect(303);
-    expect(coop.headers.location).toBe('/coops/C14300/years/2026');
+    expect(coop.headers.location).toBe('/coops/C14300/years/2025');
   });
 
   it('answers every page to its owner and hides it (404) from another coop', async () => {

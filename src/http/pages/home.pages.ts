@@ -29,7 +29,7 @@ export class HomePagesController {
   async start(@CurrentUser() user: SessionUser, @Res() res: Response) {
     if (user.coopId) {
       const firstYear = await this.firstYearOf(user.coopId);
-      if (firstYear !== null) return res.redirect(303, yearBase(user.coopId, this.pages.currentYear(firstYear)));
+      if (firstYear !== null) return res.redirect(303, yearBase(user.coopId, await this.pages.landing(user.coopId, firstYear)));
     }
     if (user.role === 'treasurer' || user.role === 'admin') return res.redirect(303, '/departements');
     if (user.role === 'auditor') return res.redirect(303, '/audit');
@@ -41,7 +41,7 @@ export class HomePagesController {
   async coopHome(@Param('coopId') coopId: string, @Res() res: Response) {
     const firstYear = await this.firstYearOf(coopId);
     if (firstYear === null) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
-    res.redirect(303, yearBase(coopId, this.pages.currentYear(firstYear)));
+    res.redirect(303, yearBase(coopId, await this.pages.landing(coopId, firstYear)));
   }
 
   @Get('coops/:coopId/years/:year')
@@ -49,7 +49,7 @@ export class HomePagesController {
   async home(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
     const { notebook, chart, coop } = ctx.reads;
-    const checklist = await this.pages.checklist(ctx);
+    const [checklist, alerts] = await Promise.all([this.pages.checklist(ctx), this.pages.alerts(ctx)]);
     const grid = gridView(notebook, chart);
     const months = monthlySeries(
       ctx.reads.year,
@@ -59,8 +59,9 @@ export class HomePagesController {
     this.pages.render(res, ctx, 'home', {
       title: 'Tableau de bord',
       nav: 'year',
-      warnings: issueLinks(checklist.warnings, ctx.base),
+      warnings: alerts,
       notes: checklist.notes,
+      earlierOpen: await this.earlierOpenYears(ctx),
       canClose: checklist.canClose,
       balances: currentBalances(notebook),
       entries: notebook.entries.length,
@@ -190,6 +191,20 @@ export class HomePagesController {
       },
       { status },
     );
+  }
+
+  /** Years before this one still open: said loudly on its home (the first one may lack its opening). */
+  private async earlierOpenYears(ctx: YearContext) {
+    const { coop } = ctx.reads;
+    const open = ctx.years.filter((y) => y.year < ctx.reads.year && y.status !== 'closed');
+    const firstYear = open.some((y) => y.year === coop.firstYear) ? (await this.reads.year(coop.coopId, coop.firstYear)).notebook : null;
+    return open
+      .sort((a, b) => a.year - b.year)
+      .map((y) => ({
+        name: `${y.year}-${y.year + 1}`,
+        href: yearBase(coop.coopId, y.year),
+        needsOpening: y.year === coop.firstYear && firstYear?.declaredOpening === null,
+      }));
   }
 
   private async firstYearOf(coopId: string): Promise<number | null> {

@@ -69,8 +69,7 @@ export class NotebookPagesController {
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
-    const checklist = await this.pages.checklist(ctx);
-    this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200, checklist.warnings);
+    await this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200);
   }
 
   @Post('cahier')
@@ -114,16 +113,16 @@ export class NotebookPagesController {
     );
   }
 
-  private renderGrid(
+  private async renderGrid(
     res: Response,
     ctx: YearContext,
     order: 'date' | 'pj',
     editing: string | undefined,
     rowForm: GridRowForm | undefined,
     status: number,
-    warnings: unknown[] = [],
   ) {
     const { notebook, chart } = ctx.reads;
+    const warnings = await this.pages.alerts(ctx);
     const grid = gridView(notebook, chart, { order });
     this.pages.render(
       res,
@@ -137,7 +136,6 @@ export class NotebookPagesController {
         grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order }),
         tags: actionTags(notebook),
         warnings,
-        refused: status >= 400,
       },
       { status },
     );
@@ -161,7 +159,7 @@ export class NotebookPagesController {
       return res.redirect(303, `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}`);
     }
     if (entry) form!.values.expectedRevision = String(entry.revision);
-    this.renderVentilation(res, ctx, entry, form!, 200);
+    await this.renderVentilation(res, ctx, entry, form!, 200);
   }
 
   @Post('ventilation')
@@ -195,8 +193,9 @@ export class NotebookPagesController {
     await this.save(res, ctx, parsed, entry, 'ventilation', (form, status) => this.renderVentilation(res, ctx, entry, form, status), revisionOf(body));
   }
 
-  private renderVentilation(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number) {
+  private async renderVentilation(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number) {
     const { notebook, chart } = ctx.reads;
+    const warnings = await this.pages.alerts(ctx);
     const grid = gridView(notebook, chart);
     this.pages.render(
       res,
@@ -214,6 +213,7 @@ export class NotebookPagesController {
         staleHref: entry ? `${ctx.base}/ventilation?modifier=${encodeURIComponent(entry.entryId)}` : null,
         v: ventilationModel(chart, form),
         tags: actionTags(notebook),
+        warnings,
         entries: grid.rows.map((r) => ({ ...r, touchesBank: r.lines.some((l) => l.account === BANK), returnTo: `${ctx.base}/ventilation` })),
       },
       { status },
@@ -225,7 +225,7 @@ export class NotebookPagesController {
   @Get('ecritures/nouvelle')
   async newEntry(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
-    this.renderPortrait(res, ctx, null, portraitForm(null, nextPj(ctx.reads.notebook)), 200);
+    await this.renderPortrait(res, ctx, null, portraitForm(null, nextPj(ctx.reads.notebook)), 200);
   }
 
   @Post('ecritures')
@@ -255,7 +255,7 @@ export class NotebookPagesController {
     const entry = entryOf(ctx, entryId);
     const form = portraitForm(entry, entry.pj);
     form.values.expectedRevision = String(entry.revision);
-    this.renderPortrait(res, ctx, entry, form, 200);
+    await this.renderPortrait(res, ctx, entry, form, 200);
   }
 
   @Post('ecritures/:entryId')
@@ -276,7 +276,7 @@ export class NotebookPagesController {
     await this.save(res, ctx, parsed, entry, 'portrait', (form, status) => this.renderPortrait(res, ctx, entry, form, status), revisionOf(body));
   }
 
-  private renderPortrait(
+  private async renderPortrait(
     res: Response,
     ctx: YearContext,
     entry: NotebookEntry | null,
@@ -286,6 +286,7 @@ export class NotebookPagesController {
     uploadError: string | null = null,
   ) {
     const { notebook, chart } = ctx.reads;
+    const warnings = await this.pages.alerts(ctx);
     this.pages.render(
       res,
       ctx,
@@ -304,6 +305,7 @@ export class NotebookPagesController {
         stale: status === 409,
         portrait: portraitModel(chart, form, extraRows),
         tags: actionTags(notebook),
+        warnings,
         uploadError,
       },
       { status },
@@ -317,7 +319,7 @@ export class NotebookPagesController {
     parsed: ParsedEntry,
     existing: NotebookEntry | null,
     mode: Mode,
-    rerender: (form: FormState, status: number) => void,
+    rerender: (form: FormState, status: number) => Promise<void>,
     expectedRevision?: number,
   ): Promise<void> {
     const { notebook, chart, coop, year } = ctx.reads;
@@ -325,6 +327,7 @@ export class NotebookPagesController {
     if (Object.keys(errors).length > 0) return rerender({ values: parsed.values, errors }, 400);
     const entryId = existing?.entryId ?? randomUUID();
     const context = commandContext(ctx.user);
+    const before = new Set((await this.pages.alerts(ctx)).map((a) => a.code));
     const refusal = await attempt(
       () =>
         this.commands.execute(
@@ -338,7 +341,10 @@ export class NotebookPagesController {
     const pj = String(parsed.input.pj ?? '');
     const location =
       mode === 'portrait' ? `${ctx.base}/cahier#e-${entryId}` : mode === 'ventilation' ? `${ctx.base}/ventilation` : `${ctx.base}/cahier#e-${entryId}`;
-    this.pages.done(res, location, existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`);
+    // The alerts this save raised, said right away (the banner of the next page lists them all).
+    const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.code));
+    const saved = existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`;
+    this.pages.done(res, location, raised.length ? `${saved} À vérifier : ${raised.map((a) => a.message).join(' ')}` : saved);
   }
 
   // ---- one entry -------------------------------------------------------------------------------
@@ -551,7 +557,7 @@ export class NotebookPagesController {
     const showAgain = (message: string, status: number) => {
       const form = portraitForm(entry, entry.pj);
       form.values.expectedRevision = String(entry.revision);
-      this.renderPortrait(res, ctx, entry, form, status, 0, message);
+      return this.renderPortrait(res, ctx, entry, form, status, 0, message);
     };
     let stored;
     try {

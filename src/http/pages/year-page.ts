@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/errors';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
 import { ClosingChecklist, Issue } from '../../domain/ledger';
@@ -9,7 +9,7 @@ import { canWriteCoop } from '../auth/scope';
 import { ApiError } from '../errors.filter';
 import { SessionUser } from '../../users/user-directory';
 import { yearParam } from '../params';
-import { DocSource, LedgerReads, YearReads } from '../../reads/ledger-reads';
+import { DocSource, LedgerReads, YearReads, YearSummary } from '../../reads/ledger-reads';
 import { RenderOptions, Views } from '../views';
 import { FieldErrors, fieldErrorsOf } from './entry-form';
 
@@ -31,7 +31,24 @@ export interface YearContext {
   /** The user may change this year: their coop, and the year not closed. */
   canWrite: boolean;
   closed: boolean;
+  /** The coop's years, first to current (and this one when later): the header's year switcher. */
+  years: YearSummary[];
 }
+
+/**
+ * Where a mandataire lands: the oldest year still open before the current one (it needs its
+ * opening or its closing), else the current year.
+ */
+export function landingYear(years: YearSummary[], current: number): number {
+  const waiting = years.filter((y) => y.year < current && y.status !== 'closed').sort((a, b) => a.year - b.year);
+  return waiting[0]?.year ?? current;
+}
+
+/** A page path of the year that makes sense in another year too ('/cahier', not '/ecritures/<id>'). */
+const samePageIn = (path: string, base: string): string => {
+  const rest = path.startsWith(base) ? path.slice(base.length) : '';
+  return /^\/[a-z-]+$/.test(rest) && rest !== '/ecritures' ? rest : '';
+};
 
 /** Where each checklist item is fixed (Issue.fix). */
 const FIX_PATHS: Record<string, { path: string; label: string }> = {
@@ -74,7 +91,19 @@ export class YearPages {
     const reads = await this.reads.year(coopId, yearParam(year));
     const closed = reads.notebook.status === 'closed';
     const mayWrite = canWriteCoop(user, { coopId, department: reads.coop.department });
-    return { reads, user, base: yearBase(coopId, reads.year), canWrite: mayWrite && !closed, closed };
+    const years = await this.reads.years(coopId, Math.max(reads.year, this.currentYear(reads.coop.firstYear)));
+    return { reads, user, base: yearBase(coopId, reads.year), canWrite: mayWrite && !closed, closed, years };
+  }
+
+  /** The alerts of the year while its books are kept (warnings, including those that will block the closing). */
+  async alerts(ctx: YearContext) {
+    return issueLinks(await this.reads.alerts(ctx.reads.coop, ctx.reads.year, ctx.reads.source), ctx.base);
+  }
+
+  /** The year a mandataire lands on for their coop. */
+  async landing(coopId: string, firstYear: number): Promise<number> {
+    const current = this.currentYear(firstYear);
+    return landingYear(await this.reads.years(coopId, current), current);
   }
 
   checklist(ctx: YearContext): Promise<ClosingChecklist> {
@@ -87,6 +116,8 @@ export class YearPages {
 
   render(res: Response, ctx: YearContext, template: string, model: Record<string, unknown>, options: RenderOptions = {}): void {
     const nav = typeof model.nav === 'string' ? model.nav : '';
+    const path = samePageIn((res.req as Request).path, ctx.base);
+    const { notebook } = ctx.reads;
     this.views.render(
       res,
       `pages/${template}`,
@@ -98,7 +129,14 @@ export class YearPages {
         canWrite: ctx.canWrite,
         closed: ctx.closed,
         scripts: ['pages.js'],
-        navLinks: NAV.map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
+        reopened: notebook.status === 'unlocked' ? { reason: notebook.unlockedReason } : null,
+        navLinks: NAV.filter((n) => ctx.canWrite || n.key !== 'saisie').map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
+        yearLinks: [...ctx.years].reverse().map((y) => ({
+          name: `${y.year}-${y.year + 1}`,
+          href: `${yearBase(ctx.reads.coop.coopId, y.year)}${path}`,
+          current: y.year === ctx.reads.year,
+          closed: y.status === 'closed',
+        })),
         ...model,
       },
       options,
