@@ -12,7 +12,8 @@ const str = (value: unknown): string | null => {
   if (value && typeof value === 'object' && '#text' in value) return String((value as Node)['#text']).trim();
   return null;
 };
-const at = (node: unknown, ...path: string[]): unknown => path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (Array.isArray(n) ? n[0] : n)[key as never] : undefined), node);
+const at = (node: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (Array.isArray(n) ? n[0] : n)[key as never] : undefined), node);
 
 function lineOfNth(text: string, name: string, n: number): number | null {
   const re = new RegExp(`<(?:\\w+:)?${name}[\\s>]`, 'g');
@@ -56,7 +57,8 @@ export function parseCamtStatement(bytes: Buffer): ParsedStatement {
       if (amount === null) throw new StatementFileError(line, 'montant attendu dans <Amt> (ex. 12.50) avec <CdtDbtInd> CRDT ou DBIT.');
       const details = arr(at(entry, 'NtryDtls', 'TxDtls'));
       const remittance = details.flatMap((d) => arr(at(d, 'RmtInf', 'Ustrd')).map(str)).filter((s): s is string => !!s);
-      const party = str(at(details[0], 'RltdPties', amount < 0 ? 'Cdtr' : 'Dbtr', 'Nm')) ?? str(at(details[0], 'RltdPties', amount < 0 ? 'Cdtr' : 'Dbtr', 'Pty', 'Nm'));
+      const party =
+        str(at(details[0], 'RltdPties', amount < 0 ? 'Cdtr' : 'Dbtr', 'Nm')) ?? str(at(details[0], 'RltdPties', amount < 0 ? 'Cdtr' : 'Dbtr', 'Pty', 'Nm'));
       const info = str(entry.AddtlNtryInf);
       const label = cleanLabel([party, ...remittance].filter(Boolean).join(' ') || info || '');
       const chequeNo = str(at(details[0], 'Refs', 'ChqNb')) || chequeNoInLabel(label);

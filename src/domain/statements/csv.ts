@@ -32,7 +32,15 @@ const simplify = (cell: string): string =>
 
 function readRows(text: string, delimiter: string): Row[] {
   try {
-    const records = parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, info: true, bom: true, trim: true }) as unknown as Array<{
+    const records = parse(text, {
+      delimiter,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      info: true,
+      bom: true,
+      trim: true,
+    }) as unknown as Array<{
       record: string[];
       info: { lines: number };
     }>;
@@ -96,7 +104,9 @@ function guessColumns(rows: Row[]): Partial<CsvMapping> | null {
   const label = labels.reduce((a, b) => (share((cell) => /[a-z]/i.test(cell), b) > share((cell) => /[a-z]/i.test(cell), a) ? b : a));
   // Two amount columns, never both filled on one row: débit then crédit, as French statements print them.
   const pair = filled.length >= 2 && share((cell) => cell !== '', filled[0]) < 1 ? filled.slice(-2) : null;
-  return pair ? { date, label, amount: null, debit: pair[0], credit: pair[1], chequeNo: null, reference: null } : { date, label, amount: filled[filled.length - 1], debit: null, credit: null, chequeNo: null, reference: null };
+  return pair
+    ? { date, label, amount: null, debit: pair[0], credit: pair[1], chequeNo: null, reference: null }
+    : { date, label, amount: filled[filled.length - 1], debit: null, credit: null, chequeNo: null, reference: null };
 }
 
 /** A balance row: a cell opening with "Solde" ("Solde au 31/03/2025", "Nouveau solde", "Solde créditeur"). */
@@ -108,7 +118,7 @@ function balanceOf(row: Row, dateFormat?: CsvMapping['dateFormat']): { date: str
   if (!row.cells.some((cell) => BALANCE.test(cell))) return null;
   const text = row.cells.join(' ');
   const dateText = /(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/.exec(text)?.[1] ?? null;
-  const date = dateText ? parseBankDate(dateText, /^\d{4}/.test(dateText) ? 'yyyy-mm-dd' : (dateFormat === 'yyyy-mm-dd' ? undefined : dateFormat)) : null;
+  const date = dateText ? parseBankDate(dateText, /^\d{4}/.test(dateText) ? 'yyyy-mm-dd' : dateFormat === 'yyyy-mm-dd' ? undefined : dateFormat) : null;
   let amount: number | null = null;
   for (const cell of row.cells) {
     const rest = (dateText ? cell.replace(dateText, ' ') : cell).trim();
@@ -211,7 +221,10 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
       const cell = cells[mapping.amount] ?? '';
       amount = parseBankAmount(cell);
       if (amount === null) {
-        throw new StatementFileError(row.line, `montant attendu dans la colonne ${name(mapping.amount, `n° ${mapping.amount + 1}`)} (ex. -1 234,56), trouvé « ${cell.slice(0, 40)} ».`);
+        throw new StatementFileError(
+          row.line,
+          `montant attendu dans la colonne ${name(mapping.amount, `n° ${mapping.amount + 1}`)} (ex. -1 234,56), trouvé « ${cell.slice(0, 40)} ».`,
+        );
       }
     } else {
       const debitCell = mapping.debit === null ? '' : (cells[mapping.debit] ?? '');
@@ -232,7 +245,11 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
     const reference = mapping.reference === null ? '' : (cells[mapping.reference] ?? '').trim();
     lines.push({ date, label, amount, chequeNo: chequeCell || chequeNoInLabel(label), reference: reference || null, sourceLine: row.line });
   }
-  if (lines.length === 0) throw new StatementFileError(headerLine || null, "aucune opération sous l'en-tête du tableau : une ligne par opération (date, libellé, montant) est attendue.");
+  if (lines.length === 0)
+    throw new StatementFileError(
+      headerLine || null,
+      "aucune opération sous l'en-tête du tableau : une ligne par opération (date, libellé, montant) est attendue.",
+    );
   const closing = balances.filter((b) => !b.opening && b.amount !== null);
   const last = closing.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.line - b.line).at(-1);
   const lastLineDate = lines.reduce((max, l) => (l.date > max ? l.date : max), lines[0].date);

@@ -31,7 +31,31 @@ const DAY = 86_400_000;
 const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 
 /** Words that say nothing of who paid: bank jargon and filler. */
-const NOISE = new Set(['CB', 'CARTE', 'PRLV', 'PRELEVEMENT', 'SEPA', 'VIR', 'VIREMENT', 'RECU', 'EMIS', 'CHEQUE', 'CHQ', 'REMISE', 'FACTURE', 'FACT', 'DES', 'DU', 'DE', 'LA', 'LE', 'LES', 'POUR', 'AVEC', 'ET']);
+const NOISE = new Set([
+  'CB',
+  'CARTE',
+  'PRLV',
+  'PRELEVEMENT',
+  'SEPA',
+  'VIR',
+  'VIREMENT',
+  'RECU',
+  'EMIS',
+  'CHEQUE',
+  'CHQ',
+  'REMISE',
+  'FACTURE',
+  'FACT',
+  'DES',
+  'DU',
+  'DE',
+  'LA',
+  'LE',
+  'LES',
+  'POUR',
+  'AVEC',
+  'ET',
+]);
 
 function words(label: string): Set<string> {
   return new Set(

@@ -65,13 +65,15 @@ export function readOfxSgml(text: string): OfxNode {
 }
 
 /** fast-xml-parser's own words are English: ours say what is expected. */
-export const MALFORMED_XML = 'XML mal formé : chaque balise ouverte doit être fermée, dans l\'ordre.';
+export const MALFORMED_XML = "XML mal formé : chaque balise ouverte doit être fermée, dans l'ordre.";
 
 /** OFX 2.x is XML: read with fast-xml-parser; a malformed file is refused with its line. */
 export function readOfxXml(text: string): OfxNode {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new StatementFileError(valid.err.line, MALFORMED_XML);
-  const parsed = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, ignorePiTags: true }).parse(text) as OfxNode;
+  const parsed = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, ignorePiTags: true }).parse(
+    text,
+  ) as OfxNode;
   const ofx = parsed.OFX;
   if (!ofx || typeof ofx !== 'object' || Array.isArray(ofx)) throw new StatementFileError(null, 'Fichier OFX illisible : la balise <OFX> est attendue.');
   return ofx;
@@ -139,4 +141,3 @@ export function parseOfxStatement(bytes: Buffer): ParsedStatement {
   const lastLineDate = lines.reduce<string | null>((max, l) => (max === null || l.date > max ? l.date : max), null);
   return { format: 'ofx', mapping: null, columns: [], date: closing?.date ?? lastLineDate, closingBalance: closing?.amount ?? null, lines };
 }
-

@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { type LineToMatch, type MatchCandidate, labelLikeness, lineIdsOf, proposeMatches } from '../../../src/domain/statements';
 
-const line = (lineId: string, date: string, amount: number, label = '', chequeNo: string | null = null): LineToMatch => ({ lineId, date, label, amount, chequeNo });
-const entry = (entryId: string, date: string, amount: number, label = '', chequeNo: string | null = null): MatchCandidate => ({ entryId, date, label, amount, chequeNo });
+const line = (lineId: string, date: string, amount: number, label = '', chequeNo: string | null = null): LineToMatch => ({
+  lineId,
+  date,
+  label,
+  amount,
+  chequeNo,
+});
+const entry = (entryId: string, date: string, amount: number, label = '', chequeNo: string | null = null): MatchCandidate => ({
+  entryId,
+  date,
+  label,
+  amount,
+  chequeNo,
+});
 
 describe('matching a statement line with the books', () => {
   it('proposes the entry of equal amount dated on or before the line, at most 60 days earlier', () => {
@@ -88,9 +100,19 @@ describe('line identity across imports', () => {
 
   it('lines with no reference never collide within a file', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ date: fc.constantFrom('2025-03-01', '2025-03-02'), label: fc.constantFrom('A', 'B'), amount: fc.constantFrom(1, 2), reference: fc.constant(null) })), (lines) => {
-        expect(new Set(lineIdsOf(lines)).size).toBe(lines.length);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            date: fc.constantFrom('2025-03-01', '2025-03-02'),
+            label: fc.constantFrom('A', 'B'),
+            amount: fc.constantFrom(1, 2),
+            reference: fc.constant(null),
+          }),
+        ),
+        (lines) => {
+          expect(new Set(lineIdsOf(lines)).size).toBe(lines.length);
+        },
+      ),
     );
   });
 });

@@ -40,7 +40,13 @@ describe('a CSV export of a French bank', () => {
     const statement = read('comma-dotted-reference.csv');
     expect(statement).toMatchObject({ date: null, closingBalance: null });
     expect(statement.mapping).toMatchObject({ delimiter: ',', dateFormat: 'yyyy-mm-dd', reference: 3 });
-    expect(shortLines(statement)[0]).toEqual({ date: '2024-11-04', label: 'PAIEMENT CB PEPINIERES DUPONT, CAEN', amount: -123456, chequeNo: null, reference: 'REF00017' });
+    expect(shortLines(statement)[0]).toEqual({
+      date: '2024-11-04',
+      label: 'PAIEMENT CB PEPINIERES DUPONT, CAEN',
+      amount: -123456,
+      chequeNo: null,
+      reference: 'REF00017',
+    });
     expect(statement.lines.map((l) => l.reference)).toEqual(['REF00017', 'REF00018', 'REF00019']);
   });
 
