@@ -53,7 +53,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   async execute({ coopId, year, command, context }: ExecuteLedgerCommand): Promise<Outcome<LedgerState>> {
     const env = await this.env(coopId, year);
-    return this.writer.execute(ledgerStream(coopId, year), ledgerFold(coopId, year), (state) => decide(command, state, env), context, env.department);
+    return this.writer.execute(ledgerStream(coopId, year), ledgerFold(coopId, year), (state, head) => decide(command, state, { ...env, head }), context, env.department);
   }
 
   private async env(coopId: string, year: number): Promise<LedgerEnv> {
@@ -75,6 +75,6 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       const previous = (await this.writer.load(ledgerStream(coopId, year - 1), ledgerFold(coopId, year - 1))).state;
       previousYear = { closed: previous.status === 'closed', closing: previous.closing };
     }
-    return { coopId, year, department, today: today(this.clock), chart, firstYear, previousYear };
+    return { coopId, year, department, today: today(this.clock), chart, firstYear, previousYear, mandataires: coop.identity?.mandataires ?? [] };
   }
 }

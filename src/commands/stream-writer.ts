@@ -84,7 +84,8 @@ export class StreamWriter {
   async execute<S, E extends { type: string; data: unknown }>(
     stream: string,
     fold: Fold<S, E>,
-    decide: (state: S) => E[],
+    /** head: the hash of the stream's last event ('' for a new stream), for decisions bound to it. */
+    decide: (state: S, head: { hash: string }) => E[],
     context: CommandContext,
     department?: string,
   ): Promise<Outcome<S>> {
@@ -92,7 +93,7 @@ export class StreamWriter {
       const snapshot = await this.load(stream, fold);
       const done = snapshot.commands.get(context.commandId);
       if (done) return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
-      const decided = decide(snapshot.state);
+      const decided = decide(snapshot.state, { hash: snapshot.lastHash });
       if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
       const events = chainEvents(
         snapshot.lastHash,

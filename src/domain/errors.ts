@@ -3,7 +3,7 @@
  * the form field concerned (so a page can show the message under it). HTTP maps it to 400,
  * except the kinds below.
  */
-export type RefusalKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden';
+export type RefusalKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'gone';
 
 export class DomainError extends Error {
   constructor(

@@ -132,6 +132,60 @@ export interface YearLocked {
   unreconciled: CarriedOverItem[];
 }
 
+/** Who a vérificateur aux comptes is, as the mandataire names them on the invitation. */
+export type VerifierQuality = 'parent' | 'enseignant' | 'autre';
+export type QuitusDecision = 'quitus' | 'reserves';
+
+/**
+ * A one-time invitation to a vérificateur: only the SHA-256 of its code is stored (the code is
+ * the credential and travels in the link alone).
+ */
+export interface QuitusInvited {
+  invitationId: string;
+  name: string;
+  quality: VerifierQuality;
+  codeHash: string;
+  /** Last day the code opens the year (30 days after the invitation). */
+  expiresOn: string;
+}
+/** A vérificateur's decision on the closed year, bound to the hash of the stream head it was given on. */
+export interface QuitusGiven {
+  invitationId: string;
+  decision: QuitusDecision;
+  name: string;
+  quality: VerifierQuality;
+  comment: string | null;
+  chainHead: string;
+}
+export type SubmissionDocumentKind = 'statement' | 'subsidy';
+/** A document sent with the year to the AD: the year-end bank statement, or the proof of one subsidy row. */
+export interface SubmissionDocumentAttached {
+  documentId: string;
+  kind: SubmissionDocumentKind;
+  /** 0-based row of the subsidies table, for a subsidy's proof. */
+  subsidyIndex: number | null;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  fileName: string;
+}
+/** The closed year's CRF + CRA sent to the AD: a version, kept as the stream head it was made from. */
+export interface SubmissionSent {
+  version: number;
+  chainHead: string;
+  sentOn: string;
+  /** After 30 September. */
+  late: boolean;
+  documentIds: string[];
+}
+export interface SubmissionAccepted {
+  version: number;
+}
+export interface SubmissionReturned {
+  version: number;
+  reason: string;
+}
+
 export type LedgerEvent =
   | { type: 'OpeningBalanceDeclared'; data: OpeningBalanceDeclared }
   | { type: 'EntryRecorded'; data: EntryRecorded }
@@ -148,6 +202,12 @@ export type LedgerEvent =
   | { type: 'ActivityReported'; data: ActivityReported }
   | { type: 'YearClosed'; data: YearClosed }
   | { type: 'YearUnlocked'; data: YearUnlocked }
-  | { type: 'YearLocked'; data: YearLocked };
+  | { type: 'YearLocked'; data: YearLocked }
+  | { type: 'QuitusInvited'; data: QuitusInvited }
+  | { type: 'QuitusGiven'; data: QuitusGiven }
+  | { type: 'SubmissionDocumentAttached'; data: SubmissionDocumentAttached }
+  | { type: 'SubmissionSent'; data: SubmissionSent }
+  | { type: 'SubmissionAccepted'; data: SubmissionAccepted }
+  | { type: 'SubmissionReturned'; data: SubmissionReturned };
 
 export type LedgerEventType = LedgerEvent['type'];

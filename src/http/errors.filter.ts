@@ -28,7 +28,7 @@ export const notFound = (): ApiError => new ApiError(404, { error: 'not_found', 
 
 export const unauthenticated = (): ApiError => new ApiError(401, { error: 'unauthorized', code: 'UNAUTHENTICATED', message: 'Connectez-vous pour continuer.' });
 
-const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403 };
+const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, gone: 410 };
 
 /** The answer for a status when nothing more precise is known; never the English of a library. */
 const BY_STATUS: Record<number, Omit<ErrorBody, 'fields'>> = {

@@ -5,6 +5,7 @@ import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { type Projection } from './projection';
+import { yearEndProjection } from './year-end.projection';
 
 /** Every read model the projector keeps. */
 export const ALL_PROJECTIONS: Projection[] = [
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: Projection[] = [
   boardProjection,
   departmentTotalsProjection,
   departmentsProjection,
+  yearEndProjection,
 ];

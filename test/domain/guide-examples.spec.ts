@@ -1,6 +1,6 @@
 import { balances, closingChecklist, closingFactsOf, resultOf, yearWarnings } from '../../src/domain/ledger';
 import { type LedgerCommand } from '../../src/domain/ledger';
-import { CLOSING_DAY, env, input, run } from './ledger-fixtures';
+import { CLOSING_DAY, env, input, opened, run } from './ledger-fixtures';
 
 /** The worked examples of the guide (seed/guide-retkoop-mandataires.txt) and DOMAIN.md. */
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
@@ -175,13 +175,13 @@ describe('a 500,00 subsidy from the Mairie', () => {
   };
 
   it('SUBSIDIES_UNJUSTIFIED until the table is filled in', () => {
-    const { state } = run([received]);
+    const { state } = run([received], {}, [opened]);
     expect(codes(closingChecklist(closingFactsOf(state, env), CLOSING_DAY, 2024).blockers)).toEqual(['SUBSIDIES_UNJUSTIFIED']);
   });
 
   it('matches the 7410 total once declared (blank rows left out), and the page congratulates', () => {
-    const { events, state } = run([received, table]);
-    expect(events[1]).toEqual({
+    const { events, state } = run([received, table], {}, [opened]);
+    expect(events[2]).toEqual({
       type: 'SubsidiesDeclared',
       data: { rows: [{ origin: 'Mairie', amount: 50000, date: '2025-01-12', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }] },
     });
@@ -215,14 +215,14 @@ describe('a cash count by denominations', () => {
   const counts = { '2000': 4, '500': 1, '100': 2, '50': 1, '10': 1, '5': 1 };
 
   it('matching the 530 balance: no warning, no blocker', () => {
-    const { events, state } = run([kermesse, { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts }]);
-    expect(events[1]).toMatchObject({ type: 'CashCounted', data: { countId: 'k1', date: '2025-06-15', total: 8765 } });
+    const { events, state } = run([kermesse, { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts }], {}, [opened]);
+    expect(events[2]).toMatchObject({ type: 'CashCounted', data: { countId: 'k1', date: '2025-06-15', total: 8765 } });
     expect(yearWarnings(state, env)).toEqual([]);
     expect(codes(closingChecklist(closingFactsOf(state, env), CLOSING_DAY, 2024).blockers)).toEqual([]);
   });
 
   it('not matching: CASH_COUNT_MISMATCH with the difference, as a warning and a closing blocker', () => {
-    const { state } = run([kermesse, { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts: { ...counts, '2000': 3 } }]);
+    const { state } = run([kermesse, { type: 'CountCash', countId: 'k1', date: '2025-06-15', counts: { ...counts, '2000': 3 } }], {}, [opened]);
     const message = "L'arrêté de caisse ne correspond pas avec le solde 530, la différence est de -20,00\u00a0€";
     expect(yearWarnings(state, env)).toEqual([{ code: 'CASH_COUNT_MISMATCH', message, fix: 'caisse' }]);
     expect(closingChecklist(closingFactsOf(state, env), CLOSING_DAY, 2024).blockers).toEqual([{ code: 'CASH_COUNT_MISMATCH', message, fix: 'caisse' }]);

@@ -10,13 +10,14 @@ import {
 } from '../../src/domain/ledger';
 import { type DomainError } from '../../src/domain/errors';
 import { type LedgerEvent, type YearClosed } from '../../src/events/ledger-events';
-import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, receipt, recorded, reconciled, run } from './ledger-fixtures';
+import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, opened, receipt, recorded, reconciled, run } from './ledger-fixtures';
 
 /** Facts of a year with nothing to fix. */
 const clean: ClosingFacts = {
   year: 2024,
   closed: false,
   previousYearClosed: true,
+  openingMissing: false,
   unreconciled: 0,
   cashUsed: false,
   cashBalance: 0,
@@ -135,6 +136,7 @@ describe('closing facts', () => {
     const facts = closingFactsOf(state, env);
     expect(facts).toEqual({
       ...clean,
+      openingMissing: true,
       unreconciled: 1,
       cashUsed: true,
       cashBalance: 4000,
@@ -320,7 +322,7 @@ describe('closing the year', () => {
       type: 'YearClosed',
       data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] },
     };
-    const given = [receipt('e1', '01', 32000), reconciled('e1'), closed];
+    const given = [opened, receipt('e1', '01', 32000), reconciled('e1'), closed];
     ledgerSpec
       .given(given)
       .when({ type: 'UnlockYear', reason: " Oubli d'une facture " })

@@ -57,6 +57,9 @@ export const content = (pj: string, date: string, label: string, lines: EntryLin
 
 export const recorded = (entryId: string, c: EntryContent): LedgerEvent => ({ type: 'EntryRecorded', data: { entryId, ...c } });
 
+/** The first year's "Existence au début de l'exercice", without which it cannot close (OPENING_MISSING). */
+export const opened: LedgerEvent = { type: 'OpeningBalanceDeclared', data: { bank: 0, cash: 0, date: '2024-09-01' } };
+
 /** A bank receipt (512 debit / product credit) or expense (charge debit / 512 credit). */
 export const receipt = (entryId: string, pj: string, amount: number, account = '7070', date = '2024-10-01'): LedgerEvent =>
   recorded(

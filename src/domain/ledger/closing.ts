@@ -27,6 +27,13 @@ export function closingChecklist(facts: ClosingFacts, today: string, year: numbe
       fix: 'cloture',
     });
   }
+  if (facts.openingMissing) {
+    blockers.push({
+      code: 'OPENING_MISSING',
+      message: "Saisissez l'existence au début de l'exercice (banque et caisse au 1er septembre) : c'est le premier exercice de la coopérative.",
+      fix: 'ouverture',
+    });
+  }
   const unreconciled = unreconciledIssue(facts);
   if (unreconciled) blockers.push(unreconciled);
   const cash = cashIssue(facts);

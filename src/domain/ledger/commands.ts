@@ -42,7 +42,24 @@ export type LedgerCommand =
   | { type: 'ReportActivity'; activity: string; text: string }
   | { type: 'CloseYear' }
   | { type: 'UnlockYear'; reason: string }
-  | { type: 'LockYear' };
+  | { type: 'LockYear' }
+  /** codeHash: SHA-256 of the invitation's code, drawn outside the pure core. */
+  | { type: 'InviteVerifier'; invitationId: string; name: string; quality: string; codeHash: string }
+  /** by: the session of whoever holds the code, if any (a login of the coop may not give quitus). */
+  | { type: 'GiveQuitus'; codeHash: string; decision: string; comment?: string | null; by?: { role: string; coopId?: string } | null }
+  | {
+      type: 'AttachSubmissionDocument';
+      documentId: string;
+      kind: string;
+      subsidyIndex?: number | null;
+      sha256: string;
+      mediaType: string;
+      size: number;
+      fileName: string;
+    }
+  | { type: 'SubmitYear' }
+  | { type: 'AcceptSubmission' }
+  | { type: 'ReturnSubmission'; reason: string };
 
 export type LedgerCommandType = LedgerCommand['type'];
 
@@ -59,6 +76,10 @@ export interface LedgerEnv {
   firstYear: number;
   /** null when year === firstYear; otherwise whether the previous year is closed, and its closing. */
   previousYear: { closed: boolean; closing: YearClosed | null } | null;
+  /** The stream's head as the decision is made: quitus and submissions are bound to its hash. */
+  head?: { hash: string };
+  /** The coop's mandataires by name: none of them may be a vérificateur. */
+  mandataires?: string[];
 }
 
 /** The part of the environment the closing facts depend on (a board read has it: the chart names the accounts of the rules). */

@@ -6,6 +6,7 @@ import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
 import { type LedgerCommand, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
+import { decideYearEnd, isYearEndCommand } from './year-end';
 import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
   dateInYear,
@@ -38,6 +39,8 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
     default:
       break;
   }
+  // The year's end happens on the closed year: its own rules say when.
+  if (isYearEndCommand(command)) return decideYearEnd(command, state, env);
   if (state.status === 'closed') {
     throw new DomainError('YEAR_CLOSED', `L'exercice ${yearName(state.year)} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
   }

@@ -1,5 +1,6 @@
 import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
 import { type EntryState, type LedgerState, type Movement } from './state';
+import { evolveYearEnd } from './year-end';
 
 /**
  * Folding events into the state. Pure from the outside: neither function mutates its input, so
@@ -134,12 +135,21 @@ class Draft {
       case 'YearUnlocked':
         s.status = 'unlocked';
         s.unlockReason = event.data.reason;
+        s.yearEnd = evolveYearEnd(s.yearEnd, event);
         return;
       case 'YearLocked':
         // The corrected figures replace the closing ones; the first closing date stays.
         s.status = 'closed';
         s.unlockReason = null;
         s.closing = { closedOn: s.closing?.closedOn ?? '', ...event.data };
+        return;
+      case 'QuitusInvited':
+      case 'QuitusGiven':
+      case 'SubmissionDocumentAttached':
+      case 'SubmissionSent':
+      case 'SubmissionAccepted':
+      case 'SubmissionReturned':
+        s.yearEnd = evolveYearEnd(s.yearEnd, event);
         return;
     }
   }

@@ -23,6 +23,8 @@ export interface ClosingFacts {
   closed: boolean;
   /** True in the coop's first year. */
   previousYearClosed: boolean;
+  /** The coop's first year without its "Existence au début de l'exercice". */
+  openingMissing: boolean;
   /** Live entries touching 512 not reconciled + the previous year's carried-over items not yet seen. */
   unreconciled: number;
   /** Opening cash ≠ 0 or any line on 530: the cash box must then be counted to close. */
@@ -71,6 +73,7 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
     year: state.year,
     closed: state.status === 'closed',
     previousYearClosed: env.previousYear === null || env.previousYear.closed,
+    openingMissing: env.previousYear === null && state.opening === null,
     unreconciled: unreconciledItems(state, env).length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: balances(state, env).cash,

@@ -10,3 +10,15 @@ export { closingChecklist } from './closing';
 export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './warnings';
 export type { EntryContext } from './validation';
 export { validateEntry } from './validation';
+export type { DecisionState, InvitationState, QuitusStatus, SubmissionState, SubmissionStatus, YearEndState } from './year-end';
+export {
+  INVITATION_DAYS,
+  VERIFIER_QUALITIES,
+  addDays,
+  invitationFor,
+  lastSubmission,
+  quitusMissing,
+  quitusStatus,
+  submissionBlockers,
+  submissionDueOn,
+} from './year-end';

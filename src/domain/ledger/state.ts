@@ -10,6 +10,7 @@ import {
 } from '../../events/ledger-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { type ClosingEnv } from './commands';
+import { type YearEndState, initialYearEnd } from './year-end';
 
 /**
  * The state of one fiscal year of one coop, folded from its events. Plain JSON (no Map, Set,
@@ -80,6 +81,8 @@ export interface LedgerState {
   /** The closing figures (YearClosed, updated by YearLocked after a correction). */
   closing: YearClosed | null;
   unlockReason: string | null;
+  /** Quitus and submission to the AD. */
+  yearEnd: YearEndState;
 }
 
 export const initialLedgerState = (coopId: string, year: number): LedgerState => ({
@@ -99,6 +102,7 @@ export const initialLedgerState = (coopId: string, year: number): LedgerState =>
   status: 'open',
   closing: null,
   unlockReason: null,
+  yearEnd: initialYearEnd(),
 });
 
 /** Where the year starts from. */

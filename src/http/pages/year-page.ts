@@ -59,6 +59,9 @@ const FIX_PATHS: Record<string, { path: string; label: string }> = {
   regies: { path: 'regies', label: "Voir les régies d'avance" },
   inventaire: { path: 'inventaire', label: "Compléter le cahier d'inventaire" },
   cloture: { path: 'cloture', label: 'Voir la clôture' },
+  ouverture: { path: 'ouverture', label: "Saisir l'existence au début de l'exercice" },
+  quitus: { path: 'quitus', label: 'Inviter les vérificateurs' },
+  depot: { path: 'depot', label: 'Compléter le dossier' },
 };
 
 export const issueLinks = (issues: Issue[], base: string) =>

@@ -142,6 +142,7 @@ export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): Clos
     year: doc.year,
     closed: doc.status === 'closed',
     previousYearClosed: previous === null || previous.closed,
+    openingMissing: previous === null && doc.declaredOpening === null,
     unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + doc.unreconciled.length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: opening.cash + netOf(doc, CASH),

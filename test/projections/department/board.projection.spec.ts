@@ -80,7 +80,7 @@ describe('board projection', () => {
         status: 'open',
         unlocked: false,
         canClose: false,
-        blockers: ['TOO_EARLY'],
+        blockers: ['TOO_EARLY', 'OPENING_MISSING'],
         bank: 0,
         cash: 0,
         unreconciled: 0,
@@ -246,7 +246,8 @@ describe('board projection', () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(
-        fc.boolean(),
+        // No opening (the first year cannot close: OPENING_MISSING), a bank-only one, or bank and cash.
+        fc.constantFrom('none', 'bank', 'both'),
         fc.boolean(),
         fc.array(fc.constantFrom(2024, 2025).chain(commandIn), { minLength: 10, maxLength: 80, size: 'max' }),
         (declare, renumber, commands) => {
@@ -254,7 +255,7 @@ describe('board projection', () => {
           log.today = '2026-09-02';
           if (renumber) log.useChart('14', renumbered);
           log.register('p', '14', 'Propriété');
-          if (declare) log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: 500 });
+          if (declare !== 'none') log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: declare === 'both' ? 500 : 0 });
           for (const [year, c] of commands) {
             try {
               log.run('p', year, c);

@@ -1,0 +1,203 @@
+import { quitusMissing } from '../domain/ledger';
+import { type RecordedEvent } from '../events/envelope';
+import {
+  type QuitusGiven,
+  type QuitusInvited,
+  type SubmissionDocumentAttached,
+  type SubmissionReturned,
+  type SubmissionSent,
+  type SubsidiesDeclared,
+  type VerifierQuality,
+  type YearLocked,
+  type YearUnlocked,
+} from '../events/ledger-events';
+import { parseStream } from '../events/streams';
+import { type DocRef, type Projection } from './projection';
+import { type Doc } from './read-store';
+
+/**
+ * The year's end of one coop's fiscal year, as its pages, the vérificateurs' links and the
+ * department read it: invitations (never their codes), decisions with their time and validity,
+ * documents, submitted versions, and the closings (for an opening that changed after an unlock).
+ * A second collection finds an invitation by its code's hash, with no session: the link's read.
+ */
+export const YEAR_ENDS = 'year_ends';
+export const QUITUS_CODES = 'quitus_codes';
+export const yearEndId = (coopId: string, year: number): string => `${coopId}:${year}`;
+
+export interface YearEndInvitation {
+  invitationId: string;
+  name: string;
+  quality: VerifierQuality;
+  invitedAt: string;
+  expiresOn: string;
+  used: boolean;
+}
+export interface YearEndDecision extends Omit<QuitusGiven, 'invitationId'> {
+  invitationId: string;
+  at: string;
+  /** Given on the year as it stands: no unlock since. */
+  valid: boolean;
+}
+export type YearEndDocument = SubmissionDocumentAttached & { at: string };
+export interface YearEndSubmission extends SubmissionSent {
+  at: string;
+  status: 'submitted' | 'accepted' | 'returned';
+  reason: string | null;
+  decidedAt: string | null;
+  /** Still the year as it is (no unlock since it was sent). */
+  current: boolean;
+}
+/** One closing of the year (YearClosed, then each YearLocked after a correction). */
+export interface YearEndClosing {
+  at: string;
+  bank: number;
+  cash: number;
+}
+
+export interface YearEndDoc {
+  [key: string]: unknown;
+  id: string;
+  coopId: string;
+  year: number;
+  department: string | null;
+  status: 'open' | 'closed' | 'unlocked';
+  unlockedAt: string | null;
+  unlockReason: string | null;
+  invitations: YearEndInvitation[];
+  decisions: YearEndDecision[];
+  documents: YearEndDocument[];
+  submissions: YearEndSubmission[];
+  subsidyRows: number;
+  closings: YearEndClosing[];
+  appliedRevision: number;
+}
+
+export interface QuitusCodeDoc {
+  [key: string]: unknown;
+  id: string;
+  coopId: string;
+  year: number;
+  invitationId: string;
+  expiresOn: string;
+}
+
+export function emptyYearEnd(coopId: string, year: number, department: string | null): YearEndDoc {
+  return {
+    id: yearEndId(coopId, year),
+    coopId,
+    year,
+    department,
+    status: 'open',
+    unlockedAt: null,
+    unlockReason: null,
+    invitations: [],
+    decisions: [],
+    documents: [],
+    submissions: [],
+    subsidyRows: 0,
+    closings: [],
+    appliedRevision: -1,
+  };
+}
+
+const FOLDED = new Set([
+  'QuitusInvited',
+  'QuitusGiven',
+  'SubmissionDocumentAttached',
+  'SubmissionSent',
+  'SubmissionAccepted',
+  'SubmissionReturned',
+  'SubsidiesDeclared',
+  'YearClosed',
+  'YearUnlocked',
+  'YearLocked',
+]);
+
+function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndDoc | null {
+  const stream = parseStream(event.stream);
+  if (!stream || stream.category !== 'ledger') return current;
+  if (current && event.revision <= current.appliedRevision) return current;
+  const doc: YearEndDoc = { ...(current ?? emptyYearEnd(stream.coopId, stream.year, event.metadata.department ?? null)), appliedRevision: event.revision };
+  const { at } = event.metadata;
+  switch (event.type) {
+    case 'QuitusInvited': {
+      const d = event.data as QuitusInvited;
+      doc.invitations = [
+        ...doc.invitations,
+        { invitationId: d.invitationId, name: d.name, quality: d.quality, invitedAt: at, expiresOn: d.expiresOn, used: false },
+      ];
+      break;
+    }
+    case 'QuitusGiven': {
+      const d = event.data as QuitusGiven;
+      doc.invitations = doc.invitations.map((i) => (i.invitationId === d.invitationId ? { ...i, used: true } : i));
+      doc.decisions = [...doc.decisions, { ...d, at, valid: true }];
+      break;
+    }
+    case 'SubmissionDocumentAttached':
+      doc.documents = [...doc.documents, { ...(event.data as SubmissionDocumentAttached), at }];
+      break;
+    case 'SubmissionSent': {
+      const d = event.data as SubmissionSent;
+      doc.submissions = [...doc.submissions, { ...d, documentIds: [...d.documentIds], at, status: 'submitted', reason: null, decidedAt: null, current: true }];
+      break;
+    }
+    case 'SubmissionAccepted':
+    case 'SubmissionReturned': {
+      const d = event.data as SubmissionReturned;
+      const status = event.type === 'SubmissionAccepted' ? 'accepted' : 'returned';
+      doc.submissions = doc.submissions.map((s) => (s.version === d.version ? { ...s, status, reason: d.reason ?? null, decidedAt: at } : s));
+      break;
+    }
+    case 'SubsidiesDeclared':
+      doc.subsidyRows = (event.data as SubsidiesDeclared).rows.length;
+      break;
+    case 'YearClosed':
+    case 'YearLocked': {
+      const d = event.data as YearLocked;
+      doc.status = 'closed';
+      doc.closings = [...doc.closings, { at, bank: d.bank, cash: d.cash }];
+      break;
+    }
+    case 'YearUnlocked':
+      doc.status = 'unlocked';
+      doc.unlockedAt = at;
+      doc.unlockReason = (event.data as YearUnlocked).reason;
+      // An unlock makes every decision caduc and every version sent a thing of the past.
+      doc.decisions = doc.decisions.map((d) => ({ ...d, valid: false }));
+      doc.submissions = doc.submissions.map((s) => ({ ...s, current: false }));
+      break;
+    default:
+      break;
+  }
+  return doc;
+}
+
+export const yearEndProjection: Projection = {
+  name: 'year_ends',
+  version: 1,
+  collections: { [YEAR_ENDS]: { indexes: ['department', 'year'] }, [QUITUS_CODES]: { indexes: [] } },
+  streamPrefixes: ['ledger-'],
+  keysOf(event: RecordedEvent): DocRef[] {
+    if (!FOLDED.has(event.type)) return [];
+    const stream = parseStream(event.stream);
+    if (!stream || stream.category !== 'ledger') return [];
+    const refs = [{ collection: YEAR_ENDS, id: yearEndId(stream.coopId, stream.year) }];
+    if (event.type === 'QuitusInvited') refs.push({ collection: QUITUS_CODES, id: (event.data as QuitusInvited).codeHash });
+    return refs;
+  },
+  evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
+    if (ref.collection === QUITUS_CODES) {
+      if (doc) return doc;
+      const stream = parseStream(event.stream);
+      const d = event.data as QuitusInvited;
+      if (!stream || stream.category !== 'ledger') return null;
+      return { id: ref.id, coopId: stream.coopId, year: stream.year, invitationId: d.invitationId, expiresOn: d.expiresOn } satisfies QuitusCodeDoc;
+    }
+    return foldYearEnd(doc as YearEndDoc | null, event);
+  },
+};
+
+/** The domain's rule (quitusMissing) on the read model's valid decisions. */
+export const quitusComplete = (doc: YearEndDoc): boolean => doc.status === 'closed' && quitusMissing(doc.decisions.filter((d) => d.valid)).length === 0;

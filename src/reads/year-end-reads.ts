@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../domain/errors';
+import { type Clock, today } from '../domain/fiscal-year';
+import { submissionDueOn } from '../domain/ledger';
+import { type CoopDoc } from '../projections/coops.projection';
+import { type ReadStore } from '../projections/read-store';
+import { QUITUS_CODES, type QuitusCodeDoc, YEAR_ENDS, type YearEndDoc, emptyYearEnd, quitusComplete, yearEndId } from '../projections/year-end.projection';
+import { CLOCK, READ_STORE } from '../tokens';
+import { type DocSource } from './ledger-reads';
+
+/** GET …/quitus (API.md, "Year's end"). */
+export interface QuitusView {
+  invitations: Array<{ invitationId: string; name: string; quality: string; invitedAt: string; expiresOn: string; used: boolean; expired: boolean }>;
+  decisions: Array<{ name: string; quality: string; decision: string; comment: string | null; at: string; chainHead: string; valid: boolean }>;
+  complete: boolean;
+}
+
+/** A row of the department's submissions list. */
+export interface SubmissionRow {
+  coopId: string;
+  name: string;
+  status: 'missing' | 'submitted' | 'accepted' | 'returned';
+  version: number | null;
+  submittedAt: string | null;
+  late: boolean;
+  quitus: boolean;
+  statement: boolean;
+  subsidyProofs: boolean;
+  /** The returned version's reason. */
+  reason: string | null;
+  /** The year was unlocked after this version was sent: it no longer is the year as it stands. */
+  reopened: boolean;
+}
+
+export function quitusView(doc: YearEndDoc, day: string): QuitusView {
+  return {
+    invitations: doc.invitations.map((i) => ({ ...i, expired: i.expiresOn < day })),
+    decisions: doc.decisions.map(({ name, quality, decision, comment, at, chainHead, valid }) => ({ name, quality, decision, comment, at, chainHead, valid })),
+    complete: quitusComplete(doc),
+  };
+}
+
+/** What the submission needs, as the year's end document shows it. */
+export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearEndDoc, day: string): SubmissionRow {
+  const last = doc.submissions.at(-1) ?? null;
+  const proofs = new Set(doc.documents.filter((d) => d.kind === 'subsidy').map((d) => d.subsidyIndex));
+  return {
+    coopId: coop.coopId,
+    name: coop.name,
+    status: last ? last.status : 'missing',
+    version: last?.version ?? null,
+    submittedAt: last?.at ?? null,
+    late: last ? last.late : day > submissionDueOn(doc.year),
+    quitus: quitusComplete(doc),
+    statement: doc.documents.some((d) => d.kind === 'statement'),
+    subsidyProofs: Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i)),
+    reason: last?.status === 'returned' ? last.reason : null,
+    reopened: last !== null && !last.current,
+  };
+}
+
+/** The year's end as the read models hold it: a coop's quitus and submission, the department's list, a link's code. */
+@Injectable()
+export class YearEndReads {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return today(this.clock);
+  }
+
+  async yearEnd(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source: DocSource = this.store): Promise<YearEndDoc> {
+    return (await source.get<YearEndDoc>(YEAR_ENDS, yearEndId(coop.coopId, year))) ?? emptyYearEnd(coop.coopId, year, coop.department);
+  }
+
+  async quitus(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source?: DocSource): Promise<QuitusView> {
+    return quitusView(await this.yearEnd(coop, year, source), this.today());
+  }
+
+  /** Every coop of the department for the year, submitted or not, by coop id. */
+  async submissions(department: string, year: number): Promise<SubmissionRow[]> {
+    const [coops, docs] = await Promise.all([
+      this.store.find<CoopDoc>('coops', { where: { department } }),
+      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
+    ]);
+    const byCoop = new Map(docs.map((d) => [d.coopId, d]));
+    const day = this.today();
+    return coops
+      .filter((c) => c.firstYear <= year)
+      .sort((a, b) => (a.coopId < b.coopId ? -1 : 1))
+      .map((c) => submissionRow(c, byCoop.get(c.coopId) ?? emptyYearEnd(c.coopId, year, department), day));
+  }
+
+  /** The invitation a link's code opens: 404 for an unknown or expired code, as for anything absent. */
+  async invitation(codeHash: string): Promise<QuitusCodeDoc> {
+    const found = /^[0-9a-f]{64}$/.test(codeHash) ? await this.store.get<QuitusCodeDoc>(QUITUS_CODES, codeHash) : null;
+    if (!found || found.expiresOn < this.today()) {
+      throw new DomainError(
+        'INVITATION_NOT_FOUND',
+        "Ce lien d'invitation est inconnu ou a expiré : demandez-en un nouveau au mandataire.",
+        undefined,
+        'not_found',
+      );
+    }
+    return found;
+  }
+}
