@@ -53,7 +53,13 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   async execute({ coopId, year, command, context }: ExecuteLedgerCommand): Promise<Outcome<LedgerState>> {
     const env = await this.env(coopId, year);
-    return this.writer.execute(ledgerStream(coopId, year), ledgerFold(coopId, year), (state, head) => decide(command, state, { ...env, head }), context, env.department);
+    return this.writer.execute(
+      ledgerStream(coopId, year),
+      ledgerFold(coopId, year),
+      (state, head) => decide(command, state, { ...env, head }),
+      context,
+      env.department,
+    );
   }
 
   private async env(coopId: string, year: number): Promise<LedgerEnv> {
