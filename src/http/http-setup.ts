@@ -98,7 +98,8 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.use(absoluteTimeout(clock));
   app.use(passportLogin.passport.initialize());
   app.use(passportLogin.passport.session());
-  app.use(csrfProtection((req) => req.method === 'POST' && req.path === '/api/login'));
+  // The vérificateur's decision carries its credential (the code) in its URL: no session to forge.
+  app.use(csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || /^\/api\/quitus\/[^/]+$/.test(req.path))));
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
   // go through the filter.
   app.use(middlewareErrorHandler(views));

@@ -19,6 +19,9 @@ import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { ProjectionAlert } from './projection-alert.middleware';
 import { VoucherStore } from './voucher-store';
+import { QuitusCodes } from './quitus-codes';
+import { YearEndApiController } from './year-end-api.controller';
+import { YearEndReads } from '../reads/year-end-reads';
 
 /** Scope checks look a coop's department up in the coops read model. */
 const coopDirectory = {
@@ -41,9 +44,10 @@ const coopDirectory = {
     DepartmentAccountsApiController,
     AuditApiController,
     CoopAdminController,
+    YearEndApiController,
   ],
-  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore],
-  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, AuthModule],
+  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, YearEndReads, QuitusCodes],
+  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, YearEndReads, QuitusCodes, AuthModule],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -12,7 +12,7 @@ import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { LedgerReads } from '../reads/ledger-reads';
 import { yearParam } from './params';
 import { sendJson } from './json-answer';
-import { actionReport, actionsView, advancesView, breakdownView, craView, crfView, currentBalances, gridView } from '../reads/ledger-views';
+import { actionReport, actionsView, advancesView, breakdownView, craView, currentBalances, gridView } from '../reads/ledger-views';
 import { gridCsv } from '../reads/exports';
 import { coopFecFile } from '../reads/fec';
 import { DepartmentAccounts } from '../reads/department-accounts';
@@ -21,6 +21,7 @@ import { Clock, today } from '../domain/fiscal-year';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
+import { YearEndReads } from '../reads/year-end-reads';
 
 type Json = Record<string, unknown>;
 
@@ -35,6 +36,7 @@ export class LedgerApiController {
     private readonly print: PrintService,
     private readonly accounts: DepartmentAccounts,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly yearEnd: YearEndReads,
   ) {}
 
   // ---- commands -------------------------------------------------------------------------------
@@ -319,8 +321,7 @@ export class LedgerApiController {
 
   @Get('crf')
   async crf(@Param('coopId') coopId: string, @Param('year') year: string, @Query('asOf') asOf?: string) {
-    const { notebook, chart } = await this.reads.year(coopId, yearParam(year), asOf);
-    return crfView(notebook, chart);
+    return this.yearEnd.crf(await this.reads.year(coopId, yearParam(year), asOf));
   }
 
   @Get('cra')

@@ -6,7 +6,9 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
 import { QUITUS_CODES, type QuitusCodeDoc, YEAR_ENDS, type YearEndDoc, emptyYearEnd, quitusComplete, yearEndId } from '../projections/year-end.projection';
 import { CLOCK, READ_STORE } from '../tokens';
-import { type DocSource } from './ledger-reads';
+import { readNotebook } from '../projections/ledger/notebook.projection';
+import { type DocSource, type YearReads } from './ledger-reads';
+import { type OfficialCrf, officialCrf } from './year-end-views';
 
 /** GET …/quitus (API.md, "Year's end"). */
 export interface QuitusView {
@@ -77,6 +79,13 @@ export class YearEndReads {
 
   async quitus(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source?: DocSource): Promise<QuitusView> {
     return quitusView(await this.yearEnd(coop, year, source), this.today());
+  }
+
+  /** The CRF on OCCE's form of a year as read (now, or asOf: the same source for every document). */
+  async crf(reads: YearReads & { source: DocSource }, sentVersion?: number): Promise<OfficialCrf> {
+    const { coop, year, notebook, chart, source } = reads;
+    const previous = year > coop.firstYear ? await readNotebook(source, coop.coopId, year - 1) : null;
+    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, sentVersion });
   }
 
   /** Every coop of the department for the year, submitted or not, by coop id. */

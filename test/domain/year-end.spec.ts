@@ -1,4 +1,4 @@
-import { type LedgerCommand, closingChecklist, closingFactsOf, quitusStatus, submissionBlockers } from '../../src/domain/ledger';
+import { type LedgerCommand, closingChecklist, closingFactsOf, quitusStatus, submissionBlockers, submissionFactsOf } from '../../src/domain/ledger';
 import { type LedgerEvent, type QuitusGiven } from '../../src/events/ledger-events';
 import { CLOSING_DAY, env, fold, ledgerSpec, opened, receipt, reconciled } from './ledger-fixtures';
 
@@ -188,7 +188,7 @@ describe('submitting the year to the AD', () => {
       'STATEMENT_DOCUMENT_MISSING',
       'SUBSIDY_PROOF_MISSING',
     ]);
-    expect(codes(submissionBlockers(fold([...year, ...parent, ...teacher, statement])))).toEqual(['SUBSIDY_PROOF_MISSING']);
+    expect(codes(submissionBlockers(submissionFactsOf(fold([...year, ...parent, ...teacher, statement]))))).toEqual(['SUBSIDY_PROOF_MISSING']);
   });
 
   it('given a closed year with quitus and documents, then a first version bound to the stream head, on time until 30 September', () => {
@@ -254,7 +254,7 @@ describe('submitting the year to the AD', () => {
       .thenThrows('SUBMISSION_BLOCKED');
     const state = fold([...ready, sent, accepted, unlocked, relocked]);
     expect(state.yearEnd.submissions).toEqual([expect.objectContaining({ version: 1, chainHead: HEAD, status: 'accepted' })]);
-    expect(codes(submissionBlockers(state))).toEqual(['QUITUS_INCOMPLETE']);
+    expect(codes(submissionBlockers(submissionFactsOf(state)))).toEqual(['QUITUS_INCOMPLETE']);
   });
 });
 

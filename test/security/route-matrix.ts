@@ -69,6 +69,8 @@ export const DEFAULT_PARAMS: Record<string, string> = {
   calendarYear: '2026',
   account: '6181',
   username: 'verif14',
+  // A vérificateur's link: a code that opens nothing (the rules' own 404).
+  code: 'AbsentCodeAbsentCodeAbsentCode00',
 };
 
 /**
@@ -129,6 +131,18 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${api}/print.pdf`]: { rule: 'coopRead' },
   [`GET ${api}/crf.pdf`]: { rule: 'coopRead' },
   'GET /api/coops/:coopId/years': { rule: 'coopRead' },
+
+  // ---- year's end: quitus and submission
+  [`POST ${api}/quitus/invitations`]: { rule: 'coopLedger' },
+  [`GET ${api}/quitus`]: { rule: 'coopRead' },
+  [`POST ${api}/submission/documents`]: { rule: 'coopLedger' },
+  [`GET ${api}/submission`]: { rule: 'coopRead' },
+  [`POST ${api}/submission`]: { rule: 'coopLedger' },
+  'GET /api/departments/:dept/years/:year/submissions': { rule: 'departmentRead' },
+  'POST /api/departments/:dept/coops/:coopId/years/:year/submission/decision': { rule: 'departmentManage' },
+  // The vérificateur holds a code, not a login: the code is the credential.
+  'GET /api/quitus/:code': { rule: 'public' },
+  'POST /api/quitus/:code': { rule: 'public' },
   'GET /api/coops/:coopId/calendar-years/:calendarYear': { rule: 'coopRead' },
 
   // ---- coop administration and audit
@@ -238,6 +252,9 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/association`]: { rule: 'departmentManage' },
   [`POST ${dpage}/association`]: { rule: 'departmentManage' },
 };
+
+/** Changes whose credential is in their URL (a vérificateur's code): no session, so no CSRF token. */
+export const CREDENTIAL_IN_URL = new Set(['POST /api/quitus/:code']);
 
 /** Requests that end the caller's session: its roles log in again afterwards. */
 export const ENDS_SESSION = new Set(['POST /api/logout', 'POST /logout']);

@@ -10,6 +10,7 @@ export { closingChecklist } from './closing';
 export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './warnings';
 export type { EntryContext } from './validation';
 export { validateEntry } from './validation';
+export type { SubmissionFacts } from './year-end';
 export type { DecisionState, InvitationState, QuitusStatus, SubmissionState, SubmissionStatus, YearEndState } from './year-end';
 export {
   INVITATION_DAYS,
@@ -20,5 +21,6 @@ export {
   quitusMissing,
   quitusStatus,
   submissionBlockers,
+  submissionFactsOf,
   submissionDueOn,
 } from './year-end';

@@ -151,8 +151,38 @@ export const lastSubmission = (state: LedgerState): SubmissionState | null => st
 /** 30 September after the year's end: the day the AD expects the year. */
 export const submissionDueOn = (year: number): string => `${year + 1}-09-30`;
 
+/**
+ * What the submission rules read, small and JSON: the decider draws it from the year's state, the
+ * pages from the read models, and both get the same blockers.
+ */
+export interface SubmissionFacts {
+  year: number;
+  status: LedgerState['status'];
+  /** Decisions that still stand. */
+  valid: Array<{ name: string; quality: VerifierQuality }>;
+  statement: boolean;
+  subsidies: SubsidyRow[];
+  /** Rows of the subsidies table with a proof attached. */
+  proven: number[];
+  /** The latest version sent; current: no unlock since. */
+  last: { version: number; status: SubmissionStatus; sentOn: string; current: boolean } | null;
+}
+
+export function submissionFactsOf(state: LedgerState): SubmissionFacts {
+  const last = lastSubmission(state);
+  return {
+    year: state.year,
+    status: state.status,
+    valid: quitusStatus(state).valid,
+    statement: state.yearEnd.documents.some((d) => d.kind === 'statement'),
+    subsidies: state.subsidies,
+    proven: state.yearEnd.documents.filter((d) => d.kind === 'subsidy' && d.subsidyIndex !== null).map((d) => d.subsidyIndex!),
+    last: last ? { version: last.version, status: last.status, sentOn: last.sentOn, current: last.epoch === state.yearEnd.epoch } : null,
+  };
+}
+
 /** Why the year cannot be sent to the AD now (SUBMISSION_BLOCKED lists them); empty when it can. */
-export function submissionBlockers(state: LedgerState): Issue[] {
+export function submissionBlockers(state: SubmissionFacts): Issue[] {
   const blockers: Issue[] = [];
   if (state.status !== 'closed') {
     blockers.push({
@@ -164,11 +194,11 @@ export function submissionBlockers(state: LedgerState): Issue[] {
       fix: 'cloture',
     });
   }
-  const quitus = quitusStatus(state);
-  if (!quitus.complete) {
-    blockers.push({ code: 'QUITUS_INCOMPLETE', message: `Le quitus n'est pas complet : ${quitus.missing.join(' ; ')}.`, fix: 'quitus' });
+  const missing = state.status === 'closed' ? quitusMissing(state.valid) : quitusMissing([]);
+  if (missing.length) {
+    blockers.push({ code: 'QUITUS_INCOMPLETE', message: `Le quitus n'est pas complet : ${missing.join(' ; ')}.`, fix: 'quitus' });
   }
-  if (!state.yearEnd.documents.some((d) => d.kind === 'statement')) {
+  if (!state.statement) {
     blockers.push({
       code: 'STATEMENT_DOCUMENT_MISSING',
       message: "Joignez le relevé bancaire qui encadre le 31 août (fin d'exercice).",
@@ -176,19 +206,19 @@ export function submissionBlockers(state: LedgerState): Issue[] {
     });
   }
   state.subsidies.forEach((row, index) => {
-    if (!state.yearEnd.documents.some((d) => d.kind === 'subsidy' && d.subsidyIndex === index)) {
+    if (!state.proven.includes(index)) {
       blockers.push({ code: 'SUBSIDY_PROOF_MISSING', message: `Joignez le justificatif de la subvention ${subsidyName(row)}.`, fix: 'depot' });
     }
   });
-  const last = lastSubmission(state);
-  if (last && last.epoch === state.yearEnd.epoch && last.status === 'submitted') {
+  const { last } = state;
+  if (last?.current && last.status === 'submitted') {
     blockers.push({
       code: 'SUBMISSION_PENDING',
       message: `La version ${last.version} a été envoyée le ${formatFrenchDate(last.sentOn)} : l'association départementale ne l'a pas encore examinée.`,
       fix: 'depot',
     });
   }
-  if (last && last.epoch === state.yearEnd.epoch && last.status === 'accepted') {
+  if (last?.current && last.status === 'accepted') {
     blockers.push({ code: 'SUBMISSION_ACCEPTED', message: `La version ${last.version} a été acceptée par l'association départementale.`, fix: 'depot' });
   }
   return blockers;
@@ -381,7 +411,7 @@ function attachDocument(command: Extract<LedgerCommand, { type: 'AttachSubmissio
 }
 
 function submitYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  const blockers = submissionBlockers(state);
+  const blockers = submissionBlockers(submissionFactsOf(state));
   if (blockers.length) {
     const points = blockers.length === 1 ? 'un point est à régler' : `${blockers.length} points sont à régler`;
     throw new DomainError(

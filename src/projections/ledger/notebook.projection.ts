@@ -98,6 +98,8 @@ export type NotebookDoc = {
   appliedRevisions: Record<string, number>;
   /** Global position of the last event folded in: the notebook's version (null: none yet). */
   lastPosition: string | null;
+  /** Hash of the year's own last event (the stream head a CRF is made from); '' before any. */
+  headHash: string;
 };
 
 /** The stored header: the notebook without its entries. */
@@ -131,6 +133,7 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     lastEventAt: null,
     appliedRevisions: {},
     lastPosition: null,
+    headHash: '',
   };
 }
 
@@ -263,8 +266,10 @@ export function foldNotebookHeader(header: NotebookHeader | null, events: Record
       const base = header ?? empty;
       draft = { ...base, appliedRevisions: { ...base.appliedRevisions } };
     }
-    if (stream.year === draft.year) applyOwn(draft, event);
-    else applyPrevious(draft, event);
+    if (stream.year === draft.year) {
+      applyOwn(draft, event);
+      draft.headHash = event.metadata.hash;
+    } else applyPrevious(draft, event);
     const at = event.metadata.at;
     if (draft.lastEventAt === null || at > draft.lastEventAt) draft.lastEventAt = at;
     draft.appliedRevisions[event.stream] = event.revision;
@@ -336,7 +341,8 @@ const ENTRY_EVENTS = new Set(['EntryRecorded', 'EntryAmended', 'EntryDeleted', '
 
 export const notebookProjection: Projection = {
   name: 'notebooks',
-  version: 2,
+  // 3: the header keeps the stream head's hash.
+  version: 3,
   collections: { [NOTEBOOKS]: { indexes: ['coopId', 'year'] }, [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

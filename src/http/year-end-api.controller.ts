@@ -1,0 +1,174 @@
+import { Controller, Get, HttpCode, Param, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { commandContext } from '../commands/command-context';
+import { ExecuteLedgerCommand } from '../commands/ledger.commands';
+import { ProjectedCommandBus } from '../commands/projected-command-bus';
+import { DomainError } from '../domain/errors';
+import { LedgerReads } from '../reads/ledger-reads';
+import { gridView } from '../reads/ledger-views';
+import { YearEndReads } from '../reads/year-end-reads';
+import { submissionView, yearEndReconciliation } from '../reads/year-end-views';
+import { SessionUser } from '../users/user-directory';
+import { CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
+import { notFound } from './errors.filter';
+import { JsonBody } from './json-body';
+import { yearParam } from './params';
+import { QuitusCodes } from './quitus-codes';
+import { VoucherStore } from './voucher-store';
+
+type Json = Record<string, unknown>;
+
+const contextOf = (user: { username: string; role: SessionUser['role'] | 'system' }, req: Request) =>
+  commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+
+/**
+ * The year's end of API.md: the mandataire's invitations and submission, the vérificateur's link
+ * (no session, no CSRF token: the code is the credential), the department's list and decision.
+ */
+@Controller('api')
+export class YearEndApiController {
+  constructor(
+    private readonly commands: ProjectedCommandBus,
+    private readonly ledger: LedgerReads,
+    private readonly yearEnd: YearEndReads,
+    private readonly codes: QuitusCodes,
+    private readonly vouchers: VoucherStore,
+  ) {}
+
+  @Post('coops/:coopId/years/:year/quitus/invitations')
+  @UseGuards(CoopScopeGuard)
+  async invite(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    const { code, codeHash } = this.codes.draw();
+    const invitationId = randomUUID();
+    await this.commands.execute(
+      // No idempotency key: a retry would answer a code that was never stored.
+      new ExecuteLedgerCommand(
+        coopId,
+        yearParam(year),
+        { type: 'InviteVerifier', invitationId, name: text(body.name), quality: text(body.quality), codeHash },
+        commandContext(user, null, req.header('x-correlation-id') ?? undefined),
+      ),
+    );
+    return { invitationId, code, url: `/quitus/${code}` };
+  }
+
+  @Get('coops/:coopId/years/:year/quitus')
+  @UseGuards(CoopScopeGuard)
+  async quitus(@Param('coopId') coopId: string, @Param('year') year: string) {
+    const { coop } = await this.ledger.year(coopId, yearParam(year));
+    return this.yearEnd.quitus(coop, yearParam(year));
+  }
+
+  @Post('coops/:coopId/years/:year/submission/documents')
+  @UseGuards(CoopScopeGuard)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
+  async attach(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
+    const fields = (req.body ?? {}) as Json;
+    const kind = text(fields.kind);
+    const subsidyIndex = kind === 'subsidy' ? indexOf(fields.subsidyIndex) : null;
+    const stored = await this.vouchers.store(file);
+    const documentId = randomUUID();
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'AttachSubmissionDocument', documentId, kind, subsidyIndex, ...stored }, contextOf(user, req)),
+    );
+    return { documentId };
+  }
+
+  /** The coop's own view of its submission: versions, documents, what still blocks it. */
+  @Get('coops/:coopId/years/:year/submission')
+  @UseGuards(CoopScopeGuard)
+  async submission(@Param('coopId') coopId: string, @Param('year') year: string) {
+    const y = yearParam(year);
+    const { coop, notebook } = await this.ledger.year(coopId, y);
+    return submissionView(await this.yearEnd.yearEnd(coop, y), notebook, this.yearEnd.today());
+  }
+
+  @Post('coops/:coopId/years/:year/submission')
+  @UseGuards(CoopScopeGuard)
+  async submit(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    const outcome = await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'SubmitYear' }, contextOf(user, req)));
+    return { version: outcome.state.yearEnd.submissions.at(-1)?.version ?? null };
+  }
+
+  @Get('departments/:dept/years/:year/submissions')
+  @UseGuards(DepartmentScopeGuard)
+  submissions(@Param('dept') department: string, @Param('year') year: string) {
+    return this.yearEnd.submissions(department, yearParam(year));
+  }
+
+  @Post('departments/:dept/coops/:coopId/years/:year/submission/decision')
+  @HttpCode(200)
+  @UseGuards(DepartmentScopeGuard)
+  async decide(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @JsonBody() body: Json,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
+    const { coop } = await this.ledger.year(coopId, yearParam(year)).catch(() => {
+      throw notFound();
+    });
+    if (coop.department !== department) throw notFound();
+    const context = contextOf(user, req);
+    if (body.decision === 'accept') await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'AcceptSubmission' }, context));
+    else if (body.decision === 'return')
+      await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReturnSubmission', reason: text(body.reason) }, context));
+    else throw new DomainError('DECISION_INVALID', 'La décision est « accept » (accepter) ou « return » (renvoyer avec une raison).', 'decision');
+    return { decision: body.decision };
+  }
+
+  // ---- the vérificateur's link: the code is the credential --------------------------------------
+
+  @Get('quitus/:code')
+  async open(@Param('code') code: string, @Req() req: Request) {
+    const invitation = await this.codes.open(code, req);
+    const reads = await this.ledger.year(invitation.coopId, invitation.year);
+    const { coop, notebook, chart } = reads;
+    const yearEnd = await this.yearEnd.yearEnd(coop, invitation.year);
+    const crf = await this.yearEnd.crf(reads);
+    return {
+      coop: { coopId: coop.coopId, name: coop.name, school: coop.school, uai: coop.uai, department: coop.department },
+      year: invitation.year,
+      invitation: yearEnd.invitations.find((i) => i.invitationId === invitation.invitationId) ?? null,
+      crf,
+      grid: gridView(notebook, chart, { order: 'date' }),
+      bankReconciliation: yearEndReconciliation(notebook),
+    };
+  }
+
+  @Post('quitus/:code')
+  @HttpCode(200)
+  async give(@Param('code') code: string, @JsonBody() body: Json, @Req() req: Request) {
+    const invitation = await this.codes.open(code, req);
+    const user = req.isAuthenticated?.() ? (req.user as SessionUser) : null;
+    const by = user ? { role: user.role, coopId: user.coopId } : null;
+    const holder = { username: `verificateur:${invitation.invitationId}`, role: 'system' as const };
+    await this.commands.execute(
+      new ExecuteLedgerCommand(
+        invitation.coopId,
+        invitation.year,
+        { type: 'GiveQuitus', codeHash: invitation.id, decision: text(body.decision), comment: typeof body.comment === 'string' ? body.comment : null, by },
+        contextOf(holder, req),
+      ),
+    );
+    return { decision: body.decision };
+  }
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** A multipart field is text: "0" → 0; anything else is left for the decider to refuse. */
+function indexOf(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : null;
+}

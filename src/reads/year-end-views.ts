@@ -1,0 +1,241 @@
+import { BANK, type Chart } from '../domain/chart';
+import { isInYear, yearEnd } from '../domain/fiscal-year';
+import { type Issue, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
+import { type CoopDoc } from '../projections/coops.projection';
+import { comparePj, netDebit } from '../projections/ledger/amounts';
+import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
+import { type YearEndDoc, quitusComplete } from '../projections/year-end.projection';
+import { type AdvanceRow, type CraView, type CrfView, advancesView, craView, crfView, currentBalances } from './ledger-views';
+
+/** An item of the état de rapprochement: a bank entry not yet seen on a statement. */
+export interface OutstandingItem {
+  entryId: string;
+  pj: string;
+  date: string;
+  label: string;
+  amount: number;
+}
+
+/**
+ * The état de rapprochement at 31 August, in API.md's shape. Until a statement is recorded, what
+ * the books know: the book balance of 512 at that date and the items not reconciled; the
+ * statement's balance and the difference stay null.
+ */
+export interface YearEndReconciliation {
+  date: string;
+  statementBalance: number | null;
+  bookBalance: number;
+  outstandingReceipts: OutstandingItem[];
+  outstandingPayments: OutstandingItem[];
+  difference: number | null;
+  statementRecorded: boolean;
+}
+
+export function yearEndReconciliation(doc: NotebookDoc): YearEndReconciliation {
+  const date = yearEnd(doc.year);
+  const bookBalance = doc.entries.filter((e) => e.date <= date).reduce((sum, e) => sum + netDebit(e.lines, BANK), doc.opening.bank);
+  const outstanding: OutstandingItem[] = [
+    ...doc.carriedOver.filter((c) => !c.seen).map(({ entryId, pj, date: on, label, amount }) => ({ entryId, pj, date: on, label, amount })),
+    ...doc.entries
+      .filter((e) => !e.reconciled && e.date <= date && e.lines.some((l) => l.account === BANK))
+      .map((e) => ({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netDebit(e.lines, BANK) })),
+  ].sort((a, b) => a.date.localeCompare(b.date) || comparePj(a.pj, b.pj));
+  return {
+    date,
+    statementBalance: null,
+    bookBalance,
+    outstandingReceipts: outstanding.filter((i) => i.amount > 0),
+    outstandingPayments: outstanding.filter((i) => i.amount < 0).map((i) => ({ ...i, amount: -i.amount })),
+    difference: null,
+    statementRecorded: false,
+  };
+}
+
+// ---- the CRF on OCCE's form ------------------------------------------------------------------
+
+export interface Treasury {
+  bank: number;
+  cash: number;
+  /** Advances (régies) paid and not yet returned nor explained: money of the coop held by a teacher. */
+  advances: number;
+  total: number;
+}
+
+const treasury = (bank: number, cash: number, advances: number): Treasury => ({ bank, cash, advances, total: bank + cash + advances });
+
+/**
+ * Where the year starts from. The previous year's closing, or the first year's declaration; while
+ * the previous year is open (or unlocked for a correction), its current balances, marked
+ * provisional — never 0.
+ */
+export interface OpeningView extends Treasury {
+  provisional: boolean;
+  source: 'declared' | 'previous-year' | 'previous-year-current' | 'none';
+}
+
+export function openingView(doc: NotebookDoc, previous: NotebookDoc | null, previousStatus: NotebookStatus | null): OpeningView {
+  const carried = doc.openAdvances.reduce((s, a) => s + a.amount, 0);
+  if (doc.opening.source === 'none' && previous) {
+    const current = currentBalances(previous);
+    const open = advancesView(previous).reduce((s, a) => s + a.balance, 0);
+    return { ...treasury(current.bank, current.cash, open), provisional: true, source: 'previous-year-current' };
+  }
+  const provisional = doc.opening.source === 'previous-year' && previousStatus === 'unlocked';
+  const source = doc.opening.source === 'previous-year' ? 'previous-year' : doc.opening.source;
+  return { ...treasury(doc.opening.bank, doc.opening.cash, carried), provisional, source };
+}
+
+export interface InventoryView {
+  /** Still in the register at the year's end. */
+  held: InventoryRow[];
+  /** Acquired during the year. */
+  acquired: InventoryRow[];
+  /** Left the register during the year (sold, broken, given away). */
+  left: InventoryRow[];
+  heldValue: number;
+}
+
+export function inventoryView(doc: NotebookDoc): InventoryView {
+  const end = yearEnd(doc.year);
+  const held = doc.inventory.filter((i) => !i.removed || (i.leftOn !== null && i.leftOn > end));
+  return {
+    held,
+    acquired: doc.inventory.filter((i) => isInYear(i.acquiredOn, doc.year)),
+    left: doc.inventory.filter((i) => i.removed && (i.leftOn === null || i.leftOn <= end)),
+    heldValue: held.reduce((s, i) => s + i.value * i.quantity, 0),
+  };
+}
+
+export interface CrfQuitus {
+  decisions: YearEndDoc['decisions'];
+  complete: boolean;
+  /** No decision yet: the form prints empty boxes to sign on paper. */
+  blank: boolean;
+}
+
+export interface OfficialCrf extends Omit<CrfView, 'status' | 'advances'> {
+  /** "provisoire" while the year is open (or unlocked), "définitif" once closed. */
+  status: 'provisoire' | 'définitif';
+  /** The notebook's own status: open, closed or unlocked. */
+  yearStatus: NotebookStatus;
+  identity: {
+    name: string;
+    school: string | null;
+    uai: string | null;
+    /** The coop's number at the OCCE: its id here. */
+    occeNumber: string;
+    department: string;
+    mandataires: string[];
+  };
+  treasury: { opening: OpeningView; closing: Treasury };
+  bankReconciliation: YearEndReconciliation;
+  advances: Array<AdvanceRow & { open: number }>;
+  inventory: InventoryView;
+  balanceSheet: { reservesOpening: number; result: number; reservesClosing: number };
+  quitus: CrfQuitus;
+  /** The submission this CRF is (as sent), or the one it would be. */
+  version: number;
+  /** Whether that version was sent to the AD (then: when). */
+  sent: { on: string; status: string } | null;
+  /** Hash of the year's stream head the CRF was made from. */
+  chainHead: string;
+  cra: CraView;
+}
+
+export interface CrfInputs {
+  coop: CoopDoc;
+  notebook: NotebookDoc;
+  chart: Chart;
+  yearEnd: YearEndDoc;
+  previous: NotebookDoc | null;
+  /** Rendering a version as sent: its number. */
+  sentVersion?: number;
+}
+
+/** The Compte-Rendu Financier on OCCE's form: the page, the PDF and GET …/crf read this one model. */
+export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, sentVersion }: CrfInputs): OfficialCrf {
+  const { status: yearStatus, advances, ...base } = crfView(notebook, chart);
+  const opening = openingView(notebook, previous, previous?.status ?? null);
+  const rows = advances.map((a) => ({ ...a, open: a.balance }));
+  const closing = treasury(
+    base.closing.bank,
+    base.closing.cash,
+    rows.reduce((s, a) => s + a.balance, 0),
+  );
+  const last = end.submissions.at(-1) ?? null;
+  const sent = sentVersion !== undefined ? (end.submissions.find((s) => s.version === sentVersion) ?? null) : last?.current ? last : null;
+  const decisions = sentVersion !== undefined && sent ? end.decisions.filter((d) => d.at <= sent.at) : end.decisions;
+  return {
+    ...base,
+    opening: { ...base.opening, bank: opening.bank, cash: opening.cash },
+    status: yearStatus === 'closed' ? 'définitif' : 'provisoire',
+    yearStatus,
+    identity: {
+      name: coop.name,
+      school: coop.school,
+      uai: coop.uai,
+      occeNumber: coop.coopId,
+      department: coop.department,
+      mandataires: [...coop.mandataires],
+    },
+    treasury: { opening, closing },
+    bankReconciliation: yearEndReconciliation(notebook),
+    advances: rows,
+    inventory: inventoryView(notebook),
+    balanceSheet: { reservesOpening: opening.total, result: base.result, reservesClosing: opening.total + base.result },
+    quitus: { decisions, complete: quitusComplete(end), blank: decisions.length === 0 },
+    version: sent ? sent.version : end.submissions.length + 1,
+    sent: sent ? { on: sent.sentOn, status: sent.status } : null,
+    chainHead: notebook.headHash,
+    cra: craView(notebook, chart),
+  };
+}
+
+// ---- the coop's submission -------------------------------------------------------------------
+
+/** The domain's SubmissionFacts from the read models, so the page lists what SubmitYear would refuse. */
+export function submissionFactsFrom(end: YearEndDoc, notebook: NotebookDoc): SubmissionFacts {
+  const last = end.submissions.at(-1) ?? null;
+  return {
+    year: notebook.year,
+    status: notebook.status,
+    valid: end.decisions.filter((d) => d.valid),
+    statement: end.documents.some((d) => d.kind === 'statement'),
+    subsidies: notebook.subsidies,
+    proven: end.documents.filter((d) => d.kind === 'subsidy' && d.subsidyIndex !== null).map((d) => d.subsidyIndex!),
+    last: last ? { version: last.version, status: last.status, sentOn: last.sentOn, current: last.current } : null,
+  };
+}
+
+export interface SubmissionView {
+  dueOn: string;
+  /** Past the due date with nothing accepted. */
+  late: boolean;
+  canSubmit: boolean;
+  blockers: Issue[];
+  /** Newest first. */
+  versions: YearEndDoc['submissions'];
+  statements: YearEndDoc['documents'];
+  /** One per row of the subsidies table, with its latest proof. */
+  subsidies: Array<{ index: number; origin: string; amount: number; designation: string; proof: YearEndDoc['documents'][number] | null }>;
+}
+
+export function submissionView(end: YearEndDoc, notebook: NotebookDoc, day: string): SubmissionView {
+  const blockers = submissionBlockers(submissionFactsFrom(end, notebook));
+  const proofs = end.documents.filter((d) => d.kind === 'subsidy');
+  return {
+    dueOn: submissionDueOn(notebook.year),
+    late: day > submissionDueOn(notebook.year) && !end.submissions.some((s) => s.status === 'accepted'),
+    canSubmit: blockers.length === 0,
+    blockers,
+    versions: [...end.submissions].reverse(),
+    statements: end.documents.filter((d) => d.kind === 'statement'),
+    subsidies: notebook.subsidies.map((row, index) => ({
+      index,
+      origin: row.origin,
+      amount: row.amount,
+      designation: row.designation,
+      proof: proofs.filter((d) => d.subsidyIndex === index).at(-1) ?? null,
+    })),
+  };
+}
