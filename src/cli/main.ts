@@ -10,7 +10,7 @@ import { verifyHistory } from '../events/history';
 import { upcast } from '../events/upcasters';
 import { UserDirectory } from '../users/user-directory';
 import { ALL_PROJECTIONS } from '../projections';
-import { Projector } from '../projections/projector';
+import { rebuildAlongside } from '../projections/rebuild-alongside';
 import { openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
 
@@ -117,15 +117,16 @@ program
 
 program
   .command('projections:rebuild')
-  .description('reconstruit toutes les lectures depuis le journal (serveur arrêté de préférence)')
+  .description('reconstruit toutes les lectures depuis le journal, à côté des actuelles, puis les bascule (serveur en marche ou non)')
   .action(() =>
     withStores(async (stores) => {
       // The progress bar is the output; only errors interrupt it.
       const quiet = { log: () => undefined, error: (message: string) => console.error(`\n${message}`) };
-      const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast, logger: quiet });
       const started = Date.now();
-      await projector.rebuild((done, total) => process.stdout.write(`\r${progressBar(done, total)}`));
-      await projector.stop();
+      // Into new collections, switched in once caught up: a running server serves the old ones meanwhile.
+      await rebuildAlongside(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast, logger: quiet }, (done, total) =>
+        process.stdout.write(`\r${progressBar(done, total)}`),
+      );
       process.stdout.write(`\nLectures reconstruites en ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     }),
   );

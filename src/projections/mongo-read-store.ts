@@ -14,7 +14,17 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { StoreUnavailable } from '../events/event-store';
-import { type CollectionSpec, type Doc, type FindQuery, type ProjectionBatch, type ReadStore, type Scalar, DeclaredCollections } from './read-store';
+import {
+  CheckpointMoved,
+  type CollectionSpec,
+  type Doc,
+  type FindQuery,
+  type ProjectionBatch,
+  type ProjectionSwitch,
+  type ReadStore,
+  type Scalar,
+  DeclaredCollections,
+} from './read-store';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -181,6 +191,12 @@ export class MongoReadStore implements ReadStore {
       }
     }
     await this.inTransaction(async (session) => {
+      for (const { projection, after } of batches) {
+        if (after === undefined) continue;
+        const found = await this.db.collection<CheckpointDoc>('_checkpoints').findOne({ _id: projection }, { session });
+        const stored = found ? BigInt(found.position) : null;
+        if (stored !== after) throw new CheckpointMoved(projection, after, stored);
+      }
       for (const [collection, list] of operations) {
         await this.db.collection<StoredDoc>(collection).bulkWrite(list, { ordered: true, session });
       }
@@ -214,6 +230,28 @@ export class MongoReadStore implements ReadStore {
             if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
           });
         await this.createIndexes(name, spec);
+      }
+    });
+  }
+
+  /**
+   * Each twin renamed over its live collection (dropTarget: atomic per collection, its indexes go
+   * with it), then the checkpoints. Not one transaction (MongoDB renames outside them): readers
+   * may see one projection switched before another for the few milliseconds this takes.
+   */
+  async switchProjections(switches: ProjectionSwitch[]): Promise<void> {
+    for (const { collections } of switches) for (const { live, rebuilt } of collections) [live, rebuilt].forEach((c) => this.specs.specOf(c));
+    await this.guard(async () => {
+      for (const { projection, rebuilt, collections } of switches) {
+        for (const { live, rebuilt: twin } of collections) {
+          await this.db.renameCollection(twin, live, { dropTarget: true });
+          await this.db.collection<CollectionDoc>('_collections').deleteOne({ _id: twin });
+          this.specs.delete(twin);
+        }
+        const found = await this.db.collection<CheckpointDoc>('_checkpoints').findOne({ _id: rebuilt });
+        if (found) await this.db.collection<CheckpointDoc>('_checkpoints').replaceOne({ _id: projection }, { position: found.position }, { upsert: true });
+        else await this.db.collection<CheckpointDoc>('_checkpoints').deleteOne({ _id: projection });
+        await this.db.collection<CheckpointDoc>('_checkpoints').deleteOne({ _id: rebuilt });
       }
     });
   }

@@ -2,7 +2,8 @@ import { type RecordedEvent } from '../events/envelope';
 import { type EventStore, type Subscription } from '../events/event-store';
 import { type FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
 import { type DocRef, type Projection } from './projection';
-import { type Doc, type DocDelete, type DocWrite, type ProjectionBatch, type ReadStore } from './read-store';
+import { WrittenDocuments } from './written-documents';
+import { CheckpointMoved, type Doc, type DocDelete, type DocWrite, type ProjectionBatch, type ReadStore } from './read-store';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -19,6 +20,11 @@ export interface ProjectorOptions {
    */
   rebuildBatchSize?: number;
   logger?: ProjectorLogger;
+  /**
+   * Bytes a rebuild spends remembering which documents it wrote since its reset (default 16 MiB),
+   * so it does not ask the store for each new one; fixed whatever the size of the log.
+   */
+  rebuildWrittenBytes?: number;
   /**
    * Documents each projection keeps parsed between batches (default 256): the live path then
    * folds a command's events into the documents it wrote last, without reading and parsing them
@@ -61,10 +67,11 @@ export class ProjectionsBehind extends Error {
 }
 
 /** Which version of its reducers built each projection's documents (put directly, one doc per projection). */
-const VERSIONS = 'projection_versions';
+export const VERSIONS = 'projection_versions';
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
 const DEFAULT_DOCUMENT_CACHE_SIZE = 256;
+const DEFAULT_REBUILD_WRITTEN_BYTES = 16 * 2 ** 20;
 const DEFAULT_LIVE_BATCH_DELAY_MS = 2;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
@@ -135,7 +142,8 @@ export class Projector {
    * During a rebuild, the documents written since the reset (refKey): any other is known absent,
    * so the replay does not ask the store for each new document.
    */
-  private rebuildWritten: Set<string> | null = null;
+  private rebuildWritten: WrittenDocuments | null = null;
+  private readonly rebuildWrittenBytes: number;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -158,6 +166,7 @@ export class Projector {
     this.documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
     this.upcast = options.upcast ?? ((event) => event);
     this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
+    this.rebuildWrittenBytes = options.rebuildWrittenBytes ?? DEFAULT_REBUILD_WRITTEN_BYTES;
   }
 
   /**
@@ -250,7 +259,7 @@ export class Projector {
         runner.position = null;
         this.markRunning(runner);
       }
-      this.rebuildWritten = new Set();
+      this.rebuildWritten = new WrittenDocuments(this.rebuildWrittenBytes);
       const head = await this.eventStore.headPosition();
       let total = Number(head ?? 0n);
       let chunk: RecordedEvent[] = [];
@@ -345,6 +354,13 @@ export class Projector {
     try {
       await work;
     } catch (error) {
+      if (error instanceof CheckpointMoved && generation === this.generation && this.started) {
+        // A rebuild was switched in (projections:rebuild with the server running): follow on from its checkpoints.
+        this.logger.log(`Projections: the read models were rebuilt and switched in; following the log from their checkpoints`);
+        this.abandonSubscription();
+        await this.resume();
+        return;
+      }
       this.retryLater(generation, error);
     }
   }
@@ -404,7 +420,7 @@ export class Projector {
       [...documents].map(async ([key, entry]) => {
         const cached = runner.documents.get(key);
         if (cached !== undefined) entry.doc = cached;
-        else if (this.rebuildWritten && !this.rebuildWritten.has(key)) entry.doc = null;
+        else if (this.rebuildWritten && !this.rebuildWritten.mayHave(key)) entry.doc = null;
         else entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
       }),
     );
@@ -444,7 +460,7 @@ export class Projector {
       if (doc === null) deletes.push({ collection: ref.collection, id: ref.id });
       else upserts.push({ collection: ref.collection, id: ref.id, doc });
     }
-    return { runner, batch: { projection: projection.name, upserts, deletes, checkpoint: applied }, documents, failure };
+    return { runner, batch: { projection: projection.name, upserts, deletes, checkpoint: applied, after: runner.position }, documents, failure };
   }
 
   /** Keeps the delivery's documents as written, the most recent last, within the cache size. */

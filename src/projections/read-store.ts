@@ -49,6 +49,31 @@ export interface ProjectionBatch {
   upserts: DocWrite[];
   deletes: DocDelete[];
   checkpoint: bigint;
+  /**
+   * The checkpoint this batch continues from (null: none yet). When given and the stored one is
+   * another — a rebuild was switched in meanwhile — nothing is written: CheckpointMoved.
+   */
+  after?: bigint | null;
+}
+
+/** A projection rebuilt alongside its live collections, to switch in. */
+export interface ProjectionSwitch {
+  projection: string;
+  /** The name its twin's checkpoint is kept under. */
+  rebuilt: string;
+  collections: Array<{ live: string; rebuilt: string }>;
+}
+
+/** A batch's projection checkpoint is not the one it continues from: its writer must reload. */
+export class CheckpointMoved extends Error {
+  constructor(
+    readonly projection: string,
+    readonly expected: bigint | null,
+    readonly stored: bigint | null,
+  ) {
+    super(`The checkpoint of ${projection} moved (expected ${String(expected)}, stored ${String(stored)}): its read models were switched`);
+    this.name = 'CheckpointMoved';
+  }
 }
 
 export interface ReadStore {
@@ -66,6 +91,12 @@ export interface ReadStore {
   getCheckpoint(projection: string): Promise<bigint | null>;
   /** Drops the projection's collections' documents and its checkpoint (a rebuild from zero). */
   resetProjection(projection: string, collections: string[]): Promise<void>;
+  /**
+   * Each live collection takes its rebuilt twin's documents (the twin disappears) and each
+   * projection its twin's checkpoint: in one transaction on SQLite, so readers see the old read
+   * models or the new ones, never a mix.
+   */
+  switchProjections(switches: ProjectionSwitch[]): Promise<void>;
   /** Direct writes for non-projected data (users, sessions). */
   put(collection: string, id: string, doc: Doc): Promise<void>;
   remove(collection: string, id: string): Promise<void>;

@@ -1,5 +1,15 @@
 import Database from 'better-sqlite3';
-import { type CollectionSpec, type Doc, type FindQuery, type ProjectionBatch, type ReadStore, type Scalar, DeclaredCollections } from './read-store';
+import {
+  CheckpointMoved,
+  type CollectionSpec,
+  type Doc,
+  type FindQuery,
+  type ProjectionBatch,
+  type ProjectionSwitch,
+  type ReadStore,
+  type Scalar,
+  DeclaredCollections,
+} from './read-store';
 
 /** Collection and index-field names become SQL identifiers and JSON paths: keep them plain. */
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -110,7 +120,7 @@ export class SqliteReadStore implements ReadStore {
           // Documents already there get their value, as a generated column would have given them.
           this.db.exec(`UPDATE ${table} SET ${columnOf(field)} = json_extract(body, '$.${field}')`);
         }
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${quote(`ix_${name}_${field}`)} ON ${table} (${columnOf(field)}, id)`);
+        this.ensureIndex(name, field);
       }
       this.statement('INSERT INTO read_collections (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec').run(
         name,
@@ -148,17 +158,25 @@ export class SqliteReadStore implements ReadStore {
 
   async applyBatches(batches: ProjectionBatch[]): Promise<void> {
     let writes = 0;
-    this.db.transaction(() => {
-      for (const { projection, upserts, deletes, checkpoint } of batches) {
-        for (const write of upserts) this.upsert(write.collection, write.id, write.doc);
-        for (const del of deletes) this.delete(del.collection, del.id);
-        this.statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position').run(
-          projection,
-          checkpoint.toString(),
-        );
-        writes += upserts.length + deletes.length;
-      }
-    })();
+    // IMMEDIATE: the checkpoints compared are still the stored ones when the batch is written.
+    this.db
+      .transaction(() => {
+        for (const { projection, after } of batches) {
+          if (after === undefined) continue;
+          const stored = this.checkpointOf(projection);
+          if (stored !== after) throw new CheckpointMoved(projection, after, stored);
+        }
+        for (const { projection, upserts, deletes, checkpoint } of batches) {
+          for (const write of upserts) this.upsert(write.collection, write.id, write.doc);
+          for (const del of deletes) this.delete(del.collection, del.id);
+          this.statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET position = excluded.position').run(
+            projection,
+            checkpoint.toString(),
+          );
+          writes += upserts.length + deletes.length;
+        }
+      })
+      .immediate();
     this.writesSinceAnalyze += writes;
     if (this.writesSinceAnalyze >= ANALYZE_EVERY_WRITES) {
       this.writesSinceAnalyze = 0;
@@ -168,8 +186,58 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async getCheckpoint(projection: string): Promise<bigint | null> {
+    return this.checkpointOf(projection);
+  }
+
+  /**
+   * Renames rather than copies: each live table is dropped and its twin renamed in its place (its
+   * indexes go with it), whatever the number of documents, in one transaction.
+   */
+  async switchProjections(switches: ProjectionSwitch[]): Promise<void> {
+    for (const { collections } of switches) for (const { live, rebuilt } of collections) [live, rebuilt].forEach((c) => this.specs.specOf(c));
+    this.db
+      .transaction(() => {
+        for (const { projection, rebuilt, collections } of switches) {
+          for (const { live, rebuilt: twin } of collections) {
+            this.db.exec(`DROP TABLE ${tableOf(live)}`);
+            this.db.exec(`ALTER TABLE ${tableOf(twin)} RENAME TO ${tableOf(live)}`);
+            this.statement('DELETE FROM read_collections WHERE name = ?').run(twin);
+          }
+          const position = this.checkpointOf(rebuilt);
+          this.statement('DELETE FROM checkpoints WHERE projection IN (?, ?)').run(projection, rebuilt);
+          if (position !== null) this.statement('INSERT INTO checkpoints (projection, position) VALUES (?, ?)').run(projection, position.toString());
+        }
+      })
+      .immediate();
+    for (const { collections } of switches) {
+      for (const { live, rebuilt } of collections) {
+        this.specs.delete(rebuilt);
+        this.tables.delete(rebuilt);
+        this.loadTable(live);
+      }
+    }
+  }
+
+  private checkpointOf(projection: string): bigint | null {
     const row = this.statement('SELECT position FROM checkpoints WHERE projection = ?').get(projection) as { position: string } | undefined;
     return row ? BigInt(row.position) : null;
+  }
+
+  /**
+   * An index on (field, id) unless the table has one: a table switched in from a rebuild keeps
+   * the indexes it was built with, under its twin's names (a free name is taken when needed).
+   */
+  private ensureIndex(collection: string, field: string): void {
+    const table = `doc_${collection}`;
+    const indexes = this.statement('SELECT name FROM pragma_index_list(?)').all(table) as Array<{ name: string }>;
+    const wanted = `${`f_${field}`},id`;
+    const columns = (index: string) =>
+      (this.db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(index) as Array<{ name: string }>).map((c) => c.name).join(',');
+    if (indexes.some((index) => columns(index.name) === wanted)) return;
+    const taken = (name: string) => this.statement("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined;
+    let name = `ix_${collection}_${field}`;
+    for (let n = 2; taken(name); n++) name = `ix_${collection}_${field}_${n}`;
+    this.db.exec(`CREATE INDEX ${quote(name)} ON ${quote(table)} (${columnOf(field)}, id)`);
   }
 
   async resetProjection(projection: string, collections: string[]): Promise<void> {

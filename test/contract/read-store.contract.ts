@@ -1,4 +1,4 @@
-import { type Doc, type DocDelete, type DocWrite, type ReadStore } from '../../src/projections/read-store';
+import { CheckpointMoved, type Doc, type DocDelete, type DocWrite, type ReadStore } from '../../src/projections/read-store';
 
 /** A fresh, empty store and how to dispose of it (close, remove the file or database). */
 export interface ContractStore {
@@ -236,6 +236,54 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await store.remove('users', 'ana');
       expect(await store.get('users', 'ana')).toBeNull();
       await store.remove('users', 'ana');
+    });
+
+    it('switches a rebuilt twin in: its documents, indexes and checkpoint replace the live ones, and the twin is gone', async () => {
+      const spec = { indexes: ['classe', 'rank', 'active'] };
+      await seed(3, 5n);
+      await store.declareCollection('pupils__rebuilt', spec);
+      const rebuilt = { name: 'Élève 9', classe: 'CP', rank: 1, active: true };
+      await applyBatch('pupils-projection__rebuilt', [{ collection: 'pupils__rebuilt', id: 'p09', doc: rebuilt }], [], 7n);
+
+      await store.switchProjections([
+        { projection: 'pupils-projection', rebuilt: 'pupils-projection__rebuilt', collections: [{ live: 'pupils', rebuilt: 'pupils__rebuilt' }] },
+      ]);
+
+      expect(await store.find('pupils')).toEqual([rebuilt]);
+      expect(await store.find('pupils', { where: { classe: 'CP' }, sort: { field: 'rank', direction: 'asc' } })).toEqual([rebuilt]);
+      expect(await store.getCheckpoint('pupils-projection')).toBe(7n);
+      expect(await store.getCheckpoint('pupils-projection__rebuilt')).toBeNull();
+      expect(await store.get('users', 'nobody')).toBeNull();
+      // Declared again (the next start), then rebuilt alongside again: the same collections serve.
+      await store.declareCollection('pupils', spec);
+      await store.declareCollection('pupils__rebuilt', spec);
+      await store.resetProjection('pupils-projection__rebuilt', ['pupils__rebuilt']);
+      expect(await store.count('pupils')).toBe(1);
+      expect(await store.count('pupils__rebuilt')).toBe(0);
+    });
+
+    it('refuses a batch that continues from another checkpoint than the stored one, writing nothing of it', async () => {
+      await seed(3, 5n);
+      const write = { collection: 'pupils', id: 'p50', doc: { name: 'Élève 50', classe: 'CP', rank: 0, active: true } };
+
+      const refused = await store
+        .applyBatches([
+          { projection: 'pupils-projection', upserts: [write], deletes: [], checkpoint: 9n, after: 4n },
+          { projection: 'other-projection', upserts: [], deletes: [], checkpoint: 9n, after: null },
+        ])
+        .catch((error: unknown) => error);
+
+      expect(refused).toBeInstanceOf(CheckpointMoved);
+      expect(refused).toMatchObject({ projection: 'pupils-projection', expected: 4n, stored: 5n });
+      expect(await store.get('pupils', 'p50')).toBeNull();
+      expect(await store.getCheckpoint('pupils-projection')).toBe(5n);
+      expect(await store.getCheckpoint('other-projection')).toBeNull();
+      await store.applyBatches([
+        { projection: 'pupils-projection', upserts: [write], deletes: [], checkpoint: 9n, after: 5n },
+        { projection: 'other-projection', upserts: [], deletes: [], checkpoint: 9n, after: null },
+      ]);
+      expect(await store.get('pupils', 'p50')).toEqual(write.doc);
+      expect(await store.getCheckpoint('other-projection')).toBe(9n);
     });
 
     it('answers ping', async () => {
