@@ -1,5 +1,5 @@
 // Cahier Coop — small progressive enhancement of the mandataire's pages (the pages work without it).
-// Live "reste à ventiler" on the portrait form, live total of the cash count.
+// Live "reste à ventiler" (or total) on the portrait form, live total of the cash count.
 (function () {
   'use strict';
 
@@ -30,7 +30,18 @@
     return { total: total, bad: bad };
   }
 
+  function payment(form) {
+    var out = form.querySelector('[data-payment-total]');
+    function update() {
+      var amounts = sum(form.querySelectorAll('input[name$="[amount]"]'));
+      out.textContent = amounts.bad ? 'Un montant n\u2019est pas lisible : écrivez par exemple 1 234,50.' : 'Total : ' + euros(amounts.total);
+    }
+    form.addEventListener('input', update);
+    update();
+  }
+
   function portrait(form) {
+    if (form.querySelector('[data-payment-total]')) return payment(form);
     var out = form.querySelector('[data-remaining]');
     var debitCell = form.querySelector('[data-total-debit]');
     var creditCell = form.querySelector('[data-total-credit]');

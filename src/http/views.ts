@@ -121,6 +121,8 @@ export class Views {
     this.hbs.registerHelper('amount', (cents: unknown) => (isCentsValue(cents) && cents !== 0 ? formatAmount(cents) : ''));
     this.hbs.registerHelper('date', (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.test(iso) ? formatFrenchDate(iso.slice(0, 10)) : ''));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // {{concat "Montant, ligne " number}}: the last argument is handlebars' options.
+    this.hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
     this.hbs.registerHelper('json', (value: unknown) => new SafeString(jsonForScript(value)));
     /** "2024" → "2024-2025": a fiscal year runs 1 Sept → 31 Aug. */
     this.hbs.registerHelper('fiscalYear', (year: unknown) => {

@@ -36,6 +36,31 @@ export function portraitValues(entry: NotebookEntry | null): Record<string, stri
   return values;
 }
 
+/**
+ * The "J'ai payé / J'ai reçu" form can show an entry with one bank or cash line on one side and
+ * every other line, on another account, on the other side; null otherwise (the debit/credit table).
+ */
+export function paymentValues(entry: NotebookEntry): Record<string, string> | null {
+  const treasury = entry.lines.filter((l) => l.account === BANK || l.account === CASH);
+  if (treasury.length !== 1) return null;
+  const paid = !treasury[0].debit;
+  const others = entry.lines.filter((l) => l !== treasury[0]);
+  if (others.length === 0 || others.some((l) => (paid ? !l.debit || l.credit : !l.credit || l.debit))) return null;
+  const values: Record<string, string> = {
+    ...portraitValues(entry),
+    direction: paid ? 'paye' : 'recu',
+    treasury: treasury[0].account,
+    lineCount: String(others.length),
+  };
+  for (const key of Object.keys(values)) if (key.startsWith('lines[')) delete values[key];
+  others.forEach((l, i) => {
+    values[`lines[${i}][account]`] = l.account;
+    values[`lines[${i}][amount]`] = shownAmount(paid ? l.debit : l.credit);
+    values[`lines[${i}][regie]`] = l.regie ?? '';
+  });
+  return values;
+}
+
 /** The ventilation form can show an entry with one treasury line and one other line; null otherwise. */
 export function ventilationValues(entry: NotebookEntry): Record<string, string> | null {
   if (entry.lines.length !== 2) return null;

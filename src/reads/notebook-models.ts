@@ -2,7 +2,7 @@ import { ADVANCES, BANK, CASH, type Chart } from '../domain/chart';
 import { parseEuros } from '../domain/money';
 import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn, type GridView } from './ledger-views';
-import { accountChoices, columnField, type FieldErrors, gridValues, portraitValues, suggestPj, ventilationValues } from './entry-values';
+import { accountChoices, columnField, type FieldErrors, gridValues, paymentValues, portraitValues, suggestPj, ventilationValues } from './entry-values';
 
 /**
  * View models of the three input modes: plain objects the templates only print (handlebars has
@@ -97,6 +97,43 @@ export function portraitModel(chart: Chart, form: FormState, extraRows = 0) {
 
 export const portraitForm = (entry: NotebookEntry | null, pj: string): FormState => blankForm(entry ? portraitValues(entry) : { pj, lineCount: '4' });
 
+/** The "J'ai payé / J'ai reçu" form of an entry, or a blank one; null when the entry needs the debit/credit table. */
+export function paymentForm(entry: NotebookEntry | null, pj: string): FormState | null {
+  if (!entry) return blankForm({ pj, lineCount: '3', treasury: BANK, forme: 'simple' });
+  const values = paymentValues(entry);
+  return values ? blankForm({ ...values, forme: 'simple' }) : null;
+}
+
+export function paymentModel(chart: Chart, form: FormState, extraRows = 0) {
+  const v = form.values;
+  const count = Math.max(Number(v.lineCount ?? 0) || 0, 3) + extraRows;
+  let total = 0;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const name = (part: string) => `lines[${i}][${part}]`;
+    const cell = (part: string) => field(form, name(part), `line-${i}-${part}`);
+    total += parseEuros(v[name('amount')] ?? '') ?? 0;
+    return {
+      number: i + 1,
+      account: cell('account'),
+      amount: cell('amount'),
+      regie: cell('regie'),
+      rowError: form.errors[`lines[${i}]`] ?? null,
+      groups: accountGroups(chart, v[name('account')] ?? '', ['charge', 'product', 'advance', 'treasury']),
+    };
+  });
+  return {
+    rows,
+    lineCount: count,
+    total,
+    paid: v.direction === 'paye',
+    received: v.direction === 'recu',
+    bank: v.treasury !== CASH,
+    cash: v.treasury === CASH,
+    directionError: form.errors.direction ?? null,
+    treasuryError: form.errors.treasury ?? null,
+  };
+}
+
 // ---- ventilation -------------------------------------------------------------------------------
 
 export function ventilationModel(chart: Chart, form: FormState) {
@@ -182,3 +219,12 @@ export function gridModel(
     carriedOver: grid.carriedOver,
   };
 }
+
+/** The entries as a list (ventilation page, the cahier's list view): treasury amounts and the accounts ventilated. */
+export const entryListRows = (grid: GridView, returnTo: string) =>
+  grid.rows.map((r) => ({
+    ...r,
+    touchesBank: r.lines.some((l) => l.account === BANK),
+    accounts: [...new Set(r.lines.filter((l) => l.account !== BANK && l.account !== CASH).map((l) => l.account))].join(', '),
+    returnTo,
+  }));

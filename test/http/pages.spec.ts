@@ -191,10 +191,11 @@ describe('mandataire pages', () => {
     expect(api.body.balances.bank).toBe(140184 + 32000 - 23300 - 32000 + 50000);
   });
 
-  it('refuses an unbalanced grid row with the difference, input kept', async () => {
+  it('refuses an unbalanced grid row with the difference in its own words (no debit/credit), input kept', async () => {
     const res = await form(owner, `${base}/cahier`, { pj: '05', date: '2026-02-01', label: 'Déséquilibre', c_bankIn: '100', c_7070: '90' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('L&#x27;écriture n&#x27;est pas équilibrée : les débits dépassent les crédits de 10,00');
+    expect(res.text).toContain('Reste à ventiler : 10,00');
+    expect(res.text).not.toContain('les débits dépassent');
     expect(res.text).toContain('value="Déséquilibre"');
   });
 

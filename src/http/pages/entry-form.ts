@@ -1,7 +1,7 @@
 import { BANK, CASH, type Chart } from '../../domain/chart';
 import { DomainError, ValidationFailed } from '../../domain/errors';
 import { parseFrenchDate } from '../../domain/fiscal-year';
-import { parseEuros } from '../../domain/money';
+import { formatEuros, parseEuros } from '../../domain/money';
 import { type EntryInput, validateEntry } from '../../domain/ledger';
 import { type EntryLine } from '../../events/ledger-events';
 import { type NotebookEntry } from '../../projections/ledger/notebook.projection';
@@ -27,6 +27,8 @@ export interface ParsedEntry {
   errors: FieldErrors;
   /** The decider's field ('lines.0.credit') → the form's field. */
   fieldOf(domainField: string | undefined): string;
+  /** The imbalance in the form's own words, when debit and credit are not its words. */
+  imbalance?: (gap: number) => string;
 }
 
 export const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
@@ -131,6 +133,55 @@ export function parsePortrait(body: FormBody): ParsedEntry {
   };
 }
 
+// ---- (3) portrait, the easy way: "J'ai payé / J'ai reçu, par banque / caisse, pour ce(s) compte(s)"
+
+/**
+ * What was paid (or received) by bank or cash, split over accounts: each account on the side
+ * that says so (a payment debits the charge), the treasury on the other side for the total.
+ */
+export function parsePayment(body: FormBody): ParsedEntry {
+  const values = headerValues(body);
+  for (const f of ['direction', 'treasury']) values[f] = text(body[f]).trim();
+  values.forme = 'simple';
+  const errors: FieldErrors = {};
+  if (values.direction !== 'paye' && values.direction !== 'recu') errors.direction = 'Indiquez si vous avez payé ou reçu cet argent.';
+  const treasury = values.treasury === CASH ? CASH : BANK;
+  const paid = values.direction !== 'recu';
+  const rows = rowsOf(body.lines).map((r) => ({ account: text(r.account).trim(), amount: text(r.amount).trim(), regie: text(r.regie).trim() }));
+  const lines: EntryLine[] = [];
+  const rowOfLine: number[] = [];
+  let total = 0;
+  rows.forEach((row, i) => {
+    values[`lines[${i}][account]`] = row.account;
+    values[`lines[${i}][amount]`] = row.amount;
+    values[`lines[${i}][regie]`] = row.regie;
+    if (!row.account && !row.amount && !row.regie) return;
+    const amount = amountOf(row.amount, `lines[${i}][amount]`, errors);
+    total += amount ?? 0;
+    const line = { account: row.account, ...(amount === undefined ? {} : paid ? { debit: amount } : { credit: amount }) } as EntryLine;
+    if (row.regie) line.regie = row.regie;
+    lines.push(line);
+    rowOfLine.push(i);
+  });
+  values.lineCount = String(rows.length);
+  if (lines.length === 0) errors['lines[0][account]'] = 'Choisissez au moins un compte et son montant.';
+  const treasuryLine = { account: treasury, ...(total === 0 ? {} : paid ? { credit: total } : { debit: total }) } as EntryLine;
+  return {
+    input: { ...headerInput(values), lines: [...lines, treasuryLine] },
+    values,
+    errors,
+    fieldOf: (field) => {
+      const m = /^lines(?:\.(\d+)(?:\.(\w+))?)?$/.exec(field ?? '');
+      if (!m) return field ?? '_form';
+      if (m[1] === undefined) return 'lines';
+      const row = rowOfLine[Number(m[1])];
+      if (row === undefined) return 'treasury';
+      if (!m[2]) return `lines[${row}]`;
+      return m[2] === 'account' || m[2] === 'regie' ? `lines[${row}][${m[2]}]` : `lines[${row}][amount]`;
+    },
+  };
+}
+
 // ---- (2) ventilation automatique: one amount, one account ------------------------------------
 
 export type Direction = 'recette' | 'depense';
@@ -178,6 +229,8 @@ export function parseGridRow(body: FormBody, columns: GridColumn[]): ParsedEntry
     input: { ...headerInput(values), lines },
     values,
     errors,
+    imbalance: (gap) =>
+      `Reste à ventiler : ${formatEuros(gap)}. Le montant en banque ou en caisse doit être réparti, au centime près, dans les colonnes des recettes ou des dépenses.`,
     fieldOf: (field) => {
       const m = /^lines(?:\.(\d+)(?:\.(\w+))?)?$/.exec(field ?? '');
       if (!m) return field ?? '_form';
@@ -205,7 +258,7 @@ export function entryFormErrors(parsed: ParsedEntry, chart: Chart, year: number,
     });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    Object.assign(errors, fieldErrorsOf(error, parsed.fieldOf));
+    Object.assign(errors, fieldErrorsOf(inWordsOf(error, parsed), parsed.fieldOf));
   }
   if (Object.keys(parsed.errors).length > 0) {
     // An amount we could not read makes the balance message meaningless.
@@ -213,6 +266,25 @@ export function entryFormErrors(parsed: ParsedEntry, chart: Chart, year: number,
     Object.assign(errors, parsed.errors);
   }
   return errors;
+}
+
+/**
+ * A form that speaks of recettes and dépenses (the grid) says an imbalance in its words: the
+ * treasury columns against the accounts' columns, not debits against credits.
+ */
+function inWordsOf(error: DomainError, parsed: ParsedEntry): DomainError {
+  if (!parsed.imbalance || !(error instanceof ValidationFailed)) return error;
+  const lines = parsed.input.lines as EntryLine[];
+  const gap = Math.abs(lines.reduce((sum, l) => sum + (l.debit ?? 0) - (l.credit ?? 0), 0));
+  const errors = error.errors.map((e) => (e.code === 'ENTRY_UNBALANCED' && gap > 0 ? new DomainError(e.code, parsed.imbalance!(gap), e.field) : e));
+  return new ValidationFailed(errors);
+}
+
+/** What the top of a refused form says: the refusal that belongs to no field, or every field's message. */
+export function errorSummary(errors: FieldErrors): string | null {
+  if (errors._form) return errors._form;
+  const messages = Object.values(errors);
+  return messages.length ? `L'écriture n'est pas enregistrée : ${[...new Set(messages)].join(' ')}` : null;
 }
 
 /** A refusal of the decider, field by field (the first message of a field wins). */

@@ -13,15 +13,18 @@ import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { ApiError } from '../errors.filter';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
-import { entryFormErrors, FormBody, ParsedEntry, parseGridRow, parsePortrait, parseVentilation, text } from './entry-form';
+import { entryFormErrors, errorSummary, FormBody, ParsedEntry, parseGridRow, parsePayment, parsePortrait, parseVentilation, text } from './entry-form';
 import {
   actionTags,
   blankForm,
+  entryListRows,
   FormState,
   gridModel,
   GridRowForm,
   headerFields,
   nextPj,
+  paymentForm,
+  paymentModel,
   portraitForm,
   portraitModel,
   ventilationForm,
@@ -30,6 +33,16 @@ import {
 import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
 
 type Mode = 'cahier' | 'ventilation' | 'portrait';
+
+/**
+ * The portrait form of an entry (or a blank one): "J'ai payé / J'ai reçu" unless the table of
+ * debits and credits is asked for (`?forme=tableau`) or the entry needs it.
+ */
+function entryForm(entry: NotebookEntry | null, pj: string, shape: string | undefined): FormState {
+  const form = (shape !== 'tableau' && paymentForm(entry, pj)) || portraitForm(entry, pj);
+  if (entry) form.values.expectedRevision = String(entry.revision);
+  return form;
+}
 
 const entryNotFound = () => new DomainError('NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');
 
@@ -65,10 +78,12 @@ export class NotebookPagesController {
     @Param('year') year: string,
     @Query('ordre') order: string | undefined,
     @Query('modifier') editing: string | undefined,
+    @Query('vue') view: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
+    if (view === 'liste') return this.renderList(res, ctx, order === 'pj' ? 'pj' : 'date');
     await this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200);
   }
 
@@ -134,11 +149,27 @@ export class NotebookPagesController {
         order,
         byPj: order === 'pj',
         grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order }),
+        // A refused row is said at the top too, with a link down to the row.
+        formError: rowForm ? errorSummary(rowForm.form.errors) : null,
+        formErrorHref: rowForm ? (rowForm.entryId ? `#e-${rowForm.entryId}` : '#nouvelle') : null,
         tags: actionTags(notebook),
         warnings,
       },
       { status },
     );
+  }
+
+  /** The cahier as a list, one entry a line (a block on a phone). */
+  private async renderList(res: Response, ctx: YearContext, order: 'date' | 'pj') {
+    const grid = gridView(ctx.reads.notebook, ctx.reads.chart, { order });
+    this.pages.render(res, ctx, 'notebook-list', {
+      title: 'Cahier — liste des écritures',
+      nav: 'cahier',
+      byPj: order === 'pj',
+      warnings: await this.pages.alerts(ctx),
+      balances: grid.balances,
+      entries: entryListRows(grid, `${ctx.base}/cahier?vue=liste`),
+    });
   }
 
   // ---- (2) ventilation automatique -------------------------------------------------------------
@@ -207,14 +238,14 @@ export class NotebookPagesController {
         entry,
         action: entry ? `${ctx.base}/ventilation/${encodeURIComponent(entry.entryId)}` : `${ctx.base}/ventilation`,
         fields: headerFields(form),
-        formError: form.errors._form ?? null,
+        formError: errorSummary(form.errors),
         revision: form.values.expectedRevision ?? '',
         stale: status === 409,
         staleHref: entry ? `${ctx.base}/ventilation?modifier=${encodeURIComponent(entry.entryId)}` : null,
         v: ventilationModel(chart, form),
         tags: actionTags(notebook),
         warnings,
-        entries: grid.rows.map((r) => ({ ...r, touchesBank: r.lines.some((l) => l.account === BANK), returnTo: `${ctx.base}/ventilation` })),
+        entries: entryListRows(grid, `${ctx.base}/ventilation`),
       },
       { status },
     );
@@ -223,9 +254,15 @@ export class NotebookPagesController {
   // ---- (3) création d'une écriture (portrait) --------------------------------------------------
 
   @Get('ecritures/nouvelle')
-  async newEntry(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async newEntry(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('forme') shape: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
-    await this.renderPortrait(res, ctx, null, portraitForm(null, nextPj(ctx.reads.notebook)), 200);
+    await this.renderPortrait(res, ctx, null, entryForm(null, nextPj(ctx.reads.notebook), shape), 200);
   }
 
   @Post('ecritures')
@@ -238,7 +275,7 @@ export class NotebookPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    const parsed = parsePortrait(body);
+    const parsed = body.forme === 'simple' ? parsePayment(body) : parsePortrait(body);
     if (body._more !== undefined) return this.renderPortrait(res, ctx, null, { values: parsed.values, errors: {} }, 200, 3);
     await this.save(res, ctx, parsed, null, 'portrait', (form, status) => this.renderPortrait(res, ctx, null, form, status));
   }
@@ -248,14 +285,13 @@ export class NotebookPagesController {
     @Param('coopId') coopId: string,
     @Param('year') year: string,
     @Param('entryId') entryId: string,
+    @Query('forme') shape: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const entry = entryOf(ctx, entryId);
-    const form = portraitForm(entry, entry.pj);
-    form.values.expectedRevision = String(entry.revision);
-    await this.renderPortrait(res, ctx, entry, form, 200);
+    await this.renderPortrait(res, ctx, entry, entryForm(entry, entry.pj, shape), 200);
   }
 
   @Post('ecritures/:entryId')
@@ -270,7 +306,7 @@ export class NotebookPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
-    const parsed = parsePortrait(body);
+    const parsed = body.forme === 'simple' ? parsePayment(body) : parsePortrait(body);
     parsed.values.expectedRevision = text(body.expectedRevision);
     if (body._more !== undefined) return this.renderPortrait(res, ctx, entry, { values: parsed.values, errors: {} }, 200, 3);
     await this.save(res, ctx, parsed, entry, 'portrait', (form, status) => this.renderPortrait(res, ctx, entry, form, status), revisionOf(body));
@@ -299,11 +335,19 @@ export class NotebookPagesController {
         touchesBank: entry?.lines.some((l) => l.account === BANK) ?? false,
         action: entry ? `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}` : `${ctx.base}/ecritures`,
         fields: headerFields(form),
-        formError: form.errors._form ?? null,
+        formError: errorSummary(form.errors),
         linesError: form.errors.lines ?? null,
         revision: form.values.expectedRevision ?? '',
         stale: status === 409,
-        portrait: portraitModel(chart, form, extraRows),
+        simple: form.values.forme === 'simple',
+        payment: form.values.forme === 'simple' ? paymentModel(chart, form, extraRows) : null,
+        portrait: form.values.forme === 'simple' ? null : portraitModel(chart, form, extraRows),
+        tableHref: `${entry ? `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}` : `${ctx.base}/ecritures/nouvelle`}?forme=tableau`,
+        simpleHref: entry
+          ? paymentForm(entry, entry.pj)
+            ? `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}`
+            : null
+          : `${ctx.base}/ecritures/nouvelle`,
         tags: actionTags(notebook),
         warnings,
         uploadError,
@@ -555,8 +599,7 @@ export class NotebookPagesController {
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
     const showAgain = (message: string, status: number) => {
-      const form = portraitForm(entry, entry.pj);
-      form.values.expectedRevision = String(entry.revision);
+      const form = entryForm(entry, entry.pj, undefined);
       return this.renderPortrait(res, ctx, entry, form, status, 0, message);
     };
     let stored;
