@@ -301,7 +301,38 @@ async function main(): Promise<void> {
     await readFigure('http.grid_p95_ms', `/api/coops/C14BUSY/years/${currentYear}/grid`, 15);
     await readFigure('http.board_p95_ms', `/api/departments/${DEPARTMENT}/coops?year=${currentYear}`, 30);
     await readFigure('http.aggregate_p95_ms', `/api/departments/${DEPARTMENT}/years/${currentYear}/totals`, 30);
+    await readFigure('http.trial_balance_p95_ms', `/api/departments/${DEPARTMENT}/years/${currentYear}/trial-balance`, 30);
     phase('reads');
+
+    // The department's FEC of the last closed year, streamed coop by coop: its time, and how far the
+    // server's resident memory rose above where it stood (constant memory: one coop's year at a time).
+    {
+      const fecPath = `/api/departments/${DEPARTMENT}/years/${currentYear - 1}/fec.txt`;
+      collectGarbage();
+      const before = memoryOf(server, 'VmRSS') ?? 0;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(server, 'VmRSS') ?? 0)), 10);
+      const reply = await client.send('GET', fecPath);
+      clearInterval(sampler);
+      const ok = reply.status === 200;
+      add({
+        key: 'http.department_fec_s',
+        value: ok ? reply.ms / 1000 : null,
+        unit: 's',
+        target: { kind: 'max', value: 5 },
+        note: ok
+          ? `${department.coops.length} coops' year ${currentYear - 1}, ${(reply.size / 1048576).toFixed(1)} MiB ISO-8859-15, streamed`
+          : `GET ${fecPath} answered ${reply.status}`,
+      });
+      add({
+        key: 'http.department_fec_rss_growth_mb',
+        value: ok ? peak - before : null,
+        unit: 'MB',
+        target: { kind: 'max', value: 64 },
+        note: `server VmRSS ${Math.round(before)} MB before, ${Math.round(peak)} MB at most while streaming (the file is ${(reply.size / 1048576).toFixed(1)} MiB)`,
+      });
+      phase('department FEC');
+    }
 
     // Time-travel: the grid of the tenth year as it stood mid-year, folded from the coop's events.
     const asOf = `${currentYear}-03-01T00:00:00Z`;

@@ -65,5 +65,16 @@ export const accountWithRole = (chart: Chart, role: AccountRole): Account | unde
 
 export const findAccount = (chart: Chart, code: string): Account | undefined => chart.accounts.find((a) => a.code === code);
 
+/**
+ * Internal flows: what coops pay the departmental association itself — the OCCE cotisation and
+ * the insurance it collects, the accounts holding those roles in the chart — so that the
+ * department's aggregated accounts can be shown with and without them.
+ */
+const INTERNAL_ROLES: readonly AccountRole[] = ['membership', 'insurance'];
+export function isInternalFlow(chart: Chart, code: string): boolean {
+  const role = findAccount(chart, code)?.role;
+  return role !== undefined && INTERNAL_ROLES.includes(role);
+}
+
 export const accountsOfKind = (chart: Chart, kind: AccountKind): Account[] =>
   chart.accounts.filter((a) => a.kind === kind).sort((a, b) => a.code.localeCompare(b.code));

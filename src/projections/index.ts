@@ -3,6 +3,7 @@ import { coopsProjection } from './coops.projection';
 import { departmentsProjection } from './departments.projection';
 import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
+import { trialBalanceProjection } from './department/trial-balance.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { type Projection } from './projection';
 import { yearEndProjection } from './year-end.projection';
@@ -16,4 +17,5 @@ export const ALL_PROJECTIONS: Projection[] = [
   departmentTotalsProjection,
   departmentsProjection,
   yearEndProjection,
+  trialBalanceProjection,
 ];

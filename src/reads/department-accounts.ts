@@ -4,19 +4,56 @@ import { once } from 'node:events';
 import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
 import { BOARD, type BoardDoc } from '../projections/department/board.projection';
+import { TRIAL_BALANCE, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
 import { type DepartmentDoc, departmentIdentity } from '../projections/departments.projection';
 import { emptyNotebook, readNotebook } from '../projections/ledger/notebook.projection';
 import { type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
+import { type CompletenessRow, completenessRows } from './completeness';
 import { encodeFec, FEC_HEADER, fecFileName, fecNotice, fecRecords, newFecCursor } from './fec';
+import { KeptAnswers, keptAnswer } from './frozen';
+import { coopBalances, trialBalance, type TrialBalanceScope, type TrialBalanceView } from './trial-balance';
+
+/** Answers kept: a few departments' balances (two scopes) and completeness boards. */
+const ANSWERS_KEPT = 16;
 
 /**
  * The department's accounts over the read store, as its statutory auditor needs them: the
- * association's identity and the department's FEC.
+ * association's identity, the consolidated trial balance, the completeness of the year's end, the
+ * department's FEC. A balance is five queries whatever the number of coops (coops, the chart, the
+ * trial-balance documents of the year and the two before), computed once per version of those
+ * documents and shared, frozen, until a projection writing them moves on.
  */
 @Injectable()
 export class DepartmentAccounts {
+  private readonly answers = new KeptAnswers<string, unknown>(ANSWERS_KEPT);
+
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  trialBalance(department: string, year: number, scope: TrialBalanceScope): Promise<TrialBalanceView> {
+    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'charts'], async () => {
+      const [coops, docs, previousDocs, olderDocs, chart] = await Promise.all([
+        this.coops(department),
+        this.balances(department, year),
+        this.balances(department, year - 1),
+        this.balances(department, year - 2),
+        chartFor(this.store, department, year),
+      ]);
+      const current = coopBalances(coops, docs, previousDocs, year);
+      return trialBalance(department, year, scope, chart, current, coopBalances(coops, previousDocs, olderDocs, year - 1));
+    });
+  }
+
+  completeness(department: string, year: number, today: string): Promise<readonly CompletenessRow[]> {
+    return this.kept(`completeness:${department}:${year}:${today}`, ['coops', TRIAL_BALANCE], async () => {
+      const [coops, docs] = await Promise.all([this.coops(department), this.balances(department, year)]);
+      return completenessRows(coops, docs, year, today);
+    });
+  }
+
+  private balances(department: string, year: number): Promise<TrialBalanceDoc[]> {
+    return this.store.find<TrialBalanceDoc>(TRIAL_BALANCE, { where: { department, year } });
+  }
 
   /** The association's identity; null while its treasurer has not given it. */
   association(department: string): Promise<DepartmentDoc | null> {
@@ -74,5 +111,9 @@ export class DepartmentAccounts {
       generatedOn: today,
     });
     return { fileName: plan.fileName.replace(/\.txt$/, '-notice.txt'), text };
+  }
+
+  private kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
+    return keptAnswer(this.answers, this.store, key, projections, compute);
   }
 }

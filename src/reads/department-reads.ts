@@ -1,6 +1,6 @@
 import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
-import { deepFreeze, KeptAnswers } from './frozen';
+import { KeptAnswers, keptAnswer } from './frozen';
 import { type ReadStore } from '../projections/read-store';
 import { BOARD, type BoardDoc } from '../projections/department/board.projection';
 import { type CoopTotalsDoc, DEPARTMENT_TOTALS, type DepartmentTotals, departmentTotals } from '../projections/department/totals.projection';
@@ -62,10 +62,7 @@ export class DepartmentReads {
     );
   }
 
-  private async kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
-    const version = (await Promise.all(projections.map((p) => this.store.getCheckpoint(p)))).join(':');
-    const hit = this.answers.get(key);
-    if (hit?.version === version) return hit.answer as Promise<T>;
-    return this.answers.keep(key, version, compute().then(deepFreeze)) as Promise<T>;
+  private kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
+    return keptAnswer(this.answers, this.store, key, projections, compute);
   }
 }

@@ -232,9 +232,9 @@ export function blockerSentence(code: string, year?: number): string {
 
 const csvField = (text: string): string => (/[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 /** User text: neutralized against formulas, then quoted when needed. */
-const csvText = (text: string | null): string => csvField(neutralizeFormula(text ?? ''));
+export const csvText = (text: string | null): string => csvField(neutralizeFormula(text ?? ''));
 /** UTF-8 with BOM (Excel reads the accents), ';' separated, CRLF: as the notebook's export. */
-const csvFile = (lines: string[][]): string => `\uFEFF${lines.map((l) => l.join(';')).join('\r\n')}\r\n`;
+export const csvFile = (lines: string[][]): string => `\uFEFF${lines.map((l) => l.join(';')).join('\r\n')}\r\n`;
 
 const STATUS_LABEL = (row: BoardRow): string => (row.status === 'closed' ? 'clôturé' : row.unlocked ? 'rouvert' : 'en cours');
 /** The day in France of an ISO date-time. */

@@ -1,3 +1,5 @@
+import { type ReadStore } from '../projections/read-store';
+
 /**
  * Freezes a document and everything in it: what readers share (a cached current year, its grid)
  * must fail loudly if one of them tries to change it, rather than corrupt the others' answers.
@@ -41,4 +43,22 @@ export class KeptAnswers<V, T> {
     }
     return answer;
   }
+}
+
+/**
+ * The answer kept under `key` while the checkpoints of the projections it reads have not moved
+ * (read before the documents, so a version never labels older documents); else computed, frozen
+ * and kept. Readers share it: a read after a command, which waits for the projections, sees a new one.
+ */
+export async function keptAnswer<T>(
+  answers: KeptAnswers<string, unknown>,
+  store: Pick<ReadStore, 'getCheckpoint'>,
+  key: string,
+  projections: string[],
+  compute: () => Promise<T>,
+): Promise<T> {
+  const version = (await Promise.all(projections.map((p) => store.getCheckpoint(p)))).join(':');
+  const hit = answers.get(key);
+  if (hit?.version === version) return hit.answer as Promise<T>;
+  return answers.keep(key, version, compute().then(deepFreeze)) as Promise<T>;
 }

@@ -1,6 +1,14 @@
 import type request from 'supertest';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
+import ExcelJS from 'exceljs';
+import { chainEvents } from '../../src/events/hash-chain';
+import { type Projector } from '../../src/projections/projector';
+import { PROJECTOR } from '../../src/tokens';
 import { checkFec } from '../support/fec-check';
+import { pdfText } from '../support/pdf-text';
+
+/** pdftotext keeps French narrow no-break spaces; compare with plain spaces. */
+const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
 
 /** The body of a binary answer (supertest buffers only text by default). */
 const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
@@ -103,6 +111,115 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       const notice = await auditor.get('/api/departments/14/years/2025/fec-notice.txt').expect(200);
       expect(notice.text).toContain('les 2 coopératives du département 14');
       await treasurer61.get('/api/departments/14/years/2025/fec.txt').expect(404);
+    });
+  });
+
+  describe('consolidated trial balance', () => {
+    /** The year's end events of the year-end work, appended as a test double of its commands. */
+    async function appendYearEnd(coopId: string, year: number, types: Array<[string, unknown]>): Promise<void> {
+      const stream = `ledger-${coopId}-${year}`;
+      const head = (await t.stores.eventStore.readStream(stream)).at(-1)!;
+      const events = chainEvents(
+        head.metadata.hash,
+        types.map(([type, data], i) => ({
+          id: `yearend-${coopId}-${year}-${type}-${i}`,
+          type,
+          data,
+          metadata: { ...head.metadata, actor: 'test', at: new Date().toISOString(), schemaVersion: 1, commandId: undefined, prevHash: '', hash: '' },
+        })),
+      );
+      const { position } = await t.stores.eventStore.append(stream, events, head.revision);
+      await t.app.get<Projector>(PROJECTOR).waitFor(position);
+    }
+
+    it('sums every account of every coop, debits = credits, the prior year beside; the coops’ own balances add up', async () => {
+      const { body } = await auditor.get('/api/departments/14/years/2026/trial-balance').expect(200);
+      expect(body).toMatchObject({ coops: 2, final: 0, provisional: 2 });
+      expect(body.totals.debit).toBe(body.totals.credit);
+      const account = (code: string) => body.accounts.find((a: { account: string }) => a.account === code);
+      let bank = 0;
+      for (const coopId of ['C14001', 'C14002']) bank += (await auditor.get(`/api/coops/${coopId}/years/2026/grid`).expect(200)).body.balances.bank;
+      expect(account('512').closing).toBe(bank);
+      expect(account('512')).toMatchObject({ internal: false, previousClosing: account('512').opening });
+      expect(account('6586')).toMatchObject({ internal: true, label: "Cotisations à l'OCCE" });
+      expect(account('110').opening).toBeLessThan(0);
+      await auditor.get('/api/departments/14/years/2026/trial-balance?scope=nimporte').expect(400);
+      await treasurer61.get('/api/departments/14/years/2026/trial-balance').expect(404);
+    });
+
+    it('scope=final keeps the coops closed and accepted; the completeness board says who is final and who is missing what', async () => {
+      const before = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
+      expect(before).toMatchObject({ coops: 2, final: 0, accounts: [], totals: { debit: 0, credit: 0 } });
+      await appendYearEnd('C14001', 2025, [
+        ['SubmissionDocumentAttached', { documentId: 'd1', kind: 'statement' }],
+        ['SubmissionDocumentAttached', { documentId: 'd2', kind: 'subsidy', subsidyIndex: 0 }],
+        ['QuitusGiven', { name: 'Mme Parent', quality: 'parent', decision: 'quitus' }],
+        ['QuitusGiven', { name: 'M. Autre', quality: 'autre', decision: 'quitus' }],
+        ['SubmissionSent', { version: 1, chainHead: 'x' }],
+        ['SubmissionAccepted', {}],
+      ]);
+      const after = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
+      const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;
+      expect(after).toMatchObject({ coops: 2, final: 1, provisional: 1, included: 1 });
+      expect(after.totals.debit).toBe(after.totals.credit);
+      expect(after.totals.debit * 2).toBe(all.totals.debit);
+
+      const { body } = await treasurer.get('/api/departments/14/years/2025/completeness').expect(200);
+      expect(body.counts).toMatchObject({ coops: 2, final: 1, accepted: 1, missing: 1 });
+      const row = (id: string) => body.rows.find((r: { coopId: string }) => r.coopId === id);
+      expect(row('C14001')).toMatchObject({ final: true, submission: 'accepted', quitus: true, statement: true, subsidyProofs: true, missing: [] });
+      expect(row('C14002')).toMatchObject({ final: false, submission: 'missing', quitus: false, statement: false });
+      expect(row('C14002').missing).toContain("le relevé bancaire de fin d'exercice");
+      const finalOnly = (await treasurer.get('/api/departments/14/years/2025/completeness?filter=final').expect(200)).body.rows;
+      expect(finalOnly.map((r: { coopId: string }) => r.coopId)).toEqual(['C14001']);
+      const csv = await treasurer.get('/api/departments/14/years/2025/completeness.csv?filter=provisional').expect(200);
+      expect(csv.text.startsWith('\uFEFF')).toBe(true);
+      expect(csv.text).toContain('C14002;');
+      expect(csv.text).not.toContain('C14001;');
+
+      const page = await html(treasurer, '/departements/14/annees/2025/completude').expect(200);
+      expect(page.text).toContain('1 définitives');
+      expect(page.text).toContain('le relevé bancaire de fin d&#x27;exercice');
+      const balance = await html(treasurer, '/departements/14/annees/2025/balance?scope=final').expect(200);
+      expect(balance.text).toContain('Seules les 1 coopératives définitives sont additionnées.');
+    });
+
+    it('downloads as an xlsx workbook: the consolidated sheet and coops × accounts, amounts as numbers, codes as text', async () => {
+      const res = await treasurer.agent.get('/api/departments/14/years/2026/trial-balance.xlsx').buffer(true).parse(binary).expect(200);
+      expect(res.headers['content-type']).toContain('spreadsheetml');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(res.body);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(['Balance consolidée', 'Coopératives × comptes', 'Détail par coopérative']);
+      const sheet = workbook.getWorksheet('Balance consolidée')!;
+      const bank = sheet.getRows(5, sheet.rowCount - 4)!.find((r) => r.getCell(1).value === '512')!;
+      expect(typeof bank.getCell(7).value).toBe('number');
+      const { body } = await treasurer.get('/api/departments/14/years/2026/trial-balance').expect(200);
+      expect(Math.round((bank.getCell(7).value as number) * 100)).toBe(body.accounts.find((a: { account: string }) => a.account === '512').closing);
+      const matrix = workbook.getWorksheet('Coopératives × comptes')!;
+      expect(matrix.getRow(2).getCell(1).value).toBe('Coopérative');
+      expect(matrix.getRow(3).getCell(1).value).toBe('C14001');
+      expect(typeof matrix.getRow(3).getCell(4).value).toBe('number');
+    });
+
+    it('the pages: balance with drill-down to the coops and a coop’s entries, its PDF, the aggregated accounts with and without internal flows', async () => {
+      const page = await html(treasurer, '/departements/14/annees/2026/balance').expect(200);
+      expect(page.text).toContain('/api/departments/14/years/2026/trial-balance.xlsx');
+      expect(page.text).toContain('/departements/14/annees/2026/balance/comptes/6586');
+      expect(page.text).toContain('Les débits égalent les crédits.');
+      const account = await html(auditor, '/departements/14/annees/2026/balance/comptes/6586').expect(200);
+      expect(account.text).toContain('/departements/14/annees/2026/balance/cooperatives/C14001');
+      const coop = await html(auditor, '/departements/14/annees/2026/balance/cooperatives/C14001').expect(200);
+      expect(coop.text).toContain('/coops/C14001/years/2026/cahier');
+      await html(treasurer, '/departements/14/annees/2026/balance/cooperatives/C61001').expect(404);
+      await html(treasurer, '/departements/14/annees/2026/balance/comptes/9999').expect(404);
+
+      const pdf = await treasurer.agent.get('/departements/14/annees/2026/balance.pdf').buffer(true).parse(binary).expect(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect(plain(pdfText(pdf.body))).toContain('Balance générale consolidée');
+
+      const aggregated = await html(treasurer, '/departements/14/annees/2026/comptes').expect(200);
+      expect(aggregated.text).toContain('Hors flux internes');
+      expect(aggregated.text).toContain('hors flux internes : <strong>');
     });
   });
 });

@@ -170,6 +170,10 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'PUT /api/departments/:dept/identity': { rule: 'departmentManage' },
   'GET /api/departments/:dept/years/:year/fec.txt': { rule: 'departmentRead' },
   'GET /api/departments/:dept/years/:year/fec-notice.txt': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/trial-balance': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/trial-balance.xlsx': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/completeness': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/completeness.csv': { rule: 'departmentRead' },
 
   // ---- the mandataire's pages
   'GET /': { rule: 'session' },
@@ -232,6 +236,11 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/annees/:year/comptes`]: { rule: 'departmentRead' },
   [`GET ${dpage}/annees/:year/comptes.pdf`]: { rule: 'departmentRead' },
   [`GET ${dpage}/annees/:year/comptes/:account`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/balance`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/balance.pdf`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/balance/comptes/:account`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/balance/cooperatives/:coopId`]: { rule: 'departmentRead' },
+  [`GET ${dpage}/annees/:year/completude`]: { rule: 'departmentRead' },
   [`GET ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
   [`POST ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
   [`POST ${dpage}/annees/:year/plan-comptable/:account/libelle`]: { rule: 'departmentManage', params: ABSENT_ACCOUNT },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsPagesController } from './accounts.pages';
 import { AssociationPagesController } from './association.pages';
 import { AuditPagesController } from './audit.pages';
 import { CoopAdministration } from './coop-administration';
@@ -11,7 +12,7 @@ import { DepartmentView } from './department-view';
  * the scope guards' directory); exports CoopAdministration for the JSON API of coop management.
  */
 @Module({
-  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController, AssociationPagesController],
+  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController, AssociationPagesController, AccountsPagesController],
   providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],
 })

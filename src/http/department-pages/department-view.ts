@@ -63,6 +63,8 @@ export class DepartmentView {
     const year = typeof model.year === 'number' ? model.year : this.currentYear();
     const links = [
       { key: 'board', href: `${departmentYearBase(department, year)}/tableau`, label: 'Tableau de bord' },
+      { key: 'completeness', href: `${departmentYearBase(department, year)}/completude`, label: 'Bilans' },
+      { key: 'balance', href: `${departmentYearBase(department, year)}/balance`, label: 'Balance consolidée' },
       { key: 'accounts', href: `${departmentYearBase(department, year)}/comptes`, label: 'Comptes agrégés' },
     ];
     const manages = canManageDepartment(user, department);

@@ -22,6 +22,9 @@ import { attempt } from '../pages/year-page';
 import { Views } from '../views';
 import { parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
+import { DepartmentAccounts } from '../../reads/department-accounts';
+import { aggregatedResult, type ResultAccount, type TrialBalanceView } from '../../reads/trial-balance';
+import { scopeParam } from '../department-accounts-api.controller';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker, yearChoices } from './department-view';
 
 type Form = Record<string, unknown>;
@@ -66,6 +69,7 @@ export class DepartmentPagesController {
     private readonly views: Views,
     private readonly print: PrintService,
     private readonly commands: ProjectedCommandBus,
+    private readonly balances: DepartmentAccounts,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -139,45 +143,56 @@ export class DepartmentPagesController {
     });
   }
 
+  /** The aggregated accounts: the consolidated balance's classes 6 and 7, internal flows in their own column. */
   @Get(':dept/annees/:year/comptes')
   @UseGuards(DepartmentScopeGuard)
-  async accounts(@Param('dept') department: string, @Param('year') yearText: string, @Res() res: Response) {
+  async accounts(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: unknown, @Res() res: Response) {
     const year = yearParam(yearText);
-    const [coops, view] = await Promise.all([this.page.coops(department), this.reads.totals(department, year, today(this.clock))]);
+    const scope = scopeParam(scopeText);
+    const [coops, view] = await Promise.all([this.page.coops(department), this.balances.trialBalance(department, year, scope)]);
     const base = departmentYearBase(department, year);
-    const withLinks = (kind: 'charge' | 'product') =>
-      view.accounts.filter((a) => a.kind === kind).map((a) => ({ ...a, href: `${base}/comptes/${encodeURIComponent(a.account)}` }));
+    const api = `/api/departments/${encodeURIComponent(department)}/years/${year}`;
+    const suffix = scope === 'final' ? '?scope=final' : '';
+    // The coops behind a figure: all of them on the aggregated accounts' own drill-down, the final ones on the balance's.
+    const href = (account: string) =>
+      scope === 'final' ? `${base}/balance/comptes/${encodeURIComponent(account)}${suffix}` : `${base}/comptes/${encodeURIComponent(account)}`;
     this.page.render(res, 'department/accounts', department, 'accounts', {
       title: `Comptes agrégés du département ${department}`,
       year,
       yearName: `${year}-${year + 1}`,
       years: yearChoices(coops, this.page.currentYear(), year),
+      suffix,
       view,
-      charges: withLinks('charge'),
-      products: withLinks('product'),
-      csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/totals.csv`,
-      pdfHref: `${base}/comptes.pdf`,
-      fecHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/fec.txt`,
-      fecNoticeHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/fec-notice.txt`,
+      finalScope: scope === 'final',
+      ...aggregatedSides(view, href),
+      allHref: `${base}/comptes`,
+      finalHref: `${base}/comptes?scope=final`,
+      balanceHref: `${base}/balance${suffix}`,
+      csvHref: `${api}/totals.csv`,
+      pdfHref: `${base}/comptes.pdf${suffix}`,
+      fecHref: `${api}/fec.txt`,
+      fecNoticeHref: `${api}/fec-notice.txt`,
     });
   }
 
   @Get(':dept/annees/:year/comptes.pdf')
   @UseGuards(DepartmentScopeGuard)
-  async accountsPdf(@Param('dept') department: string, @Param('year') yearText: string, @Res() res: Response) {
+  async accountsPdf(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: unknown, @Res() res: Response) {
     const year = yearParam(yearText);
-    const view = await this.reads.totals(department, year, today(this.clock));
+    const scope = scopeParam(scopeText);
+    const view = await this.balances.trialBalance(department, year, scope);
     const yearName = `${year}-${year + 1}`;
     await this.print.send(res, {
       template: 'aggregated',
       landscape: false,
       layout: true,
       model: {
-        coop: { name: `Comptes agrégés — département ${department}`, school: `${view.coops} coopératives dont ${view.closed} clôturées` },
+        coop: { name: `Comptes agrégés — département ${department}`, school: `${view.coops} coopératives dont ${view.final} définitives` },
+        department,
         yearName,
         view,
-        charges: view.accounts.filter((a) => a.kind === 'charge'),
-        products: view.accounts.filter((a) => a.kind === 'product'),
+        finalScope: scope === 'final',
+        ...aggregatedSides(view, () => ''),
         printedOn: formatFrenchDate(today(this.clock)),
       },
       title: `Comptes agrégés ${yearName}`,
@@ -321,4 +336,24 @@ export class DepartmentPagesController {
       { status },
     );
   }
+}
+
+/** Charges and products of the aggregated accounts, each with its total, its internal part and the rest. */
+function aggregatedSides(view: TrialBalanceView, href: (account: string) => string) {
+  const result = aggregatedResult(view);
+  const side = (caption: string, totalLabel: string, accounts: ResultAccount[], total: number, internal: number) => ({
+    caption,
+    totalLabel,
+    accounts: accounts.map((a) => ({ ...a, href: href(a.account) })),
+    total,
+    internal,
+    external: total - internal,
+  });
+  return {
+    result,
+    sides: [
+      side('Charges', 'Total des charges', result.charges, result.totalCharges, result.internalCharges),
+      side('Produits', 'Total des produits', result.products, result.totalProducts, result.internalProducts),
+    ],
+  };
 }

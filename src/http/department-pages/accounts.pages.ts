@@ -1,0 +1,185 @@
+import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { Clock, formatFrenchDate, today } from '../../domain/fiscal-year';
+import { departmentIdentity } from '../../projections/departments.projection';
+import { ReadStore } from '../../projections/read-store';
+import { COMPLETENESS_FILTERS, completenessCounts, filterCompleteness, SUBMISSION_LABELS, submissionDueOn, submittedOn } from '../../reads/completeness';
+import { DepartmentAccounts } from '../../reads/department-accounts';
+import { accountLabel } from '../../reads/trial-balance';
+import { chartFor } from '../../projections/charts.projection';
+import { CLOCK, READ_STORE } from '../../tokens';
+import { DepartmentScopeGuard } from '../auth/guards';
+import { filtersParam, scopeParam } from '../department-accounts-api.controller';
+import { notFound } from '../errors.filter';
+import { yearParam } from '../params';
+import { PrintService } from '../print.service';
+import { aggregatedResult } from '../../reads/trial-balance';
+import { DepartmentView, departmentYearBase, yearChoices } from './department-view';
+
+const FILTER_LABELS: Record<string, string> = {
+  final: 'Définitives',
+  provisional: 'Provisoires',
+  missing: 'Bilan non envoyé',
+  submitted: 'À examiner',
+  accepted: 'Acceptés',
+  returned: 'Renvoyés',
+  documentsMissing: 'Pièces manquantes',
+  late: 'En retard',
+};
+
+/**
+ * The department's accounts for its statutory auditor: the consolidated trial balance with its
+ * drill-down to each coop and its entries, its PDF, and the completeness of the coops' year's end.
+ * The treasurer and the department's auditor read them.
+ */
+@Controller('departements/:dept/annees/:year')
+@UseGuards(DepartmentScopeGuard)
+export class AccountsPagesController {
+  constructor(
+    private readonly page: DepartmentView,
+    private readonly accounts: DepartmentAccounts,
+    private readonly print: PrintService,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('balance')
+  async balance(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: string | undefined, @Res() res: Response) {
+    const year = yearParam(yearText);
+    const scope = scopeParam(scopeText);
+    const [coops, view, association] = await Promise.all([
+      this.page.coops(department),
+      this.accounts.trialBalance(department, year, scope),
+      departmentIdentity(this.store, department),
+    ]);
+    const base = departmentYearBase(department, year);
+    const api = `/api/departments/${encodeURIComponent(department)}/years/${year}`;
+    const suffix = scope === 'final' ? '?scope=final' : '';
+    this.page.render(res, 'department/trial-balance', department, 'balance', {
+      title: `Balance consolidée ${year}-${year + 1}`,
+      year,
+      yearName: `${year}-${year + 1}`,
+      previousYearName: `${year - 1}-${year}`,
+      years: yearChoices(coops, this.page.currentYear(), year).map((y) => ({ ...y, href: `${departmentYearBase(department, y.year)}/balance${suffix}` })),
+      association,
+      view,
+      finalScope: scope === 'final',
+      accounts: view.accounts.map((a) => ({ ...a, href: `${base}/balance/comptes/${encodeURIComponent(a.account)}${suffix}` })),
+      balanced: view.totals.debit === view.totals.credit && view.totals.closing.debit === view.totals.closing.credit,
+      allHref: `${base}/balance`,
+      finalHref: `${base}/balance?scope=final`,
+      xlsxHref: `${api}/trial-balance.xlsx${suffix}`,
+      pdfHref: `${base}/balance.pdf${suffix}`,
+      fecHref: `${api}/fec.txt`,
+      noticeHref: `${api}/fec-notice.txt`,
+      accountsHref: `${base}/comptes${suffix}`,
+    });
+  }
+
+  @Get('balance.pdf')
+  async balancePdf(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: string | undefined, @Res() res: Response) {
+    const year = yearParam(yearText);
+    const scope = scopeParam(scopeText);
+    const [view, association] = await Promise.all([this.accounts.trialBalance(department, year, scope), departmentIdentity(this.store, department)]);
+    const result = aggregatedResult(view);
+    const yearName = `${year}-${year + 1}`;
+    await this.print.send(res, {
+      template: 'trial-balance',
+      landscape: false,
+      layout: true,
+      model: {
+        coop: { name: association?.name ?? `Département ${department}`, school: association ? `SIREN ${association.siren}` : null },
+        yearName,
+        previousYearName: `${year - 1}-${year}`,
+        association,
+        view,
+        result,
+        chargesWithout: result.totalCharges - result.internalCharges,
+        productsWithout: result.totalProducts - result.internalProducts,
+        finalScope: scope === 'final',
+        printedOn: formatFrenchDate(today(this.clock)),
+      },
+      title: `Balance générale consolidée ${yearName}`,
+      footer: `Département ${department} — exercice ${yearName}`,
+      fileName: `balance-consolidee-${department}-${year}.pdf`,
+    });
+  }
+
+  @Get('balance/comptes/:account')
+  async balanceAccount(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Param('account') account: string,
+    @Query('scope') scopeText: string | undefined,
+    @Res() res: Response,
+  ) {
+    const year = yearParam(yearText);
+    const scope = scopeParam(scopeText);
+    const view = await this.accounts.trialBalance(department, year, scope);
+    const line = view.accounts.find((a) => a.account === account);
+    if (!line) throw notFound();
+    const base = departmentYearBase(department, year);
+    const suffix = scope === 'final' ? '?scope=final' : '';
+    this.page.render(res, 'department/trial-balance-account', department, 'balance', {
+      title: `Compte ${line.account} — balance consolidée`,
+      year,
+      yearName: `${year}-${year + 1}`,
+      line,
+      finalScope: scope === 'final',
+      coops: view.byCoop
+        .filter((c) => c.accounts[account])
+        .map((c) => ({
+          coopId: c.coopId,
+          name: c.name,
+          final: c.final,
+          ...c.accounts[account],
+          href: `${base}/balance/cooperatives/${encodeURIComponent(c.coopId)}`,
+        })),
+      backHref: `${base}/balance${suffix}`,
+    });
+  }
+
+  @Get('balance/cooperatives/:coopId')
+  async balanceCoop(@Param('dept') department: string, @Param('year') yearText: string, @Param('coopId') coopId: string, @Res() res: Response) {
+    const year = yearParam(yearText);
+    const coop = await this.page.coopOf(department, coopId);
+    const [view, chart] = await Promise.all([this.accounts.trialBalance(department, year, 'all'), chartFor(this.store, department, year)]);
+    const balance = view.byCoop.find((c) => c.coopId === coopId);
+    if (!balance) throw notFound();
+    this.page.render(res, 'department/trial-balance-coop', department, 'balance', {
+      title: `${coop.name} — balance ${year}-${year + 1}`,
+      year,
+      yearName: `${year}-${year + 1}`,
+      coop,
+      final: balance.final,
+      accounts: Object.keys(balance.accounts)
+        .sort()
+        .map((account) => ({ account, label: accountLabel(chart, account), ...balance.accounts[account] })),
+      entriesHref: `/coops/${encodeURIComponent(coopId)}/years/${year}/cahier`,
+      backHref: `${departmentYearBase(department, year)}/balance`,
+    });
+  }
+
+  @Get('completude')
+  async completeness(@Param('dept') department: string, @Param('year') yearText: string, @Query('filter') filter: unknown, @Res() res: Response) {
+    const year = yearParam(yearText);
+    const filters = filtersParam(filter);
+    const [coops, all] = await Promise.all([this.page.coops(department), this.accounts.completeness(department, year, today(this.clock))]);
+    const counts = completenessCounts(all);
+    const base = departmentYearBase(department, year);
+    const query = new URLSearchParams(filters.map((f): [string, string] => ['filter', f])).toString();
+    this.page.render(res, 'department/completeness', department, 'completeness', {
+      title: `Bilans des coopératives ${year}-${year + 1}`,
+      year,
+      yearName: `${year}-${year + 1}`,
+      years: yearChoices(coops, this.page.currentYear(), year).map((y) => ({ ...y, href: `${departmentYearBase(department, y.year)}/completude` })),
+      counts,
+      dueOn: formatFrenchDate(submissionDueOn(year)),
+      filters: COMPLETENESS_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], checked: filters.includes(f), count: counts[f] })),
+      rows: filterCompleteness(all, filters).map((r) => ({ ...r, submissionLabel: SUBMISSION_LABELS[r.submission], submittedOn: submittedOn(r) })),
+      action: `${base}/completude`,
+      csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/completeness.csv${query ? `?${query}` : ''}`,
+      balanceHref: `${base}/balance?scope=final`,
+    });
+  }
+}

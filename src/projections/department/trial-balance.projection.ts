@@ -1,0 +1,223 @@
+import { type Movement } from '../../domain/ledger';
+import { type RecordedEvent } from '../../events/envelope';
+import {
+  type EntryAmended,
+  type EntryContent,
+  type EntryDeleted,
+  type EntryRecorded,
+  type OpenAdvance,
+  type OpeningBalanceDeclared,
+  type SubsidiesDeclared,
+  type YearLocked,
+} from '../../events/ledger-events';
+import { parseStream } from '../../events/streams';
+import { type DocRef, type Projection } from '../projection';
+import { type Doc } from '../read-store';
+
+/**
+ * The consolidated trial balance ("balance générale consolidée") stands on one small document
+ * per coop and fiscal year: every account's debit and credit movements over the live entries,
+ * what the year opens from (the previous year's closing, or the first year's declared opening),
+ * and how far the year's end has gone (closed, submitted to the department, accepted, returned,
+ * its quitus and documents). The department's balance sums them at read time over one indexed
+ * find (trialBalance in src/reads), as the board does.
+ *
+ * The year's end events (SubmissionSent, SubmissionAccepted, SubmissionReturned, QuitusGiven,
+ * SubmissionDocumentAttached) are folded by name: an unlock voids what the department accepted.
+ */
+export const TRIAL_BALANCE = 'trial_balance';
+export const trialBalanceId = (coopId: string, year: number): string => `${coopId}:${year}`;
+
+export type SubmissionStatus = 'missing' | 'submitted' | 'accepted' | 'returned';
+
+export interface TrialBalanceDoc {
+  [key: string]: unknown;
+  id: string;
+  coopId: string;
+  year: number;
+  department: string | null;
+  status: 'open' | 'closed' | 'unlocked';
+  closedOn: string | null;
+  declaredOpening: { bank: number; cash: number } | null;
+  /** The previous year's YearClosed / YearLocked: this year's opening (it wins over a declaration). */
+  previousClosing: { bank: number; cash: number; openAdvances: OpenAdvance[] } | null;
+  /** Live entries' debits and credits per account. */
+  movements: Record<string, Movement>;
+  submission: {
+    status: SubmissionStatus;
+    version: number | null;
+    submittedAt: string | null;
+    /** The department's reason when it returned the year. */
+    reason: string | null;
+  };
+  /** Quitus decisions since the year was last unlocked (an unlock makes them void). */
+  quitus: Array<{ quality: string | null; decision: string | null }>;
+  /** Documents attached for the submission: the year-end statement, the subsidies' proofs (their indexes). */
+  documents: { statement: boolean; subsidyProofs: number[] };
+  /** Rows of the subsidies table: each needs a proof. */
+  subsidies: number;
+  /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
+  appliedRevisions: Record<string, number>;
+}
+
+export function emptyTrialBalanceDoc(coopId: string, year: number, department: string | null): TrialBalanceDoc {
+  return {
+    id: trialBalanceId(coopId, year),
+    coopId,
+    year,
+    department,
+    status: 'open',
+    closedOn: null,
+    declaredOpening: null,
+    previousClosing: null,
+    movements: {},
+    submission: { status: 'missing', version: null, submittedAt: null, reason: null },
+    quitus: [],
+    documents: { statement: false, subsidyProofs: [] },
+    subsidies: 0,
+    appliedRevisions: {},
+  };
+}
+
+/** Final: closed, and accepted by the department since it was last closed. */
+export const isFinal = (doc: TrialBalanceDoc): boolean => doc.status === 'closed' && doc.submission.status === 'accepted';
+
+function move(doc: TrialBalanceDoc, content: EntryContent, sign: 1 | -1): void {
+  for (const line of content.lines) {
+    const m = doc.movements[line.account] ?? { debit: 0, credit: 0 };
+    const next = { debit: m.debit + sign * (line.debit ?? 0), credit: m.credit + sign * (line.credit ?? 0) };
+    if (next.debit === 0 && next.credit === 0) delete doc.movements[line.account];
+    else doc.movements[line.account] = next;
+  }
+}
+
+const numberOr = (value: unknown, fallback: number | null): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const textOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  switch (event.type) {
+    case 'OpeningBalanceDeclared': {
+      const d = event.data as OpeningBalanceDeclared;
+      doc.declaredOpening = { bank: d.bank, cash: d.cash };
+      return;
+    }
+    case 'EntryRecorded':
+      return move(doc, event.data as EntryRecorded, 1);
+    case 'EntryAmended': {
+      const d = event.data as EntryAmended;
+      move(doc, d.previous, -1);
+      return move(doc, d, 1);
+    }
+    case 'EntryDeleted':
+      return move(doc, (event.data as EntryDeleted).previous, -1);
+    case 'SubsidiesDeclared':
+      doc.subsidies = (event.data as SubsidiesDeclared).rows.length;
+      return;
+    case 'YearClosed':
+      doc.status = 'closed';
+      doc.closedOn = textOr(data.closedOn) ?? event.metadata.at.slice(0, 10);
+      return;
+    case 'YearLocked':
+      doc.status = 'closed';
+      doc.closedOn = doc.closedOn ?? event.metadata.at.slice(0, 10);
+      return;
+    case 'YearUnlocked':
+      // The year may change: what was accepted and the quitus given on it no longer hold.
+      doc.status = 'unlocked';
+      doc.quitus = [];
+      if (doc.submission.status !== 'missing') doc.submission = { ...doc.submission, status: 'missing' };
+      return;
+    case 'SubmissionSent':
+      doc.submission = {
+        status: 'submitted',
+        version: numberOr(data.version, (doc.submission.version ?? 0) + 1),
+        submittedAt: event.metadata.at,
+        reason: null,
+      };
+      return;
+    case 'SubmissionAccepted':
+      doc.submission = { ...doc.submission, status: 'accepted', reason: null };
+      return;
+    case 'SubmissionReturned':
+      doc.submission = { ...doc.submission, status: 'returned', reason: textOr(data.reason) };
+      return;
+    case 'QuitusGiven':
+      doc.quitus = [...doc.quitus, { quality: textOr(data.quality), decision: textOr(data.decision) }];
+      return;
+    case 'SubmissionDocumentAttached': {
+      const index = numberOr(data.subsidyIndex, null);
+      if (data.kind === 'statement') doc.documents = { ...doc.documents, statement: true };
+      if (data.kind === 'subsidy' && index !== null && !doc.documents.subsidyProofs.includes(index)) {
+        doc.documents = { ...doc.documents, subsidyProofs: [...doc.documents.subsidyProofs, index].sort((a, b) => a - b) };
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function applyPrevious(doc: TrialBalanceDoc, event: RecordedEvent): void {
+  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
+  const d = event.data as YearLocked;
+  doc.previousClosing = { bank: d.bank, cash: d.cash, openAdvances: d.openAdvances.map((a) => ({ ...a })) };
+}
+
+/** Events of the year's stream the document reads; YearClosed / YearLocked also open the next year. */
+const OWN_EVENTS = new Set([
+  'OpeningBalanceDeclared',
+  'EntryRecorded',
+  'EntryAmended',
+  'EntryDeleted',
+  'SubsidiesDeclared',
+  'YearClosed',
+  'YearLocked',
+  'YearUnlocked',
+  'SubmissionSent',
+  'SubmissionAccepted',
+  'SubmissionReturned',
+  'QuitusGiven',
+  'SubmissionDocumentAttached',
+]);
+const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
+
+export function foldTrialBalance(doc: TrialBalanceDoc | null, events: RecordedEvent[], ref: DocRef): TrialBalanceDoc | null {
+  let next: TrialBalanceDoc | null = null;
+  for (const event of events) {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger') continue;
+    const applied = (next ?? doc)?.appliedRevisions[event.stream];
+    if (applied !== undefined && event.revision <= applied) continue;
+    if (!next) {
+      const [coopId, year] = ref.id.split(':');
+      const base = doc ?? emptyTrialBalanceDoc(coopId, Number(year), event.metadata.department ?? null);
+      next = { ...base, movements: { ...base.movements }, appliedRevisions: { ...base.appliedRevisions } };
+    }
+    if (stream.year === next.year) applyOwn(next, event);
+    else applyPrevious(next, event);
+    next.department = event.metadata.department ?? next.department;
+    next.appliedRevisions[event.stream] = event.revision;
+  }
+  return next ?? doc;
+}
+
+export const trialBalanceProjection: Projection = {
+  name: 'trial_balance',
+  version: 1,
+  collections: { [TRIAL_BALANCE]: { indexes: ['department', 'year'] } },
+  streamPrefixes: ['ledger-'],
+  keysOf(event: RecordedEvent): DocRef[] {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger' || !OWN_EVENTS.has(event.type)) return [];
+    const refs = [{ collection: TRIAL_BALANCE, id: trialBalanceId(stream.coopId, stream.year) }];
+    if (OPENS_NEXT_YEAR.has(event.type)) refs.push({ collection: TRIAL_BALANCE, id: trialBalanceId(stream.coopId, stream.year + 1) });
+    return refs;
+  },
+  evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
+    return foldTrialBalance(doc as TrialBalanceDoc | null, [event], ref);
+  },
+  foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
+    return foldTrialBalance(doc as TrialBalanceDoc | null, events, ref);
+  },
+};

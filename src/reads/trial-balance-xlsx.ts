@@ -1,0 +1,102 @@
+import ExcelJS from 'exceljs';
+import { type TrialBalanceView } from './trial-balance';
+
+/** Euros with two decimals, negative in red: cells hold numbers, so the spreadsheet can add them. */
+const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
+const euros = (cents: number): number => cents / 100;
+
+/**
+ * The consolidated trial balance as an .xlsx workbook: the consolidated balance, then coops ×
+ * accounts (each coop's closing balance per account, with its opening, debits and credits on
+ * the lines below the matrix's head). Amounts are numbers (euros, two decimals); account codes,
+ * coop ids, PJ and cheque numbers are text, so "020" stays "020".
+ */
+export async function trialBalanceWorkbook(view: TrialBalanceView, association: { name: string; siren: string } | null): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Cahier Coop';
+  const yearName = `${view.year}-${view.year + 1}`;
+  const title = `Balance générale consolidée ${yearName} — ${association ? `${association.name} (SIREN ${association.siren})` : `département ${view.department}`}`;
+  const scope = `${view.coops} coopératives, ${view.final} définitives, ${view.provisional} provisoires ; ${view.scope === 'final' ? `${view.included} définitives retenues` : 'toutes retenues'}`;
+
+  const consolidated = workbook.addWorksheet('Balance consolidée', { views: [{ state: 'frozen', ySplit: 4 }] });
+  consolidated.addRow([title]).font = { bold: true, size: 13 };
+  consolidated.addRow([scope]);
+  consolidated.addRow([]);
+  const head = consolidated.addRow([
+    'Compte',
+    'Libellé',
+    'Flux interne',
+    "Solde d'ouverture",
+    'Débit',
+    'Crédit',
+    'Solde de clôture',
+    `Clôture ${view.year - 1}-${view.year}`,
+  ]);
+  head.font = { bold: true };
+  for (const a of view.accounts) {
+    consolidated.addRow([
+      a.account,
+      a.label,
+      a.internal ? 'oui' : 'non',
+      euros(a.opening),
+      euros(a.debit),
+      euros(a.credit),
+      euros(a.closing),
+      euros(a.previousClosing),
+    ]);
+  }
+  const total = consolidated.addRow([
+    '',
+    'Total',
+    '',
+    euros(view.totals.opening.debit - view.totals.opening.credit),
+    euros(view.totals.debit),
+    euros(view.totals.credit),
+    euros(view.totals.closing.debit - view.totals.closing.credit),
+    null,
+  ]);
+  total.font = { bold: true };
+  consolidated.getColumn(1).numFmt = '@';
+  for (const c of [4, 5, 6, 7, 8]) consolidated.getColumn(c).numFmt = EUROS;
+  consolidated.columns.forEach((column, i) => (column.width = [10, 42, 12, 18, 16, 16, 18, 18][i]));
+
+  const matrix = workbook.addWorksheet('Coopératives × comptes', { views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }] });
+  const codes = view.accounts.map((a) => a.account);
+  matrix.addRow(['Soldes de clôture par coopérative et par compte', '', '', ...view.accounts.map((a) => a.label)]).font = { italic: true };
+  matrix.addRow(['Coopérative', 'Nom', 'Statut', ...codes]).font = { bold: true };
+  for (const coop of view.byCoop) {
+    matrix.addRow([coop.coopId, coop.name, coop.final ? 'définitive' : 'provisoire', ...codes.map((code) => euros(coop.accounts[code]?.closing ?? 0))]);
+  }
+  matrix.getColumn(1).numFmt = '@';
+  matrix.getColumn(1).width = 12;
+  matrix.getColumn(2).width = 40;
+  for (let i = 0; i < codes.length; i++) {
+    matrix.getColumn(4 + i).numFmt = EUROS;
+    matrix.getColumn(4 + i).width = 14;
+  }
+  // The header row's account codes stay text.
+  matrix.getRow(2).eachCell((cell) => (cell.numFmt = '@'));
+
+  const detail = workbook.addWorksheet('Détail par coopérative');
+  detail.addRow(['Coopérative', 'Nom', 'Statut', 'Compte', 'Libellé', "Solde d'ouverture", 'Débit', 'Crédit', 'Solde de clôture']).font = { bold: true };
+  const labels = new Map(view.accounts.map((a) => [a.account, a.label]));
+  for (const coop of view.byCoop) {
+    for (const code of Object.keys(coop.accounts).sort()) {
+      const a = coop.accounts[code];
+      detail.addRow([
+        coop.coopId,
+        coop.name,
+        coop.final ? 'définitive' : 'provisoire',
+        code,
+        labels.get(code) ?? code,
+        euros(a.opening),
+        euros(a.debit),
+        euros(a.credit),
+        euros(a.closing),
+      ]);
+    }
+  }
+  for (const c of [1, 4]) detail.getColumn(c).numFmt = '@';
+  for (const c of [6, 7, 8, 9]) detail.getColumn(c).numFmt = EUROS;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

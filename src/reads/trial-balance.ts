@@ -1,0 +1,230 @@
+import { type Chart, findAccount, isInternalFlow } from '../domain/chart';
+import { type CoopDoc } from '../projections/coops.projection';
+import { emptyTrialBalanceDoc, isFinal, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
+import { CARRIED_CREDIT, CARRIED_DEBIT } from './fec';
+
+/**
+ * The department's consolidated trial balance ("balance générale consolidée"), from the coops'
+ * trial-balance documents: per account and per coop, opening, debit and credit movements,
+ * closing (balances signed: debit positive). Integer cents summed, so the department's figure is
+ * the sum of its coops' to the cent.
+ */
+export type TrialBalanceScope = 'all' | 'final';
+export const TRIAL_BALANCE_SCOPES: readonly TrialBalanceScope[] = ['all', 'final'];
+
+export interface AccountBalance {
+  opening: number;
+  debit: number;
+  credit: number;
+  closing: number;
+}
+
+export interface CoopBalance {
+  coopId: string;
+  name: string;
+  final: boolean;
+  status: 'open' | 'closed' | 'unlocked';
+  /** Account → its figures; accounts the coop never used are left out. */
+  accounts: Record<string, AccountBalance>;
+}
+
+export interface TrialBalanceLine extends AccountBalance {
+  account: string;
+  label: string;
+  /** The first digit of the code: 1 reserves, 4 advances, 5 treasury, 6 charges, 7 products. */
+  class: string;
+  /** Paid to the department itself (its cotisation, the insurance it collects): eliminated on consolidation. */
+  internal: boolean;
+  /** The same account's closing in the prior year (same scope). */
+  previousClosing: number;
+}
+
+export interface TrialBalanceView {
+  department: string;
+  year: number;
+  scope: TrialBalanceScope;
+  /** Coops of the department in the year, and how many are final (closed and accepted) or not. */
+  coops: number;
+  final: number;
+  provisional: number;
+  /** Coops whose figures are in the totals (all, or the final ones). */
+  included: number;
+  accounts: TrialBalanceLine[];
+  totals: { debit: number; credit: number; opening: { debit: number; credit: number }; closing: { debit: number; credit: number } };
+  byCoop: CoopBalance[];
+}
+
+const emptyBalance = (): AccountBalance => ({ opening: 0, debit: 0, credit: 0, closing: 0 });
+
+/**
+ * What a coop's year opens from, as its notebook does: the previous year's closing (it wins), the
+ * first year's declared opening, else the previous year as it stands (a provisional opening,
+ * never 0 while that year is open); treasury and open advances, balanced on the carried-forward
+ * result (110 credit, or 119 debit).
+ */
+export function openingOf(doc: TrialBalanceDoc, previous: TrialBalanceDoc | null): Record<string, number> {
+  let bank = 0;
+  let cash = 0;
+  let advances = 0;
+  if (doc.previousClosing) {
+    ({ bank, cash } = doc.previousClosing);
+    advances = doc.previousClosing.openAdvances.reduce((s, a) => s + a.amount, 0);
+  } else if (doc.declaredOpening) {
+    ({ bank, cash } = doc.declaredOpening);
+  } else if (previous) {
+    const closing = coopAccounts(previous, null);
+    bank = closing['512']?.closing ?? 0;
+    cash = closing['530']?.closing ?? 0;
+    advances = closing['4670']?.closing ?? 0;
+  }
+  const opening: Record<string, number> = {};
+  if (bank) opening['512'] = bank;
+  if (cash) opening['530'] = cash;
+  if (advances) opening['4670'] = advances;
+  const net = bank + cash + advances;
+  if (net > 0) opening[CARRIED_CREDIT.code] = -net;
+  if (net < 0) opening[CARRIED_DEBIT.code] = -net;
+  return opening;
+}
+
+/** One coop's year, account by account. */
+export function coopAccounts(doc: TrialBalanceDoc, previous: TrialBalanceDoc | null): Record<string, AccountBalance> {
+  const accounts: Record<string, AccountBalance> = {};
+  for (const [account, amount] of Object.entries(openingOf(doc, previous))) accounts[account] = { ...emptyBalance(), opening: amount };
+  for (const [account, m] of Object.entries(doc.movements)) {
+    const a = (accounts[account] ??= emptyBalance());
+    a.debit += m.debit;
+    a.credit += m.credit;
+  }
+  for (const a of Object.values(accounts)) a.closing = a.opening + a.debit - a.credit;
+  return accounts;
+}
+
+export function accountLabel(chart: Chart, code: string): string {
+  if (code === CARRIED_CREDIT.code) return CARRIED_CREDIT.label;
+  if (code === CARRIED_DEBIT.code) return CARRIED_DEBIT.label;
+  return findAccount(chart, code)?.label ?? code;
+}
+
+const compareCodes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Each coop of the year (first year ≤ year) with its figures; the documents of year − 1 give provisional openings. */
+export function coopBalances(
+  coops: readonly CoopDoc[],
+  docs: readonly TrialBalanceDoc[],
+  previousDocs: readonly TrialBalanceDoc[],
+  year: number,
+): CoopBalance[] {
+  const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
+  const previousByCoop = new Map(previousDocs.filter((d) => d.year === year - 1).map((d) => [d.coopId, d]));
+  return coops
+    .filter((coop) => coop.firstYear <= year)
+    .map((coop) => {
+      const doc = byCoop.get(coop.coopId);
+      const previous = coop.firstYear < year ? (previousByCoop.get(coop.coopId) ?? null) : null;
+      const accounts = coopAccounts(doc ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department), previous);
+      return { coopId: coop.coopId, name: coop.name, final: doc ? isFinal(doc) : false, status: doc?.status ?? 'open', accounts };
+    })
+    .sort((a, b) => compareCodes(a.coopId, b.coopId));
+}
+
+/** The consolidated balance: the included coops' figures summed per account, the prior year's closing beside. */
+export function trialBalance(
+  department: string,
+  year: number,
+  scope: TrialBalanceScope,
+  chart: Chart,
+  balances: readonly CoopBalance[],
+  previousBalances: readonly CoopBalance[],
+): TrialBalanceView {
+  const included = balances.filter((c) => scope === 'all' || c.final);
+  const sums = new Map<string, AccountBalance>();
+  for (const coop of included) {
+    for (const [account, a] of Object.entries(coop.accounts)) {
+      const s = sums.get(account) ?? emptyBalance();
+      sums.set(account, { opening: s.opening + a.opening, debit: s.debit + a.debit, credit: s.credit + a.credit, closing: s.closing + a.closing });
+    }
+  }
+  const previous = new Map<string, number>();
+  for (const coop of previousBalances.filter((c) => scope === 'all' || c.final)) {
+    for (const [account, a] of Object.entries(coop.accounts)) previous.set(account, (previous.get(account) ?? 0) + a.closing);
+  }
+  const codes = [...new Set([...sums.keys(), ...previous.keys()])].sort(compareCodes);
+  const accounts = codes.map((account) => ({
+    account,
+    label: accountLabel(chart, account),
+    class: account[0],
+    internal: isInternalFlow(chart, account),
+    ...(sums.get(account) ?? emptyBalance()),
+    previousClosing: previous.get(account) ?? 0,
+  }));
+  const side = (key: 'opening' | 'closing') => ({
+    debit: accounts.reduce((s, a) => s + Math.max(a[key], 0), 0),
+    credit: accounts.reduce((s, a) => s + Math.max(-a[key], 0), 0),
+  });
+  const final = balances.filter((c) => c.final).length;
+  return {
+    department,
+    year,
+    scope,
+    coops: balances.length,
+    final,
+    provisional: balances.length - final,
+    included: included.length,
+    accounts,
+    totals: {
+      debit: accounts.reduce((s, a) => s + a.debit, 0),
+      credit: accounts.reduce((s, a) => s + a.credit, 0),
+      opening: side('opening'),
+      closing: side('closing'),
+    },
+    byCoop: included,
+  };
+}
+
+// ---- the aggregated accounts: classes 6 and 7 ----------------------------------------------------
+
+export interface ResultAccount {
+  account: string;
+  label: string;
+  kind: 'charge' | 'product';
+  /** A charge's debit − credit, a product's credit − debit. */
+  total: number;
+  internal: boolean;
+}
+
+export interface AggregatedResult {
+  charges: ResultAccount[];
+  products: ResultAccount[];
+  /** With internal flows, then the internal part alone, then without it. */
+  totalCharges: number;
+  totalProducts: number;
+  internalCharges: number;
+  internalProducts: number;
+  result: number;
+  resultWithoutInternal: number;
+}
+
+/** The aggregated accounts ("comptes agrégés") are the trial balance's classes 6 and 7. */
+export function aggregatedResult(view: TrialBalanceView): AggregatedResult {
+  const of = (cls: string, kind: 'charge' | 'product'): ResultAccount[] =>
+    view.accounts
+      .filter((a) => a.class === cls)
+      .map((a) => ({ account: a.account, label: a.label, kind, internal: a.internal, total: kind === 'charge' ? a.debit - a.credit : a.credit - a.debit }));
+  const charges = of('6', 'charge');
+  const products = of('7', 'product');
+  const sum = (list: ResultAccount[], internal?: boolean): number =>
+    list.filter((a) => internal === undefined || a.internal === internal).reduce((s, a) => s + a.total, 0);
+  const totalCharges = sum(charges);
+  const totalProducts = sum(products);
+  return {
+    charges,
+    products,
+    totalCharges,
+    totalProducts,
+    internalCharges: sum(charges, true),
+    internalProducts: sum(products, true),
+    result: totalProducts - totalCharges,
+    resultWithoutInternal: sum(products, false) - sum(charges, false),
+  };
+}
