@@ -41,7 +41,7 @@ export function completenessRows(coops: readonly CoopDoc[], docs: readonly Trial
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
       const doc = byCoop.get(coop.coopId) ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department);
-      const decisions = doc.quitus.filter((q) => q.decision !== null);
+      const decisions = doc.quitus;
       const quitus = decisions.length >= 2 && decisions.some((q) => q.quality === 'parent');
       const statement = doc.documents.statement;
       const subsidyProofs = Array.from({ length: doc.subsidies }, (_, i) => i).every((i) => doc.documents.subsidyProofs.includes(i));

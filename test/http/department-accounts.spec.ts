@@ -150,13 +150,14 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     it('scope=final keeps the coops closed and accepted; the completeness board says who is final and who is missing what', async () => {
       const before = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
       expect(before).toMatchObject({ coops: 2, final: 0, accounts: [], totals: { debit: 0, credit: 0 } });
+      const file = { sha256: 'a'.repeat(64), mediaType: 'application/pdf', size: 10 };
       await appendYearEnd('C14001', 2025, [
-        ['SubmissionDocumentAttached', { documentId: 'd1', kind: 'statement' }],
-        ['SubmissionDocumentAttached', { documentId: 'd2', kind: 'subsidy', subsidyIndex: 0 }],
-        ['QuitusGiven', { name: 'Mme Parent', quality: 'parent', decision: 'quitus' }],
-        ['QuitusGiven', { name: 'M. Autre', quality: 'autre', decision: 'quitus' }],
-        ['SubmissionSent', { version: 1, chainHead: 'x' }],
-        ['SubmissionAccepted', {}],
+        ['SubmissionDocumentAttached', { documentId: 'd1', kind: 'statement', subsidyIndex: null, ...file, fileName: 'releve.pdf' }],
+        ['SubmissionDocumentAttached', { documentId: 'd2', kind: 'subsidy', subsidyIndex: 0, ...file, fileName: 'mairie.pdf' }],
+        ['QuitusGiven', { invitationId: 'i1', decision: 'quitus', name: 'Mme Parent', quality: 'parent', comment: null, chainHead: 'x' }],
+        ['QuitusGiven', { invitationId: 'i2', decision: 'quitus', name: 'M. Autre', quality: 'autre', comment: null, chainHead: 'x' }],
+        ['SubmissionSent', { version: 1, chainHead: 'x', sentOn: '2026-09-20', late: false, documentIds: ['d1', 'd2'] }],
+        ['SubmissionAccepted', { version: 1 }],
       ]);
       const after = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
       const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;

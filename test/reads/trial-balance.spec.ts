@@ -127,8 +127,8 @@ describe('consolidated trial balance', () => {
     const c1 = ledgerStream('c1', 2024);
     log.add(c1, 'YearClosed', { closedOn: '2025-09-05', bank: 108700, cash: 5000, result: 8700, openAdvances: [], unreconciled: [] });
     expect(log.view(2024, 'final')).toMatchObject({ final: 0, included: 0, accounts: [] });
-    log.add(c1, 'SubmissionSent', { version: 1, chainHead: 'h' });
-    log.add(c1, 'SubmissionAccepted', {});
+    log.add(c1, 'SubmissionSent', { version: 1, chainHead: 'h', sentOn: '2025-09-20', late: false, documentIds: [] });
+    log.add(c1, 'SubmissionAccepted', { version: 1 });
     const final = log.view(2024, 'final');
     expect(final).toMatchObject({ coops: 2, final: 1, provisional: 1, included: 1 });
     expect(byAccount(final)['512'].closing).toBe(108700);
@@ -198,8 +198,8 @@ describe('consolidated trial balance', () => {
         if (fate === 'none') continue;
         log.add(stream, 'YearClosed', { closedOn: '2025-09-10', bank: 0, cash: 0, result: 0, openAdvances: [], unreconciled: [] });
         if (fate === 'closed') continue;
-        log.add(stream, 'SubmissionSent', { version: 1, chainHead: 'h' });
-        log.add(stream, 'SubmissionAccepted', {});
+        log.add(stream, 'SubmissionSent', { version: 1, chainHead: 'h', sentOn: '2025-09-20', late: false, documentIds: [] });
+        log.add(stream, 'SubmissionAccepted', { version: 1 });
         if (fate === 'unlocked') log.add(stream, 'YearUnlocked', { reason: 'x' });
       }
       return { log, reference };

@@ -7,7 +7,12 @@ import {
   type EntryRecorded,
   type OpenAdvance,
   type OpeningBalanceDeclared,
+  type QuitusGiven,
+  type SubmissionDocumentAttached,
+  type SubmissionReturned,
+  type SubmissionSent,
   type SubsidiesDeclared,
+  type YearClosed,
   type YearLocked,
 } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
@@ -22,8 +27,7 @@ import { type Doc } from '../read-store';
  * its quitus and documents). The department's balance sums them at read time over one indexed
  * find (trialBalance in src/reads), as the board does.
  *
- * The year's end events (SubmissionSent, SubmissionAccepted, SubmissionReturned, QuitusGiven,
- * SubmissionDocumentAttached) are folded by name: an unlock voids what the department accepted.
+ * An unlock voids what the department accepted and the quitus given: the year may change.
  */
 export const TRIAL_BALANCE = 'trial_balance';
 export const trialBalanceId = (coopId: string, year: number): string => `${coopId}:${year}`;
@@ -51,7 +55,7 @@ export interface TrialBalanceDoc {
     reason: string | null;
   };
   /** Quitus decisions since the year was last unlocked (an unlock makes them void). */
-  quitus: Array<{ quality: string | null; decision: string | null }>;
+  quitus: Array<{ quality: QuitusGiven['quality']; decision: QuitusGiven['decision'] }>;
   /** Documents attached for the submission: the year-end statement, the subsidies' proofs (their indexes). */
   documents: { statement: boolean; subsidyProofs: number[] };
   /** Rows of the subsidies table: each needs a proof. */
@@ -91,11 +95,7 @@ function move(doc: TrialBalanceDoc, content: EntryContent, sign: 1 | -1): void {
   }
 }
 
-const numberOr = (value: unknown, fallback: number | null): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
-const textOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
 function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
-  const data = (event.data ?? {}) as Record<string, unknown>;
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
       const d = event.data as OpeningBalanceDeclared;
@@ -116,7 +116,7 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
       return;
     case 'YearClosed':
       doc.status = 'closed';
-      doc.closedOn = textOr(data.closedOn) ?? event.metadata.at.slice(0, 10);
+      doc.closedOn = (event.data as YearClosed).closedOn;
       return;
     case 'YearLocked':
       doc.status = 'closed';
@@ -128,28 +128,27 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
       doc.quitus = [];
       if (doc.submission.status !== 'missing') doc.submission = { ...doc.submission, status: 'missing' };
       return;
-    case 'SubmissionSent':
-      doc.submission = {
-        status: 'submitted',
-        version: numberOr(data.version, (doc.submission.version ?? 0) + 1),
-        submittedAt: event.metadata.at,
-        reason: null,
-      };
+    case 'SubmissionSent': {
+      const d = event.data as SubmissionSent;
+      doc.submission = { status: 'submitted', version: d.version, submittedAt: event.metadata.at, reason: null };
       return;
+    }
     case 'SubmissionAccepted':
       doc.submission = { ...doc.submission, status: 'accepted', reason: null };
       return;
     case 'SubmissionReturned':
-      doc.submission = { ...doc.submission, status: 'returned', reason: textOr(data.reason) };
+      doc.submission = { ...doc.submission, status: 'returned', reason: (event.data as SubmissionReturned).reason };
       return;
-    case 'QuitusGiven':
-      doc.quitus = [...doc.quitus, { quality: textOr(data.quality), decision: textOr(data.decision) }];
+    case 'QuitusGiven': {
+      const d = event.data as QuitusGiven;
+      doc.quitus = [...doc.quitus, { quality: d.quality, decision: d.decision }];
       return;
+    }
     case 'SubmissionDocumentAttached': {
-      const index = numberOr(data.subsidyIndex, null);
-      if (data.kind === 'statement') doc.documents = { ...doc.documents, statement: true };
-      if (data.kind === 'subsidy' && index !== null && !doc.documents.subsidyProofs.includes(index)) {
-        doc.documents = { ...doc.documents, subsidyProofs: [...doc.documents.subsidyProofs, index].sort((a, b) => a - b) };
+      const d = event.data as SubmissionDocumentAttached;
+      if (d.kind === 'statement') doc.documents = { ...doc.documents, statement: true };
+      if (d.kind === 'subsidy' && typeof d.subsidyIndex === 'number' && !doc.documents.subsidyProofs.includes(d.subsidyIndex)) {
+        doc.documents = { ...doc.documents, subsidyProofs: [...doc.documents.subsidyProofs, d.subsidyIndex].sort((a, b) => a - b) };
       }
       return;
     }
