@@ -8,7 +8,8 @@
  * stream and do not depend on positions), rebuilds every projection from zero with the CLI's
  * `projections:rebuild`, starts the built server and measures the growth figures next to their
  * limits, then writes the run into bench/results.scale.json (one run per N, the latest kept).
- * `--generate-only` builds the departments and stops; `--measure-only` uses what is built.
+ * `--generate-only` builds the departments and stops; `--measure-only` uses what is built;
+ * `--interleave 1,10` takes the per-request figures of measured N side by side (see interleaved).
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -342,6 +343,72 @@ function memoryOf(child: ChildProcess, field: 'VmHWM' | 'VmRSS'): number | null 
   }
 }
 
+/**
+ * The per-request figures of several N with the machine's noise shared: one server per N (its
+ * read models built by a measured run), every figure taken in rounds alternating between them
+ * (the order reversed every other round), so load from other work falls on every N alike.
+ */
+async function interleaved(counts: number[]): Promise<void> {
+  const { currentYear } = schedule();
+  const first = codeOf(0);
+  const servers: Array<{ count: number; server: ChildProcess; client: BenchClient; log: number }> = [];
+  try {
+    for (const count of counts) {
+      const dir = join(WORK, `merged-${count}`);
+      if (!existsSync(join(dir, 'data', 'read.sqlite'))) throw new Error(`N = ${count} has no read models yet: measure it first`);
+      const port = 42000 + Math.floor(Math.random() * 2000);
+      const log = openSync(join(dir, 'server-interleaved.log'), 'w');
+      const server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: join(dir, 'data'), SESSION_SECRET: 'bench-secret', PORT: String(port) },
+        stdio: ['ignore', log, log],
+      });
+      const client = new BenchClient(port, READS.connections);
+      servers.push({ count, server, client, log });
+      await waitServing(client, server, dir);
+      await client.login(ADMIN.username, ADMIN.password);
+    }
+    const rounds = 6;
+    const figures: Array<[string, string, typeof READS]> = [
+      ['grid_p95_ms', `/api/coops/C${first}BUSY/years/${currentYear}/grid`, READS],
+      ['board_p95_ms', `/api/departments/${first}/coops?year=${currentYear}`, READS],
+      ['aggregate_p95_ms', `/api/departments/${first}/years/${currentYear}/totals`, READS],
+      ['history_p95_ms', `/api/coops/C${first}0002/history`, HISTORY_READS],
+    ];
+    const rows: Array<Record<string, number | string>> = [];
+    for (const [key, path, shape] of figures) {
+      for (const { client } of servers) await load(shape.connections, shape.warmUp, () => client.send('GET', path));
+      const latencies = servers.map((): number[] => []);
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? servers.map((_, i) => i) : servers.map((_, i) => servers.length - 1 - i);
+        for (const i of order) {
+          (globalThis as { gc?: () => void }).gc?.();
+          const result = await load(shape.connections, Math.ceil(shape.requests / rounds), () => servers[i].client.send('GET', path));
+          latencies[i].push(...result.latencies);
+        }
+      }
+      const row: Record<string, number | string> = { figure: key };
+      servers.forEach(({ count }, i) => {
+        row[`N=${count} p95`] = round(percentile(latencies[i], 95))!;
+        row[`N=${count} median`] = round(median(latencies[i]))!;
+      });
+      rows.push(row);
+      log(`  ${key}: ${JSON.stringify(row)}, load ${loadavg()[0].toFixed(1)}`);
+    }
+    const memory = servers.map(({ count, server }) => ({ count, peak: round(memoryOf(server, 'VmHWM')), now: round(memoryOf(server, 'VmRSS')) }));
+    writeFileSync(join(WORK, 'interleaved.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), rounds, rows, memory }, null, 2)}\n`);
+    console.table(rows);
+    console.table(memory);
+  } finally {
+    for (const { server, client, log } of servers) {
+      client.close();
+      server.kill('SIGTERM');
+      await new Promise((exit) => server.once('exit', exit));
+      closeSync(log);
+    }
+  }
+}
+
 /** Keeps the latest run of each N, sorted, with the machine it ran on. */
 function writeResults(runs: ScaleRun[], note: string): void {
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { runs: ScaleRun[] }).runs : [];
@@ -363,12 +430,14 @@ export async function scaleBench(argv: string[]): Promise<void> {
     .split(',')
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
+  const compared = value('--interleave');
   const largest = Math.max(...counts);
   const jobs = Number(value('--jobs') ?? cpus().length);
-  if (!argv.includes('--measure-only')) await generate(largest, jobs);
+  if (!argv.includes('--measure-only') && !compared) await generate(largest, jobs);
   if (argv.includes('--generate-only')) return;
   log('build (tsc -p tsconfig.build.json)');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (compared) return interleaved(compared.split(',').map(Number));
   const loads: number[] = [];
   const sampler = setInterval(() => loads.push(loadavg()[0]), 5000);
   const runs: ScaleRun[] = [];

@@ -6,8 +6,8 @@ import { BOARD, type BoardDoc } from '../projections/department/board.projection
 import { type CoopTotalsDoc, DEPARTMENT_TOTALS, type DepartmentTotals, departmentTotals } from '../projections/department/totals.projection';
 import { type AccountDrillDown, accountDrillDown, aggregatedAccounts, type AggregatedAccounts, type BoardRow, boardRows } from './department-views';
 
-/** Answers kept per department, year and day: a few departments' boards. */
-const ANSWERS_KEPT = 16;
+/** Bytes of answers kept (per department, year and day): a 500-coop board is about 120 KB. */
+const ANSWERS_KEPT_BYTES = 8 * 2 ** 20;
 
 /**
  * The department's reads over the read store: three queries at most (coops by department, board
@@ -19,7 +19,7 @@ const ANSWERS_KEPT = 16;
  * after a command, which waits for the projections, sees a new version.
  */
 export class DepartmentReads {
-  private readonly answers = new KeptAnswers<string, unknown>(ANSWERS_KEPT);
+  private readonly answers = new KeptAnswers<string, unknown>(ANSWERS_KEPT_BYTES);
 
   constructor(private readonly store: ReadStore) {}
 

@@ -12,14 +12,23 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The bytes of an answer's JSON: what keeping it costs, within a few tens of percent of its heap. */
+export const jsonBytes = (value: unknown): number => JSON.stringify(value)?.length ?? 0;
+
 /**
  * Answers kept by key with the version of the documents they were made from, the least recently
- * used dropped beyond `size`; an answer that fails is forgotten, so the next read tries again.
+ * used dropped beyond `maxBytes` (each answer weighed once, when it resolves, by `bytesOf`) — a
+ * budget in bytes, not in answers, so a department of large years keeps fewer of them rather than
+ * more memory. An answer that fails is forgotten, so the next read tries again.
  */
 export class KeptAnswers<V, T> {
-  private readonly entries = new Map<string, { version: V; answer: Promise<T> }>();
+  private readonly entries = new Map<string, { version: V; answer: Promise<T>; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly bytesOf: (answer: T) => number = jsonBytes,
+  ) {}
 
   /** The entry kept for `key`, now the most recently used. */
   get(key: string): { version: V; answer: Promise<T> } | undefined {
@@ -32,16 +41,39 @@ export class KeptAnswers<V, T> {
   }
 
   keep(key: string, version: V, answer: Promise<T>): Promise<T> {
-    this.entries.delete(key);
-    this.entries.set(key, { version, answer });
-    answer.catch(() => {
-      if (this.entries.get(key)?.answer === answer) this.entries.delete(key);
-    });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.size) break;
-      this.entries.delete(oldest);
-    }
+    const previous = this.entries.get(key);
+    this.forget(key);
+    const entry = { version, answer, bytes: previous?.answer === answer ? previous.bytes : 0 };
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    answer.then(
+      (value) => {
+        if (this.entries.get(key) !== entry || entry.bytes > 0) return;
+        entry.bytes = this.bytesOf(value);
+        this.bytes += entry.bytes;
+        this.evict();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.forget(key);
+      },
+    );
+    this.evict();
     return answer;
+  }
+
+  /** The least recently used go while over budget; the newest always stays. */
+  private evict(): void {
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
+      this.forget(oldest);
+    }
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
   }
 }
 

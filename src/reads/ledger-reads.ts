@@ -57,7 +57,7 @@ export interface YearSummary {
 @Injectable()
 export class LedgerReads {
   /** Current (not asOf) years recently read, by `coopId:year`, least recently used first. */
-  private readonly current = new KeptAnswers<{ marks: string; version: string }, Omit<YearReads, 'asOf'>>(CURRENT_YEARS_KEPT);
+  private readonly current = new KeptAnswers<{ marks: string; version: string }, Omit<YearReads, 'asOf'>>(CURRENT_YEARS_KEPT_BYTES);
 
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -200,8 +200,8 @@ export class LedgerReads {
 
 /** The projections whose documents make a current year: coops, charts, notebooks. */
 const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks'];
-/** Years kept parsed: a 500-entry notebook is a few hundred KB. */
-const CURRENT_YEARS_KEPT = 32;
+/** Bytes of current years kept parsed (their JSON): a 500-entry notebook is about 300 KB. */
+const CURRENT_YEARS_KEPT_BYTES = 16 * 2 ** 20;
 
 const ISO_MOMENT = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
 
