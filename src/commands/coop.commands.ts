@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ChartCommand, decideChart } from '../domain/chart-changes';
-import { Chart } from '../domain/chart';
-import { CoopCommand, CoopState, decideCoop } from '../domain/coop';
+import { CoopCommand, decideCoop } from '../domain/coop';
 import { chartStream, coopStream } from '../events/streams';
 import { CommandContext } from './command-context';
 import { chartFold, coopFold } from './ledger.commands';
@@ -10,7 +9,7 @@ import { STREAM_WRITER } from '../tokens';
 import { Outcome, StreamWriter } from './stream-writer';
 
 /** A department registers a cooperative (its identity stream coop-<coopId>). */
-export class RegisterCoop extends Command<Outcome<CoopState>> {
+export class RegisterCoop extends Command<Outcome> {
   constructor(
     readonly command: Extract<CoopCommand, { type: 'RegisterCoop' }>,
     readonly context: CommandContext,
@@ -19,7 +18,7 @@ export class RegisterCoop extends Command<Outcome<CoopState>> {
   }
 }
 
-export class ChangeCoopIdentity extends Command<Outcome<CoopState>> {
+export class ChangeCoopIdentity extends Command<Outcome> {
   constructor(
     readonly coopId: string,
     readonly command: Extract<CoopCommand, { type: 'ChangeCoopIdentity' }>,
@@ -30,7 +29,7 @@ export class ChangeCoopIdentity extends Command<Outcome<CoopState>> {
 }
 
 /** A department renames, adds or retires an account of its chart for one fiscal year. */
-export class ChangeChart extends Command<Outcome<Chart>> {
+export class ChangeChart extends Command<Outcome> {
   constructor(
     readonly department: string,
     readonly year: number,
@@ -44,7 +43,7 @@ export class ChangeChart extends Command<Outcome<Chart>> {
 @CommandHandler(RegisterCoop)
 export class RegisterCoopHandler implements ICommandHandler<RegisterCoop> {
   constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
-  execute({ command, context }: RegisterCoop): Promise<Outcome<CoopState>> {
+  execute({ command, context }: RegisterCoop): Promise<Outcome> {
     return this.writer.execute(coopStream(command.coopId), coopFold, (state) => decideCoop(command, state), context, command.department);
   }
 }
@@ -52,7 +51,7 @@ export class RegisterCoopHandler implements ICommandHandler<RegisterCoop> {
 @CommandHandler(ChangeCoopIdentity)
 export class ChangeCoopIdentityHandler implements ICommandHandler<ChangeCoopIdentity> {
   constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
-  async execute({ coopId, command, context }: ChangeCoopIdentity): Promise<Outcome<CoopState>> {
+  async execute({ coopId, command, context }: ChangeCoopIdentity): Promise<Outcome> {
     const department = (await this.writer.load(coopStream(coopId), coopFold)).state.department ?? undefined;
     return this.writer.execute(coopStream(coopId), coopFold, (state) => decideCoop(command, state), context, department);
   }
@@ -61,7 +60,7 @@ export class ChangeCoopIdentityHandler implements ICommandHandler<ChangeCoopIden
 @CommandHandler(ChangeChart)
 export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
   constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
-  execute({ department, year, command, context }: ChangeChart): Promise<Outcome<Chart>> {
+  execute({ department, year, command, context }: ChangeChart): Promise<Outcome> {
     return this.writer.execute(chartStream(department, year), chartFold(department, year), (chart) => decideChart(command, chart), context, department);
   }
 }

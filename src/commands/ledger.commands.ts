@@ -24,11 +24,30 @@ export const ledgerFold = (coopId: string, year: number): Fold<LedgerState, Ledg
   evolveInto: foldLedgerInto,
 });
 
+/** What an answer to a ledger command reports, as of the command's own revision. */
+export interface LedgerAnswer {
+  /** The revision of the entry the command names (entryId), if it has one in the year. */
+  entryRevision: number | null;
+  /** The year's last submission to the AD, if any. */
+  submissionVersion: number | null;
+}
+
+/** Add a field here when an answer needs more of the year than these. */
+const answerOf =
+  (command: LedgerCommand) =>
+  (state: LedgerState): LedgerAnswer => {
+    const entryId = 'entryId' in command ? command.entryId : undefined;
+    return {
+      entryRevision: entryId !== undefined && Object.hasOwn(state.entries, entryId) ? state.entries[entryId].revision : null,
+      submissionVersion: state.yearEnd.submissions.at(-1)?.version ?? null,
+    };
+  };
+
 /**
  * Any command on one fiscal year of one coop (the `LedgerCommand` union), sent on the CommandBus
  * by pages, the API, the CLI, the demo seed and the bench alike.
  */
-export class ExecuteLedgerCommand extends Command<Outcome<LedgerState>> {
+export class ExecuteLedgerCommand extends Command<Outcome<LedgerAnswer>> {
   constructor(
     readonly coopId: string,
     readonly year: number,
@@ -51,14 +70,16 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ coopId, year, command, context }: ExecuteLedgerCommand): Promise<Outcome<LedgerState>> {
+  async execute({ coopId, year, command, context }: ExecuteLedgerCommand): Promise<Outcome<LedgerAnswer>> {
     const env = await this.env(coopId, year);
+    const stream = ledgerStream(coopId, year);
     return this.writer.execute(
-      ledgerStream(coopId, year),
+      stream,
       ledgerFold(coopId, year),
       (state, head) => decide(command, state, { ...env, head }),
       context,
       env.department,
+      answerOf(command),
     );
   }
 

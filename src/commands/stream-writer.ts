@@ -32,13 +32,17 @@ export interface StreamSnapshot<S> {
   commands: Map<string, { revision: number; position: string }>;
 }
 
-export interface Outcome<S> {
-  /** The stream's live state (later commands move it on): read what the answer needs at once. */
-  state: S;
+export interface Outcome<A = undefined> {
+  /** The stream's revision with the command in: its last event's (the stream's, when it appended nothing). */
   revision: number | null;
   /** Global position of the last event written (or found, for a retried command). */
   position: bigint | null;
   appended: number;
+  /**
+   * What the command's answer needs, read from the stream's state at `revision`: never the
+   * writer's live copy, which later commands move on while the caller waits for the projections.
+   */
+  answer: A;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -81,20 +85,24 @@ export class StreamWriter {
     return snapshot;
   }
 
-  async execute<S, E extends { type: string; data: unknown }>(
+  async execute<S, E extends { type: string; data: unknown }, A = undefined>(
     stream: string,
     fold: Fold<S, E>,
     /** head: the hash of the stream's last event ('' for a new stream), for decisions bound to it. */
     decide: (state: S, head: { hash: string }) => E[],
     context: CommandContext,
     department?: string,
-  ): Promise<Outcome<S>> {
+    answerOf: (state: S) => A = () => undefined as A,
+  ): Promise<Outcome<A>> {
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.load(stream, fold);
       const done = snapshot.commands.get(context.commandId);
-      if (done) return { state: snapshot.state, revision: snapshot.revision, position: BigInt(done.position), appended: 0 };
+      if (done) {
+        const answer = await this.answerAt(snapshot, done.revision, fold, answerOf);
+        return { revision: done.revision, position: BigInt(done.position), appended: 0, answer };
+      }
       const decided = decide(snapshot.state, { hash: snapshot.lastHash });
-      if (decided.length === 0) return { state: snapshot.state, revision: snapshot.revision, position: null, appended: 0 };
+      if (decided.length === 0) return { revision: snapshot.revision, position: null, appended: 0, answer: answerOf(snapshot.state) };
       const events = chainEvents(
         snapshot.lastHash,
         decided.map((event, index) => this.envelope(stream, event, index, context, department)),
@@ -112,12 +120,27 @@ export class StreamWriter {
         this.advance(snapshot, recorded, fold);
         snapshot.commands.set(context.commandId, { revision: result.revision, position: result.position.toString() });
         this.touch(stream, snapshot);
-        return { state: snapshot.state, revision: result.revision, position: result.position, appended: events.length };
+        const answer = await this.answerAt(snapshot, result.revision, fold, answerOf);
+        return { revision: result.revision, position: result.position, appended: events.length, answer };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_ATTEMPTS) throw error;
         this.hot.delete(stream);
       }
     }
+  }
+
+  /**
+   * The answer read from the stream's state at `revision`: from the hot copy when it stands there
+   * (it does right after an append; read before any await, so no other command moves it
+   * meanwhile), else from the stream's events folded again up to it (a command retried after
+   * others, or after a restart).
+   */
+  private async answerAt<S, E, A>(snapshot: StreamSnapshot<S>, revision: number, fold: Fold<S, E>, answerOf: (state: S) => A): Promise<A> {
+    if (snapshot.revision === revision) return answerOf(snapshot.state);
+    const events = (await this.store.readStream(snapshot.stream)).filter((event) => event.revision <= revision);
+    const past: StreamSnapshot<S> = { stream: snapshot.stream, state: fold.initial(), revision: null, lastHash: '', commands: new Map() };
+    this.advance(past, events, fold);
+    return answerOf(past.state);
   }
 
   forget(stream: string): void {

@@ -47,7 +47,7 @@ export class LedgerApiController {
     const outcome = await this.commands.execute(
       new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RecordEntry', entryId, entry: entryInput(body) }, context(user, req)),
     );
-    return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
+    return { entryId, revision: outcome.answer.entryRevision ?? 1 };
   }
 
   @Put('entries/:entryId')
@@ -67,7 +67,7 @@ export class LedgerApiController {
         context(user, req),
       ),
     );
-    return { entryId, revision: outcome.state.entries[entryId]?.revision };
+    return { entryId, revision: outcome.answer.entryRevision };
   }
 
   @Delete('entries/:entryId')
@@ -103,7 +103,7 @@ export class LedgerApiController {
         context(user, req),
       ),
     );
-    return { entryId, revision: outcome.state.entries[entryId]?.revision ?? 1 };
+    return { entryId, revision: outcome.answer.entryRevision ?? 1 };
   }
 
   @Post('entries/:entryId/reconciliation')

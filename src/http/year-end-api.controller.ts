@@ -95,7 +95,7 @@ export class YearEndApiController {
   @UseGuards(CoopScopeGuard)
   async submit(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const outcome = await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'SubmitYear' }, contextOf(user, req)));
-    return { version: outcome.state.yearEnd.submissions.at(-1)?.version ?? null };
+    return { version: outcome.answer.submissionVersion };
   }
 
   @Get('departments/:dept/years/:year/submissions')

@@ -20,7 +20,7 @@ function harness(outcome: Outcome<string>) {
 
 describe('ProjectedCommandBus: the answer waits for the read models, the handler does not', () => {
   it('resolves with the outcome once the projections have applied its position', async () => {
-    const outcome = { state: 'after', revision: 3, position: 42n, appended: 1 };
+    const outcome = { answer: 'after', revision: 3, position: 42n, appended: 1 };
     const { projected, awaited, release } = harness(outcome);
     let answered = false;
     const answer = projected.execute(new Anything()).then((result) => {
@@ -35,7 +35,7 @@ describe('ProjectedCommandBus: the answer waits for the read models, the handler
   });
 
   it('does not wait when the command appended nothing', async () => {
-    const outcome = { state: 'same', revision: 3, position: null, appended: 0 };
+    const outcome = { answer: 'same', revision: 3, position: null, appended: 0 };
     const { projected, awaited } = harness(outcome);
     await expect(projected.execute(new Anything())).resolves.toBe(outcome);
     expect(awaited).toEqual([]);
