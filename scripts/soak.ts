@@ -269,6 +269,8 @@ function randomEntry(pj: string, dates: string[]): EntryBody {
 async function runClient(client: Client, coopId: string, year: number, dates: string[], tag: string, isOver: () => boolean): Promise<void> {
   const base = `/api/coops/${coopId}/years/${year}`;
   const mine: Acknowledged[] = [];
+  /** Entries acknowledged under a key, with the request and its answer: their keys are reused below. */
+  const keyed: Array<{ key: string; content: EntryBody; answer: unknown }> = [];
   let n = 0;
   const live = () => mine.filter((e) => !e.deleted);
   while (!isOver()) {
@@ -281,6 +283,7 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
         const entry = { coopId, entryId: res.body.entryId, revision: res.body.revision, content, deleted: false };
         acknowledged.set(entry.entryId, entry);
         mine.push(entry);
+        keyed.push({ key, content, answer: res.body });
       }
     } else if (roll < 0.5) {
       const entry = pick(live());
@@ -332,6 +335,21 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
       ]);
       const res = await client.raw(bad[0], bad[1], bad[2], 'application/json');
       expectStatus('requête invalide', res, [400, 404]);
+    } else if (roll < 0.96 && keyed.length > 0) {
+      // A reused Idempotency-Key: another entry or a deletion under it is refused (422) and changes
+      // nothing; the same request again answers as the first did.
+      const first = pick(keyed);
+      const other = await client.json('POST', `${base}/entries`, randomEntry(`S${tag}-${++n}`, dates), first.key);
+      expectStatus('clé réutilisée pour une autre écriture', other, [422]);
+      const victim = live().length ? pick(live()) : null;
+      if (victim) {
+        const res = await client.json('DELETE', `${base}/entries/${victim.entryId}?expectedRevision=${victim.revision}`, undefined, first.key);
+        expectStatus('clé réutilisée pour une suppression', res, [422]);
+      }
+      const again = await client.json('POST', `${base}/entries`, first.content, first.key);
+      if (expectStatus('même requête sous la même clé', again, [201]) && canonical(again.body) !== canonical(first.answer)) {
+        unexpected.push(`même requête sous la même clé : ${JSON.stringify(again.body)} au lieu de ${JSON.stringify(first.answer)}`);
+      }
     } else {
       const res = await client.json('GET', `${base}/grid`);
       expectStatus('lecture du cahier', res, [200]);
@@ -509,7 +527,7 @@ async function main(): Promise<number> {
     over = true;
     checks.push({ name: 'aucune réponse 500', ok: stats.serverErrors.length === 0, detail: stats.serverErrors.slice(0, 5).join('\n') });
     checks.push({
-      name: 'chaque opération a reçu la réponse attendue (201/200/204/400/404/409)',
+      name: 'chaque opération a reçu la réponse attendue (201/200/204/400/404/409/422)',
       ok: unexpected.length === 0,
       detail: unexpected.slice(0, 10).join('\n'),
     });

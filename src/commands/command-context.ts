@@ -11,8 +11,11 @@ export interface CommandContext {
   causationId: string;
 }
 
+/** The one shape of a client's command id (header Idempotency-Key); anything else is ignored. */
+export const isIdempotencyKey = (key: string | null | undefined): key is string => typeof key === 'string' && /^[A-Za-z0-9_.:-]{8,100}$/.test(key);
+
 export function commandContext(actor: { username: string; role: Role | 'system' }, commandId?: string | null, correlationId?: string): CommandContext {
-  const id = commandId && /^[A-Za-z0-9_.:-]{8,100}$/.test(commandId) ? commandId : randomUUID();
+  const id = isIdempotencyKey(commandId) ? commandId : randomUUID();
   return { commandId: id, actor: actor.username, role: actor.role, correlationId: correlationId ?? id, causationId: id };
 }
 

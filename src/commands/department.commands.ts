@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { type DepartmentCommand, type DepartmentState, decideDepartment, evolveDepartment, initialDepartmentState } from '../domain/department';
-import { type DepartmentEvent } from '../events/department-events';
+import { type DepartmentEvent, type DepartmentIdentity } from '../events/department-events';
 import { departmentStream } from '../events/streams';
 import { STREAM_WRITER } from '../tokens';
 import { type CommandContext } from './command-context';
@@ -13,7 +13,7 @@ export const departmentFold = (department: string): Fold<DepartmentState, Depart
 });
 
 /** The treasurer (or an admin) sets the departmental association's name, SIREN/SIRET and address. */
-export class ChangeDepartmentIdentity extends Command<Outcome<DepartmentState>> {
+export class ChangeDepartmentIdentity extends Command<Outcome<DepartmentIdentity | null>> {
   constructor(
     readonly department: string,
     readonly command: Extract<DepartmentCommand, { type: 'ChangeDepartmentIdentity' }>,
@@ -26,8 +26,17 @@ export class ChangeDepartmentIdentity extends Command<Outcome<DepartmentState>> 
 @CommandHandler(ChangeDepartmentIdentity)
 export class ChangeDepartmentIdentityHandler implements ICommandHandler<ChangeDepartmentIdentity> {
   constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
-  execute({ department, command, context }: ChangeDepartmentIdentity): Promise<Outcome<DepartmentState>> {
-    return this.writer.execute(departmentStream(department), departmentFold(department), (state) => decideDepartment(command, state), context, department);
+  execute({ department, command, context }: ChangeDepartmentIdentity): Promise<Outcome<DepartmentIdentity | null>> {
+    const stream = departmentStream(department);
+    // The answer is the identity as this command left it (read at its own revision).
+    return this.writer.execute(
+      stream,
+      departmentFold(department),
+      (state) => decideDepartment(command, state),
+      context,
+      department,
+      (state) => structuredClone(state.identity),
+    );
   }
 }
 

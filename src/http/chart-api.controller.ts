@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { commandContext } from '../commands/command-context';
 import { ChangeChart } from '../commands/coop.commands';
@@ -10,9 +10,11 @@ import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
 import { yearParam } from './params';
 import { JsonBody } from './json-body';
+import { IdempotentRequests } from './idempotency';
 
 /** A department's chart of accounts for one fiscal year: read it, add, rename or retire accounts. */
 @Controller('api/departments/:dept/years/:year/chart')
+@UseInterceptors(IdempotentRequests)
 @UseGuards(DepartmentScopeGuard)
 export class ChartApiController {
   constructor(

@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Put, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
 import { commandContext } from '../commands/command-context';
 import { Access, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
 import { CoopAdministration } from './department-pages/coop-administration';
 import { JsonBody } from './json-body';
+import { IdempotentRequests } from './idempotency';
 import { notFound } from './errors.filter';
 import { yearParam } from './params';
 
@@ -18,6 +19,7 @@ const contextOf = (user: SessionUser, req: Request) => commandContext(user, req.
  * department or admin; a mandataire or an auditor who may read the coop gets 403, anyone else 404.
  */
 @Controller('api')
+@UseInterceptors(IdempotentRequests)
 export class CoopAdminController {
   constructor(private readonly admin: CoopAdministration) {}
 

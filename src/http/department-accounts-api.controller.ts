@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
 import { ChangeDepartmentIdentity } from '../commands/department.commands';
@@ -17,6 +17,7 @@ import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { JsonBody } from './json-body';
 import { sendJson } from './json-answer';
 import { yearParam } from './params';
+import { IdempotentRequests } from './idempotency';
 
 /**
  * The department's accounts as its statutory auditor needs them (API.md, "Department accounts"):
@@ -25,6 +26,7 @@ import { yearParam } from './params';
  */
 @Controller('api/departments/:dept')
 @UseGuards(DepartmentScopeGuard)
+@UseInterceptors(IdempotentRequests)
 export class DepartmentAccountsApiController {
   constructor(
     private readonly commands: ProjectedCommandBus,
@@ -46,7 +48,7 @@ export class DepartmentAccountsApiController {
     const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
     const identity = { name: body.name, siren: body.siren, siret: body.siret, address: body.address };
     const outcome = await this.commands.execute(new ChangeDepartmentIdentity(department, { type: 'ChangeDepartmentIdentity', identity }, context));
-    return { department, ...outcome.state.identity };
+    return { department, ...outcome.answer };
   }
 
   /** Every coop's entries of the year in one file, streamed; its notice beside it (Link: rel=describedby). */

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { commandContext } from '../commands/command-context';
 import { DomainError } from '../domain/errors';
@@ -13,6 +13,7 @@ import { CoopAdministration } from './department-pages/coop-administration';
 import { yearParam } from './params';
 import { sendJson } from './json-answer';
 import { JsonBody } from './json-body';
+import { IdempotentRequests } from './idempotency';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ type Json = Record<string, unknown>;
  * parse → command or read. Scope: DepartmentScopeGuard (404 outside, 403 for a reader's change).
  */
 @Controller('api/departments/:dept')
+@UseInterceptors(IdempotentRequests)
 @UseGuards(DepartmentScopeGuard)
 export class DepartmentApiController {
   private readonly reads: DepartmentReads;

@@ -1,8 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { commandContext } from '../commands/command-context';
+import { commandContext, isIdempotencyKey } from '../commands/command-context';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { cashTotal } from '../domain/cash-box';
 import { DomainError } from '../domain/errors';
@@ -22,12 +22,14 @@ import { VoucherStore, VoucherUpload } from './voucher-store';
 import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
 import { YearEndReads } from '../reads/year-end-reads';
+import { IdempotentRequests } from './idempotency';
 
 type Json = Record<string, unknown>;
 
 /** The JSON API of one coop's fiscal year (API.md's ledger table). Thin: parse → command or read. */
 @Controller('api/coops/:coopId/years/:year')
 @UseGuards(CoopScopeGuard)
+@UseInterceptors(IdempotentRequests)
 export class LedgerApiController {
   constructor(
     private readonly commands: ProjectedCommandBus,
@@ -227,6 +229,8 @@ export class LedgerApiController {
   }
 
   @Post('entries/:entryId/attachments')
+  // Listed above the upload's own interceptors, so it runs after them: the file is read by then.
+  @UseInterceptors(IdempotentRequests)
   @VoucherUpload()
   async attach(
     @Param('coopId') coopId: string,
@@ -400,5 +404,5 @@ function context(user: SessionUser, req: Request) {
 /** With an idempotency key, ids of new things derive from it so a retry names the same entry. */
 function idFor(req: Request, fresh: string): string {
   const key = req.header('idempotency-key');
-  return key && /^[A-Za-z0-9_.:-]{8,100}$/.test(key) ? `k_${key.replace(/[^A-Za-z0-9_]/g, '_')}` : fresh;
+  return isIdempotencyKey(key) ? `k_${key.replace(/[^A-Za-z0-9_]/g, '_')}` : fresh;
 }

@@ -14,6 +14,7 @@ import { SessionUser } from '../users/user-directory';
 import { CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { notFound } from './errors.filter';
 import { JsonBody } from './json-body';
+import { IdempotentRequests } from './idempotency';
 import { yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
 import { VoucherStore } from './voucher-store';
@@ -28,6 +29,7 @@ const contextOf = (user: { username: string; role: SessionUser['role'] | 'system
  * (no session, no CSRF token: the code is the credential), the department's list and decision.
  */
 @Controller('api')
+@UseInterceptors(IdempotentRequests)
 export class YearEndApiController {
   constructor(
     private readonly commands: ProjectedCommandBus,
@@ -63,7 +65,7 @@ export class YearEndApiController {
 
   @Post('coops/:coopId/years/:year/submission/documents')
   @UseGuards(CoopScopeGuard)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }), IdempotentRequests)
   async attach(
     @Param('coopId') coopId: string,
     @Param('year') year: string,
