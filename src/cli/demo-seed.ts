@@ -1,4 +1,5 @@
 import { type INestApplicationContext } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { type CommandContext, commandContext } from '../commands/command-context';
 import { type CommandSender } from '../commands/commands.module';
 import { RegisterCoop } from '../commands/coop.commands';
@@ -9,6 +10,7 @@ import { type LedgerCommand } from '../domain/ledger';
 import { type EntryLine } from '../events/ledger-events';
 import { type EventStore } from '../events/event-store';
 import { type UserDirectory } from '../users/user-directory';
+import { type StoredVoucher, VoucherStore } from '../http/voucher-store';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Projector } from '../projections/projector';
 import { CLOCK, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
@@ -25,6 +27,8 @@ export interface DemoDeps {
   commands: CommandSender;
   users: UserDirectory;
   clock: Clock;
+  /** Where the documents sent with a year to the department are kept (the vouchers' store). */
+  documents: Pick<VoucherStore, 'store'>;
 }
 
 /** The demo's logins, printed at first start (and used by the tests). */
@@ -47,7 +51,7 @@ const on = (account: string, amount: number, side: 'debit' | 'credit', regie?: s
  * A department (14, Calvados) with two cooperatives, a closed past year and a current year of
  * realistic entries (the guide's examples), a second department (61) to show scoping, and logins.
  */
-export async function seedDemo({ commands, users, clock }: DemoDeps): Promise<{ logins: DemoLogin[] }> {
+export async function seedDemo({ commands, users, clock, documents }: DemoDeps): Promise<{ logins: DemoLogin[] }> {
   const current = currentFiscalYear(clock);
   const previous = current - 1;
   // Made-up SIREN/SIRET numbers with valid keys: they name the departments' FEC files.
@@ -181,6 +185,32 @@ export async function seedDemo({ commands, users, clock }: DemoDeps): Promise<{ 
     await run(coopId, y, 'close', { type: 'CloseYear' });
   }
 
+  // C14002's past year goes the whole way: quitus by two vérificateurs, the year-end statement and
+  // the subsidy's proof, sent to the department, accepted: final. C14001's is closed, not sent yet.
+  {
+    const coopId = 'C14002';
+    const y = previous;
+    const verifiers = [
+      { name: 'Sophie Durand', quality: 'parent' },
+      { name: 'Marc Petit', quality: 'autre' },
+    ];
+    for (const [i, v] of verifiers.entries()) {
+      // The demo's codes are spent at once: their hashes only open an invitation already used.
+      const codeHash = createHash('sha256').update(`demo-seed:${coopId}:${y}:quitus:${i}`).digest('hex');
+      await run(coopId, y, `invite:${i}`, { type: 'InviteVerifier', invitationId: `demo_${coopId}_${y}_q${i}`, ...v, codeHash });
+      await run(coopId, y, `quitus:${i}`, { type: 'GiveQuitus', codeHash, decision: 'quitus', comment: null, by: null });
+    }
+    const attach = async (kind: 'statement' | 'subsidy', fileName: string, subsidyIndex: number | null) => {
+      const buffer = demoPdf(`${coopId} ${y} ${fileName}`);
+      const stored: StoredVoucher = await documents.store({ buffer, originalname: fileName, size: buffer.length });
+      await run(coopId, y, `document:${kind}`, { type: 'AttachSubmissionDocument', documentId: `demo_${coopId}_${y}_${kind}`, kind, subsidyIndex, ...stored });
+    };
+    await attach('statement', 'releve-aout.pdf', null);
+    await attach('subsidy', 'subvention-mairie.pdf', 0);
+    await run(coopId, y, 'submit', { type: 'SubmitYear' });
+    await run(coopId, y, 'accept', { type: 'AcceptSubmission' });
+  }
+
   // The current year of the first coop: the guide's examples.
   const c = 'C14001';
   const y = current;
@@ -232,6 +262,11 @@ export async function seedDemo({ commands, users, clock }: DemoDeps): Promise<{ 
   return { logins: [...DEMO_LOGINS] };
 }
 
+/** A one-page PDF standing for a scanned document of the demo. */
+function demoPdf(text: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+}
+
 /** On an empty store (first start), seeds the demo so the app shows something at once. */
 export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ logins: DemoLogin[] } | null> {
   const store = app.get<EventStore>(EVENT_STORE);
@@ -240,6 +275,7 @@ export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ l
     commands: app.get(CommandBus),
     users: app.get<UserDirectory>(USER_DIRECTORY),
     clock: app.get<Clock>(CLOCK),
+    documents: app.get(VoucherStore),
   });
   // The first page shown after start-up is the demo's: the read models must hold it already.
   const head = await store.headPosition();

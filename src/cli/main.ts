@@ -13,6 +13,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { rebuildAlongside } from '../projections/rebuild-alongside';
 import { openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
+import { VoucherStore } from '../http/voucher-store';
 
 /**
  * `npm run cli -- <command>`: the same command paths as the server, without HTTP. Writes do not
@@ -153,7 +154,7 @@ program
   .description('crée un département de démonstration avec des coopératives et une année d’écritures')
   .action(() =>
     withServices(async (services) => {
-      const { logins } = await seedDemo(services);
+      const { logins } = await seedDemo({ ...services, documents: new VoucherStore(loadConfig()) });
       console.log('Démonstration créée. Identifiants :');
       for (const l of logins) console.log(`  ${l.role.padEnd(11)} ${l.username} / ${l.password}   (${l.scope})`);
     }),

@@ -148,8 +148,33 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     });
 
     it('scope=final keeps the coops closed and accepted; the completeness board says who is final and who is missing what', async () => {
+      // The demo: C14002's past year is accepted (final), C14001's closed but not sent.
+      const { body } = await treasurer.get('/api/departments/14/years/2025/completeness').expect(200);
+      expect(body.counts).toMatchObject({ coops: 2, final: 1, accepted: 1, missing: 1, provisional: 1 });
+      const row = (id: string) => body.rows.find((r: { coopId: string }) => r.coopId === id);
+      expect(row('C14002')).toMatchObject({ final: true, submission: 'accepted', version: 1, quitus: true, statement: true, subsidyProofs: true, missing: [] });
+      expect(row('C14001')).toMatchObject({ final: false, submission: 'missing', quitus: false, statement: false });
+      expect(row('C14001').missing).toContain("le relevé bancaire de fin d'exercice");
+      const finalOnly = (await treasurer.get('/api/departments/14/years/2025/completeness?filter=final').expect(200)).body.rows;
+      expect(finalOnly.map((r: { coopId: string }) => r.coopId)).toEqual(['C14002']);
+      const csv = await treasurer.get('/api/departments/14/years/2025/completeness.csv?filter=provisional').expect(200);
+      expect(csv.text.startsWith('\uFEFF')).toBe(true);
+      expect(csv.text).toContain('C14001;');
+      expect(csv.text).not.toContain('C14002;');
+      const page = await html(treasurer, '/departements/14/annees/2025/completude').expect(200);
+      expect(page.text).toContain('1 définitives');
+      expect(page.text).toContain('le relevé bancaire de fin d&#x27;exercice');
+
+      const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;
       const before = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
-      expect(before).toMatchObject({ coops: 2, final: 0, accounts: [], totals: { debit: 0, credit: 0 } });
+      expect(before).toMatchObject({ coops: 2, final: 1, provisional: 1, included: 1 });
+      expect(before.totals.debit).toBe(before.totals.credit);
+      // The two demo coops kept the same past year.
+      expect(before.totals.debit * 2).toBe(all.totals.debit);
+      expect((await html(treasurer, '/departements/14/annees/2025/balance?scope=final').expect(200)).text).toContain(
+        'Seules les 1 coopératives définitives sont additionnées.',
+      );
+
       const file = { sha256: 'a'.repeat(64), mediaType: 'application/pdf', size: 10 };
       await appendYearEnd('C14001', 2025, [
         ['SubmissionDocumentAttached', { documentId: 'd1', kind: 'statement', subsidyIndex: null, ...file, fileName: 'releve.pdf' }],
@@ -160,29 +185,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
         ['SubmissionAccepted', { version: 1 }],
       ]);
       const after = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
-      const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;
-      expect(after).toMatchObject({ coops: 2, final: 1, provisional: 1, included: 1 });
-      expect(after.totals.debit).toBe(after.totals.credit);
-      expect(after.totals.debit * 2).toBe(all.totals.debit);
-
-      const { body } = await treasurer.get('/api/departments/14/years/2025/completeness').expect(200);
-      expect(body.counts).toMatchObject({ coops: 2, final: 1, accepted: 1, missing: 1 });
-      const row = (id: string) => body.rows.find((r: { coopId: string }) => r.coopId === id);
-      expect(row('C14001')).toMatchObject({ final: true, submission: 'accepted', quitus: true, statement: true, subsidyProofs: true, missing: [] });
-      expect(row('C14002')).toMatchObject({ final: false, submission: 'missing', quitus: false, statement: false });
-      expect(row('C14002').missing).toContain("le relevé bancaire de fin d'exercice");
-      const finalOnly = (await treasurer.get('/api/departments/14/years/2025/completeness?filter=final').expect(200)).body.rows;
-      expect(finalOnly.map((r: { coopId: string }) => r.coopId)).toEqual(['C14001']);
-      const csv = await treasurer.get('/api/departments/14/years/2025/completeness.csv?filter=provisional').expect(200);
-      expect(csv.text.startsWith('\uFEFF')).toBe(true);
-      expect(csv.text).toContain('C14002;');
-      expect(csv.text).not.toContain('C14001;');
-
-      const page = await html(treasurer, '/departements/14/annees/2025/completude').expect(200);
-      expect(page.text).toContain('1 définitives');
-      expect(page.text).toContain('le relevé bancaire de fin d&#x27;exercice');
-      const balance = await html(treasurer, '/departements/14/annees/2025/balance?scope=final').expect(200);
-      expect(balance.text).toContain('Seules les 1 coopératives définitives sont additionnées.');
+      expect(after).toMatchObject({ final: 2, provisional: 0, included: 2, totals: all.totals });
     });
 
     it('downloads as an xlsx workbook: the consolidated sheet and coops × accounts, amounts as numbers, codes as text', async () => {

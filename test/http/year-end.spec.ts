@@ -133,7 +133,8 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
     const rows = (await treasurer.get('/api/departments/14/years/2025/submissions').expect(200)).body;
     expect(rows.map((r: { coopId: string }) => r.coopId)).toEqual(['C14001', 'C14002']);
     expect(rows[0]).toMatchObject({ coopId: 'C14001', status: 'submitted', version: 1, late: true, quitus: true, statement: true, subsidyProofs: true });
-    expect(rows[1]).toMatchObject({ coopId: 'C14002', status: 'missing', version: null, submittedAt: null, quitus: false, statement: false });
+    // The demo's C14002 went the whole way: sent and accepted.
+    expect(rows[1]).toMatchObject({ coopId: 'C14002', status: 'accepted', version: 1, quitus: true, statement: true, subsidyProofs: true });
 
     const noReason = await treasurer.post('/api/departments/14/coops/C14001/years/2025/submission/decision', { decision: 'return' }).expect(400);
     expect(noReason.body.code).toBe('REASON_REQUIRED');
