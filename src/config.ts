@@ -14,6 +14,11 @@ export interface Config {
   chromiumPath?: string;
   /** Behind TLS (a reverse proxy): cookies get `Secure`. */
   secureCookies: boolean;
+  /**
+   * The proxies trusted for X-Forwarded-For (and -Host, -Proto): a hop count, or addresses and
+   * subnets as Express takes them ("loopback", "10.0.0.0/8"); false: none, the socket's address.
+   */
+  trustProxy: number | string[] | false;
 }
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -41,7 +46,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: env.SESSION_SECRET ?? keptSecret(dataDir),
     chromiumPath: env.CHROMIUM_PATH ?? CHROMIUM_CANDIDATES.find((p) => existsSync(p)),
     secureCookies: env.SECURE_COOKIES === 'true',
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
+}
+
+/** TRUST_PROXY: "1" (hops), "loopback, 10.0.0.0/8" (addresses); empty, "0" or "false": none. */
+function trustProxyOf(value: string | undefined): Config['trustProxy'] {
+  const text = (value ?? '').trim();
+  if (text === '' || text === '0' || text === 'false') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  const addresses = text
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (addresses.some((a) => !/^[0-9A-Za-z.:/]+$/.test(a))) {
+    throw new Error(`TRUST_PROXY=${value} : un nombre de proxys, ou des adresses séparées par des virgules (ex. 1, ou loopback, 10.0.0.0/8)`);
+  }
+  return addresses;
 }
 
 /** A generated secret, kept in DATA_DIR so sessions survive a restart. */

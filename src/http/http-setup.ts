@@ -8,7 +8,7 @@ import { type Config } from '../config';
 import { type Clock, systemClock } from '../domain/fiscal-year';
 import { CLOCK, CONFIG, READ_STORE } from '../tokens';
 import { type ReadStore } from '../projections/read-store';
-import { csrfProtection, MultipartCsrfGuard } from './auth/csrf';
+import { csrfProtection, MultipartCsrfGuard, sameSiteChangesOnly } from './auth/csrf';
 import { PassportLogin } from './auth/passport-login';
 import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
 import { UserDirectory } from '../users/user-directory';
@@ -44,8 +44,9 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   const passportLogin = app.get(PassportLogin, { strict: false });
   passportLogin.configure(deps.users);
 
-  // Behind a TLS-terminating proxy: the client's address (throttling) and `Secure` cookies.
-  if (deps.config.secureCookies) app.set('trust proxy', 1);
+  // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For: throttling)
+  // and which host and scheme it asked for; without it, the socket's address.
+  if (deps.config.trustProxy !== false) app.set('trust proxy', deps.config.trustProxy);
   app.disable('x-powered-by');
 
   app.use(
@@ -69,6 +70,9 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
         },
       },
       strictTransportSecurity: deps.config.secureCookies,
+      // Not no-referrer: with it, browsers send `Origin: null` on this site's own form posts,
+      // which the cross-site check reads (csrf.ts). Nothing is sent to other sites either way.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 
@@ -86,6 +90,8 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
       // No stored session until something is put in it (a CSRF token, a login).
       saveUninitialized: false,
       rolling: true,
+      // Behind TLS, the `Secure` cookie is sent when the proxy says https, TRUST_PROXY or not.
+      proxy: deps.config.secureCookies ? true : undefined,
       cookie: {
         httpOnly: true,
         sameSite: 'lax',
@@ -98,6 +104,7 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.use(absoluteTimeout(clock));
   app.use(passportLogin.passport.initialize());
   app.use(passportLogin.passport.session());
+  app.use(sameSiteChangesOnly());
   // The vérificateur's decision carries its credential (the code) in its URL: no session to forge.
   app.use(csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || /^\/api\/quitus\/[^/]+$/.test(req.path))));
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors

@@ -51,17 +51,68 @@ describe('scope', () => {
 });
 
 describe('login throttle', () => {
-  it('delays after 5 failures, blocks after 10, and forgets after the window', () => {
+  const t0 = 1_000_000;
+  const from = (username: string, ip: string, device: string | null = null) => ({ username, ip, device });
+  const fail = (throttle: LoginThrottle, source: ReturnType<typeof from>, times: number, at = t0) => {
+    for (let i = 0; i < times; i++) {
+      const admission = throttle.admit(source, at + i);
+      if (admission.blocked) throw new Error(`blocked at failure ${i}`);
+      admission.attempt.failed(at + i);
+    }
+  };
+
+  it('delays a (username, address) pair after 5 failures, blocks it after 10, and forgets after the window', () => {
     const throttle = new LoginThrottle();
-    const t0 = 1_000_000;
-    for (let i = 0; i < 5; i++) throttle.recordFailure('1.2.3.4', 'jferry', t0 + i);
-    expect(throttle.check('1.2.3.4', 'jferry', t0 + 10)).toEqual({ blocked: false, delayMs: 1000 });
-    expect(throttle.check('5.6.7.8', 'other', t0 + 10)).toEqual({ blocked: false, delayMs: 0 });
-    for (let i = 5; i < 10; i++) throttle.recordFailure('1.2.3.4', 'jferry', t0 + i);
-    const blocked = throttle.check('9.9.9.9', 'JFERRY', t0 + 10);
-    expect(blocked).toEqual({ blocked: true, retryAfterSeconds: 15 * 60 });
-    expect(throttle.check('1.2.3.4', 'someone', t0 + 10).blocked).toBe(true);
-    expect(throttle.check('1.2.3.4', 'jferry', t0 + 15 * 60 * 1000 + 1).blocked).toBe(false);
+    fail(throttle, from('jferry', '1.2.3.4'), 5);
+    expect(throttle.check(from('jferry', '1.2.3.4'), t0 + 10)).toEqual({ blocked: false, delayMs: 1000 });
+    expect(throttle.check(from('other', '5.6.7.8'), t0 + 10)).toEqual({ blocked: false, delayMs: 0 });
+    fail(throttle, from('jferry', '1.2.3.4'), 5, t0 + 5);
+    expect(throttle.check(from('JFERRY', '1.2.3.4'), t0 + 10)).toEqual({ blocked: true, retryAfterSeconds: 15 * 60 });
+    expect(throttle.check(from('jferry', '1.2.3.4'), t0 + 15 * 60 * 1000 + 1).blocked).toBe(false);
+  });
+
+  it('holds an address back only for the usernames it failed: x1…x10 leave jferry and admin alone', () => {
+    const throttle = new LoginThrottle();
+    for (let i = 1; i <= 10; i++) fail(throttle, from(`x${i}`, '127.0.0.1'), 10);
+    expect(throttle.check(from('x1', '127.0.0.1'), t0 + 20).blocked).toBe(true);
+    expect(throttle.check(from('jferry', '127.0.0.1'), t0 + 20)).toEqual({ blocked: false, delayMs: 0 });
+    expect(throttle.check(from('admin', '127.0.0.1'), t0 + 20)).toEqual({ blocked: false, delayMs: 0 });
+  });
+
+  it('blocks untrusted clients of a username guessed from many addresses, never its trusted device', () => {
+    const throttle = new LoginThrottle();
+    for (let ip = 0; ip < 10; ip++) fail(throttle, from('jferry', `10.0.0.${ip}`), 2);
+    expect(throttle.check(from('jferry', '10.9.9.9'), t0 + 20).blocked).toBe(true);
+    expect(throttle.check(from('jferry', '10.0.0.1', 'device-1'), t0 + 20)).toEqual({ blocked: false, delayMs: 0 });
+  });
+
+  it('a device failing 10 times is held back itself, the pair and the username untouched', () => {
+    const throttle = new LoginThrottle();
+    fail(throttle, from('jferry', '1.2.3.4', 'stolen'), 10);
+    expect(throttle.check(from('jferry', '1.2.3.4', 'stolen'), t0 + 20).blocked).toBe(true);
+    expect(throttle.check(from('jferry', '1.2.3.4', 'own-laptop'), t0 + 20)).toEqual({ blocked: false, delayMs: 0 });
+    expect(throttle.check(from('jferry', '1.2.3.4'), t0 + 20)).toEqual({ blocked: false, delayMs: 0 });
+  });
+
+  it('counts attempts in flight: a burst cannot all pass before the first fails', () => {
+    const throttle = new LoginThrottle();
+    const admitted = Array.from({ length: 50 }, () => throttle.admit(from('jferry', '6.6.6.6'), t0));
+    expect(admitted.filter((a) => !a.blocked)).toHaveLength(10);
+    expect(admitted[10]).toEqual({ blocked: true, retryAfterSeconds: 1 });
+    for (const a of admitted) if (!a.blocked) a.attempt.abandoned();
+    expect(throttle.check(from('jferry', '6.6.6.6'), t0)).toEqual({ blocked: false, delayMs: 0 });
+  });
+
+  it('a success wipes the pair and the device, not the untrusted count of the username', () => {
+    const throttle = new LoginThrottle({ untrustedBlockAfter: 12 });
+    fail(throttle, from('jferry', '1.1.1.1'), 9);
+    fail(throttle, from('jferry', '2.2.2.2'), 2);
+    const ok = throttle.admit(from('jferry', '1.1.1.1'), t0 + 20);
+    if (ok.blocked) throw new Error('blocked');
+    ok.attempt.succeeded();
+    expect(throttle.check(from('jferry', '1.1.1.1'), t0 + 30)).toEqual({ blocked: false, delayMs: 0 });
+    fail(throttle, from('jferry', '3.3.3.3'), 1, t0 + 30);
+    expect(throttle.check(from('jferry', '4.4.4.4'), t0 + 40).blocked).toBe(true);
   });
 });
 

@@ -6,7 +6,8 @@ import { ApiError, ErrorBody, unauthenticated } from '../errors.filter';
 import { Views } from '../views';
 import { csrfTokenFor, renewCsrfToken } from './csrf';
 import { AuthenticatedGuard, CurrentUser } from './guards';
-import { LoginThrottle } from './login-throttle';
+import { DeviceCookies } from './device-cookie';
+import { LoginSource, LoginThrottle } from './login-throttle';
 import { PassportLogin } from './passport-login';
 import { passwordPolicyError } from '../../users/passwords';
 import { ReadStoreSessionStore, SESSION_COOKIE } from './session-store';
@@ -26,6 +27,13 @@ const throttledMessage = (seconds: number): string => {
   const minutes = Math.ceil(seconds / 60);
   return `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 };
+
+const throttledError = ({ retryAfterSeconds }: { retryAfterSeconds: number }): ApiError =>
+  new ApiError(
+    429,
+    { error: 'too_many_requests', code: 'LOGIN_THROTTLED', message: throttledMessage(retryAfterSeconds) },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,6 +57,7 @@ export class AuthController {
     private readonly users: UserDirectory,
     private readonly sessions: ReadStoreSessionStore,
     private readonly throttle: LoginThrottle,
+    private readonly devices: DeviceCookies,
     private readonly views: Views,
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
@@ -59,6 +68,14 @@ export class AuthController {
   @Post('api/login')
   @HttpCode(200)
   async apiLogin(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    // A form-encoded login is what a cross-site form can send (login CSRF): JSON only.
+    if (!req.is('application/json')) {
+      throw new ApiError(415, {
+        error: 'unsupported_media_type',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'La connexion par l’API attend un contenu JSON (Content-Type: application/json).',
+      });
+    }
     const attempt = await this.attempt(req, res);
     switch (attempt.kind) {
       case 'ok':
@@ -68,11 +85,7 @@ export class AuthController {
       case 'refused':
         throw new ApiError(401, BAD_CREDENTIALS);
       case 'throttled':
-        throw new ApiError(
-          429,
-          { error: 'too_many_requests', code: 'LOGIN_THROTTLED', message: throttledMessage(attempt.retryAfterSeconds) },
-          { 'Retry-After': String(attempt.retryAfterSeconds) },
-        );
+        throw throttledError(attempt);
     }
   }
 
@@ -93,15 +106,6 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(AuthenticatedGuard)
   async changePassword(@Req() req: Request, @CurrentUser() user: SessionUser, @JsonBody() body: { currentPassword?: unknown; newPassword?: unknown }) {
-    const ip = req.ip ?? 'unknown';
-    const decision = this.throttle.check(ip, user.username, this.now());
-    if (decision.blocked) {
-      throw new ApiError(
-        429,
-        { error: 'too_many_requests', code: 'LOGIN_THROTTLED', message: throttledMessage(decision.retryAfterSeconds) },
-        { 'Retry-After': String(decision.retryAfterSeconds) },
-      );
-    }
     if (typeof body?.newPassword !== 'string') {
       throw new ApiError(400, {
         error: 'invalid',
@@ -110,11 +114,22 @@ export class AuthController {
         fields: { newPassword: 'Saisissez le nouveau mot de passe.' },
       });
     }
-    if (!(await this.users.verify(user.username, body.currentPassword))) {
-      this.throttle.recordFailure(ip, user.username, this.now());
+    // Throttled as a login: it would otherwise let a session guess its user's password.
+    const admission = this.throttle.admit(this.sourceOf(req, user.username), this.now());
+    if (admission.blocked) throw throttledError(admission);
+    let verified: SessionUser | null;
+    try {
+      verified = await this.users.verify(user.username, body.currentPassword);
+    } catch (error) {
+      admission.attempt.abandoned();
+      throw error;
+    }
+    if (!verified) {
+      admission.attempt.failed(this.now());
       const message = 'Le mot de passe actuel est incorrect.';
       throw new ApiError(400, { error: 'invalid', code: 'BAD_CREDENTIALS', message, fields: { currentPassword: message } });
     }
+    admission.attempt.succeeded();
     const refusal = passwordPolicyError(body.newPassword);
     if (refusal) {
       throw new ApiError(400, { error: 'invalid', code: 'PASSWORD_WEAK', message: refusal, fields: { newPassword: refusal } });
@@ -157,19 +172,30 @@ export class AuthController {
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     if (!username || typeof body.password !== 'string' || body.password === '') return { kind: 'missing' };
-    const ip = req.ip ?? 'unknown';
-    const decision = this.throttle.check(ip, username, this.now());
-    if (decision.blocked) return { kind: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
-    if (decision.delayMs > 0) await delay(decision.delayMs);
-    req.body.username = username;
-    const user = await this.passportLogin.authenticate(req, res);
+    const admission = this.throttle.admit(this.sourceOf(req, username), this.now());
+    if (admission.blocked) return { kind: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
+    let user: SessionUser | null;
+    try {
+      if (admission.delayMs > 0) await delay(admission.delayMs);
+      req.body.username = username;
+      user = await this.passportLogin.authenticate(req, res);
+    } catch (error) {
+      admission.attempt.abandoned();
+      throw error;
+    }
     if (!user) {
-      this.throttle.recordFailure(ip, username, this.now());
+      admission.attempt.failed(this.now());
       return { kind: 'refused' };
     }
-    this.throttle.recordSuccess(username);
+    admission.attempt.succeeded();
     await this.openSession(req, user);
+    this.devices.issue(res, user.username);
     return { kind: 'ok', user };
+  }
+
+  /** Who tries: the address (through the proxies TRUST_PROXY names), and this browser's device cookie if it is the user's. */
+  private sourceOf(req: Request, username: string): LoginSource {
+    return { username, ip: req.ip ?? 'unknown', device: this.devices.deviceOf(req, username) };
   }
 
   /** New session id (passport regenerates it), new CSRF token, absolute time-out from now. */

@@ -1,7 +1,9 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { Clock } from '../../domain/fiscal-year';
 import { ReadStore } from '../../projections/read-store';
-import { CLOCK, READ_STORE, USER_DIRECTORY } from '../../tokens';
+import { Config } from '../../config';
+import { CLOCK, CONFIG, READ_STORE, USER_DIRECTORY } from '../../tokens';
+import { DeviceCookies } from './device-cookie';
 import { Views } from '../views';
 import { AuthController } from './auth.controller';
 import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
@@ -26,7 +28,7 @@ export interface AuthModuleOptions extends AuthOptions {
 }
 
 /**
- * Login, sessions and scope. Needs READ_STORE and COOP_DIRECTORY (and optionally CLOCK) from a
+ * Login, sessions and scope. Needs READ_STORE, CONFIG and COOP_DIRECTORY (and optionally CLOCK) from a
  * global module or from `register({ imports })`. The guards resolve COOP_DIRECTORY in the module
  * of the controller using them, so a global provider is the simplest.
  */
@@ -42,6 +44,11 @@ export interface AuthModuleOptions extends AuthOptions {
       provide: ReadStoreSessionStore,
       useFactory: (store: ReadStore, clock?: Clock) => new ReadStoreSessionStore(store, clock),
       inject: [READ_STORE, { token: CLOCK, optional: true }],
+    },
+    {
+      provide: DeviceCookies,
+      useFactory: (config: Config) => new DeviceCookies(config.sessionSecret, config.secureCookies),
+      inject: [CONFIG],
     },
     {
       provide: LoginThrottle,

@@ -44,6 +44,41 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export const crossSiteRefused = (): ApiError =>
+  new ApiError(403, {
+    error: 'forbidden',
+    code: 'CROSS_SITE',
+    message: 'Cette demande vient d’un autre site que Cahier Coop : elle est refusée.',
+  });
+
+/**
+ * Refuses a change a browser says comes from another site, whatever its token (login CSRF
+ * included, which the token cannot cover): an `Origin` that is not this host (the scheme aside:
+ * behind a TLS proxy the server sees http), or `Sec-Fetch-Site: cross-site`. `Origin: null` (a
+ * sandboxed frame, a privacy setting) decides nothing: then `Sec-Fetch-Site` must say
+ * same-origin, or the change is refused. Clients that send neither header (scripts, the CLI)
+ * rely on the token alone.
+ */
+export function sameSiteChangesOnly(): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const site = req.get('sec-fetch-site');
+    if (site === 'cross-site') return next(crossSiteRefused());
+    const origin = req.get('origin');
+    if (origin !== undefined && origin !== 'null') return next(hostOf(origin) === req.host ? undefined : crossSiteRefused());
+    const sameOrigin = site === undefined ? origin === undefined : site === 'same-origin' || site === 'none';
+    next(sameOrigin ? undefined : crossSiteRefused());
+  };
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 /** A multipart form's token travels among its parts: the upload route reads it (csrfInParts). */
 const TOKEN_IN_PARTS = Symbol('csrfTokenInParts');
 type PendingRequest = Request & { [TOKEN_IN_PARTS]?: boolean };

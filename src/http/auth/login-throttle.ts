@@ -1,12 +1,24 @@
 /**
- * Login throttling, in memory: failures per address and per username in a sliding window. From
- * `delayAfter` failures each attempt waits a little longer; from `blockAfter` the answer is 429
- * until enough failures have left the window — so a real user is held back minutes, not locked out.
+ * Login throttling after OWASP's "slow down online guessing attacks with device cookies", in
+ * memory. A browser that logged in successfully holds a signed device cookie (device-cookie.ts):
+ * its attempts count only against that cookie, so failures made elsewhere never hold it back.
+ * Attempts from anywhere else (untrusted) count against the (username, address) pair — an
+ * address is only ever held back for itself, and behind a proxy one address is everybody — and
+ * against the username's untrusted attempts from all addresses, with a higher threshold: ten
+ * addresses guessing one password lock nobody out, and an owner on their own browser never.
+ *
+ * From `delayAfter` failures each attempt waits a little longer; from `blockAfter` the answer is
+ * 429 until enough failures have left the window. An attempt counts from the moment it starts
+ * (in flight), so a burst of concurrent guesses cannot all pass before the first fails.
  */
 export interface ThrottlePolicy {
   windowMs: number;
+  /** Failures of a pair or a device before each attempt waits. */
   delayAfter: number;
+  /** Failures of a pair or of a device before 429. */
   blockAfter: number;
+  /** Failures for one username from untrusted clients (every address) before those get 429. */
+  untrustedBlockAfter: number;
   /** Added per failure beyond `delayAfter`. */
   delayStepMs: number;
   maxDelayMs: number;
@@ -18,40 +30,122 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   windowMs: 15 * 60 * 1000,
   delayAfter: 5,
   blockAfter: 10,
+  untrustedBlockAfter: 20,
   delayStepMs: 1000,
   maxDelayMs: 5000,
   maxKeys: 10_000,
 };
 
+/** Who is trying: the username typed, the client's address, the device cookie's id when it is valid for that username. */
+export interface LoginSource {
+  username: string;
+  ip: string;
+  device: string | null;
+}
+
 export type ThrottleDecision = { blocked: false; delayMs: number } | { blocked: true; retryAfterSeconds: number };
+
+/** One attempt in flight: counted until it ends, as a failure or not at all. */
+export interface ThrottledAttempt {
+  failed(now: number): void;
+  succeeded(): void;
+  /** Ended by something else than the password (the server busy, a store down): no failure. */
+  abandoned(): void;
+}
+
+type Admission = (ThrottleDecision & { blocked: true }) | { blocked: false; delayMs: number; attempt: ThrottledAttempt };
+
+interface Counter {
+  key: string;
+  threshold: number;
+  /** Its failures make attempts wait (a pair, a device), not only block. */
+  delays: boolean;
+}
 
 export class LoginThrottle {
   readonly policy: ThrottlePolicy;
   /** key → failure times (epoch ms), oldest first. Map order doubles as an LRU. */
   private readonly failures = new Map<string, number[]>();
+  /** key → attempts started and not yet ended. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(policy: Partial<ThrottlePolicy> = {}) {
     this.policy = { ...DEFAULT_THROTTLE, ...policy };
   }
 
-  check(ip: string, username: string, now: number): ThrottleDecision {
-    let worstCount = 0;
-    let retryAt = 0;
-    for (const key of keys(ip, username)) {
-      const times = this.recent(key, now);
-      worstCount = Math.max(worstCount, times.length);
-      if (times.length >= this.policy.blockAfter) {
-        // Free again once the count falls below the threshold.
-        retryAt = Math.max(retryAt, times[times.length - this.policy.blockAfter] + this.policy.windowMs);
+  /** Decides on an attempt and, when it may go on, counts it in flight until it ends. */
+  admit(source: LoginSource, now: number): Admission {
+    const counters = this.countersOf(source);
+    const decision = this.decide(counters, now);
+    if (decision.blocked) return decision;
+    for (const { key } of counters) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    let ended = false;
+    const end = (): boolean => {
+      if (ended) return false;
+      ended = true;
+      for (const { key } of counters) {
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(key, left);
+        else this.inFlight.delete(key);
       }
-    }
-    if (retryAt > 0) return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now) / 1000)) };
-    const beyond = worstCount - this.policy.delayAfter + 1;
-    return { blocked: false, delayMs: beyond > 0 ? Math.min(beyond * this.policy.delayStepMs, this.policy.maxDelayMs) : 0 };
+      return true;
+    };
+    return {
+      blocked: false,
+      delayMs: decision.delayMs,
+      attempt: {
+        failed: (at) => {
+          if (end()) this.recordFailure(counters, at);
+        },
+        succeeded: () => {
+          // The pair's and the device's slates are wiped; the username's untrusted count is not,
+          // or a guesser could reset it between guesses by logging in to their own account.
+          if (end()) for (const { key } of counters) if (!key.startsWith('untrusted:')) this.failures.delete(key);
+        },
+        abandoned: () => {
+          end();
+        },
+      },
+    };
   }
 
-  recordFailure(ip: string, username: string, now: number): void {
-    for (const key of keys(ip, username)) {
+  /** The decision alone, without counting an attempt (tests, and the answer to a refused one). */
+  check(source: LoginSource, now: number): ThrottleDecision {
+    return this.decide(this.countersOf(source), now);
+  }
+
+  /** A trusted device answers for itself alone (a stolen cookie buys `blockAfter` guesses, no more). */
+  private countersOf({ username, ip, device }: LoginSource): Counter[] {
+    const { blockAfter, untrustedBlockAfter } = this.policy;
+    if (device !== null) return [{ key: `device:${device}`, threshold: blockAfter, delays: true }];
+    const user = username.toLowerCase();
+    return [
+      { key: `pair:${user}\u0000${ip}`, threshold: blockAfter, delays: true },
+      { key: `untrusted:${user}`, threshold: untrustedBlockAfter, delays: false },
+    ];
+  }
+
+  private decide(counters: Counter[], now: number): ThrottleDecision {
+    let worstBeyondDelay = 0;
+    let retryAt = 0;
+    for (const { key, threshold, delays } of counters) {
+      const times = this.recent(key, now);
+      const pending = this.inFlight.get(key) ?? 0;
+      const count = times.length + pending;
+      if (count >= threshold) {
+        // Free again once the count falls below the threshold (attempts in flight end within seconds).
+        const freedAt = pending >= threshold ? now + 1000 : times[count - threshold] + this.policy.windowMs;
+        retryAt = Math.max(retryAt, freedAt);
+      }
+      if (delays) worstBeyondDelay = Math.max(worstBeyondDelay, count - this.policy.delayAfter + 1);
+    }
+    if (retryAt > 0) return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now) / 1000)) };
+    const delayMs = worstBeyondDelay > 0 ? Math.min(worstBeyondDelay * this.policy.delayStepMs, this.policy.maxDelayMs) : 0;
+    return { blocked: false, delayMs };
+  }
+
+  private recordFailure(counters: Counter[], now: number): void {
+    for (const { key } of counters) {
       const times = this.recent(key, now);
       times.push(now);
       this.failures.delete(key);
@@ -62,14 +156,6 @@ export class LoginThrottle {
     }
   }
 
-  /**
-   * The username's slate is wiped by a success; the address's is not, or one valid account would
-   * let an attacker reset their counter between guesses at others.
-   */
-  recordSuccess(username: string): void {
-    this.failures.delete(userKey(username));
-  }
-
   private recent(key: string, now: number): number[] {
     const times = (this.failures.get(key) ?? []).filter((t) => t > now - this.policy.windowMs);
     if (times.length === 0) this.failures.delete(key);
@@ -77,6 +163,3 @@ export class LoginThrottle {
     return times;
   }
 }
-
-const userKey = (username: string): string => `user:${username.toLowerCase()}`;
-const keys = (ip: string, username: string): string[] => [`ip:${ip}`, userKey(username)];

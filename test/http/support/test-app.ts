@@ -151,6 +151,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     readStore: 'embedded',
     sessionSecret: 'test-secret-of-at-least-32-characters!!',
     secureCookies: options.secureCookies ?? false,
+    trustProxy: false,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [
