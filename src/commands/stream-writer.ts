@@ -45,13 +45,25 @@ export interface Outcome<A = undefined> {
   answer: A;
 }
 
+/** Conflicts a command meets before giving up (each one means another command landed first). */
 const MAX_ATTEMPTS = 10;
+/** The wait before attempt n + 1: 1, 2, 4 … ms, at most 64, so writers racing on one stream spread out. */
+const backoffMs = (attempt: number): number => Math.min(64, 2 ** (attempt - 1));
 /**
  * A ledger command reads up to four streams (the coop, the department's chart, the year and the
  * previous year): 512 keeps about 170 coops' commands hot. An LRU smaller than the streams a
  * round of commands cycles through misses on every access (256 did, over 100 coops).
  */
 const HOT_STREAMS = 512;
+
+export interface StreamWriterOptions {
+  /** Streams kept hot (least recently used dropped first). */
+  hotStreams?: number;
+  /** Waits between attempts after a conflict (tests note the waits instead). */
+  pause?: (ms: number) => Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A deterministic UUID-shaped id from the command id: a retried command rewrites the same ids. */
 export function eventIdFor(commandId: string, stream: string, index: number): string {
@@ -68,11 +80,17 @@ export function eventIdFor(commandId: string, stream: string, index: number): st
  */
 export class StreamWriter {
   private readonly hot = new Map<string, StreamSnapshot<unknown>>();
+  private readonly hotStreams: number;
+  private readonly pause: (ms: number) => Promise<void>;
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-  ) {}
+    options: StreamWriterOptions = {},
+  ) {
+    this.hotStreams = options.hotStreams ?? HOT_STREAMS;
+    this.pause = options.pause ?? sleep;
+  }
 
   async load<S, E extends { type: string; data: unknown }>(stream: string, fold: Fold<S, E>): Promise<StreamSnapshot<S>> {
     let snapshot = this.hot.get(stream) as StreamSnapshot<S> | undefined;
@@ -125,6 +143,7 @@ export class StreamWriter {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_ATTEMPTS) throw error;
         this.hot.delete(stream);
+        await this.pause(backoffMs(attempt));
       }
     }
   }
@@ -141,10 +160,6 @@ export class StreamWriter {
     const past: StreamSnapshot<S> = { stream: snapshot.stream, state: fold.initial(), revision: null, lastHash: '', commands: new Map() };
     this.advance(past, events, fold);
     return answerOf(past.state);
-  }
-
-  forget(stream: string): void {
-    this.hot.delete(stream);
   }
 
   private envelope(stream: string, event: { type: string; data: unknown }, index: number, context: CommandContext, department?: string): NewEvent {
@@ -185,6 +200,6 @@ export class StreamWriter {
   private touch(stream: string, snapshot: StreamSnapshot<unknown>): void {
     this.hot.delete(stream);
     this.hot.set(stream, snapshot);
-    if (this.hot.size > HOT_STREAMS) this.hot.delete(this.hot.keys().next().value as string);
+    if (this.hot.size > this.hotStreams) this.hot.delete(this.hot.keys().next().value as string);
   }
 }
