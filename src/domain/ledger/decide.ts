@@ -4,7 +4,7 @@ import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
-import { type LedgerCommand, type LedgerEnv, type SubsidyRowInput } from './commands';
+import { type LedgerCommand, type LedgerCommandType, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
 import { decideYearEnd, isYearEndCommand } from './year-end';
 import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
@@ -24,6 +24,41 @@ import {
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 export const MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024;
 
+type Decision<T extends LedgerCommandType> = (command: Extract<LedgerCommand, { type: T }>, state: LedgerState, env: LedgerEnv) => LedgerEvent[];
+
+/**
+ * The decision of each command, one function per case. Typed on the command union: a new
+ * command without its decision fails the type-check.
+ */
+const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
+  DeclareOpeningBalance: (command, state, env) => declareOpeningBalance(command, state, env),
+  RecordEntry: (command, state, env) => recordEntry(command, state, env),
+  AmendEntry: (command, state, env) => amendEntry(command, state, env),
+  DeleteEntry: (command, state) => deleteEntry(command, state),
+  DuplicateEntry: (command, state, env) => duplicateEntry(command, state, env),
+  ReconcileEntry: (command, state) => reconcileEntry(command, state),
+  UnreconcileEntry: (command, state) => unreconcileEntry(command, state),
+  MarkCarriedOverItemSeen: (command, state, env) => markCarriedOverItemSeen(command, state, env),
+  CountCash: (command, state) => countCash(command, state),
+  DeclareSubsidies: (command) => [{ type: 'SubsidiesDeclared', data: { rows: validateSubsidies(command.rows) } }],
+  AddInventoryItem: (command, state) => addInventoryItem(command, state),
+  RemoveInventoryItem: (command, state) => removeInventoryItem(command, state),
+  AttachVoucher: (command, state) => attachVoucher(command, state),
+  ReportActivity: (command) => reportActivity(command),
+  CloseYear: (_command, state, env) => closeYear(state, env),
+  UnlockYear: (command, state) => unlockYear(command.reason, state),
+  LockYear: (_command, state, env) => lockYear(state, env),
+  InviteVerifier: decideYearEnd,
+  GiveQuitus: decideYearEnd,
+  AttachSubmissionDocument: decideYearEnd,
+  SubmitYear: decideYearEnd,
+  AcceptSubmission: decideYearEnd,
+  ReturnSubmission: decideYearEnd,
+};
+
+/** Commands a closed year still takes: the department's unlock and lock, and the year's end (its own rules say when). */
+const ON_A_CLOSED_YEAR = (command: LedgerCommand): boolean => command.type === 'UnlockYear' || command.type === 'LockYear' || isYearEndCommand(command);
+
 /**
  * The ledger's decider: a command on a year's state → the events it causes, or a refusal
  * (DomainError / ValidationFailed with every field error). Pure; today and the chart come in env.
@@ -31,117 +66,108 @@ export const MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024;
  * content) answers no event.
  */
 export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  switch (command.type) {
-    case 'UnlockYear':
-      return unlockYear(command.reason, state);
-    case 'LockYear':
-      return lockYear(state, env);
-    default:
-      break;
-  }
-  // The year's end happens on the closed year: its own rules say when.
-  if (isYearEndCommand(command)) return decideYearEnd(command, state, env);
-  if (state.status === 'closed') {
+  if (state.status === 'closed' && !ON_A_CLOSED_YEAR(command)) {
     throw new DomainError('YEAR_CLOSED', `L'exercice ${yearName(state.year)} est clôturé : il ne peut plus être modifié.`, undefined, 'conflict');
   }
-  switch (command.type) {
-    case 'DeclareOpeningBalance':
-      return declareOpeningBalance(command, state, env);
-    case 'RecordEntry': {
-      if (own(state.entries, command.entryId)) throw entryExists();
-      const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
-      return [recorded(command.entryId, content, command.duplicatedFrom)];
-    }
-    case 'AmendEntry': {
-      const entry = liveEntry(state, command.entryId);
-      checkRevision(entry, command.expectedRevision);
-      const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
-      if (sameContent(content, entry.content)) return [];
-      const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
-      // A reconciled entry whose bank amount changed no longer matches the statement line it was ticked against.
-      if (entry.reconciled && signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK)) {
-        events.push({ type: 'EntryUnreconciled', data: { entryId: entry.entryId } });
-      }
-      return events;
-    }
-    case 'DeleteEntry': {
-      const entry = liveEntry(state, command.entryId);
-      checkRevision(entry, command.expectedRevision);
-      return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }];
-    }
-    case 'DuplicateEntry': {
-      const source = liveEntry(state, command.sourceEntryId);
-      if (own(state.entries, command.entryId)) throw entryExists();
-      const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date };
-      const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
-      return [recorded(command.entryId, content, source.entryId)];
-    }
-    case 'ReconcileEntry': {
-      const entry = liveEntry(state, command.entryId);
-      if (!touches(entry.content, BANK)) {
-        throw new DomainError('NOT_A_BANK_ENTRY', 'Seules les écritures passées en banque (compte 512) se pointent sur le relevé.', undefined, 'invalid');
-      }
-      const errors: DomainError[] = [];
-      const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
-      // A statement shows what the bank did after the voucher, never before it.
-      if (statementDate && statementDate < entry.content.date) {
-        errors.push(
-          new DomainError(
-            'STATEMENT_BEFORE_ENTRY',
-            `Le relevé du ${formatFrenchDate(statementDate)} précède l'écriture du ${formatFrenchDate(entry.content.date)}.`,
-            'statementDate',
-          ),
-        );
-      }
-      reject(errors);
-      if (entry.reconciled) return [];
-      return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate } }];
-    }
-    case 'UnreconcileEntry': {
-      const entry = liveEntry(state, command.entryId);
-      return entry.reconciled ? [{ type: 'EntryUnreconciled', data: { entryId: entry.entryId } }] : [];
-    }
-    case 'MarkCarriedOverItemSeen': {
-      if (!openingOf(state, env).carriedOver.some((item) => item.entryId === command.entryId)) throw entryNotFound();
-      const errors: DomainError[] = [];
-      const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
-      reject(errors);
-      if (command.entryId in state.carriedOverSeen) return [];
-      return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate } }];
-    }
-    case 'CountCash': {
-      if (state.cashCounts.some((c) => c.countId === command.countId)) return [];
-      const errors: DomainError[] = [];
-      const date = dateInYear(command.date, state.year, 'date', errors, dateOutsideYear);
-      const { counts, errors: countErrors } = validateCashCounts(command.counts);
-      reject([...errors, ...countErrors]);
-      return [{ type: 'CashCounted', data: { countId: command.countId, date: date!, counts, total: cashTotal(counts) } }];
-    }
-    case 'DeclareSubsidies':
-      return [{ type: 'SubsidiesDeclared', data: { rows: validateSubsidies(command.rows) } }];
-    case 'AddInventoryItem':
-      return addInventoryItem(command, state);
-    case 'RemoveInventoryItem': {
-      const item = own(state.inventory, command.itemId);
-      if (!item || item.removed) {
-        throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
-      }
-      const errors: DomainError[] = [];
-      const leftOn = optionalDate(command.leftOn, 'leftOn', errors);
-      reject(errors);
-      return [{ type: 'InventoryItemRemoved', data: { itemId: item.itemId, leftOn } }];
-    }
-    case 'AttachVoucher':
-      return attachVoucher(command, state);
-    case 'ReportActivity': {
-      const activity = optionalText(command.activity);
-      if (activity === null) reject([new DomainError('ACTIVITY_REQUIRED', "Indiquez l'activité (une action ou un titre).", 'activity')]);
-      const text = typeof command.text === 'string' ? command.text.trim() : '';
-      return [{ type: 'ActivityReported', data: { activity: activity!, text } }];
-    }
-    case 'CloseYear':
-      return closeYear(state, env);
+  return (DECISIONS[command.type] as Decision<LedgerCommandType>)(command, state, env);
+}
+
+type CommandOf<T extends LedgerCommandType> = Extract<LedgerCommand, { type: T }>;
+
+function recordEntry(command: CommandOf<'RecordEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  if (own(state.entries, command.entryId)) throw entryExists();
+  const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
+  return [recorded(command.entryId, content, command.duplicatedFrom)];
+}
+
+function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  const entry = liveEntry(state, command.entryId);
+  checkRevision(entry, command.expectedRevision);
+  const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
+  if (sameContent(content, entry.content)) return [];
+  const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
+  // A reconciled entry whose bank amount changed no longer matches the statement line it was ticked against.
+  if (entry.reconciled && signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK)) {
+    events.push({ type: 'EntryUnreconciled', data: { entryId: entry.entryId } });
   }
+  return events;
+}
+
+function deleteEntry(command: CommandOf<'DeleteEntry'>, state: LedgerState): LedgerEvent[] {
+  const entry = liveEntry(state, command.entryId);
+  checkRevision(entry, command.expectedRevision);
+  return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }];
+}
+
+function duplicateEntry(command: CommandOf<'DuplicateEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  const source = liveEntry(state, command.sourceEntryId);
+  if (own(state.entries, command.entryId)) throw entryExists();
+  const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date };
+  const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
+  return [recorded(command.entryId, content, source.entryId)];
+}
+
+function reconcileEntry(command: CommandOf<'ReconcileEntry'>, state: LedgerState): LedgerEvent[] {
+  const entry = liveEntry(state, command.entryId);
+  if (!touches(entry.content, BANK)) {
+    throw new DomainError('NOT_A_BANK_ENTRY', 'Seules les écritures passées en banque (compte 512) se pointent sur le relevé.', undefined, 'invalid');
+  }
+  const errors: DomainError[] = [];
+  const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
+  // A statement shows what the bank did after the voucher, never before it.
+  if (statementDate && statementDate < entry.content.date) {
+    errors.push(
+      new DomainError(
+        'STATEMENT_BEFORE_ENTRY',
+        `Le relevé du ${formatFrenchDate(statementDate)} précède l'écriture du ${formatFrenchDate(entry.content.date)}.`,
+        'statementDate',
+      ),
+    );
+  }
+  reject(errors);
+  if (entry.reconciled) return [];
+  return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate } }];
+}
+
+function unreconcileEntry(command: CommandOf<'UnreconcileEntry'>, state: LedgerState): LedgerEvent[] {
+  const entry = liveEntry(state, command.entryId);
+  return entry.reconciled ? [{ type: 'EntryUnreconciled', data: { entryId: entry.entryId } }] : [];
+}
+
+function markCarriedOverItemSeen(command: CommandOf<'MarkCarriedOverItemSeen'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  if (!openingOf(state, env).carriedOver.some((item) => item.entryId === command.entryId)) throw entryNotFound();
+  const errors: DomainError[] = [];
+  const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
+  reject(errors);
+  if (command.entryId in state.carriedOverSeen) return [];
+  return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate } }];
+}
+
+function countCash(command: CommandOf<'CountCash'>, state: LedgerState): LedgerEvent[] {
+  if (state.cashCounts.some((c) => c.countId === command.countId)) return [];
+  const errors: DomainError[] = [];
+  const date = dateInYear(command.date, state.year, 'date', errors, dateOutsideYear);
+  const { counts, errors: countErrors } = validateCashCounts(command.counts);
+  reject([...errors, ...countErrors]);
+  return [{ type: 'CashCounted', data: { countId: command.countId, date: date!, counts, total: cashTotal(counts) } }];
+}
+
+function removeInventoryItem(command: CommandOf<'RemoveInventoryItem'>, state: LedgerState): LedgerEvent[] {
+  const item = own(state.inventory, command.itemId);
+  if (!item || item.removed) {
+    throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
+  }
+  const errors: DomainError[] = [];
+  const leftOn = optionalDate(command.leftOn, 'leftOn', errors);
+  reject(errors);
+  return [{ type: 'InventoryItemRemoved', data: { itemId: item.itemId, leftOn } }];
+}
+
+function reportActivity(command: CommandOf<'ReportActivity'>): LedgerEvent[] {
+  const activity = optionalText(command.activity);
+  if (activity === null) reject([new DomainError('ACTIVITY_REQUIRED', "Indiquez l'activité (une action ou un titre).", 'activity')]);
+  const text = typeof command.text === 'string' ? command.text.trim() : '';
+  return [{ type: 'ActivityReported', data: { activity: activity!, text } }];
 }
 
 function reject(errors: DomainError[]): void {
