@@ -87,6 +87,8 @@ const TRANSLITERATIONS: Record<string, string> = {
  * opened in a spreadsheet, and its text must be the label as entered.
  */
 export function fecText(text: string | null): string {
+  // Most labels are ASCII and Latin-1 letters ISO-8859-15 keeps: written as they are.
+  if (text !== null && KEPT_AS_IS.test(text)) return text.trim();
   let out = '';
   for (const char of (text ?? '').replace(/[\t\r\n]+/g, ' ').trim()) {
     if (LATIN9.has(char) && char >= ' ') out += char;
@@ -99,7 +101,14 @@ export function fecText(text: string | null): string {
   return out;
 }
 
-export const encodeFec = (text: string): Buffer => iconv.encode(text, FEC_ENCODING);
+/** Printable ASCII and the Latin-1 letters and signs ISO-8859-15 did not replace (it dropped ¤ ¦ ¨ ´ ¸ ¼ ½ ¾). */
+const KEPT_AS_IS = /^[\x20-\x7e\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00b3\u00b5-\u00b7\u00b9-\u00bb\u00bf-\u00ff]*$/;
+
+/**
+ * The bytes of a FEC text (made of ISO-8859-15 characters by fecText). Below U+0100 the text has
+ * only characters ISO-8859-15 shares with Latin-1, at the same bytes: those chunks skip iconv.
+ */
+export const encodeFec = (text: string): Buffer => (/[^\u0000-\u00ff]/.test(text) ? iconv.encode(text, FEC_ENCODING) : Buffer.from(text, 'latin1'));
 
 // ---- records -----------------------------------------------------------------------------------
 
@@ -164,6 +173,8 @@ function accountLabel(chart: Chart, code: string): string {
   return findAccount(chart, code)?.label ?? code;
 }
 
+const NO_AUXILIARY = ['', ''] as const;
+
 /** Where the numbering and the letters of a file stand: a department's file goes on from coop to coop. */
 export interface FecCursor {
   /** Entries numbered so far. */
@@ -194,46 +205,38 @@ export function fecRecords(doc: NotebookDoc, chart: Chart, cursor: FecCursor, de
   const letters = new Map<string, string>();
   for (const regie of [...settled.keys()].sort()) letters.set(regie, letterCode(cursor.letters++));
   const validDate = doc.status === 'closed' && doc.closing ? fecDate(doc.closing.closedOn) : '';
+  const labels = new Map<string, string>();
+  const labelOf = (code: string): string => {
+    let label = labels.get(code);
+    if (label === undefined) labels.set(code, (label = fecText(accountLabel(chart, code))));
+    return label;
+  };
+  const coop = department ? [fecText(department.coopId), fecText(department.name)] : null;
   let out = '';
   for (const entry of entries) {
     const number = String(++cursor.entries);
-    const pieceRef = department ? `${department.coopId}-${entry.pj}` : entry.pj;
+    const pieceRef = fecText(department ? `${department.coopId}-${entry.pj}` : entry.pj);
+    const date = fecDate(entry.date);
+    const label = fecText(entry.label) || pieceRef;
     for (const line of entry.lines) {
       const onAdvance = line.account === ADVANCES && line.regie;
-      const auxiliary: [string, string] = department
+      const auxiliary = coop
         ? line.account === BANK || line.account === CASH || line.account === ADVANCES
-          ? [department.coopId, department.name]
-          : ['', '']
+          ? coop
+          : NO_AUXILIARY
         : onAdvance
-          ? [line.regie!, `Régie ${line.regie}`]
-          : ['', ''];
+          ? [fecText(line.regie!), fecText(`Régie ${line.regie}`)]
+          : NO_AUXILIARY;
       const letter = onAdvance ? letters.get(line.regie!) : undefined;
       const debit = debitOf(line);
       const credit = creditOf(line);
       cursor.debit += debit;
       cursor.credit += credit;
       cursor.lines++;
-      out += [
-        entry.journal,
-        FEC_JOURNALS[entry.journal],
-        number,
-        fecDate(entry.date),
-        line.account,
-        fecText(accountLabel(chart, line.account)),
-        fecText(auxiliary[0]),
-        fecText(auxiliary[1]),
-        fecText(pieceRef),
-        fecDate(entry.date),
-        fecText(entry.label) || fecText(entry.pj),
-        plainAmount(debit),
-        plainAmount(credit),
-        letter ?? '',
-        letter ? fecDate(settled.get(line.regie!)!) : '',
-        validDate,
-        '',
-        '',
-      ].join('\t');
-      out += '\r\n';
+      out +=
+        `${entry.journal}\t${FEC_JOURNALS[entry.journal]}\t${number}\t${date}\t${line.account}\t${labelOf(line.account)}\t` +
+        `${auxiliary[0]}\t${auxiliary[1]}\t${pieceRef}\t${date}\t${label}\t${plainAmount(debit)}\t${plainAmount(credit)}\t` +
+        `${letter ?? ''}\t${letter ? fecDate(settled.get(line.regie!)!) : ''}\t${validDate}\t\t\r\n`;
     }
   }
   return out;
