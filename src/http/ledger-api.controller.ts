@@ -368,12 +368,13 @@ export class LedgerApiController {
 
   @Get('print.pdf')
   async notebookPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    await this.print.send(res, this.print.yearDocument('notebook', await this.reads.year(coopId, yearParam(year), asOf)));
+    await this.print.send(res, this.print.notebookDocument(await this.reads.year(coopId, yearParam(year), asOf)));
   }
 
   @Get('crf.pdf')
   async crfPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: string) {
-    await this.print.send(res, this.print.yearDocument('crf', await this.reads.year(coopId, yearParam(year), asOf)));
+    const reads = await this.reads.year(coopId, yearParam(year), asOf);
+    await this.print.send(res, this.print.crfDocument(reads, await this.yearEnd.crf(reads)));
   }
 }
 

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
 import { formatFrenchDate } from '../domain/fiscal-year';
-import { crfView, gridView } from '../reads/ledger-views';
+import { type CoopDoc } from '../projections/coops.projection';
+import { type CalendarYearView, gridView } from '../reads/ledger-views';
+import { type OfficialCrf } from '../reads/year-end-views';
 import { CONFIG } from '../tokens';
 import { YearReads } from '../reads/ledger-reads';
 import { PdfRenderer, PdfUnavailable } from './pdf';
@@ -40,23 +42,45 @@ export class PrintService implements OnModuleDestroy {
     this.pdf = new PdfRenderer({ chromiumPath: config.chromiumPath });
   }
 
-  /** The notebook (landscape A4) or the CRF (portrait) of a coop's year. */
-  yearDocument(kind: 'notebook' | 'crf', reads: YearReads): PrintDocument {
+  /** The notebook of a coop's year, landscape A4. */
+  notebookDocument(reads: YearReads): PrintDocument {
     const { coop, year, notebook, chart, asOf } = reads;
     const yearName = `${year}-${year + 1}`;
     return {
-      template: kind,
-      model: {
-        coop,
-        yearName,
-        asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null,
-        grid: kind === 'notebook' ? gridView(notebook, chart, { order: 'date' }) : null,
-        crf: kind === 'crf' ? crfView(notebook, chart) : null,
-      },
-      landscape: kind === 'notebook',
-      title: `${kind === 'notebook' ? 'Cahier de comptabilité' : 'Compte-rendu financier'} ${yearName}`,
+      template: 'notebook',
+      model: { coop, yearName, asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null, grid: gridView(notebook, chart, { order: 'date' }) },
+      landscape: true,
+      title: `Cahier de comptabilité ${yearName}`,
       footer: `${coop.name} — exercice ${yearName}`,
-      fileName: `${kind}-${coop.coopId}-${year}.pdf`,
+      fileName: `notebook-${coop.coopId}-${year}.pdf`,
+      layout: true,
+    };
+  }
+
+  /** The CRF on OCCE's form, then the CRA, portrait: the same view model as the page and GET …/crf. */
+  crfDocument(reads: YearReads, crf: OfficialCrf): PrintDocument {
+    const { coop, year, asOf } = reads;
+    const yearName = `${year}-${year + 1}`;
+    return {
+      template: 'crf',
+      model: { coop, yearName, asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null, crf },
+      landscape: false,
+      title: `Compte-rendu financier ${yearName} (${crf.status}, version ${crf.version})`,
+      footer: `${coop.name} — exercice ${yearName} — CRF ${crf.status}, version ${crf.version}`,
+      fileName: `crf-${coop.coopId}-${year}-v${crf.version}.pdf`,
+      layout: true,
+    };
+  }
+
+  /** January → December: bank and cash at both ends, charges, products and actions. */
+  calendarYearDocument(coop: CoopDoc, view: CalendarYearView): PrintDocument {
+    return {
+      template: 'calendar-year',
+      model: { coop, yearName: `année civile ${view.calendarYear}`, view },
+      landscape: false,
+      title: `Comptes de l'année civile ${view.calendarYear}`,
+      footer: `${coop.name} — année civile ${view.calendarYear}`,
+      fileName: `annee-civile-${coop.coopId}-${view.calendarYear}.pdf`,
       layout: true,
     };
   }

@@ -1,6 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { commandContext } from '../commands/command-context';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
@@ -17,7 +16,8 @@ import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
 import { yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
-import { VoucherStore } from './voucher-store';
+import { PrintService } from './print.service';
+import { VoucherStore, VoucherUpload } from './voucher-store';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +37,7 @@ export class YearEndApiController {
     private readonly yearEnd: YearEndReads,
     private readonly codes: QuitusCodes,
     private readonly vouchers: VoucherStore,
+    private readonly print: PrintService,
   ) {}
 
   @Post('coops/:coopId/years/:year/quitus/invitations')
@@ -65,7 +66,9 @@ export class YearEndApiController {
 
   @Post('coops/:coopId/years/:year/submission/documents')
   @UseGuards(CoopScopeGuard)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 } }), IdempotentRequests)
+  // Listed above the upload's own interceptors, so it runs after them: the file is read by then.
+  @UseInterceptors(IdempotentRequests)
+  @VoucherUpload()
   async attach(
     @Param('coopId') coopId: string,
     @Param('year') year: string,
@@ -91,6 +94,20 @@ export class YearEndApiController {
     const y = yearParam(year);
     const { coop, notebook } = await this.ledger.year(coopId, y);
     return submissionView(await this.yearEnd.yearEnd(coop, y), notebook, this.yearEnd.today());
+  }
+
+  /** A version as the AD received it: made from the stream head it is bound to, whatever changed since. */
+  @Get('coops/:coopId/years/:year/submission/versions/:version/crf')
+  @UseGuards(CoopScopeGuard)
+  async sentCrf(@Param('coopId') coopId: string, @Param('year') year: string, @Param('version') version: string) {
+    return (await this.yearEnd.sentCrf(coopId, yearParam(year), versionParam(version))).crf;
+  }
+
+  @Get('coops/:coopId/years/:year/submission/versions/:version/crf.pdf')
+  @UseGuards(CoopScopeGuard)
+  async sentCrfPdf(@Param('coopId') coopId: string, @Param('year') year: string, @Param('version') version: string, @Res() res: Response) {
+    const { reads, crf } = await this.yearEnd.sentCrf(coopId, yearParam(year), versionParam(version));
+    await this.print.send(res, this.print.crfDocument(reads, crf));
   }
 
   @Post('coops/:coopId/years/:year/submission')
@@ -168,6 +185,11 @@ export class YearEndApiController {
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function versionParam(value: string): number {
+  if (!/^\d{1,4}$/.test(value)) throw new DomainError('NOT_FOUND', 'Version introuvable.', undefined, 'not_found');
+  return Number(value);
+}
 
 /** A multipart field is text: "0" → 0; anything else is left for the decider to refuse. */
 function indexOf(value: unknown): number | null {

@@ -73,6 +73,11 @@ export class LedgerReads {
   async source(coopId: string, asOf?: string | null, years?: number[]): Promise<DocSource> {
     if (!asOf) return this.readStore;
     const moment = parseAsOf(asOf);
+    return this.sourceOf(coopId, (event) => event.metadata.at <= moment, years);
+  }
+
+  /** The documents folded from the coop's events that `keep` keeps (see source). */
+  private async sourceOf(coopId: string, keep: (event: RecordedEvent) => boolean, years?: number[]): Promise<DocSource> {
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
     let read: RecordedEvent[];
     if (coop && years) {
@@ -87,7 +92,7 @@ export class LedgerReads {
       const { identity, ledgers, charts } = await coopStreams(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
       read = byPosition([identity, await this.eventStore.readStreams([...ledgers, ...charts])]);
     }
-    const events = read.filter((event) => event.metadata.at <= moment).map(upcast);
+    const events = read.filter(keep).map(upcast);
     // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
     // not every projection over every year.
     const docs = new Map<string, Doc | null>();
@@ -111,7 +116,20 @@ export class LedgerReads {
       if (!read) throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
       return { ...read, asOf: null, source: this.readStore };
     }
-    const source = await this.source(coopId, asOf, [year]);
+    return this.yearFrom(coopId, year, await this.source(coopId, asOf, [year]), asOf);
+  }
+
+  /**
+   * The year as its stream stood at the event whose hash is `chainHead` (a version sent to the
+   * AD), every stream cut at that event's position: what was sent reads as sent, whatever came after.
+   */
+  async yearAtHead(coopId: string, year: number, chainHead: string): Promise<YearReads & { source: DocSource }> {
+    const head = (await this.eventStore.readStream(ledgerStream(coopId, year))).find((event) => event.metadata.hash === chainHead);
+    if (!head) throw new DomainError('NOT_FOUND', 'Version introuvable.', undefined, 'not_found');
+    return this.yearFrom(coopId, year, await this.sourceOf(coopId, (event) => event.position <= head.position, [year]), head.metadata.at);
+  }
+
+  private async yearFrom(coopId: string, year: number, source: DocSource, asOf: string): Promise<YearReads & { source: DocSource }> {
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
       throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
@@ -119,7 +137,7 @@ export class LedgerReads {
     const notebook = (await readNotebook(source, coopId, year)) ?? emptyNotebook(coopId, year);
     // No chart document then: the department had not changed the default chart yet.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
-    return { coop, year, notebook, chart, asOf: asOf ?? null, source };
+    return { coop, year, notebook, chart, asOf, source };
   }
 
   /**

@@ -430,6 +430,30 @@ export interface CalendarYearView {
   to: string;
   breakdown: BreakdownView;
   actions: ActionFigures[];
+  treasury: CalendarTreasury;
+}
+
+/**
+ * Bank and cash on 1 January (null before the coop's first year) and on 31 December. While the
+ * earlier fiscal year is open, the later one opens from its current balances: provisional.
+ */
+export interface CalendarTreasury {
+  start: Balances | null;
+  end: Balances | null;
+  provisional: boolean;
+}
+
+function calendarTreasury([earlier, later]: readonly [NotebookDoc | null, NotebookDoc | null], from: string, to: string): CalendarTreasury {
+  const until = (doc: NotebookDoc, opening: Balances, last: string): Balances =>
+    doc.entries
+      .filter((e) => e.date <= last)
+      .reduce((b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }), { ...opening });
+  const beforeStart = `${Number(from.slice(0, 4)) - 1}-12-31`;
+  const start = earlier ? until(earlier, earlier.opening, beforeStart) : null;
+  const provisional = later !== null && earlier !== null && later.opening.source === 'none';
+  const laterOpening = provisional ? currentBalances(earlier!) : later ? { bank: later.opening.bank, cash: later.opening.cash } : null;
+  const end = later && laterOpening ? until(later, laterOpening, to) : earlier ? currentBalances(earlier) : null;
+  return { start, end, provisional: provisional || (earlier?.status ?? 'closed') !== 'closed' };
 }
 
 /**
@@ -451,5 +475,12 @@ export function calendarYearView(
     ...later,
     accounts: [...later.accounts, ...earlier.accounts.filter((a) => !laterCodes.has(a.code))],
   };
-  return { calendarYear, from, to, breakdown: breakdownOf(entries, merged), actions: actionFiguresOf(entries, merged) };
+  return {
+    calendarYear,
+    from,
+    to,
+    breakdown: breakdownOf(entries, merged),
+    actions: actionFiguresOf(entries, merged),
+    treasury: calendarTreasury(docs, from, to),
+  };
 }

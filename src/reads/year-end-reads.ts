@@ -6,9 +6,9 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
 import { QUITUS_CODES, type QuitusCodeDoc, YEAR_ENDS, type YearEndDoc, emptyYearEnd, quitusComplete, yearEndId } from '../projections/year-end.projection';
 import { CLOCK, READ_STORE } from '../tokens';
-import { readNotebook } from '../projections/ledger/notebook.projection';
-import { type DocSource, type YearReads } from './ledger-reads';
-import { type OfficialCrf, officialCrf } from './year-end-views';
+import { type NotebookDoc, readNotebook } from '../projections/ledger/notebook.projection';
+import { type DocSource, LedgerReads, type YearReads } from './ledger-reads';
+import { type CrfInputs, type OfficialCrf, officialCrf, yearEndFlag, type YearEndNotices, yearEndNotices } from './year-end-views';
 
 /** GET …/quitus (API.md, "Year's end"). */
 export interface QuitusView {
@@ -67,6 +67,7 @@ export class YearEndReads {
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly ledger: LedgerReads,
   ) {}
 
   today(): string {
@@ -82,10 +83,41 @@ export class YearEndReads {
   }
 
   /** The CRF on OCCE's form of a year as read (now, or asOf: the same source for every document). */
-  async crf(reads: YearReads & { source: DocSource }, sentVersion?: number): Promise<OfficialCrf> {
+  async crf(reads: YearReads & { source: DocSource }, asSent?: CrfInputs['asSent']): Promise<OfficialCrf> {
     const { coop, year, notebook, chart, source } = reads;
     const previous = year > coop.firstYear ? await readNotebook(source, coop.coopId, year - 1) : null;
-    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, sentVersion });
+    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, asSent });
+  }
+
+  /** A version as it was sent: the CRF made from the stream head it is bound to. */
+  async sentCrf(coopId: string, year: number, version: number): Promise<{ reads: YearReads; crf: OfficialCrf }> {
+    const { coop } = await this.ledger.year(coopId, year);
+    const sent = (await this.yearEnd(coop, year)).submissions.find((s) => s.version === version);
+    if (!sent) throw new DomainError('NOT_FOUND', `La version ${version} de cet exercice n'a pas été envoyée.`, undefined, 'not_found');
+    const reads = await this.ledger.yearAtHead(coopId, year, sent.chainHead);
+    return { reads, crf: await this.crf(reads, { version, on: sent.sentOn, status: sent.status }) };
+  }
+
+  /** What the year's pages say of its opening and its submission. */
+  async notices(coop: Pick<CoopDoc, 'coopId' | 'department' | 'firstYear'>, year: number, notebook: NotebookDoc): Promise<YearEndNotices> {
+    const previous = year > coop.firstYear ? await this.yearEnd(coop, year - 1) : null;
+    return yearEndNotices(await this.yearEnd(coop, year), previous, notebook, coop.firstYear);
+  }
+
+  /** The board's year's-end flag of each coop of the department (by coop id), for the year. */
+  async boardFlags(department: string, year: number): Promise<Map<string, string>> {
+    const [docs, previous] = await Promise.all([
+      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
+      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year: year - 1 } }),
+    ]);
+    const before = new Map(previous.map((d) => [d.coopId, d]));
+    const own = new Map(docs.map((d) => [d.coopId, d]));
+    const flags = new Map<string, string>();
+    for (const coopId of new Set([...own.keys(), ...before.keys()])) {
+      const flag = yearEndFlag(own.get(coopId) ?? emptyYearEnd(coopId, year, department), before.get(coopId) ?? null);
+      if (flag) flags.set(coopId, flag);
+    }
+    return flags;
   }
 
   /** Every coop of the department for the year, submitted or not, by coop id. */

@@ -29,6 +29,10 @@ export interface YearEndReconciliation {
   outstandingPayments: OutstandingItem[];
   difference: number | null;
   statementRecorded: boolean;
+  receiptsTotal: number;
+  paymentsTotal: number;
+  /** bookBalance − receipts + payments: what the statement should say. */
+  expectedStatement: number;
 }
 
 export function yearEndReconciliation(doc: NotebookDoc): YearEndReconciliation {
@@ -40,14 +44,21 @@ export function yearEndReconciliation(doc: NotebookDoc): YearEndReconciliation {
       .filter((e) => !e.reconciled && e.date <= date && e.lines.some((l) => l.account === BANK))
       .map((e) => ({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netDebit(e.lines, BANK) })),
   ].sort((a, b) => a.date.localeCompare(b.date) || comparePj(a.pj, b.pj));
+  const outstandingReceipts = outstanding.filter((i) => i.amount > 0);
+  const outstandingPayments = outstanding.filter((i) => i.amount < 0).map((i) => ({ ...i, amount: -i.amount }));
+  const receiptsTotal = outstandingReceipts.reduce((s, i) => s + i.amount, 0);
+  const paymentsTotal = outstandingPayments.reduce((s, i) => s + i.amount, 0);
   return {
     date,
     statementBalance: null,
     bookBalance,
-    outstandingReceipts: outstanding.filter((i) => i.amount > 0),
-    outstandingPayments: outstanding.filter((i) => i.amount < 0).map((i) => ({ ...i, amount: -i.amount })),
+    outstandingReceipts,
+    outstandingPayments,
     difference: null,
     statementRecorded: false,
+    receiptsTotal,
+    paymentsTotal,
+    expectedStatement: bookBalance - receiptsTotal + paymentsTotal,
   };
 }
 
@@ -148,12 +159,12 @@ export interface CrfInputs {
   chart: Chart;
   yearEnd: YearEndDoc;
   previous: NotebookDoc | null;
-  /** Rendering a version as sent: its number. */
-  sentVersion?: number;
+  /** Rendering a version as sent (its documents folded up to its stream head). */
+  asSent?: { version: number; on: string; status: string };
 }
 
 /** The Compte-Rendu Financier on OCCE's form: the page, the PDF and GET …/crf read this one model. */
-export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, sentVersion }: CrfInputs): OfficialCrf {
+export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, asSent }: CrfInputs): OfficialCrf {
   const { status: yearStatus, advances, ...base } = crfView(notebook, chart);
   const opening = openingView(notebook, previous, previous?.status ?? null);
   const rows = advances.map((a) => ({ ...a, open: a.balance }));
@@ -163,8 +174,9 @@ export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, sen
     rows.reduce((s, a) => s + a.balance, 0),
   );
   const last = end.submissions.at(-1) ?? null;
-  const sent = sentVersion !== undefined ? (end.submissions.find((s) => s.version === sentVersion) ?? null) : last?.current ? last : null;
-  const decisions = sentVersion !== undefined && sent ? end.decisions.filter((d) => d.at <= sent.at) : end.decisions;
+  const current = last?.current ? last : null;
+  const sent = asSent ?? (current ? { version: current.version, on: current.sentOn, status: current.status } : null);
+  const decisions = end.decisions;
   return {
     ...base,
     opening: { ...base.opening, bank: opening.bank, cash: opening.cash },
@@ -185,7 +197,7 @@ export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, sen
     balanceSheet: { reservesOpening: opening.total, result: base.result, reservesClosing: opening.total + base.result },
     quitus: { decisions, complete: quitusComplete(end), blank: decisions.length === 0 },
     version: sent ? sent.version : end.submissions.length + 1,
-    sent: sent ? { on: sent.sentOn, status: sent.status } : null,
+    sent: sent ? { on: sent.on, status: sent.status } : null,
     chainHead: notebook.headHash,
     cra: craView(notebook, chart),
   };
@@ -237,5 +249,52 @@ export function submissionView(end: YearEndDoc, notebook: NotebookDoc, day: stri
       designation: row.designation,
       proof: proofs.filter((d) => d.subsidyIndex === index).at(-1) ?? null,
     })),
+  };
+}
+
+// ---- what a year's pages and the board say of the year's end ---------------------------------
+
+export interface YearEndNotices {
+  /** Why this year's opening is provisional, in French; null when it is not. */
+  openingProvisional: string | null;
+  /** The previous year closed again with other balances after a correction: the opening before → after. */
+  openingChange: { before: { bank: number; cash: number }; after: { bank: number; cash: number }; at: string } | null;
+  /** The submission of this year to the AD, once there is one. */
+  submission: { version: number; status: string; reason: string | null; late: boolean; current: boolean } | null;
+  /** One line for the department's board; null when there is nothing to flag. */
+  flag: string | null;
+}
+
+const SUBMISSION_FLAGS: Record<string, string> = { submitted: 'Bilan envoyé', accepted: 'Bilan accepté', returned: 'Bilan renvoyé à la coopérative' };
+
+/** The board's line for a coop's year: its submission, and an opening the previous year's correction moved. */
+export function yearEndFlag(own: YearEndDoc, previous: YearEndDoc | null): string | null {
+  const last = own.submissions.at(-1) ?? null;
+  const flags: string[] = [];
+  if (last) flags.push(last.current ? SUBMISSION_FLAGS[last.status] : `${SUBMISSION_FLAGS[last.status]} puis rouvert`);
+  if (previous?.status === 'unlocked') flags.push('Ouverture provisoire (exercice précédent rouvert)');
+  if (openingChangeOf(previous)) flags.push('Ouverture modifiée après correction de l’exercice précédent');
+  return flags.length ? flags.join(' — ') : null;
+}
+
+function openingChangeOf(previous: YearEndDoc | null): YearEndNotices['openingChange'] {
+  const [before, after] = (previous?.closings ?? []).slice(-2);
+  if (!before || !after || previous?.status !== 'closed' || (before.bank === after.bank && before.cash === after.cash)) return null;
+  return { before: { bank: before.bank, cash: before.cash }, after: { bank: after.bank, cash: after.cash }, at: after.at };
+}
+
+export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, notebook: NotebookDoc, firstYear: number): YearEndNotices {
+  const openingProvisional =
+    notebook.year > firstYear && notebook.opening.source === 'none'
+      ? "L'exercice précédent n'est pas clôturé : l'ouverture de cet exercice est provisoire, calculée sur ses soldes actuels."
+      : previous?.status === 'unlocked'
+        ? "L'exercice précédent a été rouvert pour une correction : l'ouverture de cet exercice est provisoire."
+        : null;
+  const last = own.submissions.at(-1) ?? null;
+  return {
+    openingProvisional,
+    openingChange: openingChangeOf(previous),
+    submission: last ? { version: last.version, status: last.status, reason: last.reason, late: last.late, current: last.current } : null,
+    flag: yearEndFlag(own, previous),
   };
 }

@@ -57,7 +57,7 @@ describe('output escaping', () => {
   it('escapes labels in the print HTML', async () => {
     const reads = await t.app.get(LedgerReads).year('C14001', 2026);
     const print = t.app.get(PrintService);
-    const html = print.html(print.yearDocument('notebook', reads));
+    const html = print.html(print.notebookDocument(reads));
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&#x3D;HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)');
     noLiveMarkup(html);

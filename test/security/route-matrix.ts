@@ -141,6 +141,9 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'GET /api/departments/:dept/years/:year/submissions': { rule: 'departmentRead' },
   'POST /api/departments/:dept/coops/:coopId/years/:year/submission/decision': { rule: 'departmentManage' },
   // The vérificateur holds a code, not a login: the code is the credential.
+  [`GET ${api}/submission/versions/:version/crf`]: { rule: 'coopRead', params: { version: '1' } },
+  [`GET ${api}/submission/versions/:version/crf.pdf`]: { rule: 'coopRead', params: { version: '1' } },
+  'GET /api/coops/:coopId/calendar-years/:calendarYear/report.pdf': { rule: 'coopRead' },
   'GET /api/quitus/:code': { rule: 'public' },
   'POST /api/quitus/:code': { rule: 'public' },
   'GET /api/coops/:coopId/calendar-years/:calendarYear': { rule: 'coopRead' },
@@ -220,6 +223,17 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${page}/crf`]: { rule: 'coopRead' },
   [`GET ${page}/cra`]: { rule: 'coopRead' },
   [`POST ${page}/cra`]: { rule: 'coopLedger' },
+  [`GET ${page}/quitus`]: { rule: 'coopRead' },
+  [`POST ${page}/quitus`]: { rule: 'coopLedger' },
+  [`GET ${page}/depot`]: { rule: 'coopRead' },
+  [`POST ${page}/depot`]: { rule: 'coopLedger' },
+  [`POST ${page}/depot/documents`]: { rule: 'coopLedger' },
+  [`GET ${page}/depot/documents/:documentId`]: { rule: 'coopRead', params: { documentId: 'D_ABSENT_0001' } },
+
+  // ---- the vérificateur's pages: the code in the link is the credential
+  'GET /quitus/:code': { rule: 'public' },
+  'POST /quitus/:code': { rule: 'public' },
+  'GET /quitus/:code/pieces/:entryId/:attachmentId': { rule: 'public', params: ABSENT_ATTACHMENT },
 
   // ---- the auditor's pages
   'GET /audit': { rule: 'auditHome' },
@@ -257,6 +271,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },
   [`POST ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },
   [`GET ${dpage}/verificateurs`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/annees/:year/depots`]: { rule: 'departmentRead' },
+  [`POST ${dpage}/cooperatives/:coopId/annees/:year/depot`]: { rule: 'departmentManage' },
   [`POST ${dpage}/verificateurs`]: { rule: 'departmentManage' },
   [`GET ${dpage}/association`]: { rule: 'departmentManage' },
   [`POST ${dpage}/association`]: { rule: 'departmentManage' },

@@ -6,13 +6,21 @@ import { CoopAdministration } from './coop-administration';
 import { CoopsPagesController } from './coops.pages';
 import { DepartmentPagesController } from './department.pages';
 import { DepartmentView } from './department-view';
+import { SubmissionsPagesController } from './submissions.pages';
 
 /**
  * The treasurer's and the auditor's pages. Relies on the global HttpModule (LedgerReads, Views,
  * the scope guards' directory); exports CoopAdministration for the JSON API of coop management.
  */
 @Module({
-  controllers: [DepartmentPagesController, CoopsPagesController, AuditPagesController, AssociationPagesController, AccountsPagesController],
+  controllers: [
+    DepartmentPagesController,
+    CoopsPagesController,
+    AuditPagesController,
+    AssociationPagesController,
+    AccountsPagesController,
+    SubmissionsPagesController,
+  ],
   providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],
 })

@@ -8,6 +8,7 @@ import { ChartCommand } from '../../domain/chart-changes';
 import { AccountKind, AccountRole } from '../../events/coop-events';
 import { chartFor } from '../../projections/charts.projection';
 import { DepartmentReads } from '../../reads/department-reads';
+import { YearEndReads } from '../../reads/year-end-reads';
 import { BOARD_FILTERS, boardPage, BoardRow } from '../../reads/department-views';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
@@ -72,6 +73,7 @@ export class DepartmentPagesController {
     private readonly balances: DepartmentAccounts,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly yearEnd: YearEndReads,
   ) {
     this.reads = new DepartmentReads(store);
   }
@@ -101,7 +103,11 @@ export class DepartmentPagesController {
     const year = yearParam(yearText);
     const q = boardQuery(query);
     const pageSize = q.pageSize ?? PAGE_SIZE;
-    const [coops, rows] = await Promise.all([this.page.coops(department), this.reads.board(department, year, today(this.clock))]);
+    const [coops, rows, yearEndFlags] = await Promise.all([
+      this.page.coops(department),
+      this.reads.board(department, year, today(this.clock)),
+      this.yearEnd.boardFlags(department, year),
+    ]);
     const result = boardPage(rows, { ...q, pageSize });
     const base = departmentYearBase(department, year);
     const filters = q.filters ?? [];
@@ -124,6 +130,7 @@ export class DepartmentPagesController {
       rows: result.rows.map((r) => ({
         ...r,
         statusLabel: statusLabel(r),
+        yearEnd: yearEndFlags.get(r.coopId) ?? null,
         blockers: r.blockers.map((code) => explainBlocker(code, year)),
         lastActivity: r.lastActivityAt ? parisMoment(r.lastActivityAt) : null,
         notebookHref: `/coops/${encodeURIComponent(r.coopId)}/years/${year}`,

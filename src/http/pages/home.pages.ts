@@ -9,6 +9,8 @@ import { calendarYearView, currentBalances, gridView } from '../../reads/ledger-
 import { Authenticated, CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
+import { YearEndReads } from '../../reads/year-end-reads';
+import { submissionStatusLabel } from './year-end.pages';
 import { Views } from '../views';
 import { monthlySeries, yearPicture } from '../../reads/year-picture';
 import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages } from './year-page';
@@ -21,6 +23,7 @@ export class HomePagesController {
     private readonly reads: LedgerReads,
     private readonly views: Views,
     private readonly commands: ProjectedCommandBus,
+    private readonly yearEnd: YearEndReads,
   ) {}
 
   /** Each role lands on its own space: a mandataire on the current year of their coop. */
@@ -71,7 +74,20 @@ export class HomePagesController {
       archives: `${coopBase(coopId)}/archives`,
       pdf: `/api${ctx.base}/print.pdf`,
       crfPdf: `/api${ctx.base}/crf.pdf`,
+      yearEnd: await this.yearEndModel(ctx),
     });
+  }
+
+  /** The year's end on the home page: a provisional or changed opening, the submission's status and reason. */
+  private async yearEndModel(ctx: YearContext) {
+    const notices = await this.yearEnd.notices(ctx.reads.coop, ctx.reads.year, ctx.reads.notebook);
+    return {
+      ...notices,
+      submission: notices.submission ? { ...notices.submission, statusLabel: submissionStatusLabel(notices.submission.status) } : null,
+      closed: ctx.closed,
+      quitusHref: `${ctx.base}/quitus`,
+      submissionHref: `${ctx.base}/depot`,
+    };
   }
 
   @Get('coops/:coopId/archives')
@@ -119,6 +135,7 @@ export class HomePagesController {
       calendarYear: c,
       from: formatFrenchDate(view.from),
       to: formatFrenchDate(view.to),
+      pdf: `/api${coopBase(coopId)}/calendar-years/${c}/report.pdf`,
     });
   }
 

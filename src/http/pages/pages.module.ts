@@ -4,13 +4,14 @@ import { NotebookPagesController } from './notebook.pages';
 import { RegistersPagesController } from './registers.pages';
 import { ReportsPagesController } from './reports.pages';
 import { YearPages } from './year-page';
+import { YearEndPagesController } from './year-end.pages';
 
 /**
  * The mandataire's pages. Relies on the global HttpModule for LedgerReads, VoucherStore, Views
  * and the coop scope guard's directory; exports nothing.
  */
 @Module({
-  controllers: [HomePagesController, NotebookPagesController, RegistersPagesController, ReportsPagesController],
+  controllers: [HomePagesController, NotebookPagesController, RegistersPagesController, ReportsPagesController, YearEndPagesController],
   providers: [YearPages],
 })
 export class PagesModule {}

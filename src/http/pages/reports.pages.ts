@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
-import { actionReport, actionsView, craView, crfView } from '../../reads/ledger-views';
+import { actionReport, actionsView, craView } from '../../reads/ledger-views';
+import { YearEndReads } from '../../reads/year-end-reads';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { FormBody, text } from './entry-form';
@@ -18,6 +19,7 @@ export class ReportsPagesController {
   constructor(
     private readonly pages: YearPages,
     private readonly commands: ProjectedCommandBus,
+    private readonly yearEnd: YearEndReads,
   ) {}
 
   @Get('actions')
@@ -44,7 +46,7 @@ export class ReportsPagesController {
   @Get('crf')
   async crf(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
-    const crf = crfView(ctx.reads.notebook, ctx.reads.chart);
+    const crf = await this.yearEnd.crf(ctx.reads);
     this.pages.render(res, ctx, 'crf', { title: 'Compte-Rendu Financier', nav: 'crf', crf, pdf: `/api${ctx.base}/crf.pdf` });
   }
 

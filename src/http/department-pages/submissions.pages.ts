@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
+import { type CoopDoc } from '../../projections/coops.projection';
+import { YearEndReads } from '../../reads/year-end-reads';
+import { SessionUser } from '../../users/user-directory';
+import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
+import { canManageDepartment } from '../auth/scope';
+import { notFound } from '../errors.filter';
+import { yearParam } from '../params';
+import { type FormBody, text } from '../pages/entry-form';
+import { submissionStatusLabel } from '../pages/year-end.pages';
+import { attempt } from '../pages/year-page';
+import { departmentYearBase, DepartmentView, yearChoices } from './department-view';
+
+/** The AD's side of the year's end: every coop's submission, accepted or returned with a reason. */
+@Controller('departements/:dept')
+@UseGuards(DepartmentScopeGuard)
+export class SubmissionsPagesController {
+  constructor(
+    private readonly page: DepartmentView,
+    private readonly yearEnd: YearEndReads,
+    private readonly commands: ProjectedCommandBus,
+  ) {}
+
+  @Get('annees/:year/depots')
+  async list(@Param('dept') department: string, @Param('year') yearText: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    await this.render(res, department, yearParam(yearText), user, null, 200);
+  }
+
+  @Post('cooperatives/:coopId/annees/:year/depot')
+  async decide(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('year') yearText: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const year = yearParam(yearText);
+    const coops = await this.page.coops(department);
+    if (!coops.some((c: CoopDoc) => c.coopId === coopId)) throw notFound();
+    const decision = text(body.decision);
+    const command = decision === 'accept' ? ({ type: 'AcceptSubmission' } as const) : ({ type: 'ReturnSubmission', reason: text(body.reason) } as const);
+    const refusal = await attempt(() => this.commands.execute(new ExecuteLedgerCommand(coopId, year, command, commandContext(user))));
+    if (refusal) return this.render(res, department, year, user, `${coopId} : ${Object.values(refusal.errors)[0]}`, refusal.status);
+    this.page.done(
+      res,
+      `${departmentYearBase(department, year)}/depots`,
+      decision === 'accept' ? `Le dossier de ${coopId} est accepté.` : `Le dossier de ${coopId} est renvoyé à la coopérative.`,
+    );
+  }
+
+  private async render(res: Response, department: string, year: number, user: SessionUser, formError: string | null, status: number) {
+    const [coops, rows] = await Promise.all([this.page.coops(department), this.yearEnd.submissions(department, year)]);
+    const manages = canManageDepartment(user, department);
+    this.page.render(
+      res,
+      'department/submissions',
+      department,
+      'submissions',
+      {
+        title: `Les dépôts de bilan ${year}-${year + 1}`,
+        year,
+        yearName: `${year}-${year + 1}`,
+        years: yearChoices(coops, this.page.currentYear(), year),
+        rows: rows.map((r) => ({
+          ...r,
+          statusLabel: submissionStatusLabel(r.status),
+          decideAction:
+            manages && r.status === 'submitted'
+              ? `/departements/${encodeURIComponent(department)}/cooperatives/${encodeURIComponent(r.coopId)}/annees/${year}/depot`
+              : null,
+          crfHref: `/api/coops/${encodeURIComponent(r.coopId)}/years/${year}/crf.pdf`,
+        })),
+        formError,
+      },
+      { status },
+    );
+  }
+}

@@ -1,0 +1,325 @@
+import { Body, Controller, Get, Param, Post, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { commandContext } from '../../commands/command-context';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
+import { DomainError } from '../../domain/errors';
+import { LedgerReads } from '../../reads/ledger-reads';
+import { gridView } from '../../reads/ledger-views';
+import { YearEndReads } from '../../reads/year-end-reads';
+import { submissionView, yearEndReconciliation } from '../../reads/year-end-views';
+import { SessionUser } from '../../users/user-directory';
+import { csrfTokenFor } from '../auth/csrf';
+import { CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { canWriteCoop } from '../auth/scope';
+import { ApiError } from '../errors.filter';
+import { QuitusCodes } from '../quitus-codes';
+import { Views } from '../views';
+import { VoucherStore, VoucherUpload } from '../voucher-store';
+import { type FormBody, text } from './entry-form';
+import { attempt, type YearContext, YearPages } from './year-page';
+
+const QUALITY_LABELS: Record<string, string> = { parent: "Parent d'élève", enseignant: 'Enseignant', autre: 'Autre' };
+const STATUS_LABELS: Record<string, string> = {
+  missing: 'Pas encore envoyé',
+  submitted: "Envoyé, en attente de l'association départementale",
+  accepted: 'Accepté',
+  returned: 'Renvoyé à la coopérative',
+};
+export const submissionStatusLabel = (status: string): string => STATUS_LABELS[status] ?? status;
+
+/**
+ * The year's end as people do it: the mandataire invites the vérificateurs and sends the closed
+ * year to the AD; a vérificateur reads the year from the link (no account) and gives quitus or
+ * réserves.
+ */
+@Controller()
+export class YearEndPagesController {
+  constructor(
+    private readonly pages: YearPages,
+    private readonly commands: ProjectedCommandBus,
+    private readonly ledger: LedgerReads,
+    private readonly yearEnd: YearEndReads,
+    private readonly codes: QuitusCodes,
+    private readonly vouchers: VoucherStore,
+    private readonly views: Views,
+  ) {}
+
+  // ---- the mandataire: invitations -----------------------------------------------------------
+
+  @Get('coops/:coopId/years/:year/quitus')
+  @UseGuards(CoopScopeGuard)
+  async quitus(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    await this.renderQuitus(res, ctx, {}, null, 200);
+  }
+
+  @Post('coops/:coopId/years/:year/quitus')
+  @UseGuards(CoopScopeGuard)
+  async invite(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const { code, codeHash } = this.codes.draw();
+    const name = text(body.name);
+    const quality = text(body.quality);
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { type: 'InviteVerifier', invitationId: randomUUID(), name, quality, codeHash },
+          commandContext(user),
+        ),
+      ),
+    );
+    if (refusal) return this.renderQuitus(res, ctx, { name, quality, errors: refusal.errors }, null, refusal.status);
+    // The link is shown once: only its hash is kept.
+    const link = `${req.protocol}://${req.get('host')}/quitus/${code}`;
+    await this.renderQuitus(res, ctx, {}, { name, link }, 201);
+  }
+
+  private async renderQuitus(
+    res: Response,
+    ctx: YearContext,
+    form: { name?: string; quality?: string; errors?: Record<string, string> },
+    created: { name: string; link: string } | null,
+    status: number,
+  ) {
+    const view = await this.yearEnd.quitus(ctx.reads.coop, ctx.reads.year);
+    const errors = form.errors ?? {};
+    this.pages.render(
+      res,
+      ctx,
+      'quitus',
+      {
+        title: 'Le quitus des vérificateurs aux comptes',
+        nav: 'quitus',
+        mayInvite: this.mayAct(ctx) && ctx.closed,
+        yearOpen: !ctx.closed,
+        quitus: {
+          ...view,
+          invitations: view.invitations.map((i) => ({ ...i, qualityLabel: QUALITY_LABELS[i.quality] ?? i.quality })),
+          decisions: view.decisions.map((d) => ({ ...d, qualityLabel: QUALITY_LABELS[d.quality] ?? d.quality })),
+        },
+        created,
+        name: { id: 'f-name', name: 'name', value: form.name ?? '', error: errors.name ?? null },
+        qualities: Object.entries(QUALITY_LABELS).map(([value, label]) => ({ value, label, selected: value === (form.quality ?? 'parent') })),
+        qualityError: errors.quality ?? null,
+        formError: errors._form ?? null,
+      },
+      { status },
+    );
+  }
+
+  // ---- the mandataire: the submission to the AD ----------------------------------------------
+
+  @Get('coops/:coopId/years/:year/depot')
+  @UseGuards(CoopScopeGuard)
+  async submission(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    await this.renderSubmission(res, ctx, null, 200);
+  }
+
+  @Post('coops/:coopId/years/:year/depot/documents')
+  @UseGuards(CoopScopeGuard)
+  @VoucherUpload()
+  async attach(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const fields = (req.body ?? {}) as FormBody;
+    const kind = text(fields.kind);
+    const index = /^\d{1,4}$/.test(text(fields.subsidyIndex)) ? Number(text(fields.subsidyIndex)) : null;
+    let stored;
+    try {
+      stored = await this.vouchers.store(file);
+    } catch (error) {
+      if (error instanceof ApiError) return this.renderSubmission(res, ctx, error.body.message, error.getStatus());
+      throw error;
+    }
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          { type: 'AttachSubmissionDocument', documentId: randomUUID(), kind, subsidyIndex: kind === 'subsidy' ? index : null, ...stored },
+          commandContext(user),
+        ),
+      ),
+    );
+    if (refusal) return this.renderSubmission(res, ctx, Object.values(refusal.errors)[0], refusal.status);
+    this.pages.done(res, `${ctx.base}/depot`, `Le document « ${stored.fileName} » est joint au dossier.`);
+  }
+
+  @Post('coops/:coopId/years/:year/depot')
+  @UseGuards(CoopScopeGuard)
+  async submit(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const refusal = await attempt(() =>
+      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'SubmitYear' }, commandContext(user))),
+    );
+    if (refusal) return this.renderSubmission(res, ctx, Object.values(refusal.errors)[0], refusal.status);
+    this.pages.done(res, `${ctx.base}/depot`, "Le dossier de l'exercice est envoyé à l'association départementale.");
+  }
+
+  @Get('coops/:coopId/years/:year/depot/documents/:documentId')
+  @UseGuards(CoopScopeGuard)
+  async openDocument(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('documentId') documentId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const end = await this.yearEnd.yearEnd(ctx.reads.coop, ctx.reads.year);
+    const document = end.documents.find((d) => d.documentId === documentId);
+    if (!document) throw new DomainError('NOT_FOUND', 'Document introuvable.', undefined, 'not_found');
+    await this.vouchers.send(res, document);
+  }
+
+  private async renderSubmission(res: Response, ctx: YearContext, formError: string | null, status: number) {
+    const end = await this.yearEnd.yearEnd(ctx.reads.coop, ctx.reads.year);
+    const view = submissionView(end, ctx.reads.notebook, this.yearEnd.today());
+    const documentHref = (id: string) => `${ctx.base}/depot/documents/${encodeURIComponent(id)}`;
+    this.pages.render(
+      res,
+      ctx,
+      'submission',
+      {
+        title: "Le dépôt du bilan à l'association départementale",
+        nav: 'depot',
+        mayAct: this.mayAct(ctx),
+        view: {
+          ...view,
+          blockers: view.blockers.map((b) => ({ ...b, href: b.fix === 'quitus' ? `${ctx.base}/quitus` : b.fix === 'cloture' ? `${ctx.base}/cloture` : null })),
+          versions: view.versions.map((v) => ({ ...v, statusLabel: submissionStatusLabel(v.status) })),
+          statements: view.statements.map((d) => ({ ...d, href: documentHref(d.documentId) })),
+          subsidies: view.subsidies.map((s) => ({ ...s, proofHref: s.proof ? documentHref(s.proof.documentId) : null })),
+        },
+        formError,
+        crfPdf: `/api${ctx.base}/crf.pdf`,
+        uploadAction: `${ctx.base}/depot/documents`,
+      },
+      { status },
+    );
+  }
+
+  /** The mandataire of the coop (or an admin) acts on the year's end, closed year or not. */
+  private mayAct(ctx: YearContext): boolean {
+    return canWriteCoop(ctx.user, { coopId: ctx.reads.coop.coopId, department: ctx.reads.coop.department });
+  }
+
+  // ---- the vérificateur's link (no account) ----------------------------------------------------
+
+  @Get('quitus/:code')
+  async verifier(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
+    await this.renderVerifier(req, res, code, {}, null, 200);
+  }
+
+  @Post('quitus/:code')
+  async decide(@Param('code') code: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    const invitation = await this.codes.open(code, req);
+    const user = req.isAuthenticated?.() ? (req.user as SessionUser) : null;
+    const decision = text(body.decision);
+    const comment = text(body.comment);
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          invitation.coopId,
+          invitation.year,
+          { type: 'GiveQuitus', codeHash: invitation.id, decision, comment, by: user ? { role: user.role, coopId: user.coopId } : null },
+          commandContext({ username: `verificateur:${invitation.invitationId}`, role: 'system' }),
+        ),
+      ),
+    );
+    if (refusal) return this.renderVerifier(req, res, code, { decision, comment, errors: refusal.errors }, null, refusal.status);
+    await this.renderVerifier(
+      req,
+      res,
+      code,
+      {},
+      decision === 'quitus' ? 'Merci : votre quitus est enregistré.' : 'Merci : vos réserves sont enregistrées.',
+      200,
+    );
+  }
+
+  @Get('quitus/:code/pieces/:entryId/:attachmentId')
+  async verifierVoucher(
+    @Param('code') code: string,
+    @Param('entryId') entryId: string,
+    @Param('attachmentId') attachmentId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const invitation = await this.codes.open(code, req);
+    const { notebook } = await this.ledger.year(invitation.coopId, invitation.year);
+    const attachment = notebook.entries.find((e) => e.entryId === entryId)?.attachments.find((a) => a.attachmentId === attachmentId);
+    if (!attachment) throw new DomainError('NOT_FOUND', 'Pièce jointe introuvable.', undefined, 'not_found');
+    await this.vouchers.send(res, attachment);
+  }
+
+  private async renderVerifier(
+    req: Request,
+    res: Response,
+    code: string,
+    form: { decision?: string; comment?: string; errors?: Record<string, string> },
+    thanks: string | null,
+    status: number,
+  ) {
+    const invitation = await this.codes.open(code, req);
+    const reads = await this.ledger.year(invitation.coopId, invitation.year);
+    const end = await this.yearEnd.yearEnd(reads.coop, invitation.year);
+    const crf = await this.yearEnd.crf(reads);
+    const mine = end.invitations.find((i) => i.invitationId === invitation.invitationId);
+    const given = end.decisions.find((d) => d.invitationId === invitation.invitationId) ?? null;
+    const grid = gridView(reads.notebook, reads.chart, { order: 'date' });
+    const base = `/quitus/${encodeURIComponent(code)}`;
+    csrfTokenFor(req);
+    const errors = form.errors ?? {};
+    this.views.render(
+      res,
+      'verifier',
+      {
+        title: `Vérification des comptes ${invitation.year}-${invitation.year + 1}`,
+        coop: reads.coop,
+        year: invitation.year,
+        yearName: `${invitation.year}-${invitation.year + 1}`,
+        invitation: mine ? { ...mine, qualityLabel: QUALITY_LABELS[mine.quality] ?? mine.quality } : null,
+        given,
+        thanks,
+        mayDecide: !given && reads.notebook.status === 'closed',
+        crf,
+        rows: grid.rows.map((r) => ({
+          ...r,
+          bank: r.columns.bankIn - r.columns.bankOut,
+          cash: r.columns.cashIn - r.columns.cashOut,
+          vouchers: (reads.notebook.entries.find((e) => e.entryId === r.entryId)?.attachments ?? []).map((a) => ({
+            fileName: a.fileName,
+            href: `${base}/pieces/${encodeURIComponent(r.entryId)}/${encodeURIComponent(a.attachmentId)}`,
+          })),
+        })),
+        reconciliation: yearEndReconciliation(reads.notebook),
+        action: base,
+        decision: form.decision ?? '',
+        comment: { id: 'f-comment', name: 'comment', value: form.comment ?? '', error: errors.comment ?? null },
+        decisionError: errors.decision ?? null,
+        formError: errors._form ?? null,
+        pdf: null,
+      },
+      { status },
+    );
+  }
+}
