@@ -1,33 +1,19 @@
 import { BANK, type Chart } from '../domain/chart';
 import { isInYear, yearEnd } from '../domain/fiscal-year';
 import { type Issue, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
+import { type BankBook, type BankItem, type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
 import { type CoopDoc } from '../projections/coops.projection';
-import { comparePj, netDebit } from '../projections/ledger/amounts';
+import { netDebit } from '../projections/ledger/amounts';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
 import { type YearEndDoc, quitusComplete } from '../projections/year-end.projection';
 import { type AdvanceRow, type CraView, type CrfView, advancesView, craView, crfView, currentBalances } from './ledger-views';
 
-/** An item of the état de rapprochement: a bank entry not yet seen on a statement. */
-export interface OutstandingItem {
-  entryId: string;
-  pj: string;
-  date: string;
-  label: string;
-  amount: number;
-}
-
 /**
- * The état de rapprochement at 31 August, in API.md's shape. Until a statement is recorded, what
- * the books know: the book balance of 512 at that date and the items not reconciled; the
- * statement's balance and the difference stay null.
+ * The état de rapprochement at 31 August (the statements' bankReconciliationAt), with the totals
+ * the CRF prints. The statements recorded for the year give its statement balance; with none,
+ * the block shows what the books know (book balance of 512, items not reconciled) and says so.
  */
-export interface YearEndReconciliation {
-  date: string;
-  statementBalance: number | null;
-  bookBalance: number;
-  outstandingReceipts: OutstandingItem[];
-  outstandingPayments: OutstandingItem[];
-  difference: number | null;
+export interface YearEndReconciliation extends BankReconciliation {
   statementRecorded: boolean;
   receiptsTotal: number;
   paymentsTotal: number;
@@ -35,30 +21,41 @@ export interface YearEndReconciliation {
   expectedStatement: number;
 }
 
-export function yearEndReconciliation(doc: NotebookDoc): YearEndReconciliation {
-  const date = yearEnd(doc.year);
-  const bookBalance = doc.entries.filter((e) => e.date <= date).reduce((sum, e) => sum + netDebit(e.lines, BANK), doc.opening.bank);
-  const outstanding: OutstandingItem[] = [
-    ...doc.carriedOver.filter((c) => !c.seen).map(({ entryId, pj, date: on, label, amount }) => ({ entryId, pj, date: on, label, amount })),
-    ...doc.entries
-      .filter((e) => !e.reconciled && e.date <= date && e.lines.some((l) => l.account === BANK))
-      .map((e) => ({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netDebit(e.lines, BANK) })),
-  ].sort((a, b) => a.date.localeCompare(b.date) || comparePj(a.pj, b.pj));
-  const outstandingReceipts = outstanding.filter((i) => i.amount > 0);
-  const outstandingPayments = outstanding.filter((i) => i.amount < 0).map((i) => ({ ...i, amount: -i.amount }));
-  const receiptsTotal = outstandingReceipts.reduce((s, i) => s + i.amount, 0);
-  const paymentsTotal = outstandingPayments.reduce((s, i) => s + i.amount, 0);
+/** The notebook's bank items as the état de rapprochement reads them: an entry reconciled without a date cleared on its own date. */
+export function bankBookOf(doc: NotebookDoc, statements: readonly StatementBalance[] = []): BankBook {
+  const carried: BankItem[] = doc.carriedOver.map((c) => ({
+    entryId: c.entryId,
+    pj: c.pj,
+    date: c.date,
+    label: c.label,
+    amount: c.amount,
+    clearedOn: c.seen ? (c.statementDate ?? c.date) : null,
+    carriedOver: true,
+  }));
+  const own: BankItem[] = doc.entries
+    .filter((e) => e.lines.some((l) => l.account === BANK))
+    .map((e) => ({
+      entryId: e.entryId,
+      pj: e.pj,
+      date: e.date,
+      label: e.label,
+      amount: netDebit(e.lines, BANK),
+      clearedOn: e.reconciled ? (e.statementDate ?? e.date) : null,
+      carriedOver: false,
+    }));
+  return { openingBank: doc.opening.bank, items: [...carried, ...own], statements };
+}
+
+export function yearEndReconciliation(doc: NotebookDoc, statements: readonly StatementBalance[] = []): YearEndReconciliation {
+  const reconciliation = bankReconciliationAt(yearEnd(doc.year), bankBookOf(doc, statements));
+  const receiptsTotal = reconciliation.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
+  const paymentsTotal = reconciliation.outstandingPayments.reduce((s, i) => s + i.amount, 0);
   return {
-    date,
-    statementBalance: null,
-    bookBalance,
-    outstandingReceipts,
-    outstandingPayments,
-    difference: null,
-    statementRecorded: false,
+    ...reconciliation,
+    statementRecorded: reconciliation.statementDate !== null,
     receiptsTotal,
     paymentsTotal,
-    expectedStatement: bookBalance - receiptsTotal + paymentsTotal,
+    expectedStatement: reconciliation.bookBalance - receiptsTotal + paymentsTotal,
   };
 }
 
