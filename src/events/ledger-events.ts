@@ -1,3 +1,5 @@
+import { type RecordedEvent } from './envelope';
+
 /**
  * Events of a fiscal year's stream `ledger-<coopId>-<year>`. Past tense, data only; amounts in
  * integer cents, dates 'YYYY-MM-DD'. Every type has a schema version (SCHEMA_VERSIONS); an old
@@ -211,3 +213,12 @@ export type LedgerEvent =
   | { type: 'SubmissionReturned'; data: SubmissionReturned };
 
 export type LedgerEventType = LedgerEvent['type'];
+
+/** A stored event of a ledger stream with its catalog type: narrowing on `type` gives its `data`. */
+export type RecordedLedgerEvent = { [E in LedgerEvent as E['type']]: RecordedEvent<E['type'], E['data']> }[LedgerEventType];
+
+/** Events of a `ledger-` stream are the catalog's, upcast to its current versions when read. */
+export const asLedgerEvent = (event: RecordedEvent): RecordedLedgerEvent => event as RecordedLedgerEvent;
+
+/** A reducer's switch ends here: an event type of the catalog it leaves out fails the type-check. */
+export const noOtherEvent = (_event: never): void => undefined;

@@ -1,6 +1,6 @@
 import { ADVANCES, BANK, CASH } from '../../domain/chart';
 import { type RecordedEvent } from '../../events/envelope';
-import { type EntryAmended, type EntryContent, type EntryDeleted, type EntryRecorded } from '../../events/ledger-events';
+import { type EntryContent, asLedgerEvent } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
 import { type DocRef, type Projection } from '../projection';
 import { type Doc } from '../read-store';
@@ -74,7 +74,8 @@ export function foldCoopTotals(doc: CoopTotalsDoc | null, events: RecordedEvent[
       else totals.accounts[line.account] = net;
     }
   };
-  for (const event of events) {
+  for (const recorded of events) {
+    const event = asLedgerEvent(recorded);
     const stream = parseStream(event.stream);
     if (stream?.category !== 'ledger' || !ENTRY_EVENTS.has(event.type)) continue;
     if (event.revision <= ((next ?? doc)?.revision ?? -1)) continue;
@@ -82,13 +83,13 @@ export function foldCoopTotals(doc: CoopTotalsDoc | null, events: RecordedEvent[
       const [coopId, year] = ref.id.split(':');
       next = doc ? { ...doc, accounts: { ...doc.accounts } } : { id: ref.id, department: '', year: Number(year), coopId, accounts: {}, revision: -1 };
     }
-    if (event.type === 'EntryRecorded') move(next, event.data as EntryRecorded, 1);
+    if (event.type === 'EntryRecorded') move(next, event.data, 1);
     if (event.type === 'EntryAmended') {
-      const d = event.data as EntryAmended;
+      const d = event.data;
       move(next, d.previous, -1);
       move(next, d, 1);
     }
-    if (event.type === 'EntryDeleted') move(next, (event.data as EntryDeleted).previous, -1);
+    if (event.type === 'EntryDeleted') move(next, event.data.previous, -1);
     next.department = event.metadata.department ?? next.department;
     next.revision = event.revision;
   }

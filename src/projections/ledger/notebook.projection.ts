@@ -2,22 +2,17 @@ import { type RecordedEvent } from '../../events/envelope';
 import {
   type ActivityReported,
   type CarriedOverItem,
-  type CarriedOverItemSeen,
   type CashCounted,
-  type EntryAmended,
   type EntryContent,
-  type EntryReconciled,
-  type EntryRecorded,
   type InventoryItemAdded,
-  type InventoryItemRemoved,
   type OpenAdvance,
   type OpeningBalanceDeclared,
-  type SubsidiesDeclared,
   type SubsidyRow,
   type VoucherAttached,
   type YearClosed,
   type YearLocked,
-  type YearUnlocked,
+  asLedgerEvent,
+  noOtherEvent,
 } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
 import { type Doc } from '../read-store';
@@ -159,62 +154,79 @@ const contentOf = (data: EntryContent): EntryContent => ({
 });
 
 /** Events of the notebook's own stream, into its header (entries have their rows). */
-function applyOwn(doc: NotebookHeader, event: RecordedEvent): void {
+function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
+  const event = asLedgerEvent(recorded);
   const { at } = event.metadata;
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
-      const d = event.data as OpeningBalanceDeclared;
+      const d = event.data;
       doc.declaredOpening = { bank: d.bank, cash: d.cash, date: d.date, at };
       setOpening(doc);
       return;
     }
     case 'CarriedOverItemSeen': {
-      const d = event.data as CarriedOverItemSeen;
+      const d = event.data;
       const statementDate = d.statementDate ?? null;
       doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: { statementDate } };
       doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate } : c));
       return;
     }
     case 'CashCounted': {
-      const d = event.data as CashCounted;
+      const d = event.data;
       doc.cashCounts = [...doc.cashCounts, { ...d, counts: { ...d.counts }, at }];
       return;
     }
     case 'SubsidiesDeclared':
-      doc.subsidies = (event.data as SubsidiesDeclared).rows.map((r) => ({ ...r }));
+      doc.subsidies = event.data.rows.map((r) => ({ ...r }));
       return;
     case 'InventoryItemAdded': {
-      const d = event.data as InventoryItemAdded;
+      const d = event.data;
       doc.inventory = [...doc.inventory.filter((i) => i.itemId !== d.itemId), { ...d, pj: d.pj ?? null, removed: false, leftOn: null }];
       return;
     }
     case 'InventoryItemRemoved': {
-      const d = event.data as InventoryItemRemoved;
+      const d = event.data;
       doc.inventory = doc.inventory.map((i) => (i.itemId === d.itemId ? { ...i, removed: true, leftOn: d.leftOn ?? null } : i));
       return;
     }
     case 'ActivityReported': {
-      const d = event.data as ActivityReported;
+      const d = event.data;
       const others = doc.activities.filter((a) => a.activity !== d.activity);
       // An empty text withdraws the activity's free text.
       doc.activities = d.text.trim() === '' ? others : [...others, { activity: d.activity, text: d.text }];
       return;
     }
     case 'YearClosed': {
-      const d = event.data as YearClosed;
+      const d = event.data;
       Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, d.closedOn, at) });
       return;
     }
     case 'YearUnlocked':
-      Object.assign(doc, { status: 'unlocked', unlockedReason: (event.data as YearUnlocked).reason });
+      Object.assign(doc, { status: 'unlocked', unlockedReason: event.data.reason });
       return;
     case 'YearLocked': {
-      const d = event.data as YearLocked;
+      const d = event.data;
       Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, doc.closing?.closedOn ?? at.slice(0, 10), at) });
       return;
     }
-    default:
+    case 'EntryRecorded':
+    case 'EntryAmended':
+    case 'EntryDeleted':
+    case 'EntryReconciled':
+    case 'EntryUnreconciled':
+    case 'VoucherAttached':
+      // An entry's own row folds these (foldNotebookEntry).
       return;
+    case 'QuitusInvited':
+    case 'QuitusGiven':
+    case 'SubmissionDocumentAttached':
+    case 'SubmissionSent':
+    case 'SubmissionAccepted':
+    case 'SubmissionReturned':
+      // The year's end has its own read model (year_ends).
+      return;
+    default:
+      return noOtherEvent(event);
   }
 }
 
@@ -281,14 +293,15 @@ export function foldNotebookHeader(header: NotebookHeader | null, events: Record
 /** Folds a run of one entry's events into its row, without touching `row`; replays are skipped. */
 export function foldNotebookEntry(row: NotebookEntryRow | null, events: RecordedEvent[], ref: DocRef): NotebookEntryRow | null {
   let current = row;
-  for (const event of events) {
+  for (const recorded of events) {
+    const event = asLedgerEvent(recorded);
     if (current && event.revision <= current.appliedRevision) continue;
     const { at, actor } = event.metadata;
     const live = current && !current.deleted ? current : null;
     let next: NotebookEntryRow | null = current;
     switch (event.type) {
       case 'EntryRecorded': {
-        const d = event.data as EntryRecorded;
+        const d = event.data;
         next = {
           id: ref.id,
           notebook: ref.id.slice(0, ref.id.length - d.entryId.length - 1),
@@ -310,23 +323,24 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
         break;
       }
       case 'EntryAmended':
-        if (live) next = { ...live, ...contentOf(event.data as EntryAmended), revision: live.revision + 1, changedAt: at, changedBy: actor };
+        if (live) next = { ...live, ...contentOf(event.data), revision: live.revision + 1, changedAt: at, changedBy: actor };
         break;
       case 'EntryDeleted':
         if (live) next = { ...live, deleted: true };
         break;
       case 'EntryReconciled':
-        if (live) next = { ...live, reconciled: true, statementDate: (event.data as EntryReconciled).statementDate ?? null };
+        if (live) next = { ...live, reconciled: true, statementDate: event.data.statementDate ?? null };
         break;
       case 'EntryUnreconciled':
         if (live) next = { ...live, reconciled: false, statementDate: null };
         break;
       case 'VoucherAttached': {
-        const { entryId: _entry, ...attachment } = event.data as VoucherAttached;
+        const { entryId: _entry, ...attachment } = event.data;
         if (live) next = { ...live, attachments: [...live.attachments, { ...attachment, attachedAt: at }] };
         break;
       }
       default:
+        // Only an entry's own events reach its row (keysOf).
         break;
     }
     current = next && next !== row ? { ...next, appliedRevision: event.revision } : next;
