@@ -9,7 +9,8 @@
  * `projections:rebuild`, starts the built server and measures the growth figures next to their
  * limits, then writes the run into bench/results.scale.json (one run per N, the latest kept).
  * `--generate-only` builds the departments and stops; `--measure-only` uses what is built;
- * `--interleave 1,10` takes the per-request figures of measured N side by side (see interleaved).
+ * `--interleave 1,10` takes the per-request figures of measured N side by side (see interleaved);
+ * `--rebuild-side-by-side 1,10` their rebuild rates over the same minutes.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -409,6 +410,44 @@ async function interleaved(counts: number[]): Promise<void> {
   }
 }
 
+/**
+ * Rebuild rates with the noise shared: the largest N rebuilt once while the smallest is rebuilt
+ * again and again beside it (each `projections:rebuild` in its own process, the two competing
+ * for the same cores), so both rates are taken over the same minutes of a shared machine.
+ */
+async function rebuildsSideBySide(small: number, large: number): Promise<void> {
+  const rebuild = (count: number): { done: Promise<number> } => {
+    const dataDir = join(WORK, `merged-${count}`, 'data');
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'projections:rebuild'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, SESSION_SECRET: 'bench-secret' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    return {
+      done: new Promise((resolve, reject) =>
+        child.once('exit', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`rebuild of N = ${count}: ${code}`)))),
+      ),
+    };
+  };
+  const events = async (count: number) => (await merged(count)).events;
+  const [smallEvents, largeEvents] = [await events(small), await events(large)];
+  let largeDone = false;
+  const largeRun = rebuild(large).done.finally(() => (largeDone = true));
+  const smallRates: number[] = [];
+  while (!largeDone) {
+    const seconds = await rebuild(small).done;
+    if (!largeDone) smallRates.push(smallEvents / seconds);
+    log(`  N = ${small}: ${Math.round(smallEvents / seconds)} events/s, load ${loadavg()[0].toFixed(1)}`);
+  }
+  const largeRate = largeEvents / (await largeRun);
+  const result = { measuredAt: new Date().toISOString(), [`N=${large}`]: Math.round(largeRate), [`N=${small}`]: smallRates.map(Math.round) };
+  log(
+    `N = ${large}: ${Math.round(largeRate)} events/s beside N = ${small}: ${smallRates.map(Math.round).join(', ')} (median ${Math.round(median(smallRates))})`,
+  );
+  writeFileSync(join(WORK, 'rebuilds-side-by-side.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
 /** Keeps the latest run of each N, sorted, with the machine it ran on. */
 function writeResults(runs: ScaleRun[], note: string): void {
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { runs: ScaleRun[] }).runs : [];
@@ -431,13 +470,15 @@ export async function scaleBench(argv: string[]): Promise<void> {
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
   const compared = value('--interleave');
+  const sideBySide = value('--rebuild-side-by-side');
   const largest = Math.max(...counts);
   const jobs = Number(value('--jobs') ?? cpus().length);
-  if (!argv.includes('--measure-only') && !compared) await generate(largest, jobs);
+  if (!argv.includes('--measure-only') && !compared && !sideBySide) await generate(largest, jobs);
   if (argv.includes('--generate-only')) return;
   log('build (tsc -p tsconfig.build.json)');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   if (compared) return interleaved(compared.split(',').map(Number));
+  if (sideBySide) return rebuildsSideBySide(...(sideBySide.split(',').map(Number) as [number, number]));
   const loads: number[] = [];
   const sampler = setInterval(() => loads.push(loadavg()[0]), 5000);
   const runs: ScaleRun[] = [];
