@@ -154,6 +154,24 @@ const PAGE_TITLES: Record<number, string> = {
   503: 'Service indisponible',
 };
 
+/** A voucher over the upload limit (VoucherStore.MAX_SIZE), said in the words of the form. */
+const VOUCHER_TOO_LARGE = 'Le fichier dépasse 10 Mio : réduisez-le (une photo moins grande, un PDF compressé) puis joignez-le à nouveau.';
+
+/** The page the refused form was on (same site only), to go back to it. */
+function pageBefore(req: Request): string | null {
+  const referer = req.headers.referer;
+  if (typeof referer === 'string') {
+    try {
+      const url = new URL(referer);
+      if (url.host === req.headers.host) return `${url.pathname}${url.search}`;
+    } catch {
+      // not a URL: no way back from it
+    }
+  }
+  // A voucher's form is on its entry's page.
+  return /\/pieces$/.test(req.path) ? req.path.replace(/\/pieces$/, '') : null;
+}
+
 export class ErrorResponder {
   private readonly logger = new Logger('HttpErrors');
 
@@ -184,8 +202,9 @@ export class ErrorResponder {
         {
           title: PAGE_TITLES[described.status] ?? (described.status >= 500 ? 'Erreur du service' : 'Demande refusée'),
           status: described.status,
-          message: described.body.message,
+          message: described.status === 413 && /\/pieces$/.test(req.path) ? VOUCHER_TOO_LARGE : described.body.message,
           loginLink: described.status === 401 || described.body.code === 'CSRF',
+          back: described.status === 401 ? null : pageBefore(req),
         },
         { status: described.status },
       );

@@ -206,6 +206,17 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await shot('ventilation');
   });
 
+  it('attaches the voucher right after saving in ventilation, with the camera on a phone', async () => {
+    // The ventilation page, just after the save of PJ 03, offers its voucher.
+    const box = page.locator('form.page-attach');
+    expect(await box.locator('h2').innerText()).toContain("Pièce justificative de l'écriture n° 03");
+    expect(await box.locator('input[type=file]').getAttribute('capture')).toBe('environment');
+    await box.locator('input[type=file]').setInputFiles({ name: 'facture-199200.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await box.getByRole('button', { name: 'Joindre la pièce' }).click();
+    await page.waitForURL(new RegExp(`${base}/ventilation$`));
+    expect(await flash()).toContain("La pièce « facture-199200.pdf » est jointe à l'écriture n° 03.");
+  });
+
   it("records the advance, its return and the subsidy on the grid's bottom row", async () => {
     const row = async (values: Record<string, string>) => {
       await go(`${base}/cahier`);
@@ -282,6 +293,30 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await shot('grid');
     // The grid scrolls inside its frame: the page itself stays 1280 px wide.
     expect(await page.locator('html').evaluate((root) => root.scrollWidth)).toBeLessThanOrEqual(1280);
+  });
+
+  it('offers the voucher after a save in the grid too; over 10 MiB, a French page with a way back', async () => {
+    await go(`${base}/cahier`);
+    for (const [key, value] of Object.entries({ pj: '08', date: '2025-11-05', label: 'Papeterie – cahiers', cashOut: '12', '6181': '12' })) {
+      await page.locator(`#new-row-${key}`).fill(value);
+    }
+    await page.getByRole('button', { name: "Ajouter l'écriture" }).click();
+    expect(await page.locator('form.page-attach h2').innerText()).toContain("l'écriture n° 08");
+    await page
+      .locator('form.page-attach input[type=file]')
+      .setInputFiles({ name: 'ticket.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(10 * 1024 * 1024 + 10, 1) });
+    await page.locator('form.page-attach').getByRole('button', { name: 'Joindre la pièce' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Envoi trop volumineux');
+    expect(await page.locator('main').innerText()).toContain('Le fichier dépasse 10 Mio');
+    await shot('voucher-too-large');
+    await page.getByRole('link', { name: 'Revenir à la page précédente' }).click();
+    // Back to the entry's own page (no Referer is sent: Referrer-Policy no-referrer), where its vouchers are.
+    await page.locator('h1', { hasText: 'Écriture n° 08' }).waitFor();
+    expect(await page.getByLabel(/Archiver l'image d'une pièce comptable/).getAttribute('capture')).toBe('environment');
+    // PJ 08 was a try: deleted, so the rest of the walk keeps its numbers.
+    await page.getByRole('link', { name: "Supprimer l'écriture n° 08" }).click();
+    await page.getByRole('button', { name: 'Confirmer la suppression' }).click();
+    expect(await flash()).toContain("L'écriture n° 08 est supprimée.");
   });
 
   it('counts the cash, the total and the difference with 530 shown live', async () => {

@@ -38,6 +38,18 @@ type Mode = 'cahier' | 'ventilation' | 'portrait';
  * The portrait form of an entry (or a blank one): "J'ai payé / J'ai reçu" unless the table of
  * debits and credits is asked for (`?forme=tableau`) or the entry needs it.
  */
+interface AttachBox {
+  action: string;
+  pj: string;
+  returnTo: string;
+}
+
+/** The voucher box for the entry just saved (`?joindre=<entryId>`), when it may be attached. */
+function attachBox(ctx: YearContext, entryId: string | undefined, back: string): AttachBox | null {
+  const entry = entryId && ctx.canWrite ? ctx.reads.notebook.entries.find((e) => e.entryId === entryId) : undefined;
+  return entry ? { action: `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}/pieces`, pj: entry.pj, returnTo: back } : null;
+}
+
 function entryForm(entry: NotebookEntry | null, pj: string, shape: string | undefined): FormState {
   const form = (shape !== 'tableau' && paymentForm(entry, pj)) || portraitForm(entry, pj);
   if (entry) form.values.expectedRevision = String(entry.revision);
@@ -79,12 +91,13 @@ export class NotebookPagesController {
     @Query('ordre') order: string | undefined,
     @Query('modifier') editing: string | undefined,
     @Query('vue') view: string | undefined,
+    @Query('joindre') justSaved: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     if (view === 'liste') return this.renderList(res, ctx, order === 'pj' ? 'pj' : 'date');
-    await this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200);
+    await this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200, attachBox(ctx, justSaved, `${ctx.base}/cahier`));
   }
 
   @Post('cahier')
@@ -135,6 +148,7 @@ export class NotebookPagesController {
     editing: string | undefined,
     rowForm: GridRowForm | undefined,
     status: number,
+    attach: AttachBox | null = null,
   ) {
     const { notebook, chart } = ctx.reads;
     const warnings = await this.pages.alerts(ctx);
@@ -152,6 +166,7 @@ export class NotebookPagesController {
         // A refused row is said at the top too, with a link down to the row.
         formError: rowForm ? errorSummary(rowForm.form.errors) : null,
         formErrorHref: rowForm ? (rowForm.entryId ? `#e-${rowForm.entryId}` : '#nouvelle') : null,
+        attach,
         tags: actionTags(notebook),
         warnings,
       },
@@ -179,6 +194,7 @@ export class NotebookPagesController {
     @Param('coopId') coopId: string,
     @Param('year') year: string,
     @Query('modifier') editing: string | undefined,
+    @Query('joindre') justSaved: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -190,7 +206,7 @@ export class NotebookPagesController {
       return res.redirect(303, `${ctx.base}/ecritures/${encodeURIComponent(entry.entryId)}`);
     }
     if (entry) form!.values.expectedRevision = String(entry.revision);
-    await this.renderVentilation(res, ctx, entry, form!, 200);
+    await this.renderVentilation(res, ctx, entry, form!, 200, attachBox(ctx, justSaved, `${ctx.base}/ventilation`));
   }
 
   @Post('ventilation')
@@ -224,7 +240,14 @@ export class NotebookPagesController {
     await this.save(res, ctx, parsed, entry, 'ventilation', (form, status) => this.renderVentilation(res, ctx, entry, form, status), revisionOf(body));
   }
 
-  private async renderVentilation(res: Response, ctx: YearContext, entry: NotebookEntry | null, form: FormState, status: number) {
+  private async renderVentilation(
+    res: Response,
+    ctx: YearContext,
+    entry: NotebookEntry | null,
+    form: FormState,
+    status: number,
+    attach: AttachBox | null = null,
+  ) {
     const { notebook, chart } = ctx.reads;
     const warnings = await this.pages.alerts(ctx);
     const grid = gridView(notebook, chart);
@@ -245,6 +268,7 @@ export class NotebookPagesController {
         v: ventilationModel(chart, form),
         tags: actionTags(notebook),
         warnings,
+        attach,
         entries: entryListRows(grid, `${ctx.base}/ventilation`),
       },
       { status },
@@ -383,8 +407,9 @@ export class NotebookPagesController {
     );
     if (refusal) return rerender({ values: parsed.values, errors: refusal.errors }, refusal.status);
     const pj = String(parsed.input.pj ?? '');
-    const location =
-      mode === 'portrait' ? `${ctx.base}/cahier#e-${entryId}` : mode === 'ventilation' ? `${ctx.base}/ventilation` : `${ctx.base}/cahier#e-${entryId}`;
+    // The next page offers to attach the voucher of the entry just saved (?joindre=).
+    const query = `joindre=${encodeURIComponent(entryId)}`;
+    const location = mode === 'ventilation' ? `${ctx.base}/ventilation?${query}` : `${ctx.base}/cahier?${query}#e-${entryId}`;
     // The alerts this save raised, said right away (the banner of the next page lists them all).
     const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.code));
     const saved = existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`;
@@ -592,6 +617,7 @@ export class NotebookPagesController {
     @Param('year') year: string,
     @Param('entryId') entryId: string,
     @UploadedFile() file: { buffer: Buffer; originalname?: string; size: number } | undefined,
+    @Body() body: FormBody,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -620,7 +646,8 @@ export class NotebookPagesController {
       ),
     );
     if (refusal) return showAgain(Object.values(refusal.errors)[0], refusal.status);
-    this.pages.done(res, `${ctx.base}/ecritures/${encodeURIComponent(entryId)}`, `La pièce « ${stored.fileName} » est jointe à l'écriture n° ${entry.pj}.`);
+    const back = returnTo(body, ctx.base, `${ctx.base}/ecritures/${encodeURIComponent(entryId)}`);
+    this.pages.done(res, back, `La pièce « ${stored.fileName} » est jointe à l'écriture n° ${entry.pj}.`);
   }
 
   @Get('ecritures/:entryId/pieces/:attachmentId')
