@@ -53,6 +53,9 @@ describe("year's end pages", () => {
   }
 
   it('takes the closed year from the invitations to the AD’s acceptance, page by page', async () => {
+    const closing = await html(mandataire, `${base}/cloture`).expect(200);
+    expect(closing.text).toContain(`href="${base}/quitus"`);
+    expect(closing.text).toContain(`href="${base}/depot"`);
     const quitusPage = await html(mandataire, `${base}/quitus`).expect(200);
     expect(quitusPage.text).toContain('Quitus incomplet');
     const link = await inviteAndDecide('Élodie Durand', 'parent', 'quitus');
