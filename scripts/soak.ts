@@ -6,7 +6,8 @@
  * restarted at random moments, then checks what the ledger promises: every acknowledged entry is
  * there exactly once with its last acknowledged content, nothing answered 500, the projections
  * caught up and equal a fold of the log from zero, the hash chains verify. Ends with
- * `N passed, N failed`; exit code 1 if any check failed.
+ * `N passed, N failed`; exit code 1 if any check failed. Among the invalid operations: amounts
+ * above the cap of a line, form-encoded logins; after the run, a burst of 50 concurrent logins.
  *
  * A request cut by a kill is retried with the same Idempotency-Key until it gets an answer, so
  * every command ends acknowledged or refused, never unknown.
@@ -265,6 +266,12 @@ function randomEntry(pj: string, dates: string[]): EntryBody {
   };
 }
 
+/** The entry with each of its lines above the cap. */
+const oversized = (entry: EntryBody): EntryBody => ({
+  ...entry,
+  lines: entry.lines.map((l) => (l.debit ? { ...l, debit: 100_000_001 } : { ...l, credit: 100_000_001 })),
+});
+
 /** One client's random walk over its coop's current year. */
 async function runClient(client: Client, coopId: string, year: number, dates: string[], tag: string, isOver: () => boolean): Promise<void> {
   const base = `/api/coops/${coopId}/years/${year}`;
@@ -327,14 +334,18 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
       );
       expectStatus('comptage de caisse', res, [201]);
     } else if (roll < 0.93) {
-      const bad = pick<[string, string, string]>([
+      const bad = pick<[string, string, string, string?]>([
         ['POST', `${base}/entries`, '{"pj":'],
         ['POST', `${base}/entries`, JSON.stringify({ pj: `X${n}`, date: '31/02/2026', label: 'x', lines: [{ account: '512', debit: 'beaucoup' }] })],
         ['PUT', `${base}/entries/absente`, JSON.stringify(randomEntry('Z', dates))],
         ['POST', `${base}/cash-counts`, JSON.stringify({ date: dates[0], counts: { '3': 1 } })],
+        // Above the cap of a line (1 000 000,00 €): AMOUNT_INVALID, so no sum of the year overflows.
+        ['POST', `${base}/entries`, JSON.stringify(oversized(randomEntry(`X${n}`, dates)))],
+        // A login as a cross-site form would send it: 415, JSON only.
+        ['POST', '/api/login', `username=${client.username}&password=x`, 'application/x-www-form-urlencoded'],
       ]);
-      const res = await client.raw(bad[0], bad[1], bad[2], 'application/json');
-      expectStatus('requête invalide', res, [400, 404]);
+      const res = await client.raw(bad[0], bad[1], bad[2], bad[3] ?? 'application/json');
+      expectStatus('requête invalide', res, bad[3] ? [415] : [400, 404]);
     } else if (roll < 0.96 && keyed.length > 0) {
       // A reused Idempotency-Key: another entry or a deletion under it is refused (422) and changes
       // nothing; the same request again answers as the first did.
@@ -409,6 +420,46 @@ async function checkLedgers(admin: Client, years: Map<string, number>): Promise<
     detail: problems.slice(0, 10).join('\n'),
   });
   return checks;
+}
+
+/**
+ * 50 logins at once, as a flood would send them (half for an unknown name): each answers 200,
+ * 401, 429 (the throttle counts attempts in flight) or 503 with Retry-After (hashing at
+ * capacity), never a 500 nor a hang; and the next login goes through.
+ */
+async function checkLoginBurst(server: Server): Promise<Check> {
+  const name = 'une rafale de 50 connexions simultanées reçoit 200, 401, 429 ou 503 avec Retry-After, puis la connexion passe';
+  const login = (username: string, password: string) =>
+    fetch(`${server.baseUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ username, password }),
+      signal: AbortSignal.timeout(60_000),
+    });
+  const problems: string[] = [];
+  const statuses = new Map<number, number>();
+  const answers = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, i) => (i % 2 ? login(`inconnu-${i}`, 'une rafale de connexions') : login('jferry', 'demo-jules-ferry'))),
+  );
+  for (const answer of answers) {
+    if (answer.status === 'rejected') {
+      problems.push(`pas de réponse : ${String(answer.reason)}`);
+      continue;
+    }
+    const { status, headers } = answer.value;
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    if (![200, 401, 429, 503].includes(status)) problems.push(`réponse ${status}`);
+    if ((status === 503 || status === 429) && !(Number(headers.get('retry-after')) > 0)) problems.push(`${status} sans Retry-After`);
+  }
+  let after = 0;
+  for (let tries = 0; tries < 20 && after !== 200; tries++) {
+    const res = await login('tilleuls', 'demo-les-tilleuls');
+    after = res.status;
+    if (after !== 200) await sleep(1000 * Math.min(5, Number(res.headers.get('retry-after')) || 1));
+  }
+  if (after !== 200) problems.push(`la connexion suivante répond ${after}`);
+  const detail = `${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}${problems.length ? '\n' + problems.slice(0, 10).join('\n') : ''}`;
+  return { name, ok: problems.length === 0, detail };
 }
 
 async function checkHealth(admin: Client): Promise<Check> {
@@ -532,6 +583,7 @@ async function main(): Promise<number> {
       detail: unexpected.slice(0, 10).join('\n'),
     });
     checks.push(...(await checkLedgers(admin, years)));
+    checks.push(await checkLoginBurst(server));
     checks.push(await checkHealth(admin));
     await server.stop('SIGTERM');
     checks.push(...(await checkStores(env)));

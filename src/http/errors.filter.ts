@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { DomainError, ValidationFailed } from '../domain/errors';
 import { StoreUnavailable, WrongExpectedRevision } from '../events/event-store';
+import { HashingBusy } from '../users/password-hashing';
 import { Views } from './views';
+import { isDiskFull, type WriteFailures } from './write-failures';
 
 /** The one error shape of the JSON API (API.md). */
 export interface ErrorBody {
@@ -55,6 +57,15 @@ const INTERNAL: ErrorBody = {
   message: "Une erreur inattendue s'est produite. Réessayez ; si elle persiste, prévenez votre association départementale.",
 };
 
+const LOGIN_BUSY = 'Trop de connexions en même temps : réessayez dans quelques secondes.';
+
+/** A write the disk has no room for: nothing was recorded, and it is not the user's doing. */
+export const DISK_FULL: ErrorBody = {
+  error: 'unavailable',
+  code: 'DISK_FULL',
+  message: "Le disque du serveur est plein : rien n'a été enregistré. Réessayez plus tard ; si cela dure, prévenez votre association départementale.",
+};
+
 export interface DescribedError {
   status: number;
   body: ErrorBody;
@@ -98,6 +109,10 @@ export function describeError(error: unknown): DescribedError {
       message: "Quelqu'un a modifié ces données entre-temps. Rechargez la page et recommencez.",
     });
   }
+  if (error instanceof HashingBusy) {
+    return refusal(503, { error: 'unavailable', code: 'LOGIN_BUSY', message: LOGIN_BUSY }, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (isDiskFull(error)) return { status: 503, body: { ...DISK_FULL }, headers: { 'Retry-After': '30' }, unexpected: true };
   if (error instanceof StoreUnavailable) {
     return { status: 503, body: byStatus(503), headers: { 'Retry-After': '5' }, unexpected: true };
   }
@@ -175,10 +190,14 @@ function pageBefore(req: Request): string | null {
 export class ErrorResponder {
   private readonly logger = new Logger('HttpErrors');
 
-  constructor(private readonly views: Views) {}
+  constructor(
+    private readonly views: Views,
+    private readonly writeFailures?: WriteFailures,
+  ) {}
 
   send(req: Request, res: Response, error: unknown): void {
     const described = describeError(error);
+    if (described.body.code === DISK_FULL.code) this.writeFailures?.seen();
     if (described.unexpected) {
       this.logger.error(`${req.method} ${req.originalUrl}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -220,8 +239,8 @@ export class ErrorResponder {
 export class HttpErrorsFilter implements ExceptionFilter {
   private readonly responder: ErrorResponder;
 
-  constructor(views: Views) {
-    this.responder = new ErrorResponder(views);
+  constructor(views: Views, writeFailures?: WriteFailures) {
+    this.responder = new ErrorResponder(views, writeFailures);
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -231,8 +250,8 @@ export class HttpErrorsFilter implements ExceptionFilter {
 }
 
 /** Errors of the Express middleware placed before the routes (body parsers, session, CSRF). */
-export function middlewareErrorHandler(views: Views): ErrorRequestHandler {
-  const responder = new ErrorResponder(views);
+export function middlewareErrorHandler(views: Views, writeFailures?: WriteFailures): ErrorRequestHandler {
+  const responder = new ErrorResponder(views, writeFailures);
   // Four parameters: that is how Express recognises an error handler.
   return (error: unknown, req, res, _next) => responder.send(req, res, error);
 }

@@ -14,6 +14,7 @@ import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDL
 import { UserDirectory } from '../users/user-directory';
 import { HttpErrorsFilter, middlewareErrorHandler } from './errors.filter';
 import { Views } from './views';
+import { WriteFailures } from './write-failures';
 
 /** Each one defaults to the app's provider (CONFIG, READ_STORE, UserDirectory, CLOCK, Views). */
 export interface HttpDeps {
@@ -109,12 +110,14 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.use(csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || /^\/api\/quitus\/[^/]+$/.test(req.path))));
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
   // go through the filter.
-  app.use(middlewareErrorHandler(views));
-  app.useGlobalFilters(new HttpErrorsFilter(views));
+  // The app's WriteFailures (absent in apps without HttpModule) learns of full disks from them.
+  const writeFailures = optionalProvider<WriteFailures>(app, WriteFailures);
+  app.use(middlewareErrorHandler(views, writeFailures));
+  app.useGlobalFilters(new HttpErrorsFilter(views, writeFailures));
   app.useGlobalGuards(new MultipartCsrfGuard(app.get(Reflector)));
 }
 
-function optionalProvider<T>(app: NestExpressApplication, token: symbol): T | undefined {
+function optionalProvider<T>(app: NestExpressApplication, token: symbol | (abstract new (...args: never[]) => T)): T | undefined {
   try {
     return app.get<T>(token, { strict: false });
   } catch {

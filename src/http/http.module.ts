@@ -19,6 +19,7 @@ import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { ProjectionAlert } from './projection-alert.middleware';
 import { VoucherStore } from './voucher-store';
+import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
 import { YearEndApiController } from './year-end-api.controller';
 import { YearEndReads } from '../reads/year-end-reads';
@@ -46,8 +47,8 @@ const coopDirectory = {
     CoopAdminController,
     YearEndApiController,
   ],
-  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, YearEndReads, QuitusCodes],
-  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, YearEndReads, QuitusCodes, AuthModule],
+  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes],
+  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes, AuthModule],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -11,8 +11,8 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
@@ -49,6 +49,8 @@ export class VoucherStore {
   constructor(@Inject(CONFIG) config: Config) {
     this.dir = join(config.dataDir, 'blobs');
     mkdirSync(this.dir, { recursive: true });
+    // What a crash or a full disk left half-written: never a voucher, since never renamed.
+    for (const name of readdirSync(this.dir)) if (name.endsWith('.tmp')) rmSync(join(this.dir, name), { force: true });
   }
 
   async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
@@ -72,12 +74,29 @@ export class VoucherStore {
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const path = join(this.dir, sha256);
     if (!existsSync(path)) {
-      // Written aside then renamed: a crash never leaves a half file under the final name.
-      writeFileSync(`${path}.tmp`, file.buffer);
-      renameSync(`${path}.tmp`, path);
+      // Written aside then renamed: a crash never leaves a half file under the final name. The
+      // aside name is the upload's own, so two uploads of one file do not write into each other.
+      const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await fs.writeFile(aside, file.buffer);
+        await fs.rename(aside, path);
+      } catch (error) {
+        await fs.rm(aside, { force: true }).catch(() => undefined);
+        throw error;
+      }
     }
     const base = (file.originalname ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
     return { sha256, mediaType, size: file.buffer.length, fileName: base };
+  }
+
+  /** Whether a file can be written where vouchers go (for /health); throws what the write threw. */
+  async probeWrite(): Promise<void> {
+    const probe = join(this.dir, `.health-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fs.writeFile(probe, 'ok');
+    } finally {
+      await fs.rm(probe, { force: true }).catch(() => undefined);
+    }
   }
 
   async send(res: Response, attachment: { sha256: string; mediaType: string; fileName: string }): Promise<void> {

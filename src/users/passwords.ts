@@ -30,6 +30,14 @@ export async function hashPassword(password: string, params: ScryptParams = OWAS
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+/**
+ * An encoded string of the right shape that no password matches (its key is random): verifying
+ * against it costs the one derivation a real hash costs, with nothing computed beforehand.
+ */
+export function decoyHash(params: ScryptParams = OWASP_SCRYPT): string {
+  return ['scrypt', params.N, params.r, params.p, randomBytes(SALT_LENGTH).toString('base64'), randomBytes(KEY_LENGTH).toString('base64')].join('$');
+}
+
 /** False for a wrong password and for a malformed encoded string (never throws on bad input). */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parts = encoded.split('$');

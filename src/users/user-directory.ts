@@ -1,7 +1,8 @@
 import { type Role } from '../events/envelope';
 import { DomainError, ValidationFailed } from '../domain/errors';
 import { type ReadStore } from '../projections/read-store';
-import { hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
+import { HashingPool } from './password-hashing';
+import { decoyHash, hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
 
 export const ROLES: readonly Role[] = ['mandataire', 'treasurer', 'auditor', 'admin'];
 
@@ -52,12 +53,16 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 export class UserDirectory {
   private declared?: Promise<void>;
   /** Verified against when the username is unknown, so timing does not reveal which exist. */
-  private decoyHash?: Promise<string>;
+  private readonly decoy: string;
 
+  /** Every hash and verification goes through `hashing`: a flood of logins waits or is refused there. */
   constructor(
     private readonly store: ReadStore,
     private readonly scryptParams: ScryptParams = OWASP_SCRYPT,
-  ) {}
+    private readonly hashing: HashingPool = new HashingPool(),
+  ) {
+    this.decoy = decoyHash(scryptParams);
+  }
 
   private ready(): Promise<void> {
     this.declared ??= this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
@@ -98,7 +103,7 @@ export class UserDirectory {
       department: user.department ?? null,
       coopId: user.coopId ?? null,
       grants: user.grants ? { departments: user.grants.departments ?? [], coops: user.grants.coops ?? [] } : null,
-      passwordHash: await hashPassword(user.password, this.scryptParams),
+      passwordHash: await this.hashing.run(() => hashPassword(user.password, this.scryptParams)),
       passwordVersion: 1,
     };
     await this.store.put(USERS, user.username, doc);
@@ -110,16 +115,16 @@ export class UserDirectory {
     return doc ? toSessionUser(doc) : null;
   }
 
-  /** The user when the password matches, null otherwise, in about the same time either way. */
+  /**
+   * The user when the password matches, null otherwise: one derivation either way, an unknown
+   * username against the decoy, so neither time nor memory tells which usernames exist. Throws
+   * HashingBusy when too many are being verified already.
+   */
   async verify(username: unknown, password: unknown): Promise<SessionUser | null> {
     if (typeof password !== 'string') return null;
     const doc = typeof username === 'string' ? await this.load(username) : null;
-    if (!doc) {
-      this.decoyHash ??= hashPassword('decoy password nobody has', this.scryptParams);
-      await verifyPassword(password, await this.decoyHash);
-      return null;
-    }
-    return (await verifyPassword(password, doc.passwordHash)) ? toSessionUser(doc) : null;
+    const matches = await this.hashing.run(() => verifyPassword(password, doc?.passwordHash ?? this.decoy));
+    return doc && matches ? toSessionUser(doc) : null;
   }
 
   /** Sets a new password and bumps passwordVersion: the user's other sessions end. */
@@ -128,7 +133,7 @@ export class UserDirectory {
     if (!options.skipPolicy) this.checkPolicy(password);
     const updated: UserDoc = {
       ...doc,
-      passwordHash: await hashPassword(password, this.scryptParams),
+      passwordHash: await this.hashing.run(() => hashPassword(password, this.scryptParams)),
       passwordVersion: doc.passwordVersion + 1,
     };
     await this.store.put(USERS, username, updated);

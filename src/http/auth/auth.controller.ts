@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Inject, Optional, Post, Req, Res, UseGuards 
 import type { Request, Response } from 'express';
 import { Clock, systemClock } from '../../domain/fiscal-year';
 import { CLOCK } from '../../tokens';
-import { ApiError, ErrorBody, unauthenticated } from '../errors.filter';
+import { ApiError, describeError, DISK_FULL, ErrorBody, unauthenticated } from '../errors.filter';
+import { WriteFailures } from '../write-failures';
 import { Views } from '../views';
 import { csrfTokenFor, renewCsrfToken } from './csrf';
 import { AuthenticatedGuard, CurrentUser } from './guards';
@@ -60,6 +61,7 @@ export class AuthController {
     private readonly devices: DeviceCookies,
     private readonly views: Views,
     @Optional() @Inject(CLOCK) clock?: Clock,
+    @Optional() private readonly writeFailures?: WriteFailures,
   ) {
     this.clock = clock ?? systemClock;
   }
@@ -149,9 +151,20 @@ export class AuthController {
 
   @Post('login')
   async loginForm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const attempt = await this.attempt(req, res);
-    if (attempt.kind === 'ok') return res.redirect(303, '/');
     const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    let attempt: Attempt;
+    try {
+      attempt = await this.attempt(req, res);
+    } catch (error) {
+      // The server busy or its disk full: said on the form, the username kept.
+      const described = describeError(error);
+      if (described.status !== 503) throw error;
+      if (described.body.code === DISK_FULL.code) this.writeFailures?.seen();
+      for (const [name, value] of Object.entries(described.headers)) res.setHeader(name, value);
+      csrfTokenFor(req);
+      return this.views.render(res, 'login', { title: 'Connexion', username, error: described.body.message }, { status: 503 });
+    }
+    if (attempt.kind === 'ok') return res.redirect(303, '/');
     const refused = {
       missing: { status: 400, error: CREDENTIALS_REQUIRED },
       refused: { status: 401, error: BAD_CREDENTIALS.message },

@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
 import { LoginThrottle, ThrottlePolicy } from './login-throttle';
 import { PassportLogin } from './passport-login';
+import { DEFAULT_HASHING, HashingLimits, HashingPool } from '../../users/password-hashing';
 import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
 import { ReadStoreSessionStore } from './session-store';
 import { UserDirectory } from '../../users/user-directory';
@@ -20,6 +21,8 @@ export interface AuthOptions {
   throttle?: Partial<ThrottlePolicy>;
   /** Defaults: OWASP_SCRYPT. Tests lower it to keep logins fast. */
   scrypt?: ScryptParams;
+  /** Defaults: DEFAULT_HASHING. */
+  hashing?: Partial<HashingLimits>;
 }
 
 export interface AuthModuleOptions extends AuthOptions {
@@ -36,9 +39,14 @@ export interface AuthModuleOptions extends AuthOptions {
   controllers: [AuthController],
   providers: [
     {
+      provide: HashingPool,
+      useFactory: (options?: AuthOptions) => new HashingPool({ ...DEFAULT_HASHING, ...options?.hashing }),
+      inject: [{ token: AUTH_OPTIONS, optional: true }],
+    },
+    {
       provide: UserDirectory,
-      useFactory: (store: ReadStore, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT),
-      inject: [READ_STORE, { token: AUTH_OPTIONS, optional: true }],
+      useFactory: (store: ReadStore, hashing: HashingPool, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT, hashing),
+      inject: [READ_STORE, HashingPool, { token: AUTH_OPTIONS, optional: true }],
     },
     {
       provide: ReadStoreSessionStore,
@@ -62,7 +70,7 @@ export interface AuthModuleOptions extends AuthOptions {
     CoopScopeGuard,
     DepartmentScopeGuard,
   ],
-  exports: [UserDirectory, USER_DIRECTORY, ReadStoreSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
+  exports: [HashingPool, UserDirectory, USER_DIRECTORY, ReadStoreSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
 })
 export class AuthModule {
   static register(options: AuthModuleOptions = {}): DynamicModule {
