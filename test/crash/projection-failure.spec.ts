@@ -13,12 +13,14 @@ import { type RecordedEvent } from '../../src/events/envelope';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
 import { HealthController } from '../../src/http/health.controller';
+import { VoucherStore } from '../../src/http/voucher-store';
+import { WriteFailures } from '../../src/http/write-failures';
 import { ALL_PROJECTIONS } from '../../src/projections';
 import { readNotebook } from '../../src/projections/ledger/notebook.projection';
 import { type Projection } from '../../src/projections/projection';
 import { type ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
-import { EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
+import { CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
 import { waitUntil } from '../support/spawn';
 
 /**
@@ -67,7 +69,10 @@ class Instance {
   readonly errors: string[] = [];
   private app?: INestApplication;
 
-  constructor(dataDir: string, reducer: Reducer) {
+  constructor(
+    private readonly dataDir: string,
+    reducer: Reducer,
+  ) {
     this.events = new SqliteEventStore(join(dataDir, 'events.sqlite'), { pollIntervalMs: 20 });
     this.read = new SqliteReadStore(join(dataDir, 'read.sqlite'));
     this.projector = new Projector(this.events, this.read, [...ALL_PROJECTIONS, entryJournal(reducer)], {
@@ -85,6 +90,9 @@ class Instance {
         { provide: EVENT_STORE, useValue: this.events },
         { provide: READ_STORE, useValue: this.read },
         { provide: PROJECTOR, useValue: this.projector },
+        { provide: CONFIG, useValue: { dataDir: this.dataDir } },
+        VoucherStore,
+        WriteFailures,
       ],
     }).compile();
     this.app = module.createNestApplication({ logger: false });
