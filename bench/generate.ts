@@ -7,7 +7,9 @@ import { ExecuteLedgerCommand, ledgerFold } from '../src/commands/ledger.command
 import { type StreamWriter } from '../src/commands/stream-writer';
 import { type Clock } from '../src/domain/fiscal-year';
 import { DENOMINATIONS } from '../src/domain/cash-box';
-import { type LedgerCommand } from '../src/domain/ledger';
+import { defaultChart } from '../src/domain/chart';
+import { bankBookOf, type LedgerCommand } from '../src/domain/ledger';
+import { bankReconciliationAt, expectedStatementBalance } from '../src/domain/statements';
 import { type EntryLine } from '../src/events/ledger-events';
 import { ledgerStream } from '../src/events/streams';
 import { STREAM_WRITER } from '../src/tokens';
@@ -254,6 +256,8 @@ function yearSteps(
   steps.push({ at: end, command: { type: 'ReportActivity', activity: pick(ACTIONS), text: 'Les élèves ont préparé et tenu les stands.' } });
   if (close) {
     steps.push({ at: end, command: { type: 'CountCash', countId: id('final'), date: end, counts: { __cash__: 1 } } });
+    // The August statement: its balance (NaN here) is the bank's, computed when it is typed.
+    steps.push({ at: end, command: { type: 'DeclareStatement', statementId: id('releve_08'), date: end, closingBalance: Number.NaN } });
     steps.push({ at: `${year + 1}-09-02`, command: { type: 'CloseYear' } });
   }
   return { steps, unreconciled: close ? bankEntries.slice(-2) : [] };
@@ -314,6 +318,16 @@ export async function generateDepartment(
               const opening = state.opening?.cash ?? previous?.closing?.cash ?? 0;
               const balance = opening + (state.totals['530']?.debit ?? 0) - (state.totals['530']?.credit ?? 0);
               command = { ...command, counts: countOf(balance) };
+            }
+            if (command.type === 'DeclareStatement' && Number.isNaN(command.closingBalance)) {
+              const state = await stateOf(coop.coopId, year);
+              const previous = year > coop.firstYear ? await stateOf(coop.coopId, year - 1) : null;
+              const env = {
+                firstYear: coop.firstYear,
+                previousYear: previous ? { closed: previous.status === 'closed', closing: previous.closing } : null,
+                chart: defaultChart(plan.department, year),
+              };
+              command = { ...command, closingBalance: expectedStatementBalance(bankReconciliationAt(command.date, bankBookOf(state, env))) };
             }
             await bus.execute(new ExecuteLedgerCommand(coop.coopId, year, command, commandContext(actor, `bench:${coop.coopId}:${year}:${n}`)));
             commands += 1;

@@ -182,6 +182,8 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
       date: d('08-31'),
       counts: { '2000': 2, '200': 2, '100': 1, '20': 1 },
     });
+    // The August statement: every bank movement of the year is on it.
+    await run(coopId, y, 'statement:08', { type: 'DeclareStatement', statementId: `${coopId}_${y}_releve_08`, date: d('08-31'), closingBalance: 198950 });
     await run(coopId, y, 'close', { type: 'CloseYear' });
   }
 

@@ -47,17 +47,77 @@ export interface EntryDeleted {
   entryId: string;
   previous: EntryContent;
 }
+/**
+ * Matched with a statement line (statementId, lineId; statementDate is then the line's date) or
+ * ticked by hand. `amount` (the entry's signed amount on 512) and `clearedOn` (the statement
+ * date, else the entry's date) let the department's board keep the rapprochement without reading
+ * the entry back; events written before statements existed lack them.
+ */
 export interface EntryReconciled {
   entryId: string;
   statementDate: string | null;
+  statementId?: string;
+  lineId?: string;
+  amount?: number;
+  clearedOn?: string;
 }
+/** What the reconciliation undone had cleared (amount, clearedOn), as EntryReconciled said it. */
 export interface EntryUnreconciled {
   entryId: string;
+  amount?: number;
+  clearedOn?: string;
 }
 /** An unreconciled entry carried over from the previous year, seen on a statement of this year. */
 export interface CarriedOverItemSeen {
   entryId: string;
   statementDate: string | null;
+  statementId?: string;
+  lineId?: string;
+  amount?: number;
+  clearedOn?: string;
+}
+/** A carried-over item's statement line un-matched: it is outstanding again. */
+export interface CarriedOverItemUnseen {
+  entryId: string;
+  amount: number;
+  clearedOn: string;
+}
+
+/** One line of a bank statement: signed amount in cents, positive is money in. */
+export interface StatementLine {
+  /** Stable across imports of overlapping files (lineIdsOf). */
+  lineId: string;
+  date: string;
+  label: string;
+  amount: number;
+  chequeNo: string | null;
+  /** The bank's own reference, when the file gives one. */
+  reference: string | null;
+}
+/** The bank's file a statement was imported from, kept as a voucher blob (by SHA-256). */
+export interface StatementFile {
+  sha256: string;
+  fileName: string;
+  size: number;
+  format: 'csv' | 'ofx' | 'camt053';
+}
+/** A paper statement typed by hand: its date and closing balance (solde). */
+export interface StatementDeclared {
+  statementId: string;
+  date: string;
+  closingBalance: number;
+}
+/** A statement imported from the bank's file: only the lines no earlier statement of the year holds. */
+export interface StatementImported {
+  statementId: string;
+  date: string;
+  closingBalance: number;
+  file: StatementFile;
+  lines: StatementLine[];
+  /** Lines of the file already held by an earlier statement (an overlapping file). */
+  duplicates: number;
+  /** Lines of the file dated outside the fiscal year, left out. */
+  outsideYear: number;
 }
 /** counts: denomination in cents (as a string key) → number of coins/bills. */
 export interface CashCounted {
@@ -196,6 +256,9 @@ export type LedgerEvent =
   | { type: 'EntryReconciled'; data: EntryReconciled }
   | { type: 'EntryUnreconciled'; data: EntryUnreconciled }
   | { type: 'CarriedOverItemSeen'; data: CarriedOverItemSeen }
+  | { type: 'CarriedOverItemUnseen'; data: CarriedOverItemUnseen }
+  | { type: 'StatementDeclared'; data: StatementDeclared }
+  | { type: 'StatementImported'; data: StatementImported }
   | { type: 'CashCounted'; data: CashCounted }
   | { type: 'SubsidiesDeclared'; data: SubsidiesDeclared }
   | { type: 'InventoryItemAdded'; data: InventoryItemAdded }

@@ -13,6 +13,7 @@ import { DepartmentApiController } from './department-api.controller';
 import { DepartmentPagesModule } from './department-pages/department-pages.module';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
+import { StatementsApiController } from './statements-api.controller';
 import { LedgerReads } from '../reads/ledger-reads';
 import { DepartmentAccounts } from '../reads/department-accounts';
 import { PagesModule } from './pages/pages.module';
@@ -39,6 +40,7 @@ const coopDirectory = {
   controllers: [
     HealthController,
     LedgerApiController,
+    StatementsApiController,
     CoopApiController,
     ChartApiController,
     DepartmentApiController,

@@ -47,7 +47,12 @@ export class LedgerApiController {
   async record(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const entryId = idFor(req, randomUUID());
     const outcome = await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RecordEntry', entryId, entry: entryInput(body) }, context(user, req)),
+      new ExecuteLedgerCommand(
+        coopId,
+        yearParam(year),
+        { type: 'RecordEntry', entryId, entry: entryInput(body), reconcileWith: statementLineOf(body.statementLine) },
+        context(user, req),
+      ),
     );
     return { entryId, revision: outcome.answer.entryRevision ?? 1 };
   }
@@ -387,6 +392,16 @@ export function entryInput(body: Json | undefined): EntryInput {
   return { pj: b.pj, date: b.date, label: b.label, chequeNo: b.chequeNo, actionA: b.actionA, actionB: b.actionB, lines: b.lines };
 }
 
+/** "Créer l'écriture" from a statement line: `{"statementId","lineId"}`, reconciled on it when saved. */
+function statementLineOf(value: unknown): { statementId: string; lineId: string } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const line = value as Json;
+  if (typeof line !== 'object' || typeof line.statementId !== 'string' || typeof line.lineId !== 'string') {
+    throw new DomainError('STATEMENT_LINE_INVALID', 'La ligne du relevé doit être donnée par {"statementId","lineId"}.', 'statementLine');
+  }
+  return { statementId: line.statementId, lineId: line.lineId };
+}
+
 function optionalRevision(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
@@ -397,13 +412,13 @@ function optionalRevision(value: unknown): number | undefined {
 }
 
 /** Idempotency: a client may name its command (header Idempotency-Key); a retry then has one effect. */
-function context(user: SessionUser, req: Request) {
+export function context(user: SessionUser, req: Request) {
   const key = req.header('idempotency-key');
   return commandContext(user, key, req.header('x-correlation-id') ?? undefined);
 }
 
 /** With an idempotency key, ids of new things derive from it so a retry names the same entry. */
-function idFor(req: Request, fresh: string): string {
+export function idFor(req: Request, fresh: string): string {
   const key = req.header('idempotency-key');
   return isIdempotencyKey(key) ? `k_${key.replace(/[^A-Za-z0-9_]/g, '_')}` : fresh;
 }

@@ -12,7 +12,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
@@ -35,7 +35,14 @@ export function sniffVoucherType(bytes: Buffer): string | null {
   return null;
 }
 
-const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'text/csv': 'csv',
+  'application/x-ofx': 'ofx',
+  'application/xml': 'xml',
+};
 
 /**
  * Voucher files, content-addressed under DATA_DIR/blobs/<sha256> (the event holds the metadata):
@@ -71,22 +78,34 @@ export class VoucherStore {
         fields: { file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' },
       });
     }
-    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    return { ...this.keep(file.buffer, file.originalname), mediaType };
+  }
+
+  /**
+   * A bank's statement file, kept as the voucher of its statement: its type is checked by the
+   * parser that read it (CSV, OFX, CAMT.053), not by magic bytes.
+   */
+  storeBankFile(bytes: Buffer, originalName: string | undefined): { sha256: string; size: number; fileName: string } {
+    return this.keep(bytes, originalName);
+  }
+
+  private keep(bytes: Buffer, originalName: string | undefined): { sha256: string; size: number; fileName: string } {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = join(this.dir, sha256);
     if (!existsSync(path)) {
       // Written aside then renamed: a crash never leaves a half file under the final name. The
       // aside name is the upload's own, so two uploads of one file do not write into each other.
       const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        await fs.writeFile(aside, file.buffer);
-        await fs.rename(aside, path);
+        writeFileSync(aside, bytes);
+        renameSync(aside, path);
       } catch (error) {
-        await fs.rm(aside, { force: true }).catch(() => undefined);
+        rmSync(aside, { force: true });
         throw error;
       }
     }
-    const base = (file.originalname ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
-    return { sha256, mediaType, size: file.buffer.length, fileName: base };
+    const base = (originalName ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
+    return { sha256, size: bytes.length, fileName: base };
   }
 
   /** Whether a file can be written where vouchers go (for /health); throws what the write threw. */

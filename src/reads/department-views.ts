@@ -25,6 +25,9 @@ export interface BoardRow {
   cash: number;
   unreconciled: number;
   lastActivityAt: string | null;
+  /** The year's last bank statement and the difference of its état de rapprochement (null: none yet). */
+  lastStatementDate: string | null;
+  bankDifference: number | null;
 }
 
 /**
@@ -54,6 +57,8 @@ export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], 
         cash,
         unreconciled: facts.unreconciled,
         lastActivityAt: doc.lastActivityAt,
+        lastStatementDate: facts.lastStatement?.date ?? null,
+        bankDifference: facts.lastStatement?.difference ?? null,
       };
     });
 }

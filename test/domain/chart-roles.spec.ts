@@ -3,7 +3,7 @@ import { decideChart, evolveChart } from '../../src/domain/chart-changes';
 import { closingChecklist, closingFactsOf, type LedgerEnv, yearWarnings } from '../../src/domain/ledger';
 import { DeciderSpecification } from './decider-specification';
 import { changeChart, renumberedChart } from './chart-fixtures';
-import { CLOSING_DAY, env, expense, fold, input, ledgerSpec, opened, receipt, reconciled, run } from './ledger-fixtures';
+import { CLOSING_DAY, env, expense, fold, input, ledgerSpec, opened, receipt, reconciled, run, statement } from './ledger-fixtures';
 
 const chartSpec = DeciderSpecification.for({ decide: decideChart, evolve: evolveChart, initialState: () => defaultChart('61', 2024) }, {});
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
@@ -112,7 +112,7 @@ describe('the ledger rules read the chart’s accounts, not fixed codes', () => 
   });
 
   it('the renumbered subsidies account is compared with the subsidies table: closing blocked, then congratulated', () => {
-    const subsidy = [opened, receipt('e1', '01', 50000, '74100008'), reconciled('e1')];
+    const subsidy = [opened, receipt('e1', '01', 50000, '74100008'), reconciled('e1'), statement('2025-08-31', 50000)];
     const refused = ledgerSpec
       .given(subsidy)
       .when({ type: 'CloseYear' }, { ...orne, today: CLOSING_DAY })

@@ -166,6 +166,8 @@ describe('a 500,00 subsidy from the Mairie', () => {
     { account: '512', debit: 50000 },
     { account: '7410', credit: 50000 },
   ]);
+  // The subsidy is not on the August statement yet: its balance is the bank's, 0.
+  const augustStatement: LedgerCommand = { type: 'DeclareStatement', statementId: 'aout', date: '2025-08-31', closingBalance: 0 };
   const table: LedgerCommand = {
     type: 'DeclareSubsidies',
     rows: [
@@ -175,12 +177,12 @@ describe('a 500,00 subsidy from the Mairie', () => {
   };
 
   it('SUBSIDIES_UNJUSTIFIED until the table is filled in', () => {
-    const { state } = run([received], {}, [opened]);
+    const { state } = run([received, augustStatement], {}, [opened]);
     expect(codes(closingChecklist(closingFactsOf(state, env), CLOSING_DAY, 2024).blockers)).toEqual(['SUBSIDIES_UNJUSTIFIED']);
   });
 
   it('matches the 7410 total once declared (blank rows left out), and the page congratulates', () => {
-    const { events, state } = run([received, table], {}, [opened]);
+    const { events, state } = run([received, table, augustStatement], {}, [opened]);
     expect(events[2]).toEqual({
       type: 'SubsidiesDeclared',
       data: { rows: [{ origin: 'Mairie', amount: 50000, date: '2025-01-12', designation: 'Projets de la coopérative scolaire', attachedToExpenses: 0 }] },

@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/ledger';
 import { type DomainError } from '../../src/domain/errors';
 import { type LedgerEvent, type YearClosed } from '../../src/events/ledger-events';
-import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, opened, receipt, recorded, reconciled, run } from './ledger-fixtures';
+import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, opened, receipt, recorded, reconciled, run, statement } from './ledger-fixtures';
 
 /** Facts of a year with nothing to fix. */
 const clean: ClosingFacts = {
@@ -29,6 +29,9 @@ const clean: ClosingFacts = {
   insuranceTotal: 0,
   durableGoodsAccount: '6800',
   durableGoodsWithoutInventory: [],
+  bankUsed: false,
+  lastBankMonth: null,
+  lastStatement: null,
 };
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
 
@@ -117,6 +120,57 @@ describe('closing checklist', () => {
   });
 });
 
+describe('the year-end statement', () => {
+  const bankYear = [receipt('e1', '01', 32000, '7070', '2025-08-12'), expense('e2', '02', 5000, '6181', '2025-08-20'), reconciled('e1', '2025-08-14', 32000)];
+  const blockers = (events: LedgerEvent[]) => closingChecklist(closingFactsOf(fold(events), env), CLOSING_DAY, 2024).blockers;
+
+  it('BANK_STATEMENT_MISSING until a statement of August (the last month the bank moved) is there', () => {
+    expect(blockers(bankYear)).toEqual([
+      {
+        code: 'BANK_STATEMENT_MISSING',
+        message: "Le relevé bancaire de fin d'exercice manque : importez ou saisissez le relevé d'août 2025, avec son solde.",
+        fix: 'releves',
+      },
+    ]);
+    expect(codes(blockers([...bankYear, statement('2025-07-31', 0)]))).toEqual(['BANK_STATEMENT_MISSING']);
+    expect(codes(blockers([...bankYear, statement('2025-08-31', 32000)]))).toEqual([]);
+  });
+
+  it('the last statement serves when the bank did not move after its month', () => {
+    const june = [receipt('e1', '01', 32000, '7070', '2025-06-12'), reconciled('e1', '2025-06-14', 32000)];
+    expect(codes(blockers([...june, statement('2025-05-31', 0)]))).toEqual(['BANK_STATEMENT_MISSING']);
+    expect(blockers([...june, statement('2025-05-31', 0)])[0].message).toBe(
+      "Le relevé bancaire de fin d'exercice manque (le dernier saisi est celui du 31/05/2025) : importez ou saisissez le relevé de juin 2025, dernier mois où la banque a bougé, avec son solde.",
+    );
+    expect(codes(blockers([...june, statement('2025-06-30', 32000)]))).toEqual([]);
+  });
+
+  it('BANK_RECONCILIATION_DIFFERENCE when the état de rapprochement at that statement does not agree', () => {
+    expect(blockers([...bankYear, statement('2025-08-31', 31000)])).toEqual([
+      {
+        code: 'BANK_RECONCILIATION_DIFFERENCE',
+        message:
+          "L'état de rapprochement au 31/08/2025 présente un écart de -10,00\u00a0€ entre le solde du relevé (310,00\u00a0€) et les comptes : pointez les opérations du relevé ou cherchez une écriture manquante.",
+        fix: 'releves',
+      },
+    ]);
+  });
+
+  it('a coop without a bank account (no 512 movement, opening bank 0) needs neither', () => {
+    const cashOnly = [
+      recorded(
+        'c1',
+        content('01', '2024-10-01', 'Vente', [
+          { account: '530', debit: 500 },
+          { account: '7070', credit: 500 },
+        ]),
+      ),
+    ];
+    expect(codes(blockers(cashOnly))).not.toContain('BANK_STATEMENT_MISSING');
+    expect(codes(closingChecklist(closingFactsOf(fold([]), env), CLOSING_DAY, 2024).blockers)).toEqual([]);
+  });
+});
+
 describe('closing facts', () => {
   it('are small JSON drawn from the state', () => {
     const state = fold([
@@ -137,6 +191,8 @@ describe('closing facts', () => {
     expect(facts).toEqual({
       ...clean,
       openingMissing: true,
+      bankUsed: true,
+      lastBankMonth: '2024-10',
       unreconciled: 1,
       cashUsed: true,
       cashBalance: 4000,
@@ -173,8 +229,8 @@ describe('closing the year', () => {
   it('refuses with CLOSING_BLOCKED (conflict) and the blockers, exactly when the checklist says so', () => {
     const error = ledgerSpec.given([opening]).when({ type: 'CloseYear' }).thenThrows('CLOSING_BLOCKED') as DomainError;
     expect(error.kind).toBe('conflict');
-    expect(error.message).toBe("La clôture de l'exercice 2024-2025 n'est pas possible : 2 points sont à régler.");
-    expect(codes(error.details!.blockers as { code: string }[])).toEqual(['TOO_EARLY', 'CASH_COUNT_MISMATCH']);
+    expect(error.message).toBe("La clôture de l'exercice 2024-2025 n'est pas possible : 3 points sont à régler.");
+    expect(codes(error.details!.blockers as { code: string }[])).toEqual(['TOO_EARLY', 'CASH_COUNT_MISMATCH', 'BANK_STATEMENT_MISSING']);
   });
 
   it('records the closing balances, the result and the items still unreconciled', () => {
@@ -185,6 +241,8 @@ describe('closing the year', () => {
         recorded('e2', cheque),
         reconciled('e1'),
         { type: 'CashCounted', data: { countId: 'c1', date: '2025-08-31', counts: { '2000': 1, '200': 1, '100': 1, '50': 3 }, total: 2350 } },
+        // The cheque of 23,00 is not on it yet.
+        statement('2025-08-31', 140184 + 32000),
       ])
       .when({ type: 'CloseYear' }, { today: CLOSING_DAY })
       .then([
@@ -235,6 +293,7 @@ describe('closing the year', () => {
         },
         { type: 'ReconcileEntry', entryId: 'e1', statementDate: '2024-09-30' },
         { type: 'ReconcileEntry', entryId: 'e3', statementDate: '2024-10-31' },
+        { type: 'DeclareStatement', statementId: 's08', date: '2025-08-31', closingBalance: 140184 + 32000 + 50000 },
         { type: 'CloseYear' },
       ],
       { today: CLOSING_DAY },
@@ -247,6 +306,7 @@ describe('closing the year', () => {
       'SubsidiesDeclared',
       'EntryReconciled',
       'EntryReconciled',
+      'StatementDeclared',
       'YearClosed',
     ]);
     expect(state.status).toBe('closed');
@@ -275,7 +335,10 @@ describe('closing the year', () => {
       ],
       env2025,
     );
-    expect(seen.events[0]).toEqual({ type: 'CarriedOverItemSeen', data: { entryId: 'e2', statementDate: '2025-09-30' } });
+    expect(seen.events[0]).toEqual({
+      type: 'CarriedOverItemSeen',
+      data: { entryId: 'e2', statementDate: '2025-09-30', amount: -23300, clearedOn: '2025-09-30' },
+    });
     // PJs restart in a new year, and the seen item no longer counts as unreconciled.
     expect(closingFactsOf(seen.state, env2025).unreconciled).toBe(1);
     expect(balances(seen.state, env2025).bank).toBe(closing.bank + 1000);
@@ -322,7 +385,7 @@ describe('closing the year', () => {
       type: 'YearClosed',
       data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] },
     };
-    const given = [opened, receipt('e1', '01', 32000), reconciled('e1'), closed];
+    const given = [opened, receipt('e1', '01', 32000), reconciled('e1'), statement('2025-08-31', 32000), closed];
     ledgerSpec
       .given(given)
       .when({ type: 'UnlockYear', reason: " Oubli d'une facture " })
@@ -331,7 +394,13 @@ describe('closing the year', () => {
     ledgerSpec.given([]).when({ type: 'UnlockYear', reason: 'x' }).thenThrows('YEAR_NOT_CLOSED');
     ledgerSpec.given(given).when({ type: 'LockYear' }).thenThrows('YEAR_NOT_UNLOCKED');
 
-    const unlocked = [...given, { type: 'YearUnlocked', data: { reason: 'Facture oubliée' } } as LedgerEvent, expense('e2', '02', 2000), reconciled('e2')];
+    const unlocked = [
+      ...given,
+      { type: 'YearUnlocked', data: { reason: 'Facture oubliée' } } as LedgerEvent,
+      expense('e2', '02', 2000),
+      reconciled('e2'),
+      statement('2025-08-31', 30000, 's-corrected'),
+    ];
     ledgerSpec.given(unlocked).when({ type: 'CloseYear' }, { today: CLOSING_DAY }).thenThrows('YEAR_UNLOCKED');
     ledgerSpec
       .given(unlocked)

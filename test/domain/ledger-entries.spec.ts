@@ -307,8 +307,30 @@ describe('amending an entry', () => {
       .when({ type: 'AmendEntry', entryId: 'e1', entry: bigger })
       .then([
         { type: 'EntryAmended', data: { entryId: 'e1', ...bigger, previous: photos } },
-        { type: 'EntryUnreconciled', data: { entryId: 'e1' } },
+        { type: 'EntryUnreconciled', data: { entryId: 'e1', amount: 32000, clearedOn: '2025-04-30' } },
       ]);
+  });
+
+  it('un-reconciles a reconciled entry whose date moves after the statement that showed it', () => {
+    ledgerSpec
+      .given([recorded('e1', photos), reconciled('e1', '2025-04-30')])
+      .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos, date: '2025-05-02' } })
+      .then([
+        { type: 'EntryAmended', data: { entryId: 'e1', ...photos, date: '2025-05-02', previous: photos } },
+        { type: 'EntryUnreconciled', data: { entryId: 'e1', amount: 32000, clearedOn: '2025-04-30' } },
+      ]);
+    ledgerSpec
+      .given([recorded('e1', photos), reconciled('e1', '2025-04-30')])
+      .when({ type: 'AmendEntry', entryId: 'e1', entry: { ...photos, date: '2025-04-29' } })
+      .then([{ type: 'EntryAmended', data: { entryId: 'e1', ...photos, date: '2025-04-29', previous: photos } }]);
+  });
+
+  it('refuses to delete a reconciled entry (ENTRY_RECONCILED: un-reconcile it first)', () => {
+    const refused = ledgerSpec
+      .given([recorded('e1', photos), reconciled('e1', '2025-04-30')])
+      .when({ type: 'DeleteEntry', entryId: 'e1' })
+      .thenThrows('ENTRY_RECONCILED');
+    expect(refused).toMatchObject({ kind: 'conflict', message: "L'écriture 020 est pointée sur le relevé : dépointez-la d'abord pour la supprimer." });
   });
 
   it('keeps the reconciliation when only the label changed', () => {
@@ -381,11 +403,11 @@ describe('reconciling (pointage)', () => {
     ledgerSpec
       .given([recorded('e1', photos)])
       .when({ type: 'ReconcileEntry', entryId: 'e1', statementDate: '2025-04-30' })
-      .then([reconciled('e1', '2025-04-30')]);
+      .then([reconciled('e1', '2025-04-30', 32000)]);
     ledgerSpec
       .given([recorded('e1', photos), reconciled('e1')])
       .when({ type: 'UnreconcileEntry', entryId: 'e1' })
-      .then([{ type: 'EntryUnreconciled', data: { entryId: 'e1' } }]);
+      .then([{ type: 'EntryUnreconciled', data: { entryId: 'e1', amount: 32000, clearedOn: photos.date } }]);
     const state = fold([recorded('e1', photos), reconciled('e1', '2025-04-30')]);
     expect(state.entries.e1).toMatchObject({ reconciled: true, statementDate: '2025-04-30', revision: 1 });
   });

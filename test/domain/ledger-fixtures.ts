@@ -77,7 +77,14 @@ export const expense = (entryId: string, pj: string, amount: number, account = '
       { account: '512', credit: amount },
     ]),
   );
-export const reconciled = (entryId: string, statementDate: string | null = null): LedgerEvent => ({
+/** amount and clearedOn as the decider writes them for the board, when given. */
+export const reconciled = (entryId: string, statementDate: string | null = null, amount?: number, clearedOn?: string): LedgerEvent => ({
   type: 'EntryReconciled',
-  data: { entryId, statementDate },
+  data: amount === undefined ? { entryId, statementDate } : { entryId, statementDate, amount, clearedOn: clearedOn ?? statementDate ?? undefined },
+});
+
+/** A paper statement: its date and closing balance. */
+export const statement = (date: string, closingBalance: number, statementId = `s-${date}`): LedgerEvent => ({
+  type: 'StatementDeclared',
+  data: { statementId, date, closingBalance },
 });

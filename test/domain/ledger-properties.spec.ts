@@ -168,6 +168,7 @@ function play({ opening, intents }: Scenario) {
       const owner = state.pjs[pj];
       if (code === 'PJ_DUPLICATE' && owner !== undefined && owner !== (intent.do === 'amend' ? target : undefined)) return;
       if (code === 'NOT_A_BANK_ENTRY' && !state.entries[target!].content.lines.some((l) => l.account === '512')) return;
+      if (code === 'ENTRY_RECONCILED' && intent.do === 'delete' && state.entries[target!].reconciled) return;
       throw error;
     }
   });

@@ -1,4 +1,8 @@
 import { ProjectedCommandBus } from '../../src/commands/projected-command-bus';
+import { ExecuteLedgerCommand } from '../../src/commands/ledger.commands';
+import { LedgerReads } from '../../src/reads/ledger-reads';
+import { bankReconciliationOf } from '../../src/reads/bank-statements';
+import { expectedStatementBalance } from '../../src/domain/statements';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -339,6 +343,16 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await page.getByRole('button', { name: 'Enregistrer et recalculer' }).click();
     expect(await page.locator('main').innerText()).toContain('Bravo ! Le total des montants correspond au compte 741.');
     await shot('subsidies');
+  });
+
+  it('has the August statement: its balance agrees with the books once the items not on it are set aside', async () => {
+    const { notebook } = await t.app.get(LedgerReads).year('C14500', 2025);
+    const closingBalance = expectedStatementBalance(bankReconciliationOf(notebook, '2026-08-31', '2026-11-27'));
+    await t.app
+      .get(ProjectedCommandBus)
+      .execute(
+        new ExecuteLedgerCommand('C14500', 2025, { type: 'DeclareStatement', statementId: 'aout', date: '2026-08-31', closingBalance }, commandContext(SYSTEM)),
+      );
   });
 
   it('reads the checklist and closes the year from the mauve box, after confirming', async () => {

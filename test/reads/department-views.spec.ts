@@ -13,6 +13,8 @@ const row = (coopId: string, name: string, more: Partial<BoardRow> = {}): BoardR
   cash: 0,
   unreconciled: 0,
   lastActivityAt: null,
+  lastStatementDate: null,
+  bankDifference: null,
   ...more,
 });
 

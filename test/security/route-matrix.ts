@@ -81,6 +81,7 @@ const ABSENT_ENTRY = { entryId: 'E_ABSENT_0001' };
 const ABSENT_ITEM = { itemId: 'I_ABSENT_0001' };
 const ABSENT_ATTACHMENT = { attachmentId: 'A_ABSENT_0001' };
 const ABSENT_ACCOUNT = { account: '6999' };
+const ABSENT_STATEMENT = { statementId: 'S_ABSENT_0001', lineId: 'L_ABSENT_0001' };
 
 const api = '/api/coops/:coopId/years/:year';
 const page = '/coops/:coopId/years/:year';
@@ -117,6 +118,14 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${api}/entries/:entryId/attachments/:attachmentId`]: { rule: 'coopRead', params: ABSENT_ATTACHMENT },
   [`POST ${api}/activities`]: { rule: 'coopLedger' },
   [`POST ${api}/closing`]: { rule: 'coopLedger' },
+  [`POST ${api}/statements/preview`]: { rule: 'coopLedger' },
+  [`POST ${api}/statements`]: { rule: 'coopLedger' },
+  [`GET ${api}/statements`]: { rule: 'coopRead' },
+  [`GET ${api}/statements/:statementId`]: { rule: 'coopRead', params: ABSENT_STATEMENT },
+  [`GET ${api}/statements/:statementId/file`]: { rule: 'coopRead', params: ABSENT_STATEMENT },
+  [`POST ${api}/statements/:statementId/matches`]: { rule: 'coopLedger', params: ABSENT_STATEMENT },
+  [`DELETE ${api}/statements/:statementId/lines/:lineId/match`]: { rule: 'coopLedger', params: ABSENT_STATEMENT },
+  [`GET ${api}/bank-reconciliation`]: { rule: 'coopRead' },
   [`GET ${api}/grid`]: { rule: 'coopRead' },
   [`GET ${api}/breakdown`]: { rule: 'coopRead' },
   [`GET ${api}/actions`]: { rule: 'coopRead' },

@@ -47,6 +47,8 @@ export function closingChecklist(facts: ClosingFacts, today: string, year: numbe
       fix: 'subventions',
     });
   }
+  const bank = bankStatementIssue(facts);
+  if (bank) blockers.push(bank);
   for (const advance of facts.openAdvances) {
     blockers.push({
       code: 'REGIE_OPEN',
@@ -60,4 +62,40 @@ export function closingChecklist(facts: ClosingFacts, today: string, year: numbe
     notes.push({ code: 'SUBSIDIES_JUSTIFIED', message: 'Bravo ! Le total des montants correspond au compte 741.', fix: 'subventions' });
   }
   return { canClose: blockers.length === 0, blockers, warnings: warningsOf(facts).filter((w) => !blocking.has(w.code)), notes };
+}
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const monthName = (month: string): string => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+const elided = (name: string): string => (/^[aeiou]/.test(name) ? `d'${name}` : `de ${name}`);
+
+/**
+ * Closing needs the year-end statement: one dated in August of the year's end, or the last one
+ * when the bank did not move after its month; and its état de rapprochement must agree to the
+ * cent. A coop without a bank account (no 512 movement, opening bank 0) needs neither.
+ */
+export function bankStatementIssue(facts: ClosingFacts): Issue | null {
+  if (!facts.bankUsed) return null;
+  const last = facts.lastStatement;
+  const august = `${facts.year + 1}-08`;
+  const needed = facts.lastBankMonth ?? `${facts.year}-09`;
+  if (!last || (last.date.slice(0, 7) < needed && last.date.slice(0, 7) < august)) {
+    const since = last ? ` (le dernier saisi est celui du ${formatFrenchDate(last.date)})` : '';
+    return {
+      code: 'BANK_STATEMENT_MISSING',
+      message:
+        `Le relevé bancaire de fin d'exercice manque${since} : importez ou saisissez le relevé ` +
+        `${needed === august ? `d'août ${facts.year + 1}` : `${elided(monthName(needed))}, dernier mois où la banque a bougé`}, avec son solde.`,
+      fix: 'releves',
+    };
+  }
+  if (last.difference !== 0) {
+    return {
+      code: 'BANK_RECONCILIATION_DIFFERENCE',
+      message:
+        `L'état de rapprochement au ${formatFrenchDate(last.date)} présente un écart de ${formatEuros(last.difference)} ` +
+        `entre le solde du relevé (${formatEuros(last.closingBalance)}) et les comptes : pointez les opérations du relevé ou cherchez une écriture manquante.`,
+      fix: 'releves',
+    };
+  }
+  return null;
 }

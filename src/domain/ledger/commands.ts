@@ -1,5 +1,6 @@
-import { type YearClosed } from '../../events/ledger-events';
+import { type StatementFile, type YearClosed } from '../../events/ledger-events';
 import { type Chart } from '../chart';
+import { type LineMatch, type StatementLineInput } from './statements';
 
 /**
  * An entry as it comes from JSON or a form, after HTTP parsing but before validation: any field
@@ -27,7 +28,14 @@ export interface SubsidyRowInput {
 
 export type LedgerCommand =
   | { type: 'DeclareOpeningBalance'; bank: number; cash: number; date?: string }
-  | { type: 'RecordEntry'; entryId: string; entry: EntryInput; duplicatedFrom?: string }
+  | {
+      type: 'RecordEntry';
+      entryId: string;
+      entry: EntryInput;
+      duplicatedFrom?: string;
+      /** "Créer l'écriture" from a statement line: the entry is reconciled on it when saved. */
+      reconcileWith?: { statementId: string; lineId: string };
+    }
   | { type: 'AmendEntry'; entryId: string; entry: EntryInput; expectedRevision?: number }
   | { type: 'DeleteEntry'; entryId: string; expectedRevision?: number }
   | { type: 'DuplicateEntry'; entryId: string /* the new entry's id */; sourceEntryId: string; pj: string; date?: string }
@@ -40,6 +48,10 @@ export type LedgerCommand =
   | { type: 'RemoveInventoryItem'; itemId: string; leftOn?: string | null }
   | { type: 'AttachVoucher'; entryId: string; attachmentId: string; sha256: string; mediaType: string; size: number; fileName: string }
   | { type: 'ReportActivity'; activity: string; text: string }
+  | { type: 'DeclareStatement'; statementId: string; date: string; closingBalance: number }
+  | { type: 'ImportStatement'; statementId: string; date?: string | null; closingBalance?: number | null; file: StatementFile; lines: StatementLineInput[] }
+  | { type: 'MatchStatementLines'; statementId: string; matches: LineMatch[] }
+  | { type: 'UnmatchStatementLine'; statementId: string; lineId: string }
   | { type: 'CloseYear' }
   | { type: 'UnlockYear'; reason: string }
   | { type: 'LockYear' }

@@ -6,6 +6,7 @@ import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
 import { type LedgerCommand, type LedgerCommandType, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
+import { declareStatement, importStatement, matchStatementLines, reconcileNewEntry, unmatchStatementLine, unreconciledData } from './statements';
 import { decideYearEnd, isYearEndCommand } from './year-end';
 import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
@@ -45,6 +46,10 @@ const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
   RemoveInventoryItem: (command, state) => removeInventoryItem(command, state),
   AttachVoucher: (command, state) => attachVoucher(command, state),
   ReportActivity: (command) => reportActivity(command),
+  DeclareStatement: (command, state) => declareStatement(command.statementId, command.date, command.closingBalance, state),
+  ImportStatement: (command, state) => importStatement(command, state),
+  MatchStatementLines: (command, state, env) => matchStatementLines(command.statementId, command.matches, state, env),
+  UnmatchStatementLine: (command, state) => unmatchStatementLine(command.statementId, command.lineId, state),
   CloseYear: (_command, state, env) => closeYear(state, env),
   UnlockYear: (command, state) => unlockYear(command.reason, state),
   LockYear: (_command, state, env) => lockYear(state, env),
@@ -77,7 +82,9 @@ type CommandOf<T extends LedgerCommandType> = Extract<LedgerCommand, { type: T }
 function recordEntry(command: CommandOf<'RecordEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
   if (own(state.entries, command.entryId)) throw entryExists();
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
-  return [recorded(command.entryId, content, command.duplicatedFrom)];
+  const events = [recorded(command.entryId, content, command.duplicatedFrom)];
+  if (command.reconcileWith) events.push(reconcileNewEntry(command.entryId, content, command.reconcileWith, state));
+  return events;
 }
 
 function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
@@ -86,9 +93,12 @@ function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: L
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
   if (sameContent(content, entry.content)) return [];
   const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
-  // A reconciled entry whose bank amount changed no longer matches the statement line it was ticked against.
-  if (entry.reconciled && signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK)) {
-    events.push({ type: 'EntryUnreconciled', data: { entryId: entry.entryId } });
+  // A reconciled entry whose bank amount changed no longer matches the statement line it was
+  // ticked against; one dated after the statement that showed it cannot have been on it.
+  const clearedOn = entry.clearedOn ?? entry.statementDate;
+  const movedPast = clearedOn !== null && content.date > clearedOn;
+  if (entry.reconciled && (signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK) || movedPast)) {
+    events.push({ type: 'EntryUnreconciled', data: unreconciledData(entry) });
   }
   return events;
 }
@@ -96,6 +106,14 @@ function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: L
 function deleteEntry(command: CommandOf<'DeleteEntry'>, state: LedgerState): LedgerEvent[] {
   const entry = liveEntry(state, command.entryId);
   checkRevision(entry, command.expectedRevision);
+  if (entry.reconciled) {
+    throw new DomainError(
+      'ENTRY_RECONCILED',
+      `L'écriture ${entry.content.pj} est pointée sur le relevé : dépointez-la d'abord pour la supprimer.`,
+      undefined,
+      'conflict',
+    );
+  }
   return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }];
 }
 
@@ -126,12 +144,13 @@ function reconcileEntry(command: CommandOf<'ReconcileEntry'>, state: LedgerState
   }
   reject(errors);
   if (entry.reconciled) return [];
-  return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate } }];
+  const amount = signedOn(entry.content.lines, BANK);
+  return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate, amount, clearedOn: statementDate ?? entry.content.date } }];
 }
 
 function unreconcileEntry(command: CommandOf<'UnreconcileEntry'>, state: LedgerState): LedgerEvent[] {
   const entry = liveEntry(state, command.entryId);
-  return entry.reconciled ? [{ type: 'EntryUnreconciled', data: { entryId: entry.entryId } }] : [];
+  return entry.reconciled ? [{ type: 'EntryUnreconciled', data: unreconciledData(entry) }] : [];
 }
 
 function markCarriedOverItemSeen(command: CommandOf<'MarkCarriedOverItemSeen'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
@@ -140,7 +159,8 @@ function markCarriedOverItemSeen(command: CommandOf<'MarkCarriedOverItemSeen'>, 
   const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
   reject(errors);
   if (command.entryId in state.carriedOverSeen) return [];
-  return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate } }];
+  const item = openingOf(state, env).carriedOver.find((i) => i.entryId === command.entryId)!;
+  return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate, amount: item.amount, clearedOn: statementDate ?? item.date } }];
 }
 
 function countCash(command: CommandOf<'CountCash'>, state: LedgerState): LedgerEvent[] {

@@ -35,7 +35,8 @@ export function foldLedgerInto(state: LedgerState, events: Iterable<LedgerEvent>
   return draft.state;
 }
 
-type Container = 'entries' | 'pjs' | 'totals' | 'advances' | 'carriedOverSeen' | 'cashCounts' | 'inventory' | 'activities';
+type Container =
+  'entries' | 'pjs' | 'totals' | 'advances' | 'carriedOverSeen' | 'statements' | 'statementLines' | 'lineMatches' | 'cashCounts' | 'inventory' | 'activities';
 
 class Draft {
   readonly state: LedgerState;
@@ -77,6 +78,8 @@ class Draft {
           revision: 1,
           reconciled: false,
           statementDate: null,
+          clearedOn: null,
+          lineId: null,
           deleted: false,
           duplicatedFrom: duplicatedFrom ?? null,
           attachments: [],
@@ -93,19 +96,47 @@ class Draft {
       }
       case 'EntryDeleted': {
         const entry = s.entries[event.data.entryId];
+        this.unmatch(entry.entryId, entry.lineId);
         this.updateEntry(entry.entryId, { deleted: true });
         this.moveContent(entry.entryId, entry.content, null);
         return;
       }
-      case 'EntryReconciled':
-        this.updateEntry(event.data.entryId, { reconciled: true, statementDate: event.data.statementDate });
+      case 'EntryReconciled': {
+        const { entryId, statementDate, lineId, clearedOn } = event.data;
+        this.updateEntry(entryId, {
+          reconciled: true,
+          statementDate,
+          clearedOn: clearedOn ?? statementDate ?? s.entries[entryId].content.date,
+          lineId: lineId ?? null,
+        });
+        if (lineId) this.match(entryId, lineId);
         return;
+      }
       case 'EntryUnreconciled':
-        this.updateEntry(event.data.entryId, { reconciled: false, statementDate: null });
+        this.unmatch(event.data.entryId, s.entries[event.data.entryId].lineId);
+        this.updateEntry(event.data.entryId, { reconciled: false, statementDate: null, clearedOn: null, lineId: null });
         return;
       case 'CarriedOverItemSeen':
         this.own('carriedOverSeen')[event.data.entryId] = event.data.statementDate;
+        if (event.data.lineId) this.match(event.data.entryId, event.data.lineId);
         return;
+      case 'CarriedOverItemUnseen': {
+        const { entryId } = event.data;
+        const line = Object.keys(s.lineMatches).find((lineId) => s.lineMatches[lineId].includes(entryId));
+        this.unmatch(entryId, line ?? null);
+        delete this.own('carriedOverSeen')[entryId];
+        return;
+      }
+      case 'StatementDeclared':
+        this.own('statements')[event.data.statementId] = { ...event.data, file: null, lines: [], seq: s.version - 1 };
+        return;
+      case 'StatementImported': {
+        const { statementId, date, closingBalance, file, lines } = event.data;
+        this.own('statements')[statementId] = { statementId, date, closingBalance, file, lines, seq: s.version - 1 };
+        const index = this.own('statementLines');
+        for (const line of lines) index[line.lineId] = statementId;
+        return;
+      }
       case 'CashCounted':
         this.own('cashCounts').push({ ...event.data });
         return;
@@ -152,6 +183,19 @@ class Draft {
         s.yearEnd = evolveYearEnd(s.yearEnd, event);
         return;
     }
+  }
+
+  private match(entryId: string, lineId: string): void {
+    const matches = this.own('lineMatches');
+    matches[lineId] = [...(matches[lineId] ?? []), entryId];
+  }
+
+  private unmatch(entryId: string, lineId: string | null): void {
+    if (!lineId || !this.state.lineMatches[lineId]) return;
+    const matches = this.own('lineMatches');
+    const rest = matches[lineId].filter((id) => id !== entryId);
+    if (rest.length) matches[lineId] = rest;
+    else delete matches[lineId];
   }
 
   /** Moves the totals, advances and PJ index from an entry's old content (if any) to its new one (if any). */

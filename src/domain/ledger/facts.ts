@@ -1,7 +1,8 @@
 import { type OpenAdvance } from '../../events/ledger-events';
-import { type AccountRole, CASH, type Chart, accountWithRole } from '../chart';
+import { type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../chart';
 import { type ClosingEnv } from './commands';
-import { type LedgerState, accountBalance, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
+import { bankReconciliationAt, lastStatementOn } from '../statements/reconciliation';
+import { type LedgerState, accountBalance, bankBookOf, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
 
 /** A blocker, warning or note of the checklist. */
 export interface Issue {
@@ -47,6 +48,12 @@ export interface ClosingFacts {
   durableGoodsAccount: string | null;
   /** PJs of live entries with a debit on the durable goods account and no inventory item bearing that PJ. */
   durableGoodsWithoutInventory: string[];
+  /** Opening bank ≠ 0 or any line on 512: closing then needs the year-end statement. */
+  bankUsed: boolean;
+  /** 'YYYY-MM' of the last month with a live entry on 512; null when none. */
+  lastBankMonth: string | null;
+  /** The year's last statement (by date) and the difference of its état de rapprochement; null when none. */
+  lastStatement: { date: string; closingBalance: number; difference: number } | null;
 }
 
 /**
@@ -69,6 +76,15 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
     return account === null ? 0 : accountBalance(state, account);
   };
   const durableGoods = roleAccount(env.chart, 'durableGoods');
+  const live = liveEntries(state);
+  const bank = state.totals[BANK];
+  let lastBankMonth: string | null = null;
+  for (const e of live) {
+    const month = e.content.date.slice(0, 7);
+    if (e.content.lines.some((l) => l.account === BANK) && (lastBankMonth === null || month > lastBankMonth)) lastBankMonth = month;
+  }
+  const book = bankBookOf(state, env);
+  const last = lastStatementOn(book.statements, '9999-12-31');
   return {
     year: state.year,
     closed: state.status === 'closed',
@@ -84,8 +100,11 @@ export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFact
     membershipTotal: balanceOf('membership'),
     insuranceTotal: balanceOf('insurance'),
     durableGoodsAccount: durableGoods,
-    durableGoodsWithoutInventory: liveEntries(state)
+    durableGoodsWithoutInventory: live
       .filter((e) => e.content.lines.some((l) => l.account === durableGoods && l.debit) && !inventoried.has(e.content.pj))
       .map((e) => e.content.pj),
+    bankUsed: opening.bank !== 0 || (bank !== undefined && (bank.debit !== 0 || bank.credit !== 0)),
+    lastBankMonth,
+    lastStatement: last ? { date: last.date, closingBalance: last.closingBalance, difference: bankReconciliationAt(last.date, book).difference! } : null,
   };
 }

@@ -5,10 +5,13 @@ import {
   type EntryLine,
   type OpeningBalanceDeclared,
   type OpenAdvance,
+  type StatementFile,
+  type StatementLine,
   type SubsidyRow,
   type YearClosed,
 } from '../../events/ledger-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
+import { type BankBook, type BankItem } from '../statements/reconciliation';
 import { type ClosingEnv } from './commands';
 import { type YearEndState, initialYearEnd } from './year-end';
 
@@ -31,6 +34,10 @@ export interface EntryState {
   revision: number;
   reconciled: boolean;
   statementDate: string | null;
+  /** When the bank showed it (the statement date, else the entry's date when ticked); null while unreconciled. */
+  clearedOn: string | null;
+  /** The statement line it was matched with; null when ticked by hand. */
+  lineId: string | null;
   /** Deleted entries stay, flagged, for the auditor; they count nowhere and free their PJ. */
   deleted: boolean;
   duplicatedFrom: string | null;
@@ -47,6 +54,17 @@ export interface InventoryItem {
   /** Set when the item left the register (sold, broken, given away). */
   removed: boolean;
   leftOn: string | null;
+}
+
+/** A bank statement of the year: typed by hand (no file, no lines) or imported. */
+export interface StatementState {
+  statementId: string;
+  date: string;
+  closingBalance: number;
+  file: StatementFile | null;
+  lines: StatementLine[];
+  /** Record order in the year (the stream revision of its event): breaks ties of date. */
+  seq: number;
 }
 
 export interface Movement {
@@ -72,6 +90,11 @@ export interface LedgerState {
   advances: Record<string, Movement>;
   /** Previous year's unreconciled items seen on a statement of this year: entryId → statement date. */
   carriedOverSeen: Record<string, string | null>;
+  statements: Record<string, StatementState>;
+  /** Every line of the year's statements: lineId → statementId (a re-imported line is skipped). */
+  statementLines: Record<string, string>;
+  /** lineId → the entries (or carried-over items) matched with it. */
+  lineMatches: Record<string, string[]>;
   cashCounts: CashCounted[];
   subsidies: SubsidyRow[];
   inventory: Record<string, InventoryItem>;
@@ -95,6 +118,9 @@ export const initialLedgerState = (coopId: string, year: number): LedgerState =>
   totals: {},
   advances: {},
   carriedOverSeen: {},
+  statements: {},
+  statementLines: {},
+  lineMatches: {},
   cashCounts: [],
   subsidies: [],
   inventory: {},
@@ -205,4 +231,32 @@ export function resultOf(state: LedgerState, chart: Chart): number {
     if (kind === 'charge') result -= m.debit - m.credit;
   }
   return result;
+}
+
+/**
+ * What the état de rapprochement reads from the year: the opening bank balance, every bank item
+ * (the live entries touching 512 and last year's carried-over items) with when a statement
+ * showed it, and the statements in record order.
+ */
+export function bankBookOf(state: LedgerState, env: ClosingEnv): BankBook {
+  const opening = openingOf(state, env);
+  const items: BankItem[] = opening.carriedOver.map((item) => {
+    const seen = Object.hasOwn(state.carriedOverSeen, item.entryId);
+    return { ...item, clearedOn: seen ? (state.carriedOverSeen[item.entryId] ?? item.date) : null, carriedOver: true };
+  });
+  for (const e of Object.values(state.entries)) {
+    if (e.deleted || !touches(e.content, BANK)) continue;
+    const { pj, date, label } = e.content;
+    items.push({
+      entryId: e.entryId,
+      pj,
+      date,
+      label,
+      amount: signedOn(e.content.lines, BANK),
+      clearedOn: e.reconciled ? e.clearedOn : null,
+      carriedOver: false,
+    });
+  }
+  const statements = Object.values(state.statements).sort((a, b) => a.seq - b.seq);
+  return { openingBank: opening.bank, items, statements };
 }

@@ -95,3 +95,7 @@ export function lastStatementOn<S extends StatementBalance>(statements: readonly
   for (const s of statements) if (s.date <= date && (!last || s.date >= last.date)) last = s;
   return last;
 }
+
+/** The statement balance that agrees with the books: book balance − receipts outstanding + payments outstanding. */
+export const expectedStatementBalance = (r: Pick<BankReconciliation, 'bookBalance' | 'outstandingReceipts' | 'outstandingPayments'>): number =>
+  r.bookBalance - r.outstandingReceipts.reduce((sum, i) => sum + i.amount, 0) + r.outstandingPayments.reduce((sum, i) => sum + i.amount, 0);

@@ -1,5 +1,6 @@
 import { ADVANCES, type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../../domain/chart';
 import { type ClosingFacts, type Movement, type YearStatus } from '../../domain/ledger';
+import { lastStatementOn } from '../../domain/statements/reconciliation';
 import { type RecordedEvent } from '../../events/envelope';
 import { type EntryContent, type OpenAdvance, type YearLocked, asLedgerEvent, noOtherEvent } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
@@ -29,6 +30,8 @@ export interface PreviousClosing {
   openAdvances: OpenAdvance[];
   /** Ids of the bank items still unreconciled when it closed (they travel on until seen). */
   carriedOver: string[];
+  /** Their signed amounts' sum: in the opening balance, not yet on a statement. */
+  carriedOverAmount: number;
 }
 
 export interface BoardDoc {
@@ -70,6 +73,15 @@ export interface BoardDoc {
   /** The last cash count by date (a later count of the same day wins). */
   lastCount: { date: string; total: number } | null;
   subsidiesTable: number;
+  /** The year's statements in record order: date and closing balance. */
+  statements: Array<{ date: string; closingBalance: number }>;
+  /**
+   * Signed amounts the statements showed, by the date they showed them (clearedOn): reconciled
+   * entries and carried-over items seen. The rapprochement at D sums the dates ≤ D.
+   */
+  cleared: Record<string, number>;
+  /** Live entries touching 512 per 'YYYY-MM'. */
+  bankMonths: Record<string, number>;
   /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
   appliedRevisions: Record<string, number>;
 }
@@ -93,6 +105,9 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     carriedOverSeen: [],
     lastCount: null,
     subsidiesTable: 0,
+    statements: [],
+    cleared: {},
+    bankMonths: {},
     appliedRevisions: {},
   };
 }
@@ -111,8 +126,8 @@ const netOf = (doc: BoardDoc, account: string): number => (doc.movements[account
 export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): ClosingFacts {
   const previous = doc.year === firstYear ? null : (doc.previous ?? { closed: false, closing: null });
   const opening: PreviousClosing = doc.declaredOpening
-    ? { ...doc.declaredOpening, openAdvances: [], carriedOver: [] }
-    : (previous?.closing ?? { bank: 0, cash: 0, openAdvances: [], carriedOver: [] });
+    ? { ...doc.declaredOpening, openAdvances: [], carriedOver: [], carriedOverAmount: 0 }
+    : (previous?.closing ?? { bank: 0, cash: 0, openAdvances: [], carriedOver: [], carriedOverAmount: 0 });
   const cash = doc.movements[CASH];
   const seen = new Set(doc.carriedOverSeen);
   const advances: Record<string, number> = {};
@@ -124,6 +139,11 @@ export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): Clos
     return account === undefined ? 0 : netOf(doc, account);
   };
   const durableGoods = accountWithRole(chart, 'durableGoods')?.code ?? null;
+  const bank = doc.movements[BANK];
+  const months = Object.keys(doc.bankMonths);
+  const last = lastStatementOn(doc.statements ?? [], '9999-12-31');
+  let shown = opening.bank - (opening.carriedOverAmount ?? 0);
+  if (last) for (const [date, amount] of Object.entries(doc.cleared ?? {})) if (date <= last.date) shown += amount;
   return {
     year: doc.year,
     closed: doc.status === 'closed',
@@ -146,6 +166,9 @@ export function boardFacts(doc: BoardDoc, firstYear: number, chart: Chart): Clos
       .filter(([pj]) => !inventoried.has(pj))
       .sort(([pjA, dateA], [pjB, dateB]) => DEFAULT_ORDER.compare(dateA, dateB) || PJ_ORDER.compare(pjA, pjB))
       .map(([pj]) => pj),
+    bankUsed: opening.bank !== 0 || (bank !== undefined && (bank.debit !== 0 || bank.credit !== 0)),
+    lastBankMonth: months.length ? months.reduce((a, b) => (b > a ? b : a)) : null,
+    lastStatement: last ? { date: last.date, closingBalance: last.closingBalance, difference: last.closingBalance - shown } : null,
   };
 }
 
@@ -175,6 +198,9 @@ function ownCopy(doc: BoardDoc): BoardDoc {
     debits: { ...doc.debits },
     inventoryPjs: { ...doc.inventoryPjs },
     carriedOverSeen: [...doc.carriedOverSeen],
+    statements: [...(doc.statements ?? [])],
+    cleared: { ...doc.cleared },
+    bankMonths: { ...doc.bankMonths },
     appliedRevisions: { ...doc.appliedRevisions },
   };
   copiedDebits.set(copy, new Set());
@@ -207,6 +233,15 @@ function withContent(doc: BoardDoc, entryId: string, before: EntryContent | null
   };
   if (before) move(before, -1);
   if (after) move(after, 1);
+  const countMonth = (content: EntryContent | null, sign: 1 | -1): void => {
+    if (!content || !content.lines.some((l) => l.account === BANK)) return;
+    const month = content.date.slice(0, 7);
+    const count = (doc.bankMonths[month] ?? 0) + sign;
+    if (count === 0) delete doc.bankMonths[month];
+    else doc.bankMonths[month] = count;
+  };
+  countMonth(before, -1);
+  countMonth(after, 1);
 
   // The reconciled flag survives an amendment, as in the decider's state.
   const onBank = (content: EntryContent | null): boolean => content !== null && content.lines.some((l) => l.account === BANK);
@@ -251,6 +286,14 @@ function unreconciledNow(doc: BoardDoc, entryId: string): void {
   if (!doc.unreconciled.includes(entryId)) doc.unreconciled.push(entryId);
 }
 
+/** What a statement showed on a date moves by `amount`. */
+function clear(doc: BoardDoc, date: string, amount: number): void {
+  if (amount === 0) return;
+  const sum = (doc.cleared[date] ?? 0) + amount;
+  if (sum === 0) delete doc.cleared[date];
+  else doc.cleared[date] = sum;
+}
+
 /** An event of the year's own stream, on the fold's own copy. */
 function applyOwn(doc: BoardDoc, recorded: RecordedEvent): void {
   const event = asLedgerEvent(recorded);
@@ -272,15 +315,31 @@ function applyOwn(doc: BoardDoc, recorded: RecordedEvent): void {
       const d = event.data;
       return withContent(doc, d.entryId, d.previous, null);
     }
-    case 'EntryReconciled':
+    case 'EntryReconciled': {
       // The decider reconciles only live entries on 512 that are not.
-      without(doc.unreconciled, event.data.entryId);
-      return;
-    case 'EntryUnreconciled':
-      return unreconciledNow(doc, event.data.entryId);
+      const d = event.data;
+      without(doc.unreconciled, d.entryId);
+      return clear(doc, d.clearedOn ?? d.statementDate ?? '', d.amount ?? 0);
+    }
+    case 'EntryUnreconciled': {
+      const d = event.data;
+      clear(doc, d.clearedOn ?? '', -(d.amount ?? 0));
+      return unreconciledNow(doc, d.entryId);
+    }
     case 'CarriedOverItemSeen': {
-      const { entryId } = event.data;
-      if (!doc.carriedOverSeen.includes(entryId)) doc.carriedOverSeen.push(entryId);
+      const d = event.data;
+      if (!doc.carriedOverSeen.includes(d.entryId)) doc.carriedOverSeen.push(d.entryId);
+      return clear(doc, d.clearedOn ?? d.statementDate ?? '', d.amount ?? 0);
+    }
+    case 'CarriedOverItemUnseen': {
+      const d = event.data;
+      without(doc.carriedOverSeen, d.entryId);
+      return clear(doc, d.clearedOn, -d.amount);
+    }
+    case 'StatementDeclared':
+    case 'StatementImported': {
+      const d = event.data;
+      doc.statements.push({ date: d.date, closingBalance: d.closingBalance });
       return;
     }
     case 'CashCounted': {
@@ -334,6 +393,7 @@ function applyPrevious(doc: BoardDoc, event: RecordedEvent): void {
     cash: d.cash,
     openAdvances: d.openAdvances.map((a) => ({ ...a })),
     carriedOver: d.unreconciled.map((u) => u.entryId),
+    carriedOverAmount: d.unreconciled.reduce((sum, u) => sum + u.amount, 0),
   };
   doc.previous = { closed: true, closing };
 }
@@ -369,7 +429,8 @@ export const boardProjection: Projection = {
   name: 'board',
   // 2: every account's movements and the accounts each entry debits (the chart's roles are read at read time).
   // 3: those debits per account as PJ → date (a third of the size).
-  version: 3,
+  // 4: statements, what they showed by date, bank entries per month (the year-end statement rules).
+  version: 4,
   collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

@@ -1,12 +1,16 @@
 import { type RecordedEvent } from '../../events/envelope';
 import {
   type ActivityReported,
+  type StatementDeclared,
+  type StatementImported,
   type CarriedOverItem,
   type CashCounted,
   type EntryContent,
   type InventoryItemAdded,
   type OpenAdvance,
   type OpeningBalanceDeclared,
+  type StatementFile,
+  type StatementLine,
   type SubsidyRow,
   type VoucherAttached,
   type YearClosed,
@@ -29,8 +33,11 @@ import { type DocRef, type Projection } from '../projection';
  */
 export const NOTEBOOKS = 'notebooks';
 export const NOTEBOOK_ENTRIES = 'notebook_entries';
+/** One document per bank statement of the year, with its lines (a 1,000-line file stays out of the header). */
+export const NOTEBOOK_STATEMENTS = 'notebook_statements';
 export const notebookId = (coopId: string, year: number): string => `${coopId}:${year}`;
 export const notebookEntryId = (notebook: string, entryId: string): string => `${notebook}:${entryId}`;
+export const notebookStatementId = (notebook: string, statementId: string): string => `${notebook}:${statementId}`;
 
 export type Attachment = Omit<VoucherAttached, 'entryId'> & { attachedAt: string };
 
@@ -42,6 +49,11 @@ export type NotebookEntry = EntryContent & {
   seq: number;
   reconciled: boolean;
   statementDate: string | null;
+  /** When a statement showed it (statementDate, else its date when ticked); null while unreconciled. */
+  clearedOn: string | null;
+  /** The statement line it was matched with (null: ticked by hand or not reconciled). */
+  statementId: string | null;
+  lineId: string | null;
   attachments: Attachment[];
   duplicatedFrom: string | null;
   recordedAt: string;
@@ -51,7 +63,18 @@ export type NotebookEntry = EntryContent & {
   changedBy: string;
 };
 
-export type CarriedOverRow = CarriedOverItem & { seen: boolean; statementDate: string | null };
+export type CarriedOverRow = CarriedOverItem & { seen: boolean; statementDate: string | null; statementId?: string | null; lineId?: string | null };
+/** A statement of the year as the header lists it: its lines are in its own document. */
+export type StatementSummary = { statementId: string; date: string; closingBalance: number; lines: number; file: StatementFile | null; at: string };
+/** The stored document of one statement. */
+export type StatementDoc = StatementSummary & {
+  id: string;
+  notebook: string;
+  lines: StatementLine[];
+  duplicates: number;
+  outsideYear: number;
+  appliedRevision: number;
+};
 export type OpeningSource = 'declared' | 'previous-year' | 'none';
 /** date: the declared date, or the day the previous year was closed; at: when that was recorded. */
 export type Opening = { bank: number; cash: number; source: OpeningSource; date: string | null; at: string | null };
@@ -77,7 +100,9 @@ export type NotebookDoc = {
    * Items seen on this year's statements, kept apart from the list because a later YearLocked of
    * the previous year replaces the list and must not forget what was seen.
    */
-  carriedOverSeen: Record<string, { statementDate: string | null }>;
+  carriedOverSeen: Record<string, { statementDate: string | null; statementId?: string | null; lineId?: string | null }>;
+  /** The year's bank statements in record order (their lines: NOTEBOOK_STATEMENTS). */
+  statements: StatementSummary[];
   /** Advances still open when the previous year closed. */
   openAdvances: OpenAdvance[];
   /** Every count, in record order; the last one is the one that matters. */
@@ -118,6 +143,7 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     previousClosing: null,
     carriedOver: [],
     carriedOverSeen: {},
+    statements: [],
     openAdvances: [],
     cashCounts: [],
     subsidies: [],
@@ -167,8 +193,31 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'CarriedOverItemSeen': {
       const d = event.data;
       const statementDate = d.statementDate ?? null;
-      doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: { statementDate } };
-      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate } : c));
+      const match = { statementId: d.statementId ?? null, lineId: d.lineId ?? null };
+      doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: { statementDate, ...match } };
+      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate, ...match } : c));
+      return;
+    }
+    case 'CarriedOverItemUnseen': {
+      const { entryId } = event.data;
+      const { [entryId]: _unseen, ...rest } = doc.carriedOverSeen;
+      doc.carriedOverSeen = rest;
+      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === entryId ? { ...c, seen: false, statementDate: null, statementId: null, lineId: null } : c));
+      return;
+    }
+    case 'StatementDeclared':
+    case 'StatementImported': {
+      const d = event.data;
+      const imported = 'lines' in d ? d : null;
+      const summary = {
+        statementId: d.statementId,
+        date: d.date,
+        closingBalance: d.closingBalance,
+        lines: imported?.lines.length ?? 0,
+        file: imported?.file ?? null,
+        at,
+      };
+      doc.statements = [...(doc.statements ?? []), summary];
       return;
     }
     case 'CashCounted': {
@@ -249,7 +298,7 @@ function applyPrevious(doc: NotebookHeader, event: RecordedEvent): void {
   const closedOn = event.type === 'YearClosed' ? (event.data as YearClosed).closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
   doc.carriedOver = d.unreconciled.map((u) => {
     const seen = doc.carriedOverSeen[u.entryId];
-    return { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
+    return { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null, statementId: seen?.statementId ?? null, lineId: seen?.lineId ?? null };
   });
   doc.previousClosing = { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at };
   doc.openAdvances = d.openAdvances.map((a) => ({ ...a }));
@@ -311,6 +360,9 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
           seq: event.revision,
           reconciled: false,
           statementDate: null,
+          clearedOn: null,
+          statementId: null,
+          lineId: null,
           attachments: [],
           duplicatedFrom: d.duplicatedFrom ?? null,
           recordedAt: at,
@@ -328,11 +380,17 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
       case 'EntryDeleted':
         if (live) next = { ...live, deleted: true };
         break;
-      case 'EntryReconciled':
-        if (live) next = { ...live, reconciled: true, statementDate: event.data.statementDate ?? null };
+      case 'EntryReconciled': {
+        const d = event.data;
+        const statementDate = d.statementDate ?? null;
+        if (live) {
+          const clearedOn = d.clearedOn ?? statementDate ?? live.date;
+          next = { ...live, reconciled: true, statementDate, clearedOn, statementId: d.statementId ?? null, lineId: d.lineId ?? null };
+        }
         break;
+      }
       case 'EntryUnreconciled':
-        if (live) next = { ...live, reconciled: false, statementDate: null };
+        if (live) next = { ...live, reconciled: false, statementDate: null, clearedOn: null, statementId: null, lineId: null };
         break;
       case 'VoucherAttached': {
         const { entryId: _entry, ...attachment } = event.data;
@@ -348,16 +406,47 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
   return current;
 }
 
+/** A statement's own document: its lines, as its event gave them. */
+export function foldNotebookStatement(doc: StatementDoc | null, events: RecordedEvent[], ref: DocRef): StatementDoc | null {
+  let current = doc;
+  for (const event of events) {
+    if (current && event.revision <= current.appliedRevision) continue;
+    if (event.type !== 'StatementDeclared' && event.type !== 'StatementImported') continue;
+    const d = event.data as StatementDeclared & Partial<StatementImported>;
+    const lines = (d.lines ?? []).map((l) => ({ ...l }));
+    current = {
+      id: ref.id,
+      notebook: ref.id.slice(0, ref.id.length - d.statementId.length - 1),
+      statementId: d.statementId,
+      date: d.date,
+      closingBalance: d.closingBalance,
+      lines,
+      file: d.file ?? null,
+      duplicates: d.duplicates ?? 0,
+      outsideYear: d.outsideYear ?? 0,
+      at: event.metadata.at,
+      appliedRevision: event.revision,
+    } as StatementDoc;
+  }
+  return current;
+}
+
 /** Events that end a year also open the next one. */
 const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
 /** Events about one entry: they also touch its row. */
 const ENTRY_EVENTS = new Set(['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'VoucherAttached']);
+const STATEMENT_EVENTS = new Set(['StatementDeclared', 'StatementImported']);
 
 export const notebookProjection: Projection = {
   name: 'notebooks',
   // 3: the header keeps the stream head's hash.
-  version: 3,
-  collections: { [NOTEBOOKS]: { indexes: ['coopId', 'year'] }, [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] } },
+  // 4: bank statements (header list, a document per statement), entries' clearedOn and statement line.
+  version: 4,
+  collections: {
+    [NOTEBOOKS]: { indexes: ['coopId', 'year'] },
+    [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] },
+    [NOTEBOOK_STATEMENTS]: { indexes: ['notebook'] },
+  },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
     const stream = parseStream(event.stream);
@@ -365,6 +454,9 @@ export const notebookProjection: Projection = {
     const notebook = notebookId(stream.coopId, stream.year);
     const refs = [{ collection: NOTEBOOKS, id: notebook }];
     if (ENTRY_EVENTS.has(event.type)) refs.push({ collection: NOTEBOOK_ENTRIES, id: notebookEntryId(notebook, (event.data as { entryId: string }).entryId) });
+    if (STATEMENT_EVENTS.has(event.type)) {
+      refs.push({ collection: NOTEBOOK_STATEMENTS, id: notebookStatementId(notebook, (event.data as { statementId: string }).statementId) });
+    }
     if (OPENS_NEXT_YEAR.has(event.type)) refs.push({ collection: NOTEBOOKS, id: notebookId(stream.coopId, stream.year + 1) });
     return refs;
   },
@@ -372,9 +464,9 @@ export const notebookProjection: Projection = {
     return notebookProjection.foldMany!(doc, [event], ref);
   },
   foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
-    return ref.collection === NOTEBOOK_ENTRIES
-      ? (foldNotebookEntry(doc as unknown as NotebookEntryRow | null, events, ref) as unknown as Doc | null)
-      : foldNotebookHeader(doc as NotebookHeader | null, events, ref);
+    if (ref.collection === NOTEBOOK_ENTRIES) return foldNotebookEntry(doc as unknown as NotebookEntryRow | null, events, ref) as unknown as Doc | null;
+    if (ref.collection === NOTEBOOK_STATEMENTS) return foldNotebookStatement(doc as unknown as StatementDoc | null, events, ref) as unknown as Doc | null;
+    return foldNotebookHeader(doc as NotebookHeader | null, events, ref);
   },
 };
 
@@ -418,6 +510,7 @@ export function foldNotebooks(events: Iterable<RecordedEvent>): Map<string, Note
     }
   }
   for (const [key, doc] of docs) {
+    if (key.startsWith(`${NOTEBOOK_STATEMENTS}\u0000`)) continue;
     if (key.startsWith(`${NOTEBOOK_ENTRIES}\u0000`)) {
       const row = doc as unknown as NotebookEntryRow;
       rows.set(row.notebook, [...(rows.get(row.notebook) ?? []), row]);

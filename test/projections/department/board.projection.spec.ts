@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { defaultChart } from '../../../src/domain/chart';
 import { changeChart, RENUMBERED_ACCOUNTS } from '../../domain/chart-fixtures';
-import { type LedgerCommand } from '../../../src/domain/ledger';
+import { bankBookOf, type LedgerCommand } from '../../../src/domain/ledger';
+import { bankReconciliationAt, expectedStatementBalance } from '../../../src/domain/statements';
 import { boardFacts, boardProjection } from '../../../src/projections/department/board.projection';
 import { boardRows } from '../../../src/reads/department-views';
 import { board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
@@ -39,9 +40,20 @@ function department(): DepartmentLog {
     entry: entry('01', '2024-09-20', 'Sortie au musée', [debit('6181', 5000), credit('512', 5000)]),
   });
   log.run('ecoleB', 2024, { type: 'ReconcileEntry', entryId: 'b1' });
+  log.run('ecoleB', 2024, { type: 'DeclareStatement', statementId: 'b-sept', date: '2024-09-30', closingBalance: 15000 });
 
   log.run('ecoleD', 2024, { type: 'RecordEntry', entryId: 'd1', entry: entry('01', '2024-09-20', 'Dons', [debit('512', 7000), credit('7580', 7000)]) });
   return log;
+}
+
+/** NaN as a statement's balance: the balance that agrees with the books at its date. */
+const BALANCED = Number.NaN;
+function withBalance(log: DepartmentLog, coopId: string, year: number, command: LedgerCommand): LedgerCommand {
+  if (command.type !== 'DeclareStatement' || !Number.isNaN(command.closingBalance)) return command;
+  return {
+    ...command,
+    closingBalance: expectedStatementBalance(bankReconciliationAt(command.date, bankBookOf(log.state(coopId, year), log.env(coopId, year)))),
+  };
 }
 
 describe('board projection', () => {
@@ -56,11 +68,13 @@ describe('board projection', () => {
         status: 'open',
         unlocked: false,
         canClose: false,
-        blockers: ['TOO_EARLY', 'CASH_COUNT_MISMATCH', 'SUBSIDIES_UNJUSTIFIED'],
+        blockers: ['TOO_EARLY', 'CASH_COUNT_MISMATCH', 'SUBSIDIES_UNJUSTIFIED', 'BANK_STATEMENT_MISSING'],
         bank: 126700,
         cash: 8000,
         unreconciled: 1,
         lastActivityAt: log.events.find((e) => e.stream === 'ledger-ecoleA-2024' && e.revision === 4)!.metadata.at,
+        lastStatementDate: null,
+        bankDifference: null,
       },
       {
         coopId: 'ecoleB',
@@ -73,6 +87,8 @@ describe('board projection', () => {
         cash: 0,
         unreconciled: 0,
         lastActivityAt: expect.any(String),
+        lastStatementDate: '2024-09-30',
+        bankDifference: 0,
       },
       {
         coopId: 'ecoleC',
@@ -85,6 +101,8 @@ describe('board projection', () => {
         cash: 0,
         unreconciled: 0,
         lastActivityAt: null,
+        lastStatementDate: null,
+        bankDifference: null,
       },
     ]);
   });
@@ -98,7 +116,14 @@ describe('board projection', () => {
     const rowsAfter = boardRows(coopDocs(after, '14'), [...after.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rowsAfter[0]).toEqual(rowsBefore[0]);
     expect(rowsAfter[2]).toEqual(rowsBefore[2]);
-    expect(rowsAfter[1]).toEqual({ ...rowsBefore[1], bank: 15000 + 12345, unreconciled: 1, lastActivityAt: log.events[log.events.length - 1].metadata.at });
+    expect(rowsAfter[1]).toEqual({
+      ...rowsBefore[1],
+      // October's movement is on no statement yet.
+      blockers: ['TOO_EARLY', 'BANK_STATEMENT_MISSING'],
+      bank: 15000 + 12345,
+      unreconciled: 1,
+      lastActivityAt: log.events[log.events.length - 1].metadata.at,
+    });
     expect(board(after, 'ecoleD', 2024)).toEqual(board(before, 'ecoleD', 2024));
   });
 
@@ -113,7 +138,13 @@ describe('board projection', () => {
     // Closed is done: no "already closed" blocker on the board.
     expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: [], bank: 15000 });
     const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
-    expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({ status: 'open', bank: 15000, cash: 0, blockers: ['TOO_EARLY'], lastActivityAt: null });
+    expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({
+      status: 'open',
+      bank: 15000,
+      cash: 0,
+      blockers: ['TOO_EARLY', 'BANK_STATEMENT_MISSING'],
+      lastActivityAt: null,
+    });
     expect(rows2025.find((r) => r.coopId === 'ecoleA')).toMatchObject({ bank: 0, blockers: ['TOO_EARLY', 'PREVIOUS_YEAR_OPEN'] });
   });
 
@@ -151,6 +182,8 @@ describe('board projection', () => {
       [2024, { type: 'UnreconcileEntry', entryId: 'e5' }],
       [2024, { type: 'ReconcileEntry', entryId: 'e4' }],
       [2024, { type: 'ReconcileEntry', entryId: 'e1' }],
+      [2024, { type: 'DeclareStatement', statementId: 's1', date: '2025-08-31', closingBalance: 1234 }],
+      [2024, { type: 'DeclareStatement', statementId: 's2', date: '2025-08-31', closingBalance: BALANCED }],
       [2024, { type: 'CloseYear' }],
       [2025, { type: 'RecordEntry', entryId: 'f1', entry: entry('1', '2025-09-05', 'Cotisation', [debit('6586', 1700), credit('512', 1700)]) }],
       [2025, { type: 'MarkCarriedOverItemSeen', entryId: 'e5' }],
@@ -158,11 +191,14 @@ describe('board projection', () => {
       [2024, { type: 'AmendEntry', entryId: 'e8', entry: entry('8', '2024-10-02', 'Retour régie CP', [debit('512', 1000), credit('4670', 1000, 'CP')]) }],
       [2024, { type: 'RecordEntry', entryId: 'e9', entry: entry('9', '2024-10-03', 'Frais', [debit('6270', 300), credit('512', 300)]) }],
       [2024, { type: 'ReconcileEntry', entryId: 'e9' }],
+      [2024, { type: 'DeclareStatement', statementId: 's3', date: '2025-08-31', closingBalance: BALANCED }],
       [2024, { type: 'LockYear' }],
+      [2025, { type: 'DeclareStatement', statementId: 't1', date: '2025-09-30', closingBalance: BALANCED }],
+      [2025, { type: 'UnreconcileEntry', entryId: 'f1' }],
     ];
     for (const [year, command] of steps) {
       if (command.type === 'CloseYear' || command.type === 'UnlockYear') log.today = '2025-09-02';
-      log.run('ecole1', year, command);
+      log.run('ecole1', year, withBalance(log, 'ecole1', year, command));
       const docs = log.fold();
       for (const y of [2024, 2025]) {
         const doc = board(docs, 'ecole1', y);
@@ -237,6 +273,12 @@ describe('board projection', () => {
             pj,
           })),
         },
+        {
+          weight: 2,
+          arbitrary: fc
+            .record({ statementId: id, d: date, balance: fc.oneof(fc.constant(BALANCED), fc.integer({ min: -50000, max: 200000 })) })
+            .map(({ statementId, d, balance }) => ({ type: 'DeclareStatement' as const, statementId, date: d, closingBalance: balance })),
+        },
         { weight: 1, arbitrary: fc.constant({ type: 'CloseYear' as const }) },
         { weight: 1, arbitrary: fc.constant({ type: 'UnlockYear' as const, reason: 'Correction' }) },
         { weight: 1, arbitrary: fc.constant({ type: 'LockYear' as const }) },
@@ -258,7 +300,7 @@ describe('board projection', () => {
           if (declare !== 'none') log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: declare === 'both' ? 500 : 0 });
           for (const [year, c] of commands) {
             try {
-              log.run('p', year, c);
+              log.run('p', year, withBalance(log, 'p', year, c));
             } catch {
               // A refused command records nothing: the next one goes on from the same state.
             }
@@ -283,6 +325,7 @@ describe('board projection', () => {
       'CashCounted',
       'SubsidiesDeclared',
       'InventoryItemAdded',
+      'StatementDeclared',
       'YearClosed',
       'YearUnlocked',
     ];

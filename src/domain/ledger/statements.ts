@@ -1,0 +1,253 @@
+import { type EntryContent, type LedgerEvent, type StatementFile, type StatementLine } from '../../events/ledger-events';
+import { BANK } from '../chart';
+import { DomainError, ValidationFailed } from '../errors';
+import { formatFrenchDate, isInYear } from '../fiscal-year';
+import { formatEuros, MAX_LINE_CENTS } from '../money';
+import { lineIdsOf } from '../statements/line-identity';
+import { type LedgerEnv } from './commands';
+import { type EntryState, type LedgerState, type StatementState, openingOf, signedOn, touches } from './state';
+import { dateInYear, dateOutsideYear, optionalText } from './validation';
+
+/** A statement line as read from a file (readStatementFile), before the decider checks it. */
+export interface StatementLineInput {
+  date: string;
+  label: string;
+  amount: number;
+  chequeNo: string | null;
+  reference: string | null;
+}
+
+export interface LineMatch {
+  lineId: string;
+  entryIds: string[];
+}
+
+/** One line of a statement, one balance: 1 000 000,00 € at most, as any amount. */
+const MAX_AMOUNT = MAX_LINE_CENTS;
+const isAmount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT;
+
+function reject(errors: DomainError[]): void {
+  if (errors.length) throw new ValidationFailed(errors);
+}
+
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+function statementHeader(statementId: string, date: unknown, closingBalance: unknown, state: LedgerState): { date: string; closingBalance: number } {
+  const errors: DomainError[] = [];
+  if (optionalText(date) === null) {
+    errors.push(new DomainError('STATEMENT_DATE_REQUIRED', 'Indiquez la date du relevé (la date de son solde).', 'date'));
+  }
+  const iso = optionalText(date) === null ? null : dateInYear(date, state.year, 'date', errors, dateOutsideYear);
+  if (closingBalance === undefined || closingBalance === null || closingBalance === '') {
+    errors.push(new DomainError('STATEMENT_BALANCE_REQUIRED', 'Indiquez le solde du relevé à sa date.', 'closingBalance'));
+  } else if (!isAmount(closingBalance)) {
+    errors.push(new DomainError('AMOUNT_INVALID', 'Le solde du relevé doit être un nombre entier de centimes (1 000 000,00 € au plus).', 'closingBalance'));
+  }
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(statementId)) errors.push(new DomainError('STATEMENT_INVALID', 'Identifiant de relevé invalide.', 'statementId'));
+  reject(errors);
+  return { date: iso!, closingBalance: closingBalance as number };
+}
+
+/** A paper statement: its date and balance. */
+export function declareStatement(statementId: string, date: unknown, closingBalance: unknown, state: LedgerState): LedgerEvent[] {
+  if (own(state.statements, statementId)) return [];
+  const header = statementHeader(statementId, date, closingBalance, state);
+  return [{ type: 'StatementDeclared', data: { statementId, ...header } }];
+}
+
+/**
+ * A statement from the bank's file: the lines no earlier statement of the year holds (the same
+ * line imported twice is skipped), those dated in the year; the date and balance the file states,
+ * unless the user gave them.
+ */
+export function importStatement(
+  command: { statementId: string; date?: unknown; closingBalance?: unknown; file: StatementFile; lines: readonly StatementLineInput[] },
+  state: LedgerState,
+): LedgerEvent[] {
+  if (own(state.statements, command.statementId)) return [];
+  const header = statementHeader(command.statementId, command.date, command.closingBalance, state);
+  const errors: DomainError[] = [];
+  command.lines.forEach((line, i) => {
+    if (!isAmount(line.amount)) errors.push(new DomainError('AMOUNT_INVALID', `Opération n° ${i + 1} : montant invalide (1 000 000,00 € au plus).`, 'file'));
+    if (typeof line.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(line.date))
+      errors.push(new DomainError('DATE_REQUIRED', `Opération n° ${i + 1} : date invalide.`, 'file'));
+  });
+  reject(errors);
+  const ids = lineIdsOf(command.lines);
+  const seen = new Set<string>();
+  const lines: StatementLine[] = [];
+  let duplicates = 0;
+  let outsideYear = 0;
+  command.lines.forEach((line, i) => {
+    if (!isInYear(line.date, state.year)) {
+      outsideYear++;
+      return;
+    }
+    const lineId = ids[i];
+    if (seen.has(lineId) || own(state.statementLines, lineId)) {
+      duplicates++;
+      return;
+    }
+    seen.add(lineId);
+    lines.push({
+      lineId,
+      date: line.date,
+      label: (line.label ?? '').slice(0, 300),
+      amount: line.amount,
+      chequeNo: optionalText(line.chequeNo)?.slice(0, 30) ?? null,
+      reference: optionalText(line.reference)?.slice(0, 100) ?? null,
+    });
+  });
+  return [{ type: 'StatementImported', data: { statementId: command.statementId, ...header, file: command.file, lines, duplicates, outsideYear } }];
+}
+
+const statementNotFound = (): DomainError => new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
+
+function statementOf(state: LedgerState, statementId: string): StatementState {
+  const statement = own(state.statements, statementId);
+  if (!statement) throw statementNotFound();
+  return statement;
+}
+
+function lineOf(statement: StatementState, lineId: string): StatementLine {
+  const line = statement.lines.find((l) => l.lineId === lineId);
+  if (!line) throw new DomainError('LINE_NOT_FOUND', "Cette ligne n'est pas sur ce relevé.", 'lineId', 'not_found');
+  return line;
+}
+
+const bankAmount = (content: EntryContent): number => signedOn(content.lines, BANK);
+
+/** Reconciles entries on a line, or marks carried-over items seen: one event per entry. */
+function reconcileOnLine(
+  statementId: string,
+  line: StatementLine,
+  entryIds: readonly string[],
+  state: LedgerState,
+  env: LedgerEnv,
+  taken: Set<string>,
+): LedgerEvent[] {
+  const carried = new Map(openingOf(state, env).carriedOver.map((item) => [item.entryId, item]));
+  const errors: DomainError[] = [];
+  const events: LedgerEvent[] = [];
+  let total = 0;
+  if (!Array.isArray(entryIds) || entryIds.length === 0) {
+    throw new DomainError('ENTRIES_REQUIRED', 'Choisissez au moins une écriture pour cette ligne du relevé.', 'entryIds');
+  }
+  for (const entryId of entryIds) {
+    if (typeof entryId !== 'string' || taken.has(entryId)) {
+      errors.push(new DomainError('ENTRY_ALREADY_RECONCILED', 'Une écriture ne se pointe que sur une ligne du relevé.', 'entryIds'));
+      continue;
+    }
+    taken.add(entryId);
+    const entry: EntryState | undefined = own(state.entries, entryId);
+    const item = carried.get(entryId);
+    const common = { entryId, statementDate: line.date, statementId, lineId: line.lineId, clearedOn: line.date };
+    if (entry && !entry.deleted) {
+      if (!touches(entry.content, BANK)) {
+        errors.push(new DomainError('NOT_A_BANK_ENTRY', `L'écriture ${entry.content.pj} n'est pas passée en banque (512).`, 'entryIds'));
+        continue;
+      }
+      if (entry.reconciled) {
+        errors.push(
+          new DomainError('ENTRY_ALREADY_RECONCILED', `L'écriture ${entry.content.pj} est déjà pointée : dépointez-la d'abord.`, 'entryIds', 'conflict'),
+        );
+        continue;
+      }
+      if (entry.content.date > line.date) {
+        errors.push(
+          new DomainError(
+            'STATEMENT_BEFORE_ENTRY',
+            `La ligne du ${formatFrenchDate(line.date)} précède l'écriture ${entry.content.pj} du ${formatFrenchDate(entry.content.date)}.`,
+            'entryIds',
+          ),
+        );
+        continue;
+      }
+      const amount = bankAmount(entry.content);
+      total += amount;
+      events.push({ type: 'EntryReconciled', data: { ...common, amount } });
+    } else if (item && !(entryId in state.carriedOverSeen)) {
+      total += item.amount;
+      events.push({ type: 'CarriedOverItemSeen', data: { ...common, amount: item.amount } });
+    } else {
+      errors.push(new DomainError('ENTRY_NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", 'entryIds', 'not_found'));
+    }
+  }
+  reject(errors);
+  if (total !== line.amount) {
+    throw new DomainError(
+      'AMOUNT_MISMATCH',
+      `Le total des écritures choisies (${formatEuros(total)}) ne correspond pas au montant de la ligne du relevé (${formatEuros(line.amount)}).`,
+      'entryIds',
+    );
+  }
+  return events;
+}
+
+/** Confirms matches of statement lines with entries: a line already matched with the same entries is left as it is. */
+export function matchStatementLines(statementId: string, matches: readonly LineMatch[], state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  const statement = statementOf(state, statementId);
+  if (!Array.isArray(matches)) throw new DomainError('MATCHES_INVALID', 'Indiquez les lignes et leurs écritures.', 'matches');
+  const taken = new Set<string>();
+  const events: LedgerEvent[] = [];
+  for (const match of matches) {
+    const line = lineOf(statement, match?.lineId);
+    const current = state.lineMatches[line.lineId];
+    if (current) {
+      const same = Array.isArray(match.entryIds) && current.length === match.entryIds.length && match.entryIds.every((id: string) => current.includes(id));
+      if (same) continue;
+      throw new DomainError(
+        'LINE_ALREADY_MATCHED',
+        `La ligne « ${line.label} » du ${formatFrenchDate(line.date)} est déjà pointée : annulez son pointage d'abord.`,
+        'lineId',
+        'conflict',
+      );
+    }
+    events.push(...reconcileOnLine(statementId, line, match.entryIds, state, env, taken));
+  }
+  return events;
+}
+
+/** Un-matches a line: its entries are un-reconciled, its carried-over items outstanding again. */
+export function unmatchStatementLine(statementId: string, lineId: string, state: LedgerState): LedgerEvent[] {
+  const line = lineOf(statementOf(state, statementId), lineId);
+  return (state.lineMatches[line.lineId] ?? []).map((entryId): LedgerEvent => {
+    const entry = own(state.entries, entryId);
+    if (entry) return { type: 'EntryUnreconciled', data: unreconciledData(entry) };
+    return { type: 'CarriedOverItemUnseen', data: { entryId, amount: line.amount, clearedOn: line.date } };
+  });
+}
+
+/** What an un-reconciliation undoes, for the board. */
+export const unreconciledData = (entry: EntryState) => ({
+  entryId: entry.entryId,
+  amount: bankAmount(entry.content),
+  clearedOn: entry.clearedOn ?? entry.statementDate ?? entry.content.date,
+});
+
+/** A new entry made from a statement line ("Créer l'écriture"): reconciled on it in the same command. */
+export function reconcileNewEntry(entryId: string, content: EntryContent, target: { statementId: string; lineId: string }, state: LedgerState): LedgerEvent {
+  const line = lineOf(statementOf(state, target.statementId), target.lineId);
+  if (state.lineMatches[line.lineId]) {
+    throw new DomainError('LINE_ALREADY_MATCHED', `La ligne « ${line.label} » est déjà pointée.`, 'lineId', 'conflict');
+  }
+  const amount = bankAmount(content);
+  if (amount !== line.amount) {
+    throw new DomainError(
+      'AMOUNT_MISMATCH',
+      `Le montant en banque de l'écriture (${formatEuros(amount)}) ne correspond pas à la ligne du relevé (${formatEuros(line.amount)}).`,
+      'lines',
+    );
+  }
+  if (content.date > line.date) {
+    throw new DomainError(
+      'STATEMENT_BEFORE_ENTRY',
+      `La ligne du ${formatFrenchDate(line.date)} précède l'écriture du ${formatFrenchDate(content.date)}.`,
+      'date',
+    );
+  }
+  return {
+    type: 'EntryReconciled',
+    data: { entryId, statementDate: line.date, statementId: target.statementId, lineId: line.lineId, amount, clearedOn: line.date },
+  };
+}

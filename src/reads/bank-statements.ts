@@ -1,0 +1,136 @@
+import { BANK } from '../domain/chart';
+import { isInYear, yearEnd } from '../domain/fiscal-year';
+import {
+  type BankBook,
+  type BankItem,
+  type BankReconciliation,
+  type MatchCandidate,
+  type Proposal,
+  bankReconciliationAt,
+  proposeMatches,
+} from '../domain/statements';
+import { type StatementLine } from '../events/ledger-events';
+import { netDebit } from '../projections/ledger/amounts';
+import { type NotebookDoc, type StatementDoc } from '../projections/ledger/notebook.projection';
+
+/** The bank side of a year's notebook: what the état de rapprochement reads. */
+export function bankBookOfNotebook(notebook: NotebookDoc): BankBook {
+  const items: BankItem[] = notebook.carriedOver.map((c) => ({
+    entryId: c.entryId,
+    pj: c.pj,
+    date: c.date,
+    label: c.label,
+    amount: c.amount,
+    clearedOn: c.seen ? (c.statementDate ?? c.date) : null,
+    carriedOver: true,
+  }));
+  for (const e of notebook.entries) {
+    if (!e.lines.some((l) => l.account === BANK)) continue;
+    const clearedOn = e.reconciled ? (e.clearedOn ?? e.statementDate ?? e.date) : null;
+    items.push({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netDebit(e.lines, BANK), clearedOn, carriedOver: false });
+  }
+  return { openingBank: notebook.opening.bank, items, statements: notebook.statements ?? [] };
+}
+
+/**
+ * The état de rapprochement of a coop's year at `date` (API.md's bank-reconciliation, the CRF's
+ * block at 31 August): by default at the last statement's date, or the year's end (or today,
+ * when sooner) when there is none yet.
+ */
+export function bankReconciliationOf(notebook: NotebookDoc, date: string | null, today: string): BankReconciliation {
+  const statements = notebook.statements ?? [];
+  const last = statements.reduce<string | null>((max, s) => (max === null || s.date > max ? s.date : max), null);
+  const end = yearEnd(notebook.year);
+  const at = date ?? last ?? (today < end && isInYear(today, notebook.year) ? today : end);
+  return bankReconciliationAt(at, bankBookOfNotebook(notebook));
+}
+
+/** The year's bank items no statement has shown yet: what a line may be matched with. */
+export function matchCandidates(notebook: NotebookDoc): MatchCandidate[] {
+  const candidates: MatchCandidate[] = notebook.carriedOver
+    .filter((c) => !c.seen)
+    .map((c) => ({ entryId: c.entryId, date: c.date, label: c.label, amount: c.amount, chequeNo: c.chequeNo }));
+  for (const e of notebook.entries) {
+    if (e.reconciled || !e.lines.some((l) => l.account === BANK)) continue;
+    candidates.push({ entryId: e.entryId, date: e.date, label: e.label, amount: netDebit(e.lines, BANK), chequeNo: e.chequeNo });
+  }
+  return candidates;
+}
+
+/** lineId → the entries (or carried-over items) it is matched with. */
+export function lineMatchesOf(notebook: NotebookDoc): Map<string, string[]> {
+  const matches = new Map<string, string[]>();
+  const add = (lineId: string | null | undefined, entryId: string) => {
+    if (lineId) matches.set(lineId, [...(matches.get(lineId) ?? []), entryId]);
+  };
+  for (const e of notebook.entries) if (e.reconciled) add(e.lineId, e.entryId);
+  for (const c of notebook.carriedOver) if (c.seen) add(c.lineId, c.entryId);
+  return matches;
+}
+
+/** Proposals for a statement's lines not matched yet, against the year's unreconciled bank items. */
+export function statementProposals(notebook: NotebookDoc, statement: StatementDoc): Proposal[] {
+  const matched = lineMatchesOf(notebook);
+  return proposeMatches(
+    statement.lines.filter((l) => !matched.has(l.lineId)),
+    matchCandidates(notebook),
+  );
+}
+
+export type LineStatus = 'matched' | 'proposed' | 'unmatched';
+export interface StatementLineView extends Omit<StatementLine, 'reference'> {
+  reference: string | null;
+  status: LineStatus;
+  entryIds: string[];
+}
+export interface StatementView {
+  statementId: string;
+  date: string;
+  closingBalance: number;
+  file: StatementDoc['file'];
+  duplicates: number;
+  outsideYear: number;
+  lines: StatementLineView[];
+}
+
+/** API.md's statement detail: each line with its status and entries (the matched ones, or the proposed ones). */
+export function statementView(notebook: NotebookDoc, statement: StatementDoc): StatementView {
+  const matched = lineMatchesOf(notebook);
+  const proposed = new Map(statementProposals(notebook, statement).map((p) => [p.lineId, p.entryIds]));
+  return {
+    statementId: statement.statementId,
+    date: statement.date,
+    closingBalance: statement.closingBalance,
+    file: statement.file,
+    duplicates: statement.duplicates,
+    outsideYear: statement.outsideYear,
+    lines: statement.lines.map((line) => {
+      const entries = matched.get(line.lineId);
+      const proposal = proposed.get(line.lineId);
+      return {
+        ...line,
+        status: entries ? 'matched' : proposal ? 'proposed' : 'unmatched',
+        entryIds: entries ?? proposal ?? [],
+      };
+    }),
+  };
+}
+
+/** API.md's statement list: each statement with its number of lines and of lines matched. */
+export function statementList(notebook: NotebookDoc) {
+  const matchedLines = new Map<string, Set<string>>();
+  const add = (statementId: string | null | undefined, lineId: string | null | undefined) => {
+    if (!statementId || !lineId) return;
+    matchedLines.set(statementId, (matchedLines.get(statementId) ?? new Set()).add(lineId));
+  };
+  for (const e of notebook.entries) if (e.reconciled) add(e.statementId, e.lineId);
+  for (const c of notebook.carriedOver) if (c.seen) add(c.statementId, c.lineId);
+  return (notebook.statements ?? []).map((s) => ({
+    statementId: s.statementId,
+    date: s.date,
+    closingBalance: s.closingBalance,
+    lines: s.lines,
+    matched: matchedLines.get(s.statementId)?.size ?? 0,
+    file: s.file,
+  }));
+}
