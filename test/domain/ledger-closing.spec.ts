@@ -121,7 +121,12 @@ describe('closing checklist', () => {
 });
 
 describe('the year-end statement', () => {
-  const bankYear = [receipt('e1', '01', 32000, '7070', '2025-08-12'), expense('e2', '02', 5000, '6181', '2025-08-20'), reconciled('e1', '2025-08-14', 32000)];
+  const bankYear = [
+    opened,
+    receipt('e1', '01', 32000, '7070', '2025-08-12'),
+    expense('e2', '02', 5000, '6181', '2025-08-20'),
+    reconciled('e1', '2025-08-14', 32000),
+  ];
   const blockers = (events: LedgerEvent[]) => closingChecklist(closingFactsOf(fold(events), env), CLOSING_DAY, 2024).blockers;
 
   it('BANK_STATEMENT_MISSING until a statement of August (the last month the bank moved) is there', () => {
@@ -137,7 +142,7 @@ describe('the year-end statement', () => {
   });
 
   it('the last statement serves when the bank did not move after its month', () => {
-    const june = [receipt('e1', '01', 32000, '7070', '2025-06-12'), reconciled('e1', '2025-06-14', 32000)];
+    const june = [opened, receipt('e1', '01', 32000, '7070', '2025-06-12'), reconciled('e1', '2025-06-14', 32000)];
     expect(codes(blockers([...june, statement('2025-05-31', 0)]))).toEqual(['BANK_STATEMENT_MISSING']);
     expect(blockers([...june, statement('2025-05-31', 0)])[0].message).toBe(
       "Le relevé bancaire de fin d'exercice manque (le dernier saisi est celui du 31/05/2025) : importez ou saisissez le relevé de juin 2025, dernier mois où la banque a bougé, avec son solde.",
@@ -167,7 +172,7 @@ describe('the year-end statement', () => {
       ),
     ];
     expect(codes(blockers(cashOnly))).not.toContain('BANK_STATEMENT_MISSING');
-    expect(codes(closingChecklist(closingFactsOf(fold([]), env), CLOSING_DAY, 2024).blockers)).toEqual([]);
+    expect(codes(closingChecklist(closingFactsOf(fold([opened]), env), CLOSING_DAY, 2024).blockers)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { type LedgerCommand, closingChecklist, closingFactsOf, quitusStatus, submissionBlockers, submissionFactsOf } from '../../src/domain/ledger';
 import { type LedgerEvent, type QuitusGiven } from '../../src/events/ledger-events';
-import { CLOSING_DAY, env, fold, ledgerSpec, opened, receipt, reconciled } from './ledger-fixtures';
+import { CLOSING_DAY, env, fold, ledgerSpec, opened, receipt, reconciled, statement as paperStatement } from './ledger-fixtures';
 
 /** The year 2024 closed on 2 September 2025, with one reconciled receipt and a subsidy row. */
 const closed: LedgerEvent = { type: 'YearClosed', data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] } };
@@ -260,10 +260,10 @@ describe('submitting the year to the AD', () => {
 
 describe('OPENING_MISSING', () => {
   it('blocks the closing of a first year without its opening, not of a later year', () => {
-    const noOpening = fold([receipt('e1', '01', 1000), reconciled('e1')]);
+    const noOpening = fold([receipt('e1', '01', 1000), reconciled('e1'), paperStatement('2025-08-31', 1000)]);
     expect(codes(closingChecklist(closingFactsOf(noOpening, env), CLOSING_DAY, 2024).blockers)).toEqual(['OPENING_MISSING']);
     ledgerSpec
-      .given([receipt('e1', '01', 1000), reconciled('e1')])
+      .given([receipt('e1', '01', 1000), reconciled('e1'), paperStatement('2025-08-31', 1000)])
       .when({ type: 'CloseYear' }, { today: CLOSING_DAY })
       .thenThrows('CLOSING_BLOCKED');
     const later = { ...env, firstYear: 2023, previousYear: { closed: true, closing: null } };

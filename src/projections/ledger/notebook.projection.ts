@@ -298,7 +298,8 @@ function applyPrevious(doc: NotebookHeader, event: RecordedEvent): void {
   const closedOn = event.type === 'YearClosed' ? (event.data as YearClosed).closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
   doc.carriedOver = d.unreconciled.map((u) => {
     const seen = doc.carriedOverSeen[u.entryId];
-    return { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null, statementId: seen?.statementId ?? null, lineId: seen?.lineId ?? null };
+    const row = { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
+    return seen?.lineId ? { ...row, statementId: seen.statementId ?? null, lineId: seen.lineId } : row;
   });
   doc.previousClosing = { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at };
   doc.openAdvances = d.openAdvances.map((a) => ({ ...a }));

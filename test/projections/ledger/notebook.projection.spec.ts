@@ -16,7 +16,11 @@ describe('notebook projection', () => {
       { collection: 'notebook_entries', id: 'ecole1:2024:e1' },
     ]);
     expect(notebookProjection.keysOf({ ...recorded, stream: 'coop-ecole1' })).toEqual([]);
-    expect(notebookProjection.collections).toEqual({ notebooks: { indexes: ['coopId', 'year'] }, notebook_entries: { indexes: ['notebook'] } });
+    expect(notebookProjection.collections).toEqual({
+      notebooks: { indexes: ['coopId', 'year'] },
+      notebook_entries: { indexes: ['notebook'] },
+      notebook_statements: { indexes: ['notebook'] },
+    });
     const doc = log.notebook(2024);
     expect(doc).toMatchObject({ id: 'ecole1:2024', coopId: 'ecole1', year: 2024, status: 'open' });
   });
@@ -42,6 +46,9 @@ describe('notebook projection', () => {
         seq: recorded.revision,
         reconciled: false,
         statementDate: null,
+        clearedOn: null,
+        statementId: null,
+        lineId: null,
         attachments: [],
         duplicatedFrom: null,
         recordedAt: recorded.metadata.at,
