@@ -302,11 +302,12 @@ describe('board projection', () => {
           if (renumber) log.useChart('14', renumbered);
           log.register('p', '14', 'Propriété');
           if (declare !== 'none') log.run('p', 2024, { type: 'DeclareOpeningBalance', bank: 10000, cash: declare === 'both' ? 500 : 0 });
-          // Halfway, the year-end statement and an attempt to close 2024: the rest may unlock and lock it.
+          // Halfway, the year-end statement and an attempt to close 2024 and reopen it: the rest may lock it again.
           const half = Math.floor(commands.length / 2);
           const yearEnd: Array<[number, LedgerCommand]> = [
             [2024, { type: 'DeclareStatement', statementId: 'aout', date: '2025-08-31', closingBalance: BALANCED }],
             [2024, { type: 'CloseYear' }],
+            [2024, { type: 'UnlockYear', reason: 'Correction' }],
           ];
           for (const [year, c] of [...commands.slice(0, half), ...yearEnd, ...commands.slice(half)]) {
             try {
