@@ -303,7 +303,9 @@ async function runClient(client: Client, coopId: string, year: number, dates: st
     } else if (roll < 0.57) {
       const entry = pick(live());
       const res = await client.json('DELETE', `${base}/entries/${entry.entryId}?expectedRevision=${entry.revision}`, undefined, key);
-      if (expectStatus('suppression', res, [204])) entry.deleted = true;
+      // A reconciled entry is not deleted (409 ENTRY_RECONCILED): it stays live.
+      if (expectStatus('suppression', res, [204, 409]) && res.status === 204) entry.deleted = true;
+      if (res.status === 409 && res.body.code !== 'ENTRY_RECONCILED') unexpected.push(`suppression : code ${res.body.code}`);
     } else if (roll < 0.65) {
       // A stale amendment: 409, nothing changes.
       const entry = live().find((e) => e.revision >= 2);
