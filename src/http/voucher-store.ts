@@ -89,6 +89,12 @@ export class VoucherStore {
     return this.keep(bytes, originalName);
   }
 
+  /** A bank file kept earlier (the preview stored it): its bytes, or null when there is none by that hash. */
+  readBankFile(sha256: string): Buffer | null {
+    const path = join(this.dir, sha256);
+    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(path) ? readFileSync(path) : null;
+  }
+
   private keep(bytes: Buffer, originalName: string | undefined): { sha256: string; size: number; fileName: string } {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = join(this.dir, sha256);

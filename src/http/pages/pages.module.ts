@@ -3,6 +3,7 @@ import { HomePagesController } from './home.pages';
 import { NotebookPagesController } from './notebook.pages';
 import { RegistersPagesController } from './registers.pages';
 import { ReportsPagesController } from './reports.pages';
+import { StatementsPagesController } from './statements.pages';
 import { YearPages } from './year-page';
 import { YearEndPagesController } from './year-end.pages';
 
@@ -11,7 +12,14 @@ import { YearEndPagesController } from './year-end.pages';
  * and the coop scope guard's directory; exports nothing.
  */
 @Module({
-  controllers: [HomePagesController, NotebookPagesController, RegistersPagesController, ReportsPagesController, YearEndPagesController],
+  controllers: [
+    HomePagesController,
+    NotebookPagesController,
+    RegistersPagesController,
+    ReportsPagesController,
+    YearEndPagesController,
+    StatementsPagesController,
+  ],
   providers: [YearPages],
 })
 export class PagesModule {}

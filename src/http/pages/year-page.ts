@@ -59,6 +59,7 @@ const FIX_PATHS: Record<string, { path: string; label: string }> = {
   regies: { path: 'regies', label: "Voir les régies d'avance" },
   inventaire: { path: 'inventaire', label: "Compléter le cahier d'inventaire" },
   cloture: { path: 'cloture', label: 'Voir la clôture' },
+  releves: { path: 'releves', label: 'Importer ou saisir le relevé' },
   ouverture: { path: 'ouverture', label: "Saisir l'existence au début de l'exercice" },
   quitus: { path: 'quitus', label: 'Inviter les vérificateurs' },
   depot: { path: 'depot', label: 'Compléter le dossier' },
@@ -75,6 +76,7 @@ const NAV: Array<{ key: string; path: string; label: string }> = [
   { key: 'cahier', path: '/cahier', label: 'Cahier' },
   { key: 'saisie', path: '/ecritures/nouvelle', label: 'Nouvelle écriture' },
   { key: 'caisse', path: '/caisse', label: 'Caisse' },
+  { key: 'releves', path: '/releves', label: 'Relevés' },
   { key: 'cloture', path: '/cloture', label: 'Clôture' },
 ];
 

@@ -1,0 +1,417 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
+import { BANK } from '../../domain/chart';
+import { DomainError } from '../../domain/errors';
+import { isIsoDate, parseFrenchDate } from '../../domain/fiscal-year';
+import { formatEuros } from '../../domain/money';
+import { type CsvMapping, readStatementFile } from '../../domain/statements';
+import { netDebit } from '../../projections/ledger/amounts';
+import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
+import { bankReconciliationOf, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
+import { type SessionUser } from '../../users/user-directory';
+import { CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { mappingField, previewOf } from '../statements-api.controller';
+import { VoucherStore, VoucherUpload } from '../voucher-store';
+import { amountOf, type FieldErrors, type FormBody, text } from './entry-form';
+import { attempt, requireWrite, type YearContext, YearPages } from './year-page';
+
+type Upload = { buffer: Buffer; originalname?: string; size: number } | undefined;
+
+const MAPPING_COLUMNS: Array<{ key: keyof CsvMapping; label: string; optional: boolean }> = [
+  { key: 'date', label: 'Date', optional: false },
+  { key: 'label', label: 'Libellé', optional: false },
+  { key: 'amount', label: 'Montant signé', optional: true },
+  { key: 'debit', label: 'Débit', optional: true },
+  { key: 'credit', label: 'Crédit', optional: true },
+  { key: 'chequeNo', label: 'N° de chèque', optional: true },
+  { key: 'reference', label: 'Référence', optional: true },
+];
+
+/** "Relevés": import the bank's file (preview, correct the columns, store), match its lines, the état de rapprochement. */
+@Controller('coops/:coopId/years/:year')
+@UseGuards(CoopScopeGuard)
+export class StatementsPagesController {
+  constructor(
+    private readonly pages: YearPages,
+    private readonly commands: ProjectedCommandBus,
+    private readonly vouchers: VoucherStore,
+  ) {}
+
+  @Get('releves')
+  async list(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    this.renderList(res, ctx, {}, 200);
+  }
+
+  private renderList(res: Response, ctx: YearContext, extra: { formError?: string; values?: Record<string, string>; errors?: FieldErrors }, status: number) {
+    const statements = statementList(ctx.reads.notebook).map((s) => ({ ...s, href: `${ctx.base}/releves/${encodeURIComponent(s.statementId)}` }));
+    res.status(status);
+    this.pages.render(res, ctx, 'statements', {
+      nav: 'releves',
+      title: 'Relevés bancaires',
+      statements,
+      values: extra.values ?? {},
+      errors: extra.errors ?? {},
+      formError: extra.formError,
+    });
+  }
+
+  @Post('releves/apercu')
+  @VoucherUpload()
+  async preview(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @UploadedFile() file: Upload,
+    @Req() req: Request,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const body = (req.body ?? {}) as FormBody;
+    let bytes: Buffer | null = file?.buffer?.length ? file.buffer : null;
+    let fileName = file?.originalname ?? '';
+    if (!bytes && typeof body.sha256 === 'string') {
+      bytes = this.vouchers.readBankFile(body.sha256);
+      fileName = text(body.fileName);
+    }
+    if (!bytes) return this.renderList(res, ctx, { formError: 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.' }, 400);
+    const mapping = mappingOfForm(body);
+    try {
+      const parsed = readStatementFile(bytes, mapping);
+      const stored = this.vouchers.storeBankFile(bytes, fileName);
+      const preview = previewOf(parsed);
+      const columns = parsed.columns;
+      const mappingRows = parsed.mapping
+        ? MAPPING_COLUMNS.map((c) => ({
+            key: c.key,
+            label: c.label,
+            options: [
+              ...(c.optional ? [{ value: '', label: '(aucune)', selected: parsed.mapping![c.key] === null }] : []),
+              ...Array.from({ length: Math.max(columns.length, 6) }, (_, i) => ({
+                value: String(i),
+                label: `Colonne ${i + 1}${columns[i] ? ` – ${columns[i]}` : ''}`,
+                selected: parsed.mapping![c.key] === i,
+              })),
+            ],
+          }))
+        : [];
+      this.pages.render(res, ctx, 'statement-preview', {
+        nav: 'releves',
+        title: 'Aperçu du relevé',
+        preview,
+        formatName: { csv: 'CSV', ofx: 'OFX', camt053: 'CAMT.053' }[parsed.format],
+        mapping: parsed.mapping,
+        mappingRows,
+        headerLine: parsed.mapping?.headerLine ?? 0,
+        sha256: stored.sha256,
+        fileName: stored.fileName,
+        date: text(body.date) || parsed.date || parsed.lines.reduce<string>((max, l) => (l.date > max ? l.date : max), ''),
+        closingBalance: text(body.closingBalance) || (parsed.closingBalance === null ? '' : formatEuros(parsed.closingBalance).replace(/\s€$/, '')),
+        lines: preview.lines.slice(0, 200),
+        more: Math.max(0, preview.lines.length - 200),
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.renderList(res, ctx, { formError: error.message }, 400);
+    }
+  }
+
+  @Post('releves')
+  async importConfirmed(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const bytes = this.vouchers.readBankFile(text(body.sha256));
+    if (!bytes) return this.renderList(res, ctx, { formError: 'Le fichier de l’aperçu est introuvable : déposez-le à nouveau.' }, 400);
+    const errors: FieldErrors = {};
+    const balanceText = text(body.closingBalance).trim();
+    const closingBalance = balanceText === '' ? null : (amountOf(balanceText, 'closingBalance', errors, { signed: true }) ?? null);
+    if (Object.keys(errors).length) return this.renderList(res, ctx, { formError: errors.closingBalance }, 400);
+    const statementId = `s_${randomUUID()}`;
+    const refusal = await attempt(async () => {
+      const parsed = readStatementFile(bytes, mappingOfForm(body));
+      const date = parseFrenchDate(text(body.date)) ?? (isIsoDate(text(body.date)) ? text(body.date) : parsed.date);
+      await this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          {
+            type: 'ImportStatement',
+            statementId,
+            date,
+            closingBalance: closingBalance ?? parsed.closingBalance,
+            file: { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length, format: parsed.format },
+            lines: parsed.lines.map(({ date: d, label, amount, chequeNo, reference }) => ({ date: d, label, amount, chequeNo, reference })),
+          },
+          commandContext(user),
+        ),
+      );
+    });
+    if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
+    this.pages.done(res, `${ctx.base}/releves/${statementId}`, 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');
+  }
+
+  @Post('releves/papier')
+  async paper(@Param('coopId') coopId: string, @Param('year') year: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const values = { date: text(body.date).trim(), closingBalance: text(body.closingBalance).trim() };
+    const errors: FieldErrors = {};
+    const closingBalance = values.closingBalance === '' ? undefined : amountOf(values.closingBalance, 'closingBalance', errors, { signed: true });
+    if (Object.keys(errors).length) return this.renderList(res, ctx, { values, errors }, 400);
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          {
+            type: 'DeclareStatement',
+            statementId: `s_${randomUUID()}`,
+            date: parseFrenchDate(values.date) ?? values.date,
+            closingBalance: closingBalance as number,
+          },
+          commandContext(user),
+        ),
+      ),
+    );
+    if (refusal) return this.renderList(res, ctx, { values, errors: refusal.errors, formError: refusal.errors._form }, refusal.status);
+    this.pages.done(res, `${ctx.base}/releves`, 'Le relevé papier est enregistré.');
+  }
+
+  @Get('releves/:statementId')
+  async detail(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const doc = await this.statementDoc(ctx, statementId);
+    const { notebook } = ctx.reads;
+    const view = statementView(notebook, doc);
+    const entries = new Map(notebook.entries.map((e) => [e.entryId, e]));
+    const carried = new Map(notebook.carriedOver.map((c) => [c.entryId, c]));
+    const describe = (id: string) => {
+      const e = entries.get(id);
+      if (e) return `n° ${e.pj} du ${e.date.split('-').reverse().join('/')} – ${e.label} (${formatEuros(netDebit(e.lines, BANK))})`;
+      const c = carried.get(id);
+      return c ? `report n° ${c.pj} – ${c.label} (${formatEuros(c.amount)})` : id;
+    };
+    const candidates = matchCandidates(notebook);
+    const pjs = new Set(notebook.entries.map((e) => e.pj));
+    let next = 1;
+    const nextPj = () => {
+      while (pjs.has(String(next).padStart(2, '0'))) next++;
+      return String(next++).padStart(2, '0');
+    };
+    const lines = view.lines.map((line) => ({
+      ...line,
+      matched: line.status === 'matched',
+      proposed: line.status === 'proposed',
+      entries: line.entryIds.map(describe),
+      choices: candidates
+        .filter((c) => Math.sign(c.amount) === Math.sign(line.amount) && c.date <= line.date)
+        .map((c) => ({ entryId: c.entryId, label: describe(c.entryId), selected: line.entryIds.includes(c.entryId) })),
+      account: line.amount < 0 ? '6270' : '7610',
+      pj: nextPj(),
+      absAmount: Math.abs(line.amount),
+    }));
+    this.pages.render(res, ctx, 'statement', {
+      nav: 'releves',
+      title: `Relevé du ${doc.date.split('-').reverse().join('/')}`,
+      statement: view,
+      lines,
+      proposals: lines.filter((l) => l.proposed).length,
+      fileHref: doc.file
+        ? `/api/coops/${encodeURIComponent(ctx.reads.coop.coopId)}/years/${ctx.reads.year}/statements/${encodeURIComponent(statementId)}/file`
+        : null,
+      selfHref: `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
+    });
+  }
+
+  @Post('releves/:statementId/confirmer')
+  async confirmAll(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const doc = await this.statementDoc(ctx, statementId);
+    const matches = statementProposals(ctx.reads.notebook, doc);
+    await this.match(ctx, user, statementId, matches, res, `${matches.length} ligne(s) pointée(s).`);
+  }
+
+  @Post('releves/:statementId/lignes/:lineId/pointer')
+  async pointLine(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @Param('lineId') lineId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const raw = body.entryIds;
+    const entryIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(text).filter(Boolean);
+    await this.match(ctx, user, statementId, [{ lineId, entryIds }], res, 'La ligne est pointée.');
+  }
+
+  @Post('releves/:statementId/lignes/:lineId/depointer')
+  async unpointLine(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @Param('lineId') lineId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'UnmatchStatementLine', statementId, lineId }, commandContext(user)),
+      ),
+    );
+    this.pages.done(
+      res,
+      `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
+      refusal ? Object.values(refusal.errors)[0] : 'Le pointage de la ligne est annulé.',
+    );
+  }
+
+  @Post('releves/:statementId/lignes/:lineId/ecriture')
+  async createFromLine(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @Param('lineId') lineId: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const doc = await this.statementDoc(ctx, statementId);
+    const line = doc.lines.find((l) => l.lineId === lineId);
+    if (!line) throw new DomainError('LINE_NOT_FOUND', "Cette ligne n'est pas sur ce relevé.", undefined, 'not_found');
+    const account = text(body.account).trim() || (line.amount < 0 ? '6270' : '7610');
+    const amount = Math.abs(line.amount);
+    const lines =
+      line.amount < 0
+        ? [
+            { account, debit: amount },
+            { account: BANK, credit: amount },
+          ]
+        : [
+            { account: BANK, debit: amount },
+            { account, credit: amount },
+          ];
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(
+          ctx.reads.coop.coopId,
+          ctx.reads.year,
+          {
+            type: 'RecordEntry',
+            entryId: randomUUID(),
+            entry: {
+              pj: text(body.pj).trim(),
+              date: line.date,
+              label: text(body.label).trim() || line.label,
+              chequeNo: line.chequeNo,
+              actionA: null,
+              actionB: null,
+              lines,
+            },
+            reconcileWith: { statementId, lineId },
+          },
+          commandContext(user),
+        ),
+      ),
+    );
+    this.pages.done(
+      res,
+      `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
+      refusal ? Object.values(refusal.errors)[0] : "L'écriture est créée et pointée sur la ligne du relevé.",
+    );
+  }
+
+  @Get('rapprochement')
+  async reconciliation(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('date') date: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    const at = date ? (parseFrenchDate(date) ?? (isIsoDate(date) ? date : null)) : null;
+    const r = bankReconciliationOf(ctx.reads.notebook, at, new Date().toISOString().slice(0, 10));
+    const totalReceipts = r.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
+    const totalPayments = r.outstandingPayments.reduce((s, i) => s + i.amount, 0);
+    this.pages.render(res, ctx, 'bank-reconciliation', {
+      nav: 'releves',
+      title: 'État de rapprochement',
+      r,
+      totalReceipts,
+      totalPayments,
+      adjusted: r.bookBalance - totalReceipts + totalPayments,
+      agrees: r.difference === 0,
+      statements: (ctx.reads.notebook.statements ?? []).map((s) => ({ date: s.date, selected: s.date === r.date })),
+    });
+  }
+
+  private async match(
+    ctx: YearContext,
+    user: SessionUser,
+    statementId: string,
+    matches: Array<{ lineId: string; entryIds: string[] }>,
+    res: Response,
+    message: string,
+  ) {
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'MatchStatementLines', statementId, matches }, commandContext(user)),
+      ),
+    );
+    this.pages.done(res, `${ctx.base}/releves/${encodeURIComponent(statementId)}`, refusal ? Object.values(refusal.errors)[0] : message);
+  }
+
+  private async statementDoc(ctx: YearContext, statementId: string): Promise<StatementDoc> {
+    const { coop, year, source } = ctx.reads;
+    const doc = await source.get<StatementDoc & { [key: string]: unknown }>(
+      NOTEBOOK_STATEMENTS,
+      notebookStatementId(notebookId(coop.coopId, year), statementId),
+    );
+    if (!doc) throw new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
+    return doc;
+  }
+}
+
+/** The column choices of the preview's form (m_date, m_label…), as a corrected mapping. */
+function mappingOfForm(body: FormBody): Partial<CsvMapping> | undefined {
+  const given: Record<string, unknown> = {};
+  for (const { key } of MAPPING_COLUMNS) {
+    const value = body[`m_${key}`];
+    if (value === undefined) continue;
+    given[key] = text(value) === '' ? null : Number(text(value));
+  }
+  if (body.m_headerLine !== undefined && text(body.m_headerLine) !== '') given.headerLine = Number(text(body.m_headerLine));
+  return Object.keys(given).length ? mappingField(given) : undefined;
+}
