@@ -69,7 +69,7 @@ export class StatementsApiController {
       return this.created(coopId, y, statementId);
     }
     const parsed = readUpload(file, mappingField(body.mapping));
-    const stored = this.vouchers.storeBankFile(file!.buffer, file!.originalname);
+    const stored = await this.vouchers.storeBankFile(file!.buffer, file!.originalname);
     // A file that states no date: the balance given is the one after its last operation.
     const lastLine = parsed.lines.reduce<string | null>((max, l) => (max === null || l.date > max ? l.date : max), null);
     const date = dateField(body.date) ?? parsed.date ?? lastLine;

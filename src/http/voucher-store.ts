@@ -12,7 +12,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
@@ -78,14 +78,14 @@ export class VoucherStore {
         fields: { file: 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.' },
       });
     }
-    return { ...this.keep(file.buffer, file.originalname), mediaType };
+    return { ...(await this.keep(file.buffer, file.originalname)), mediaType };
   }
 
   /**
    * A bank's statement file, kept as the voucher of its statement: its type is checked by the
    * parser that read it (CSV, OFX, CAMT.053), not by magic bytes.
    */
-  storeBankFile(bytes: Buffer, originalName: string | undefined): { sha256: string; size: number; fileName: string } {
+  storeBankFile(bytes: Buffer, originalName: string | undefined): Promise<{ sha256: string; size: number; fileName: string }> {
     return this.keep(bytes, originalName);
   }
 
@@ -95,7 +95,7 @@ export class VoucherStore {
     return /^[0-9a-f]{64}$/.test(sha256) && existsSync(path) ? readFileSync(path) : null;
   }
 
-  private keep(bytes: Buffer, originalName: string | undefined): { sha256: string; size: number; fileName: string } {
+  private async keep(bytes: Buffer, originalName: string | undefined): Promise<{ sha256: string; size: number; fileName: string }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = join(this.dir, sha256);
     if (!existsSync(path)) {
@@ -103,10 +103,10 @@ export class VoucherStore {
       // aside name is the upload's own, so two uploads of one file do not write into each other.
       const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        writeFileSync(aside, bytes);
-        renameSync(aside, path);
+        await fs.writeFile(aside, bytes);
+        await fs.rename(aside, path);
       } catch (error) {
-        rmSync(aside, { force: true });
+        await fs.rm(aside, { force: true }).catch(() => undefined);
         throw error;
       }
     }

@@ -83,7 +83,7 @@ export class StatementsPagesController {
     const mapping = mappingOfForm(body);
     try {
       const parsed = readStatementFile(bytes, mapping);
-      const stored = this.vouchers.storeBankFile(bytes, fileName);
+      const stored = await this.vouchers.storeBankFile(bytes, fileName);
       const preview = previewOf(parsed);
       const columns = parsed.columns;
       const mappingRows = parsed.mapping
