@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
-import { commandContext } from '../../commands/command-context';
-import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { calendarYearView, currentBalances, gridView } from '../../reads/ledger-views';
@@ -13,7 +11,7 @@ import { YearEndReads } from '../../reads/year-end-reads';
 import { submissionStatusLabel } from './year-end.pages';
 import { Views } from '../views';
 import { monthlySeries, yearPicture } from '../../reads/year-picture';
-import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages } from './year-page';
+import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages, yearCommand } from './year-page';
 
 /** The mandataire's home (the guide's first screen), the archives and the closing of the year. */
 @Controller()
@@ -177,9 +175,7 @@ export class HomePagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     if (body.confirm !== 'oui') return res.redirect(303, `${ctx.base}/cloture/confirmation`);
-    const refusal = await attempt(() =>
-      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'CloseYear' }, commandContext(user))),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'CloseYear' })));
     if (refusal) return this.renderClosing(res, ctx, 'closing', refusal.errors._form ?? Object.values(refusal.errors)[0], refusal.status);
     this.pages.done(
       res,

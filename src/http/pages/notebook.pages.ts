@@ -30,7 +30,7 @@ import {
   ventilationForm,
   ventilationModel,
 } from '../../reads/notebook-models';
-import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
+import { attempt, requireWrite, returnTo, YearContext, YearPages, yearCommand } from './year-page';
 
 type Mode = 'cahier' | 'ventilation' | 'portrait';
 
@@ -444,16 +444,7 @@ export class NotebookPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'DeleteEntry', entryId, expectedRevision: revisionOf(body) },
-          commandContext(user),
-        ),
-      ),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'DeleteEntry', entryId, expectedRevision: revisionOf(body) })));
     if (refusal) {
       return this.pages.render(
         res,
@@ -496,18 +487,13 @@ export class NotebookPagesController {
     const newId = randomUUID();
     const refusal = await attempt(() =>
       this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          {
-            type: 'DuplicateEntry',
-            entryId: newId,
-            sourceEntryId: entryId,
-            pj: values.pj,
-            date: values.date ? (parseFrenchDate(values.date) ?? values.date) : undefined,
-          },
-          commandContext(user),
-        ),
+        yearCommand(ctx, {
+          type: 'DuplicateEntry',
+          entryId: newId,
+          sourceEntryId: entryId,
+          pj: values.pj,
+          date: values.date ? (parseFrenchDate(values.date) ?? values.date) : undefined,
+        }),
       ),
     );
     if (refusal) return this.renderDuplicate(res, ctx, source, { values, errors: refusal.errors }, refusal.status);
@@ -541,15 +527,7 @@ export class NotebookPagesController {
       res,
       ctx,
       body,
-      () =>
-        this.commands.execute(
-          new ExecuteLedgerCommand(
-            ctx.reads.coop.coopId,
-            ctx.reads.year,
-            { type: 'ReconcileEntry', entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null },
-            commandContext(user),
-          ),
-        ),
+      () => this.commands.execute(yearCommand(ctx, { type: 'ReconcileEntry', entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null })),
       `L'écriture n° ${entry.pj} est pointée.`,
     );
   }
@@ -570,7 +548,7 @@ export class NotebookPagesController {
       res,
       ctx,
       body,
-      () => this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'UnreconcileEntry', entryId }, commandContext(user))),
+      () => this.commands.execute(yearCommand(ctx, { type: 'UnreconcileEntry', entryId })),
       `L'écriture n° ${entry.pj} n'est plus pointée.`,
     );
   }
@@ -590,15 +568,7 @@ export class NotebookPagesController {
       res,
       ctx,
       body,
-      () =>
-        this.commands.execute(
-          new ExecuteLedgerCommand(
-            ctx.reads.coop.coopId,
-            ctx.reads.year,
-            { type: 'MarkCarriedOverItemSeen', entryId, statementDate: null },
-            commandContext(user),
-          ),
-        ),
+      () => this.commands.execute(yearCommand(ctx, { type: 'MarkCarriedOverItemSeen', entryId, statementDate: null })),
       "L'opération de l'exercice précédent est notée comme vue sur le relevé.",
     );
   }
@@ -635,16 +605,7 @@ export class NotebookPagesController {
       if (error instanceof ApiError) return showAgain(error.body.message, error.getStatus());
       throw error;
     }
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'AttachVoucher', entryId, attachmentId: randomUUID(), ...stored },
-          commandContext(user),
-        ),
-      ),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'AttachVoucher', entryId, attachmentId: randomUUID(), ...stored })));
     if (refusal) return showAgain(Object.values(refusal.errors)[0], refusal.status);
     const back = returnTo(body, ctx.base, `${ctx.base}/ecritures/${encodeURIComponent(entryId)}`);
     this.pages.done(res, back, `La pièce « ${stored.fileName} » est jointe à l'écriture n° ${entry.pj}.`);

@@ -2,8 +2,6 @@ import { Body, Controller, Get, Inject, Param, Post, Res, UseGuards } from '@nes
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { commandContext } from '../../commands/command-context';
-import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
 import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
@@ -14,7 +12,7 @@ import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { amountOf, FieldErrors, FormBody, text } from './entry-form';
 import { blankForm, field, FormState } from '../../reads/notebook-models';
-import { attempt, requireWrite, returnTo, YearContext, YearPages } from './year-page';
+import { attempt, requireWrite, returnTo, YearContext, YearPages, yearCommand } from './year-page';
 
 const denominationLabel = (cents: number): string => `${cents % 100 === 0 ? String(cents / 100) : formatAmount(cents)} €`;
 const countField = (cents: number): string => `n_${cents}`;
@@ -82,15 +80,7 @@ export class RegistersPagesController {
     }
     if (Object.keys(errors).length > 0) return this.renderCash(res, ctx, { values, errors }, 400);
     const refusal = await attempt(
-      () =>
-        this.commands.execute(
-          new ExecuteLedgerCommand(
-            ctx.reads.coop.coopId,
-            ctx.reads.year,
-            { type: 'CountCash', countId: randomUUID(), date: isoOf(values.date), counts },
-            commandContext(user),
-          ),
-        ),
+      () => this.commands.execute(yearCommand(ctx, { type: 'CountCash', countId: randomUUID(), date: isoOf(values.date), counts })),
       (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : (f ?? '_form')),
     );
     if (refusal) return this.renderCash(res, ctx, { values, errors: refusal.errors }, refusal.status);
@@ -187,7 +177,7 @@ export class RegistersPagesController {
     const more = body._more !== undefined;
     if (Object.keys(errors).length > 0 || more) return this.renderSubsidies(res, ctx, { values, errors }, shown + 3, more ? 200 : 400);
     const refusal = await attempt(
-      () => this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'DeclareSubsidies', rows }, commandContext(user))),
+      () => this.commands.execute(yearCommand(ctx, { type: 'DeclareSubsidies', rows })),
       (f) => {
         const m = /^rows\.(\d+)\.(\w+)$/.exec(f ?? '');
         return m ? `rows[${rowOf[Number(m[1])]}][${m[2]}]` : (f ?? '_form');
@@ -253,20 +243,15 @@ export class RegistersPagesController {
     if (Object.keys(errors).length > 0) return this.renderInventory(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
       this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          {
-            type: 'AddInventoryItem',
-            itemId: randomUUID(),
-            designation: values.designation,
-            acquiredOn: isoOf(values.acquiredOn),
-            quantity,
-            value: value ?? 0,
-            pj: values.pj || null,
-          },
-          commandContext(user),
-        ),
+        yearCommand(ctx, {
+          type: 'AddInventoryItem',
+          itemId: randomUUID(),
+          designation: values.designation,
+          acquiredOn: isoOf(values.acquiredOn),
+          quantity,
+          value: value ?? 0,
+          pj: values.pj || null,
+        }),
       ),
     );
     if (refusal) return this.renderInventory(res, ctx, { values, errors: refusal.errors }, refusal.status);
@@ -286,14 +271,7 @@ export class RegistersPagesController {
     requireWrite(ctx);
     const leftOn = text(body.leftOn).trim();
     const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ? isoOf(leftOn) : null },
-          commandContext(user),
-        ),
-      ),
+      this.commands.execute(yearCommand(ctx, { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ? isoOf(leftOn) : null })),
     );
     this.pages.done(
       res,
@@ -356,14 +334,7 @@ export class RegistersPagesController {
     const cash = values.cash === '' ? 0 : (amountOf(values.cash, 'cash', errors) ?? 0);
     if (Object.keys(errors).length > 0) return this.renderOpening(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'DeclareOpeningBalance', bank, cash, date: values.date ? isoOf(values.date) : undefined },
-          commandContext(user),
-        ),
-      ),
+      this.commands.execute(yearCommand(ctx, { type: 'DeclareOpeningBalance', bank, cash, date: values.date ? isoOf(values.date) : undefined })),
     );
     if (refusal) return this.renderOpening(res, ctx, { values, errors: refusal.errors }, refusal.status);
     this.pages.done(res, ctx.base, `Existence au début de l'exercice enregistrée : banque ${formatEuros(bank)}, caisse ${formatEuros(cash)}.`);

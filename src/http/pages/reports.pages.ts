@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
-import { commandContext } from '../../commands/command-context';
-import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { actionReport, actionsView, craView } from '../../reads/ledger-views';
 import { YearEndReads } from '../../reads/year-end-reads';
@@ -10,7 +8,7 @@ import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { FormBody, text } from './entry-form';
 import { blankForm, field, FormState } from '../../reads/notebook-models';
-import { attempt, requireWrite, YearContext, YearPages } from './year-page';
+import { attempt, requireWrite, YearContext, YearPages, yearCommand } from './year-page';
 
 /** Reports of a year: per action, the Compte-Rendu Financier and the Compte-Rendu d'Activités. */
 @Controller('coops/:coopId/years/:year')
@@ -67,9 +65,7 @@ export class ReportsPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const values = { activity: text(body.activity).trim(), text: text(body.text).trim() };
-    const refusal = await attempt(() =>
-      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'ReportActivity', ...values }, commandContext(user))),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'ReportActivity', ...values })));
     if (refusal) return this.renderCra(res, ctx, { values, errors: refusal.errors }, refusal.status);
     this.pages.done(res, `${ctx.base}/cra`, `Le texte de l'activité « ${values.activity} » est enregistré.`);
   }

@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { commandContext } from '../../commands/command-context';
-import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
@@ -17,7 +15,7 @@ import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { mappingField, previewOf } from '../statements-api.controller';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { amountOf, type FieldErrors, type FormBody, text } from './entry-form';
-import { attempt, requireWrite, type YearContext, YearPages } from './year-page';
+import { attempt, requireWrite, type YearContext, YearPages, yearCommand } from './year-page';
 
 type Upload = { buffer: Buffer; originalname?: string; size: number } | undefined;
 
@@ -142,19 +140,14 @@ export class StatementsPagesController {
       const parsed = readStatementFile(bytes, mappingOfForm(body));
       const date = parseFrenchDate(text(body.date)) ?? (isIsoDate(text(body.date)) ? text(body.date) : parsed.date);
       await this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          {
-            type: 'ImportStatement',
-            statementId,
-            date,
-            closingBalance: closingBalance ?? parsed.closingBalance,
-            file: { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length, format: parsed.format },
-            lines: parsed.lines.map(({ date: d, label, amount, chequeNo, reference }) => ({ date: d, label, amount, chequeNo, reference })),
-          },
-          commandContext(user),
-        ),
+        yearCommand(ctx, {
+          type: 'ImportStatement',
+          statementId,
+          date,
+          closingBalance: closingBalance ?? parsed.closingBalance,
+          file: { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length, format: parsed.format },
+          lines: parsed.lines.map(({ date: d, label, amount, chequeNo, reference }) => ({ date: d, label, amount, chequeNo, reference })),
+        }),
       );
     });
     if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
@@ -171,17 +164,12 @@ export class StatementsPagesController {
     if (Object.keys(errors).length) return this.renderList(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
       this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          {
-            type: 'DeclareStatement',
-            statementId: `s_${randomUUID()}`,
-            date: parseFrenchDate(values.date) ?? values.date,
-            closingBalance: closingBalance as number,
-          },
-          commandContext(user),
-        ),
+        yearCommand(ctx, {
+          type: 'DeclareStatement',
+          statementId: `s_${randomUUID()}`,
+          date: parseFrenchDate(values.date) ?? values.date,
+          closingBalance: closingBalance as number,
+        }),
       ),
     );
     if (refusal) return this.renderList(res, ctx, { values, errors: refusal.errors, formError: refusal.errors._form }, refusal.status);
@@ -283,11 +271,7 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'UnmatchStatementLine', statementId, lineId }, commandContext(user)),
-      ),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'UnmatchStatementLine', statementId, lineId })));
     this.pages.done(
       res,
       `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
@@ -324,25 +308,20 @@ export class StatementsPagesController {
           ];
     const refusal = await attempt(() =>
       this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          {
-            type: 'RecordEntry',
-            entryId: randomUUID(),
-            entry: {
-              pj: text(body.pj).trim(),
-              date: line.date,
-              label: text(body.label).trim() || line.label,
-              chequeNo: line.chequeNo,
-              actionA: null,
-              actionB: null,
-              lines,
-            },
-            reconcileWith: { statementId, lineId },
+        yearCommand(ctx, {
+          type: 'RecordEntry',
+          entryId: randomUUID(),
+          entry: {
+            pj: text(body.pj).trim(),
+            date: line.date,
+            label: text(body.label).trim() || line.label,
+            chequeNo: line.chequeNo,
+            actionA: null,
+            actionB: null,
+            lines,
           },
-          commandContext(user),
-        ),
+          reconcileWith: { statementId, lineId },
+        }),
       ),
     );
     this.pages.done(
@@ -385,11 +364,7 @@ export class StatementsPagesController {
     res: Response,
     message: string,
   ) {
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'MatchStatementLines', statementId, matches }, commandContext(user)),
-      ),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'MatchStatementLines', statementId, matches })));
     this.pages.done(res, `${ctx.base}/releves/${encodeURIComponent(statementId)}`, refusal ? Object.values(refusal.errors)[0] : message);
   }
 

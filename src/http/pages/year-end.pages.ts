@@ -18,7 +18,7 @@ import { QuitusCodes } from '../quitus-codes';
 import { Views } from '../views';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { type FormBody, text } from './entry-form';
-import { attempt, type YearContext, YearPages } from './year-page';
+import { attempt, type YearContext, YearPages, yearCommand } from './year-page';
 
 const QUALITY_LABELS: Record<string, string> = { parent: "Parent d'élève", enseignant: 'Enseignant', autre: 'Autre' };
 const STATUS_LABELS: Record<string, string> = {
@@ -70,14 +70,7 @@ export class YearEndPagesController {
     const name = text(body.name);
     const quality = text(body.quality);
     const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'InviteVerifier', invitationId: randomUUID(), name, quality, codeHash },
-          commandContext(user),
-        ),
-      ),
+      this.commands.execute(yearCommand(ctx, { type: 'InviteVerifier', invitationId: randomUUID(), name, quality, codeHash })),
     );
     if (refusal) return this.renderQuitus(res, ctx, { name, quality, errors: refusal.errors }, null, refusal.status);
     // The link is shown once: only its hash is kept.
@@ -151,12 +144,7 @@ export class YearEndPagesController {
     }
     const refusal = await attempt(() =>
       this.commands.execute(
-        new ExecuteLedgerCommand(
-          ctx.reads.coop.coopId,
-          ctx.reads.year,
-          { type: 'AttachSubmissionDocument', documentId: randomUUID(), kind, subsidyIndex: kind === 'subsidy' ? index : null, ...stored },
-          commandContext(user),
-        ),
+        yearCommand(ctx, { type: 'AttachSubmissionDocument', documentId: randomUUID(), kind, subsidyIndex: kind === 'subsidy' ? index : null, ...stored }),
       ),
     );
     if (refusal) return this.renderSubmission(res, ctx, Object.values(refusal.errors)[0], refusal.status);
@@ -167,9 +155,7 @@ export class YearEndPagesController {
   @UseGuards(CoopScopeGuard)
   async submit(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
-    const refusal = await attempt(() =>
-      this.commands.execute(new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, { type: 'SubmitYear' }, commandContext(user))),
-    );
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'SubmitYear' })));
     if (refusal) return this.renderSubmission(res, ctx, Object.values(refusal.errors)[0], refusal.status);
     this.pages.done(res, `${ctx.base}/depot`, "Le dossier de l'exercice est envoyé à l'association départementale.");
   }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { commandContext } from '../../commands/command-context';
+import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { DomainError } from '../../domain/errors';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
-import { ClosingChecklist, Issue } from '../../domain/ledger';
+import { ClosingChecklist, Issue, type LedgerCommand } from '../../domain/ledger';
 import { WrongExpectedRevision } from '../../events/event-store';
 import { CLOCK } from '../../tokens';
 import { canWriteCoop } from '../auth/scope';
@@ -186,6 +188,10 @@ export function returnTo(body: Record<string, unknown> | undefined, base: string
 }
 
 /** Forms are for those who may write; others get the same answer as the JSON API (403), a closed year 409. */
+/** A command on the page's year, on behalf of the user who sent the form. */
+export const yearCommand = (ctx: YearContext, command: LedgerCommand): ExecuteLedgerCommand =>
+  new ExecuteLedgerCommand(ctx.reads.coop.coopId, ctx.reads.year, command, commandContext(ctx.user));
+
 export function requireWrite(ctx: YearContext): void {
   if (ctx.canWrite) return;
   if (ctx.closed)
