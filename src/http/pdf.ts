@@ -27,7 +27,8 @@ export interface PdfOptions {
   css?: string;
 }
 
-const LAUNCH_ARGS = [
+/** Debian's Chromium, never a downloaded one: the flags both the PDF renderer and the browser suite launch it with. */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -133,7 +134,7 @@ export class PdfRenderer {
     try {
       // Loaded on the first render: playwright-core costs 0.4 s of start-up otherwise.
       const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: this.chromiumPath, headless: true, args: LAUNCH_ARGS });
+      const browser = await chromium.launch({ executablePath: this.chromiumPath, headless: true, args: CHROMIUM_ARGS });
       this.logger?.log(`Chromium ${browser.version()} démarré pour l'impression PDF`);
       return browser;
     } catch (error) {

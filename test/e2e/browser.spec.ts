@@ -3,30 +3,15 @@ import { ExecuteLedgerCommand } from '../../src/commands/ledger.commands';
 import { LedgerReads } from '../../src/reads/ledger-reads';
 import { bankReconciliationOf } from '../../src/reads/bank-statements';
 import { expectedStatementBalance } from '../../src/domain/statements';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { commandContext, SYSTEM } from '../../src/commands/command-context';
 import { RegisterCoop } from '../../src/commands/coop.commands';
 import { UserDirectory } from '../../src/users/user-directory';
 import { startTestApp, type TestApp } from '../support/app';
 import { pdfText } from '../support/pdf-text';
+import { AxeAudit, DESKTOP, launchChromium, listen, PHONE, pageWidth as widthOf, plainSpaces, screenshot } from './support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(__dirname, 'screenshots');
-const AXE = readFileSync(require.resolve('axe-core'), 'utf8');
 const PASSWORD = 'un mot de passe solide';
-const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
 
 /**
  * A mandataire's year in a real browser (Debian's Chromium driven by playwright-core), from the
@@ -40,14 +25,11 @@ describe('a mandataire keeps a year of books in the browser', () => {
   let origin: string;
   const base = '/coops/C14500/years/2025';
   const next = '/coops/C14500/years/2026';
-  /** Serious or critical axe-core violations, by page (path and viewport), over the whole walk. */
-  const violations: string[] = [];
-  const audited = new Set<string>();
+  let axe: AxeAudit;
 
   jest.setTimeout(120_000);
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
     await t.app.get(ProjectedCommandBus).execute(
       new RegisterCoop(
@@ -62,13 +44,10 @@ describe('a mandataire keeps a year of books in the browser', () => {
       ),
     );
     await t.app.get(UserDirectory).create({ username: 'jferry500', password: PASSWORD, role: 'mandataire', coopId: 'C14500', department: '14' });
-    await t.app.listen(0, '127.0.0.1');
-    origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    origin = await listen(t);
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR' });
+    axe = new AxeAudit(page);
   });
 
   // Every page the walk ends a step on is checked with axe-core, once per path and viewport.
@@ -79,28 +58,15 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await t?.close();
   });
 
-  /** axe-core on the page as it stands, from the devDependency. */
-  const audit = async () => {
-    const url = new URL(page.url());
-    const key = `${url.pathname} @${page.viewportSize()?.width}`;
-    if (audited.has(key) || url.protocol === 'about:' || url.pathname.startsWith('/api/')) return;
-    audited.add(key);
-    // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays as it is.
-    if (!(await page.evaluate<boolean>("typeof axe === 'object'"))) await page.evaluate(AXE);
-    const found = await page.evaluate<{ violations: AxeViolation[] }>("axe.run({ resultTypes: ['violations'] })");
-    for (const v of found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-      violations.push(`${key}: ${v.id} (${v.help}) on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    }
-  };
+  const audit = () => axe.check();
   const go = async (path: string) => {
     await audit();
     await page.goto(`${origin}${path}`);
   };
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
+  const shot = (name: string) => screenshot(page, name);
   const flash = () => page.locator('.alert--success').first().innerText();
   const banner = () => page.locator('.page-banner').innerText();
-  /** The page itself never scrolls sideways (a wide table scrolls inside its own frame). */
-  const pageWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+  const pageWidth = () => widthOf(page);
 
   it('logs in and lands on the oldest open year, which has no opening yet; a year switcher in the header', async () => {
     await go('/login');
@@ -443,7 +409,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
 
   it('passes axe-core on every page of the walk: no serious or critical violation', async () => {
     await audit();
-    expect(audited.size).toBeGreaterThan(50);
-    expect(violations).toEqual([]);
+    expect(axe.audited.size).toBeGreaterThan(50);
+    expect(axe.violations).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { DESKTOP, launchChromium, listen } from './support/browser';
 
 /**
  * A vérificateur aux comptes in a real browser: no account, only the link the mandataire gave.
@@ -22,10 +20,9 @@ describe('a vérificateur gives quitus from the link, in the browser', () => {
     t = await startTestApp({ demo: true });
     const [mandataire] = await t.loginDemo('jferry');
     link = (await mandataire.post('/api/coops/C14001/years/2025/quitus/invitations', { name: 'Élodie Durand', quality: 'parent' }).expect(201)).body.url;
-    await t.app.listen(0, '127.0.0.1');
-    origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    origin = await listen(t);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR' });
   });
 
   afterAll(async () => {
