@@ -6,6 +6,7 @@ import { eventIdFor, type Fold, StreamWriter } from '../../src/commands/stream-w
 import { type NewEvent } from '../../src/events/envelope';
 import { type EventStore, type ExpectedRevision, WrongExpectedRevision } from '../../src/events/event-store';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
+import { TestClock } from '../support/clock';
 
 /**
  * The StreamWriter: load → decide → append with the expected revision → on a conflict decide
@@ -14,7 +15,7 @@ import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 type Added = { type: 'Added'; data: { amount: number } };
 const counter: Fold<{ total: number }, Added> = { initial: () => ({ total: 0 }), evolve: (s, e) => ({ total: s.total + e.data.amount }) };
 const add = (amount: number) => (): Added[] => [{ type: 'Added', data: { amount } }];
-const clock = { now: () => new Date('2025-03-03T09:00:00Z') };
+const clock = new TestClock('2025-03-03T09:00:00Z');
 const actor = { username: 'jferry', role: 'mandataire' as const };
 
 /** The store under test, with its appends' expected revisions noted and a hook before each. */

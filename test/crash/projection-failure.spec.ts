@@ -22,6 +22,7 @@ import { type ProjectionStatus, Projector } from '../../src/projections/projecto
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
 import { CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
 import { waitUntil } from '../support/spawn';
+import { TestClock } from '../support/clock';
 
 /**
  * A reducer bug on one real event: its projection stops AT that event (never past it) and says
@@ -56,7 +57,7 @@ const entryJournal = (reducer: Reducer): Projection => ({
   },
 });
 
-const clock = { now: () => new Date('2025-03-03T09:00:00Z') };
+const clock = new TestClock('2025-03-03T09:00:00Z');
 const admin = { username: 'admin', role: 'admin' as const };
 const STREAM = 'ledger-C14001-2024';
 

@@ -21,6 +21,7 @@ import {
   waitForCaughtUp,
   waitUntil,
 } from '../support/spawn';
+import { TestClock } from '../support/clock';
 
 /**
  * SIGKILL — no shutdown hook, no flush — then a restart on the same DATA_DIR: what was
@@ -207,7 +208,7 @@ function recordedPjs(dataDir: string): string[] {
  */
 async function recordManyEntries(dataDir: string, coops: number, perCoop: number): Promise<void> {
   const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
-  const clock = { now: () => new Date('2025-06-02T09:00:00Z') };
+  const clock = new TestClock('2025-06-02T09:00:00Z');
   const { bus, close } = await openCommandBus({ eventStore: store, clock });
   const actor = { username: 'generator', role: 'admin' as const };
   const ids = Array.from({ length: coops }, (_, i) => `C99${String(i).padStart(3, '0')}`);

@@ -3,7 +3,7 @@ import { LoginThrottle } from '../../src/http/auth/login-throttle';
 import { hashPassword, OWASP_SCRYPT, passwordPolicyError, verifyPassword } from '../../src/users/passwords';
 import { canReadCoop, canReadDepartment, canWriteCoop } from '../../src/http/auth/scope';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/http/auth/session-store';
-import { agentFor, createTestApp, login, PASSWORD, type TestApp } from './support/test-app';
+import { agentFor, type AuthApp, login, PASSWORD, startAuthApp } from '../support/auth-app';
 
 const sessionCookie = (res: request.Response): string | undefined =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('cahier.sid='));
@@ -117,9 +117,9 @@ describe('login throttle', () => {
 });
 
 describe('HTTP auth', () => {
-  let t: TestApp;
+  let t: AuthApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await startAuthApp();
   });
   afterAll(() => t.close());
 
@@ -379,9 +379,9 @@ describe('HTTP auth', () => {
 });
 
 describe('HTTP auth: throttling', () => {
-  let t: TestApp;
+  let t: AuthApp;
   beforeAll(async () => {
-    t = await createTestApp({ throttle: { delayStepMs: 5, maxDelayMs: 20 } });
+    t = await startAuthApp({ throttle: { delayStepMs: 5, maxDelayMs: 20 } });
   });
   afterAll(() => t.close());
 
@@ -403,9 +403,9 @@ describe('HTTP auth: throttling', () => {
 });
 
 describe('HTTP auth behind TLS', () => {
-  let t: TestApp;
+  let t: AuthApp;
   beforeAll(async () => {
-    t = await createTestApp({ secureCookies: true, seedUsers: false });
+    t = await startAuthApp({ secureCookies: true, seedUsers: false });
     await t.users.create({ username: 'admin', role: 'admin', password: PASSWORD });
   });
   afterAll(() => t.close());

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DEVICE_COOKIE } from '../../src/http/auth/device-cookie';
-import { type ConfiguredApp, startConfiguredApp } from './configured-app';
+import { startTestApp, type TestApp } from '../support/app';
 import { isFrench } from './support';
 
 /** The real thresholds and window; only the waits between attempts are shortened. */
@@ -12,10 +12,10 @@ const deviceCookie = (res: request.Response): string | undefined =>
 
 /** Issue 12, findings 1 and 2: lockouts an outsider could cause, behind a proxy or not. */
 describe('login throttling behind a proxy that TRUST_PROXY does not name (every client is 127.0.0.1)', () => {
-  let t: ConfiguredApp;
-  let server: ReturnType<ConfiguredApp['app']['getHttpServer']>;
+  let t: TestApp;
+  let server: ReturnType<TestApp['app']['getHttpServer']>;
   beforeAll(async () => {
-    t = await startConfiguredApp({ auth: FAST_DELAYS });
+    t = await startTestApp({ demo: true, auth: FAST_DELAYS });
     server = t.app.getHttpServer();
   });
   afterAll(() => t.close());
@@ -58,10 +58,10 @@ describe('login throttling behind a proxy that TRUST_PROXY does not name (every 
 });
 
 describe('login throttling with TRUST_PROXY=1 (X-Forwarded-For names the client)', () => {
-  let t: ConfiguredApp;
-  let server: ReturnType<ConfiguredApp['app']['getHttpServer']>;
+  let t: TestApp;
+  let server: ReturnType<TestApp['app']['getHttpServer']>;
   beforeAll(async () => {
-    t = await startConfiguredApp({ env: { TRUST_PROXY: '1' }, auth: FAST_DELAYS });
+    t = await startTestApp({ demo: true, env: { TRUST_PROXY: '1' }, auth: FAST_DELAYS });
     server = t.app.getHttpServer();
   });
   afterAll(() => t.close());
@@ -117,11 +117,11 @@ describe('login throttling with TRUST_PROXY=1 (X-Forwarded-For names the client)
 
 /** Issue 12, finding 5: login CSRF, and changes from another site. */
 describe('changes from another site', () => {
-  let t: ConfiguredApp;
-  let server: ReturnType<ConfiguredApp['app']['getHttpServer']>;
+  let t: TestApp;
+  let server: ReturnType<TestApp['app']['getHttpServer']>;
   const HOST = 'cahier.example.fr';
   beforeAll(async () => {
-    t = await startConfiguredApp({ auth: FAST_DELAYS });
+    t = await startTestApp({ demo: true, auth: FAST_DELAYS });
     server = t.app.getHttpServer();
   });
   afterAll(() => t.close());

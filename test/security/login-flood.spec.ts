@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { HashingBusy, HashingPool } from '../../src/users/password-hashing';
 import { UserDirectory } from '../../src/users/user-directory';
-import { type ConfiguredApp, startConfiguredApp } from './configured-app';
+import { startTestApp, type TestApp } from '../support/app';
 import { isFrench } from './support';
 
 /** Waits (on the event loop, never on a clock) until the condition holds. */
@@ -48,10 +48,10 @@ describe('password hashing under a login flood', () => {
 
   describe('on the real app', () => {
     jest.setTimeout(60_000);
-    let t: ConfiguredApp;
-    let server: ReturnType<ConfiguredApp['app']['getHttpServer']>;
+    let t: TestApp;
+    let server: ReturnType<TestApp['app']['getHttpServer']>;
     beforeAll(async () => {
-      t = await startConfiguredApp({ auth: { throttle: { delayStepMs: 2, maxDelayMs: 10 }, hashing: { concurrent: 2, queued: 3 } } });
+      t = await startTestApp({ demo: true, auth: { throttle: { delayStepMs: 2, maxDelayMs: 10 }, hashing: { concurrent: 2, queued: 3 } } });
       // Listening once: supertest would otherwise open a listener per request of the burst.
       await t.app.listen(0, '127.0.0.1');
       server = t.app.getHttpServer();

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_TOUCH_EVERY_MS, SESSIONS } from '../../src/http/auth/session-store';
 import { startTestApp, type TestApp } from '../support/app';
-import { type ConfiguredApp, startConfiguredApp } from './configured-app';
 import { cookiePair, isFrench, sessionCookie } from './support';
 
 /** Sessions, login throttling, password policy and headers, on the real application. */
@@ -180,9 +179,9 @@ describe('sessions on the real app', () => {
 });
 
 describe('sessions behind TLS (SECURE_COOKIES=true, trust proxy)', () => {
-  let t: ConfiguredApp;
+  let t: TestApp;
   beforeAll(async () => {
-    t = await startConfiguredApp({ env: { SECURE_COOKIES: 'true' } });
+    t = await startTestApp({ demo: true, env: { SECURE_COOKIES: 'true' } });
   });
   afterAll(() => t.close());
 
@@ -207,11 +206,11 @@ describe('sessions behind TLS (SECURE_COOKIES=true, trust proxy)', () => {
 });
 
 describe('login throttling with the real policy', () => {
-  let t: ConfiguredApp;
-  let server: ReturnType<ConfiguredApp['app']['getHttpServer']>;
+  let t: TestApp;
+  let server: ReturnType<TestApp['app']['getHttpServer']>;
   beforeAll(async () => {
     // The real thresholds and window; only the delays between attempts are shortened.
-    t = await startConfiguredApp({ auth: { throttle: { delayStepMs: 2, maxDelayMs: 10 } } });
+    t = await startTestApp({ demo: true, auth: { throttle: { delayStepMs: 2, maxDelayMs: 10 } } });
     server = t.app.getHttpServer();
   });
   afterAll(() => t.close());

@@ -7,25 +7,12 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { DEMO_LOGINS, seedDemoIfEmpty } from '../../src/cli/demo-seed';
 import { loadConfig } from '../../src/config';
-import { type Clock } from '../../src/domain/fiscal-year';
+import { type AuthOptions } from '../../src/http/auth/auth.module';
 import { configureHttp } from '../../src/http/http-setup';
 import { type Projector } from '../../src/projections/projector';
 import { openStores, type Stores } from '../../src/stores';
 import { PROJECTOR } from '../../src/tokens';
-
-/** A clock the test moves by hand. */
-export class TestClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+import { TestClock } from './clock';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -49,19 +36,31 @@ export interface Agent {
   delete(url: string): request.Test;
 }
 
-/** Cheap scrypt and a lenient throttle: the real parameters are tested in the auth suite. */
-const TEST_AUTH = { scrypt: { N: 1024, r: 8, p: 1 }, throttle: { delayAfter: 1000, blockAfter: 1000 } };
+const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+/** Cheap scrypt and a lenient throttle: the real parameters are tested in the auth suites. */
+const TEST_AUTH: AuthOptions = { scrypt: CHEAP_SCRYPT, throttle: { delayAfter: 1000, blockAfter: 1000 } };
 
-/**
- * The real application (embedded stores in a temp DATA_DIR, the projector running), in process.
- * `demo: true` seeds the demo department through the command path (logins of src/cli/demo-seed.ts).
- */
-export async function startTestApp(options: { now?: string; demo?: boolean; dataDir?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The clock's instant (default 2026-11-27T10:00:00Z). */
+  now?: string;
+  /** Seed the demo department through the command path (logins of src/cli/demo-seed.ts). */
+  demo?: boolean;
+  /** An existing DATA_DIR, kept at close (default: a temp one, removed). */
+  dataDir?: string;
+  /** More environment for loadConfig: SECURE_COOKIES, TRUST_PROXY… */
+  env?: Record<string, string>;
+  /** Given, the real login throttle with these changes (and cheap scrypt) instead of the lenient one. */
+  auth?: AuthOptions;
+}
+
+/** The real application (embedded stores in a DATA_DIR, the projector running), in process. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cahier-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' } as NodeJS.ProcessEnv);
+  const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret', ...options.env } as NodeJS.ProcessEnv);
   const stores = await openStores(config);
-  const clock = new TestClock(new Date(options.now ?? '2026-11-27T10:00:00Z'));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, clock, auth: TEST_AUTH }), {
+  const clock = new TestClock(options.now);
+  const auth: AuthOptions = options.auth ? { scrypt: CHEAP_SCRYPT, ...options.auth } : TEST_AUTH;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, stores, clock, auth }), {
     logger: false,
     bodyParser: false,
   });

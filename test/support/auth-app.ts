@@ -7,17 +7,17 @@ import { Test } from '@nestjs/testing';
 import type { Response } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { Config } from '../../../src/config';
-import { DomainError, ValidationFailed } from '../../../src/domain/errors';
-import { Clock } from '../../../src/domain/fiscal-year';
-import { StoreUnavailable } from '../../../src/events/event-store';
-import { AuthModule } from '../../../src/http/auth/auth.module';
-import { Authenticated, CoopDirectory, CoopScopeGuard, CurrentUser, DepartmentScopeGuard, WriteAccess } from '../../../src/http/auth/guards';
-import { ThrottlePolicy } from '../../../src/http/auth/login-throttle';
-import { NewUser, SessionUser, UserDirectory } from '../../../src/users/user-directory';
-import { configureHttp } from '../../../src/http/http-setup';
-import { SqliteReadStore } from '../../../src/projections/sqlite-read-store';
-import { CLOCK, CONFIG, COOP_DIRECTORY, READ_STORE } from '../../../src/tokens';
+import { Config } from '../../src/config';
+import { DomainError, ValidationFailed } from '../../src/domain/errors';
+import { StoreUnavailable } from '../../src/events/event-store';
+import { AuthModule } from '../../src/http/auth/auth.module';
+import { Authenticated, CoopDirectory, CoopScopeGuard, CurrentUser, DepartmentScopeGuard, WriteAccess } from '../../src/http/auth/guards';
+import { ThrottlePolicy } from '../../src/http/auth/login-throttle';
+import { NewUser, SessionUser, UserDirectory } from '../../src/users/user-directory';
+import { configureHttp } from '../../src/http/http-setup';
+import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
+import { CLOCK, CONFIG, COOP_DIRECTORY, READ_STORE } from '../../src/tokens';
+import { TestClock } from './clock';
 
 export const PASSWORD = 'cheval agrafe pile correcte';
 
@@ -32,17 +32,6 @@ export const USERS: Array<Omit<NewUser, 'password'>> = [
   { username: 'verif14', role: 'auditor', grants: { departments: ['14'], coops: [] } },
   { username: 'admin', role: 'admin' },
 ];
-
-/** A clock the test moves forward, to cross session time-outs and throttling windows. */
-export class SteppingClock implements Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 @Controller('api/coops/:coopId/years/:year')
 @UseGuards(CoopScopeGuard)
@@ -107,7 +96,7 @@ class ProbePagesController {
   }
 }
 
-export interface TestAppOptions {
+export interface AuthAppOptions {
   throttle?: Partial<ThrottlePolicy>;
   secureCookies?: boolean;
   /** More controllers next to the probes. */
@@ -116,17 +105,17 @@ export interface TestAppOptions {
   seedUsers?: boolean;
 }
 
-export interface TestApp {
+export interface AuthApp {
   app: NestExpressApplication;
   /** For supertest: request(server). */
   server: ReturnType<NestExpressApplication['getHttpServer']>;
   readStore: SqliteReadStore;
   users: UserDirectory;
-  clock: SteppingClock;
+  clock: TestClock;
   close(): Promise<void>;
 }
 
-function infrastructure(config: Config, readStore: SqliteReadStore, clock: SteppingClock): DynamicModule {
+function infrastructure(config: Config, readStore: SqliteReadStore, clock: TestClock): DynamicModule {
   const coops: CoopDirectory = { departmentOf: async (coopId) => COOPS[coopId] ?? null };
   const providers = [
     { provide: CONFIG, useValue: config },
@@ -139,11 +128,14 @@ function infrastructure(config: Config, readStore: SqliteReadStore, clock: Stepp
   return { module: TestInfrastructure, global: true, providers, exports: providers.map((p) => p.provide) };
 }
 
-/** A minimal app: the AuthModule, probe routes, configureHttp, a SQLite read store in a temp dir. */
-export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+/**
+ * The AuthModule alone behind probe routes, configureHttp and a SQLite read store in a temp dir
+ * (no ledger, no projector): the auth rules in isolation. The real application is startTestApp.
+ */
+export async function startAuthApp(options: AuthAppOptions = {}): Promise<AuthApp> {
   const dir = mkdtempSync(join(tmpdir(), 'cahier-http-'));
   const readStore = new SqliteReadStore(join(dir, 'read.sqlite'));
-  const clock = new SteppingClock();
+  const clock = new TestClock();
   const config: Config = {
     port: 0,
     dataDir: dir,
@@ -188,4 +180,4 @@ export async function login(agent: TestAgent, username: string, password = PASSW
   return res.body.csrfToken as string;
 }
 
-export const agentFor = (testApp: TestApp): TestAgent => request.agent(testApp.server);
+export const agentFor = (testApp: AuthApp): TestAgent => request.agent(testApp.server);
