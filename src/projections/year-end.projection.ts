@@ -1,8 +1,10 @@
-import { quitusMissing } from '../domain/ledger';
+import { type StatementDocument, type StatementOnRecord, quitusMissing, statementDocumentOf } from '../domain/ledger';
 import { type RecordedEvent } from '../events/envelope';
 import {
   type QuitusGiven,
   type QuitusInvited,
+  type StatementDeclared,
+  type StatementImported,
   type SubmissionDocumentAttached,
   type SubmissionReturned,
   type SubmissionSent,
@@ -48,6 +50,8 @@ export interface YearEndSubmission extends SubmissionSent {
   /** Still the year as it is (no unlock since it was sent). */
   current: boolean;
 }
+/** A bank statement of the year: an imported one's file may be the submission's year-end statement. */
+export type YearEndStatement = StatementOnRecord & { statementId: string; at: string };
 /** One closing of the year (YearClosed, then each YearLocked after a correction). */
 export interface YearEndClosing {
   at: string;
@@ -68,6 +72,8 @@ export interface YearEndDoc {
   decisions: YearEndDecision[];
   documents: YearEndDocument[];
   submissions: YearEndSubmission[];
+  /** The year's bank statements in record order. */
+  statements: YearEndStatement[];
   subsidyRows: number;
   closings: YearEndClosing[];
   appliedRevision: number;
@@ -95,6 +101,7 @@ export function emptyYearEnd(coopId: string, year: number, department: string | 
     decisions: [],
     documents: [],
     submissions: [],
+    statements: [],
     subsidyRows: 0,
     closings: [],
     appliedRevision: -1,
@@ -109,6 +116,8 @@ const FOLDED = new Set([
   'SubmissionAccepted',
   'SubmissionReturned',
   'SubsidiesDeclared',
+  'StatementDeclared',
+  'StatementImported',
   'YearClosed',
   'YearUnlocked',
   'YearLocked',
@@ -150,6 +159,12 @@ function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndD
       doc.submissions = doc.submissions.map((s) => (s.version === d.version ? { ...s, status, reason: d.reason ?? null, decidedAt: at } : s));
       break;
     }
+    case 'StatementDeclared':
+    case 'StatementImported': {
+      const d = event.data as StatementDeclared & Partial<Pick<StatementImported, 'file'>>;
+      doc.statements = [...(doc.statements ?? []), { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file: d.file ?? null, at }];
+      break;
+    }
     case 'SubsidiesDeclared':
       doc.subsidyRows = (event.data as SubsidiesDeclared).rows.length;
       break;
@@ -176,7 +191,8 @@ function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndD
 
 export const yearEndProjection: Projection = {
   name: 'year_ends',
-  version: 1,
+  // 2: the year's statements (an imported one is the submission's statement document).
+  version: 2,
   collections: { [YEAR_ENDS]: { indexes: ['department', 'year'] }, [QUITUS_CODES]: { indexes: [] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
@@ -201,3 +217,7 @@ export const yearEndProjection: Projection = {
 
 /** The domain's rule (quitusMissing) on the read model's valid decisions. */
 export const quitusComplete = (doc: YearEndDoc): boolean => doc.status === 'closed' && quitusMissing(doc.decisions.filter((d) => d.valid)).length === 0;
+
+/** The year-end statement the submission sends (the domain's rule on the read model). */
+export const statementDocument = (doc: YearEndDoc): StatementDocument<YearEndDocument, YearEndStatement> | null =>
+  statementDocumentOf(doc.year, doc.status, doc.documents, doc.statements ?? []);

@@ -4,7 +4,16 @@ import { type Clock, today } from '../domain/fiscal-year';
 import { submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
-import { QUITUS_CODES, type QuitusCodeDoc, YEAR_ENDS, type YearEndDoc, emptyYearEnd, quitusComplete, yearEndId } from '../projections/year-end.projection';
+import {
+  QUITUS_CODES,
+  type QuitusCodeDoc,
+  YEAR_ENDS,
+  type YearEndDoc,
+  emptyYearEnd,
+  quitusComplete,
+  statementDocument,
+  yearEndId,
+} from '../projections/year-end.projection';
 import { CLOCK, READ_STORE } from '../tokens';
 import { type NotebookDoc, readNotebook } from '../projections/ledger/notebook.projection';
 import { type DocSource, LedgerReads, type YearReads } from './ledger-reads';
@@ -54,7 +63,7 @@ export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearE
     submittedAt: last?.at ?? null,
     late: last ? last.late : day > submissionDueOn(doc.year),
     quitus: quitusComplete(doc),
-    statement: doc.documents.some((d) => d.kind === 'statement'),
+    statement: statementDocument(doc) !== null,
     subsidyProofs: Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i)),
     reason: last?.status === 'returned' ? last.reason : null,
     reopened: last !== null && !last.current,

@@ -5,7 +5,7 @@ import { type BankBook, type BankItem, type BankReconciliation, type StatementBa
 import { type CoopDoc } from '../projections/coops.projection';
 import { netDebit } from '../projections/ledger/amounts';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
-import { type YearEndDoc, quitusComplete } from '../projections/year-end.projection';
+import { type YearEndDoc, type YearEndStatement, quitusComplete, statementDocument } from '../projections/year-end.projection';
 import { type AdvanceRow, type CraView, type CrfView, advancesView, craView, crfView, currentBalances } from './ledger-views';
 
 /**
@@ -209,7 +209,7 @@ export function submissionFactsFrom(end: YearEndDoc, notebook: NotebookDoc): Sub
     year: notebook.year,
     status: notebook.status,
     valid: end.decisions.filter((d) => d.valid),
-    statement: end.documents.some((d) => d.kind === 'statement'),
+    statement: statementDocument(end) !== null,
     subsidies: notebook.subsidies,
     proven: end.documents.filter((d) => d.kind === 'subsidy' && d.subsidyIndex !== null).map((d) => d.subsidyIndex!),
     last: last ? { version: last.version, status: last.status, sentOn: last.sentOn, current: last.current } : null,
@@ -225,6 +225,8 @@ export interface SubmissionView {
   /** Newest first. */
   versions: YearEndDoc['submissions'];
   statements: YearEndDoc['documents'];
+  /** The statement imported from the bank's file that stands as the year-end statement, when none is attached. */
+  importedStatement: YearEndStatement | null;
   /** One per row of the subsidies table, with its latest proof. */
   subsidies: Array<{ index: number; origin: string; amount: number; designation: string; proof: YearEndDoc['documents'][number] | null }>;
 }
@@ -239,6 +241,7 @@ export function submissionView(end: YearEndDoc, notebook: NotebookDoc, day: stri
     blockers,
     versions: [...end.submissions].reverse(),
     statements: end.documents.filter((d) => d.kind === 'statement'),
+    importedStatement: statementDocument(end)?.imported ?? null,
     subsidies: notebook.subsidies.map((row, index) => ({
       index,
       origin: row.origin,

@@ -1,4 +1,12 @@
-import { type LedgerCommand, closingChecklist, closingFactsOf, quitusStatus, submissionBlockers, submissionFactsOf } from '../../src/domain/ledger';
+import {
+  type LedgerCommand,
+  closingChecklist,
+  closingFactsOf,
+  quitusStatus,
+  statementDocumentOf,
+  submissionBlockers,
+  submissionFactsOf,
+} from '../../src/domain/ledger';
 import { type LedgerEvent, type QuitusGiven } from '../../src/events/ledger-events';
 import { CLOSING_DAY, env, fold, ledgerSpec, opened, receipt, reconciled, statement as paperStatement } from './ledger-fixtures';
 
@@ -255,6 +263,59 @@ describe('submitting the year to the AD', () => {
     const state = fold([...ready, sent, accepted, unlocked, relocked]);
     expect(state.yearEnd.submissions).toEqual([expect.objectContaining({ version: 1, chainHead: HEAD, status: 'accepted' })]);
     expect(codes(submissionBlockers(submissionFactsOf(state)))).toEqual(['QUITUS_INCOMPLETE']);
+  });
+});
+
+describe('the year-end statement of the submission', () => {
+  /** A statement imported from the bank's file, with its date and balance. */
+  const imported = (date: string, statementId = `imp-${date}`): LedgerEvent => ({
+    type: 'StatementImported',
+    data: {
+      statementId,
+      date,
+      closingBalance: 32000,
+      file: { sha256: 'e'.repeat(64), fileName: `releve-${date}.csv`, size: 900, format: 'csv' },
+      lines: [],
+      duplicates: 0,
+      outsideYear: 0,
+    },
+  });
+  /** The year closed with these statements, its quitus given and its subsidy proven. */
+  const closedWith = (...statements: LedgerEvent[]) => [...year.slice(0, -1), ...statements, closed, ...parent, ...teacher, proof];
+
+  it('given the August statement imported from the bank’s file, when the mandataire submits, then it stands as the statement: no document to attach', () => {
+    ledgerSpec
+      .given(closedWith(imported('2025-08-29')))
+      .when({ type: 'SubmitYear' }, after)
+      .then([{ type: 'SubmissionSent', data: { version: 1, chainHead: HEAD, sentOn: '2025-09-10', late: false, documentIds: ['d2'] } }]);
+  });
+
+  it('given only a paper statement typed by hand, or an imported one of July followed by August’s on paper, then STATEMENT_DOCUMENT_MISSING', () => {
+    for (const statements of [[paperStatement('2025-08-31', 32000)], [imported('2025-07-31'), paperStatement('2025-08-31', 32000)]]) {
+      const error = ledgerSpec
+        .given(closedWith(...statements))
+        .when({ type: 'SubmitYear' }, after)
+        .thenThrows('SUBMISSION_BLOCKED');
+      expect(codes(error.details!.blockers as { code: string }[])).toEqual(['STATEMENT_DOCUMENT_MISSING']);
+    }
+  });
+
+  it('given a closed year whose last statement, imported, is of June (the bank did not move after), then it is the year-end statement; not while the year is open', () => {
+    expect(submissionFactsOf(fold(closedWith(imported('2025-06-30')))).statement).toBe(true);
+    expect(submissionFactsOf(fold([opened, imported('2025-06-30')])).statement).toBe(false);
+    expect(submissionFactsOf(fold([opened, imported('2025-08-29')])).statement).toBe(true);
+  });
+
+  it('a document attached as the statement wins over the imported file; the latest August import is the one', () => {
+    const statements = [
+      { statementId: 'a', date: '2025-08-15', closingBalance: 1, file: { sha256: 'a'.repeat(64), fileName: 'a.csv', size: 1, format: 'csv' as const } },
+      { statementId: 'b', date: '2025-08-31', closingBalance: 2, file: { sha256: 'b'.repeat(64), fileName: 'b.ofx', size: 1, format: 'ofx' as const } },
+      { statementId: 'c', date: '2025-08-31', closingBalance: 3, file: null },
+    ];
+    expect(statementDocumentOf(2024, 'closed', [], statements)).toEqual({ attached: null, imported: statements[1] });
+    const attached = { kind: 'statement', documentId: 'd1' };
+    expect(statementDocumentOf(2024, 'closed', [{ kind: 'subsidy', documentId: 'd0' }, attached], statements)).toEqual({ attached, imported: null });
+    expect(statementDocumentOf(2024, 'closed', [], [statements[2]])).toBeNull();
   });
 });
 

@@ -10,7 +10,7 @@ export { closingChecklist } from './closing';
 export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './warnings';
 export type { EntryContext } from './validation';
 export { validateEntry } from './validation';
-export type { SubmissionFacts } from './year-end';
+export type { StatementDocument, StatementOnRecord, SubmissionFacts } from './year-end';
 export type { DecisionState, InvitationState, QuitusStatus, SubmissionState, SubmissionStatus, YearEndState } from './year-end';
 export {
   INVITATION_DAYS,
@@ -20,6 +20,7 @@ export {
   lastSubmission,
   quitusMissing,
   quitusStatus,
+  statementDocumentOf,
   submissionBlockers,
   submissionFactsOf,
   submissionDueOn,

@@ -2,6 +2,7 @@ import {
   type LedgerEvent,
   type QuitusDecision,
   type QuitusGiven,
+  type StatementFile,
   type SubmissionDocumentAttached,
   type SubmissionDocumentKind,
   type SubmissionSent,
@@ -9,7 +10,8 @@ import {
   type VerifierQuality,
 } from '../../events/ledger-events';
 import { DomainError, ValidationFailed } from '../errors';
-import { formatFrenchDate } from '../fiscal-year';
+import { formatFrenchDate, yearEnd as yearEndDay } from '../fiscal-year';
+import { type StatementBalance, lastStatementOn } from '../statements/reconciliation';
 import { type LedgerCommand, type LedgerEnv } from './commands';
 import { type Issue } from './facts';
 import { type LedgerState } from './state';
@@ -168,13 +170,46 @@ export interface SubmissionFacts {
   last: { version: number; status: SubmissionStatus; sentOn: string; current: boolean } | null;
 }
 
+/** A statement of the year as the submission reads it: its date and balance, and the bank's file it came from (null: typed from paper). */
+export interface StatementOnRecord extends StatementBalance {
+  file: StatementFile | null;
+}
+
+/** The submission's year-end statement: a document attached as such, or the bank's file of an imported statement. */
+export type StatementDocument<D, S> = { attached: D; imported: null } | { attached: null; imported: S };
+
+/**
+ * The "relevé de fin d'exercice" the submission sends (DOMAIN.md, "The year's end"): the latest
+ * document attached as the statement; else the bank's file of the year-end statement, imported
+ * into the year — the latest one dated in August of the year's end or, once the year is closed,
+ * the year's last statement (the closing accepted it as the year-end one: August had no bank
+ * movement). Documents and statements come in record order.
+ */
+export function statementDocumentOf<D extends { kind: string }, S extends StatementOnRecord>(
+  year: number,
+  status: LedgerState['status'],
+  documents: readonly D[],
+  statements: readonly S[],
+): StatementDocument<D, S> | null {
+  const attached = documents.filter((d) => d.kind === 'statement').at(-1);
+  if (attached) return { attached, imported: null };
+  const august = lastStatementOn(
+    statements.filter((s) => s.file && s.date.startsWith(`${year + 1}-08`)),
+    yearEndDay(year),
+  );
+  const last = status === 'closed' ? lastStatementOn(statements, yearEndDay(year)) : null;
+  const imported = august ?? (last?.file ? last : null);
+  return imported ? { attached: null, imported } : null;
+}
+
 export function submissionFactsOf(state: LedgerState): SubmissionFacts {
   const last = lastSubmission(state);
+  const statements = Object.values(state.statements).sort((a, b) => a.seq - b.seq);
   return {
     year: state.year,
     status: state.status,
     valid: quitusStatus(state).valid,
-    statement: state.yearEnd.documents.some((d) => d.kind === 'statement'),
+    statement: statementDocumentOf(state.year, state.status, state.yearEnd.documents, statements) !== null,
     subsidies: state.subsidies,
     proven: state.yearEnd.documents.filter((d) => d.kind === 'subsidy' && d.subsidyIndex !== null).map((d) => d.subsidyIndex!),
     last: last ? { version: last.version, status: last.status, sentOn: last.sentOn, current: last.epoch === state.yearEnd.epoch } : null,
@@ -201,7 +236,7 @@ export function submissionBlockers(state: SubmissionFacts): Issue[] {
   if (!state.statement) {
     blockers.push({
       code: 'STATEMENT_DOCUMENT_MISSING',
-      message: "Joignez le relevé bancaire qui encadre le 31 août (fin d'exercice).",
+      message: "Joignez le relevé bancaire qui encadre le 31 août (fin d'exercice), ou importez le fichier de la banque du relevé d'août.",
       fix: 'depot',
     });
   }

@@ -193,6 +193,10 @@ export class YearEndPagesController {
           blockers: view.blockers.map((b) => ({ ...b, href: b.fix === 'quitus' ? `${ctx.base}/quitus` : b.fix === 'cloture' ? `${ctx.base}/cloture` : null })),
           versions: view.versions.map((v) => ({ ...v, statusLabel: submissionStatusLabel(v.status) })),
           statements: view.statements.map((d) => ({ ...d, href: documentHref(d.documentId) })),
+          importedStatement: view.importedStatement && {
+            ...view.importedStatement,
+            href: `/api${ctx.base}/statements/${encodeURIComponent(view.importedStatement.statementId)}/file`,
+          },
           subsidies: view.subsidies.map((s) => ({ ...s, proofHref: s.proof ? documentHref(s.proof.documentId) : null })),
         },
         formError,

@@ -1,4 +1,4 @@
-import { type Movement } from '../../domain/ledger';
+import { type Movement, type StatementOnRecord, statementDocumentOf } from '../../domain/ledger';
 import { type RecordedEvent } from '../../events/envelope';
 import {
   type EntryAmended,
@@ -8,6 +8,8 @@ import {
   type OpenAdvance,
   type OpeningBalanceDeclared,
   type QuitusGiven,
+  type StatementDeclared,
+  type StatementImported,
   type SubmissionDocumentAttached,
   type SubmissionReturned,
   type SubmissionSent,
@@ -56,8 +58,14 @@ export interface TrialBalanceDoc {
   };
   /** Quitus decisions since the year was last unlocked (an unlock makes them void). */
   quitus: Array<{ quality: QuitusGiven['quality']; decision: QuitusGiven['decision'] }>;
-  /** Documents attached for the submission: the year-end statement, the subsidies' proofs (their indexes). */
-  documents: { statement: boolean; subsidyProofs: number[] };
+  /**
+   * What the submission has: its year-end statement (a document attached as such, or the bank's
+   * file of the year-end statement imported: statementDocumentOf), the subsidies' proofs (their
+   * indexes).
+   */
+  documents: { statement: boolean; statementAttached: boolean; subsidyProofs: number[] };
+  /** The year's bank statements in record order (dates and files): an imported one may be the year-end statement. */
+  statements: StatementOnRecord[];
   /** Rows of the subsidies table: each needs a proof. */
   subsidies: number;
   /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
@@ -77,7 +85,8 @@ export function emptyTrialBalanceDoc(coopId: string, year: number, department: s
     movements: {},
     submission: { status: 'missing', version: null, submittedAt: null, reason: null },
     quitus: [],
-    documents: { statement: false, subsidyProofs: [] },
+    documents: { statement: false, statementAttached: false, subsidyProofs: [] },
+    statements: [],
     subsidies: 0,
     appliedRevisions: {},
   };
@@ -139,6 +148,12 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
     case 'SubmissionReturned':
       doc.submission = { ...doc.submission, status: 'returned', reason: (event.data as SubmissionReturned).reason };
       return;
+    case 'StatementDeclared':
+    case 'StatementImported': {
+      const d = event.data as StatementDeclared & Partial<Pick<StatementImported, 'file'>>;
+      doc.statements = [...doc.statements, { date: d.date, closingBalance: d.closingBalance, file: d.file ?? null }];
+      return;
+    }
     case 'QuitusGiven': {
       const d = event.data as QuitusGiven;
       doc.quitus = [...doc.quitus, { quality: d.quality, decision: d.decision }];
@@ -146,7 +161,7 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
     }
     case 'SubmissionDocumentAttached': {
       const d = event.data as SubmissionDocumentAttached;
-      if (d.kind === 'statement') doc.documents = { ...doc.documents, statement: true };
+      if (d.kind === 'statement') doc.documents = { ...doc.documents, statementAttached: true };
       if (d.kind === 'subsidy' && typeof d.subsidyIndex === 'number' && !doc.documents.subsidyProofs.includes(d.subsidyIndex)) {
         doc.documents = { ...doc.documents, subsidyProofs: [...doc.documents.subsidyProofs, d.subsidyIndex].sort((a, b) => a - b) };
       }
@@ -170,6 +185,8 @@ const OWN_EVENTS = new Set([
   'EntryAmended',
   'EntryDeleted',
   'SubsidiesDeclared',
+  'StatementDeclared',
+  'StatementImported',
   'YearClosed',
   'YearLocked',
   'YearUnlocked',
@@ -193,8 +210,12 @@ export function foldTrialBalance(doc: TrialBalanceDoc | null, events: RecordedEv
       const base = doc ?? emptyTrialBalanceDoc(coopId, Number(year), event.metadata.department ?? null);
       next = { ...base, movements: { ...base.movements }, appliedRevisions: { ...base.appliedRevisions } };
     }
-    if (stream.year === next.year) applyOwn(next, event);
-    else applyPrevious(next, event);
+    if (stream.year === next.year) {
+      applyOwn(next, event);
+      const attached = next.documents.statementAttached ? [{ kind: 'statement' }] : [];
+      const statement = statementDocumentOf(next.year, next.status, attached, next.statements) !== null;
+      if (statement !== next.documents.statement) next.documents = { ...next.documents, statement };
+    } else applyPrevious(next, event);
     next.department = event.metadata.department ?? next.department;
     next.appliedRevisions[event.stream] = event.revision;
   }
@@ -203,7 +224,8 @@ export function foldTrialBalance(doc: TrialBalanceDoc | null, events: RecordedEv
 
 export const trialBalanceProjection: Projection = {
   name: 'trial_balance',
-  version: 1,
+  // 2: an imported year-end statement counts as the submission's statement (documents.statement).
+  version: 2,
   collections: { [TRIAL_BALANCE]: { indexes: ['department', 'year'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
