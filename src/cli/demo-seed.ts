@@ -7,6 +7,8 @@ import { ChangeDepartmentIdentity } from '../commands/department.commands';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
+import { importStatementCommand } from '../domain/ledger/statements';
+import { lineIdsOf, proposeMatches, readStatementFile } from '../domain/statements';
 import { type EntryLine } from '../events/ledger-events';
 import { type EventStore } from '../events/event-store';
 import { type UserDirectory } from '../users/user-directory';
@@ -14,6 +16,7 @@ import { type StoredVoucher, VoucherStore } from '../http/voucher-store';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Projector } from '../projections/projector';
 import { CLOCK, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
+import { type DemoBankMovement, monthlyStatementFiles } from './demo-statements';
 
 export interface DemoLogin {
   role: string;
@@ -27,8 +30,8 @@ export interface DemoDeps {
   commands: CommandSender;
   users: UserDirectory;
   clock: Clock;
-  /** Where the documents sent with a year to the department are kept (the vouchers' store). */
-  documents: Pick<VoucherStore, 'store'>;
+  /** Where the documents sent with a year to the department, and the bank's files, are kept (the vouchers' store). */
+  documents: Pick<VoucherStore, 'store' | 'storeBankFile'>;
 }
 
 /** The demo's logins, printed at first start (and used by the tests). */
@@ -110,6 +113,8 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
   }
   const run = (coopId: string, year: number, key: string, command: LedgerCommand) =>
     commands.execute(new ExecuteLedgerCommand(coopId, year, command, ctx(`${coopId}:${year}:${key}`)));
+  // Each coop's year's bank movements, for the statements the bank sends of them.
+  const movements = new Map<string, DemoBankMovement[]>();
   const entry = (
     coopId: string,
     year: number,
@@ -119,17 +124,49 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     label: string,
     lines: EntryLine[],
     extra: { chequeNo?: string; actionA?: string; actionB?: string } = {},
-  ) =>
-    run(coopId, year, `entry:${id}`, {
+  ) => {
+    const entryId = `${coopId}-${year}-${id}`.replace(/-/g, '_');
+    const onBank = lines.filter((l) => l.account === '512').reduce((sum, l) => sum + (l.debit ?? 0) - (l.credit ?? 0), 0);
+    if (onBank !== 0) {
+      const key = `${coopId}:${year}`;
+      movements.set(key, [...(movements.get(key) ?? []), { entryId, date, label, amount: onBank, chequeNo: extra.chequeNo ?? null }]);
+    }
+    return run(coopId, year, `entry:${id}`, {
       type: 'RecordEntry',
-      entryId: `${coopId}-${year}-${id}`.replace(/-/g, '_'),
+      entryId,
       entry: { pj, date, label, chequeNo: extra.chequeNo ?? null, actionA: extra.actionA ?? null, actionB: extra.actionB ?? null, lines },
     });
+  };
+  /**
+   * The bank's monthly CSV files of a year, imported as the Relevés page imports a dropped file
+   * (read, kept, ImportStatement), then "Tout confirmer": the matching's proposals, confirmed.
+   */
+  const importStatements = async (coop: { coopId: string; name: string }, year: number, openingBank: number, lastMonth: string) => {
+    let candidates = movements.get(`${coop.coopId}:${year}`) ?? [];
+    const accountNo = `0001${coop.coopId.replace(/\D/g, '')}`;
+    for (const file of monthlyStatementFiles({ year, coopName: coop.name, accountNo, openingBank, movements: candidates, lastMonth })) {
+      const statementId = `${coop.coopId}_${year}_releve_${file.month.replace('-', '_')}`;
+      const stored = await documents.storeBankFile(file.bytes, file.fileName);
+      const command = importStatementCommand(statementId, readStatementFile(file.bytes), stored);
+      await run(coop.coopId, year, `statement:${file.month}`, command);
+      const ids = lineIdsOf(command.lines);
+      const matches = proposeMatches(
+        command.lines.map((line, i) => ({ ...line, lineId: ids[i] })),
+        candidates,
+      );
+      if (matches.length === 0) continue;
+      await run(coop.coopId, year, `statement:${file.month}:confirm`, { type: 'MatchStatementLines', statementId, matches });
+      const taken = new Set(matches.flatMap((m) => m.entryIds));
+      candidates = candidates.filter((c) => !taken.has(c.entryId));
+    }
+  };
 
-  for (const { coopId } of coops) {
+  for (const coop of coops) {
+    const { coopId } = coop;
     const y = previous;
     const d = (md: string) => (md >= '09' ? `${y}-${md}` : `${y + 1}-${md}`);
-    await run(coopId, y, 'opening', { type: 'DeclareOpeningBalance', bank: 184250, cash: 4520, date: `${y}-09-01` });
+    const openingBank = 184250;
+    await run(coopId, y, 'opening', { type: 'DeclareOpeningBalance', bank: openingBank, cash: 4520, date: `${y}-09-01` });
     await entry(
       coopId,
       y,
@@ -168,10 +205,8 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
       [on('6181', 31000, 'debit'), bank(31000, 'credit')],
       { chequeNo: '1568962' },
     );
-    for (const [i, key] of ['e01', 'e02', 'e03', 'e04', 'e05', 'e06', 'e07'].entries()) {
-      if (i === 4) continue; // cash only
-      await run(coopId, y, `reconcile:${key}`, { type: 'ReconcileEntry', entryId: `${coopId}_${y}_${key}`, statementDate: d('06-30') });
-    }
+    // A statement a month, the August one framing the year's end: every bank movement is pointed.
+    await importStatements(coop, y, openingBank, `${y + 1}-08`);
     await run(coopId, y, 'subsidies', {
       type: 'DeclareSubsidies',
       rows: [{ origin: 'Mairie', amount: 50000, date: d('01-12'), designation: 'Projets de la coopérative scolaire', attachedToExpenses: 50000 }],
@@ -182,8 +217,6 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
       date: d('08-31'),
       counts: { '2000': 2, '200': 2, '100': 1, '20': 1 },
     });
-    // The August statement: every bank movement of the year is on it.
-    await run(coopId, y, 'statement:08', { type: 'DeclareStatement', statementId: `${coopId}_${y}_releve_08`, date: d('08-31'), closingBalance: 198950 });
     await run(coopId, y, 'close', { type: 'CloseYear' });
   }
 

@@ -5,7 +5,7 @@ import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { DomainError } from '../domain/errors';
 import { type Clock, isIsoDate, parseFrenchDate, today } from '../domain/fiscal-year';
-import { type LineMatch } from '../domain/ledger/statements';
+import { importStatementCommand, type LineMatch } from '../domain/ledger/statements';
 import { parseEuros } from '../domain/money';
 import { type CsvMapping, type ParsedStatement, readStatementFile, StatementFileError } from '../domain/statements';
 import { type StatementFile } from '../events/ledger-events';
@@ -70,25 +70,8 @@ export class StatementsApiController {
     }
     const parsed = readUpload(file, mappingField(body.mapping));
     const stored = await this.vouchers.storeBankFile(file!.buffer, file!.originalname);
-    // A file that states no date: the balance given is the one after its last operation.
-    const lastLine = parsed.lines.reduce<string | null>((max, l) => (max === null || l.date > max ? l.date : max), null);
-    const date = dateField(body.date) ?? parsed.date ?? lastLine;
-    const closingBalance = centsField(body.closingBalance) ?? parsed.closingBalance;
-    await this.commands.execute(
-      new ExecuteLedgerCommand(
-        coopId,
-        y,
-        {
-          type: 'ImportStatement',
-          statementId,
-          date,
-          closingBalance,
-          file: { ...stored, format: parsed.format },
-          lines: parsed.lines.map(({ date: d, label, amount, chequeNo, reference }) => ({ date: d, label, amount, chequeNo, reference })),
-        },
-        context(user, req),
-      ),
-    );
+    const given = { date: dateField(body.date), closingBalance: centsField(body.closingBalance) };
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, y, importStatementCommand(statementId, parsed, stored, given), context(user, req)));
     return this.created(coopId, y, statementId);
   }
 

@@ -4,7 +4,8 @@ import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, isInYear } from '../fiscal-year';
 import { formatEuros, MAX_LINE_CENTS } from '../money';
 import { lineIdsOf } from '../statements/line-identity';
-import { type LedgerEnv } from './commands';
+import { type ParsedStatement } from '../statements/statement-file';
+import { type LedgerCommand, type LedgerEnv } from './commands';
 import { type EntryState, type LedgerState, type StatementState, openingOf, signedOn, touches } from './state';
 import { dateInYear, dateOutsideYear, optionalText } from './validation';
 
@@ -99,6 +100,28 @@ export function importStatement(
     });
   });
   return [{ type: 'StatementImported', data: { statementId: command.statementId, ...header, file: command.file, lines, duplicates, outsideYear } }];
+}
+
+/**
+ * The ImportStatement command of a bank's file as read (readStatementFile): the one way from a
+ * file to the ledger, for the pages, the API and the demo. The date and balance the user gave win
+ * over the file's; a file that states no date is dated by its last operation.
+ */
+export function importStatementCommand(
+  statementId: string,
+  parsed: ParsedStatement,
+  file: Omit<StatementFile, 'format'>,
+  given: { date?: string | null; closingBalance?: number | null } = {},
+): Extract<LedgerCommand, { type: 'ImportStatement' }> {
+  const lastLine = parsed.lines.reduce<string | null>((max, l) => (max === null || l.date > max ? l.date : max), null);
+  return {
+    type: 'ImportStatement',
+    statementId,
+    date: given.date ?? parsed.date ?? lastLine,
+    closingBalance: given.closingBalance ?? parsed.closingBalance,
+    file: { ...file, format: parsed.format },
+    lines: parsed.lines.map(({ date, label, amount, chequeNo, reference }) => ({ date, label, amount, chequeNo, reference })),
+  };
 }
 
 const statementNotFound = (): DomainError => new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');

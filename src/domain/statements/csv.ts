@@ -245,14 +245,15 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
     const reference = mapping.reference === null ? '' : (cells[mapping.reference] ?? '').trim();
     lines.push({ date, label, amount, chequeNo: chequeCell || chequeNoInLabel(label), reference: reference || null, sourceLine: row.line });
   }
-  if (lines.length === 0)
+  const closing = balances.filter((b) => !b.opening && b.amount !== null);
+  const last = closing.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.line - b.line).at(-1);
+  // A month without operations is still a statement when the bank states its balance.
+  if (lines.length === 0 && !last)
     throw new StatementFileError(
       headerLine || null,
       "aucune opération sous l'en-tête du tableau : une ligne par opération (date, libellé, montant) est attendue.",
     );
-  const closing = balances.filter((b) => !b.opening && b.amount !== null);
-  const last = closing.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.line - b.line).at(-1);
-  const lastLineDate = lines.reduce((max, l) => (l.date > max ? l.date : max), lines[0].date);
+  const lastLineDate = lines.reduce<string | null>((max, l) => (max === null || l.date > max ? l.date : max), null);
   return {
     format: 'csv',
     mapping,

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
+import { importStatementCommand } from '../../domain/ledger/statements';
 import { isIsoDate, parseFrenchDate } from '../../domain/fiscal-year';
 import { formatEuros } from '../../domain/money';
 import { type CsvMapping, readStatementFile } from '../../domain/statements';
@@ -138,17 +139,9 @@ export class StatementsPagesController {
     const statementId = `s_${randomUUID()}`;
     const refusal = await attempt(async () => {
       const parsed = readStatementFile(bytes, mappingOfForm(body));
-      const date = parseFrenchDate(text(body.date)) ?? (isIsoDate(text(body.date)) ? text(body.date) : parsed.date);
-      await this.commands.execute(
-        yearCommand(ctx, {
-          type: 'ImportStatement',
-          statementId,
-          date,
-          closingBalance: closingBalance ?? parsed.closingBalance,
-          file: { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length, format: parsed.format },
-          lines: parsed.lines.map(({ date: d, label, amount, chequeNo, reference }) => ({ date: d, label, amount, chequeNo, reference })),
-        }),
-      );
+      const date = parseFrenchDate(text(body.date)) ?? (isIsoDate(text(body.date)) ? text(body.date) : null);
+      const file = { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length };
+      await this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance })));
     });
     if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
     this.pages.done(res, `${ctx.base}/releves/${statementId}`, 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');

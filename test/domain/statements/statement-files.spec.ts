@@ -79,6 +79,11 @@ describe('a CSV export of a French bank', () => {
     expect(refusal(fixture('bad-date.csv'))).toMatchObject({ code: 'STATEMENT_UNREADABLE', field: 'file', details: { line: 3 } });
   });
 
+  it('a month without operations is a statement when the bank states its balance', () => {
+    const statement = readStatementFile(Buffer.from('Date;Libellé;Débit;Crédit\r\nSolde créditeur au 30/11/2025;;;1 679,50\r\n', 'utf8'));
+    expect(statement).toMatchObject({ format: 'csv', date: '2025-11-30', closingBalance: 167950, lines: [] });
+  });
+
   it('a file that is no statement is refused in French, never a crash', () => {
     expect(refusal(Buffer.from('')).message).toBe('Le fichier est vide.');
     expect(refusal(Buffer.from('%PDF-1.4 ...')).message).toMatch(/exportez le relevé/);
