@@ -2,6 +2,7 @@ import { ADVANCES, BANK, CASH, type Chart } from '../domain/chart';
 import { parseEuros } from '../domain/money';
 import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn, type GridView } from './ledger-views';
+import { type GridDisplay, gridQuery, isAccountColumn, shownColumns } from './grid-display';
 import { accountChoices, columnField, type FieldErrors, gridValues, paymentValues, portraitValues, suggestPj, ventilationValues } from './entry-values';
 
 /**
@@ -168,12 +169,26 @@ export interface GridRowForm {
   form: FormState;
 }
 
-function editRow(columns: GridColumn[], form: FormState, formId: string) {
+/** The accounts not shown, by kind, for the "Autre compte" select of a row being typed and the "Afficher aussi" one. */
+function otherAccounts(grid: GridView, shown: GridColumn[], selected: string) {
+  const visible = new Set(shown.map((c) => c.key));
+  const hidden = grid.columns.filter((c) => isAccountColumn(c) && !visible.has(c.key));
+  return KIND_GROUPS.map((g) => ({
+    label: g.label,
+    options: hidden.filter((c) => c.kind === g.kind).map((c) => ({ code: c.key, label: c.label, selected: c.key === selected })),
+  })).filter((g) => g.options.length > 0);
+}
+
+function editRow(grid: GridView, columns: GridColumn[], form: FormState, formId: string) {
+  const others = otherAccounts(grid, columns, form.values.otherAccount ?? '');
   return {
     formId,
     fields: headerFields(form, formId),
     regie: field(form, 'regie', `${formId}-regie`),
     cells: columns.map((c) => ({ ...field(form, columnField(c.key), `${formId}-${c.key}`), label: c.label, key: c.key })),
+    other: others.length
+      ? { account: field(form, 'otherAccount', `${formId}-otherAccount`), amount: field(form, 'otherAmount', `${formId}-otherAmount`), groups: others }
+      : null,
     rowError: form.errors._form ?? form.errors.lines ?? null,
     revision: form.values.expectedRevision ?? '',
   };
@@ -181,13 +196,19 @@ function editRow(columns: GridColumn[], form: FormState, formId: string) {
 
 const regieOf = (entry: NotebookEntry): string => [...new Set(entry.lines.filter((l) => l.account === ADVANCES).map((l) => l.regie ?? ''))].join(', ');
 
+/**
+ * The classic grid: PJ, date and libellé first (they stay in view), the row's actions next, the
+ * account columns the display asks for (see grid-display.ts), a row being typed at the bottom.
+ */
 export function gridModel(
   doc: NotebookDoc,
   grid: GridView,
-  options: { canWrite: boolean; editing?: string; rowForm?: GridRowForm; base: string; order: string },
+  options: { canWrite: boolean; editing?: string; rowForm?: GridRowForm; base: string; order: string; display: GridDisplay },
 ) {
-  const columns = grid.columns.map((c) => ({ ...c, account: c.kind === 'charge' || c.kind === 'product' }));
   const byId = new Map(doc.entries.map((e) => [e.entryId, e]));
+  const shown = shownColumns(grid, options.display, options.rowForm ? [options.rowForm.form.values] : []);
+  const keep = gridQuery(options.display, options.order);
+  const cahier = (extra = '') => `${options.base}/cahier?${[keep, extra].filter(Boolean).join('&')}`;
   const rows = grid.rows.map((r) => {
     const entry = byId.get(r.entryId)!;
     const values = gridValues(entry, grid.columns, r.columns);
@@ -195,28 +216,45 @@ export function gridModel(
     let edit = null;
     if (editing) {
       const form = options.rowForm?.entryId === r.entryId ? options.rowForm.form : blankForm({ ...values!, expectedRevision: String(entry.revision) });
-      edit = editRow(grid.columns, form, 'edit-row');
+      edit = editRow(grid, shown, form, 'edit-row');
     }
     return {
       ...r,
       regie: regieOf(entry),
       touchesBank: entry.lines.some((l) => l.account === BANK),
-      cells: grid.columns.map((c) => ({ key: c.key, value: r.columns[c.key] })),
+      cells: shown.map((c) => ({ key: c.key, value: r.columns[c.key] })),
       gridEditable: values !== null,
       edit,
       anchor: `e-${r.entryId}`,
-      returnTo: `${options.base}/cahier?ordre=${options.order}#e-${r.entryId}`,
+      editHref: `${cahier(`modifier=${encodeURIComponent(r.entryId)}`)}#e-${r.entryId}`,
+      returnTo: `${cahier()}#e-${r.entryId}`,
     };
   });
   const newForm = options.rowForm?.entryId === null ? options.rowForm.form : blankForm({ pj: nextPj(doc) });
+  const newRow = options.canWrite ? editRow(grid, shown, newForm, 'new-row') : null;
+  const shownAccounts = shown.filter(isAccountColumn).length;
   return {
-    columns,
+    columns: shown.map((c) => ({ ...c, account: isAccountColumn(c) })),
     rows,
-    newRow: options.canWrite ? editRow(grid.columns, newForm, 'new-row') : null,
-    totals: grid.columns.map((c) => grid.columnTotals[c.key] ?? 0),
+    newRow,
+    /** The "Autre compte" column: the rows being typed may use an account not shown. */
+    otherColumn: !!newRow?.other || rows.some((r) => !!r.edit?.other),
+    totals: shown.map((c) => grid.columnTotals[c.key] ?? 0),
     balances: grid.balances,
     opening: grid.opening,
     carriedOver: grid.carriedOver,
+    display: {
+      all: options.display.all,
+      shownAccounts,
+      accounts: grid.columns.filter(isAccountColumn).length,
+      asked: options.display.asked.length > 0,
+      allHref: `${options.base}/cahier?${gridQuery({ all: true, asked: [] }, options.order)}`,
+      usedHref: `${options.base}/cahier?${gridQuery({ all: false, asked: [] }, options.order)}`,
+      /** The display as hidden fields, for the forms of the page (order, rows). */
+      fields: [...new URLSearchParams(gridQuery(options.display))].map(([name, value]) => ({ name, value })),
+      askable: options.display.all ? [] : otherAccounts(grid, shown, ''),
+    },
+    cahierHref: cahier(),
   };
 }
 

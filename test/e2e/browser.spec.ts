@@ -67,6 +67,16 @@ describe('a mandataire keeps a year of books in the browser', () => {
   const flash = () => page.locator('.alert--success').first().innerText();
   const banner = () => page.locator('.page-banner').innerText();
   const pageWidth = () => widthOf(page);
+  /** Types a row at the bottom of the grid; an account the year does not use yet goes in "Autre compte". */
+  const fillNewRow = async (values: Record<string, string>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if ((await page.locator(`#new-row-${key}`).count()) > 0) await page.locator(`#new-row-${key}`).fill(value);
+      else {
+        await page.locator('#new-row-otherAccount').selectOption(key);
+        await page.locator('#new-row-otherAmount').fill(value);
+      }
+    }
+  };
 
   it('logs in and lands on the oldest open year, which has no opening yet; a year switcher in the header', async () => {
     await go('/login');
@@ -190,7 +200,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
   it("records the advance, its return and the subsidy on the grid's bottom row", async () => {
     const row = async (values: Record<string, string>) => {
       await go(`${base}/cahier`);
-      for (const [key, value] of Object.entries(values)) await page.locator(`#new-row-${key}`).fill(value);
+      await fillNewRow(values);
       await page.getByRole('button', { name: "Ajouter l'écriture" }).click();
       expect(await flash()).toContain(`L'écriture n° ${values.pj} est enregistrée.`);
     };
@@ -206,7 +216,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
   it('says a refused grid row at the top, in recettes/dépenses words, keeping the "À vérifier" box', async () => {
     await go(`${base}/cahier`);
     const row = { pj: '09', date: '2026-02-02', label: 'Kermesse – buvette', cashIn: '120', '7080': '100' };
-    for (const [key, value] of Object.entries(row)) await page.locator(`#new-row-${key}`).fill(value);
+    await fillNewRow(row);
     await page.getByRole('button', { name: "Ajouter l'écriture" }).click();
     const error = page.locator('#form-error');
     expect(plainSpaces(await error.innerText())).toContain('Reste à ventiler : 20,00 €');
@@ -267,9 +277,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
 
   it('offers the voucher after a save in the grid too; over 10 MiB, a French page with a way back', async () => {
     await go(`${base}/cahier`);
-    for (const [key, value] of Object.entries({ pj: '08', date: '2025-11-05', label: 'Papeterie – cahiers', cashOut: '12', '6181': '12' })) {
-      await page.locator(`#new-row-${key}`).fill(value);
-    }
+    await fillNewRow({ pj: '08', date: '2025-11-05', label: 'Papeterie – cahiers', cashOut: '12', '6181': '12' });
     await page.getByRole('button', { name: "Ajouter l'écriture" }).click();
     expect(await page.locator('form.page-attach h2').innerText()).toContain("l'écriture n° 08");
     await page

@@ -214,6 +214,37 @@ export function parseVentilation(body: FormBody): ParsedEntry {
 
 // ---- (1) classic grid: one amount per column --------------------------------------------------
 
+/**
+ * The "Autre compte" pair of a grid row (an account whose column is not shown): its amount goes
+ * to that account's column, where the page shows it again if the row is refused.
+ */
+function otherAccountAmount(
+  body: FormBody,
+  columns: GridColumn[],
+  values: Record<string, string>,
+  amounts: Record<string, number | undefined>,
+  errors: FieldErrors,
+) {
+  const account = text(body.otherAccount).trim();
+  const typed = text(body.otherAmount).trim();
+  const column = columns.find((c) => c.key === account && (c.kind === 'charge' || c.kind === 'product'));
+  const field = column ? columnField(column.key) : '';
+  if (column && typed !== '' && values[field] === '') {
+    values[field] = typed;
+    amounts[column.key] = amountOf(typed, field, errors, { signed: true });
+    return;
+  }
+  Object.assign(values, { otherAccount: account, otherAmount: typed });
+  if (typed === '') return;
+  if (!column) {
+    errors.otherAccount = 'Choisissez le compte de ce montant.';
+    return;
+  }
+  // The same account in its column and in "Autre compte": both amounts count.
+  const extra = amountOf(typed, 'otherAmount', errors, { signed: true });
+  if (extra !== undefined) amounts[column.key] = (amounts[column.key] ?? 0) + extra;
+}
+
 export function parseGridRow(body: FormBody, columns: GridColumn[]): ParsedEntry {
   const values = headerValues(body);
   values.regie = text(body.regie).trim();
@@ -224,6 +255,7 @@ export function parseGridRow(body: FormBody, columns: GridColumn[]): ParsedEntry
     values[field] = text(body[field]).trim();
     amounts[column.key] = amountOf(values[field], field, errors, { signed: !TREASURY_LINES[column.key] });
   }
+  otherAccountAmount(body, columns, values, amounts, errors);
   const { lines, keys } = linesOfColumns(columns, amounts, values.regie);
   return {
     input: { ...headerInput(values), lines },

@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { gridView } from '../../reads/ledger-views';
+import { type GridDisplay, gridDisplay, gridQuery } from '../../reads/grid-display';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { ApiError } from '../errors.filter';
@@ -92,12 +93,16 @@ export class NotebookPagesController {
     @Query('modifier') editing: string | undefined,
     @Query('vue') view: string | undefined,
     @Query('joindre') justSaved: string | undefined,
+    @Query() query: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     if (view === 'liste') return this.renderList(res, ctx, order === 'pj' ? 'pj' : 'date');
-    await this.renderGrid(res, ctx, order === 'pj' ? 'pj' : 'date', editing, undefined, 200, attachBox(ctx, justSaved, `${ctx.base}/cahier`));
+    const display = gridDisplay(query);
+    const sorted = order === 'pj' ? 'pj' : 'date';
+    const attach = attachBox(ctx, justSaved, `${ctx.base}/cahier?${gridQuery(display, sorted)}`);
+    await this.renderGrid(res, ctx, sorted, display, editing, undefined, 200, attach);
   }
 
   @Post('cahier')
@@ -112,7 +117,17 @@ export class NotebookPagesController {
     requireWrite(ctx);
     const { notebook, chart } = ctx.reads;
     const parsed = parseGridRow(body, gridView(notebook, chart).columns);
-    await this.save(res, ctx, parsed, null, 'cahier', (form, status) => this.renderGrid(res, ctx, 'date', undefined, { entryId: null, form }, status));
+    const display = gridDisplay(body);
+    await this.save(
+      res,
+      ctx,
+      parsed,
+      null,
+      'cahier',
+      (form, status) => this.renderGrid(res, ctx, 'date', display, undefined, { entryId: null, form }, status),
+      undefined,
+      gridQuery(display),
+    );
   }
 
   @Post('cahier/:entryId')
@@ -136,8 +151,9 @@ export class NotebookPagesController {
       parsed,
       entry,
       'cahier',
-      (form, status) => this.renderGrid(res, ctx, 'date', entryId, { entryId, form }, status),
+      (form, status) => this.renderGrid(res, ctx, 'date', gridDisplay(body), entryId, { entryId, form }, status),
       revisionOf(body),
+      gridQuery(gridDisplay(body)),
     );
   }
 
@@ -145,6 +161,7 @@ export class NotebookPagesController {
     res: Response,
     ctx: YearContext,
     order: 'date' | 'pj',
+    display: GridDisplay,
     editing: string | undefined,
     rowForm: GridRowForm | undefined,
     status: number,
@@ -162,13 +179,14 @@ export class NotebookPagesController {
         nav: 'cahier',
         order,
         byPj: order === 'pj',
-        grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order }),
+        grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order, display }),
         // A refused row is said at the top too, with a link down to the row.
         formError: rowForm ? errorSummary(rowForm.form.errors) : null,
         formErrorHref: rowForm ? (rowForm.entryId ? `#e-${rowForm.entryId}` : '#nouvelle') : null,
         attach,
         tags: actionTags(notebook),
         warnings,
+        styles: ['grid.css'],
       },
       { status },
     );
@@ -389,6 +407,7 @@ export class NotebookPagesController {
     mode: Mode,
     rerender: (form: FormState, status: number) => Promise<void>,
     expectedRevision?: number,
+    gridKept = '',
   ): Promise<void> {
     const { notebook, chart, coop, year } = ctx.reads;
     const errors = entryFormErrors(parsed, chart, year, notebook.entries, existing ?? undefined);
@@ -409,7 +428,7 @@ export class NotebookPagesController {
     const pj = String(parsed.input.pj ?? '');
     // The next page offers to attach the voucher of the entry just saved (?joindre=).
     const query = `joindre=${encodeURIComponent(entryId)}`;
-    const location = mode === 'ventilation' ? `${ctx.base}/ventilation?${query}` : `${ctx.base}/cahier?${query}#e-${entryId}`;
+    const location = mode === 'ventilation' ? `${ctx.base}/ventilation?${query}` : `${ctx.base}/cahier?${gridKept ? `${gridKept}&` : ''}${query}#e-${entryId}`;
     // The alerts this save raised, said right away (the banner of the next page lists them all).
     const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.code));
     const saved = existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`;
