@@ -192,9 +192,9 @@ export class LedgerReads {
   }
 
   /**
-   * The closing checklist, by the rule CloseYear decides with, over the year's ClosingFacts as its
-   * board document keeps them (the board's spec proves them equal to closingFactsOf on the
-   * decider's state after every event). No board document: the year has no event yet.
+   * The closing checklist, by the rule CloseYear decides with, over the year's ClosingFacts from
+   * the tally its board document keeps (the domain's closingFactsFold, the one the decider's state
+   * carries). No board document: the year has no event yet.
    */
   async checklist(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingChecklist> {
     return closingChecklist(await this.closingFacts(coop, year, source), today(this.clock), year);

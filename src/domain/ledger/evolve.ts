@@ -1,4 +1,5 @@
 import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
+import { ClosingTallyDraft } from './facts';
 import { type EntryState, type LedgerState, type Movement } from './state';
 import { evolveYearEnd } from './year-end';
 
@@ -41,12 +42,15 @@ type Container =
 class Draft {
   readonly state: LedgerState;
   private readonly owned = new Set<Container>();
+  private readonly closingTally: ClosingTallyDraft;
 
   constructor(
     state: LedgerState,
     private readonly inPlace = false,
   ) {
     this.state = inPlace ? state : { ...state };
+    this.closingTally = new ClosingTallyDraft(state.closingTally, inPlace);
+    this.state.closingTally = this.closingTally.tally;
   }
 
   private own<K extends Container>(key: K): LedgerState[K] {
@@ -66,6 +70,7 @@ class Draft {
   apply(event: LedgerEvent): void {
     const s = this.state;
     s.version += 1;
+    this.closingTally.apply(event);
     switch (event.type) {
       case 'OpeningBalanceDeclared':
         s.opening = { ...event.data };

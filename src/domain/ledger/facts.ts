@@ -1,8 +1,8 @@
-import { type OpenAdvance } from '../../events/ledger-events';
-import { type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../chart';
+import { type EntryContent, type LedgerEvent, type OpenAdvance, type YearClosed, type YearLocked } from '../../events/ledger-events';
+import { ADVANCES, type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../chart';
 import { type ClosingEnv } from './commands';
-import { bankReconciliationAt, lastStatementOn } from '../statements/reconciliation';
-import { type LedgerState, accountBalance, bankBookOf, balances, lastCashCount, liveEntries, openAdvancesOf, openingOf, unreconciledItems } from './state';
+import { lastStatementOn } from '../statements/reconciliation';
+import { type LedgerState, type Movement, type YearStatus } from './state';
 
 /** A blocker, warning or note of the checklist. */
 export interface Issue {
@@ -14,9 +14,10 @@ export interface Issue {
 }
 
 /**
- * Everything the closing rules and the warnings need, small and JSON, so a department's board
- * projection can keep it up to date event by event and call closingChecklist itself.
- * Amounts in cents.
+ * Everything the closing rules and the warnings need. Amounts in cents. Derived from the
+ * ClosingTally the year's events fold into (closingFactsFold), the previous year's closing and
+ * the chart: the decider's state carries that tally, and a department's board projection keeps
+ * the same one per coop and year, so both read the facts through the same code.
  */
 export interface ClosingFacts {
   year: number;
@@ -57,54 +58,371 @@ export interface ClosingFacts {
 }
 
 /**
- * The code of the account holding a role in the chart, null when none does: the rules then have
- * nothing to read (a total of 0, no durable goods).
+ * The ingredients of a year's ClosingFacts, folded from the year's own events (never the entries
+ * themselves, so a department's board keeps 500 of them small). Plain JSON. The accounts the rules
+ * read by role (subsidies, membership, insurance, durable goods) are looked up in the chart only
+ * when the facts are derived, so a chart changed later is read right without a refold.
  */
-const roleAccount = (chart: Chart, role: AccountRole): string | null => accountWithRole(chart, role)?.code ?? null;
+export interface ClosingTally {
+  status: YearStatus;
+  /** The first year's opening, declared by hand. */
+  declaredOpening: { bank: number; cash: number } | null;
+  /** Live entries' debits and credits per account. */
+  movements: Record<string, Movement>;
+  /** Per advance (régie): paid − returned − explained, this year's lines only; zeros left out. */
+  advances: Record<string, number>;
+  /**
+   * Live entries touching 512 not reconciled: only these, so the tally stays small once the
+   * notebook is reconciled. Every other live entry on 512 is reconciled (only entries on 512 can
+   * be, and they stay so until EntryUnreconciled). With their signed amount on 512 and date: what
+   * their reconciliation clears when its event does not say (written before amount and clearedOn).
+   */
+  unreconciled: Record<string, { amount: number; date: string }>;
+  /**
+   * Reconciled entries amended off 512 (the decider unreconciles them in the same command): the
+   * reconciled flag they still carry is what EntryUnreconciled then clears.
+   */
+  reconciledOffBank: string[];
+  /**
+   * Per account other than 512, 530, 4670: the live entries debiting it, as PJ → date (a PJ is
+   * unique among a year's live entries; amendments and deletions carry the previous content).
+   */
+  debits: Record<string, Record<string, string>>;
+  /** Inventory items bearing a PJ → that PJ (removed items included: their PJ still counts). */
+  inventoryPjs: Record<string, string>;
+  /** The previous year's carried-over items seen on a statement of this year. */
+  carriedOverSeen: string[];
+  /** The last cash count by date (a later count of the same day wins). */
+  lastCount: { date: string; total: number } | null;
+  subsidiesTable: number;
+  /** The year's statements in record order: date and closing balance. */
+  statements: Array<{ date: string; closingBalance: number }>;
+  /**
+   * Signed amounts the statements showed, by the date they showed them (clearedOn): reconciled
+   * entries and carried-over items seen. The rapprochement at D sums the dates ≤ D.
+   */
+  cleared: Record<string, number>;
+  /** Live entries touching 512 per 'YYYY-MM'. */
+  bankMonths: Record<string, number>;
+}
 
-export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFacts {
-  const opening = openingOf(state, env);
-  const cash = state.totals[CASH];
-  const lastCount = lastCashCount(state);
-  const inventoried = new Set(
-    Object.values(state.inventory)
-      .map((item) => item.pj)
-      .filter((pj) => pj !== null),
-  );
-  const balanceOf = (role: AccountRole): number => {
-    const account = roleAccount(env.chart, role);
-    return account === null ? 0 : accountBalance(state, account);
-  };
-  const durableGoods = roleAccount(env.chart, 'durableGoods');
-  const live = liveEntries(state);
-  const bank = state.totals[BANK];
-  let lastBankMonth: string | null = null;
-  for (const e of live) {
-    const month = e.content.date.slice(0, 7);
-    if (e.content.lines.some((l) => l.account === BANK) && (lastBankMonth === null || month > lastBankMonth)) lastBankMonth = month;
+/** The previous year's closing as this year opens from it. */
+export interface PreviousClosing {
+  bank: number;
+  cash: number;
+  openAdvances: OpenAdvance[];
+  /** Ids of the bank items still unreconciled when it closed (they travel on until seen). */
+  carriedOver: string[];
+  /** Their signed amounts' sum: in the opening balance, not yet on a statement. */
+  carriedOverAmount: number;
+}
+
+/** What the previous year's YearClosed / YearUnlocked / YearLocked said of it. */
+export interface PreviousYear {
+  closed: boolean;
+  closing: PreviousClosing | null;
+}
+
+const initialTally = (): ClosingTally => ({
+  status: 'open',
+  declaredOpening: null,
+  movements: {},
+  advances: {},
+  unreconciled: {},
+  reconciledOffBank: [],
+  debits: {},
+  inventoryPjs: {},
+  carriedOverSeen: [],
+  lastCount: null,
+  subsidiesTable: 0,
+  statements: [],
+  cleared: {},
+  bankMonths: {},
+});
+
+type TallyContainer =
+  'movements' | 'advances' | 'unreconciled' | 'reconciledOffBank' | 'debits' | 'inventoryPjs' | 'carriedOverSeen' | 'statements' | 'cleared' | 'bankMonths';
+
+/** Accounts no role can go to (they cannot be added again nor retired): their debits say nothing of a rule. */
+const FIXED = [BANK, CASH, ADVANCES];
+
+/** Accounts an entry debits, other than the fixed ones. */
+const debitedBy = (content: EntryContent): string[] => [...new Set(content.lines.filter((l) => l.debit && !FIXED.includes(l.account)).map((l) => l.account))];
+
+const onBank = (content: EntryContent | null): boolean => content !== null && content.lines.some((l) => l.account === BANK);
+
+const without = (list: string[], id: string): boolean => {
+  const i = list.indexOf(id);
+  if (i >= 0) list.splice(i, 1);
+  return i >= 0;
+};
+
+/** Adds `delta` to a count or sum of a record, leaving zeros out. */
+function add(record: Record<string, number>, key: string, delta: number): void {
+  const sum = (record[key] ?? 0) + delta;
+  if (sum === 0) delete record[key];
+  else record[key] = sum;
+}
+
+/**
+ * Folding the year's events into a ClosingTally, pure from the outside: a container of the tally
+ * is copied the first time a run of events touches it (once per event for evolve, once per run
+ * when a draft applies a run), so a long run of reconciliations costs one copy of the list, not one per
+ * event; `inPlace` writes into the given tally for its one holder (the command side's hot state).
+ */
+export class ClosingTallyDraft {
+  readonly tally: ClosingTally;
+  private readonly owned = new Set<TallyContainer>();
+  /** The accounts whose debits map this draft has copied already. */
+  private readonly ownedDebits = new Set<string>();
+
+  constructor(
+    tally: ClosingTally,
+    private readonly inPlace = false,
+  ) {
+    this.tally = inPlace ? tally : { ...tally };
   }
-  const book = bankBookOf(state, env);
-  const last = lastStatementOn(book.statements, '9999-12-31');
-  return {
-    year: state.year,
-    closed: state.status === 'closed',
-    previousYearClosed: env.previousYear === null || env.previousYear.closed,
-    openingMissing: env.previousYear === null && state.opening === null,
-    unreconciled: unreconciledItems(state, env).length,
-    cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
-    cashBalance: balances(state, env).cash,
-    lastCountTotal: lastCount ? lastCount.total : null,
-    subsidiesAccountTotal: -balanceOf('subsidies'),
-    subsidiesTableTotal: state.subsidies.reduce((sum, row) => sum + row.amount, 0),
-    openAdvances: openAdvancesOf(state, env),
-    membershipTotal: balanceOf('membership'),
-    insuranceTotal: balanceOf('insurance'),
-    durableGoodsAccount: durableGoods,
-    durableGoodsWithoutInventory: live
-      .filter((e) => e.content.lines.some((l) => l.account === durableGoods && l.debit) && !inventoried.has(e.content.pj))
-      .map((e) => e.content.pj),
-    bankUsed: opening.bank !== 0 || (bank !== undefined && (bank.debit !== 0 || bank.credit !== 0)),
-    lastBankMonth,
-    lastStatement: last ? { date: last.date, closingBalance: last.closingBalance, difference: bankReconciliationAt(last.date, book).difference! } : null,
+
+  private own<K extends TallyContainer>(key: K): ClosingTally[K] {
+    if (!this.inPlace && !this.owned.has(key)) {
+      const container = this.tally[key];
+      this.tally[key] = (Array.isArray(container) ? [...container] : { ...container }) as ClosingTally[K];
+      this.owned.add(key);
+    }
+    return this.tally[key];
+  }
+
+  private debitsOf(account: string): Record<string, string> {
+    const debits = this.own('debits');
+    if (debits[account] === undefined || (!this.inPlace && !this.ownedDebits.has(account))) {
+      debits[account] = { ...debits[account] };
+      this.ownedDebits.add(account);
+    }
+    return debits[account];
+  }
+
+  /** What a statement showed on a date moves by `amount`. */
+  private clear(date: string, amount: number): void {
+    if (amount !== 0) add(this.own('cleared'), date, amount);
+  }
+
+  apply(event: LedgerEvent): void {
+    const t = this.tally;
+    switch (event.type) {
+      case 'OpeningBalanceDeclared':
+        t.declaredOpening = { bank: event.data.bank, cash: event.data.cash };
+        return;
+      case 'EntryRecorded': {
+        const { entryId, duplicatedFrom: _duplicatedFrom, ...content } = event.data;
+        return this.moveContent(entryId, null, content);
+      }
+      case 'EntryAmended': {
+        const { entryId, previous, ...content } = event.data;
+        return this.moveContent(entryId, previous, content);
+      }
+      case 'EntryDeleted':
+        return this.moveContent(event.data.entryId, event.data.previous, null);
+      case 'EntryReconciled': {
+        // The decider reconciles only live entries on 512 that are not.
+        const d = event.data;
+        const unreconciled = this.own('unreconciled');
+        const item = unreconciled[d.entryId];
+        delete unreconciled[d.entryId];
+        return this.clear(d.clearedOn ?? d.statementDate ?? item?.date ?? '', d.amount ?? item?.amount ?? 0);
+      }
+      case 'EntryUnreconciled': {
+        // The decider unreconciles only reconciled entries: on 512 and not listed, or amended off 512.
+        const d = event.data;
+        this.clear(d.clearedOn ?? '', -(d.amount ?? 0));
+        if (without(this.own('reconciledOffBank'), d.entryId)) return;
+        // Its date is not in the event: what it had cleared on stands for it.
+        const unreconciled = this.own('unreconciled');
+        if (!Object.hasOwn(unreconciled, d.entryId)) unreconciled[d.entryId] = { amount: d.amount ?? 0, date: d.clearedOn ?? '' };
+        return;
+      }
+      case 'CarriedOverItemSeen': {
+        const d = event.data;
+        const seen = this.own('carriedOverSeen');
+        if (!seen.includes(d.entryId)) seen.push(d.entryId);
+        return this.clear(d.clearedOn ?? d.statementDate ?? '', d.amount ?? 0);
+      }
+      case 'CarriedOverItemUnseen':
+        without(this.own('carriedOverSeen'), event.data.entryId);
+        return this.clear(event.data.clearedOn, -event.data.amount);
+      case 'StatementDeclared':
+      case 'StatementImported':
+        this.own('statements').push({ date: event.data.date, closingBalance: event.data.closingBalance });
+        return;
+      case 'CashCounted':
+        if (!t.lastCount || event.data.date >= t.lastCount.date) t.lastCount = { date: event.data.date, total: event.data.total };
+        return;
+      case 'SubsidiesDeclared':
+        t.subsidiesTable = event.data.rows.reduce((sum, r) => sum + r.amount, 0);
+        return;
+      case 'InventoryItemAdded':
+        if (event.data.pj !== null && event.data.pj !== undefined) this.own('inventoryPjs')[event.data.itemId] = event.data.pj;
+        return;
+      case 'YearClosed':
+      case 'YearLocked':
+        t.status = 'closed';
+        return;
+      case 'YearUnlocked':
+        t.status = 'unlocked';
+        return;
+      case 'InventoryItemRemoved':
+      case 'VoucherAttached':
+      case 'ActivityReported':
+      case 'QuitusInvited':
+      case 'QuitusGiven':
+      case 'SubmissionDocumentAttached':
+      case 'SubmissionSent':
+      case 'SubmissionAccepted':
+      case 'SubmissionReturned':
+        // Nothing the closing rules read (a removed item's PJ still counts).
+        return;
+    }
+  }
+
+  /** Moves the kept sums from an entry's old content (if any) to its new one (if any). */
+  private moveContent(entryId: string, before: EntryContent | null, after: EntryContent | null): void {
+    const movements = this.own('movements');
+    const advances = this.own('advances');
+    const bankMonths = this.own('bankMonths');
+    /** Moves a content's lines by `sign`; returns its signed amount on 512. */
+    const move = (content: EntryContent, sign: 1 | -1): number => {
+      let bank = 0;
+      for (const line of content.lines) {
+        const debit = line.debit ?? 0;
+        const credit = line.credit ?? 0;
+        const m = movements[line.account] ?? { debit: 0, credit: 0 };
+        movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
+        if (line.regie) add(advances, line.regie, sign * (debit - credit));
+        if (line.account === BANK) bank += debit - credit;
+      }
+      if (onBank(content)) add(bankMonths, content.date.slice(0, 7), sign);
+      return bank;
+    };
+    if (before) move(before, -1);
+    const bankAmount = after ? move(after, 1) : 0;
+
+    // The reconciled flag survives an amendment, as in the decider's state.
+    const unreconciled = this.own('unreconciled');
+    const reconciledOffBank = this.own('reconciledOffBank');
+    const wasOffBank = without(reconciledOffBank, entryId);
+    const wasUnreconciled = Object.hasOwn(unreconciled, entryId);
+    delete unreconciled[entryId];
+    const reconciled = wasOffBank || (onBank(before) && !wasUnreconciled);
+    if (after && onBank(after) && !reconciled) unreconciled[entryId] = { amount: bankAmount, date: after.date };
+    if (after && !onBank(after) && reconciled) reconciledOffBank.push(entryId);
+
+    if (before) {
+      for (const account of debitedBy(before)) {
+        const debits = this.debitsOf(account);
+        delete debits[before.pj];
+        if (Object.keys(debits).length === 0) delete this.own('debits')[account];
+      }
+    }
+    if (after) for (const account of debitedBy(after)) this.debitsOf(account)[after.pj] = after.date;
+  }
+}
+
+/** The incremental fold of a year's closing facts: its own events, one at a time. */
+export const closingFactsFold = {
+  initial: initialTally,
+  evolve(tally: ClosingTally, event: LedgerEvent): ClosingTally {
+    const draft = new ClosingTallyDraft(tally);
+    draft.apply(event);
+    return draft.tally;
+  },
+};
+
+/** A closing (YearClosed, or YearLocked after a correction) as the next year opens from it. */
+export const previousClosingOf = (closing: YearClosed | YearLocked): PreviousClosing => ({
+  bank: closing.bank,
+  cash: closing.cash,
+  openAdvances: closing.openAdvances.map((a) => ({ ...a })),
+  carriedOver: closing.unreconciled.map((u) => u.entryId),
+  carriedOverAmount: closing.unreconciled.reduce((sum, u) => sum + u.amount, 0),
+});
+
+/**
+ * The previous year as the next one reads it, after one more of its events: its closing, a
+ * correction's lock again (new figures), an unlock (the figures stay, not closed); others change nothing.
+ */
+export function evolvePreviousYear(previous: PreviousYear | null, event: LedgerEvent): PreviousYear | null {
+  switch (event.type) {
+    case 'YearClosed':
+    case 'YearLocked':
+      return { closed: true, closing: previousClosingOf(event.data) };
+    case 'YearUnlocked':
+      return { closed: false, closing: previous?.closing ?? null };
+    default:
+      return previous;
+  }
+}
+
+/** localeCompare(…, 'fr', { numeric: true }) and localeCompare(…) as the notebook sorts, without building a collator per call. */
+const PJ_ORDER = new Intl.Collator('fr', { numeric: true });
+const DEFAULT_ORDER = new Intl.Collator();
+
+const netOf = (tally: ClosingTally, account: string): number => (tally.movements[account]?.debit ?? 0) - (tally.movements[account]?.credit ?? 0);
+
+/**
+ * The year's ClosingFacts from its tally, the previous year (null in the coop's first year) and
+ * the chart of the year.
+ */
+export function closingFactsFrom(year: number, tally: ClosingTally, previous: PreviousYear | null, chart: Chart): ClosingFacts {
+  const opening: PreviousClosing = tally.declaredOpening
+    ? { ...tally.declaredOpening, openAdvances: [], carriedOver: [], carriedOverAmount: 0 }
+    : (previous?.closing ?? { bank: 0, cash: 0, openAdvances: [], carriedOver: [], carriedOverAmount: 0 });
+  const cash = tally.movements[CASH];
+  const seen = new Set(tally.carriedOverSeen);
+  const advances: Record<string, number> = {};
+  for (const a of opening.openAdvances) advances[a.regie] = (advances[a.regie] ?? 0) + a.amount;
+  for (const [regie, amount] of Object.entries(tally.advances)) advances[regie] = (advances[regie] ?? 0) + amount;
+  const inventoried = new Set(Object.values(tally.inventoryPjs));
+  const roleAccount = (role: AccountRole): string | null => accountWithRole(chart, role)?.code ?? null;
+  // An account no role is given to: the rules then have nothing to read (a total of 0, no durable goods).
+  const netOfRole = (role: AccountRole): number => {
+    const account = roleAccount(role);
+    return account === null ? 0 : netOf(tally, account);
   };
+  const durableGoods = roleAccount('durableGoods');
+  const bank = tally.movements[BANK];
+  const months = Object.keys(tally.bankMonths);
+  const last = lastStatementOn(tally.statements, '9999-12-31');
+  let shown = opening.bank - opening.carriedOverAmount;
+  if (last) for (const [date, amount] of Object.entries(tally.cleared)) if (date <= last.date) shown += amount;
+  return {
+    year,
+    closed: tally.status === 'closed',
+    previousYearClosed: previous === null || previous.closed,
+    openingMissing: previous === null && tally.declaredOpening === null,
+    unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + Object.keys(tally.unreconciled).length,
+    cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
+    cashBalance: opening.cash + netOf(tally, CASH),
+    lastCountTotal: tally.lastCount ? tally.lastCount.total : null,
+    subsidiesAccountTotal: -netOfRole('subsidies'),
+    subsidiesTableTotal: tally.subsidiesTable,
+    openAdvances: Object.entries(advances)
+      .filter(([, amount]) => amount !== 0)
+      .map(([regie, amount]) => ({ regie, amount }))
+      .sort((a, b) => DEFAULT_ORDER.compare(a.regie, b.regie)),
+    membershipTotal: netOfRole('membership'),
+    insuranceTotal: netOfRole('insurance'),
+    durableGoodsAccount: durableGoods,
+    durableGoodsWithoutInventory: Object.entries((durableGoods !== null && tally.debits[durableGoods]) || {})
+      .filter(([pj]) => !inventoried.has(pj))
+      .sort(([pjA, dateA], [pjB, dateB]) => DEFAULT_ORDER.compare(dateA, dateB) || PJ_ORDER.compare(pjA, pjB))
+      .map(([pj]) => pj),
+    bankUsed: opening.bank !== 0 || (bank !== undefined && (bank.debit !== 0 || bank.credit !== 0)),
+    lastBankMonth: months.length ? months.reduce((a, b) => (b > a ? b : a)) : null,
+    lastStatement: last ? { date: last.date, closingBalance: last.closingBalance, difference: last.closingBalance - shown } : null,
+  };
+}
+
+/** The year's ClosingFacts as the decider's state folded them, in the environment of its decisions. */
+export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFacts {
+  const previous = env.previousYear && { closed: env.previousYear.closed, closing: env.previousYear.closing && previousClosingOf(env.previousYear.closing) };
+  return closingFactsFrom(state.year, state.closingTally, previous, env.chart);
 }

@@ -13,6 +13,7 @@ import {
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { type BankBook, type BankItem } from '../statements/reconciliation';
 import { type ClosingEnv } from './commands';
+import { type ClosingTally, closingFactsFold } from './facts';
 import { type YearEndState, initialYearEnd } from './year-end';
 
 /**
@@ -106,6 +107,8 @@ export interface LedgerState {
   unlockReason: string | null;
   /** Quitus and submission to the AD. */
   yearEnd: YearEndState;
+  /** What the closing facts are derived from (closingFactsOf), folded with the rest. */
+  closingTally: ClosingTally;
 }
 
 export const initialLedgerState = (coopId: string, year: number): LedgerState => ({
@@ -129,6 +132,7 @@ export const initialLedgerState = (coopId: string, year: number): LedgerState =>
   closing: null,
   unlockReason: null,
   yearEnd: initialYearEnd(),
+  closingTally: closingFactsFold.initial(),
 });
 
 /** Where the year starts from. */
@@ -184,13 +188,6 @@ export const liveEntries = (state: LedgerState): EntryState[] =>
   Object.values(state.entries)
     .filter((e) => !e.deleted)
     .sort((a, b) => a.content.date.localeCompare(b.content.date) || a.content.pj.localeCompare(b.content.pj, 'fr', { numeric: true }));
-
-/** The last count by date (a later count of the same day wins). */
-export function lastCashCount(state: LedgerState): CashCounted | null {
-  let last: CashCounted | null = null;
-  for (const count of state.cashCounts) if (!last || count.date >= last.date) last = count;
-  return last;
-}
 
 /** Each advance's amount still out (paid − returned − explained), the previous year's included; zeros left out. */
 export function openAdvancesOf(state: LedgerState, env: ClosingEnv): OpenAdvance[] {

@@ -5,6 +5,7 @@ import { bankBookOf, type LedgerCommand } from '../../../src/domain/ledger';
 import { bankReconciliationAt, expectedStatementBalance } from '../../../src/domain/statements';
 import { boardFacts, boardProjection } from '../../../src/projections/department/board.projection';
 import { boardRows } from '../../../src/reads/department-views';
+import { closingFactsFromEntries } from '../../domain/closing-facts-from-entries';
 import { board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
 
 /** Three coops of the Calvados (14) with known entries, and one of the Hérault's neighbour 61. */
@@ -208,6 +209,7 @@ describe('board projection', () => {
             year: y,
             facts: log.facts('ecole1', y),
           });
+        expect(log.facts('ecole1', y)).toEqual(closingFactsFromEntries(log.state('ecole1', y), log.env('ecole1', y)));
       }
     }
     expect(log.facts('ecole1', 2024).closed).toBe(true);
@@ -319,6 +321,8 @@ describe('board projection', () => {
           for (const e of log.events) seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
           const docs = log.fold();
           for (const year of [2024, 2025]) {
+            // The domain's incremental facts agree with the entries as they stand, and the board keeps the domain's.
+            expect(log.facts('p', year)).toEqual(closingFactsFromEntries(log.state('p', year), log.env('p', year)));
             const doc = board(docs, 'p', year);
             if (doc) expect(boardFacts(doc, 2024, log.chart('14', year))).toEqual(log.facts('p', year));
           }

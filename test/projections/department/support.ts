@@ -82,7 +82,7 @@ export class DepartmentLog {
     return { firstYear: coop.firstYear, previousYear: { closed: previous.status === 'closed', closing: previous.closing }, chart };
   }
 
-  /** The domain's own facts for the year: what the board must reproduce. */
+  /** The domain's own facts for the year (from the tally its state folded): what the board must reproduce. */
   facts(coopId: string, year: number): ClosingFacts {
     return closingFactsOf(this.state(coopId, year), this.env(coopId, year));
   }
