@@ -6,6 +6,7 @@ import { Config } from '../config';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type CalendarYearView, gridView } from '../reads/ledger-views';
+import { paperNotebookPages, type PaperNotebookLayout } from '../reads/paper-notebook';
 import { type OfficialCrf } from '../reads/year-end-views';
 import { CONFIG } from '../tokens';
 import { YearReads } from '../reads/ledger-reads';
@@ -13,6 +14,12 @@ import { PdfRenderer, PdfUnavailable } from './pdf';
 import { Views } from './views';
 
 const PRINT_CSS = readFileSync(resolve(__dirname, '..', '..', 'public', 'print.css'), 'utf8');
+
+/**
+ * The paper notebook's page on landscape A4 (public/print.css sizes its rows and columns): 20 rows
+ * of 6.5 mm under the headings, 15 account columns of 17 mm beside PJ and date on a right page.
+ */
+const NOTEBOOK_LAYOUT: PaperNotebookLayout = { rowsPerPage: 20, accountsPerPage: 15 };
 
 /** A printable document: a template of templates/print/ and what the PDF needs around it. */
 export interface PrintDocument {
@@ -42,18 +49,25 @@ export class PrintService implements OnModuleDestroy {
     this.pdf = new PdfRenderer({ chromiumPath: config.chromiumPath });
   }
 
-  /** The notebook of a coop's year, landscape A4. */
+  /** The notebook of a coop's year as the paper one, landscape A4: left and right page pairs, totals carried. */
   notebookDocument(reads: YearReads): PrintDocument {
     const { coop, year, notebook, chart, asOf } = reads;
     const yearName = `${year}-${year + 1}`;
+    const grid = gridView(notebook, chart, { order: 'date' });
     return {
       template: 'notebook',
-      model: { coop, yearName, asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null, grid: gridView(notebook, chart, { order: 'date' }) },
+      model: {
+        coop,
+        yearName,
+        asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null,
+        book: paperNotebookPages(grid, NOTEBOOK_LAYOUT),
+        carriedOver: grid.carriedOver,
+      },
       landscape: true,
       title: `Cahier de comptabilité ${yearName}`,
       footer: `${coop.name} — exercice ${yearName}`,
       fileName: `notebook-${coop.coopId}-${year}.pdf`,
-      layout: true,
+      layout: false,
     };
   }
 
