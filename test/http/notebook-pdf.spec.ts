@@ -85,6 +85,21 @@ describe('the printed notebook (PDF)', () => {
     }
   };
 
+  /** The chart's other accounts, so that the right page holds all 15 of the default chart: its widest case. */
+  const otherAccounts = ['6700', '6800', '7460', '7580', '7610', '7700'].map((account, i) => {
+    const amount = 123456 + i;
+    const charge = account.startsWith('6');
+    return {
+      pj: String(200 + i),
+      date: '2026-11-20',
+      label: `${charge ? 'Dépense' : 'Recette'} sur le compte ${account}`,
+      lines: [
+        { account: charge ? account : '512', debit: amount },
+        { account: charge ? '512' : account, credit: amount },
+      ],
+    };
+  });
+
   beforeAll(async () => {
     t = await startTestApp({ demo: true });
     [mandataire] = await t.loginDemo('jferry');
@@ -93,6 +108,7 @@ describe('the printed notebook (PDF)', () => {
       if (i % 4 === 0 && i % 5 !== 0)
         await mandataire.post(`${base}/entries/${created.body.entryId}/reconciliation`, { statementDate: '2026-11-30' }).expect(200);
     }
+    for (const entry of otherAccounts) await mandataire.post(`${base}/entries`, { chequeNo: null, actionA: null, actionB: null, ...entry }).expect(201);
     grid = (await mandataire.get(`${base}/grid`).expect(200)).body;
     const res = await mandataire
       .get(`${base}/print.pdf`)
@@ -130,11 +146,11 @@ describe('the printed notebook (PDF)', () => {
     return start ? amounts(lineOf(page, start)) : null;
   };
 
-  // 65 entries, 20 rows a page: 4 page pairs; 9 accounts used fit on one right page; then the year's summary.
+  // 71 entries, 20 rows a page: 4 page pairs; the 15 accounts used fit on one right page; then the year's summary.
   const PAIRS = 4;
 
   it('prints page pairs, left (operations) then right (ventilation), then the summary, on landscape A4 with no spill page', () => {
-    expect(grid.rows).toHaveLength(65);
+    expect(grid.rows).toHaveLength(71);
     expect(pageCount).toBe(PAIRS * 2 + 1);
     expect(pages).toHaveLength(pageCount);
     for (let p = 0; p < PAIRS; p++) {
@@ -176,7 +192,9 @@ describe('the printed notebook (PDF)', () => {
     expect(carriedLine(pages[2 * PAIRS - 2], "Totaux de l'exercice")).toEqual(
       [...treasury, grid.balances.bank, grid.balances.cash].map((a) => plain(formatEuros(a))),
     );
-    const accounts = ['6070', '6168', '6181', '6270', '6586', '7070', '7080', '7410', '7560'].map((k) => grid.columnTotals[k]);
+    const accounts = ['6070', '6168', '6181', '6270', '6586', '6700', '6800', '7070', '7080', '7410', '7460', '7560', '7580', '7610', '7700'].map(
+      (k) => grid.columnTotals[k],
+    );
     expect(carriedLine(pages[2 * PAIRS - 1], 'Totaux')).toEqual(accounts.map((a) => plain(formatEuros(a))));
     // The first page opens on the opening balances instead of a report.
     expect(carriedLine(pages[0], 'Report')).toBeNull();
@@ -206,7 +224,7 @@ describe('the printed notebook (PDF)', () => {
     };
     for (let p = 0; p < PAIRS; p++) {
       const left = firstColumn(pages[2 * p]);
-      expect(left.length).toBe(p < PAIRS - 1 ? 20 : 5);
+      expect(left.length).toBe(p < PAIRS - 1 ? 20 : 11);
       expect(firstColumn(pages[2 * p + 1])).toEqual(left);
     }
   });
