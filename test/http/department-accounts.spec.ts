@@ -148,13 +148,15 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     });
 
     it('scope=final keeps the coops closed and accepted; the completeness board says who is final and who is missing what', async () => {
-      // The demo: C14002's past year is accepted (final), C14001's closed but not sent.
+      // The demo: C14002's past year is accepted (final), C14001's closed but not sent; both have the
+      // bank's August file imported, which is the year-end statement document.
       const { body } = await treasurer.get('/api/departments/14/years/2025/completeness').expect(200);
       expect(body.counts).toMatchObject({ coops: 2, final: 1, accepted: 1, missing: 1, provisional: 1 });
       const row = (id: string) => body.rows.find((r: { coopId: string }) => r.coopId === id);
       expect(row('C14002')).toMatchObject({ final: true, submission: 'accepted', version: 1, quitus: true, statement: true, subsidyProofs: true, missing: [] });
-      expect(row('C14001')).toMatchObject({ final: false, submission: 'missing', quitus: false, statement: false });
-      expect(row('C14001').missing).toContain("le relevé bancaire de fin d'exercice");
+      expect(row('C14001')).toMatchObject({ final: false, submission: 'missing', quitus: false, statement: true });
+      expect(row('C14001').missing).toContain('le quitus des deux vérificateurs');
+      expect(row('C14001').missing).not.toContain("le relevé bancaire de fin d'exercice");
       const finalOnly = (await treasurer.get('/api/departments/14/years/2025/completeness?filter=final').expect(200)).body.rows;
       expect(finalOnly.map((r: { coopId: string }) => r.coopId)).toEqual(['C14002']);
       const csv = await treasurer.get('/api/departments/14/years/2025/completeness.csv?filter=provisional').expect(200);
@@ -163,7 +165,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       expect(csv.text).not.toContain('C14002;');
       const page = await html(treasurer, '/departements/14/annees/2025/completude').expect(200);
       expect(page.text).toContain('1 définitives');
-      expect(page.text).toContain('le relevé bancaire de fin d&#x27;exercice');
+      expect(page.text).toContain('le quitus des deux vérificateurs');
 
       const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;
       const before = (await treasurer.get('/api/departments/14/years/2025/trial-balance?scope=final').expect(200)).body;
