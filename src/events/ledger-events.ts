@@ -248,6 +248,15 @@ export interface SubmissionReturned {
   reason: string;
 }
 
+/**
+ * The mandataire saw this year's opening as the previous year's correction moved it (its
+ * closing again with other balances): the pages no longer show its before → after.
+ */
+export interface OpeningChangeSeen {
+  bank: number;
+  cash: number;
+}
+
 export type LedgerEvent =
   | { type: 'OpeningBalanceDeclared'; data: OpeningBalanceDeclared }
   | { type: 'EntryRecorded'; data: EntryRecorded }
@@ -273,7 +282,8 @@ export type LedgerEvent =
   | { type: 'SubmissionDocumentAttached'; data: SubmissionDocumentAttached }
   | { type: 'SubmissionSent'; data: SubmissionSent }
   | { type: 'SubmissionAccepted'; data: SubmissionAccepted }
-  | { type: 'SubmissionReturned'; data: SubmissionReturned };
+  | { type: 'SubmissionReturned'; data: SubmissionReturned }
+  | { type: 'OpeningChangeSeen'; data: OpeningChangeSeen };
 
 export type LedgerEventType = LedgerEvent['type'];
 

@@ -35,6 +35,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   SubmissionSent: 1,
   SubmissionAccepted: 1,
   SubmissionReturned: 1,
+  OpeningChangeSeen: 1,
   CoopRegistered: 1,
   CoopIdentityChanged: 1,
   AccountAdded: 1,

@@ -2,6 +2,7 @@ import { type StatementDocument, type StatementOnRecord, quitusMissing, statemen
 import { type RecordedEvent } from '../events/envelope';
 import {
   type QuitusGiven,
+  type OpeningChangeSeen,
   type QuitusInvited,
   type StatementDeclared,
   type StatementImported,
@@ -76,6 +77,8 @@ export interface YearEndDoc {
   statements: YearEndStatement[];
   subsidyRows: number;
   closings: YearEndClosing[];
+  /** The opening the mandataire saw after the previous year's correction (absent: none seen). */
+  openingSeen?: { bank: number; cash: number; at: string } | null;
   appliedRevision: number;
 }
 
@@ -104,6 +107,7 @@ export function emptyYearEnd(coopId: string, year: number, department: string | 
     statements: [],
     subsidyRows: 0,
     closings: [],
+    openingSeen: null,
     appliedRevision: -1,
   };
 }
@@ -121,6 +125,7 @@ const FOLDED = new Set([
   'YearClosed',
   'YearUnlocked',
   'YearLocked',
+  'OpeningChangeSeen',
 ]);
 
 function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndDoc | null {
@@ -173,6 +178,11 @@ function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndD
       const d = event.data as YearLocked;
       doc.status = 'closed';
       doc.closings = [...doc.closings, { at, bank: d.bank, cash: d.cash }];
+      break;
+    }
+    case 'OpeningChangeSeen': {
+      const d = event.data as OpeningChangeSeen;
+      doc.openingSeen = { bank: d.bank, cash: d.cash, at };
       break;
     }
     case 'YearUnlocked':

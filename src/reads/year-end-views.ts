@@ -273,13 +273,19 @@ export function yearEndFlag(own: YearEndDoc, previous: YearEndDoc | null): strin
   const flags: string[] = [];
   if (last) flags.push(last.current ? SUBMISSION_FLAGS[last.status] : `${SUBMISSION_FLAGS[last.status]} puis rouvert`);
   if (previous?.status === 'unlocked') flags.push('Ouverture provisoire (exercice précédent rouvert)');
-  if (openingChangeOf(previous)) flags.push('Ouverture modifiée après correction de l’exercice précédent');
+  if (openingChangeOf(previous, null)) flags.push('Ouverture modifiée après correction de l’exercice précédent');
   return flags.length ? flags.join(' — ') : null;
 }
 
-function openingChangeOf(previous: YearEndDoc | null): YearEndNotices['openingChange'] {
+/**
+ * The previous year closed again with other balances: this year's opening before → after,
+ * until the mandataire saw that opening (own.openingSeen: once).
+ */
+function openingChangeOf(previous: YearEndDoc | null, own: YearEndDoc | null): YearEndNotices['openingChange'] {
   const [before, after] = (previous?.closings ?? []).slice(-2);
   if (!before || !after || previous?.status !== 'closed' || (before.bank === after.bank && before.cash === after.cash)) return null;
+  const seen = own?.openingSeen;
+  if (seen && seen.bank === after.bank && seen.cash === after.cash) return null;
   return { before: { bank: before.bank, cash: before.cash }, after: { bank: after.bank, cash: after.cash }, at: after.at };
 }
 
@@ -293,7 +299,7 @@ export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, not
   const last = own.submissions.at(-1) ?? null;
   return {
     openingProvisional,
-    openingChange: openingChangeOf(previous),
+    openingChange: openingChangeOf(previous, own),
     submission: last ? { version: last.version, status: last.status, reason: last.reason, late: last.late, current: last.current } : null,
     flag: yearEndFlag(own, previous),
   };

@@ -319,6 +319,36 @@ describe('the year-end statement of the submission', () => {
   });
 });
 
+describe('the opening a correction of the previous year moved, seen once', () => {
+  /** 2025-2026, whose previous year 2024 closed again at 310,00 € in bank and 12,00 € in cash. */
+  const corrected = {
+    today: '2025-10-02',
+    firstYear: 2023,
+    previousYear: { closed: true, closing: { closedOn: CLOSING_DAY, bank: 31000, cash: 1200, result: 31000, openAdvances: [], unreconciled: [] } },
+  };
+  const seen: LedgerEvent = { type: 'OpeningChangeSeen', data: { bank: 31000, cash: 1200 } };
+  const acknowledge = (bank: number, cash: number): LedgerCommand => ({ type: 'AcknowledgeOpeningChange', bank, cash });
+
+  it('given the corrected opening shown, when the mandataire acknowledges it, then OpeningChangeSeen with the opening seen', () => {
+    ledgerSpec.given([]).when(acknowledge(31000, 1200), corrected).then([seen]);
+  });
+
+  it('given it was seen, when acknowledged again, then nothing more', () => {
+    ledgerSpec.given([seen]).when(acknowledge(31000, 1200), corrected).then([]);
+  });
+
+  it('given the opening moved again since the page showed it, then OPENING_CHANGED: one acknowledges what one saw', () => {
+    ledgerSpec.given([]).when(acknowledge(32000, 1200), corrected).thenThrows('OPENING_CHANGED');
+  });
+
+  it('given the previous year unlocked again, then PREVIOUS_YEAR_OPEN: the opening is provisional', () => {
+    ledgerSpec
+      .given([])
+      .when(acknowledge(31000, 1200), { ...corrected, previousYear: { ...corrected.previousYear, closed: false } })
+      .thenThrows('PREVIOUS_YEAR_OPEN');
+  });
+});
+
 describe('OPENING_MISSING', () => {
   it('blocks the closing of a first year without its opening, not of a later year', () => {
     const noOpening = fold([receipt('e1', '01', 1000), reconciled('e1'), paperStatement('2025-08-31', 1000)]);

@@ -115,4 +115,33 @@ describe("year's end pages", () => {
     expect(stillSent).toMatchObject({ version: 1, status: 'définitif' });
     await mandataire.get(`/api${base}/submission/versions/2/crf`).expect(404);
   });
+
+  it('locked again with other balances: the next year shows the opening before → after once, until the mandataire saw it', async () => {
+    const next = '/coops/C14001/years/2026';
+    const before = (await mandataire.get(`/api${next}/grid`).expect(200)).body.opening.bank;
+    await form(treasurer, '/departements/14/cooperatives/C14001/annees/2025/verrouillage', {}).expect(303);
+    const home = await html(mandataire, next).expect(200);
+    expect(home.text).toContain("L'ouverture a changé après la correction de l'exercice précédent");
+    const change = /Banque : ([^→]+) → ([^;]+) ;/.exec(home.text)!;
+    expect(change[1].trim()).not.toBe(change[2].trim());
+    expect((await mandataire.get(`/api${next}/grid`).expect(200)).body.opening.bank).toBe(before - 1000);
+    // The treasurer reads the page but does not acknowledge for the coop.
+    expect((await html(treasurer, next).expect(200)).text).not.toContain("J'ai pris connaissance");
+    await form(treasurer, `${next}/ouverture/vue`, { bank: String(before - 1000), cash: '0' }).expect(403);
+
+    const bank = /name="bank" value="(-?\d+)"/.exec(home.text)![1];
+    const cash = /name="cash" value="(-?\d+)"/.exec(home.text)![1];
+    // A stale page (another opening than the current one) is refused, nothing recorded.
+    const stale = await form(mandataire, `${next}/ouverture/vue`, { bank: String(Number(bank) + 1), cash }).expect(303);
+    expect((await html(mandataire, stale.headers.location).expect(200)).text).toContain('ouverture a encore changé depuis');
+    await form(mandataire, `${next}/ouverture/vue`, { bank, cash }).expect(303);
+    const after = await html(mandataire, next).expect(200);
+    expect(after.text).not.toContain("L'ouverture a changé après la correction");
+    // The department's board still flags the coop.
+    expect((await html(treasurer, '/departements/14/annees/2026/tableau').expect(200)).text).toContain('Ouverture modifiée après correction');
+    const history = (await treasurer.get('/api/coops/C14001/history').expect(200)).body.events;
+    expect(history.filter((e: { type: string }) => e.type === 'OpeningChangeSeen')).toEqual([
+      expect.objectContaining({ stream: 'ledger-C14001-2026', data: { bank: Number(bank), cash: Number(cash) } }),
+    ]);
+  });
 });

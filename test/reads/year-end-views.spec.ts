@@ -1,7 +1,8 @@
 import { defaultChart } from '../../src/domain/chart';
 import { emptyNotebook } from '../../src/projections/ledger/notebook.projection';
 import { calendarYearView } from '../../src/reads/ledger-views';
-import { openingView, yearEndReconciliation } from '../../src/reads/year-end-views';
+import { emptyYearEnd } from '../../src/projections/year-end.projection';
+import { openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
 import { guideYear, TestLog } from '../projections/ledger/support';
 
 /** The guide's year 2024, its OCCE cheque seen on the September statement, everything else not yet. */
@@ -56,5 +57,37 @@ describe('the calendar-year report', () => {
     const view = calendarYearView([guide().notebook(2024), null], [chart, chart], 2025);
     // 1 000,00 − 233,00 − 150,00 + 500,00 by 31 December 2024; the year's current balances after.
     expect(view.treasury).toEqual({ start: { bank: 111700, cash: 5000 }, end: { bank: 114200, cash: 5000 }, provisional: true });
+  });
+});
+
+describe('the opening a correction of the previous year moved: before → after, once', () => {
+  /** 2024 closed at 1 142,00 / 50,00, then unlocked and closed again at 1 132,00 / 50,00. */
+  const previous = {
+    ...emptyYearEnd('ecole1', 2024, '14'),
+    status: 'closed' as const,
+    closings: [
+      { at: '2025-09-02T10:00:00Z', bank: 114200, cash: 5000 },
+      { at: '2025-10-02T10:00:00Z', bank: 113200, cash: 5000 },
+    ],
+  };
+  const empty = emptyNotebook('ecole1', 2025);
+  const notebook = { ...empty, opening: { ...empty.opening, bank: 113200, cash: 5000, source: 'previous-year' as const } };
+
+  it('shows the change until the mandataire saw that opening; the board still flags it', () => {
+    const own = emptyYearEnd('ecole1', 2025, '14');
+    expect(yearEndNotices(own, previous, notebook, 2023).openingChange).toEqual({
+      before: { bank: 114200, cash: 5000 },
+      after: { bank: 113200, cash: 5000 },
+      at: '2025-10-02T10:00:00Z',
+    });
+    const seen = { ...own, openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
+    expect(yearEndNotices(seen, previous, notebook, 2023).openingChange).toBeNull();
+    expect(yearEndFlag(seen, previous)).toBe('Ouverture modifiée après correction de l’exercice précédent');
+  });
+
+  it('shows again when the previous year closes once more with other balances than the one seen', () => {
+    const again = { ...previous, closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', bank: 112000, cash: 5000 }] };
+    const seen = { ...emptyYearEnd('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
+    expect(yearEndNotices(seen, again, notebook, 2023).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
   });
 });

@@ -247,6 +247,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${page}/depot`]: { rule: 'coopRead' },
   [`POST ${page}/depot`]: { rule: 'coopLedger' },
   [`POST ${page}/depot/documents`]: { rule: 'coopLedger' },
+  [`POST ${page}/ouverture/vue`]: { rule: 'coopLedger' },
   [`GET ${page}/depot/documents/:documentId`]: { rule: 'coopRead', params: { documentId: 'D_ABSENT_0001' } },
 
   // ---- the vérificateur's pages: the code in the link is the credential

@@ -71,7 +71,9 @@ export type LedgerCommand =
     }
   | { type: 'SubmitYear' }
   | { type: 'AcceptSubmission' }
-  | { type: 'ReturnSubmission'; reason: string };
+  | { type: 'ReturnSubmission'; reason: string }
+  /** bank, cash: the opening the page showed after the previous year's correction. */
+  | { type: 'AcknowledgeOpeningChange'; bank: number; cash: number };
 
 export type LedgerCommandType = LedgerCommand['type'];
 

@@ -59,6 +59,7 @@ const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
   SubmitYear: decideYearEnd,
   AcceptSubmission: decideYearEnd,
   ReturnSubmission: decideYearEnd,
+  AcknowledgeOpeningChange: decideYearEnd,
 };
 
 /** Commands a closed year still takes: the department's unlock and lock, and the year's end (its own rules say when). */

@@ -185,6 +185,7 @@ class Draft {
       case 'SubmissionSent':
       case 'SubmissionAccepted':
       case 'SubmissionReturned':
+      case 'OpeningChangeSeen':
         s.yearEnd = evolveYearEnd(s.yearEnd, event);
         return;
     }

@@ -278,6 +278,7 @@ export class ClosingTallyDraft {
       case 'SubmissionSent':
       case 'SubmissionAccepted':
       case 'SubmissionReturned':
+      case 'OpeningChangeSeen':
         // Nothing the closing rules read (a removed item's PJ still counts).
         return;
     }

@@ -61,9 +61,11 @@ export interface YearEndState {
   decisions: DecisionState[];
   documents: SubmissionDocumentAttached[];
   submissions: SubmissionState[];
+  /** The opening the mandataire saw after the previous year's correction (OpeningChangeSeen). */
+  openingSeen: { bank: number; cash: number } | null;
 }
 
-export const initialYearEnd = (): YearEndState => ({ epoch: 0, invitations: {}, decisions: [], documents: [], submissions: [] });
+export const initialYearEnd = (): YearEndState => ({ epoch: 0, invitations: {}, decisions: [], documents: [], submissions: [], openingSeen: null });
 
 /** The year-end's part of the fold: a new object, the previous one untouched. */
 export function evolveYearEnd(state: YearEndState, event: LedgerEvent): YearEndState {
@@ -97,6 +99,8 @@ export function evolveYearEnd(state: YearEndState, event: LedgerEvent): YearEndS
       };
     case 'YearUnlocked':
       return { ...state, epoch: state.epoch + 1 };
+    case 'OpeningChangeSeen':
+      return { ...state, openingSeen: { bank: event.data.bank, cash: event.data.cash } };
     default:
       return state;
   }
@@ -109,14 +113,25 @@ export const YEAR_END_EVENTS = new Set<LedgerEvent['type']>([
   'SubmissionSent',
   'SubmissionAccepted',
   'SubmissionReturned',
+  'OpeningChangeSeen',
 ]);
 
 export type YearEndCommand = Extract<
   LedgerCommand,
-  { type: 'InviteVerifier' | 'GiveQuitus' | 'AttachSubmissionDocument' | 'SubmitYear' | 'AcceptSubmission' | 'ReturnSubmission' }
+  {
+    type: 'InviteVerifier' | 'GiveQuitus' | 'AttachSubmissionDocument' | 'SubmitYear' | 'AcceptSubmission' | 'ReturnSubmission' | 'AcknowledgeOpeningChange';
+  }
 >;
 
-const YEAR_END_COMMANDS = new Set<string>(['InviteVerifier', 'GiveQuitus', 'AttachSubmissionDocument', 'SubmitYear', 'AcceptSubmission', 'ReturnSubmission']);
+const YEAR_END_COMMANDS = new Set<string>([
+  'InviteVerifier',
+  'GiveQuitus',
+  'AttachSubmissionDocument',
+  'SubmitYear',
+  'AcceptSubmission',
+  'ReturnSubmission',
+  'AcknowledgeOpeningChange',
+]);
 export const isYearEndCommand = (command: LedgerCommand): command is YearEndCommand => YEAR_END_COMMANDS.has(command.type);
 
 // ---- reads of the state ---------------------------------------------------------------------------
@@ -283,6 +298,8 @@ export function decideYearEnd(command: YearEndCommand, state: LedgerState, env: 
       if (reason === null) reject([new DomainError('REASON_REQUIRED', 'Indiquez pourquoi le dossier est renvoyé à la coopérative.', 'reason')]);
       return [{ type: 'SubmissionReturned', data: { version: pending.version, reason: reason!.slice(0, MAX_COMMENT) } }];
     }
+    case 'AcknowledgeOpeningChange':
+      return acknowledgeOpeningChange(command, state, env);
   }
 }
 
@@ -470,6 +487,34 @@ function submitYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
       data: { version, chainHead: env.head?.hash ?? '', sentOn: env.today, late: env.today > submissionDueOn(state.year), documentIds },
     },
   ];
+}
+
+/**
+ * The mandataire saw the opening the previous year's correction moved (DOMAIN.md, "Reopening":
+ * before → after, once). What the page showed must still be the previous year's closing: the
+ * mandataire acknowledges what they saw, never a later change.
+ */
+function acknowledgeOpeningChange(command: Extract<LedgerCommand, { type: 'AcknowledgeOpeningChange' }>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  const closing = env.previousYear?.closed ? env.previousYear.closing : null;
+  if (!closing) {
+    throw new DomainError(
+      'PREVIOUS_YEAR_OPEN',
+      `L'exercice précédent (${yearName(state.year - 1)}) n'est pas clôturé : l'ouverture de cet exercice est encore provisoire.`,
+      undefined,
+      'conflict',
+    );
+  }
+  if (closing.bank !== command.bank || closing.cash !== command.cash) {
+    throw new DomainError(
+      'OPENING_CHANGED',
+      "L'ouverture a encore changé depuis l'affichage de la page : rechargez-la pour voir la nouvelle.",
+      undefined,
+      'conflict',
+    );
+  }
+  const seen = state.yearEnd.openingSeen;
+  if (seen && seen.bank === closing.bank && seen.cash === closing.cash) return [];
+  return [{ type: 'OpeningChangeSeen', data: { bank: closing.bank, cash: closing.cash } }];
 }
 
 function pendingSubmission(state: LedgerState): SubmissionState {

@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { calendarYearView, currentBalances, gridView } from '../../reads/ledger-views';
 import { Authenticated, CoopScopeGuard, CurrentUser } from '../auth/guards';
+import { canWriteCoop } from '../auth/scope';
 import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { YearEndReads } from '../../reads/year-end-reads';
@@ -85,6 +86,7 @@ export class HomePagesController {
       closed: ctx.closed,
       quitusHref: `${ctx.base}/quitus`,
       submissionHref: `${ctx.base}/depot`,
+      openingSeenAction: canWriteCoop(ctx.user, ctx.reads.coop) ? `${ctx.base}/ouverture/vue` : null,
     };
   }
 

@@ -111,6 +111,28 @@ export class YearEndPagesController {
     );
   }
 
+  // ---- the mandataire: the opening a correction of the previous year moved ----------------
+
+  /** "J'ai vu" on the home page's before → after: it shows once (OpeningChangeSeen). */
+  @Post('coops/:coopId/years/:year/ouverture/vue')
+  @UseGuards(CoopScopeGuard)
+  async openingSeen(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    if (!this.mayAct(ctx))
+      throw new DomainError('FORBIDDEN', "Seul le mandataire de la coopérative prend connaissance de l'ouverture.", undefined, 'forbidden');
+    const cents = (value: unknown) => (/^-?\d{1,12}$/.test(text(value)) ? Number(text(value)) : NaN);
+    const refusal = await attempt(() =>
+      this.commands.execute(yearCommand(ctx, { type: 'AcknowledgeOpeningChange', bank: cents(body.bank), cash: cents(body.cash) })),
+    );
+    this.pages.done(res, ctx.base, refusal ? Object.values(refusal.errors)[0] : "C'est noté : la nouvelle ouverture ne sera plus signalée.");
+  }
+
   // ---- the mandataire: the submission to the AD ----------------------------------------------
 
   @Get('coops/:coopId/years/:year/depot')

@@ -272,6 +272,7 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'SubmissionSent':
     case 'SubmissionAccepted':
     case 'SubmissionReturned':
+    case 'OpeningChangeSeen':
       // The year's end has its own read model (year_ends).
       return;
     default:
