@@ -96,7 +96,11 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
 
     const blocked = await mandataire.post(`${year}/submission`).expect(409);
     expect(blocked.body.code).toBe('SUBMISSION_BLOCKED');
-    expect(blocked.body.blockers.map((b: { code: string }) => b.code)).toEqual(expect.arrayContaining(['STATEMENT_DOCUMENT_MISSING']));
+    // The demo imported August's bank file: it stands as the year-end statement, only the subsidies' proofs are missing.
+    expect(blocked.body.blockers.map((b: { code: string }) => b.code)).not.toContain('STATEMENT_DOCUMENT_MISSING');
+    expect(blocked.body.blockers.map((b: { code: string }) => b.code)).toContain('SUBSIDY_PROOF_MISSING');
+    expect((await mandataire.get(`${year}/submission`).expect(200)).body.importedStatement).toMatchObject({ date: '2026-08-31', file: { format: 'csv' } });
+    // A statement attached by hand goes with the year instead.
     await mandataire.agent
       .post(`${year}/submission/documents`)
       .set('X-CSRF-Token', mandataire.csrf)
