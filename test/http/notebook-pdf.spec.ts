@@ -2,6 +2,71 @@ import { formatEuros } from '../../src/domain/money';
 import { type PdfPageBoxes, type PdfWord, pdfInfo, pdfWordBoxes } from '../support/pdf-text';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
 
+/** pdftotext keeps the French narrow no-break spaces: compare on plain ones. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+const textOf = (page: PdfPageBoxes) => plain(page.words.map((w) => w.text).join(' '));
+/** The words on the line of `first` (same baseline band), left to right, as one text. */
+const lineOf = (page: PdfPageBoxes, first: PdfWord) =>
+  plain(
+    page.words
+      .filter((w) => Math.abs(w.yMin - first.yMin) < 2)
+      .sort((a, b) => a.xMin - b.xMin)
+      .map((w) => w.text)
+      .join(' '),
+  );
+const amounts = (line: string) => line.match(/-?\d{1,3}(?: \d{3})*,\d{2} €/g) ?? [];
+/** The amounts of the line that starts with `label` ("Report", "À reporter"…), or null when the page has none. */
+const carriedLine = (page: PdfPageBoxes, label: string): string[] | null => {
+  const [head, ...rest] = label.split(' ');
+  const start = page.words.find((w, i) => w.text === head && rest.every((r, k) => page.words[i + 1 + k]?.text === r));
+  return start ? amounts(lineOf(page, start)) : null;
+};
+
+/** The notebook's PDF as a mandataire downloads it. */
+async function notebookPdf(agent: Agent, url: string): Promise<Buffer> {
+  const res = await agent
+    .get(url)
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  expect(res.headers['content-type']).toBe('application/pdf');
+  return res.body as Buffer;
+}
+
+/** PJ numbers of a page's first column with their heights, from the "PJ" heading down. */
+const firstColumn = (page: PdfPageBoxes) => {
+  const pj = page.words.find((w) => w.text === 'PJ')!;
+  return page.words
+    .filter((w) => w.xMin < pj.xMin + 5 && w.yMin > pj.yMin - 1)
+    .sort((a, b) => a.yMin - b.yMin)
+    .filter((w) => /^\d+$/.test(w.text))
+    .map((w) => [w.text, Math.round(w.yMin)]);
+};
+
+/** Words beyond their page's box, and words drawn over one another (a column too narrow for its amount). */
+function misplacedWords(pages: PdfPageBoxes[]): { beyond: string[]; overlapping: string[] } {
+  const beyond: string[] = [];
+  const overlapping: string[] = [];
+  pages.forEach((page, p) => {
+    for (const w of page.words) {
+      if (w.xMin < 0 || w.yMin < 0 || w.xMax > page.width || w.yMax > page.height)
+        beyond.push(`page ${p + 1}: ${w.text} ${w.xMin}-${w.xMax} × ${w.yMin}-${w.yMax}`);
+    }
+    const words = [...page.words].sort((a, b) => a.xMin - b.xMin);
+    for (let i = 0; i < words.length; i++) {
+      for (let j = i + 1; j < words.length && words[j].xMin < words[i].xMax - 0.5; j++) {
+        const [a, b] = [words[i], words[j]];
+        if (Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin) > 0.5) overlapping.push(`page ${p + 1}: "${a.text}" / "${b.text}"`);
+      }
+    }
+  });
+  return { beyond, overlapping };
+}
+
 /**
  * The printed notebook as the paper one (the guide, section 5), read back from the PDF with
  * poppler: page pairs of financial operations and ventilation, totals carried from page to page,
@@ -110,41 +175,11 @@ describe('the printed notebook (PDF)', () => {
     }
     for (const entry of otherAccounts) await mandataire.post(`${base}/entries`, { chequeNo: null, actionA: null, actionB: null, ...entry }).expect(201);
     grid = (await mandataire.get(`${base}/grid`).expect(200)).body;
-    const res = await mandataire
-      .get(`${base}/print.pdf`)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
-    expect(res.headers['content-type']).toBe('application/pdf');
-    const pdf = res.body as Buffer;
+    const pdf = await notebookPdf(mandataire, `${base}/print.pdf`);
     pages = pdfWordBoxes(pdf);
     pageCount = pdfInfo(pdf).pages;
   });
   afterAll(() => t.close());
-
-  /** pdftotext keeps the French narrow no-break spaces: compare on plain ones. */
-  const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
-  const textOf = (page: PdfPageBoxes) => plain(page.words.map((w) => w.text).join(' '));
-  /** The words on the line of `first` (same baseline band), left to right, as one text. */
-  const lineOf = (page: PdfPageBoxes, first: PdfWord) =>
-    plain(
-      page.words
-        .filter((w) => Math.abs(w.yMin - first.yMin) < 2)
-        .sort((a, b) => a.xMin - b.xMin)
-        .map((w) => w.text)
-        .join(' '),
-    );
-  const amounts = (line: string) => line.match(/-?\d{1,3}(?: \d{3})*,\d{2} €/g) ?? [];
-  /** The amounts of the line that starts with `label` ("Report", "À reporter"…), or null when the page has none. */
-  const carriedLine = (page: PdfPageBoxes, label: string): string[] | null => {
-    const [head, ...rest] = label.split(' ');
-    const start = page.words.find((w, i) => w.text === head && rest.every((r, k) => page.words[i + 1 + k]?.text === r));
-    return start ? amounts(lineOf(page, start)) : null;
-  };
 
   // 71 entries, 20 rows a page: 4 page pairs; the 15 accounts used fit on one right page; then the year's summary.
   const PAIRS = 4;
@@ -214,14 +249,6 @@ describe('the printed notebook (PDF)', () => {
   });
 
   it('aligns the rows across each pair: the same PJs at the same heights on the left and the right page', () => {
-    const firstColumn = (page: PdfPageBoxes) => {
-      const pj = page.words.find((w) => w.text === 'PJ')!;
-      return page.words
-        .filter((w) => w.xMin < pj.xMin + 5 && w.yMin > pj.yMin - 1)
-        .sort((a, b) => a.yMin - b.yMin)
-        .filter((w) => /^\d+$/.test(w.text))
-        .map((w) => [w.text, Math.round(w.yMin)]);
-    };
     for (let p = 0; p < PAIRS; p++) {
       const left = firstColumn(pages[2 * p]);
       expect(left.length).toBe(p < PAIRS - 1 ? 20 : 11);
@@ -240,22 +267,116 @@ describe('the printed notebook (PDF)', () => {
   });
 
   it('puts no word beyond the page box, and no two words over each other', () => {
-    const beyond: string[] = [];
-    const overlapping: string[] = [];
-    pages.forEach((page, p) => {
-      for (const w of page.words) {
-        if (w.xMin < 0 || w.yMin < 0 || w.xMax > page.width || w.yMax > page.height)
-          beyond.push(`page ${p + 1}: ${w.text} ${w.xMin}-${w.xMax} × ${w.yMin}-${w.yMax}`);
-      }
-      const words = [...page.words].sort((a, b) => a.xMin - b.xMin);
-      for (let i = 0; i < words.length; i++) {
-        for (let j = i + 1; j < words.length && words[j].xMin < words[i].xMax - 0.5; j++) {
-          const [a, b] = [words[i], words[j]];
-          if (Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin) > 0.5) overlapping.push(`page ${p + 1}: "${a.text}" / "${b.text}"`);
-        }
-      }
-    });
+    const { beyond, overlapping } = misplacedWords(pages);
     expect(beyond).toEqual([]);
     expect(overlapping).toEqual([]);
+  });
+});
+
+describe('the printed notebook of a year using more accounts than a right page holds', () => {
+  jest.setTimeout(180_000);
+  let t: TestApp;
+  let mandataire: Agent;
+  const base = '/api/coops/C14001/years/2026';
+  // The default chart's 15 charge and product accounts, and 3 the department added for the year.
+  const added = [
+    { account: '6064', label: 'Fournitures administratives', kind: 'charge' },
+    { account: '6230', label: 'Fêtes et cérémonies', kind: 'charge' },
+    { account: '7090', label: 'Ventes de la fête de fin d’année', kind: 'product' },
+  ];
+  const accounts = [
+    '6064',
+    '6070',
+    '6168',
+    '6181',
+    '6230',
+    '6270',
+    '6586',
+    '6700',
+    '6800',
+    '7070',
+    '7080',
+    '7090',
+    '7410',
+    '7460',
+    '7560',
+    '7580',
+    '7610',
+    '7700',
+  ];
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    const [treasurer] = await t.loginDemo('tresorier14');
+    [mandataire] = await t.loginDemo('jferry');
+    for (const account of added) {
+      await treasurer.agent
+        .post('/departements/14/annees/2026/plan-comptable')
+        .set('Accept', 'text/html')
+        .type('form')
+        .send(new URLSearchParams({ _csrf: treasurer.csrf, ...account }).toString())
+        .expect(303);
+    }
+    for (const [i, account] of accounts.entries()) {
+      const charge = account.startsWith('6');
+      await mandataire
+        .post(`${base}/entries`, {
+          pj: String(300 + i),
+          date: '2026-11-02',
+          label: `${charge ? 'Dépense' : 'Recette'} sur le compte ${account}`,
+          chequeNo: null,
+          actionA: null,
+          actionB: null,
+          lines: [
+            { account: charge ? account : '512', debit: 10000 + i },
+            { account: charge ? '512' : account, credit: 10000 + i },
+          ],
+        })
+        .expect(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('goes on with the ventilation on a second right page of the same rows, its totals carried per account', async () => {
+    const pdf = await notebookPdf(mandataire, `${base}/print.pdf`);
+    const pages = pdfWordBoxes(pdf);
+    const grid = (await mandataire.get(`${base}/grid`).expect(200)).body;
+
+    // 23 entries, 20 rows a page: two page pairs, each a left page and two right pages (15 accounts, then 3); the summary.
+    expect(grid.rows).toHaveLength(23);
+    expect(pdfInfo(pdf).pages).toBe(7);
+    for (const pair of [0, 1]) {
+      const [left, first, second] = pages.slice(3 * pair, 3 * pair + 3);
+      expect(textOf(left)).toContain(`Page ${pair + 1} — gauche : opérations financières`);
+      expect(textOf(first)).toContain(`Page ${pair + 1} — droite (1/2) : ventilation`);
+      expect(textOf(second)).toContain(`Page ${pair + 1} — droite (2/2) : ventilation`);
+      expect(firstColumn(first)).toEqual(firstColumn(left));
+      expect(firstColumn(second)).toEqual(firstColumn(left));
+    }
+    expect(carriedLine(pages[4], 'Report')).toEqual(carriedLine(pages[1], 'À reporter'));
+    expect(carriedLine(pages[5], 'Report')).toEqual(carriedLine(pages[2], 'À reporter'));
+    const totals = [...(carriedLine(pages[4], 'Totaux') ?? []), ...(carriedLine(pages[5], 'Totaux') ?? [])];
+    expect(totals).toEqual(accounts.map((a) => plain(formatEuros(grid.columnTotals[a]))));
+    expect(textOf(pages[1])).toContain('Fêtes et cérémonies');
+    expect(textOf(pages[2])).toContain('Recettes exceptionnelles');
+    expect(textOf(pages[6])).toContain("Récapitulatif de l'exercice");
+    expect(misplacedWords(pages)).toEqual({ beyond: [], overlapping: [] });
+  });
+});
+
+describe('the printable notebook without Chromium', () => {
+  it('answers the same page pairs as HTML, with the French notice, for the browser to print', async () => {
+    const t = await startTestApp({ demo: true, env: { CHROMIUM_PATH: '/nonexistent' } });
+    try {
+      const [mandataire] = await t.loginDemo('jferry');
+      const res = await mandataire.get('/api/coops/C14001/years/2026/print.pdf').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('L&#x27;impression PDF est indisponible sur ce serveur');
+      expect(res.text).toContain('Page 1 — gauche : opérations financières');
+      expect(res.text).toContain('Page 1 — droite : ventilation');
+      expect(res.text).toContain("Totaux de l'exercice");
+    } finally {
+      await t.close();
+    }
   });
 });
