@@ -46,5 +46,12 @@ export function validateCashCounts(input: unknown): { counts: CashCounts; errors
 /** Total of a (validated) count, in cents. */
 export const cashTotal = (counts: CashCounts): number => Object.entries(counts).reduce((sum, [denomination, pieces]) => sum + Number(denomination) * pieces, 0);
 
+/** The last count by date (a later count of the same day wins): the one the closing facts check the books against. */
+export function latestCount<C extends { date: string }>(counts: readonly C[]): C | null {
+  let last: C | null = null;
+  for (const count of counts) if (!last || count.date >= last.date) last = count;
+  return last;
+}
+
 /** What the count shows minus what the books say (positive: more in the box than in 530). */
 export const cashDifference = (countTotal: number, cashBalance: number): number => countTotal - cashBalance;

@@ -29,7 +29,8 @@ const UAI = /^\d{7}[A-Za-z]$/;
 
 const optionalText = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : null);
 
-function validIdentity(input: CoopIdentityInput): CoopIdentity {
+/** The identity as recorded, and what is wrong with the input (every problem at once). */
+function identityOf(input: CoopIdentityInput): { identity: CoopIdentity; errors: DomainError[] } {
   const errors: DomainError[] = [];
   const name = optionalText(input.name);
   if (!name) errors.push(new DomainError('NAME_REQUIRED', 'Le nom de la coopérative est obligatoire.', 'name'));
@@ -43,22 +44,45 @@ function validIdentity(input: CoopIdentityInput): CoopIdentity {
           .map(optionalText)
           .filter((m): m is string => m !== null)
       : [];
-  if (errors.length) throw new ValidationFailed(errors);
-  return { name: name!, school: optionalText(input.school), uai: uai ? uai.toUpperCase() : null, mandataires };
+  return { identity: { name: name ?? '', school: optionalText(input.school), uai: uai ? uai.toUpperCase() : null, mandataires }, errors };
 }
+
+function validIdentity(input: CoopIdentityInput): CoopIdentity {
+  const { identity, errors } = identityOf(input);
+  if (errors.length) throw new ValidationFailed(errors);
+  return identity;
+}
+
+type Registration = Extract<CoopCommand, { type: 'RegisterCoop' }>;
+
+/**
+ * What is wrong with a registration, every field at once: the treasurer's page checks it with the
+ * new login before anything is recorded, and the decision refuses the same.
+ */
+export function registrationErrors(command: Registration): DomainError[] {
+  const errors: DomainError[] = [];
+  if (!ID_PATTERN.test(command.coopId))
+    errors.push(
+      new DomainError('COOP_ID_INVALID', "L'identifiant de la coopérative ne contient que des lettres, des chiffres ou « _ » (40 au plus).", 'coopId'),
+    );
+  if (!ID_PATTERN.test(command.department)) errors.push(new DomainError('DEPARTMENT_INVALID', 'Le département est invalide (ex. 14).', 'department'));
+  return [...errors, ...identityOf(command.identity).errors];
+}
+
+export const coopExists = (coopId: string): DomainError => new DomainError('COOP_EXISTS', `La coopérative ${coopId} existe déjà.`, 'coopId', 'conflict');
 
 export function decideCoop(command: CoopCommand, state: CoopState): CoopEvent[] {
   switch (command.type) {
     case 'RegisterCoop': {
-      if (state.registered) throw new DomainError('COOP_EXISTS', `La coopérative ${command.coopId} existe déjà.`, 'coopId', 'conflict');
-      const errors: DomainError[] = [];
-      if (!ID_PATTERN.test(command.coopId))
-        errors.push(
-          new DomainError('COOP_ID_INVALID', "L'identifiant de la coopérative ne contient que des lettres, des chiffres ou « _ » (40 au plus).", 'coopId'),
-        );
-      if (!ID_PATTERN.test(command.department)) errors.push(new DomainError('DEPARTMENT_INVALID', 'Le département est invalide (ex. 14).', 'department'));
+      if (state.registered) throw coopExists(command.coopId);
+      const errors = registrationErrors(command);
       if (errors.length) throw new ValidationFailed(errors);
-      const data: CoopRegistered = { coopId: command.coopId, department: command.department, firstYear: command.firstYear, ...validIdentity(command.identity) };
+      const data: CoopRegistered = {
+        coopId: command.coopId,
+        department: command.department,
+        firstYear: command.firstYear,
+        ...identityOf(command.identity).identity,
+      };
       return [{ type: 'CoopRegistered', data }];
     }
     case 'ChangeCoopIdentity':

@@ -1,5 +1,5 @@
 import { type Role } from '../events/envelope';
-import { DomainError, ValidationFailed } from '../domain/errors';
+import { DomainError } from '../domain/errors';
 import { type ReadStore } from '../projections/read-store';
 import { HashingPool } from './password-hashing';
 import { decoyHash, hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
@@ -73,14 +73,14 @@ export class UserDirectory {
    * A new login's username (valid, free) and password (policy), every problem at once: callers
    * that record something first (a coop) check before, so a bad login leaves nothing behind.
    */
-  async checkNewLogin(username: string, password: string): Promise<void> {
+  async newLoginErrors(username: string, password: string): Promise<DomainError[]> {
     await this.ready();
     const errors: DomainError[] = [];
     if (!USERNAME_PATTERN.test(username)) errors.push(usernameInvalid());
+    else if (await this.store.get(USERS, username)) errors.push(usernameTaken());
     const weak = passwordPolicyError(password);
     if (weak) errors.push(new DomainError('PASSWORD_WEAK', weak, 'password'));
-    if (errors.length) throw new ValidationFailed(errors);
-    if (await this.store.get(USERS, username)) throw usernameTaken();
+    return errors;
   }
 
   async create(user: NewUser): Promise<SessionUser> {

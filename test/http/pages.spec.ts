@@ -243,7 +243,7 @@ describe('mandataire pages', () => {
     expect(bad.text).toContain('value="deux"');
     await form(owner, `${base}/caisse`, { date: '2026-06-30', n_1000: '5' }).expect(303);
     const page = await html(owner, `${base}/caisse`).expect(200);
-    expect(page.text).toContain('Arrêté de caisse enregistré : 50,00');
+    expect(page.text).toContain('L&#x27;arrêté de caisse du 30/06/2026 est enregistré : 50,00');
     expect(page.text).toContain('correspond au solde du compte 530');
   });
 

@@ -3,7 +3,7 @@ import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { CommandContext } from '../../commands/command-context';
 import { ChangeCoopIdentity, RegisterCoop } from '../../commands/coop.commands';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
-import { CoopIdentityInput } from '../../domain/coop';
+import { coopExists, CoopIdentityInput, registrationErrors } from '../../domain/coop';
 import { DomainError, ValidationFailed } from '../../domain/errors';
 import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
 import { ID_PATTERN } from '../../events/streams';
@@ -12,8 +12,6 @@ import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { passwordPolicyError } from '../../users/passwords';
 import { Grants, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../../users/user-directory';
-
-/** UserDirectory's own rule, checked before the coop is registered so a bad login leaves no coop behind. */
 
 export interface NewCoop {
   coopId?: unknown;
@@ -67,12 +65,19 @@ export class CoopAdministration {
     const username = typeof input.username === 'string' ? input.username.trim() : '';
     const password = typeof input.password === 'string' ? input.password : '';
     const firstYear = input.firstYear === undefined || input.firstYear === '' ? currentFiscalYear(this.clock) : Number(input.firstYear);
-    if (!Number.isInteger(firstYear) || firstYear < 2000 || firstYear > 2200) {
-      throw new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear');
-    }
-    await this.users.checkNewLogin(username, password);
     const identity: CoopIdentityInput = { name: input.name, school: input.school, uai: input.uai, mandataires: input.mandataires };
-    await this.commands.execute(new RegisterCoop({ type: 'RegisterCoop', coopId, department, firstYear, identity }, context));
+    const command = { type: 'RegisterCoop' as const, coopId, department, firstYear, identity };
+    // Every problem of the form at once, the coop's and its login's, before anything is recorded.
+    const errors = [...registrationErrors(command)];
+    if (errors.every((e) => e.field !== 'coopId') && (await this.coop(coopId))) errors.push(coopExists(coopId));
+    if (!Number.isInteger(firstYear) || firstYear < 2000 || firstYear > 2200) {
+      errors.push(new DomainError('FIRST_YEAR_INVALID', 'Le premier exercice est une année (ex. 2025 pour 2025-2026).', 'firstYear'));
+    }
+    errors.push(...(await this.users.newLoginErrors(username, password)));
+    // Alone, a taken identifier is the conflict it is (409 in JSON); with others, one 400 lists them all.
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ValidationFailed(errors);
+    await this.commands.execute(new RegisterCoop(command, context));
     await this.users.create({ username, password, role: 'mandataire', coopId, department });
     return { coopId, firstYear, username };
   }

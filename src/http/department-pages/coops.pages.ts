@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
+import { DomainError, ValidationFailed } from '../../domain/errors';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { CoopDoc } from '../../projections/coops.projection';
 import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
@@ -16,6 +17,11 @@ type Errors = Record<string, string>;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const STATUS_LABELS: Record<string, string> = { open: 'En cours', closed: 'Clôturé', unlocked: 'Rouvert pour correction' };
+
+/** A form shows a conflict that names its field (an identifier already used) next to that field. */
+const nextToItsField = (error: unknown): never => {
+  throw error instanceof DomainError && error.kind === 'conflict' && error.field ? new ValidationFailed([error]) : error;
+};
 
 /**
  * The treasurer's management of the department's coops: list, registration with the mandataire's
@@ -52,20 +58,22 @@ export class CoopsPagesController {
   async register(@Param('dept') department: string, @Body() body: Form, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const outcome: { created?: { coopId: string; username: string } } = {};
     const refusal = await attempt(async () => {
-      outcome.created = await this.admin.registerCoop(
-        department,
-        {
-          coopId: body.coopId,
-          name: body.name,
-          school: body.school,
-          uai: body.uai,
-          mandataires: body.mandataires,
-          username: body.username,
-          password: body.password,
-          firstYear: text(body.firstYear) || undefined,
-        },
-        commandContext(user),
-      );
+      outcome.created = await this.admin
+        .registerCoop(
+          department,
+          {
+            coopId: body.coopId,
+            name: body.name,
+            school: body.school,
+            uai: body.uai,
+            mandataires: body.mandataires,
+            username: body.username,
+            password: body.password,
+            firstYear: text(body.firstYear) || undefined,
+          },
+          commandContext(user),
+        )
+        .catch(nextToItsField);
     });
     if (refusal || !outcome.created) return this.renderNew(res, department, refusal?.errors ?? {}, body, refusal?.status ?? 400);
     const { coopId, username } = outcome.created;
@@ -199,6 +207,9 @@ export class CoopsPagesController {
           uai: text(input.uai),
           mandataires: text(input.mandataires),
           username: text(input.username),
+          // Typed by the treasurer for a login not yet created, sent back only to them over the
+          // same session: retyping it after a refusal would only invite a mismatch.
+          password: text(input.password),
           firstYear: text(input.firstYear),
         },
         currentYear: this.page.currentYear(),

@@ -414,7 +414,8 @@ export class NotebookPagesController {
     if (Object.keys(errors).length > 0) return rerender({ values: parsed.values, errors }, 400);
     const entryId = existing?.entryId ?? randomUUID();
     const context = commandContext(ctx.user);
-    const before = new Set((await this.pages.alerts(ctx)).map((a) => a.code));
+    // By sentence, not by code: a second durable good without inventory changes the INVENTORY_MISSING sentence.
+    const before = new Set((await this.pages.alerts(ctx)).map((a) => a.message));
     const refusal = await attempt(
       () =>
         this.commands.execute(
@@ -430,7 +431,7 @@ export class NotebookPagesController {
     const query = `joindre=${encodeURIComponent(entryId)}`;
     const location = mode === 'ventilation' ? `${ctx.base}/ventilation?${query}` : `${ctx.base}/cahier?${gridKept ? `${gridKept}&` : ''}${query}#e-${entryId}`;
     // The alerts this save raised, said right away (the banner of the next page lists them all).
-    const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.code));
+    const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.message));
     const saved = existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`;
     this.pages.done(res, location, raised.length ? `${saved} À vérifier : ${raised.map((a) => a.message).join(' ')}` : saved);
   }

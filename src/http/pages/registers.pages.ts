@@ -1,13 +1,15 @@
-import { Body, Controller, Get, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { BILLS, cashTotal, COINS } from '../../domain/cash-box';
+import { BILLS, cashTotal, COINS, DENOMINATIONS, latestCount } from '../../domain/cash-box';
 import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../../domain/money';
 import { advancesView, crfView, currentBalances } from '../../reads/ledger-views';
 import { CLOCK } from '../../tokens';
+import { CashCountRow } from '../../projections/ledger/notebook.projection';
+import { entriesWithoutInventory, inventoryValuesOf } from '../../reads/inventory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { amountOf, FieldErrors, FormBody, text } from './entry-form';
@@ -46,11 +48,24 @@ export class RegistersPagesController {
   // ---- arrêté de caisse ----------------------------------------------------------------------
 
   @Get('caisse')
-  async cash(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async cash(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('depuis') from: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
+    // "Corriger par un nouvel arrêté": the new count starts as the old one, its date and pieces.
+    const old = from ? ctx.reads.notebook.cashCounts.find((c) => c.countId === from) : undefined;
+    if (old) {
+      const values: Record<string, string> = { date: old.date };
+      for (const d of DENOMINATIONS) if (old.counts[String(d)]) values[countField(d)] = String(old.counts[String(d)]);
+      return this.renderCash(res, ctx, blankForm(values), 200, old);
+    }
     // Today, or the year's last day when counting a past year's box (the count must lie in the year).
     const day = today(this.clock);
-    this.renderCash(
+    await this.renderCash(
       res,
       ctx,
       blankForm({ date: isInYear(day, ctx.reads.year) ? day : day < yearStart(ctx.reads.year) ? yearStart(ctx.reads.year) : yearEnd(ctx.reads.year) }),
@@ -71,7 +86,7 @@ export class RegistersPagesController {
     const values: Record<string, string> = { date: text(body.date).trim() };
     const errors: FieldErrors = {};
     const counts: Record<string, number> = {};
-    for (const d of [...COINS, ...BILLS]) {
+    for (const d of DENOMINATIONS) {
       const name = countField(d);
       values[name] = text(body[name]).trim();
       if (values[name] === '') continue;
@@ -79,24 +94,22 @@ export class RegistersPagesController {
       else counts[String(d)] = Number(values[name]);
     }
     if (Object.keys(errors).length > 0) return this.renderCash(res, ctx, { values, errors }, 400);
+    const date = isoOf(values.date);
     const refusal = await attempt(
-      () => this.commands.execute(yearCommand(ctx, { type: 'CountCash', countId: randomUUID(), date: isoOf(values.date), counts })),
+      () => this.commands.execute(yearCommand(ctx, { type: 'CountCash', countId: randomUUID(), date, counts })),
       (f) => (f?.startsWith('counts.') ? countField(Number(f.slice(7))) : (f ?? '_form')),
     );
     if (refusal) return this.renderCash(res, ctx, { values, errors: refusal.errors }, refusal.status);
-    const total = cashTotal(counts);
-    const difference = total - currentBalances(ctx.reads.notebook).cash;
-    this.pages.done(
-      res,
-      `${ctx.base}/caisse`,
-      `Arrêté de caisse enregistré : ${formatEuros(total)}${difference === 0 ? ', conforme au solde du compte 530.' : `, différence avec le solde 530 : ${formatEuros(difference)}.`}`,
-    );
+    // Whether it matches the books is said once, by the page's status (the last count by date).
+    this.pages.done(res, `${ctx.base}/caisse`, `L'arrêté de caisse du ${formatFrenchDate(date)} est enregistré : ${formatEuros(cashTotal(counts))} comptés.`);
   }
 
-  private renderCash(res: Response, ctx: YearContext, form: FormState, status: number) {
+  private async renderCash(res: Response, ctx: YearContext, form: FormState, status: number, correcting?: CashCountRow) {
     const { notebook } = ctx.reads;
     const balance = currentBalances(notebook).cash;
-    const last = notebook.cashCounts.length > 0 ? notebook.cashCounts[notebook.cashCounts.length - 1] : null;
+    const last = latestCount(notebook.cashCounts);
+    // The same sentence as the year's alerts (the closing rule's), so the page never says otherwise.
+    const mismatch = (await this.pages.alerts(ctx)).find((a) => a.code === 'CASH_COUNT_MISMATCH');
     const piece = (d: number) => ({
       ...field(form, countField(d), `count-${d}`),
       cents: d,
@@ -114,14 +127,28 @@ export class RegistersPagesController {
         coins: COINS.map(piece),
         bills: BILLS.map(piece),
         balance,
-        last: last
-          ? {
-              ...last,
-              matches: last.total === balance,
-              message: `L'arrêté du ${formatFrenchDate(last.date)} (${formatEuros(last.total)}) ne correspond pas avec le solde 530, la différence est de ${formatEuros(last.total - balance)}.`,
-            }
-          : null,
-        history: [...notebook.cashCounts].reverse(),
+        status: mismatch
+          ? { kind: 'warning', title: 'Le dernier arrêté ne correspond pas', message: mismatch.message }
+          : last && last.total === balance
+            ? {
+                kind: 'success',
+                title: false,
+                message: `Le dernier arrêté (du ${formatFrenchDate(last.date)}, ${formatEuros(last.total)}) correspond au solde du compte 530.`,
+              }
+            : null,
+        correcting: correcting ? { date: correcting.date, total: correcting.total } : null,
+        history: [...notebook.cashCounts]
+          .sort((a, b) => b.date.localeCompare(a.date) || b.at.localeCompare(a.at))
+          .map((c) => ({
+            ...c,
+            latest: c === last,
+            detail: DENOMINATIONS.filter((d) => c.counts[String(d)]).map((d) => ({
+              label: denominationLabel(d),
+              pieces: c.counts[String(d)],
+              subtotal: d * c.counts[String(d)],
+            })),
+            correctHref: `${ctx.base}/caisse?depuis=${encodeURIComponent(c.countId)}#arrete`,
+          })),
       },
       { status },
     );
@@ -226,9 +253,17 @@ export class RegistersPagesController {
   // ---- cahier d'inventaire -------------------------------------------------------------------
 
   @Get('inventaire')
-  async inventory(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async inventory(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Query('ecriture') entryId: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const ctx = await this.pages.load(coopId, year, user);
-    this.renderInventory(res, ctx, blankForm({ quantity: '1' }), 200);
+    // "Inscrire ce bien" from a purchase: the form starts as that entry says.
+    const entry = entryId ? ctx.reads.notebook.entries.find((e) => e.entryId === entryId) : undefined;
+    this.renderInventory(res, ctx, blankForm(entry ? inventoryValuesOf(entry, ctx.reads.chart) : { quantity: '1' }), 200);
   }
 
   @Post('inventaire')
@@ -282,9 +317,11 @@ export class RegistersPagesController {
 
   private renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
     const { notebook, chart } = ctx.reads;
-    const inventoried = new Set(notebook.inventory.map((i) => i.pj).filter(Boolean));
-    const durableGoods = accountWithRole(chart, 'durableGoods')?.code;
-    const missing = notebook.entries.filter((e) => e.lines.some((l) => l.account === durableGoods && (l.debit ?? 0) > 0) && !inventoried.has(e.pj));
+    const durableGoods = accountWithRole(chart, 'durableGoods')?.code ?? null;
+    const missing = entriesWithoutInventory(notebook, chart).map((e) => ({
+      ...e,
+      registerHref: `${ctx.base}/inventaire?ecriture=${encodeURIComponent(e.entryId)}#inscrire`,
+    }));
     this.pages.render(
       res,
       ctx,
@@ -294,6 +331,7 @@ export class RegistersPagesController {
         nav: 'inventaire',
         items: notebook.inventory,
         missing,
+        durableGoods,
         fields: Object.fromEntries(['designation', 'acquiredOn', 'quantity', 'value', 'pj'].map((f) => [f, field(form, f)])),
         formError: form.errors._form ?? null,
       },

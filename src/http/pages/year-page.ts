@@ -12,6 +12,7 @@ import { ApiError } from '../errors.filter';
 import { SessionUser } from '../../users/user-directory';
 import { yearParam } from '../params';
 import { DocSource, LedgerReads, YearReads, YearSummary } from '../../reads/ledger-reads';
+import { entriesWithoutInventory } from '../../reads/inventory';
 import { RenderOptions, Views } from '../views';
 import { FieldErrors, fieldErrorsOf } from './entry-form';
 
@@ -104,7 +105,16 @@ export class YearPages {
 
   /** The alerts of the year while its books are kept (warnings, including those that will block the closing). */
   async alerts(ctx: YearContext) {
-    return issueLinks(await this.reads.alerts(ctx.reads.coop, ctx.reads.year, ctx.reads.source), ctx.base);
+    const alerts = issueLinks(await this.reads.alerts(ctx.reads.coop, ctx.reads.year, ctx.reads.source), ctx.base);
+    // "Inscrire ce bien": the inventory form filled from each purchase the warning names.
+    const register = (code: string) =>
+      code === 'INVENTORY_MISSING' && ctx.canWrite
+        ? entriesWithoutInventory(ctx.reads.notebook, ctx.reads.chart).map((e) => ({
+            href: `${ctx.base}/inventaire?ecriture=${encodeURIComponent(e.entryId)}#inscrire`,
+            label: `Inscrire ce bien (PJ ${e.pj})`,
+          }))
+        : [];
+    return alerts.map((a) => ({ ...a, actions: register(a.code) }));
   }
 
   /** The year a mandataire lands on for their coop. */
