@@ -67,14 +67,21 @@
     function update() {
       var total = 0;
       var bad = false;
+      var typed = false;
       form.querySelectorAll('input[name^="n_"]').forEach(function (input) {
         var v = input.value.trim();
         if (v === '') return;
+        typed = true;
         if (!/^\d+$/.test(v)) { bad = true; return; }
         total += Number(input.name.slice(2)) * Number(v);
       });
+      // A blank form compares nothing: after a save it would contradict the status just above.
+      out.classList.toggle('page-remaining--idle', !typed);
+      out.classList.remove('page-remaining--ok');
+      if (!typed) { out.textContent = 'Total compté : saisissez le nombre de pièces et de billets.'; return; }
       if (bad) { out.textContent = 'Indiquez des nombres entiers de pièces et de billets.'; return; }
       var diff = total - balance;
+      out.classList.toggle('page-remaining--ok', diff === 0);
       out.textContent = 'Total compté : ' + euros(total) + ' — ' + (diff === 0 ? 'conforme au solde du compte 530.' : 'différence avec le solde 530 : ' + euros(diff) + '.');
     }
     form.addEventListener('input', update);

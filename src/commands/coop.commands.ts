@@ -28,6 +28,17 @@ export class ChangeCoopIdentity extends Command<Outcome> {
   }
 }
 
+/** The coop's mandataire keeps the school's contact and the mandataires' names up to date. */
+export class ChangeCoopContact extends Command<Outcome> {
+  constructor(
+    readonly coopId: string,
+    readonly command: Extract<CoopCommand, { type: 'ChangeCoopContact' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
 /** A department renames, adds or retires an account of its chart for one fiscal year. */
 export class ChangeChart extends Command<Outcome> {
   constructor(
@@ -57,6 +68,15 @@ export class ChangeCoopIdentityHandler implements ICommandHandler<ChangeCoopIden
   }
 }
 
+@CommandHandler(ChangeCoopContact)
+export class ChangeCoopContactHandler implements ICommandHandler<ChangeCoopContact> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  async execute({ coopId, command, context }: ChangeCoopContact): Promise<Outcome> {
+    const department = (await this.writer.load(coopStream(coopId), coopFold)).state.department ?? undefined;
+    return this.writer.execute(coopStream(coopId), coopFold, (state) => decideCoop(command, state), context, department);
+  }
+}
+
 @CommandHandler(ChangeChart)
 export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
   constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
@@ -65,4 +85,4 @@ export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
   }
 }
 
-export const COOP_COMMAND_HANDLERS = [RegisterCoopHandler, ChangeCoopIdentityHandler, ChangeChartHandler];
+export const COOP_COMMAND_HANDLERS = [RegisterCoopHandler, ChangeCoopIdentityHandler, ChangeCoopContactHandler, ChangeChartHandler];

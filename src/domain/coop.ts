@@ -1,4 +1,4 @@
-import { type CoopEvent, type CoopIdentity, type CoopRegistered } from '../events/coop-events';
+import { type CoopContactChanged, type CoopEvent, type CoopIdentity, type CoopRegistered } from '../events/coop-events';
 import { ID_PATTERN } from '../events/streams';
 import { DomainError, ValidationFailed } from './errors';
 
@@ -9,11 +9,21 @@ export interface CoopState {
   department: string | null;
   firstYear: number | null;
   identity: CoopIdentity | null;
+  contact: CoopContactChanged | null;
 }
 
 export type CoopCommand =
   | { type: 'RegisterCoop'; coopId: string; department: string; firstYear: number; identity: CoopIdentityInput }
-  | { type: 'ChangeCoopIdentity'; identity: CoopIdentityInput };
+  | { type: 'ChangeCoopIdentity'; identity: CoopIdentityInput }
+  | { type: 'ChangeCoopContact'; contact: CoopContactInput };
+
+/** The mandataire's fields of the identity, as a form or JSON sends them. */
+export interface CoopContactInput {
+  address?: unknown;
+  phone?: unknown;
+  email?: unknown;
+  mandataires?: unknown;
+}
 
 export interface CoopIdentityInput {
   name?: unknown;
@@ -22,12 +32,43 @@ export interface CoopIdentityInput {
   mandataires?: unknown;
 }
 
-export const initialCoopState = (): CoopState => ({ registered: false, coopId: null, department: null, firstYear: null, identity: null });
+export const initialCoopState = (): CoopState => ({ registered: false, coopId: null, department: null, firstYear: null, identity: null, contact: null });
 
 /** UAI (code of a French school): 7 digits and a letter, e.g. 0141234A. */
 const UAI = /^\d{7}[A-Za-z]$/;
 
 const optionalText = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : null);
+
+/** Names as a list, or typed one per line or separated by commas. */
+const namesOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.map(optionalText).filter((m): m is string => m !== null)
+    : typeof value === 'string'
+      ? value
+          .split(/[,\n]/)
+          .map(optionalText)
+          .filter((m): m is string => m !== null)
+      : [];
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A French number (10 digits, or +33 and 9), spaces, dots and dashes between groups allowed. */
+const PHONE = /^(?:0\d{9}|\+33\d{9})$/;
+
+function validContact(input: CoopContactInput): CoopContactChanged {
+  const errors: DomainError[] = [];
+  const address = typeof input.address === 'string' && input.address.trim() !== '' ? input.address.trim().replace(/\r\n/g, '\n').slice(0, 500) : null;
+  const phone = optionalText(input.phone);
+  if (phone && !PHONE.test(phone.replace(/[\s.\-\u00a0]/g, ''))) {
+    errors.push(new DomainError('PHONE_INVALID', 'Le numéro de téléphone comporte 10 chiffres (ex. 02 31 12 34 56).', 'phone'));
+  }
+  const email = optionalText(input.email);
+  if (email && !EMAIL.test(email))
+    errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique n'est pas valide (ex. ce.0141234a@ac-caen.fr).", 'email'));
+  const mandataires = namesOf(input.mandataires);
+  if (mandataires.length === 0) errors.push(new DomainError('MANDATAIRE_REQUIRED', 'Indiquez au moins un mandataire (prénom et nom).', 'mandataires'));
+  if (errors.length) throw new ValidationFailed(errors);
+  return { address, phone, email: email ? email.toLowerCase() : null, mandataires };
+}
 
 /** The identity as recorded, and what is wrong with the input (every problem at once). */
 function identityOf(input: CoopIdentityInput): { identity: CoopIdentity; errors: DomainError[] } {
@@ -36,14 +77,7 @@ function identityOf(input: CoopIdentityInput): { identity: CoopIdentity; errors:
   if (!name) errors.push(new DomainError('NAME_REQUIRED', 'Le nom de la coopérative est obligatoire.', 'name'));
   const uai = optionalText(input.uai);
   if (uai && !UAI.test(uai)) errors.push(new DomainError('UAI_INVALID', 'Le code UAI comporte 7 chiffres et une lettre (ex. 0141234A).', 'uai'));
-  const mandataires = Array.isArray(input.mandataires)
-    ? input.mandataires.map(optionalText).filter((m): m is string => m !== null)
-    : typeof input.mandataires === 'string'
-      ? input.mandataires
-          .split(/[,\n]/)
-          .map(optionalText)
-          .filter((m): m is string => m !== null)
-      : [];
+  const mandataires = namesOf(input.mandataires);
   return { identity: { name: name ?? '', school: optionalText(input.school), uai: uai ? uai.toUpperCase() : null, mandataires }, errors };
 }
 
@@ -88,6 +122,18 @@ export function decideCoop(command: CoopCommand, state: CoopState): CoopEvent[] 
     case 'ChangeCoopIdentity':
       if (!state.registered) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
       return [{ type: 'CoopIdentityChanged', data: validIdentity(command.identity) }];
+    case 'ChangeCoopContact': {
+      if (!state.registered) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+      const data = validContact(command.contact);
+      const current = {
+        address: state.contact?.address ?? null,
+        phone: state.contact?.phone ?? null,
+        email: state.contact?.email ?? null,
+        mandataires: state.identity?.mandataires ?? [],
+      };
+      // Saving the form unchanged records nothing.
+      return JSON.stringify(data) === JSON.stringify(current) ? [] : [{ type: 'CoopContactChanged', data }];
+    }
   }
 }
 
@@ -95,9 +141,11 @@ export function evolveCoop(state: CoopState, event: CoopEvent): CoopState {
   switch (event.type) {
     case 'CoopRegistered': {
       const { coopId, department, firstYear, ...identity } = event.data;
-      return { registered: true, coopId, department, firstYear, identity };
+      return { registered: true, coopId, department, firstYear, identity, contact: null };
     }
     case 'CoopIdentityChanged':
       return { ...state, identity: { ...event.data } };
+    case 'CoopContactChanged':
+      return { ...state, identity: state.identity && { ...state.identity, mandataires: [...event.data.mandataires] }, contact: { ...event.data } };
   }
 }

@@ -11,8 +11,22 @@ export interface CoopRegistered extends CoopIdentity {
   /** the coop's first fiscal year */ firstYear: number;
 }
 export type CoopIdentityChanged = CoopIdentity;
+/**
+ * What the coop's mandataire may keep up to date themselves (the guide's "Identité de la coop",
+ * the fields the AD leaves open): the school's address, phone and e-mail, the mandataires' names.
+ * Name, school, UAI stay the department's (CoopIdentityChanged).
+ */
+export interface CoopContactChanged {
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  mandataires: string[];
+}
 
-export type CoopEvent = { type: 'CoopRegistered'; data: CoopRegistered } | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged };
+export type CoopEvent =
+  | { type: 'CoopRegistered'; data: CoopRegistered }
+  | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged }
+  | { type: 'CoopContactChanged'; data: CoopContactChanged };
 
 export type AccountKind = 'treasury' | 'advance' | 'charge' | 'product';
 /** What the ledger's rules look an account up for: the subsidies (741), the OCCE membership, the insurance, durable goods. */

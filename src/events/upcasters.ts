@@ -38,6 +38,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   OpeningChangeSeen: 1,
   CoopRegistered: 1,
   CoopIdentityChanged: 1,
+  CoopContactChanged: 1,
   AccountAdded: 1,
   AccountRenamed: 1,
   AccountRetired: 1,

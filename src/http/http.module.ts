@@ -13,6 +13,7 @@ import { DepartmentApiController } from './department-api.controller';
 import { DepartmentPagesModule } from './department-pages/department-pages.module';
 import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
+import { ActionReportApiController } from './action-report-api.controller';
 import { StatementsApiController } from './statements-api.controller';
 import { LedgerReads } from '../reads/ledger-reads';
 import { DepartmentAccounts } from '../reads/department-accounts';
@@ -48,6 +49,7 @@ const coopDirectory = {
     AuditApiController,
     CoopAdminController,
     YearEndApiController,
+    ActionReportApiController,
   ],
   providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes],
   exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes, AuthModule],

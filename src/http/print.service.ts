@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { Config } from '../config';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { type CoopDoc } from '../projections/coops.projection';
-import { type CalendarYearView, gridView } from '../reads/ledger-views';
+import { type ActionReport, type CalendarYearView, gridView } from '../reads/ledger-views';
 import { paperNotebookPages, type PaperNotebookLayout } from '../reads/paper-notebook';
 import { type OfficialCrf } from '../reads/year-end-views';
 import { CONFIG } from '../tokens';
@@ -82,6 +82,21 @@ export class PrintService implements OnModuleDestroy {
       title: `Compte-rendu financier ${yearName} (${crf.status}, version ${crf.version})`,
       footer: `${coop.name} — exercice ${yearName} — CRF ${crf.status}, version ${crf.version}`,
       fileName: `crf-${coop.coopId}-${year}-v${crf.version}.pdf`,
+      layout: true,
+    };
+  }
+
+  /** One action's entries, receipts and expenses (the guide's "Version imprimable" of the action report), portrait. */
+  actionDocument(reads: YearReads, report: ActionReport): PrintDocument {
+    const { coop, year, asOf } = reads;
+    const yearName = `${year}-${year + 1}`;
+    return {
+      template: 'action',
+      model: { coop, yearName, asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null, report },
+      landscape: false,
+      title: `Action « ${report.name} » — ${yearName}`,
+      footer: `${coop.name} — exercice ${yearName} — action « ${report.name} »`,
+      fileName: `action-${coop.coopId}-${year}.pdf`,
       layout: true,
     };
   }

@@ -12,6 +12,10 @@ export interface CoopDoc {
   school: string | null;
   uai: string | null;
   mandataires: string[];
+  /** The school's contact, kept by the mandataire (CoopContactChanged); absent until first given. */
+  address?: string | null;
+  phone?: string | null;
+  email?: string | null;
   registeredAt: string;
   revision: number;
 }
@@ -33,6 +37,7 @@ export const coopsProjection: Projection = {
       case 'CoopRegistered':
         return { ...event.data, registeredAt: recorded.metadata.at, revision: recorded.revision } satisfies CoopDoc;
       case 'CoopIdentityChanged':
+      case 'CoopContactChanged':
         return current ? { ...current, ...event.data, revision: recorded.revision } : null;
       default:
         return current;

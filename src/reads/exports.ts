@@ -1,5 +1,5 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
-import { type GridView } from './ledger-views';
+import { type ActionReport, type GridView } from './ledger-views';
 
 /**
  * Amounts for files other programs read: decimal comma, no thousands separator ("1234,56"),
@@ -77,6 +77,32 @@ export function gridCsv(view: GridView, coopName: string): string {
       plainAmount(view.balances.bank),
       plainAmount(view.balances.cash),
     ]),
+  ];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * One action's report as CSV (the guide's "Exportation"), as the page shows it: PJ, date, label,
+ * cheque, actions A and B, receipts, expenses; then the totals and the balance.
+ */
+export function actionCsv(report: ActionReport, coopName: string, yearName: string): string {
+  const lines = [
+    csvLine([csvText(`Action « ${report.name} »`), csvText(coopName), csvText(`Exercice ${yearName}`)]),
+    csvLine(['N° de PJ', 'Date', 'Libellé', 'N° de chèque', 'Action A', 'Action B', 'Recettes', 'Dépenses'].map(csvText)),
+    ...report.rows.map((r) =>
+      csvLine([
+        csvText(r.pj),
+        formatFrenchDate(r.date),
+        csvText(r.label),
+        csvText(r.chequeNo),
+        csvText(r.actionA),
+        csvText(r.actionB),
+        csvAmount(r.in),
+        csvAmount(r.out),
+      ]),
+    ),
+    csvLine(['', '', '', '', '', csvText('Total'), plainAmount(report.totalIn), plainAmount(report.totalOut)]),
+    csvLine(['', '', '', '', '', csvText('Solde'), plainAmount(report.balance), '']),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

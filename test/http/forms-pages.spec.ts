@@ -1,4 +1,14 @@
+import ExcelJS from 'exceljs';
+import type request from 'supertest';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { pdfText } from '../support/pdf-text';
+
+/** The body of a binary answer (supertest buffers only text by default). */
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
 
 /** As a browser sends a form: `lines[0][debit]=…`, with explicit indices. */
 function encodeForm(body: Record<string, unknown>): string {
@@ -207,6 +217,120 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
       const page = unescaped((await html(owner, `${base}/caisse`).expect(200)).text);
       expect(page).toContain("L'arrêté de caisse ne correspond pas avec le solde 530, la différence est de 10,00 €");
       expect(page).not.toContain('correspond au solde du compte 530');
+    });
+  });
+  describe('the action report: "Version imprimable" and "Exportation" (item 14)', () => {
+    const action = `${base}/actions/${encodeURIComponent('Photos scolaires')}`;
+    const files = `/api${action}`;
+
+    beforeAll(async () => {
+      for (const [pj, date, label, lines] of [
+        [
+          '10',
+          '2027-04-25',
+          'Ventes de photos scolaires aux familles',
+          [
+            { account: '512', debit: 32000 },
+            { account: '7080', credit: 32000 },
+          ],
+        ],
+        [
+          '11',
+          '2027-05-10',
+          '=Photographe Fact. n°199200',
+          [
+            { account: '6181', debit: 12000 },
+            { account: '512', credit: 12000 },
+          ],
+        ],
+      ] as const) {
+        await owner.post(`/api${base}/entries`, { pj, date, label, chequeNo: pj === '11' ? '1568965' : null, actionA: 'Photos scolaires', lines }).expect(201);
+      }
+    });
+
+    it('offers the printable version and the exports under the table', async () => {
+      const page = (await html(owner, action).expect(200)).text;
+      expect(page).toContain(`href="${files}/print.pdf">Version imprimable (PDF)</a>`);
+      expect(page).toContain(`href="${files}/export.xlsx" download>Exportation (Excel, .xlsx)</a>`);
+      expect(page).toContain(`href="${files}/export.csv" download>Exportation (CSV)</a>`);
+    });
+
+    it('prints the table as a PDF through the PDF service', async () => {
+      const res = await owner.agent.get(`${files}/print.pdf`).buffer(true).parse(binary).expect(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      const text = plain(pdfText(res.body)).replace(/\s+/g, ' ');
+      expect(text).toContain('Action « Photos scolaires »');
+      expect(text).toContain('Ventes de photos');
+      expect(text).toContain('320,00');
+      expect(text).toContain('200,00 €');
+    });
+
+    it('exports the table as CSV (a formula neutralised) and as xlsx with numbers and dates', async () => {
+      const csv = await owner.get(`${files}/export.csv`).expect(200);
+      expect(csv.headers['content-disposition']).toBe('attachment; filename="action-Photos_scolaires-C14900-2026.csv"');
+      const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+      expect(lines[1]).toBe('N° de PJ;Date;Libellé;N° de chèque;Action A;Action B;Recettes;Dépenses');
+      expect(lines[2]).toBe('10;25/04/2027;Ventes de photos scolaires aux familles;;Photos scolaires;;320,00;');
+      expect(lines[3]).toBe("11;10/05/2027;'=Photographe Fact. n°199200;1568965;Photos scolaires;;;120,00");
+      expect(lines[4]).toBe(';;;;;Total;320,00;120,00');
+      expect(lines[5]).toBe(';;;;;Solde;200,00;');
+      const xlsx = await owner.agent.get(`${files}/export.xlsx`).buffer(true).parse(binary).expect(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(xlsx.body);
+      const sheet = workbook.worksheets[0];
+      expect(sheet.getRow(4).getCell(1).value).toBe('10');
+      expect(sheet.getRow(4).getCell(2).value).toEqual(new Date('2027-04-25T00:00:00Z'));
+      expect(sheet.getRow(4).getCell(7).value).toBe(320);
+      expect(sheet.getRow(5).getCell(3).value).toBe('=Photographe Fact. n°199200');
+      expect(sheet.getRow(7).getCell(7).value).toBe(200);
+    });
+
+    it('answers 404 for an action no entry carries, and to another coop', async () => {
+      await owner.get(`/api${base}/actions/Inconnue/export.csv`).expect(404);
+      const [other] = await t.loginDemo('jferry');
+      await other.get(`${files}/export.csv`).expect(404);
+    });
+  });
+
+  describe('"Identité de la coop." (item 14)', () => {
+    const identity = '/coops/C14900/identite';
+
+    it("shows the department's fields read-only and the mandataire's as a form", async () => {
+      const page = unescaped((await html(owner, identity).expect(200)).text);
+      expect(page).toMatch(/<dt>Nom<\/dt><dd>Coopérative Jacques Prévert<\/dd>/);
+      expect(page).toMatch(/<dt>Code UAI<\/dt><dd><span class="muted">non renseigné<\/span><\/dd>/);
+      expect(page).not.toContain('name="name"');
+      expect(page).toMatch(/<textarea[^>]*name="mandataires"[^>]*>Léa Durand<\/textarea>/);
+      expect(page).toContain('name="phone"');
+      expect((await html(owner, base).expect(200)).text).toContain(`href="${identity}">Identité de la coop.</a>`);
+    });
+
+    it('refuses a wrong phone and e-mail next to their fields, keeping what was typed', async () => {
+      const res = await form(owner, identity, { address: '3 rue des Écoles', phone: '02 31', email: 'ecole@', mandataires: 'Léa Durand' }).expect(400);
+      const page = unescaped(res.text);
+      expect(page).toMatch(/id="f-phone-error">Le numéro de téléphone comporte 10 chiffres/);
+      expect(page).toMatch(/id="f-email-error">L'adresse électronique n'est pas valide/);
+      expect(page).toContain('value="02 31"');
+      expect(page).toMatch(/<textarea[^>]*name="address"[^>]*>3 rue des Écoles<\/textarea>/);
+    });
+
+    it('records the change through the coop stream, seen by the treasurer, who cannot change it here', async () => {
+      const page = await saved(owner, identity, {
+        address: '3 rue des Écoles\n14100 Lisieux',
+        phone: '02 31 12 34 56',
+        email: 'ce.0140010k@ac-caen.fr',
+        mandataires: 'Léa Durand\nMarc Roy',
+      });
+      expect(page).toContain("L'identité de la coopérative est enregistrée.");
+      expect(page).toContain('value="02 31 12 34 56"');
+      const history = (await treasurer.get('/api/coops/C14900/history').expect(200)).body.events;
+      expect(history.map((e: { type: string }) => e.type)).toContain('CoopContactChanged');
+      const read = unescaped((await html(treasurer, identity).expect(200)).text);
+      expect(read).toContain('Léa Durand, Marc Roy');
+      expect(read).toContain('3 rue des Écoles\n14100 Lisieux');
+      expect(read).not.toContain('<form method="post" action="/coops/C14900/identite"');
+      await form(treasurer, identity, { mandataires: 'Quelqu’un' }).expect(403);
+      expect(unescaped((await html(treasurer, '/departements/14/cooperatives').expect(200)).text)).toContain('Marc Roy');
     });
   });
 });

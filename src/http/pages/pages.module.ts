@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HomePagesController } from './home.pages';
+import { IdentityPagesController } from './identity.pages';
 import { NotebookPagesController } from './notebook.pages';
 import { RegistersPagesController } from './registers.pages';
 import { ReportsPagesController } from './reports.pages';
@@ -19,6 +20,7 @@ import { YearEndPagesController } from './year-end.pages';
     ReportsPagesController,
     YearEndPagesController,
     StatementsPagesController,
+    IdentityPagesController,
   ],
   providers: [YearPages],
 })

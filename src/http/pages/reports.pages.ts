@@ -38,7 +38,13 @@ export class ReportsPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     const report = actionReport(ctx.reads.notebook, ctx.reads.chart, name);
     if (!report) throw new DomainError('NOT_FOUND', `Aucune écriture n'est rattachée à l'action « ${name} ».`, undefined, 'not_found');
-    this.pages.render(res, ctx, 'action', { title: `Action « ${name} »`, nav: 'actions', report });
+    const files = `/api${ctx.base}/actions/${encodeURIComponent(name)}`;
+    this.pages.render(res, ctx, 'action', {
+      title: `Action « ${name} »`,
+      nav: 'actions',
+      report,
+      files: { pdf: `${files}/print.pdf`, csv: `${files}/export.csv`, xlsx: `${files}/export.xlsx` },
+    });
   }
 
   @Get('crf')

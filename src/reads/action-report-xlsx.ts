@@ -1,0 +1,30 @@
+import ExcelJS from 'exceljs';
+import { type ActionReport } from './ledger-views';
+
+/** Euros with two decimals, negative in red, as the trial balance's workbook. */
+const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
+const euros = (cents: number): number | null => (cents === 0 ? null : cents / 100);
+
+/**
+ * One action's report as an .xlsx workbook (the guide's "Exportation"): amounts are numbers and
+ * dates are dates, so the spreadsheet can sum and sort them; PJ and cheque numbers stay text ("020").
+ */
+export async function actionWorkbook(report: ActionReport, coopName: string, yearName: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Cahier Coop';
+  // A sheet name is 31 characters at most, without : \ / ? * [ ].
+  const sheet = workbook.addWorksheet(`Action ${report.name}`.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 3 }] });
+  sheet.addRow([`Action « ${report.name} » — ${coopName} — exercice ${yearName}`]).font = { bold: true, size: 13 };
+  sheet.addRow([]);
+  sheet.addRow(['N° de PJ', 'Date', 'Libellé', 'N° de chèque', 'Action A', 'Action B', 'Recettes', 'Dépenses']).font = { bold: true };
+  for (const r of report.rows) {
+    sheet.addRow([r.pj, new Date(`${r.date}T00:00:00Z`), r.label, r.chequeNo ?? '', r.actionA ?? '', r.actionB ?? '', euros(r.in), euros(r.out)]);
+  }
+  sheet.addRow(['', null, '', '', '', 'Total', report.totalIn / 100, report.totalOut / 100]).font = { bold: true };
+  sheet.addRow(['', null, '', '', '', 'Solde', report.balance / 100, null]).font = { bold: true };
+  for (const c of [1, 4]) sheet.getColumn(c).numFmt = '@';
+  sheet.getColumn(2).numFmt = 'dd/mm/yyyy';
+  for (const c of [7, 8]) sheet.getColumn(c).numFmt = EUROS;
+  sheet.columns.forEach((column, i) => (column.width = [10, 12, 48, 14, 16, 16, 14, 14][i]));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
