@@ -1,23 +1,45 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Param, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { commandContext } from '../commands/command-context';
+import { ChangeCoopContact } from '../commands/coop.commands';
+import { ProjectedCommandBus } from '../commands/projected-command-bus';
+import { SessionUser } from '../users/user-directory';
+import { IdempotentRequests } from './idempotency';
+import { JsonBody } from './json-body';
 import { DomainError } from '../domain/errors';
 import { type CoopDoc } from '../projections/coops.projection';
 import { PrintService } from './print.service';
 import { Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { CLOCK } from '../tokens';
-import { CoopScopeGuard } from './auth/guards';
+import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { LedgerReads } from '../reads/ledger-reads';
 import { yearParam } from './params';
 
-/** A coop's archives: its fiscal years, and reports by calendar year (January → December). */
+/**
+ * A coop's archives: its fiscal years, and reports by calendar year (January → December); and the
+ * contact its mandataire keeps (the identity page's fields, additive to API.md).
+ */
 @Controller('api/coops/:coopId')
 @UseGuards(CoopScopeGuard)
+@UseInterceptors(IdempotentRequests)
 export class CoopApiController {
   constructor(
     private readonly reads: LedgerReads,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly print: PrintService,
+    private readonly commands: ProjectedCommandBus,
   ) {}
+
+  /** `{"address","phone","email","mandataires":[…]}`: the mandataire's (or an admin's); name, school and UAI stay the department's. */
+  @Put('contact')
+  async changeContact(@Param('coopId') coopId: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    const contact = { address: body.address, phone: body.phone, email: body.email, mandataires: body.mandataires };
+    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+    await this.commands.execute(new ChangeCoopContact(coopId, { type: 'ChangeCoopContact', contact }, context));
+    const coop = await (await this.reads.source(coopId)).get<CoopDoc>('coops', coopId);
+    if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    return { coopId, address: coop.address ?? null, phone: coop.phone ?? null, email: coop.email ?? null, mandataires: coop.mandataires };
+  }
 
   @Get('years')
   years(@Param('coopId') coopId: string, @Query('asOf') asOf?: string) {

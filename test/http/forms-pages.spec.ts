@@ -314,6 +314,14 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
       expect(page).toMatch(/<textarea[^>]*name="address"[^>]*>3 rue des Écoles<\/textarea>/);
     });
 
+    it('takes the same change as JSON (PUT /api/coops/:coopId/contact): 400 with a code, 403 for the treasurer', async () => {
+      const bad = await owner.put('/api/coops/C14900/contact', { email: 'ecole@', mandataires: ['Léa Durand'] }).expect(400);
+      expect(bad.body.code).toBe('EMAIL_INVALID');
+      await treasurer.put('/api/coops/C14900/contact', { mandataires: ['Léa Durand'] }).expect(403);
+      const done = await owner.put('/api/coops/C14900/contact', { phone: '0231000000', mandataires: ['Léa Durand'] }).expect(200);
+      expect(done.body).toEqual({ coopId: 'C14900', address: null, phone: '0231000000', email: null, mandataires: ['Léa Durand'] });
+    });
+
     it('records the change through the coop stream, seen by the treasurer, who cannot change it here', async () => {
       const page = await saved(owner, identity, {
         address: '3 rue des Écoles\n14100 Lisieux',
@@ -331,6 +339,9 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
       expect(read).not.toContain('<form method="post" action="/coops/C14900/identite"');
       await form(treasurer, identity, { mandataires: 'Quelqu’un' }).expect(403);
       expect(unescaped((await html(treasurer, '/departements/14/cooperatives').expect(200)).text)).toContain('Marc Roy');
+      expect(unescaped((await html(treasurer, '/departements/14/cooperatives/C14900').expect(200)).text)).toContain(
+        "Coordonnées de l'école, tenues par le mandataire : 3 rue des Écoles\n14100 Lisieux — 02 31 12 34 56 — ce.0140010k@ac-caen.fr.",
+      );
     });
   });
 });

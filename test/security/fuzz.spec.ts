@@ -369,6 +369,31 @@ describe('fuzzing the ledger JSON API', () => {
     );
   });
 
+  it("the coop's contact: a hostile phone, e-mail, address or list of mandataires is refused or taken as text", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileText, wrongType), fc.oneof(hostileText, wrongType), fc.oneof(hostileText, wrongType), async (phone, email, address) => {
+        const before = await eventCount(t);
+        await judge(await send('put', '/api/coops/C14001/contact', { phone, email, address, mandataires: ['Claire Martin'] }), before, true);
+      }),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          // Names that are no names: a list of strings or a string is a list of names.
+          wrongType.filter((w) => typeof w !== 'string' && !(Array.isArray(w) && w.some((n) => typeof n === 'string'))),
+          fc.constant(''),
+          fc.constant([' ', null]),
+        ),
+        async (mandataires) => {
+          const before = await eventCount(t);
+          await judge(await send('put', '/api/coops/C14001/contact', { mandataires }), before, false);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   // ---- transport ----------------------------------------------------------------------------------
 
   const bodyRoutes: Array<['post' | 'put', string]> = [
@@ -381,6 +406,7 @@ describe('fuzzing the ledger JSON API', () => {
     ['put', `${base}/subsidies`],
     ['post', `${base}/inventory`],
     ['post', `${base}/activities`],
+    ['put', '/api/coops/C14001/contact'],
   ];
 
   it('answers 413 to a JSON body over 1 MB and 400 to malformed JSON, on every endpoint', async () => {

@@ -162,6 +162,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
 
   // ---- coop administration and audit
   'PUT /api/coops/:coopId/identity': { rule: 'coopAdministration' },
+  'PUT /api/coops/:coopId/contact': { rule: 'coopLedger' },
   'POST /api/coops/:coopId/password': { rule: 'coopAdministration' },
   [`POST ${api}/unlock`]: { rule: 'coopAdministration' },
   [`POST ${api}/lock`]: { rule: 'coopAdministration' },

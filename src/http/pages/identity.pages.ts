@@ -9,7 +9,6 @@ import { LedgerReads } from '../../reads/ledger-reads';
 import { SessionUser } from '../../users/user-directory';
 import { canWriteCoop } from '../auth/scope';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
-import { ApiError } from '../errors.filter';
 import { FormBody, text } from './entry-form';
 import { attempt, coopBase, YearContext, YearPages } from './year-page';
 
@@ -43,10 +42,8 @@ export class IdentityPagesController {
 
   @Post()
   async change(@Param('coopId') coopId: string, @Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    // CoopScopeGuard lets through only who may change the coop (its mandataire, an admin): others get 403.
     const ctx = await this.context(coopId, user);
-    if (!this.mayChange(ctx)) {
-      throw new ApiError(403, { error: 'forbidden', code: 'READ_ONLY', message: 'Ces champs sont tenus à jour par le mandataire de la coopérative.' });
-    }
     const values = Object.fromEntries(CONTACT_FIELDS.map((f) => [f, text(body[f]).trim()]));
     const refusal = await attempt(() =>
       this.commands.execute(new ChangeCoopContact(coopId, { type: 'ChangeCoopContact', contact: values }, commandContext(user))),
