@@ -1,3 +1,5 @@
+import { type RecordedEvent } from './envelope';
+
 /** Events of `coop-<coopId>` (identity, kept by the department) and `chart-<dept>-<year>`. */
 export interface CoopIdentity {
   name: string;
@@ -27,6 +29,12 @@ export type CoopEvent =
   | { type: 'CoopRegistered'; data: CoopRegistered }
   | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged }
   | { type: 'CoopContactChanged'; data: CoopContactChanged };
+
+/** A stored event of a `coop-` stream with its catalog type: narrowing on `type` gives its `data`. */
+export type RecordedCoopEvent = { [E in CoopEvent as E['type']]: RecordedEvent<E['type'], E['data']> }[CoopEvent['type']];
+
+/** Events of a `coop-` stream are the catalog's, upcast to its current versions when read (as asLedgerEvent). */
+export const asCoopEvent = (event: RecordedEvent): RecordedCoopEvent => event as RecordedCoopEvent;
 
 export type AccountKind = 'treasury' | 'advance' | 'charge' | 'product';
 /** What the ledger's rules look an account up for: the subsidies (741), the OCCE membership, the insurance, durable goods. */

@@ -1,4 +1,5 @@
-import { type CoopEvent } from '../events/coop-events';
+import { asCoopEvent } from '../events/coop-events';
+import { noOtherEvent } from '../events/ledger-events';
 import { parseStream } from '../events/streams';
 import { type Projection } from './projection';
 
@@ -32,7 +33,7 @@ export const coopsProjection: Projection = {
   evolve: (doc, recorded) => {
     const current = doc as CoopDoc | null;
     if (current && current.revision >= recorded.revision) return current;
-    const event = { type: recorded.type, data: recorded.data } as CoopEvent;
+    const event = asCoopEvent(recorded);
     switch (event.type) {
       case 'CoopRegistered':
         return { ...event.data, registeredAt: recorded.metadata.at, revision: recorded.revision } satisfies CoopDoc;
@@ -40,6 +41,7 @@ export const coopsProjection: Projection = {
       case 'CoopContactChanged':
         return current ? { ...current, ...event.data, revision: recorded.revision } : null;
       default:
+        noOtherEvent(event);
         return current;
     }
   },

@@ -1,18 +1,12 @@
 import { type StatementDocument, type StatementOnRecord, quitusMissing, statementDocumentOf } from '../domain/ledger';
 import { type RecordedEvent } from '../events/envelope';
 import {
+  asLedgerEvent,
+  noOtherEvent,
   type QuitusGiven,
-  type OpeningChangeSeen,
-  type QuitusInvited,
-  type StatementDeclared,
-  type StatementImported,
   type SubmissionDocumentAttached,
-  type SubmissionReturned,
   type SubmissionSent,
-  type SubsidiesDeclared,
   type VerifierQuality,
-  type YearLocked,
-  type YearUnlocked,
 } from '../events/ledger-events';
 import { parseStream } from '../events/streams';
 import { type DocRef, type Projection } from './projection';
@@ -128,7 +122,8 @@ const FOLDED = new Set([
   'OpeningChangeSeen',
 ]);
 
-function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndDoc | null {
+function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearEndDoc | null {
+  const event = asLedgerEvent(recorded);
   const stream = parseStream(event.stream);
   if (!stream || stream.category !== 'ledger') return current;
   if (current && event.revision <= current.appliedRevision) return current;
@@ -136,7 +131,7 @@ function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndD
   const { at } = event.metadata;
   switch (event.type) {
     case 'QuitusInvited': {
-      const d = event.data as QuitusInvited;
+      const d = event.data;
       doc.invitations = [
         ...doc.invitations,
         { invitationId: d.invitationId, name: d.name, quality: d.quality, invitedAt: at, expiresOn: d.expiresOn, used: false },
@@ -144,57 +139,74 @@ function foldYearEnd(current: YearEndDoc | null, event: RecordedEvent): YearEndD
       break;
     }
     case 'QuitusGiven': {
-      const d = event.data as QuitusGiven;
+      const d = event.data;
       doc.invitations = doc.invitations.map((i) => (i.invitationId === d.invitationId ? { ...i, used: true } : i));
       doc.decisions = [...doc.decisions, { ...d, at, valid: true }];
       break;
     }
     case 'SubmissionDocumentAttached':
-      doc.documents = [...doc.documents, { ...(event.data as SubmissionDocumentAttached), at }];
+      doc.documents = [...doc.documents, { ...event.data, at }];
       break;
     case 'SubmissionSent': {
-      const d = event.data as SubmissionSent;
+      const d = event.data;
       doc.submissions = [...doc.submissions, { ...d, documentIds: [...d.documentIds], at, status: 'submitted', reason: null, decidedAt: null, current: true }];
       break;
     }
     case 'SubmissionAccepted':
     case 'SubmissionReturned': {
-      const d = event.data as SubmissionReturned;
+      const { version } = event.data;
       const status = event.type === 'SubmissionAccepted' ? 'accepted' : 'returned';
-      doc.submissions = doc.submissions.map((s) => (s.version === d.version ? { ...s, status, reason: d.reason ?? null, decidedAt: at } : s));
+      const reason = event.type === 'SubmissionReturned' ? event.data.reason : null;
+      doc.submissions = doc.submissions.map((s) => (s.version === version ? { ...s, status, reason, decidedAt: at } : s));
       break;
     }
     case 'StatementDeclared':
     case 'StatementImported': {
-      const d = event.data as StatementDeclared & Partial<Pick<StatementImported, 'file'>>;
-      doc.statements = [...(doc.statements ?? []), { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file: d.file ?? null, at }];
+      const d = event.data;
+      const file = event.type === 'StatementImported' ? event.data.file : null;
+      doc.statements = [...(doc.statements ?? []), { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file, at }];
       break;
     }
     case 'SubsidiesDeclared':
-      doc.subsidyRows = (event.data as SubsidiesDeclared).rows.length;
+      doc.subsidyRows = event.data.rows.length;
       break;
     case 'YearClosed':
     case 'YearLocked': {
-      const d = event.data as YearLocked;
+      const d = event.data;
       doc.status = 'closed';
       doc.closings = [...doc.closings, { at, bank: d.bank, cash: d.cash }];
       break;
     }
     case 'OpeningChangeSeen': {
-      const d = event.data as OpeningChangeSeen;
+      const d = event.data;
       doc.openingSeen = { bank: d.bank, cash: d.cash, at };
       break;
     }
     case 'YearUnlocked':
       doc.status = 'unlocked';
       doc.unlockedAt = at;
-      doc.unlockReason = (event.data as YearUnlocked).reason;
+      doc.unlockReason = event.data.reason;
       // An unlock makes every decision caduc and every version sent a thing of the past.
       doc.decisions = doc.decisions.map((d) => ({ ...d, valid: false }));
       doc.submissions = doc.submissions.map((s) => ({ ...s, current: false }));
       break;
-    default:
+    case 'OpeningBalanceDeclared':
+    case 'EntryRecorded':
+    case 'EntryAmended':
+    case 'EntryDeleted':
+    case 'EntryReconciled':
+    case 'EntryUnreconciled':
+    case 'CarriedOverItemSeen':
+    case 'CarriedOverItemUnseen':
+    case 'CashCounted':
+    case 'InventoryItemAdded':
+    case 'InventoryItemRemoved':
+    case 'VoucherAttached':
+    case 'ActivityReported':
+      // Not the year's end (keysOf leaves them out).
       break;
+    default:
+      noOtherEvent(event);
   }
   return doc;
 }
@@ -210,15 +222,17 @@ export const yearEndProjection: Projection = {
     const stream = parseStream(event.stream);
     if (!stream || stream.category !== 'ledger') return [];
     const refs = [{ collection: YEAR_ENDS, id: yearEndId(stream.coopId, stream.year) }];
-    if (event.type === 'QuitusInvited') refs.push({ collection: QUITUS_CODES, id: (event.data as QuitusInvited).codeHash });
+    const ledgerEvent = asLedgerEvent(event);
+    if (ledgerEvent.type === 'QuitusInvited') refs.push({ collection: QUITUS_CODES, id: ledgerEvent.data.codeHash });
     return refs;
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
     if (ref.collection === QUITUS_CODES) {
       if (doc) return doc;
       const stream = parseStream(event.stream);
-      const d = event.data as QuitusInvited;
-      if (!stream || stream.category !== 'ledger') return null;
+      const invited = asLedgerEvent(event);
+      if (!stream || stream.category !== 'ledger' || invited.type !== 'QuitusInvited') return null;
+      const d = invited.data;
       return { id: ref.id, coopId: stream.coopId, year: stream.year, invitationId: d.invitationId, expiresOn: d.expiresOn } satisfies QuitusCodeDoc;
     }
     return foldYearEnd(doc as YearEndDoc | null, event);

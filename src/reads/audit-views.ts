@@ -1,42 +1,13 @@
 import { DomainError } from '../domain/errors';
 import { formatFrenchDate, isIsoDate } from '../domain/fiscal-year';
 import { formatEuros } from '../domain/money';
-import { type CoopRegistered } from '../events/coop-events';
-import {
-  type CashCounted,
-  type EntryContent,
-  type EntryLine,
-  type InventoryItemAdded,
-  type OpeningBalanceDeclared,
-  type SubsidiesDeclared,
-  type VoucherAttached,
-  type YearClosed,
-  type YearLocked,
-} from '../events/ledger-events';
-import { type HistoryItem } from './history';
+import { type RecordedEvent } from '../events/envelope';
+import { asCoopEvent, type CoopEvent, type CoopIdentity, type RecordedCoopEvent } from '../events/coop-events';
+import { asLedgerEvent, type EntryContent, type EntryLine, type LedgerEvent, type RecordedLedgerEvent, type YearLocked } from '../events/ledger-events';
+import { parseStream } from '../events/streams';
+import { historyItem } from './history';
 
 /** The auditor's pages' views of the history: French labels, one line of what each event says. */
-
-const TYPE_LABELS: Record<string, string> = {
-  CoopRegistered: 'Coopérative enregistrée',
-  CoopIdentityChanged: 'Identité modifiée',
-  OpeningBalanceDeclared: "Existence au début de l'exercice",
-  EntryRecorded: 'Écriture saisie',
-  EntryAmended: 'Écriture modifiée',
-  EntryDeleted: 'Écriture supprimée',
-  EntryReconciled: 'Écriture pointée',
-  EntryUnreconciled: 'Pointage annulé',
-  CarriedOverItemSeen: 'Report vu sur le relevé',
-  CashCounted: 'Arrêté de caisse',
-  SubsidiesDeclared: 'Tableau des subventions',
-  InventoryItemAdded: "Bien inscrit à l'inventaire",
-  InventoryItemRemoved: "Bien sorti de l'inventaire",
-  VoucherAttached: 'Pièce justificative jointe',
-  ActivityReported: "Compte-rendu d'activité",
-  YearClosed: 'Exercice clôturé',
-  YearUnlocked: "Exercice rouvert par l'association départementale",
-  YearLocked: 'Exercice verrouillé de nouveau',
-};
 
 const FIELD_LABELS: Record<string, string> = {
   pj: 'PJ',
@@ -115,6 +86,122 @@ const valueText = (field: string, value: unknown): string => {
 
 const entryText = (e: EntryContent): string => `PJ ${e.pj} du ${formatFrenchDate(e.date)} — ${e.label}`;
 
+/** What the history has told so far, for the events that name an entry or an item by its id. */
+interface HistorySoFar {
+  entries: Map<string, EntryContent>;
+  inventory: Map<string, string>;
+}
+
+/** What one event says, in a line and a finer one; `entryId` for the events of an entry's own life. */
+interface EventText {
+  summary: string;
+  details: string | null;
+  entryId?: string;
+}
+
+type HistoryEvent = LedgerEvent | CoopEvent;
+export type HistoryEventType = HistoryEvent['type'];
+type HistoryData = { [E in HistoryEvent as E['type']]: E['data'] };
+
+interface EventView<T extends HistoryEventType> {
+  /** The event's name on the auditor's pages. */
+  label: string;
+  text: (data: HistoryData[T], soFar: HistorySoFar) => EventText;
+}
+
+const said = (summary: string, details: string | null = null): EventText => ({ summary, details });
+const nothingSaid = (): EventText => said('');
+
+const identityText = (d: CoopIdentity): EventText =>
+  said(
+    [d.name, d.school, d.uai ? `UAI ${d.uai}` : null].filter(Boolean).join(' — '),
+    d.mandataires?.length ? `Mandataires : ${d.mandataires.join(', ')}` : null,
+  );
+
+const contentText = (entryId: string, content: EntryContent, soFar: HistorySoFar): EventText => {
+  soFar.entries.set(entryId, content);
+  return { summary: entryText(content), details: linesText(content.lines), entryId };
+};
+
+/** An event about an entry recorded earlier: the entry as last seen, else its id. */
+const entrySeen = (entryId: string, soFar: HistorySoFar): string => {
+  const content = soFar.entries.get(entryId);
+  return content ? entryText(content) : `Écriture ${entryId}`;
+};
+
+const statementText = (statementDate: string | null | undefined): string | null =>
+  typeof statementDate === 'string' ? `Relevé du ${formatFrenchDate(statementDate)}` : null;
+
+const closingText = (d: YearLocked & { closedOn?: string }): EventText =>
+  said(
+    `${d.closedOn ? `Clôturé le ${formatFrenchDate(d.closedOn)} — ` : ''}banque ${formatEuros(d.bank)}, caisse ${formatEuros(d.cash)}, résultat ${formatEuros(d.result)}`,
+  );
+
+/**
+ * Every event type of a coop's history, with its French name and what it says: an event type
+ * added to the catalog and left out here fails the type-check.
+ */
+export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
+  CoopRegistered: { label: 'Coopérative enregistrée', text: identityText },
+  CoopIdentityChanged: { label: 'Identité modifiée', text: identityText },
+  OpeningBalanceDeclared: {
+    label: "Existence au début de l'exercice",
+    text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)} au ${formatFrenchDate(d.date)}`),
+  },
+  EntryRecorded: { label: 'Écriture saisie', text: (d, soFar) => contentText(d.entryId, d, soFar) },
+  EntryAmended: { label: 'Écriture modifiée', text: (d, soFar) => contentText(d.entryId, d, soFar) },
+  EntryDeleted: {
+    label: 'Écriture supprimée',
+    text: (d) => ({ summary: `${entryText(d.previous)} (supprimée)`, details: linesText(d.previous.lines), entryId: d.entryId }),
+  },
+  EntryReconciled: {
+    label: 'Écriture pointée',
+    text: (d, soFar) => ({ summary: entrySeen(d.entryId, soFar), details: statementText(d.statementDate), entryId: d.entryId }),
+  },
+  EntryUnreconciled: { label: 'Pointage annulé', text: (d, soFar) => ({ summary: entrySeen(d.entryId, soFar), details: null, entryId: d.entryId }) },
+  CarriedOverItemSeen: { label: 'Report vu sur le relevé', text: (d, soFar) => said(entrySeen(d.entryId, soFar), statementText(d.statementDate)) },
+  CarriedOverItemUnseen: { label: 'CarriedOverItemUnseen', text: nothingSaid },
+  StatementDeclared: { label: 'StatementDeclared', text: nothingSaid },
+  StatementImported: { label: 'StatementImported', text: nothingSaid },
+  CashCounted: { label: 'Arrêté de caisse', text: (d) => said(`${formatEuros(d.total)} comptés le ${formatFrenchDate(d.date)}`) },
+  SubsidiesDeclared: {
+    label: 'Tableau des subventions',
+    text: (d) => said(`${d.rows.length} ligne(s), ${formatEuros(d.rows.reduce((s, r) => s + r.amount, 0))}`),
+  },
+  InventoryItemAdded: {
+    label: "Bien inscrit à l'inventaire",
+    text: (d, soFar) => {
+      soFar.inventory.set(d.itemId, d.designation);
+      return said(`${d.designation} — ${d.quantity} × ${formatEuros(d.value)}`);
+    },
+  },
+  InventoryItemRemoved: { label: "Bien sorti de l'inventaire", text: (d, soFar) => said(soFar.inventory.get(d.itemId) ?? d.itemId) },
+  VoucherAttached: {
+    label: 'Pièce justificative jointe',
+    text: (d, soFar) => said(entrySeen(d.entryId, soFar), `${d.fileName} (SHA-256 ${d.sha256.slice(0, 16)}…)`),
+  },
+  ActivityReported: { label: "Compte-rendu d'activité", text: (d) => said(d.activity ?? '') },
+  YearClosed: { label: 'Exercice clôturé', text: closingText },
+  YearUnlocked: { label: "Exercice rouvert par l'association départementale", text: (d) => said(`Raison : ${d.reason ?? ''}`) },
+  YearLocked: { label: 'Exercice verrouillé de nouveau', text: closingText },
+  OpeningChangeSeen: {
+    label: 'Nouvelle ouverture vue par le mandataire',
+    text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)}`),
+  },
+  QuitusInvited: { label: 'QuitusInvited', text: nothingSaid },
+  QuitusGiven: { label: 'QuitusGiven', text: nothingSaid },
+  SubmissionDocumentAttached: { label: 'SubmissionDocumentAttached', text: nothingSaid },
+  SubmissionSent: { label: 'SubmissionSent', text: nothingSaid },
+  SubmissionAccepted: { label: 'SubmissionAccepted', text: nothingSaid },
+  SubmissionReturned: { label: 'SubmissionReturned', text: nothingSaid },
+};
+
+const textOf = <T extends HistoryEventType>(type: T, data: HistoryData[T], soFar: HistorySoFar): EventText => EVENT_VIEWS[type].text(data, soFar);
+
+/** A stored event of a coop's history (its identity stream or one of its years) with its catalog type. */
+const historyEvent = (event: RecordedEvent): RecordedLedgerEvent | RecordedCoopEvent =>
+  parseStream(event.stream)?.category === 'ledger' ? asLedgerEvent(event) : asCoopEvent(event);
+
 export interface HistoryRow {
   position: string;
   streamLabel: string;
@@ -135,106 +222,34 @@ export interface HistoryRow {
 }
 
 /** Every event of the history, with what it says in French; deleted entries stay, marked. */
-export function historyRows(items: readonly HistoryItem[]): HistoryRow[] {
-  const deleted = new Set(items.filter((i) => i.type === 'EntryDeleted').map((i) => (i.data as { entryId: string }).entryId));
-  const entries = new Map<string, EntryContent>();
-  const inventory = new Map<string, string>();
-  return items.map((item) => {
-    const data = item.data as Record<string, unknown>;
-    const entryId = typeof data.entryId === 'string' ? data.entryId : null;
-    let summary = '';
-    let details: string | null = null;
-    switch (item.type) {
-      case 'CoopRegistered':
-      case 'CoopIdentityChanged': {
-        const d = data as unknown as CoopRegistered;
-        summary = [d.name, d.school, d.uai ? `UAI ${d.uai}` : null].filter(Boolean).join(' — ');
-        details = d.mandataires?.length ? `Mandataires : ${d.mandataires.join(', ')}` : null;
-        break;
-      }
-      case 'OpeningBalanceDeclared': {
-        const d = data as unknown as OpeningBalanceDeclared;
-        summary = `Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)} au ${formatFrenchDate(d.date)}`;
-        break;
-      }
-      case 'EntryRecorded':
-      case 'EntryAmended': {
-        const content = data as unknown as EntryContent;
-        entries.set(entryId!, content);
-        summary = entryText(content);
-        details = linesText(content.lines);
-        break;
-      }
-      case 'EntryDeleted': {
-        const previous = (data as { previous: EntryContent }).previous;
-        summary = `${entryText(previous)} (supprimée)`;
-        details = linesText(previous.lines);
-        break;
-      }
-      case 'EntryReconciled':
-      case 'EntryUnreconciled':
-      case 'CarriedOverItemSeen':
-      case 'VoucherAttached': {
-        const content = entryId ? entries.get(entryId) : undefined;
-        summary = content ? entryText(content) : `Écriture ${entryId ?? ''}`;
-        if (typeof data.statementDate === 'string') details = `Relevé du ${formatFrenchDate(data.statementDate)}`;
-        if (item.type === 'VoucherAttached') {
-          const d = data as unknown as VoucherAttached;
-          details = `${d.fileName} (SHA-256 ${d.sha256.slice(0, 16)}…)`;
-        }
-        break;
-      }
-      case 'CashCounted': {
-        const d = data as unknown as CashCounted;
-        summary = `${formatEuros(d.total)} comptés le ${formatFrenchDate(d.date)}`;
-        break;
-      }
-      case 'SubsidiesDeclared': {
-        const d = data as unknown as SubsidiesDeclared;
-        summary = `${d.rows.length} ligne(s), ${formatEuros(d.rows.reduce((s, r) => s + r.amount, 0))}`;
-        break;
-      }
-      case 'InventoryItemAdded': {
-        const d = data as unknown as InventoryItemAdded;
-        inventory.set(d.itemId, d.designation);
-        summary = `${d.designation} — ${d.quantity} × ${formatEuros(d.value)}`;
-        break;
-      }
-      case 'InventoryItemRemoved':
-        summary = inventory.get(String(data.itemId)) ?? String(data.itemId);
-        break;
-      case 'ActivityReported':
-        summary = String(data.activity ?? '');
-        break;
-      case 'YearClosed':
-      case 'YearLocked': {
-        const d = data as unknown as YearClosed & YearLocked;
-        summary = `${d.closedOn ? `Clôturé le ${formatFrenchDate(d.closedOn)} — ` : ''}banque ${formatEuros(d.bank)}, caisse ${formatEuros(d.cash)}, résultat ${formatEuros(d.result)}`;
-        break;
-      }
-      case 'YearUnlocked':
-        summary = `Raison : ${String(data.reason ?? '')}`;
-        break;
-    }
+export function historyRows(recorded: readonly RecordedEvent[]): HistoryRow[] {
+  const events = recorded.map(historyEvent);
+  const deleted = new Set(events.flatMap((e) => (e.type === 'EntryDeleted' ? [e.data.entryId] : [])));
+  const soFar: HistorySoFar = { entries: new Map(), inventory: new Map() };
+  return events.map((event) => {
+    const item = historyItem(event);
+    // A type outside the catalog (a stream written by hand) still shows, under its own name.
+    const known = Object.hasOwn(EVENT_VIEWS, event.type);
+    const text = known ? textOf(event.type, event.data, soFar) : nothingSaid();
     return {
       position: item.position,
       streamLabel: item.year === null ? 'Identité' : `Exercice ${item.year}-${item.year + 1}`,
       year: item.year,
       revision: item.revision,
       type: item.type,
-      typeLabel: TYPE_LABELS[item.type] ?? item.type,
+      typeLabel: known ? EVENT_VIEWS[event.type].label : event.type,
       actor: item.metadata.actor,
       role: ROLE_LABELS[item.metadata.role] ?? item.metadata.role,
       at: item.metadata.at,
       when: parisMoment(item.metadata.at),
-      summary,
-      details,
+      summary: text.summary,
+      details: text.details,
       changes: (item.changes ?? []).map((c) => ({
         field: FIELD_LABELS[c.field] ?? c.field,
         before: valueText(c.field, c.before),
         after: valueText(c.field, c.after),
       })),
-      deleted: entryId !== null && deleted.has(entryId) && item.type.startsWith('Entry'),
+      deleted: text.entryId !== undefined && deleted.has(text.entryId),
       hash: item.metadata.hash,
     };
   });

@@ -1,5 +1,5 @@
 import { type RecordedEvent } from '../events/envelope';
-import { type EntryAmended, type EntryContent } from '../events/ledger-events';
+import { asLedgerEvent, type EntryContent } from '../events/ledger-events';
 import { canonicalJson } from '../events/hash-chain';
 import { parseStream } from '../events/streams';
 
@@ -50,9 +50,7 @@ export function historyItem(event: RecordedEvent): HistoryItem {
     data: event.data,
     metadata: { actor, role, at, hash, prevHash },
   };
-  if (event.type === 'EntryAmended') {
-    const d = event.data as EntryAmended;
-    if (d.previous) item.changes = entryChanges(d.previous, d);
-  }
+  const ledgerEvent = stream?.category === 'ledger' ? asLedgerEvent(event) : null;
+  if (ledgerEvent?.type === 'EntryAmended' && ledgerEvent.data.previous) item.changes = entryChanges(ledgerEvent.data.previous, ledgerEvent.data);
   return item;
 }

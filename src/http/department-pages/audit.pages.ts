@@ -4,7 +4,7 @@ import { Clock, currentFiscalYear, formatFrenchDate, today } from '../../domain/
 import { EventStore } from '../../events/event-store';
 import { coopHistory, verifyHistory } from '../../events/history';
 import { CoopDoc } from '../../projections/coops.projection';
-import { historyItem, HistoryItem } from '../../reads/history';
+import { RecordedEvent } from '../../events/envelope';
 import { breakdownView, gridView } from '../../reads/ledger-views';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../../tokens';
@@ -85,9 +85,9 @@ export class AuditPagesController {
   async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
-    const items: HistoryItem[] = [];
-    for await (const event of coopHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) })) items.push(historyItem(event));
-    const rows = historyRows(items).map((r) => ({
+    const events: RecordedEvent[] = [];
+    for await (const event of coopHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) })) events.push(event);
+    const rows = historyRows(events).map((r) => ({
       ...r,
       asOfHref: r.year === null ? null : `${auditBase(coopId)}/consultation?year=${r.year}&asOf=${encodeURIComponent(r.at)}`,
     }));

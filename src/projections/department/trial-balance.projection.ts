@@ -1,22 +1,6 @@
 import { type Movement, type StatementOnRecord, statementDocumentOf } from '../../domain/ledger';
 import { type RecordedEvent } from '../../events/envelope';
-import {
-  type EntryAmended,
-  type EntryContent,
-  type EntryDeleted,
-  type EntryRecorded,
-  type OpenAdvance,
-  type OpeningBalanceDeclared,
-  type QuitusGiven,
-  type StatementDeclared,
-  type StatementImported,
-  type SubmissionDocumentAttached,
-  type SubmissionReturned,
-  type SubmissionSent,
-  type SubsidiesDeclared,
-  type YearClosed,
-  type YearLocked,
-} from '../../events/ledger-events';
+import { asLedgerEvent, type EntryContent, noOtherEvent, type OpenAdvance, type QuitusGiven } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
 import { type DocRef, type Projection } from '../projection';
 import { type Doc } from '../read-store';
@@ -104,28 +88,29 @@ function move(doc: TrialBalanceDoc, content: EntryContent, sign: 1 | -1): void {
   }
 }
 
-function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
+function applyOwn(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
+  const event = asLedgerEvent(recorded);
   switch (event.type) {
     case 'OpeningBalanceDeclared': {
-      const d = event.data as OpeningBalanceDeclared;
+      const d = event.data;
       doc.declaredOpening = { bank: d.bank, cash: d.cash };
       return;
     }
     case 'EntryRecorded':
-      return move(doc, event.data as EntryRecorded, 1);
+      return move(doc, event.data, 1);
     case 'EntryAmended': {
-      const d = event.data as EntryAmended;
+      const d = event.data;
       move(doc, d.previous, -1);
       return move(doc, d, 1);
     }
     case 'EntryDeleted':
-      return move(doc, (event.data as EntryDeleted).previous, -1);
+      return move(doc, event.data.previous, -1);
     case 'SubsidiesDeclared':
-      doc.subsidies = (event.data as SubsidiesDeclared).rows.length;
+      doc.subsidies = event.data.rows.length;
       return;
     case 'YearClosed':
       doc.status = 'closed';
-      doc.closedOn = (event.data as YearClosed).closedOn;
+      doc.closedOn = event.data.closedOn;
       return;
     case 'YearLocked':
       doc.status = 'closed';
@@ -138,7 +123,7 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
       if (doc.submission.status !== 'missing') doc.submission = { ...doc.submission, status: 'missing' };
       return;
     case 'SubmissionSent': {
-      const d = event.data as SubmissionSent;
+      const d = event.data;
       doc.submission = { status: 'submitted', version: d.version, submittedAt: event.metadata.at, reason: null };
       return;
     }
@@ -146,35 +131,50 @@ function applyOwn(doc: TrialBalanceDoc, event: RecordedEvent): void {
       doc.submission = { ...doc.submission, status: 'accepted', reason: null };
       return;
     case 'SubmissionReturned':
-      doc.submission = { ...doc.submission, status: 'returned', reason: (event.data as SubmissionReturned).reason };
+      doc.submission = { ...doc.submission, status: 'returned', reason: event.data.reason };
       return;
     case 'StatementDeclared':
     case 'StatementImported': {
-      const d = event.data as StatementDeclared & Partial<Pick<StatementImported, 'file'>>;
-      doc.statements = [...doc.statements, { date: d.date, closingBalance: d.closingBalance, file: d.file ?? null }];
+      const d = event.data;
+      const file = event.type === 'StatementImported' ? event.data.file : null;
+      doc.statements = [...doc.statements, { date: d.date, closingBalance: d.closingBalance, file }];
       return;
     }
     case 'QuitusGiven': {
-      const d = event.data as QuitusGiven;
+      const d = event.data;
       doc.quitus = [...doc.quitus, { quality: d.quality, decision: d.decision }];
       return;
     }
     case 'SubmissionDocumentAttached': {
-      const d = event.data as SubmissionDocumentAttached;
+      const d = event.data;
       if (d.kind === 'statement') doc.documents = { ...doc.documents, statementAttached: true };
       if (d.kind === 'subsidy' && typeof d.subsidyIndex === 'number' && !doc.documents.subsidyProofs.includes(d.subsidyIndex)) {
         doc.documents = { ...doc.documents, subsidyProofs: [...doc.documents.subsidyProofs, d.subsidyIndex].sort((a, b) => a - b) };
       }
       return;
     }
-    default:
+    case 'EntryReconciled':
+    case 'EntryUnreconciled':
+    case 'CarriedOverItemSeen':
+    case 'CarriedOverItemUnseen':
+    case 'CashCounted':
+    case 'InventoryItemAdded':
+    case 'InventoryItemRemoved':
+    case 'VoucherAttached':
+    case 'ActivityReported':
+    case 'QuitusInvited':
+    case 'OpeningChangeSeen':
+      // Not in the balance nor the year's end it follows (keysOf leaves them out).
       return;
+    default:
+      return noOtherEvent(event);
   }
 }
 
-function applyPrevious(doc: TrialBalanceDoc, event: RecordedEvent): void {
+function applyPrevious(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
+  const event = asLedgerEvent(recorded);
   if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
-  const d = event.data as YearLocked;
+  const d = event.data;
   doc.previousClosing = { bank: d.bank, cash: d.cash, openAdvances: d.openAdvances.map((a) => ({ ...a })) };
 }
 

@@ -1,8 +1,6 @@
 import { type RecordedEvent } from '../../events/envelope';
 import {
   type ActivityReported,
-  type StatementDeclared,
-  type StatementImported,
   type CarriedOverItem,
   type CashCounted,
   type EntryContent,
@@ -293,10 +291,11 @@ function closingOf(d: YearLocked, closedOn: string, at: string): Closing {
 }
 
 /** The previous year's YearClosed / YearLocked: this year's opening, carried-over items and advances. */
-function applyPrevious(doc: NotebookHeader, event: RecordedEvent): void {
+function applyPrevious(doc: NotebookHeader, recorded: RecordedEvent): void {
+  const event = asLedgerEvent(recorded);
   if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
-  const d = event.data as YearLocked;
-  const closedOn = event.type === 'YearClosed' ? (event.data as YearClosed).closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
+  const d = event.data;
+  const closedOn = event.type === 'YearClosed' ? event.data.closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
   doc.carriedOver = d.unreconciled.map((u) => {
     const seen = doc.carriedOverSeen[u.entryId];
     const row = { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
@@ -411,11 +410,13 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
 /** A statement's own document: its lines, as its event gave them. */
 export function foldNotebookStatement(doc: StatementDoc | null, events: RecordedEvent[], ref: DocRef): StatementDoc | null {
   let current = doc;
-  for (const event of events) {
+  for (const recorded of events) {
+    const event = asLedgerEvent(recorded);
     if (current && event.revision <= current.appliedRevision) continue;
     if (event.type !== 'StatementDeclared' && event.type !== 'StatementImported') continue;
-    const d = event.data as StatementDeclared & Partial<StatementImported>;
-    const lines = (d.lines ?? []).map((l) => ({ ...l }));
+    const d = event.data;
+    const imported = event.type === 'StatementImported' ? event.data : null;
+    const lines = (imported?.lines ?? []).map((l) => ({ ...l }));
     current = {
       id: ref.id,
       notebook: ref.id.slice(0, ref.id.length - d.statementId.length - 1),
@@ -423,9 +424,9 @@ export function foldNotebookStatement(doc: StatementDoc | null, events: Recorded
       date: d.date,
       closingBalance: d.closingBalance,
       lines,
-      file: d.file ?? null,
-      duplicates: d.duplicates ?? 0,
-      outsideYear: d.outsideYear ?? 0,
+      file: imported?.file ?? null,
+      duplicates: imported?.duplicates ?? 0,
+      outsideYear: imported?.outsideYear ?? 0,
       at: event.metadata.at,
       appliedRevision: event.revision,
     } as StatementDoc;
@@ -435,9 +436,6 @@ export function foldNotebookStatement(doc: StatementDoc | null, events: Recorded
 
 /** Events that end a year also open the next one. */
 const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
-/** Events about one entry: they also touch its row. */
-const ENTRY_EVENTS = new Set(['EntryRecorded', 'EntryAmended', 'EntryDeleted', 'EntryReconciled', 'EntryUnreconciled', 'VoucherAttached']);
-const STATEMENT_EVENTS = new Set(['StatementDeclared', 'StatementImported']);
 
 export const notebookProjection: Projection = {
   name: 'notebooks',
@@ -455,9 +453,23 @@ export const notebookProjection: Projection = {
     if (!stream || stream.category !== 'ledger') return [];
     const notebook = notebookId(stream.coopId, stream.year);
     const refs = [{ collection: NOTEBOOKS, id: notebook }];
-    if (ENTRY_EVENTS.has(event.type)) refs.push({ collection: NOTEBOOK_ENTRIES, id: notebookEntryId(notebook, (event.data as { entryId: string }).entryId) });
-    if (STATEMENT_EVENTS.has(event.type)) {
-      refs.push({ collection: NOTEBOOK_STATEMENTS, id: notebookStatementId(notebook, (event.data as { statementId: string }).statementId) });
+    const ledgerEvent = asLedgerEvent(event);
+    switch (ledgerEvent.type) {
+      case 'EntryRecorded':
+      case 'EntryAmended':
+      case 'EntryDeleted':
+      case 'EntryReconciled':
+      case 'EntryUnreconciled':
+      case 'VoucherAttached':
+        // Events about one entry: they also touch its row.
+        refs.push({ collection: NOTEBOOK_ENTRIES, id: notebookEntryId(notebook, ledgerEvent.data.entryId) });
+        break;
+      case 'StatementDeclared':
+      case 'StatementImported':
+        refs.push({ collection: NOTEBOOK_STATEMENTS, id: notebookStatementId(notebook, ledgerEvent.data.statementId) });
+        break;
+      default:
+        break;
     }
     if (OPENS_NEXT_YEAR.has(event.type)) refs.push({ collection: NOTEBOOKS, id: notebookId(stream.coopId, stream.year + 1) });
     return refs;
