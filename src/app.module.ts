@@ -50,7 +50,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CommandsModule.forRoot({ eventStore: stores.eventStore, clock }), HttpModule],
+      imports: [CommandsModule.forRoot({ eventStore: stores.eventStore, readStore: stores.readStore, clock }), HttpModule],
       providers: [...core, ProjectedCommandBus, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
       exports: [...core.map((p) => p.provide), ProjectedCommandBus],
     };

@@ -5,6 +5,8 @@ export const CLOCK = Symbol('Clock');
 export const CONFIG = Symbol('Config');
 export const PROJECTOR = Symbol('Projector');
 export const STREAM_WRITER = Symbol('StreamWriter');
+/** An `AccountsInUse` read (src/reads/accounts-in-use.ts): what a chart change may not retire. */
+export const ACCOUNTS_IN_USE = Symbol('AccountsInUse');
 export const USER_DIRECTORY = Symbol('UserDirectory');
 /** A `CoopDirectory` (http/auth/guards.ts), provided by the importing module from a read model. */
 export const COOP_DIRECTORY = Symbol('CoopDirectory');

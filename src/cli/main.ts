@@ -33,7 +33,7 @@ async function withStores<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
 /** The server's CommandBus and handlers over the configured stores, and the user directory. */
 async function withServices<T>(work: (services: { commands: CommandSender; users: UserDirectory; clock: typeof systemClock }) => Promise<T>): Promise<T> {
   return withStores(async (stores) => {
-    const side = await openCommandBus({ eventStore: stores.eventStore, clock: systemClock });
+    const side = await openCommandBus({ eventStore: stores.eventStore, readStore: stores.readStore, clock: systemClock });
     try {
       return await work({ commands: side.bus, users: new UserDirectory(stores.readStore), clock: systemClock });
     } finally {

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { type Command, CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { type Clock } from '../domain/fiscal-year';
 import { type EventStore } from '../events/event-store';
-import { CLOCK, STREAM_WRITER } from '../tokens';
+import { type ReadStore } from '../projections/read-store';
+import { accountsInUseOf } from '../reads/accounts-in-use';
+import { ACCOUNTS_IN_USE, CLOCK, STREAM_WRITER } from '../tokens';
 import { COOP_COMMAND_HANDLERS } from './coop.commands';
 import { DEPARTMENT_COMMAND_HANDLERS } from './department.commands';
 import { LedgerCommandHandler } from './ledger.commands';
@@ -11,6 +13,8 @@ import { StreamWriter } from './stream-writer';
 
 export interface CommandSideOptions {
   eventStore: EventStore;
+  /** The read models a rule stands on (the accounts a chart change may not retire). */
+  readStore: ReadStore;
   clock: Clock;
 }
 
@@ -26,7 +30,7 @@ export interface CommandSender {
  */
 @Module({})
 export class CommandsModule {
-  static forRoot({ eventStore, clock }: CommandSideOptions): DynamicModule {
+  static forRoot({ eventStore, readStore, clock }: CommandSideOptions): DynamicModule {
     return {
       module: CommandsModule,
       global: true,
@@ -34,6 +38,7 @@ export class CommandsModule {
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: STREAM_WRITER, useValue: new StreamWriter(eventStore, clock) },
+        { provide: ACCOUNTS_IN_USE, useValue: accountsInUseOf(readStore) },
         LedgerCommandHandler,
         ...COOP_COMMAND_HANDLERS,
         ...DEPARTMENT_COMMAND_HANDLERS,

@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ChartCommand, decideChart } from '../domain/chart-changes';
+import { ChartCommand, type ChartEnv, decideChart } from '../domain/chart-changes';
 import { CoopCommand, decideCoop } from '../domain/coop';
 import { chartStream, coopStream } from '../events/streams';
 import { CommandContext } from './command-context';
 import { chartFold, coopFold } from './ledger.commands';
-import { STREAM_WRITER } from '../tokens';
+import { type AccountsInUse } from '../reads/accounts-in-use';
+import { ACCOUNTS_IN_USE, STREAM_WRITER } from '../tokens';
 import { Outcome, StreamWriter } from './stream-writer';
 
 /** A department registers a cooperative (its identity stream coop-<coopId>). */
@@ -77,11 +78,16 @@ export class ChangeCoopContactHandler implements ICommandHandler<ChangeCoopConta
   }
 }
 
+/** Only a retirement reads which accounts the year's entries use (from the read models). */
 @CommandHandler(ChangeChart)
 export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
-  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
-  execute({ department, year, command, context }: ChangeChart): Promise<Outcome> {
-    return this.writer.execute(chartStream(department, year), chartFold(department, year), (chart) => decideChart(command, chart), context, department);
+  constructor(
+    @Inject(STREAM_WRITER) private readonly writer: StreamWriter,
+    @Inject(ACCOUNTS_IN_USE) private readonly accountsInUse: AccountsInUse,
+  ) {}
+  async execute({ department, year, command, context }: ChangeChart): Promise<Outcome> {
+    const env: ChartEnv = { accountsInUse: command.type === 'RetireAccount' ? await this.accountsInUse(department, year) : new Map() };
+    return this.writer.execute(chartStream(department, year), chartFold(department, year), (chart) => decideChart(command, chart, env), context, department);
   }
 }
 

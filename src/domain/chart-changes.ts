@@ -27,7 +27,21 @@ const PROTECTED_ACCOUNTS = [BANK, CASH, ADVANCES];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
-export function decideChart(command: ChartCommand, chart: Chart): ChartEvent[] {
+/** What a chart change needs besides the chart itself. */
+export interface ChartEnv {
+  /** Account → the coops whose live entries of the chart's year use it (a read model's answer). */
+  accountsInUse: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Coops named in a refusal: a few ids, then how many more. */
+const COOPS_NAMED = 5;
+const coopsText = (coops: readonly string[]): string => {
+  if (coops.length === 1) return `de la coopérative ${coops[0]}`;
+  const named = coops.slice(0, COOPS_NAMED).join(', ');
+  return `de ${coops.length} coopératives (${named}${coops.length > COOPS_NAMED ? ', …' : ''})`;
+};
+
+export function decideChart(command: ChartCommand, chart: Chart, env: ChartEnv): ChartEvent[] {
   const account = text(command.account);
   const existing = findAccount(chart, account);
   switch (command.type) {
@@ -78,6 +92,17 @@ export function decideChart(command: ChartCommand, chart: Chart): ChartEvent[] {
           `Le compte ${account} (${existing.label}) est indispensable au cahier : il ne peut pas être retiré.`,
           'account',
           'conflict',
+        );
+      }
+      // Retiring an account the year's entries stand on would leave them on a code no one can choose again.
+      const coops = env.accountsInUse.get(account) ?? [];
+      if (coops.length > 0) {
+        throw new DomainError(
+          'ACCOUNT_IN_USE',
+          `Le compte ${account} (${existing.label}) sert à des écritures de l'exercice ${chart.year}-${chart.year + 1} ${coopsText(coops)} : il ne peut pas être retiré tant qu'elles l'utilisent.`,
+          'account',
+          'conflict',
+          { coops: [...coops] },
         );
       }
       return [{ type: 'AccountRetired', data: { account } }];

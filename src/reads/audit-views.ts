@@ -144,6 +144,10 @@ const closingText = (d: YearLocked & { closedOn?: string }): EventText =>
 export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
   CoopRegistered: { label: 'Coopérative enregistrée', text: identityText },
   CoopIdentityChanged: { label: 'Identité modifiée', text: identityText },
+  CoopContactChanged: {
+    label: 'Coordonnées modifiées',
+    text: (d) => said([d.address, d.phone, d.email].filter(Boolean).join(' — '), d.mandataires.length ? `Mandataires : ${d.mandataires.join(', ')}` : null),
+  },
   OpeningBalanceDeclared: {
     label: "Existence au début de l'exercice",
     text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)} au ${formatFrenchDate(d.date)}`),

@@ -85,7 +85,7 @@ class Instance {
   async start(): Promise<this> {
     await this.projector.start();
     const module = await Test.createTestingModule({
-      imports: [CommandsModule.forRoot({ eventStore: this.events, clock })],
+      imports: [CommandsModule.forRoot({ eventStore: this.events, readStore: this.read, clock })],
       controllers: [HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: this.events },

@@ -6,6 +6,7 @@ import { RegisterCoop } from '../../src/commands/coop.commands';
 import { ExecuteLedgerCommand } from '../../src/commands/ledger.commands';
 import { currentFiscalYear, systemClock } from '../../src/domain/fiscal-year';
 import { SqliteEventStore } from '../../src/events/sqlite-event-store';
+import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
 import { currentCheckpoints, foldedReadModels, storedReadModels } from './read-models';
 import {
   call,
@@ -209,7 +210,9 @@ function recordedPjs(dataDir: string): string[] {
 async function recordManyEntries(dataDir: string, coops: number, perCoop: number): Promise<void> {
   const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
   const clock = new TestClock('2025-06-02T09:00:00Z');
-  const { bus, close } = await openCommandBus({ eventStore: store, clock });
+  // No retirement of accounts here: the rule's read models may stay empty.
+  const readStore = new SqliteReadStore(':memory:');
+  const { bus, close } = await openCommandBus({ eventStore: store, readStore, clock });
   const actor = { username: 'generator', role: 'admin' as const };
   const ids = Array.from({ length: coops }, (_, i) => `C99${String(i).padStart(3, '0')}`);
   try {
@@ -251,7 +254,7 @@ async function recordManyEntries(dataDir: string, coops: number, perCoop: number
     );
   } finally {
     await close();
-    await store.close();
+    await Promise.all([store.close(), readStore.close()]);
   }
 }
 

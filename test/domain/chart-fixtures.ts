@@ -1,9 +1,12 @@
 import { type Chart, defaultChart } from '../../src/domain/chart';
-import { type ChartCommand, decideChart, evolveChart } from '../../src/domain/chart-changes';
+import { type ChartCommand, type ChartEnv, decideChart, evolveChart } from '../../src/domain/chart-changes';
+
+/** No entry of the year uses any account yet. */
+export const NOTHING_IN_USE: ChartEnv = { accountsInUse: new Map() };
 
 /** Runs chart commands one after the other, as the command handler would. */
 export const changeChart = (chart: Chart, commands: ChartCommand[]): Chart =>
-  commands.reduce((current, command) => decideChart(command, current).reduce(evolveChart, current), chart);
+  commands.reduce((current, command) => decideChart(command, current, NOTHING_IN_USE).reduce(evolveChart, current), chart);
 
 /** The Orne's (61) numbering: the rules' accounts have 8-digit codes, given their roles when added. */
 export const RENUMBERED_ACCOUNTS: ChartCommand[] = [

@@ -2,10 +2,10 @@ import { accountWithRole, defaultChart } from '../../src/domain/chart';
 import { decideChart, evolveChart } from '../../src/domain/chart-changes';
 import { closingChecklist, closingFactsOf, type LedgerEnv, yearWarnings } from '../../src/domain/ledger';
 import { DeciderSpecification } from './decider-specification';
-import { changeChart, renumberedChart } from './chart-fixtures';
+import { changeChart, NOTHING_IN_USE, renumberedChart } from './chart-fixtures';
 import { CLOSING_DAY, env, expense, fold, input, ledgerSpec, opened, receipt, reconciled, run, statement } from './ledger-fixtures';
 
-const chartSpec = DeciderSpecification.for({ decide: decideChart, evolve: evolveChart, initialState: () => defaultChart('61', 2024) }, {});
+const chartSpec = DeciderSpecification.for({ decide: decideChart, evolve: evolveChart, initialState: () => defaultChart('61', 2024) }, NOTHING_IN_USE);
 const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
 
 describe('account roles in a department chart', () => {

@@ -175,6 +175,13 @@ describe('treasurer and auditor pages', () => {
     const chart = (await treasurer.get('/api/departments/14/years/2026/chart').expect(200)).body;
     expect(chart.accounts.find((a: { code: string }) => a.code === '6230')).toMatchObject({ label: 'Fêtes de fin d’année', retired: true });
     expect((await form(treasurer, '/departements/14/annees/2026/plan-comptable/512/retrait').expect(409)).text).toContain('indispensable');
+    // 6181 carries entries of the demo's 2026-2027: the refusal shows by the button, the account stays.
+    const used = await form(treasurer, '/departements/14/annees/2026/plan-comptable/6181/retrait').expect(409);
+    expect(used.text).toContain('Retrait impossible');
+    expect(used.text).toMatch(/Le compte 6181 \(Activités éducatives\) sert à des écritures de l&#x27;exercice 2026-2027 de (la coopérative|\d+ coopératives)/);
+    expect(used.text).not.toContain('>Retirer le compte 6181</button>');
+    const after = (await treasurer.get('/api/departments/14/years/2026/chart').expect(200)).body;
+    expect(after.accounts.find((a: { code: string }) => a.code === '6181').retired).toBeUndefined();
     expect((await treasurer61.get('/api/departments/61/years/2026/chart').expect(200)).body.accounts.some((a: { code: string }) => a.code === '6230')).toBe(
       false,
     );

@@ -186,6 +186,9 @@ describe("a department's chart of accounts", () => {
     await treasurer.delete('/api/departments/14/years/2026/chart/accounts/7610').expect(204);
     const refused = await treasurer.delete('/api/departments/14/years/2026/chart/accounts/512').expect(409);
     expect(refused.body.code).toBe('ACCOUNT_PROTECTED');
+    // An account the year's entries use stays (the demo's coops record 6181 in 2026-2027).
+    const used = await treasurer.delete('/api/departments/14/years/2026/chart/accounts/6181').expect(409);
+    expect(used.body).toMatchObject({ error: 'conflict', code: 'ACCOUNT_IN_USE', fields: { account: expect.stringContaining('6181') } });
     // Another department and another year keep the default chart.
     const other = await (await t.login('tresorier61', 'demo-tresorier61')).get('/api/departments/61/years/2026/chart').expect(200);
     expect(other.body.accounts.find((a: { code: string }) => a.code === '6586').label).toBe("Cotisations à l'OCCE");

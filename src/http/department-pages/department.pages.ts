@@ -284,17 +284,29 @@ export class DepartmentPagesController {
   @UseGuards(DepartmentScopeGuard)
   @Access('identity')
   async retireConfirmation(@Param('dept') department: string, @Param('year') yearText: string, @Param('account') account: string, @Res() res: Response) {
-    const year = yearParam(yearText);
+    return this.renderRetire(res, department, yearParam(yearText), account, null, 200);
+  }
+
+  /** The one-line confirmation, and a refusal (an account the year's entries use) next to its button. */
+  private async renderRetire(res: Response, department: string, year: number, account: string, error: string | null, status: number) {
     const found = (await chartFor(this.store, department, year)).accounts.find((a) => a.code === account && !a.retired);
     if (!found) throw notFound();
-    this.page.render(res, 'department/chart-retire', department, 'chart', {
-      title: `Retirer le compte ${found.code}`,
-      year,
-      yearName: `${year}-${year + 1}`,
-      account: found,
-      action: `${departmentYearBase(department, year)}/plan-comptable/${encodeURIComponent(found.code)}/retrait`,
-      backHref: `${departmentYearBase(department, year)}/plan-comptable`,
-    });
+    this.page.render(
+      res,
+      'department/chart-retire',
+      department,
+      'chart',
+      {
+        title: `Retirer le compte ${found.code}`,
+        year,
+        yearName: `${year}-${year + 1}`,
+        account: found,
+        error,
+        action: `${departmentYearBase(department, year)}/plan-comptable/${encodeURIComponent(found.code)}/retrait`,
+        backHref: `${departmentYearBase(department, year)}/plan-comptable`,
+      },
+      { status },
+    );
   }
 
   @Post(':dept/annees/:year/plan-comptable/:account/retrait')
@@ -308,7 +320,12 @@ export class DepartmentPagesController {
   ) {
     const year = yearParam(yearText);
     const refusal = await attempt(() => this.commands.execute(new ChangeChart(department, year, { type: 'RetireAccount', account }, commandContext(user))));
-    if (refusal) return this.renderChart(res, department, year, { _form: Object.values(refusal.errors)[0] }, {}, refusal.status);
+    if (refusal) {
+      const error = Object.values(refusal.errors)[0];
+      // A conflict (an account the year uses, or one the notebook needs) shows by the button; an unknown account on the chart.
+      if (refusal.status === 409) return this.renderRetire(res, department, year, account, error, refusal.status);
+      return this.renderChart(res, department, year, { _form: error }, {}, refusal.status);
+    }
     this.page.done(res, `${departmentYearBase(department, year)}/plan-comptable`, `Le compte ${account} est retiré du plan comptable ${year}-${year + 1}.`);
   }
 
