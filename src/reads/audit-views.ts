@@ -3,7 +3,16 @@ import { formatFrenchDate, isIsoDate } from '../domain/fiscal-year';
 import { formatEuros } from '../domain/money';
 import { type RecordedEvent } from '../events/envelope';
 import { asCoopEvent, type CoopEvent, type CoopIdentity, type RecordedCoopEvent } from '../events/coop-events';
-import { asLedgerEvent, type EntryContent, type EntryLine, type LedgerEvent, type RecordedLedgerEvent, type YearLocked } from '../events/ledger-events';
+import {
+  asLedgerEvent,
+  type EntryContent,
+  type EntryLine,
+  type LedgerEvent,
+  type RecordedLedgerEvent,
+  type StatementDeclared,
+  type YearLocked,
+} from '../events/ledger-events';
+import { type HistoryCheck } from '../events/history';
 import { parseStream } from '../events/streams';
 import { historyItem } from './history';
 
@@ -132,6 +141,8 @@ const entrySeen = (entryId: string, soFar: HistorySoFar): string => {
 const statementText = (statementDate: string | null | undefined): string | null =>
   typeof statementDate === 'string' ? `Relevé du ${formatFrenchDate(statementDate)}` : null;
 
+const statementSummary = (d: StatementDeclared): EventText => said(`Relevé du ${formatFrenchDate(d.date)} — solde ${formatEuros(d.closingBalance)}`);
+
 const closingText = (d: YearLocked & { closedOn?: string }): EventText =>
   said(
     `${d.closedOn ? `Clôturé le ${formatFrenchDate(d.closedOn)} — ` : ''}banque ${formatEuros(d.bank)}, caisse ${formatEuros(d.cash)}, résultat ${formatEuros(d.result)}`,
@@ -152,7 +163,7 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
     label: "Existence au début de l'exercice",
     text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)} au ${formatFrenchDate(d.date)}`),
   },
-  EntryRecorded: { label: 'Écriture saisie', text: (d, soFar) => contentText(d.entryId, d, soFar) },
+  EntryRecorded: { label: 'Écriture enregistrée', text: (d, soFar) => contentText(d.entryId, d, soFar) },
   EntryAmended: { label: 'Écriture modifiée', text: (d, soFar) => contentText(d.entryId, d, soFar) },
   EntryDeleted: {
     label: 'Écriture supprimée',
@@ -164,9 +175,15 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
   },
   EntryUnreconciled: { label: 'Pointage annulé', text: (d, soFar) => ({ summary: entrySeen(d.entryId, soFar), details: null, entryId: d.entryId }) },
   CarriedOverItemSeen: { label: 'Report vu sur le relevé', text: (d, soFar) => said(entrySeen(d.entryId, soFar), statementText(d.statementDate)) },
-  CarriedOverItemUnseen: { label: 'CarriedOverItemUnseen', text: nothingSaid },
-  StatementDeclared: { label: 'StatementDeclared', text: nothingSaid },
-  StatementImported: { label: 'StatementImported', text: nothingSaid },
+  CarriedOverItemUnseen: { label: 'Report de nouveau en attente sur le relevé', text: (d, soFar) => said(entrySeen(d.entryId, soFar)) },
+  StatementDeclared: { label: 'Relevé bancaire saisi', text: statementSummary },
+  StatementImported: {
+    label: 'Relevé bancaire importé',
+    text: (d) => ({
+      ...statementSummary(d),
+      details: `${d.file.fileName} — ${d.lines.length} ligne(s)${d.duplicates ? `, ${d.duplicates} déjà importée(s)` : ''}`,
+    }),
+  },
   CashCounted: { label: 'Arrêté de caisse', text: (d) => said(`${formatEuros(d.total)} comptés le ${formatFrenchDate(d.date)}`) },
   SubsidiesDeclared: {
     label: 'Tableau des subventions',
@@ -192,12 +209,28 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
     label: 'Nouvelle ouverture vue par le mandataire',
     text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)}`),
   },
-  QuitusInvited: { label: 'QuitusInvited', text: nothingSaid },
-  QuitusGiven: { label: 'QuitusGiven', text: nothingSaid },
-  SubmissionDocumentAttached: { label: 'SubmissionDocumentAttached', text: nothingSaid },
-  SubmissionSent: { label: 'SubmissionSent', text: nothingSaid },
-  SubmissionAccepted: { label: 'SubmissionAccepted', text: nothingSaid },
-  SubmissionReturned: { label: 'SubmissionReturned', text: nothingSaid },
+  QuitusInvited: {
+    label: 'Vérificateur aux comptes invité',
+    text: (d) => said(`${d.name} (${d.quality})`, `Invitation valable jusqu'au ${formatFrenchDate(d.expiresOn)}`),
+  },
+  QuitusGiven: {
+    label: 'Avis du vérificateur aux comptes',
+    text: (d) => said(`${d.name} (${d.quality}) — ${d.decision === 'quitus' ? 'quitus donné' : 'réserves'}`, d.comment),
+  },
+  SubmissionDocumentAttached: {
+    label: 'Pièce jointe au bilan',
+    text: (d) =>
+      said(
+        d.kind === 'statement' ? "Relevé bancaire de fin d'exercice" : `Justificatif de la subvention n° ${(d.subsidyIndex ?? 0) + 1}`,
+        `${d.fileName} (SHA-256 ${d.sha256.slice(0, 16)}…)`,
+      ),
+  },
+  SubmissionSent: {
+    label: "Bilan envoyé à l'association départementale",
+    text: (d) => said(`Version ${d.version} du ${formatFrenchDate(d.sentOn)}${d.late ? ' (en retard)' : ''}`),
+  },
+  SubmissionAccepted: { label: "Bilan accepté par l'association départementale", text: (d) => said(`Version ${d.version}`) },
+  SubmissionReturned: { label: "Bilan renvoyé par l'association départementale", text: (d) => said(`Version ${d.version} — raison : ${d.reason}`) },
 };
 
 const textOf = <T extends HistoryEventType>(type: T, data: HistoryData[T], soFar: HistorySoFar): EventText => EVENT_VIEWS[type].text(data, soFar);
@@ -207,6 +240,8 @@ const historyEvent = (event: RecordedEvent): RecordedLedgerEvent | RecordedCoopE
   parseStream(event.stream)?.category === 'ledger' ? asLedgerEvent(event) : asCoopEvent(event);
 
 export interface HistoryRow {
+  /** The event's number in the coop's history, from 1 for its first event. */
+  number: number;
   position: string;
   streamLabel: string;
   year: number | null;
@@ -225,19 +260,23 @@ export interface HistoryRow {
   hash: string;
 }
 
+/** Where an event belongs, in words: the coop's identity or one of its fiscal years. */
+export const yearLabel = (year: number | null): string => (year === null ? 'Identité de la coopérative' : `Exercice ${year}-${year + 1}`);
+
 /** Every event of the history, with what it says in French; deleted entries stay, marked. */
 export function historyRows(recorded: readonly RecordedEvent[]): HistoryRow[] {
   const events = recorded.map(historyEvent);
   const deleted = new Set(events.flatMap((e) => (e.type === 'EntryDeleted' ? [e.data.entryId] : [])));
   const soFar: HistorySoFar = { entries: new Map(), inventory: new Map() };
-  return events.map((event) => {
+  return events.map((event, index) => {
     const item = historyItem(event);
     // A type outside the catalog (a stream written by hand) still shows, under its own name.
     const known = Object.hasOwn(EVENT_VIEWS, event.type);
     const text = known ? textOf(event.type, event.data, soFar) : nothingSaid();
     return {
+      number: index + 1,
       position: item.position,
-      streamLabel: item.year === null ? 'Identité' : `Exercice ${item.year}-${item.year + 1}`,
+      streamLabel: yearLabel(item.year),
       year: item.year,
       revision: item.revision,
       type: item.type,
@@ -257,4 +296,84 @@ export function historyRows(recorded: readonly RecordedEvent[]): HistoryRow[] {
       hash: item.metadata.hash,
     };
   });
+}
+
+/** The history page's filters: a fiscal year, or the coop's identity (IDENTITY), and an event type; '' is all. */
+export interface HistoryFilter {
+  year: string;
+  type: string;
+}
+export const IDENTITY = 'identite';
+
+const yearKey = (year: number | null): string => (year === null ? IDENTITY : String(year));
+
+/** The filters a query asks for; a value the history does not hold filters nothing out. */
+export function historyFilter(query: Record<string, unknown>): HistoryFilter {
+  const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+  return { year: text(query.exercice), type: text(query.type) };
+}
+
+export function filterHistory(rows: readonly HistoryRow[], filter: HistoryFilter): HistoryRow[] {
+  const years = new Set(rows.map((r) => yearKey(r.year)));
+  const types = new Set(rows.map((r) => r.type));
+  const year = years.has(filter.year) ? filter.year : '';
+  const type = types.has(filter.type) ? filter.type : '';
+  return rows.filter((r) => (!year || yearKey(r.year) === year) && (!type || r.type === type));
+}
+
+interface Choice {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+
+/** The years and the event types (in French) the history holds, for the filters' lists. */
+export function historyFilterChoices(rows: readonly HistoryRow[], filter: HistoryFilter): { years: Choice[]; types: Choice[] } {
+  const years = new Map<string, string>();
+  for (const r of [...rows].sort((a, b) => (a.year ?? -1) - (b.year ?? -1))) years.set(yearKey(r.year), r.streamLabel);
+  const types = new Map<string, string>();
+  for (const r of rows) types.set(r.type, r.typeLabel);
+  return {
+    years: [...years].map(([value, label]) => ({ value, label, selected: value === filter.year })),
+    types: [...types].sort((a, b) => a[1].localeCompare(b[1], 'fr')).map(([value, label]) => ({ value, label, selected: value === filter.type })),
+  };
+}
+
+/** Why a chain broke (linkBreak's reasons), in the auditor's words; an unknown reason as it is. */
+const BREAK_EXPLANATIONS: ReadonlyArray<[RegExp, string]> = [
+  [/^révision /, 'un événement manque ou a été déplacé à cet endroit'],
+  [/^maillon rompu/, "son lien avec l'événement précédent est rompu"],
+  [/^contenu modifié/, 'son contenu a été modifié après son enregistrement'],
+];
+const placeLabel = (year: number | null, coopId: string): string =>
+  year === null ? `Identité de la coopérative ${coopId}` : `Exercice ${year}-${year + 1} de la coopérative ${coopId}`;
+
+const breakExplanation = (reason: string): string => BREAK_EXPLANATIONS.find(([pattern]) => pattern.test(reason))?.[1] ?? reason;
+
+const streamYear = (stream: string): number | null => {
+  const parsed = parseStream(stream);
+  return parsed?.category === 'ledger' ? parsed.year : null;
+};
+
+/**
+ * The verification in the auditor's words: the coop's identity and its years rather than
+ * streams, events counted from 1, the first bad event by its number in the coop's history (the
+ * check stops on it, so it is the count of events checked).
+ */
+export function verificationView(check: HistoryCheck, coopId: string) {
+  const bad = check.firstBadEvent;
+  return {
+    ok: check.ok,
+    events: check.events,
+    years: check.heads.filter((h) => streamYear(h.stream) !== null).length,
+    heads: check.heads.map((h) => ({ label: yearLabel(streamYear(h.stream)), events: h.revision + 1, hash: h.hash })),
+    firstBadEvent: bad
+      ? {
+          number: check.events,
+          place: placeLabel(streamYear(bad.stream), coopId),
+          typeLabel: Object.hasOwn(EVENT_VIEWS, bad.type) ? EVENT_VIEWS[bad.type as HistoryEventType].label : bad.type,
+          explanation: breakExplanation(bad.reason),
+        }
+      : null,
+  };
 }

@@ -289,9 +289,11 @@ describe('treasurer and auditor pages', () => {
     expect(text).toContain("Attestation d'intégrité de l'historique");
     expect(text).toContain('27/11/2026');
     for (const head of check.heads) {
-      expect(text).toContain(head.stream);
+      const year = /^ledger-C14002-(\d{4})$/.exec(head.stream);
+      expect(text).toContain(year ? `Exercice ${year[1]}-${Number(year[1]) + 1}` : 'Identité de la coopérative');
       expect(text.replace(/ /g, '')).toContain(head.hash);
     }
+    expect(text).not.toMatch(/ledger-|[Ff]lux|[Rr]évision/);
 
     const db = new Database(join(t.dataDir, 'events.sqlite'));
     const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 3").get() as {
@@ -302,10 +304,64 @@ describe('treasurer and auditor pages', () => {
     db.close();
     const broken = (await html(auditor, '/audit/coops/C14002/verification').expect(200)).text;
     expect(broken).toContain('Historique altéré');
-    expect(broken).toContain('ledger-C14002-2025, révision 3');
+    // Named by its number in the coop's history and its year, in words.
+    const events = (await auditor.get('/api/coops/C14002/history').expect(200)).body.events as Array<{ stream: string; revision: number }>;
+    const number = events.findIndex((e) => e.stream === 'ledger-C14002-2025' && e.revision === 3) + 1;
+    expect(broken).toContain(`N° ${number} de l'historique, Exercice 2025-2026 de la coopérative C14002`);
+    expect(broken).toContain('son contenu a été modifié après son enregistrement');
+    expect(broken).not.toMatch(/ledger-|révision|[Ff]lux/);
     const refused = await html(auditor, '/audit/coops/C14002/attestation.pdf').expect(409);
     expect(refused.text).toContain('Attestation impossible');
     const json = await auditor.get('/audit/coops/C14002/attestation.pdf').expect(409);
     expect(json.body).toMatchObject({ code: 'HISTORY_BROKEN' });
+  });
+
+  describe("the auditor's pages in words", () => {
+    type ApiEvent = { stream: string; revision: number; type: string; position: string };
+    const rowNumbers = (page: string): number[] => [...page.matchAll(/<th scope="row">(\d+)<\/th>/g)].map((m) => Number(m[1]));
+    const historyOf = async (coopId: string): Promise<ApiEvent[]> => (await auditor.get(`/api/coops/${coopId}/history`).expect(200)).body.events;
+
+    it('speak French: no stream names, no "Flux" nor "révision", event types in words', async () => {
+      for (const url of AUDIT_PAGES) {
+        const page = (await html(auditor, url).expect(200)).text;
+        expect([url, page]).not.toEqual([url, expect.stringMatching(/ledger-|coop-C|[Ff]lux|[Rr]évision|stream/)]);
+      }
+      const history = (await html(auditor, '/audit/coops/C14001/historique').expect(200)).text;
+      for (const words of ['Coopérative enregistrée', 'Écriture enregistrée', 'Exercice clôturé', 'Identité de la coopérative', 'Exercice 2025-2026']) {
+        expect(history).toContain(words);
+      }
+      // Every type the demo's history holds has its French name.
+      const types = new Set((await historyOf('C14001')).map((e) => e.type));
+      for (const type of types) expect(history).not.toContain(`>${type}<`);
+    });
+
+    it("number the coop's events from 1, in the order they were recorded", async () => {
+      // C14002's first event is not the log's first: its number is still 1.
+      const events = (await auditor.get('/api/coops/C14002/history').expect(200)).body.events as Array<{ position: string }>;
+      expect(Number(events[0].position)).toBeGreaterThan(1);
+      const numbers = rowNumbers((await html(auditor, '/audit/coops/C14002/historique').expect(200)).text);
+      expect(numbers).toEqual(events.map((_, index) => index + 1));
+    });
+
+    it('filter by year and by event type, keeping each event its number', async () => {
+      const events = await historyOf('C14001');
+      const wanted = events.flatMap((e, index) => (e.stream === 'ledger-C14001-2025' && e.type === 'EntryRecorded' ? [index + 1] : []));
+      expect(wanted.length).toBeGreaterThan(1);
+      const page = (await html(auditor, '/audit/coops/C14001/historique?exercice=2025&type=EntryRecorded').expect(200)).text;
+      expect(rowNumbers(page)).toEqual(wanted);
+      expect(page).toContain(`${wanted.length} événement(s) sur ${events.length} répondent au filtre.`);
+      expect(page).toContain('<option value="2025" selected>Exercice 2025-2026</option>');
+      expect(page).toContain('<option value="EntryRecorded" selected>Écriture enregistrée</option>');
+      expect(page).toContain('href="/audit/coops/C14001/historique">Tout afficher</a>');
+
+      const identity = (await html(auditor, '/audit/coops/C14001/historique?exercice=identite').expect(200)).text;
+      expect(rowNumbers(identity)).toEqual(events.flatMap((e, index) => (e.stream === 'coop-C14001' ? [index + 1] : [])));
+      expect(rowNumbers(identity)[0]).toBe(1);
+
+      const types = (await html(auditor, '/audit/coops/C14001/historique?type=YearClosed').expect(200)).text;
+      expect(rowNumbers(types)).toEqual(events.flatMap((e, index) => (e.type === 'YearClosed' ? [index + 1] : [])));
+      // A value the history does not hold filters nothing out.
+      expect(rowNumbers((await html(auditor, '/audit/coops/C14001/historique?exercice=1999&type=Autre').expect(200)).text)).toHaveLength(events.length);
+    });
   });
 });

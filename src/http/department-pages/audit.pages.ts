@@ -15,7 +15,16 @@ import { ApiError } from '../errors.filter';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { yearParam } from '../params';
 import { Views } from '../views';
-import { asOfMoment, historyRows, parisInputValue, parisMoment } from '../../reads/audit-views';
+import {
+  asOfMoment,
+  filterHistory,
+  historyFilter,
+  historyFilterChoices,
+  historyRows,
+  parisInputValue,
+  parisMoment,
+  verificationView,
+} from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { auditBase, explainBlocker } from './department-view';
 
@@ -82,16 +91,24 @@ export class AuditPagesController {
 
   @Get('coops/:coopId/historique')
   @UseGuards(CoopScopeGuard)
-  async history(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async history(@Param('coopId') coopId: string, @Query() query: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
     const events: RecordedEvent[] = [];
     for await (const event of coopHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) })) events.push(event);
-    const rows = historyRows(events).map((r) => ({
+    const all = historyRows(events);
+    const filter = historyFilter(query);
+    const rows = filterHistory(all, filter).map((r) => ({
       ...r,
       asOfHref: r.year === null ? null : `${auditBase(coopId)}/consultation?year=${r.year}&asOf=${encodeURIComponent(r.at)}`,
     }));
-    this.render(res, coop, 'audit/history', 'history', { title: `Historique — ${coop.name}`, rows, count: rows.length });
+    this.render(res, coop, 'audit/history', 'history', {
+      title: `Historique — ${coop.name}`,
+      rows,
+      count: all.length,
+      filtered: rows.length !== all.length,
+      filters: { action: `${auditBase(coopId)}/historique`, ...historyFilterChoices(all, filter) },
+    });
   }
 
   /** The year's books as they stood at `asOf` (now when absent), read-only. */
@@ -143,7 +160,7 @@ export class AuditPagesController {
     const check = await verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
     this.render(res, coop, 'audit/verify', 'verify', {
       title: `Vérification de l'historique — ${coop.name}`,
-      check,
+      check: verificationView(check, coop.coopId),
       checkedAt: parisMoment(this.clock.now().toISOString()),
       attestationHref: `${auditBase(coopId)}/attestation.pdf`,
       historyHref: `${auditBase(coopId)}/historique`,
@@ -172,7 +189,7 @@ export class AuditPagesController {
       layout: false,
       model: {
         coop,
-        check,
+        check: verificationView(check, coop.coopId),
         verifiedAt: parisMoment(now),
         verifiedOn: formatFrenchDate(today(this.clock)),
         verifiedAtIso: now,
