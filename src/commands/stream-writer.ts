@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { type Clock } from '../domain/fiscal-year';
 import { type NewEvent, type RecordedEvent } from '../events/envelope';
@@ -79,8 +80,7 @@ export function eventIdFor(commandId: string, stream: string, index: number): st
  * also picks up events another process (the CLI) appended.
  */
 export class StreamWriter {
-  private readonly hot = new Map<string, StreamSnapshot<unknown>>();
-  private readonly hotStreams: number;
+  private readonly hot: LRUCache<string, StreamSnapshot<unknown>>;
   private readonly pause: (ms: number) => Promise<void>;
 
   constructor(
@@ -88,7 +88,7 @@ export class StreamWriter {
     private readonly clock: Clock,
     options: StreamWriterOptions = {},
   ) {
-    this.hotStreams = options.hotStreams ?? HOT_STREAMS;
+    this.hot = new LRUCache({ max: options.hotStreams ?? HOT_STREAMS });
     this.pause = options.pause ?? sleep;
   }
 
@@ -198,8 +198,6 @@ export class StreamWriter {
   }
 
   private touch(stream: string, snapshot: StreamSnapshot<unknown>): void {
-    this.hot.delete(stream);
     this.hot.set(stream, snapshot);
-    if (this.hot.size > this.hotStreams) this.hot.delete(this.hot.keys().next().value as string);
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { type RecordedEvent } from '../events/envelope';
 import { type EventStore, type Subscription } from '../events/event-store';
 import { type FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
@@ -81,8 +82,8 @@ interface Runner {
   state: ProjectionState;
   /** Applied through this global position: every later event is still to fold. */
   position: bigint | null;
-  /** The projection's documents as last written (null: known absent), least recently used first. */
-  documents: Map<string, Doc | null>;
+  /** The projection's documents as last written (null: known absent), the least recently written dropped first. */
+  documents: LRUCache<string, { doc: Doc | null }>;
   failedAt?: FailedAt;
   error?: string;
 }
@@ -124,7 +125,6 @@ export class Projector {
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
   private readonly logger: ProjectorLogger;
-  private readonly documentCacheSize: number;
   private readonly upcast: (event: RecordedEvent) => RecordedEvent;
   private readonly liveBatchDelayMs: number;
   private started = false;
@@ -159,11 +159,11 @@ export class Projector {
         owners.set(name, projection.name);
       }
     }
-    this.runners = projections.map((projection) => ({ projection, state: 'stopped', position: null, documents: new Map() }));
+    const documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
+    this.runners = projections.map((projection) => ({ projection, state: 'stopped', position: null, documents: new LRUCache({ max: documentCacheSize }) }));
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.rebuildBatchSize = options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
     this.logger = options.logger ?? console;
-    this.documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
     this.upcast = options.upcast ?? ((event) => event);
     this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
     this.rebuildWrittenBytes = options.rebuildWrittenBytes ?? DEFAULT_REBUILD_WRITTEN_BYTES;
@@ -418,8 +418,8 @@ export class Projector {
     for (const { refs } of plan) for (const ref of refs) documents.set(refKey(ref), { ref, doc: null, changed: false });
     await Promise.all(
       [...documents].map(async ([key, entry]) => {
-        const cached = runner.documents.get(key);
-        if (cached !== undefined) entry.doc = cached;
+        const cached = runner.documents.peek(key);
+        if (cached !== undefined) entry.doc = cached.doc;
         else if (this.rebuildWritten && !this.rebuildWritten.mayHave(key)) entry.doc = null;
         else entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
       }),
@@ -465,14 +465,7 @@ export class Projector {
 
   /** Keeps the delivery's documents as written, the most recent last, within the cache size. */
   private remember(runner: Runner, documents: Map<string, { doc: Doc | null }>): void {
-    for (const [key, { doc }] of documents) {
-      runner.documents.delete(key);
-      runner.documents.set(key, doc);
-    }
-    for (const key of runner.documents.keys()) {
-      if (runner.documents.size <= this.documentCacheSize) break;
-      runner.documents.delete(key);
-    }
+    for (const [key, { doc }] of documents) runner.documents.set(key, { doc });
   }
 
   private fail(runner: Runner, event: RecordedEvent, error: unknown): void {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { type ReadStore } from '../projections/read-store';
 
 /**
@@ -15,6 +16,13 @@ export function deepFreeze<T>(value: T): T {
 /** The bytes of an answer's JSON: what keeping it costs, within a few tens of percent of its heap. */
 export const jsonBytes = (value: unknown): number => JSON.stringify(value)?.length ?? 0;
 
+interface KeptAnswer<V, T> {
+  version: V;
+  answer: Promise<T>;
+  /** Its JSON's bytes once resolved; 0 while pending. */
+  bytes: number;
+}
+
 /**
  * Answers kept by key with the version of the documents they were made from, the least recently
  * used dropped beyond `maxBytes` (each answer weighed once, when it resolves, by `bytesOf`) — a
@@ -22,58 +30,36 @@ export const jsonBytes = (value: unknown): number => JSON.stringify(value)?.leng
  * more memory. An answer that fails is forgotten, so the next read tries again.
  */
 export class KeptAnswers<V, T> {
-  private readonly entries = new Map<string, { version: V; answer: Promise<T>; bytes: number }>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, KeptAnswer<V, T>>;
 
   constructor(
-    private readonly maxBytes: number,
+    maxBytes: number,
     private readonly bytesOf: (answer: T) => number = jsonBytes,
-  ) {}
+  ) {
+    // A pending answer weighs 1; one over the whole budget weighs the budget, so it stays, alone, while the newest.
+    this.entries = new LRUCache({ maxSize: maxBytes, sizeCalculation: (entry) => Math.min(Math.max(entry.bytes, 1), maxBytes) });
+  }
 
   /** The entry kept for `key`, now the most recently used. */
   get(key: string): { version: V; answer: Promise<T> } | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+    return this.entries.get(key);
   }
 
   keep(key: string, version: V, answer: Promise<T>): Promise<T> {
-    const previous = this.entries.get(key);
-    this.forget(key);
-    const entry = { version, answer, bytes: previous?.answer === answer ? previous.bytes : 0 };
+    const previous = this.entries.peek(key);
+    const entry: KeptAnswer<V, T> = { version, answer, bytes: previous?.answer === answer ? previous.bytes : 0 };
     this.entries.set(key, entry);
-    this.bytes += entry.bytes;
     answer.then(
       (value) => {
-        if (this.entries.get(key) !== entry || entry.bytes > 0) return;
-        entry.bytes = this.bytesOf(value);
-        this.bytes += entry.bytes;
-        this.evict();
+        if (this.entries.peek(key) !== entry || entry.bytes > 0) return;
+        // Weighed: set again, as a new value, so the cache counts its size.
+        this.entries.set(key, { ...entry, bytes: this.bytesOf(value) });
       },
       () => {
-        if (this.entries.get(key) === entry) this.forget(key);
+        if (this.entries.peek(key) === entry) this.entries.delete(key);
       },
     );
-    this.evict();
     return answer;
-  }
-
-  /** The least recently used go while over budget; the newest always stays. */
-  private evict(): void {
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
-      this.forget(oldest);
-    }
-  }
-
-  private forget(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.bytes -= entry.bytes;
-    this.entries.delete(key);
   }
 }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * Login throttling after OWASP's "slow down online guessing attacks with device cookies", in
  * memory. A browser that logged in successfully holds a signed device cookie (device-cookie.ts):
@@ -64,13 +65,14 @@ interface Counter {
 
 export class LoginThrottle {
   readonly policy: ThrottlePolicy;
-  /** key → failure times (epoch ms), oldest first. Map order doubles as an LRU. */
-  private readonly failures = new Map<string, number[]>();
+  /** key → failure times (epoch ms), oldest first; the keys failed least recently dropped beyond maxKeys. */
+  private readonly failures: LRUCache<string, number[]>;
   /** key → attempts started and not yet ended. */
   private readonly inFlight = new Map<string, number>();
 
   constructor(policy: Partial<ThrottlePolicy> = {}) {
     this.policy = { ...DEFAULT_THROTTLE, ...policy };
+    this.failures = new LRUCache({ max: this.policy.maxKeys });
   }
 
   /** Decides on an attempt and, when it may go on, counts it in flight until it ends. */
@@ -148,18 +150,18 @@ export class LoginThrottle {
     for (const { key } of counters) {
       const times = this.recent(key, now);
       times.push(now);
-      this.failures.delete(key);
       this.failures.set(key, times);
-    }
-    while (this.failures.size > this.policy.maxKeys) {
-      this.failures.delete(this.failures.keys().next().value as string);
     }
   }
 
+  /** The key's failures within the window. */
   private recent(key: string, now: number): number[] {
-    const times = (this.failures.get(key) ?? []).filter((t) => t > now - this.policy.windowMs);
-    if (times.length === 0) this.failures.delete(key);
-    else this.failures.set(key, times);
-    return times;
+    const times = this.failures.peek(key);
+    if (!times) return [];
+    const fresh = times.filter((t) => t > now - this.policy.windowMs);
+    if (fresh.length === 0) this.failures.delete(key);
+    // Trimmed in place: set() would make a key only read the most recently used.
+    else times.splice(0, times.length, ...fresh);
+    return fresh.length === 0 ? fresh : times;
   }
 }

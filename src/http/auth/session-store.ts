@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { type SessionData, Store } from 'express-session';
 import { type Clock, systemClock } from '../../domain/fiscal-year';
@@ -41,7 +42,7 @@ export class ReadStoreSessionStore extends Store {
    * process can only have moved it later (a touch) or removed the session (a logout): a touch
    * skipped on this figure leaves at least that expiry, and never revives an ended session.
    */
-  private readonly storedExpiries = new Map<string, number>();
+  private readonly storedExpiries = new LRUCache<string, number>({ max: EXPIRIES_KEPT });
 
   constructor(
     private readonly store: ReadStore,
@@ -81,7 +82,7 @@ export class ReadStoreSessionStore extends Store {
    * express-session then sends the response in one piece instead of holding its last byte.
    */
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
-    const stored = this.storedExpiries.get(keyOf(sid));
+    const stored = this.storedExpiries.peek(keyOf(sid));
     if (stored !== undefined && this.expiryOf(session) - stored < SESSION_TOUCH_EVERY_MS) {
       callback?.();
       return;
@@ -131,12 +132,7 @@ export class ReadStoreSessionStore extends Store {
   }
 
   private remember(key: string, expiresAt: number): void {
-    this.storedExpiries.delete(key);
     this.storedExpiries.set(key, expiresAt);
-    for (const oldest of this.storedExpiries.keys()) {
-      if (this.storedExpiries.size <= EXPIRIES_KEPT) break;
-      this.storedExpiries.delete(oldest);
-    }
   }
 
   /** Expired sessions are absent anyway; removing them now and then keeps the collection small. */
