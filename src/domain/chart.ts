@@ -75,6 +75,3 @@ export function isInternalFlow(chart: Chart, code: string): boolean {
   const role = findAccount(chart, code)?.role;
   return role !== undefined && INTERNAL_ROLES.includes(role);
 }
-
-export const accountsOfKind = (chart: Chart, kind: AccountKind): Account[] =>
-  chart.accounts.filter((a) => a.kind === kind).sort((a, b) => a.code.localeCompare(b.code));

@@ -6,7 +6,6 @@
  *  - department-<department>: the departmental association's own identity (name, SIREN, address)
  */
 export const CATEGORIES = ['ledger', 'coop', 'chart', 'department'] as const;
-export type Category = (typeof CATEGORIES)[number];
 export const STREAM_PREFIXES = CATEGORIES.map((c) => `${c}-`);
 
 export const ID_PATTERN = /^[A-Za-z0-9_]{1,40}$/;

@@ -106,16 +106,6 @@ export function evolveYearEnd(state: YearEndState, event: LedgerEvent): YearEndS
   }
 }
 
-export const YEAR_END_EVENTS = new Set<LedgerEvent['type']>([
-  'QuitusInvited',
-  'QuitusGiven',
-  'SubmissionDocumentAttached',
-  'SubmissionSent',
-  'SubmissionAccepted',
-  'SubmissionReturned',
-  'OpeningChangeSeen',
-]);
-
 export type YearEndCommand = Extract<
   LedgerCommand,
   {
