@@ -1,6 +1,5 @@
 import { Controller, HttpCode, Param, Post, Put, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
-import { commandContext } from '../commands/command-context';
 import { Access, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
 import { CoopAdministration } from './department-pages/coop-administration';
@@ -8,10 +7,9 @@ import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
 import { notFound } from './errors.filter';
 import { yearParam } from './params';
+import { requestContext } from './request-context';
 
 type Json = Record<string, unknown>;
-
-const contextOf = (user: SessionUser, req: Request) => commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
 
 /**
  * The department's management of its coops, as JSON (additive to API.md): identity, a
@@ -27,7 +25,7 @@ export class CoopAdminController {
   @UseGuards(CoopScopeGuard)
   @Access('identity')
   async changeIdentity(@Param('coopId') coopId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.admin.changeIdentity(coopId, { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires }, contextOf(user, req));
+    await this.admin.changeIdentity(coopId, { name: body.name, school: body.school, uai: body.uai, mandataires: body.mandataires }, requestContext(user, req));
     const coop = await this.admin.coop(coopId);
     if (!coop) throw notFound();
     return { coopId, department: coop.department, name: coop.name, school: coop.school, uai: coop.uai, mandataires: coop.mandataires };
@@ -48,7 +46,7 @@ export class CoopAdminController {
   @UseGuards(CoopScopeGuard)
   @Access('lock')
   async unlock(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.admin.unlockYear(coopId, yearParam(year), body.reason, contextOf(user, req));
+    await this.admin.unlockYear(coopId, yearParam(year), body.reason, requestContext(user, req));
     return { status: 'unlocked' };
   }
 
@@ -57,7 +55,7 @@ export class CoopAdminController {
   @UseGuards(CoopScopeGuard)
   @Access('lock')
   async lock(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.admin.lockYear(coopId, yearParam(year), contextOf(user, req));
+    await this.admin.lockYear(coopId, yearParam(year), requestContext(user, req));
     return { status: 'closed' };
   }
 

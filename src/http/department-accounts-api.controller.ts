@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Param, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { commandContext } from '../commands/command-context';
 import { ChangeDepartmentIdentity } from '../commands/department.commands';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { DomainError } from '../domain/errors';
@@ -18,6 +17,7 @@ import { JsonBody } from './json-body';
 import { sendJson } from './json-answer';
 import { yearParam } from './params';
 import { IdempotentRequests } from './idempotency';
+import { requestContext } from './request-context';
 
 /**
  * The department's accounts as its statutory auditor needs them (API.md, "Department accounts"):
@@ -45,7 +45,7 @@ export class DepartmentAccountsApiController {
 
   @Put('identity')
   async changeIdentity(@Param('dept') department: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+    const context = requestContext(user, req);
     const identity = { name: body.name, siren: body.siren, siret: body.siret, address: body.address };
     const outcome = await this.commands.execute(new ChangeDepartmentIdentity(department, { type: 'ChangeDepartmentIdentity', identity }, context));
     return { department, ...outcome.answer };

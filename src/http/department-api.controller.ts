@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { commandContext } from '../commands/command-context';
 import { DomainError } from '../domain/errors';
 import { Clock, currentFiscalYear, today } from '../domain/fiscal-year';
 import { DepartmentReads } from '../reads/department-reads';
@@ -14,6 +13,7 @@ import { yearParam } from './params';
 import { sendJson } from './json-answer';
 import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
+import { requestContext } from './request-context';
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ export class DepartmentApiController {
   @Post('coops')
   @HttpCode(201)
   async registerCoop(@Param('dept') department: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
+    const context = requestContext(user, req);
     const created = await this.administration.registerCoop(department, body ?? {}, context);
     return { ...created, department };
   }

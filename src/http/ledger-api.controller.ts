@@ -2,7 +2,6 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { commandContext, isIdempotencyKey } from '../commands/command-context';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { cashTotal } from '../domain/cash-box';
 import { DomainError } from '../domain/errors';
@@ -23,6 +22,7 @@ import { PrintService } from './print.service';
 import { JsonBody } from './json-body';
 import { YearEndReads } from '../reads/year-end-reads';
 import { IdempotentRequests } from './idempotency';
+import { idFor, requestContext } from './request-context';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ export class LedgerApiController {
         coopId,
         yearParam(year),
         { type: 'RecordEntry', entryId, entry: entryInput(body), reconcileWith: statementLineOf(body.statementLine) },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { entryId, revision: outcome.answer.entryRevision ?? 1 };
@@ -71,7 +71,7 @@ export class LedgerApiController {
         coopId,
         yearParam(year),
         { type: 'AmendEntry', entryId, entry: entryInput(body), expectedRevision: optionalRevision(body.expectedRevision) },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { entryId, revision: outcome.answer.entryRevision };
@@ -88,7 +88,12 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeleteEntry', entryId, expectedRevision: optionalRevision(expected) }, context(user, req)),
+      new ExecuteLedgerCommand(
+        coopId,
+        yearParam(year),
+        { type: 'DeleteEntry', entryId, expectedRevision: optionalRevision(expected) },
+        requestContext(user, req),
+      ),
     );
   }
 
@@ -107,7 +112,7 @@ export class LedgerApiController {
         coopId,
         yearParam(year),
         { type: 'DuplicateEntry', entryId, sourceEntryId, pj: text(body.pj), date: typeof body.date === 'string' ? body.date : undefined },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { entryId, revision: outcome.answer.entryRevision ?? 1 };
@@ -124,7 +129,9 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReconcileEntry', entryId, statementDate }, context(user, req)));
+    await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReconcileEntry', entryId, statementDate }, requestContext(user, req)),
+    );
     return { entryId, reconciled: true };
   }
 
@@ -137,7 +144,7 @@ export class LedgerApiController {
     @CurrentUser() user: SessionUser,
     @Req() req: Request,
   ) {
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'UnreconcileEntry', entryId }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'UnreconcileEntry', entryId }, requestContext(user, req)));
     return { entryId, reconciled: false };
   }
 
@@ -153,7 +160,7 @@ export class LedgerApiController {
   ) {
     const statementDate = typeof body?.statementDate === 'string' ? body.statementDate : null;
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'MarkCarriedOverItemSeen', entryId, statementDate }, context(user, req)),
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'MarkCarriedOverItemSeen', entryId, statementDate }, requestContext(user, req)),
     );
     return { entryId, seen: true };
   }
@@ -165,7 +172,7 @@ export class LedgerApiController {
         coopId,
         yearParam(year),
         { type: 'DeclareOpeningBalance', bank: body.bank as number, cash: body.cash as number, date: typeof body.date === 'string' ? body.date : undefined },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { bank: body.bank, cash: body.cash };
@@ -176,7 +183,7 @@ export class LedgerApiController {
     const countId = idFor(req, randomUUID());
     const counts = (body.counts ?? {}) as Record<string, number>;
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CountCash', countId, date: text(body.date), counts }, context(user, req)),
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CountCash', countId, date: text(body.date), counts }, requestContext(user, req)),
     );
     const { notebook } = await this.reads.year(coopId, yearParam(year));
     const total = cashTotal(counts);
@@ -186,7 +193,7 @@ export class LedgerApiController {
   @Put('subsidies')
   async subsidies(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const rows = Array.isArray(body.rows) ? (body.rows as SubsidyRowInput[]) : (body.rows as never);
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeclareSubsidies', rows }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeclareSubsidies', rows }, requestContext(user, req)));
     return { rows: rows?.length ?? 0 };
   }
 
@@ -212,7 +219,7 @@ export class LedgerApiController {
           value: body.value as number,
           pj: (body.pj as string) ?? null,
         },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { itemId };
@@ -229,7 +236,7 @@ export class LedgerApiController {
     @Req() req: Request,
   ) {
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ?? null }, context(user, req)),
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'RemoveInventoryItem', itemId, leftOn: leftOn ?? null }, requestContext(user, req)),
     );
   }
 
@@ -252,7 +259,7 @@ export class LedgerApiController {
         coopId,
         yearParam(year),
         { type: 'AttachVoucher', entryId, attachmentId, sha256: stored.sha256, mediaType: stored.mediaType, size: stored.size, fileName: stored.fileName },
-        context(user, req),
+        requestContext(user, req),
       ),
     );
     return { attachmentId, sha256: stored.sha256 };
@@ -275,7 +282,12 @@ export class LedgerApiController {
   @Post('activities')
   async activity(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReportActivity', activity: text(body.activity), text: text(body.text) }, context(user, req)),
+      new ExecuteLedgerCommand(
+        coopId,
+        yearParam(year),
+        { type: 'ReportActivity', activity: text(body.activity), text: text(body.text) },
+        requestContext(user, req),
+      ),
     );
     return { activity: body.activity };
   }
@@ -283,7 +295,7 @@ export class LedgerApiController {
   @Post('closing')
   @HttpCode(200)
   async close(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CloseYear' }, context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'CloseYear' }, requestContext(user, req)));
     return { closed: true };
   }
 
@@ -409,16 +421,4 @@ function optionalRevision(value: unknown): number | undefined {
     throw new DomainError('REVISION_INVALID', 'La révision attendue doit être un entier positif.', 'expectedRevision');
   }
   return n;
-}
-
-/** Idempotency: a client may name its command (header Idempotency-Key); a retry then has one effect. */
-export function context(user: SessionUser, req: Request) {
-  const key = req.header('idempotency-key');
-  return commandContext(user, key, req.header('x-correlation-id') ?? undefined);
-}
-
-/** With an idempotency key, ids of new things derive from it so a retry names the same entry. */
-export function idFor(req: Request, fresh: string): string {
-  const key = req.header('idempotency-key');
-  return isIdempotencyKey(key) ? `k_${key.replace(/[^A-Za-z0-9_]/g, '_')}` : fresh;
 }

@@ -16,7 +16,7 @@ import { CLOCK } from '../tokens';
 import { type SessionUser } from '../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { JsonBody } from './json-body';
-import { context, idFor } from './ledger-api.controller';
+import { idFor, requestContext } from './request-context';
 import { yearParam } from './params';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 
@@ -63,7 +63,7 @@ export class StatementsApiController {
           coopId,
           y,
           { type: 'DeclareStatement', statementId, date: json.date as string, closingBalance: json.closingBalance as number },
-          context(user, req),
+          requestContext(user, req),
         ),
       );
       return this.created(coopId, y, statementId);
@@ -71,7 +71,7 @@ export class StatementsApiController {
     const parsed = readUpload(file, mappingField(body.mapping));
     const stored = await this.vouchers.storeBankFile(file!.buffer, file!.originalname);
     const given = { date: dateField(body.date), closingBalance: centsField(body.closingBalance) };
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, y, importStatementCommand(statementId, parsed, stored, given), context(user, req)));
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, y, importStatementCommand(statementId, parsed, stored, given), requestContext(user, req)));
     return this.created(coopId, y, statementId);
   }
 
@@ -133,7 +133,9 @@ export class StatementsApiController {
     } else {
       throw new DomainError('MATCHES_INVALID', 'Envoyez les lignes et leurs écritures (matches), ou acceptProposals: true.', 'matches');
     }
-    const outcome = await this.commands.execute(new ExecuteLedgerCommand(coopId, y, { type: 'MatchStatementLines', statementId, matches }, context(user, req)));
+    const outcome = await this.commands.execute(
+      new ExecuteLedgerCommand(coopId, y, { type: 'MatchStatementLines', statementId, matches }, requestContext(user, req)),
+    );
     return { reconciled: outcome.appended };
   }
 
@@ -148,7 +150,7 @@ export class StatementsApiController {
     @Req() req: Request,
   ) {
     const outcome = await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'UnmatchStatementLine', statementId, lineId }, context(user, req)),
+      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'UnmatchStatementLine', statementId, lineId }, requestContext(user, req)),
     );
     return { statementId, lineId, unreconciled: outcome.appended };
   }

@@ -18,11 +18,9 @@ import { yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
 import { PrintService } from './print.service';
 import { VoucherStore, VoucherUpload } from './voucher-store';
+import { requestContext } from './request-context';
 
 type Json = Record<string, unknown>;
-
-const contextOf = (user: { username: string; role: SessionUser['role'] | 'system' }, req: Request) =>
-  commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
 
 /**
  * The year's end of API.md: the mandataire's invitations and submission, the vérificateur's link
@@ -82,7 +80,12 @@ export class YearEndApiController {
     const stored = await this.vouchers.store(file);
     const documentId = randomUUID();
     await this.commands.execute(
-      new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'AttachSubmissionDocument', documentId, kind, subsidyIndex, ...stored }, contextOf(user, req)),
+      new ExecuteLedgerCommand(
+        coopId,
+        yearParam(year),
+        { type: 'AttachSubmissionDocument', documentId, kind, subsidyIndex, ...stored },
+        requestContext(user, req),
+      ),
     );
     return { documentId };
   }
@@ -113,7 +116,7 @@ export class YearEndApiController {
   @Post('coops/:coopId/years/:year/submission')
   @UseGuards(CoopScopeGuard)
   async submit(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    const outcome = await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'SubmitYear' }, contextOf(user, req)));
+    const outcome = await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'SubmitYear' }, requestContext(user, req)));
     return { version: outcome.answer.submissionVersion };
   }
 
@@ -138,7 +141,7 @@ export class YearEndApiController {
       throw notFound();
     });
     if (coop.department !== department) throw notFound();
-    const context = contextOf(user, req);
+    const context = requestContext(user, req);
     if (body.decision === 'accept') await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'AcceptSubmission' }, context));
     else if (body.decision === 'return')
       await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReturnSubmission', reason: text(body.reason) }, context));
@@ -177,7 +180,7 @@ export class YearEndApiController {
         invitation.coopId,
         invitation.year,
         { type: 'GiveQuitus', codeHash: invitation.id, decision: text(body.decision), comment: typeof body.comment === 'string' ? body.comment : null, by },
-        contextOf(holder, req),
+        requestContext(holder, req),
       ),
     );
     return { decision: body.decision };
