@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { DomainError, ValidationFailed } from '../domain/errors';
+import { MAX_ATTACHMENT_WORDS } from '../domain/ledger';
 import { StoreUnavailable, WrongExpectedRevision } from '../events/event-store';
 import { HashingBusy } from '../users/password-hashing';
 import { Views } from './views';
@@ -169,8 +170,8 @@ const PAGE_TITLES: Record<number, string> = {
   503: 'Service indisponible',
 };
 
-/** A voucher over the upload limit (VoucherStore.MAX_SIZE), said in the words of the form. */
-const VOUCHER_TOO_LARGE = 'Le fichier dépasse 10 Mio : réduisez-le (une photo moins grande, un PDF compressé) puis joignez-le à nouveau.';
+/** A voucher over the upload limit (MAX_ATTACHMENT_SIZE), said in the words of the form. */
+const VOUCHER_TOO_LARGE = `Le fichier dépasse ${MAX_ATTACHMENT_WORDS} : réduisez-le (une photo moins grande, un PDF compressé) puis joignez-le à nouveau.`;
 
 /** The page the refused form was on (same site only), to go back to it. */
 function pageBefore(req: Request): string | null {

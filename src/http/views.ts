@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import Handlebars from 'handlebars';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../domain/money';
+import { MAX_ATTACHMENT_WORDS } from '../domain/ledger';
 
 export const VIEWS_OPTIONS = Symbol('ViewsOptions');
 
@@ -121,6 +122,8 @@ export class Views {
     this.hbs.registerHelper('amount', (cents: unknown) => (isCentsValue(cents) && cents !== 0 ? formatAmount(cents) : ''));
     this.hbs.registerHelper('date', (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.test(iso) ? formatFrenchDate(iso.slice(0, 10)) : ''));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // « 10 Mio »: the upload limit's words, from the one constant.
+    this.hbs.registerHelper('attachmentLimit', () => MAX_ATTACHMENT_WORDS);
     // {{concat "Montant, ligne " number}}: the last argument is handlebars' options.
     this.hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
     this.hbs.registerHelper('json', (value: unknown) => new SafeString(jsonForScript(value)));

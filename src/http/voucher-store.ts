@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
+import { MAX_ATTACHMENT_SIZE } from '../domain/ledger';
 import type { Observable } from 'rxjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,7 +51,6 @@ const EXTENSIONS: Record<string, string> = {
  */
 @Injectable()
 export class VoucherStore {
-  static readonly MAX_SIZE = 10 * 1024 * 1024;
   private readonly dir: string;
 
   constructor(@Inject(CONFIG) config: Config) {
@@ -148,7 +148,7 @@ class CsrfAfterParts implements NestInterceptor {
 }
 
 /**
- * A route receiving one voucher as the multipart field `file`, at most VoucherStore.MAX_SIZE. A
+ * A route receiving one voucher as the multipart field `file`, at most MAX_ATTACHMENT_SIZE. A
  * page form sends its CSRF token as the field `_csrf` before the file (an API client, as the
  * header): checked as the file begins, before its bytes are read.
  */
@@ -157,7 +157,7 @@ export const VoucherUpload = () =>
     SetMetadata(CSRF_IN_PARTS, true),
     UseInterceptors(
       FileInterceptor('file', {
-        limits: { fileSize: VoucherStore.MAX_SIZE, files: 1 },
+        limits: { fileSize: MAX_ATTACHMENT_SIZE, files: 1 },
         fileFilter: (req, _file, accept) => {
           const refusal = csrfInParts(req);
           accept(refusal, !refusal);

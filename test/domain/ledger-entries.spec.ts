@@ -1,6 +1,6 @@
 import { type AccountRetired } from '../../src/events/coop-events';
 import { chartOf } from '../../src/domain/chart-changes';
-import { type LedgerCommand, balances } from '../../src/domain/ledger';
+import { type LedgerCommand, MAX_ATTACHMENT_SIZE, balances } from '../../src/domain/ledger';
 import { type LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, content, env, expense, fold, input, ledgerSpec, receipt, recorded, reconciled } from './ledger-fixtures';
 
@@ -583,7 +583,7 @@ describe('inventory, vouchers, activities', () => {
       .thenThrows('ATTACHMENT_TYPE_REFUSED');
     ledgerSpec
       .given([recorded('e1', photos)])
-      .when({ ...attach, size: 10 * 1024 * 1024 + 1 })
+      .when({ ...attach, size: MAX_ATTACHMENT_SIZE + 1 })
       .thenThrows('ATTACHMENT_TOO_LARGE');
     ledgerSpec.given([]).when(attach).thenThrows('ENTRY_NOT_FOUND');
     expect(fold([recorded('e1', photos), attached]).entries.e1.attachments).toEqual([

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_ATTACHMENT_SIZE } from '../../src/domain/ledger';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
 import { describeRefusal, eventCount, isFrench } from './support';
 
@@ -85,7 +86,7 @@ describe('voucher uploads', () => {
 
   it('refuses a file over 10 MiB with 413 in French and stores nothing', async () => {
     const before = await eventCount(t);
-    const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]);
+    const big = Buffer.concat([PDF, Buffer.alloc(MAX_ATTACHMENT_SIZE)]);
     const res = await upload(big, 'gros.pdf');
     await expectRefused(res, 413, before);
     expect(isFrench(res.body.message)).toBe(true);

@@ -23,7 +23,11 @@ import {
 } from './validation';
 
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
-export const MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024;
+const MAX_ATTACHMENT_MIB = 10;
+/** The one limit of a voucher or a bank file, in bytes: the decider's rule, and what uploads read (multer's fileSize). */
+export const MAX_ATTACHMENT_SIZE = MAX_ATTACHMENT_MIB * 1024 * 1024;
+/** That limit in the words of the forms and messages: « 10 Mio ». */
+export const MAX_ATTACHMENT_WORDS = `${MAX_ATTACHMENT_MIB} Mio`;
 
 type Decision<T extends LedgerCommandType> = (command: Extract<LedgerCommand, { type: T }>, state: LedgerState, env: LedgerEnv) => LedgerEvent[];
 
@@ -323,7 +327,7 @@ function attachVoucher(command: Extract<LedgerCommand, { type: 'AttachVoucher' }
   if (!Number.isSafeInteger(command.size) || command.size <= 0) {
     errors.push(new DomainError('ATTACHMENT_EMPTY', 'La pièce jointe est vide.', 'file'));
   } else if (command.size > MAX_ATTACHMENT_SIZE) {
-    errors.push(new DomainError('ATTACHMENT_TOO_LARGE', 'La pièce jointe dépasse 10 Mio.', 'file'));
+    errors.push(new DomainError('ATTACHMENT_TOO_LARGE', `La pièce jointe dépasse ${MAX_ATTACHMENT_WORDS}.`, 'file'));
   }
   if (!/^[0-9a-f]{64}$/.test(command.sha256))
     errors.push(new DomainError('ATTACHMENT_INVALID', "L'empreinte SHA-256 de la pièce jointe est invalide.", 'file'));

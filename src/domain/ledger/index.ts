@@ -2,7 +2,7 @@
 export * from './commands';
 export * from './state';
 export { evolve, foldLedger, foldLedgerInto } from './evolve';
-export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE } from './decide';
+export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_WORDS } from './decide';
 export type { ClosingFacts, ClosingTally, Issue, PreviousYear } from './facts';
 export { ClosingTallyDraft, closingFactsFold, closingFactsFrom, closingFactsOf, evolvePreviousYear } from './facts';
 export type { ClosingChecklist } from './closing';
