@@ -5,15 +5,16 @@ import { PROJECTOR } from '../tokens';
 
 /**
  * A projection stopped at an event it cannot fold: every page says so (res.locals, shown by the
- * layout), so nobody trusts figures that have stopped moving. /health gives the details.
+ * layout), so nobody trusts figures that have stopped moving. /health gives the details. Asked
+ * of the projector's memory, never of the event store, on every page.
  */
 @Injectable()
 export class ProjectionAlert implements NestMiddleware {
   constructor(@Inject(PROJECTOR) private readonly projector: Projector) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  use(req: Request, res: Response, next: NextFunction): void {
     if (req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/assets/')) {
-      const failed = (await this.projector.status()).filter((p) => p.status === 'failed');
+      const failed = this.projector.stopped();
       if (failed.length > 0) {
         const where = failed.map((p) => `« ${p.name} »${p.failedAt ? ` (événement n° ${p.failedAt.position}, ${p.failedAt.type})` : ''}`).join(', ');
         res.locals.projectionAlert =

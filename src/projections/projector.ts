@@ -226,6 +226,14 @@ export class Projector {
     });
   }
 
+  /**
+   * The projections stopped at an event they cannot fold, from what the projector holds in
+   * memory: no store is asked, so every page can show them.
+   */
+  stopped(): Array<{ name: string; failedAt?: FailedAt }> {
+    return this.runners.filter((r) => r.state === 'failed').map((r) => ({ name: r.projection.name, ...(r.failedAt ? { failedAt: r.failedAt } : {}) }));
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.eventStore.headPosition();
     return this.runners.map((runner) => {
