@@ -183,7 +183,8 @@ describe('fuzzing the ledger JSON API', () => {
       Object.assign(body, wrong);
       if (lineWrong !== undefined) body.lines = [lineWrong, { account: '512', credit: 1000 }];
       const broken =
-        drop.some((k) => k !== 'chequeNo') ||
+        // A dropped field given again with a wrong type is judged by its type below.
+        drop.some((k) => k !== 'chequeNo' && !(k in wrong)) ||
         'date' in wrong ||
         'lines' in wrong ||
         lineWrong !== undefined ||
