@@ -1,11 +1,11 @@
-import { BANK, type Chart } from '../domain/chart';
+import { type Chart } from '../domain/chart';
 import { isInYear, yearEnd } from '../domain/fiscal-year';
 import { type Issue, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
-import { type BankBook, type BankItem, type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
+import { type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
 import { type CoopDoc } from '../projections/coops.projection';
-import { netDebit } from '../projections/ledger/amounts';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
 import { type YearEndDoc, type YearEndStatement, quitusComplete, statementDocument } from '../projections/year-end.projection';
+import { bankBookOfNotebook } from './bank-statements';
 import { type AdvanceRow, type CraView, type CrfView, advancesView, craView, crfView, currentBalances } from './ledger-views';
 
 /**
@@ -21,33 +21,10 @@ export interface YearEndReconciliation extends BankReconciliation {
   expectedStatement: number;
 }
 
-/** The notebook's bank items as the état de rapprochement reads them: an entry reconciled without a date cleared on its own date. */
-export function bankBookOf(doc: NotebookDoc, statements: readonly StatementBalance[] = []): BankBook {
-  const carried: BankItem[] = doc.carriedOver.map((c) => ({
-    entryId: c.entryId,
-    pj: c.pj,
-    date: c.date,
-    label: c.label,
-    amount: c.amount,
-    clearedOn: c.seen ? (c.statementDate ?? c.date) : null,
-    carriedOver: true,
-  }));
-  const own: BankItem[] = doc.entries
-    .filter((e) => e.lines.some((l) => l.account === BANK))
-    .map((e) => ({
-      entryId: e.entryId,
-      pj: e.pj,
-      date: e.date,
-      label: e.label,
-      amount: netDebit(e.lines, BANK),
-      clearedOn: e.reconciled ? (e.statementDate ?? e.date) : null,
-      carriedOver: false,
-    }));
-  return { openingBank: doc.opening.bank, items: [...carried, ...own], statements };
-}
-
-export function yearEndReconciliation(doc: NotebookDoc, statements: readonly StatementBalance[] = []): YearEndReconciliation {
-  const reconciliation = bankReconciliationAt(yearEnd(doc.year), bankBookOf(doc, statements));
+/** The état de rapprochement at 31 August from the year's statements (or those given). */
+export function yearEndReconciliation(doc: NotebookDoc, statements?: readonly StatementBalance[]): YearEndReconciliation {
+  const book = bankBookOfNotebook(doc);
+  const reconciliation = bankReconciliationAt(yearEnd(doc.year), statements ? { ...book, statements } : book);
   const receiptsTotal = reconciliation.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
   const paymentsTotal = reconciliation.outstandingPayments.reduce((s, i) => s + i.amount, 0);
   return {

@@ -400,8 +400,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
   it('fits a phone (390×844): no sideways scroll of the page, a compact header', async () => {
     await page.setViewportSize(PHONE);
     const wide: string[] = [];
-    // The CRF (the year's-end lane) is left out: its form follows OCCE's paper.
-    for (const path of [...YEAR_PAGES.filter((p) => p !== '/crf'), '/cahier?vue=liste']) {
+    for (const path of [...YEAR_PAGES, '/cahier?vue=liste']) {
       for (const year of [next, base]) {
         await go(`${year}${path}`);
         if ((await pageWidth()) > PHONE.width) wide.push(`${year}${path}: ${await pageWidth()} px`);

@@ -30,6 +30,7 @@ describe('the CRF PDF', () => {
 
   it('prints every block of a closed year, the quitus boxes to sign, and the CRA after it', async () => {
     const crf = (await mandataire.get('/api/coops/C14001/years/2025/crf').expect(200)).body;
+    expect(crf.bankReconciliation).toMatchObject({ date: '2026-08-31', statementRecorded: true, difference: 0 });
     const text = await pdf('/api/coops/C14001/years/2025/crf.pdf');
     for (const block of [
       'Compte-Rendu Financier 2025-2026',
@@ -53,7 +54,9 @@ describe('the CRF PDF', () => {
       "Régies d'avance en cours",
       'Total de la trésorerie',
       'État de rapprochement bancaire au 31/08/2026',
-      'Aucun relevé enregistré',
+      // The demo imported August's bank file: its balance agrees with the books.
+      'Solde du relevé bancaire',
+      'Écart 0,00 €',
       'Subventions',
       "Régies d'avance",
       'Inventaire des biens durables',
