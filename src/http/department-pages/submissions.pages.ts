@@ -73,7 +73,8 @@ export class SubmissionsPagesController {
             manages && r.status === 'submitted'
               ? `/departements/${encodeURIComponent(department)}/cooperatives/${encodeURIComponent(r.coopId)}/annees/${year}/depot`
               : null,
-          crfHref: `/api/coops/${encodeURIComponent(r.coopId)}/years/${year}/crf.pdf`,
+          // The version as the AD received it (its CRF from the stream head it is bound to), not the year as it is now.
+          crfHref: r.version ? `/api/coops/${encodeURIComponent(r.coopId)}/years/${year}/submission/versions/${r.version}/crf.pdf` : null,
         })),
         formError,
       },

@@ -213,7 +213,11 @@ export class YearEndPagesController {
         view: {
           ...view,
           blockers: view.blockers.map((b) => ({ ...b, href: b.fix === 'quitus' ? `${ctx.base}/quitus` : b.fix === 'cloture' ? `${ctx.base}/cloture` : null })),
-          versions: view.versions.map((v) => ({ ...v, statusLabel: submissionStatusLabel(v.status) })),
+          versions: view.versions.map((v) => ({
+            ...v,
+            statusLabel: submissionStatusLabel(v.status),
+            crfHref: `/api${ctx.base}/submission/versions/${v.version}/crf.pdf`,
+          })),
           statements: view.statements.map((d) => ({ ...d, href: documentHref(d.documentId) })),
           importedStatement: view.importedStatement && {
             ...view.importedStatement,
