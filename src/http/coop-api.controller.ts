@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Param, Put, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { commandContext } from '../commands/command-context';
 import { ChangeCoopContact } from '../commands/coop.commands';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { SessionUser } from '../users/user-directory';
 import { IdempotentRequests } from './idempotency';
 import { JsonBody } from './json-body';
+import { requestContext } from './request-context';
 import { DomainError } from '../domain/errors';
 import { type CoopDoc } from '../projections/coops.projection';
 import { PrintService } from './print.service';
@@ -34,8 +34,7 @@ export class CoopApiController {
   @Put('contact')
   async changeContact(@Param('coopId') coopId: string, @JsonBody() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Req() req: Request) {
     const contact = { address: body.address, phone: body.phone, email: body.email, mandataires: body.mandataires };
-    const context = commandContext(user, req.header('idempotency-key'), req.header('x-correlation-id') ?? undefined);
-    await this.commands.execute(new ChangeCoopContact(coopId, { type: 'ChangeCoopContact', contact }, context));
+    await this.commands.execute(new ChangeCoopContact(coopId, { type: 'ChangeCoopContact', contact }, requestContext(user, req)));
     const coop = await (await this.reads.source(coopId)).get<CoopDoc>('coops', coopId);
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     return { coopId, address: coop.address ?? null, phone: coop.phone ?? null, email: coop.email ?? null, mandataires: coop.mandataires };
