@@ -56,3 +56,7 @@ export interface AccountRetired {
 
 export type ChartEvent =
   { type: 'AccountAdded'; data: AccountAdded } | { type: 'AccountRenamed'; data: AccountRenamed } | { type: 'AccountRetired'; data: AccountRetired };
+
+/** A stored event of a `chart-` stream with its catalog type (as asLedgerEvent). */
+export type RecordedChartEvent = { [E in ChartEvent as E['type']]: RecordedEvent<E['type'], E['data']> }[ChartEvent['type']];
+export const asChartEvent = (event: RecordedEvent): RecordedChartEvent => event as RecordedChartEvent;

@@ -1,6 +1,6 @@
 import { evolveChart } from '../domain/chart-changes';
 import { type Chart, defaultChart } from '../domain/chart';
-import { type ChartEvent } from '../events/coop-events';
+import { asChartEvent } from '../events/coop-events';
 import { parseStream } from '../events/streams';
 import { type Projection } from './projection';
 import { type Doc, type ReadStore } from './read-store';
@@ -21,7 +21,7 @@ export const chartsProjection: Projection = {
     if (parsed?.category !== 'chart') return doc;
     const current = (doc as (Chart & { revision: number }) | null) ?? { ...defaultChart(parsed.department, parsed.year), revision: -1 };
     if (current.revision >= recorded.revision) return doc;
-    const chart = evolveChart(current, { type: recorded.type, data: recorded.data } as ChartEvent);
+    const chart = evolveChart(current, asChartEvent(recorded));
     return { ...chart, revision: recorded.revision } as unknown as Doc;
   },
 };

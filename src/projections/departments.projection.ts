@@ -1,4 +1,4 @@
-import { type DepartmentEvent, type DepartmentIdentity } from '../events/department-events';
+import { asDepartmentEvent, type DepartmentIdentity } from '../events/department-events';
 import { parseStream } from '../events/streams';
 import { type Projection } from './projection';
 import { type ReadStore } from './read-store';
@@ -25,7 +25,7 @@ export const departmentsProjection: Projection = {
   evolve: (doc, recorded) => {
     const current = doc as DepartmentDoc | null;
     if (current && current.revision >= recorded.revision) return current;
-    const event = { type: recorded.type, data: recorded.data } as DepartmentEvent;
+    const event = asDepartmentEvent(recorded);
     switch (event.type) {
       case 'DepartmentIdentityChanged':
         return { ...event.data, changedAt: recorded.metadata.at, revision: recorded.revision } satisfies DepartmentDoc;
