@@ -1,5 +1,6 @@
 import { BANK } from '../domain/chart';
 import { isInYear, yearEnd } from '../domain/fiscal-year';
+import { formatEuros } from '../domain/money';
 import {
   type BankBook,
   type BankItem,
@@ -133,4 +134,33 @@ export function statementList(notebook: NotebookDoc) {
     matched: matchedLines.get(s.statementId)?.size ?? 0,
     file: s.file,
   }));
+}
+
+export interface PointageSummary {
+  /** Bank (512) entries not pointed yet. */
+  unreconciled: number;
+  /** What they add up to, receipts and payments apart (positive cents). */
+  receipts: number;
+  payments: number;
+  /** The cahier's sentence of it. */
+  text: string;
+}
+
+/** The cahier's pointage totals: the year's bank entries not pointed yet, and what they add up to. */
+export function pointageSummary(notebook: NotebookDoc): PointageSummary {
+  let unreconciled = 0;
+  let receipts = 0;
+  let payments = 0;
+  for (const e of notebook.entries) {
+    if (e.reconciled || !e.lines.some((l) => l.account === BANK)) continue;
+    const amount = netDebit(e.lines, BANK);
+    unreconciled++;
+    if (amount > 0) receipts += amount;
+    else payments -= amount;
+  }
+  const text =
+    unreconciled === 0
+      ? 'Toutes les écritures passées en banque sont pointées.'
+      : `Non pointées : ${unreconciled} écriture${unreconciled > 1 ? 's' : ''} en banque — recettes ${formatEuros(receipts)}, dépenses ${formatEuros(payments)}.`;
+  return { unreconciled, receipts, payments, text };
 }

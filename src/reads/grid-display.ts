@@ -11,14 +11,16 @@ export interface GridDisplay {
   all: boolean;
   /** Accounts asked for beyond the used ones. */
   asked: string[];
+  /** "Non pointées seulement" (`?pointage=non`): the bank entries no statement has shown yet. */
+  unpointed: boolean;
 }
 
 const ALL = 'tous';
 
-/** What a query string or a row form says of the columns (`comptes`, `compte`). */
-export function gridDisplay(source: { comptes?: unknown; compte?: unknown }): GridDisplay {
+/** What a query string or a row form says of the columns (`comptes`, `compte`) and the rows (`pointage`). */
+export function gridDisplay(source: { comptes?: unknown; compte?: unknown; pointage?: unknown }): GridDisplay {
   const asked = (Array.isArray(source.compte) ? source.compte : [source.compte]).filter((c): c is string => typeof c === 'string' && /^\w{1,12}$/.test(c));
-  return { all: source.comptes === ALL, asked: [...new Set(asked)] };
+  return { all: source.comptes === ALL, asked: [...new Set(asked)], unpointed: source.pointage === 'non' };
 }
 
 /** A charge or product account's column (the others are the treasury's and the advances'). */
@@ -50,5 +52,6 @@ export function gridQuery(display: GridDisplay, order?: string): string {
   if (order) params.append('ordre', order);
   if (display.all) params.append('comptes', ALL);
   else for (const code of display.asked) params.append('compte', code);
+  if (display.unpointed) params.append('pointage', 'non');
   return params.toString();
 }

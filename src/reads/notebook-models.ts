@@ -233,9 +233,11 @@ export function gridModel(
   const newForm = options.rowForm?.entryId === null ? options.rowForm.form : blankForm({ pj: nextPj(doc) });
   const newRow = options.canWrite ? editRow(grid, shown, newForm, 'new-row') : null;
   const shownAccounts = shown.filter(isAccountColumn).length;
+  const fields = [...new URLSearchParams(gridQuery(options.display))].map(([name, value]) => ({ name, value }));
+  const { unpointed } = options.display;
   return {
     columns: shown.map((c) => ({ ...c, account: isAccountColumn(c) })),
-    rows,
+    rows: unpointed ? rows.filter(awaitsPointage) : rows,
     newRow,
     /** The "Autre compte" column: the rows being typed may use an account not shown. */
     otherColumn: !!newRow?.other || rows.some((r) => !!r.edit?.other),
@@ -248,15 +250,23 @@ export function gridModel(
       shownAccounts,
       accounts: grid.columns.filter(isAccountColumn).length,
       asked: options.display.asked.length > 0,
-      allHref: `${options.base}/cahier?${gridQuery({ all: true, asked: [] }, options.order)}`,
-      usedHref: `${options.base}/cahier?${gridQuery({ all: false, asked: [] }, options.order)}`,
-      /** The display as hidden fields, for the forms of the page (order, rows). */
-      fields: [...new URLSearchParams(gridQuery(options.display))].map(([name, value]) => ({ name, value })),
+      unpointed,
+      allHref: `${options.base}/cahier?${gridQuery({ all: true, asked: [], unpointed }, options.order)}`,
+      usedHref: `${options.base}/cahier?${gridQuery({ all: false, asked: [], unpointed }, options.order)}`,
+      /** The display as hidden fields, for the forms of the page (rows, accounts). */
+      fields,
+      /** The same but the filter, which the order form's checkbox says. */
+      orderFields: fields.filter((f) => f.name !== 'pointage'),
+      listHref: `${options.base}/cahier?vue=liste&ordre=${options.order}${unpointed ? '&pointage=non' : ''}`,
+      everyRowHref: `${options.base}/cahier?${gridQuery({ ...options.display, unpointed: false }, options.order)}`,
       askable: options.display.all ? [] : otherAccounts(grid, shown, ''),
     },
     cahierHref: cahier(),
   };
 }
+
+/** A bank (512) entry no statement has shown yet: what "non pointées seulement" keeps. */
+export const awaitsPointage = (row: { touchesBank: boolean; reconciled: boolean }): boolean => row.touchesBank && !row.reconciled;
 
 /** The entries as a list (ventilation page, the cahier's list view): treasury amounts and the accounts ventilated. */
 export const entryListRows = (grid: GridView, returnTo: string) =>

@@ -267,6 +267,8 @@ describe('a mandataire keeps a year of books in the browser', () => {
   it('reconciles bank entries with one click, a ✓ showing on the line', async () => {
     for (const pj of ['01', '02', '03']) {
       await page.getByRole('button', { name: `Pointer l'écriture n° ${pj}` }).click();
+      // Pointed in place (public/pointage.js): the row's button turns, no page loads.
+      await page.getByRole('button', { name: `Dépointer l'écriture n° ${pj}` }).waitFor();
       expect(await flash()).toContain(`L'écriture n° ${pj} est pointée.`);
     }
     expect(await page.locator('.grid .reconciled').count()).toBe(3);

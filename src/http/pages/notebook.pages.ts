@@ -8,6 +8,7 @@ import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
+import { pointageSummary } from '../../reads/bank-statements';
 import { gridView } from '../../reads/ledger-views';
 import { type GridDisplay, gridDisplay, gridQuery } from '../../reads/grid-display';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -17,6 +18,7 @@ import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { entryFormErrors, errorSummary, FormBody, ParsedEntry, parseGridRow, parsePayment, parsePortrait, parseVentilation, text } from './entry-form';
 import {
   actionTags,
+  awaitsPointage,
   blankForm,
   entryListRows,
   FormState,
@@ -98,8 +100,8 @@ export class NotebookPagesController {
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
-    if (view === 'liste') return this.renderList(res, ctx, order === 'pj' ? 'pj' : 'date');
     const display = gridDisplay(query);
+    if (view === 'liste') return this.renderList(res, ctx, order === 'pj' ? 'pj' : 'date', display.unpointed);
     const sorted = order === 'pj' ? 'pj' : 'date';
     const attach = attachBox(ctx, justSaved, `${ctx.base}/cahier?${gridQuery(display, sorted)}`);
     await this.renderGrid(res, ctx, sorted, display, editing, undefined, 200, attach);
@@ -180,6 +182,7 @@ export class NotebookPagesController {
         order,
         byPj: order === 'pj',
         grid: gridModel(notebook, grid, { canWrite: ctx.canWrite, editing, rowForm, base: ctx.base, order, display }),
+        pointage: pointageSummary(notebook),
         // A refused row is said at the top too, with a link down to the row.
         formError: rowForm ? errorSummary(rowForm.form.errors) : null,
         formErrorHref: rowForm ? (rowForm.entryId ? `#e-${rowForm.entryId}` : '#nouvelle') : null,
@@ -193,15 +196,22 @@ export class NotebookPagesController {
   }
 
   /** The cahier as a list, one entry a line (a block on a phone). */
-  private async renderList(res: Response, ctx: YearContext, order: 'date' | 'pj') {
+  private async renderList(res: Response, ctx: YearContext, order: 'date' | 'pj', unpointed: boolean) {
     const grid = gridView(ctx.reads.notebook, ctx.reads.chart, { order });
+    const filter = unpointed ? '&pointage=non' : '';
+    const list = `${ctx.base}/cahier?vue=liste`;
     this.pages.render(res, ctx, 'notebook-list', {
       title: 'Cahier — liste des écritures',
       nav: 'cahier',
       byPj: order === 'pj',
       warnings: await this.pages.alerts(ctx),
       balances: grid.balances,
-      entries: entryListRows(grid, `${ctx.base}/cahier?vue=liste`),
+      entries: entryListRows(grid, `${list}&ordre=${order}${filter}`).filter((r) => !unpointed || awaitsPointage(r)),
+      unpointed,
+      pointage: pointageSummary(ctx.reads.notebook),
+      gridHref: `${ctx.base}/cahier?ordre=${order}${filter}`,
+      orderHref: `${list}&ordre=${order === 'pj' ? 'date' : 'pj'}${filter}`,
+      filterHref: `${list}&ordre=${order}${unpointed ? '' : '&pointage=non'}`,
     });
   }
 
@@ -543,12 +553,14 @@ export class NotebookPagesController {
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
     const date = text(body.statementDate).trim();
-    await this.oneClick(
+    await this.pages.oneClick(
       res,
       ctx,
       body,
+      `${ctx.base}/cahier`,
       () => this.commands.execute(yearCommand(ctx, { type: 'ReconcileEntry', entryId, statementDate: date ? (parseFrenchDate(date) ?? date) : null })),
       `L'écriture n° ${entry.pj} est pointée.`,
+      () => this.pointageAnswer(coopId, year, user, entryId),
     );
   }
 
@@ -564,13 +576,21 @@ export class NotebookPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const entry = entryOf(ctx, entryId);
-    await this.oneClick(
+    await this.pages.oneClick(
       res,
       ctx,
       body,
+      `${ctx.base}/cahier`,
       () => this.commands.execute(yearCommand(ctx, { type: 'UnreconcileEntry', entryId })),
       `L'écriture n° ${entry.pj} n'est plus pointée.`,
+      () => this.pointageAnswer(coopId, year, user, entryId),
     );
+  }
+
+  /** What the cahier's script changes in place after a pointage: the row's ✓ and the pointage totals. */
+  private async pointageAnswer(coopId: string, year: string, user: SessionUser, entryId: string) {
+    const { notebook } = (await this.pages.load(coopId, year, user)).reads;
+    return { reconciled: notebook.entries.find((e) => e.entryId === entryId)?.reconciled ?? false, summary: pointageSummary(notebook).text };
   }
 
   @Post('reports/:entryId/vu')
@@ -584,20 +604,14 @@ export class NotebookPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    await this.oneClick(
+    await this.pages.oneClick(
       res,
       ctx,
       body,
+      `${ctx.base}/cahier`,
       () => this.commands.execute(yearCommand(ctx, { type: 'MarkCarriedOverItemSeen', entryId, statementDate: null })),
       "L'opération de l'exercice précédent est notée comme vue sur le relevé.",
     );
-  }
-
-  /** A button that changes one thing and goes back where it was pressed; a refusal is a message there. */
-  private async oneClick(res: Response, ctx: YearContext, body: FormBody, run: () => Promise<unknown>, success: string): Promise<void> {
-    const back = returnTo(body, ctx.base, `${ctx.base}/cahier`);
-    const refusal = await attempt(run);
-    this.pages.done(res, back, refusal ? Object.values(refusal.errors)[0] : success);
   }
 
   @Post('ecritures/:entryId/pieces')

@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { importStatementCommand } from '../../domain/ledger/statements';
-import { isIsoDate, parseFrenchDate } from '../../domain/fiscal-year';
+import { type Clock, isIsoDate, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros } from '../../domain/money';
 import { type CsvMapping, readStatementFile } from '../../domain/statements';
 import { netDebit } from '../../projections/ledger/amounts';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
 import { bankReconciliationOf, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
+import { CLOCK } from '../../tokens';
 import { type SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { mappingField, previewOf } from '../statements-api.controller';
@@ -38,6 +39,7 @@ export class StatementsPagesController {
     private readonly pages: YearPages,
     private readonly commands: ProjectedCommandBus,
     private readonly vouchers: VoucherStore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('releves')
@@ -144,7 +146,7 @@ export class StatementsPagesController {
       await this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance })));
     });
     if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
-    this.pages.done(res, `${ctx.base}/releves/${statementId}`, 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');
+    this.pages.done(res, statementPage(ctx, statementId), 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');
   }
 
   @Post('releves/papier')
@@ -233,7 +235,7 @@ export class StatementsPagesController {
     requireWrite(ctx);
     const doc = await this.statementDoc(ctx, statementId);
     const matches = statementProposals(ctx.reads.notebook, doc);
-    await this.match(ctx, user, statementId, matches, res, `${matches.length} ligne(s) pointée(s).`);
+    await this.match(ctx, statementId, matches, res, `${matches.length} ligne(s) pointée(s).`);
   }
 
   @Post('releves/:statementId/lignes/:lineId/pointer')
@@ -250,7 +252,7 @@ export class StatementsPagesController {
     requireWrite(ctx);
     const raw = body.entryIds;
     const entryIds = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(text).filter(Boolean);
-    await this.match(ctx, user, statementId, [{ lineId, entryIds }], res, 'La ligne est pointée.');
+    await this.match(ctx, statementId, [{ lineId, entryIds }], res, 'La ligne est pointée.');
   }
 
   @Post('releves/:statementId/lignes/:lineId/depointer')
@@ -264,11 +266,13 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'UnmatchStatementLine', statementId, lineId })));
-    this.pages.done(
+    await this.pages.oneClick(
       res,
-      `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
-      refusal ? Object.values(refusal.errors)[0] : 'Le pointage de la ligne est annulé.',
+      ctx,
+      {},
+      statementPage(ctx, statementId),
+      () => this.commands.execute(yearCommand(ctx, { type: 'UnmatchStatementLine', statementId, lineId })),
+      'Le pointage de la ligne est annulé.',
     );
   }
 
@@ -299,28 +303,29 @@ export class StatementsPagesController {
             { account: BANK, debit: amount },
             { account, credit: amount },
           ];
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        yearCommand(ctx, {
-          type: 'RecordEntry',
-          entryId: randomUUID(),
-          entry: {
-            pj: text(body.pj).trim(),
-            date: line.date,
-            label: text(body.label).trim() || line.label,
-            chequeNo: line.chequeNo,
-            actionA: null,
-            actionB: null,
-            lines,
-          },
-          reconcileWith: { statementId, lineId },
-        }),
-      ),
-    );
-    this.pages.done(
+    await this.pages.oneClick(
       res,
-      `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
-      refusal ? Object.values(refusal.errors)[0] : "L'écriture est créée et pointée sur la ligne du relevé.",
+      ctx,
+      {},
+      statementPage(ctx, statementId),
+      () =>
+        this.commands.execute(
+          yearCommand(ctx, {
+            type: 'RecordEntry',
+            entryId: randomUUID(),
+            entry: {
+              pj: text(body.pj).trim(),
+              date: line.date,
+              label: text(body.label).trim() || line.label,
+              chequeNo: line.chequeNo,
+              actionA: null,
+              actionB: null,
+              lines,
+            },
+            reconcileWith: { statementId, lineId },
+          }),
+        ),
+      "L'écriture est créée et pointée sur la ligne du relevé.",
     );
   }
 
@@ -334,7 +339,7 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const at = date ? (parseFrenchDate(date) ?? (isIsoDate(date) ? date : null)) : null;
-    const r = bankReconciliationOf(ctx.reads.notebook, at, new Date().toISOString().slice(0, 10));
+    const r = bankReconciliationOf(ctx.reads.notebook, at, today(this.clock));
     const totalReceipts = r.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
     const totalPayments = r.outstandingPayments.reduce((s, i) => s + i.amount, 0);
     this.pages.render(res, ctx, 'bank-reconciliation', {
@@ -349,16 +354,15 @@ export class StatementsPagesController {
     });
   }
 
-  private async match(
-    ctx: YearContext,
-    user: SessionUser,
-    statementId: string,
-    matches: Array<{ lineId: string; entryIds: string[] }>,
-    res: Response,
-    message: string,
-  ) {
-    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'MatchStatementLines', statementId, matches })));
-    this.pages.done(res, `${ctx.base}/releves/${encodeURIComponent(statementId)}`, refusal ? Object.values(refusal.errors)[0] : message);
+  private async match(ctx: YearContext, statementId: string, matches: Array<{ lineId: string; entryIds: string[] }>, res: Response, message: string) {
+    await this.pages.oneClick(
+      res,
+      ctx,
+      {},
+      statementPage(ctx, statementId),
+      () => this.commands.execute(yearCommand(ctx, { type: 'MatchStatementLines', statementId, matches })),
+      message,
+    );
   }
 
   private async statementDoc(ctx: YearContext, statementId: string): Promise<StatementDoc> {
@@ -371,6 +375,9 @@ export class StatementsPagesController {
     return doc;
   }
 }
+
+/** A statement's page: where its buttons come back to. */
+const statementPage = (ctx: YearContext, statementId: string): string => `${ctx.base}/releves/${encodeURIComponent(statementId)}`;
 
 /** The column choices of the preview's form (m_date, m_label…), as a corrected mapping. */
 function mappingOfForm(body: FormBody): Partial<CsvMapping> | undefined {

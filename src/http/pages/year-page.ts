@@ -145,7 +145,7 @@ export class YearPages {
         base: ctx.base,
         canWrite: ctx.canWrite,
         closed: ctx.closed,
-        scripts: ['pages.js'],
+        scripts: ['pages.js', 'pointage.js'],
         reopened: notebook.status === 'unlocked' ? { reason: notebook.unlockedReason } : null,
         navLinks: NAV.filter((n) => ctx.canWrite || n.key !== 'saisie').map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
         yearLinks: [...ctx.years].reverse().map((y) => ({
@@ -163,6 +163,29 @@ export class YearPages {
   /** After a saved form: a message for the next page, and the redirect. */
   done(res: Response, location: string, message: string): void {
     this.views.redirectWithMessage(res, location, message);
+  }
+
+  /**
+   * A button that changes one thing and goes back where it was pressed (the form's `return`, else
+   * `fallback`); a refusal is a message there. A page's script asking for JSON (public/pointage.js)
+   * gets `{ ok, message }` and what `answer` adds instead, and its page stays as it is.
+   */
+  async oneClick(
+    res: Response,
+    ctx: YearContext,
+    body: Record<string, unknown>,
+    fallback: string,
+    run: () => Promise<unknown>,
+    success: string,
+    answer?: () => Promise<Record<string, unknown>>,
+  ): Promise<void> {
+    const refusal = await attempt(run);
+    const message = refusal ? Object.values(refusal.errors)[0] : success;
+    if ((res.req as Request).accepts(['html', 'json']) === 'json') {
+      res.status(refusal ? refusal.status : 200).json({ ok: !refusal, message, ...(!refusal && answer ? await answer() : {}) });
+      return;
+    }
+    this.done(res, returnTo(body, ctx.base, fallback), message);
   }
 }
 
