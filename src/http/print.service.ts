@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { Config } from '../config';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { type CoopDoc } from '../projections/coops.projection';
+import { type BankReconciliationView } from '../reads/bank-statements';
 import { type ActionReport, type CalendarYearView, gridView } from '../reads/ledger-views';
 import { paperNotebookPages, type PaperNotebookLayout } from '../reads/paper-notebook';
 import { type OfficialCrf } from '../reads/year-end-views';
@@ -97,6 +98,21 @@ export class PrintService implements OnModuleDestroy {
       title: `Action « ${report.name} » — ${yearName}`,
       footer: `${coop.name} — exercice ${yearName} — action « ${report.name} »`,
       fileName: `action-${coop.coopId}-${year}.pdf`,
+      layout: true,
+    };
+  }
+
+  /** The état de rapprochement at a statement's date, portrait: the same view model as the page. */
+  bankReconciliationDocument(reads: YearReads, view: BankReconciliationView): PrintDocument {
+    const { coop, year, asOf } = reads;
+    const yearName = `${year}-${year + 1}`;
+    return {
+      template: 'bank-reconciliation',
+      model: { coop, yearName, asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null, view },
+      landscape: false,
+      title: `État de rapprochement au ${formatFrenchDate(view.r.date)}`,
+      footer: `${coop.name} — exercice ${yearName} — état de rapprochement au ${formatFrenchDate(view.r.date)}`,
+      fileName: `rapprochement-${coop.coopId}-${view.r.date}.pdf`,
       layout: true,
     };
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
@@ -10,7 +10,7 @@ import { parseEuros } from '../domain/money';
 import { type CsvMapping, type ParsedStatement, readStatementFile, StatementFileError } from '../domain/statements';
 import { type StatementFile } from '../events/ledger-events';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../projections/ledger/notebook.projection';
-import { bankReconciliationOf, statementList, statementProposals, statementView } from '../reads/bank-statements';
+import { bankReconciliationOf, bankReconciliationView, statementList, statementProposals, statementView } from '../reads/bank-statements';
 import { LedgerReads } from '../reads/ledger-reads';
 import { CLOCK } from '../tokens';
 import { type SessionUser } from '../users/user-directory';
@@ -18,6 +18,8 @@ import { CoopScopeGuard, CurrentUser } from './auth/guards';
 import { JsonBody } from './json-body';
 import { idFor, requestContext } from './request-context';
 import { yearParam } from './params';
+import { IdempotentRequests } from './idempotency';
+import { PrintService } from './print.service';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 
 type Json = Record<string, unknown>;
@@ -28,11 +30,13 @@ const MEDIA_TYPES: Record<StatementFile['format'], string> = { csv: 'text/csv', 
 /** API.md's "Bank statements": import (preview, then store), list, detail, matches, the état de rapprochement. */
 @Controller('api/coops/:coopId/years/:year')
 @UseGuards(CoopScopeGuard)
+@UseInterceptors(IdempotentRequests)
 export class StatementsApiController {
   constructor(
     private readonly commands: ProjectedCommandBus,
     private readonly reads: LedgerReads,
     private readonly vouchers: VoucherStore,
+    private readonly print: PrintService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,6 +49,8 @@ export class StatementsApiController {
   }
 
   @Post('statements')
+  // Listed above the upload's own interceptors, so it runs after them: the file is read by then.
+  @UseInterceptors(IdempotentRequests)
   @VoucherUpload()
   async create(
     @Param('coopId') coopId: string,
@@ -160,6 +166,20 @@ export class StatementsApiController {
     if (date !== undefined && !isIsoDate(date)) throw new DomainError('DATE_INVALID', 'La date doit être au format AAAA-MM-JJ.', 'date');
     const { notebook } = await this.reads.year(coopId, yearParam(year), asOf);
     return bankReconciliationOf(notebook, date ?? null, today(this.clock));
+  }
+
+  /** The état de rapprochement's PDF: the page's view model, printed (a link on the page). */
+  @Get('bank-reconciliation.pdf')
+  async bankReconciliationPdf(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Res() res: Response,
+    @Query('date') date?: string,
+    @Query('asOf') asOf?: string,
+  ) {
+    if (date !== undefined && !isIsoDate(date)) throw new DomainError('DATE_INVALID', 'La date doit être au format AAAA-MM-JJ.', 'date');
+    const reads = await this.reads.year(coopId, yearParam(year), asOf);
+    await this.print.send(res, this.print.bankReconciliationDocument(reads, bankReconciliationView(reads.notebook, date ?? null, today(this.clock))));
   }
 
   private async statement(coopId: string, year: number, statementId: string, asOf?: string) {

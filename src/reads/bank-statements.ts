@@ -8,6 +8,7 @@ import {
   type MatchCandidate,
   type Proposal,
   bankReconciliationAt,
+  expectedStatementBalance,
   proposeMatches,
 } from '../domain/statements';
 import { type StatementLine } from '../events/ledger-events';
@@ -45,6 +46,23 @@ export function bankReconciliationOf(notebook: NotebookDoc, date: string | null,
   const at = date ?? last ?? (today < end && isInYear(today, notebook.year) ? today : end);
   return bankReconciliationAt(at, bankBookOfNotebook(notebook));
 }
+
+/**
+ * The état de rapprochement as the page and its PDF show it: the figures, the totals of the items
+ * outstanding, the balance the statement should show, whether it agrees, the statements to pick.
+ */
+export function bankReconciliationView(notebook: NotebookDoc, date: string | null, today: string) {
+  const r = bankReconciliationOf(notebook, date, today);
+  return {
+    r,
+    totalReceipts: r.outstandingReceipts.reduce((s, i) => s + i.amount, 0),
+    totalPayments: r.outstandingPayments.reduce((s, i) => s + i.amount, 0),
+    adjusted: expectedStatementBalance(r),
+    agrees: r.difference === 0,
+    statements: (notebook.statements ?? []).map((s) => ({ date: s.date, selected: s.date === r.date })),
+  };
+}
+export type BankReconciliationView = ReturnType<typeof bankReconciliationView>;
 
 /** The year's bank items no statement has shown yet: what a line may be matched with. */
 export function matchCandidates(notebook: NotebookDoc): MatchCandidate[] {

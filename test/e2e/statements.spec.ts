@@ -105,6 +105,9 @@ describe('bank statements in the browser', () => {
     const text = plainSpaces(await page.locator('main').innerText());
     expect(text).toContain('31/10/2026');
     expect(await page.locator('.reconciliation-ok').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: 'Version imprimable (PDF)' }).getAttribute('href')).toBe(
+      '/api/coops/C14001/years/2026/bank-reconciliation.pdf?date=2026-10-31',
+    );
     await screenshot(page, 'bank-reconciliation');
     await axe.check();
     expect(axe.violations).toEqual([]);

@@ -126,6 +126,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`POST ${api}/statements/:statementId/matches`]: { rule: 'coopLedger', params: ABSENT_STATEMENT },
   [`DELETE ${api}/statements/:statementId/lines/:lineId/match`]: { rule: 'coopLedger', params: ABSENT_STATEMENT },
   [`GET ${api}/bank-reconciliation`]: { rule: 'coopRead' },
+  [`GET ${api}/bank-reconciliation.pdf`]: { rule: 'coopRead' },
   [`GET ${api}/grid`]: { rule: 'coopRead' },
   [`GET ${api}/breakdown`]: { rule: 'coopRead' },
   [`GET ${api}/actions`]: { rule: 'coopRead' },

@@ -10,7 +10,7 @@ import { formatEuros } from '../../domain/money';
 import { type CsvMapping, readStatementFile } from '../../domain/statements';
 import { netDebit } from '../../projections/ledger/amounts';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
-import { bankReconciliationOf, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
+import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
 import { CLOCK } from '../../tokens';
 import { type SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -339,18 +339,12 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const at = date ? (parseFrenchDate(date) ?? (isIsoDate(date) ? date : null)) : null;
-    const r = bankReconciliationOf(ctx.reads.notebook, at, today(this.clock));
-    const totalReceipts = r.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
-    const totalPayments = r.outstandingPayments.reduce((s, i) => s + i.amount, 0);
+    const view = bankReconciliationView(ctx.reads.notebook, at, today(this.clock));
     this.pages.render(res, ctx, 'bank-reconciliation', {
       nav: 'releves',
       title: 'État de rapprochement',
-      r,
-      totalReceipts,
-      totalPayments,
-      adjusted: r.bookBalance - totalReceipts + totalPayments,
-      agrees: r.difference === 0,
-      statements: (ctx.reads.notebook.statements ?? []).map((s) => ({ date: s.date, selected: s.date === r.date })),
+      view,
+      pdfHref: `/api${ctx.base}/bank-reconciliation.pdf?date=${view.r.date}`,
     });
   }
 
