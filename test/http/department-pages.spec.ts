@@ -364,4 +364,18 @@ describe('treasurer and auditor pages', () => {
       expect(rowNumbers((await html(auditor, '/audit/coops/C14001/historique?exercice=1999&type=Autre').expect(200)).text)).toHaveLength(events.length);
     });
   });
+
+  it("the board shows each coop's last statement date and the difference of its rapprochement, in red when not zero", async () => {
+    const cells = (page: string, coopId: string) => {
+      const row = page.slice(page.indexOf(`${coopId} ·`));
+      return row.slice(0, row.indexOf('</tr>'));
+    };
+    const closed = plain((await html(treasurer, '/departements/14/annees/2025/tableau').expect(200)).text);
+    expect(closed).toContain('<th scope="col">Dernier relevé</th>');
+    for (const coopId of ['C14001', 'C14002']) expect(cells(closed, coopId)).toMatch(/<td>31\/08\/2026<\/td>\s*<td class="num">0,00 €<\/td>/);
+    await mandataire.post('/api/coops/C14001/years/2026/statements', { date: '2026-09-30', closingBalance: 100000 }).expect(201);
+    const current = plain((await html(treasurer, '/departements/14/annees/2026/tableau').expect(200)).text);
+    expect(cells(current, 'C14001')).toMatch(/<td>30\/09\/2026<\/td>\s*<td class="num reconciliation-difference">-\d/);
+    expect(cells(current, 'C14002')).toContain('<td>aucun</td>');
+  });
 });

@@ -133,6 +133,8 @@ export class DepartmentPagesController {
         yearEnd: yearEndFlags.get(r.coopId) ?? null,
         blockers: r.blockers.map((code) => explainBlocker(code, year)),
         lastActivity: r.lastActivityAt ? parisMoment(r.lastActivityAt) : null,
+        // The état de rapprochement of the last statement does not agree: in red.
+        bankDiffers: r.bankDifference !== null && r.bankDifference !== 0,
         notebookHref: `/coops/${encodeURIComponent(r.coopId)}/years/${year}`,
         manageHref: user.role === 'auditor' ? null : `${departmentBase(department)}/cooperatives/${encodeURIComponent(r.coopId)}`,
         auditHref: auditBase(r.coopId),
