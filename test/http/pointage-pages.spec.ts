@@ -64,4 +64,30 @@ describe('pointage in the cahier', () => {
     expect(res.headers.location).toBe(`${base}/cahier?ordre=date&pointage=non`);
     expect(await page('/cahier?pointage=non')).toContain("L'écriture n° 04 est pointée.");
   });
+
+  it('an amendment that un-reconciles an entry says so after the save, and why', async () => {
+    const amend = (fields: Record<string, string>) =>
+      jferry.agent
+        .post(`${base}/cahier/${ids.cotisation}`)
+        .type('form')
+        .send({
+          _csrf: jferry.csrf,
+          pj: '01',
+          label: "OCCE 14 – Cotisation et assurance de l'année",
+          chequeNo: '1569001',
+          c_bankOut: '233',
+          c_6586: '212',
+          c_6168: '21',
+          ...fields,
+        })
+        .expect(303);
+    // Pointed by hand on the statement of 30/09/2026: dated after it, it cannot have been on it.
+    await amend({ expectedRevision: '1', date: '2026-10-02' });
+    expect(await page('/cahier')).toContain(
+      "L'écriture n° 01 n'est plus pointée : sa date est maintenant après celle du relevé qui l'a montrée (30/09/2026). Pointez-la à nouveau sur le relevé qui la montre.",
+    );
+    await click(`/ecritures/${ids.cotisation}/pointage`).expect(303);
+    await amend({ expectedRevision: '2', date: '2026-10-02', c_bankOut: '240', c_6168: '28' });
+    expect(await page('/cahier')).toMatch(/L'écriture n° 01 n'est plus pointée : son montant en banque a changé \(-233,00.€ → -240,00.€\)\./);
+  });
 });

@@ -6,7 +6,15 @@ import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
 import { type LedgerCommand, type LedgerCommandType, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { closingFactsOf } from './facts';
-import { declareStatement, importStatement, matchStatementLines, reconcileNewEntry, unmatchStatementLine, unreconciledData } from './statements';
+import {
+  amendmentUnreconciles,
+  declareStatement,
+  importStatement,
+  matchStatementLines,
+  reconcileNewEntry,
+  unmatchStatementLine,
+  unreconciledData,
+} from './statements';
 import { decideYearEnd, isYearEndCommand } from './year-end';
 import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
@@ -98,13 +106,7 @@ function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: L
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
   if (sameContent(content, entry.content)) return [];
   const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
-  // A reconciled entry whose bank amount changed no longer matches the statement line it was
-  // ticked against; one dated after the statement that showed it cannot have been on it.
-  const clearedOn = entry.clearedOn ?? entry.statementDate;
-  const movedPast = clearedOn !== null && content.date > clearedOn;
-  if (entry.reconciled && (signedOn(content.lines, BANK) !== signedOn(entry.content.lines, BANK) || movedPast)) {
-    events.push({ type: 'EntryUnreconciled', data: unreconciledData(entry) });
-  }
+  if (amendmentUnreconciles({ ...entry, ...entry.content }, content)) events.push({ type: 'EntryUnreconciled', data: unreconciledData(entry) });
   return events;
 }
 

@@ -1,4 +1,4 @@
-import { type EntryContent, type LedgerEvent, type StatementFile, type StatementLine } from '../../events/ledger-events';
+import { type EntryContent, type EntryLine, type LedgerEvent, type StatementFile, type StatementLine } from '../../events/ledger-events';
 import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, isInYear } from '../fiscal-year';
@@ -239,6 +239,35 @@ export function unmatchStatementLine(statementId: string, lineId: string, state:
     if (entry) return { type: 'EntryUnreconciled', data: unreconciledData(entry) };
     return { type: 'CarriedOverItemUnseen', data: { entryId, amount: line.amount, clearedOn: line.date } };
   });
+}
+
+/** Why an amendment un-reconciles an entry: its bank amount changed, or its date moved past the statement that showed it. */
+export type Unreconciling = { reason: 'amount'; before: number; after: number } | { reason: 'date'; clearedOn: string };
+
+/**
+ * DOMAIN.md: a reconciled entry whose bank amount changes no longer matches the statement line
+ * it was ticked against; one dated after the statement that showed it cannot have been on it.
+ * null: the amendment leaves it as it is (or it was not reconciled).
+ */
+export function amendmentUnreconciles(
+  was: { reconciled: boolean; clearedOn: string | null; statementDate: string | null; date: string; lines: readonly EntryLine[] },
+  now: { date: string; lines: readonly EntryLine[] },
+): Unreconciling | null {
+  if (!was.reconciled) return null;
+  const before = signedOn(was.lines, BANK);
+  const after = signedOn(now.lines, BANK);
+  if (before !== after) return { reason: 'amount', before, after };
+  const clearedOn = was.clearedOn ?? was.statementDate;
+  return clearedOn !== null && now.date > clearedOn ? { reason: 'date', clearedOn } : null;
+}
+
+/** The notice after saving an entry the amendment un-reconciled ("n'est plus pointée : …"). */
+export function unreconciledNotice(pj: string, why: Unreconciling): string {
+  const cause =
+    why.reason === 'amount'
+      ? `son montant en banque a changé (${formatEuros(why.before)} → ${formatEuros(why.after)})`
+      : `sa date est maintenant après celle du relevé qui l'a montrée (${formatFrenchDate(why.clearedOn)})`;
+  return `L'écriture n° ${pj} n'est plus pointée : ${cause}. Pointez-la à nouveau sur le relevé qui la montre.`;
 }
 
 /** What an un-reconciliation undoes, for the board. */

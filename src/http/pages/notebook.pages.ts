@@ -6,6 +6,7 @@ import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
+import { amendmentUnreconciles, unreconciledNotice } from '../../domain/ledger/statements';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { pointageSummary } from '../../reads/bank-statements';
@@ -443,7 +444,17 @@ export class NotebookPagesController {
     // The alerts this save raised, said right away (the banner of the next page lists them all).
     const raised = (await this.pages.alerts(ctx)).filter((a) => !before.has(a.message));
     const saved = existing ? `L'écriture n° ${pj} est modifiée.` : `L'écriture n° ${pj} est enregistrée.`;
-    this.pages.done(res, location, raised.length ? `${saved} À vérifier : ${raised.map((a) => a.message).join(' ')}` : saved);
+    // An amendment that un-reconciled the entry says so, and why.
+    const now = existing?.reconciled
+      ? (await this.pages.load(coop.coopId, String(year), ctx.user)).reads.notebook.entries.find((e) => e.entryId === entryId)
+      : undefined;
+    const why = existing && now && !now.reconciled ? amendmentUnreconciles(existing, now) : null;
+    const notices = [
+      saved,
+      ...(why ? [unreconciledNotice(pj, why)] : []),
+      ...(raised.length ? [`À vérifier : ${raised.map((a) => a.message).join(' ')}`] : []),
+    ];
+    this.pages.done(res, location, notices.join(' '));
   }
 
   // ---- one entry -------------------------------------------------------------------------------
