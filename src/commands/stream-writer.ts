@@ -82,6 +82,12 @@ export function eventIdFor(commandId: string, stream: string, index: number): st
 export class StreamWriter {
   private readonly hot: LRUCache<string, StreamSnapshot<unknown>>;
   private readonly pause: (ms: number) => Promise<void>;
+  /**
+   * The last command queued on each stream: commands of this process on one stream run one after
+   * the other, so they never conflict with each other (under load, racing ones could exhaust their
+   * retries and answer 409 to a client that sent no revision). Conflicts come from other processes only.
+   */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -103,7 +109,7 @@ export class StreamWriter {
     return snapshot;
   }
 
-  async execute<S, E extends { type: string; data: unknown }, A = undefined>(
+  execute<S, E extends { type: string; data: unknown }, A = undefined>(
     stream: string,
     fold: Fold<S, E>,
     /** head: the hash of the stream's last event ('' for a new stream), for decisions bound to it. */
@@ -111,6 +117,25 @@ export class StreamWriter {
     context: CommandContext,
     department?: string,
     answerOf: (state: S) => A = () => undefined as A,
+  ): Promise<Outcome<A>> {
+    const run = () => this.decideAndAppend(stream, fold, decide, context, department, answerOf);
+    const previous = this.queues.get(stream) ?? Promise.resolve();
+    const outcome = previous.then(run, run);
+    const tail = outcome.catch(() => undefined);
+    this.queues.set(stream, tail);
+    void tail.then(() => {
+      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+    });
+    return outcome;
+  }
+
+  private async decideAndAppend<S, E extends { type: string; data: unknown }, A>(
+    stream: string,
+    fold: Fold<S, E>,
+    decide: (state: S, head: { hash: string }) => E[],
+    context: CommandContext,
+    department: string | undefined,
+    answerOf: (state: S) => A,
   ): Promise<Outcome<A>> {
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.load(stream, fold);

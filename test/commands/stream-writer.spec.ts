@@ -86,6 +86,31 @@ describe('StreamWriter', () => {
     expect(await totalOf('counter-2')).toBe(13);
   });
 
+  it('runs one process’s commands on a stream one after the other: twenty at once meet no conflict', async () => {
+    const pauses: number[] = [];
+    const writer = new StreamWriter(watched.asStore(), clock, { pause: async (ms) => void pauses.push(ms) });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.execute('counter-q', counter, add(i + 1), commandContext(actor))));
+    expect(pauses).toEqual([]);
+    expect(watched.expected).toEqual(['no_stream', ...Array.from({ length: 19 }, (_, i) => i)]);
+    expect(outcomes.map((o) => o.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await totalOf('counter-q')).toBe(210);
+  });
+
+  it('keeps a stream’s queue going after a command that failed', async () => {
+    const writer = new StreamWriter(watched.asStore(), clock);
+    const failing = writer.execute(
+      'counter-f',
+      counter,
+      () => {
+        throw new Error('refused');
+      },
+      commandContext(actor),
+    );
+    const next = writer.execute('counter-f', counter, add(3), commandContext(actor));
+    await expect(failing).rejects.toThrow('refused');
+    expect((await next).revision).toBe(0);
+  });
+
   it('a second writer creating the same stream meets no_stream, then decides on the first one’s event', async () => {
     const writer = new StreamWriter(watched.asStore(), clock);
     const other = new StreamWriter(store, clock);
