@@ -1,5 +1,5 @@
 import { pdfText } from '../support/pdf-text';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 
 /** The état de rapprochement's PDF, read back with pdftotext: the page's figures, from the same view model. */
 describe('the état de rapprochement PDF', () => {
@@ -14,14 +14,7 @@ describe('the état de rapprochement PDF', () => {
   afterAll(() => t.close());
 
   const pdf = async (url: string): Promise<string> => {
-    const res = await jferry
-      .get(url)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const res = await jferry.get(url).buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     // pdftotext breaks lines where the layout does: compare on single plain spaces.

@@ -1,5 +1,5 @@
 import type request from 'supertest';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 import ExcelJS from 'exceljs';
 import { chainEvents } from '../../src/events/hash-chain';
 import { type Projector } from '../../src/projections/projector';
@@ -10,12 +10,6 @@ import { pdfText } from '../support/pdf-text';
 /** pdftotext keeps French narrow no-break spaces; compare with plain spaces. */
 const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
 
-/** The body of a binary answer (supertest buffers only text by default). */
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 const fileNameOf = (res: request.Response): string => /filename="([^"]+)"/.exec(String(res.headers['content-disposition']))?.[1] ?? '';
 
 /** As a browser sends a form. */
@@ -84,12 +78,12 @@ describe("the department's accounts (API.md, Department accounts)", () => {
 
   describe('FEC', () => {
     it("a coop's FEC is named after the association's SIREN, passes our FEC check, closed or provisional, with its notice", async () => {
-      const closed = await auditor.agent.get('/api/coops/C14001/years/2025/fec.txt').buffer(true).parse(binary).expect(200);
+      const closed = await auditor.agent.get('/api/coops/C14001/years/2025/fec.txt').buffer(true).parse(binaryBody).expect(200);
       expect(closed.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
       expect(fileNameOf(closed)).toBe('781430004FEC20260831.txt');
       expect(checkFec(closed.body, { year: 2025, fileName: fileNameOf(closed) })).toEqual([]);
       expect(closed.headers.link).toBe('<fec-notice.txt>; rel="describedby"');
-      const open = await auditor.agent.get('/api/coops/C14001/years/2026/fec.txt').buffer(true).parse(binary).expect(200);
+      const open = await auditor.agent.get('/api/coops/C14001/years/2026/fec.txt').buffer(true).parse(binaryBody).expect(200);
       expect(fileNameOf(open)).toBe('781430004FEC20270831_PROVISOIRE.txt');
       expect(checkFec(open.body, { year: 2026, fileName: fileNameOf(open) })).toEqual([]);
       const notice = await auditor.get('/api/coops/C14001/years/2026/fec-notice.txt').expect(200);
@@ -98,14 +92,14 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     });
 
     it("the department's FEC holds every coop's entries in one numbering, passes our FEC check, streamed under the SIREN's name", async () => {
-      const res = await treasurer.agent.get('/api/departments/14/years/2025/fec.txt').buffer(true).parse(binary).expect(200);
+      const res = await treasurer.agent.get('/api/departments/14/years/2025/fec.txt').buffer(true).parse(binaryBody).expect(200);
       expect(fileNameOf(res)).toBe('781430004FEC20260831.txt');
       expect(checkFec(res.body, { year: 2025, fileName: fileNameOf(res), department: true })).toEqual([]);
       const text = res.body.toString('latin1');
       expect(text).toContain('\tC14001\t');
       expect(text).toContain('\tC14002-01\t');
       expect(res.headers.link).toBe('</api/departments/14/years/2025/fec-notice.txt>; rel="describedby"');
-      const current = await auditor.agent.get('/api/departments/14/years/2026/fec.txt').buffer(true).parse(binary).expect(200);
+      const current = await auditor.agent.get('/api/departments/14/years/2026/fec.txt').buffer(true).parse(binaryBody).expect(200);
       expect(fileNameOf(current)).toBe('781430004FEC20270831_PROVISOIRE.txt');
       expect(checkFec(current.body, { year: 2026, fileName: fileNameOf(current), department: true })).toEqual([]);
       const notice = await auditor.get('/api/departments/14/years/2025/fec-notice.txt').expect(200);
@@ -191,7 +185,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     });
 
     it('downloads as an xlsx workbook: the consolidated sheet and coops × accounts, amounts as numbers, codes as text', async () => {
-      const res = await treasurer.agent.get('/api/departments/14/years/2026/trial-balance.xlsx').buffer(true).parse(binary).expect(200);
+      const res = await treasurer.agent.get('/api/departments/14/years/2026/trial-balance.xlsx').buffer(true).parse(binaryBody).expect(200);
       expect(res.headers['content-type']).toContain('spreadsheetml');
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(res.body);
@@ -219,7 +213,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       await html(treasurer, '/departements/14/annees/2026/balance/cooperatives/C61001').expect(404);
       await html(treasurer, '/departements/14/annees/2026/balance/comptes/9999').expect(404);
 
-      const pdf = await treasurer.agent.get('/departements/14/annees/2026/balance.pdf').buffer(true).parse(binary).expect(200);
+      const pdf = await treasurer.agent.get('/departements/14/annees/2026/balance.pdf').buffer(true).parse(binaryBody).expect(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(plain(pdfText(pdf.body))).toContain('Balance générale consolidée');
 

@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type request from 'supertest';
 import { UserDirectory } from '../../src/users/user-directory';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 import { pdfInfo, pdfText } from '../support/pdf-text';
 
 /** As a browser sends a form (repeated names for checkboxes). */
@@ -11,13 +10,6 @@ function encodeForm(body: Record<string, string | string[]>): string {
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((value) => `${encodeURIComponent(k)}=${encodeURIComponent(value)}`))
     .join('&');
 }
-
-/** The body of a binary answer (supertest buffers only text by default). */
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** pdftotext keeps French narrow no-break spaces; compare with plain spaces. */
 const plain = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -104,7 +96,7 @@ describe('treasurer and auditor pages', () => {
   });
 
   it('the aggregated accounts PDF is a real portrait PDF with the totals', async () => {
-    const res = await treasurer.agent.get('/departements/14/annees/2026/comptes.pdf').buffer(true).parse(binary).expect(200);
+    const res = await treasurer.agent.get('/departements/14/annees/2026/comptes.pdf').buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pdf = res.body as Buffer;
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -283,7 +275,7 @@ describe('treasurer and auditor pages', () => {
   it('the attestation is a real PDF of the chain heads, refused (409) once the history is tampered with', async () => {
     const check = (await auditor.get('/api/coops/C14002/verify').expect(200)).body;
     expect((await html(auditor, '/audit/coops/C14002/verification').expect(200)).text).toContain('Historique intègre');
-    const res = await auditor.agent.get('/audit/coops/C14002/attestation.pdf').buffer(true).parse(binary).expect(200);
+    const res = await auditor.agent.get('/audit/coops/C14002/attestation.pdf').buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const text = plain(pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
     expect(text).toContain("Attestation d'intégrité de l'historique");

@@ -1,14 +1,6 @@
 import ExcelJS from 'exceljs';
-import type request from 'supertest';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 import { pdfText } from '../support/pdf-text';
-
-/** The body of a binary answer (supertest buffers only text by default). */
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** As a browser sends a form: `lines[0][debit]=…`, with explicit indices. */
 function encodeForm(body: Record<string, unknown>): string {
@@ -256,7 +248,7 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
     });
 
     it('prints the table as a PDF through the PDF service', async () => {
-      const res = await owner.agent.get(`${files}/print.pdf`).buffer(true).parse(binary).expect(200);
+      const res = await owner.agent.get(`${files}/print.pdf`).buffer(true).parse(binaryBody).expect(200);
       expect(res.headers['content-type']).toBe('application/pdf');
       const text = plain(pdfText(res.body)).replace(/\s+/g, ' ');
       expect(text).toContain('Action « Photos scolaires »');
@@ -274,7 +266,7 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
       expect(lines[3]).toBe("11;10/05/2027;'=Photographe Fact. n°199200;1568965;Photos scolaires;;;120,00");
       expect(lines[4]).toBe(';;;;;Total;320,00;120,00');
       expect(lines[5]).toBe(';;;;;Solde;200,00;');
-      const xlsx = await owner.agent.get(`${files}/export.xlsx`).buffer(true).parse(binary).expect(200);
+      const xlsx = await owner.agent.get(`${files}/export.xlsx`).buffer(true).parse(binaryBody).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(xlsx.body);
       const sheet = workbook.worksheets[0];

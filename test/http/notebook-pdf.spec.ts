@@ -1,6 +1,6 @@
 import { formatEuros } from '../../src/domain/money';
 import { type PdfPageBoxes, type PdfWord, pdfInfo, pdfWordBoxes } from '../support/pdf-text';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 
 /** pdftotext keeps the French narrow no-break spaces: compare on plain ones. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -24,15 +24,7 @@ const carriedLine = (page: PdfPageBoxes, label: string): string[] | null => {
 
 /** The notebook's PDF as a mandataire downloads it. */
 async function notebookPdf(agent: Agent, url: string): Promise<Buffer> {
-  const res = await agent
-    .get(url)
-    .buffer(true)
-    .parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await agent.get(url).buffer(true).parse(binaryBody).expect(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   return res.body as Buffer;
 }

@@ -1,5 +1,5 @@
 import { pdfText } from '../support/pdf-text';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 
 /** The CRF on OCCE's form, read back from its PDF with pdftotext: every block of DOMAIN.md is there. */
 describe('the CRF PDF', () => {
@@ -14,14 +14,7 @@ describe('the CRF PDF', () => {
   afterAll(() => t.close());
 
   const pdf = async (url: string): Promise<string> => {
-    const res = await mandataire
-      .get(url)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const res = await mandataire.get(url).buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     // pdftotext breaks lines where the layout does: compare on single spaces.

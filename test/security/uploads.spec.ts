@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ATTACHMENT_SIZE } from '../../src/domain/ledger';
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { type Agent, startTestApp, type TestApp, binaryBody } from '../support/app';
 import { describeRefusal, eventCount, isFrench } from './support';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -56,14 +56,7 @@ describe('voucher uploads', () => {
   ])('accepts %s and serves it back as a download, never rendered inline', async (_what, bytes, filename, type) => {
     const res = await upload(bytes, filename).expect(201);
     expect(res.body).toEqual({ attachmentId: expect.any(String), sha256: sha256(bytes) });
-    const download = await m
-      .get(`${url}/${res.body.attachmentId}`)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const download = await m.get(`${url}/${res.body.attachmentId}`).buffer(true).parse(binaryBody);
     expect(download.status).toBe(200);
     expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);
     expect(download.headers['content-type']).toBe(type);

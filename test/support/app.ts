@@ -27,6 +27,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The body of a binary answer as a Buffer (supertest buffers only text by default): `.buffer(true).parse(binaryBody)`. */
+export function binaryBody(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 export interface Agent {
   agent: request.Agent;
   csrf: string;
