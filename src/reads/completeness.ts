@@ -1,4 +1,5 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
+import { quitusMissing, submissionDueOn } from '../domain/ledger';
 import { csvFile, csvText } from './department-views';
 import { type CoopDoc } from '../projections/coops.projection';
 import { emptyTrialBalanceDoc, isFinal, type SubmissionStatus, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
@@ -29,9 +30,6 @@ export interface CompletenessRow {
   final: boolean;
 }
 
-/** The submission is due by 30 September after the year's end (DOMAIN.md). */
-export const submissionDueOn = (year: number): string => `${year + 1}-09-30`;
-
 const parisDay = (at: string): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at));
 
 export function completenessRows(coops: readonly CoopDoc[], docs: readonly TrialBalanceDoc[], year: number, today: string): CompletenessRow[] {
@@ -42,7 +40,8 @@ export function completenessRows(coops: readonly CoopDoc[], docs: readonly Trial
     .map((coop) => {
       const doc = byCoop.get(coop.coopId) ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department);
       const decisions = doc.quitus;
-      const quitus = decisions.length >= 2 && decisions.some((q) => q.quality === 'parent');
+      // The domain's rule: two people, one a parent (the same vérificateur twice is one).
+      const quitus = quitusMissing(decisions).length === 0;
       const statement = doc.documents.statement;
       const subsidyProofs = Array.from({ length: doc.subsidies }, (_, i) => i).every((i) => doc.documents.subsidyProofs.includes(i));
       const closed = doc.status === 'closed';

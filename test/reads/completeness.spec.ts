@@ -1,0 +1,49 @@
+import { completenessRows } from '../../src/reads/completeness';
+import { type CoopDoc } from '../../src/projections/coops.projection';
+import { emptyTrialBalanceDoc, type TrialBalanceDoc } from '../../src/projections/department/trial-balance.projection';
+
+/** The completeness board reads the quitus by the domain's rule: two people, one a parent. */
+describe('the completeness board', () => {
+  const coop: CoopDoc = {
+    coopId: 'C14001',
+    department: '14',
+    firstYear: 2025,
+    name: "Coopérative de l'école Jules Ferry",
+    school: null,
+    uai: null,
+    mandataires: ['Claire Martin'],
+    registeredAt: '2025-09-01T08:00:00Z',
+    revision: 0,
+  };
+  const closedWith = (quitus: TrialBalanceDoc['quitus']): TrialBalanceDoc => ({ ...emptyTrialBalanceDoc('C14001', 2025, '14'), status: 'closed', quitus });
+  const row = (doc: TrialBalanceDoc) => completenessRows([coop], [doc], 2025, '2026-09-15')[0];
+
+  it('counts the quitus complete with a parent and a second vérificateur', () => {
+    const done = row(
+      closedWith([
+        { name: 'Jeanne Roux', quality: 'parent', decision: 'quitus' },
+        { name: 'Marc Petit', quality: 'enseignant', decision: 'reserves' },
+      ]),
+    );
+    expect(done.quitus).toBe(true);
+    expect(done.missing).not.toContain('le quitus des deux vérificateurs');
+  });
+
+  it('does not count the same vérificateur twice, nor two without a parent', () => {
+    const twice = row(
+      closedWith([
+        { name: 'Jeanne Roux', quality: 'parent', decision: 'quitus' },
+        { name: 'jeanne  ROUX', quality: 'parent', decision: 'quitus' },
+      ]),
+    );
+    expect(twice.quitus).toBe(false);
+    expect(twice.missing).toContain('le quitus des deux vérificateurs');
+    const noParent = row(
+      closedWith([
+        { name: 'Marc Petit', quality: 'enseignant', decision: 'quitus' },
+        { name: 'Paul Durand', quality: 'autre', decision: 'quitus' },
+      ]),
+    );
+    expect(noParent.quitus).toBe(false);
+  });
+});
