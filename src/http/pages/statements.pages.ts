@@ -5,7 +5,7 @@ import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { importStatementCommand } from '../../domain/ledger/statements';
-import { type Clock, isIsoDate, parseFrenchDate, today } from '../../domain/fiscal-year';
+import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros } from '../../domain/money';
 import { type CsvMapping, readStatementFile } from '../../domain/statements';
 import { netDebit } from '../../projections/ledger/amounts';
@@ -141,7 +141,7 @@ export class StatementsPagesController {
     const statementId = `s_${randomUUID()}`;
     const refusal = await attempt(async () => {
       const parsed = readStatementFile(bytes, mappingOfForm(body));
-      const date = parseFrenchDate(text(body.date)) ?? (isIsoDate(text(body.date)) ? text(body.date) : null);
+      const date = parseFrenchDate(text(body.date));
       const file = { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length };
       await this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance })));
     });
@@ -338,7 +338,7 @@ export class StatementsPagesController {
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
-    const at = date ? (parseFrenchDate(date) ?? (isIsoDate(date) ? date : null)) : null;
+    const at = parseFrenchDate(date);
     const view = bankReconciliationView(ctx.reads.notebook, at, today(this.clock));
     this.pages.render(res, ctx, 'bank-reconciliation', {
       nav: 'releves',
