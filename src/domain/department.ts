@@ -1,13 +1,18 @@
 import { type DepartmentEvent, type DepartmentIdentity } from '../events/department-events';
 import { DomainError, ValidationFailed } from './errors';
+import { type MembershipSettings, validSettings } from './membership';
 
 /** The departmental association (stream department-<dept>): its identity, kept by its treasurer. */
 export interface DepartmentState {
   department: string;
   identity: DepartmentIdentity | null;
+  /** The membership rates and deadline, by school year. */
+  membership: Map<number, MembershipSettings>;
 }
 
-export type DepartmentCommand = { type: 'ChangeDepartmentIdentity'; identity: DepartmentIdentityInput };
+export type DepartmentCommand =
+  | { type: 'ChangeDepartmentIdentity'; identity: DepartmentIdentityInput }
+  | { type: 'SetMembershipSettings'; year: number; rates?: unknown; deadline?: unknown };
 
 export interface DepartmentIdentityInput {
   name?: unknown;
@@ -17,7 +22,7 @@ export interface DepartmentIdentityInput {
   address?: unknown;
 }
 
-export const initialDepartmentState = (department: string): DepartmentState => ({ department, identity: null });
+export const initialDepartmentState = (department: string): DepartmentState => ({ department, identity: null, membership: new Map() });
 
 /** The Luhn key INSEE puts on SIREN and SIRET numbers: a mistyped digit fails it. */
 export function luhnValid(digits: string): boolean {
@@ -68,6 +73,12 @@ export function decideDepartment(command: DepartmentCommand, state: DepartmentSt
       if (current && Object.entries(identity).every(([k, v]) => current[k as keyof DepartmentIdentity] === v)) return [];
       return [{ type: 'DepartmentIdentityChanged', data: { department: state.department, ...identity } }];
     }
+    case 'SetMembershipSettings': {
+      const settings = validSettings(command);
+      const current = state.membership.get(command.year);
+      if (current && JSON.stringify(current) === JSON.stringify(settings)) return [];
+      return [{ type: 'MembershipSettingsSet', data: { department: state.department, year: command.year, ...settings } }];
+    }
   }
 }
 
@@ -76,6 +87,11 @@ export function evolveDepartment(state: DepartmentState, event: DepartmentEvent)
     case 'DepartmentIdentityChanged': {
       const { department: _department, ...identity } = event.data;
       return { ...state, identity };
+    }
+    case 'MembershipSettingsSet': {
+      const membership = new Map(state.membership);
+      membership.set(event.data.year, { rates: event.data.rates, deadline: event.data.deadline });
+      return { ...state, membership };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { type RecordedEvent } from './envelope';
+import { type MembershipRates } from './membership-events';
 
 /** Events of `department-<dept>`: the departmental association (AD) itself, kept by its treasurer. */
 export interface DepartmentIdentity {
@@ -12,7 +13,16 @@ export interface DepartmentIdentity {
 }
 export type DepartmentIdentityChanged = DepartmentIdentity & { department: string };
 
-export type DepartmentEvent = { type: 'DepartmentIdentityChanged'; data: DepartmentIdentityChanged };
+/** The AD's membership rates and deadline for one school year (set again: the new ones stand). */
+export interface MembershipSettingsSet {
+  department: string;
+  year: number;
+  rates: MembershipRates;
+  deadline: string;
+}
+
+export type DepartmentEvent =
+  { type: 'DepartmentIdentityChanged'; data: DepartmentIdentityChanged } | { type: 'MembershipSettingsSet'; data: MembershipSettingsSet };
 
 /** A stored event of a `department-` stream with its catalog type (as asLedgerEvent). */
 export type RecordedDepartmentEvent = { [E in DepartmentEvent as E['type']]: RecordedEvent<E['type'], E['data']> }[DepartmentEvent['type']];

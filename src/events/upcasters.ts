@@ -2,8 +2,9 @@ import { type RecordedEvent } from './envelope';
 import { type ChartEvent, type CoopEvent } from './coop-events';
 import { type DepartmentEvent } from './department-events';
 import { type LedgerEventType } from './ledger-events';
+import { type MembershipEvent } from './membership-events';
 
-type EventType = LedgerEventType | CoopEvent['type'] | ChartEvent['type'] | DepartmentEvent['type'];
+type EventType = LedgerEventType | CoopEvent['type'] | ChartEvent['type'] | DepartmentEvent['type'] | MembershipEvent['type'];
 
 /**
  * The current schema version of every event type; new events are written with it. Typed on
@@ -43,6 +44,12 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   AccountRenamed: 1,
   AccountRetired: 1,
   DepartmentIdentityChanged: 1,
+  MembershipSettingsSet: 1,
+  MembershipNumbersEntered: 1,
+  MembershipEngagementGiven: 1,
+  MembershipSubmitted: 1,
+  MembershipValidated: 1,
+  MembershipReturned: 1,
 };
 export const SCHEMA_VERSIONS: Record<string, number> = CURRENT_VERSIONS;
 
