@@ -43,6 +43,23 @@ export interface SubmissionRow {
   reopened: boolean;
 }
 
+/** A file the coop sent with its dossier: an attached document, or the bank's file of an imported statement. */
+export type SubmissionFile =
+  | { source: 'document'; documentId: string; kind: 'statement' | 'subsidy'; subsidyIndex: number | null; fileName: string }
+  | { source: 'statement'; statementId: string; kind: 'statement'; subsidyIndex: null; fileName: string };
+
+export function submissionFiles(doc: YearEndDoc): SubmissionFile[] {
+  const statement = statementDocument(doc);
+  const files: SubmissionFile[] = [];
+  if (statement?.attached) files.push({ source: 'document', documentId: statement.attached.documentId, kind: 'statement', subsidyIndex: null, fileName: statement.attached.fileName });
+  if (statement?.imported?.file)
+    files.push({ source: 'statement', statementId: statement.imported.statementId, kind: 'statement', subsidyIndex: null, fileName: statement.imported.file.fileName });
+  for (const d of doc.documents) {
+    if (d.kind === 'subsidy') files.push({ source: 'document', documentId: d.documentId, kind: 'subsidy', subsidyIndex: d.subsidyIndex, fileName: d.fileName });
+  }
+  return files;
+}
+
 export function quitusView(doc: YearEndDoc, day: string): QuitusView {
   return {
     invitations: doc.invitations.map((i) => ({ ...i, expired: i.expiresOn < day })),
@@ -131,6 +148,14 @@ export class YearEndReads {
 
   /** Every coop of the department for the year, submitted or not, by coop id. */
   async submissions(department: string, year: number): Promise<SubmissionRow[]> {
+    return (await this.dossiers(department, year)).map((d) => d.row);
+  }
+
+  /**
+   * The department's list with what each coop attached (the year-end statement, attached or the
+   * imported bank file, and the subsidies' proofs), for the AD's page.
+   */
+  async dossiers(department: string, year: number): Promise<Array<{ row: SubmissionRow; documents: SubmissionFile[] }>> {
     const [coops, docs] = await Promise.all([
       this.store.find<CoopDoc>('coops', { where: { department } }),
       this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
@@ -140,7 +165,10 @@ export class YearEndReads {
     return coops
       .filter((c) => c.firstYear <= year)
       .sort((a, b) => (a.coopId < b.coopId ? -1 : 1))
-      .map((c) => submissionRow(c, byCoop.get(c.coopId) ?? emptyYearEnd(c.coopId, year, department), day));
+      .map((c) => {
+        const doc = byCoop.get(c.coopId) ?? emptyYearEnd(c.coopId, year, department);
+        return { row: submissionRow(c, doc, day), documents: submissionFiles(doc) };
+      });
   }
 
   /** The invitation a link's code opens: 404 for an unknown or expired code, as for anything absent. */

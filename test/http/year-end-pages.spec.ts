@@ -85,6 +85,21 @@ describe("year's end pages", () => {
     expect((await html(mandataire, base).expect(200)).text).toContain('Accepté');
   });
 
+  it('#29.1 the treasurer reaches the dépôts from the menu, the board, the Bilans and the coop page; the dépôts page opens what the coop attached', async () => {
+    const depots = '/departements/14/annees/2025/depots';
+    for (const from of ['/departements/14/annees/2025/tableau', '/departements/14/annees/2025/completude', '/departements/14/cooperatives/C14001']) {
+      expect((await html(treasurer, from).expect(200)).text).toMatch(new RegExp(`href="${depots}(#depot-C14001)?"`));
+    }
+    // The menu names it on every department page.
+    expect((await html(treasurer, '/departements/14/annees/2025/balance').expect(200)).text).toContain(`<a href="${depots}">Dépôts</a>`);
+    const page = await html(treasurer, depots).expect(200);
+    const row = page.text.slice(page.text.indexOf('id="depot-C14001"'));
+    const links = [...row.slice(0, row.indexOf('</tr>')).matchAll(/href="([^"]+)">(Relevé de fin d’exercice|Justificatif de subvention n° \d+)</g)];
+    expect(links.map((l) => l[2])).toContain('Relevé de fin d’exercice');
+    expect(links.length).toBeGreaterThan(1);
+    for (const [, href] of links) await treasurer.get(href.replace(/&amp;/g, '&')).expect(200);
+  });
+
   it('after an unlock: the quitus is caduc, the next year opens provisionally, the board flags the coop, the version reads as sent', async () => {
     const sent = (await mandataire.get(`/api${base}/submission/versions/1/crf`).expect(200)).body;
     await form(treasurer, '/departements/14/cooperatives/C14001/annees/2025/reouverture', { reason: 'Facture oubliée' }).expect(303);

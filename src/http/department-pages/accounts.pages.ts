@@ -181,6 +181,7 @@ export class AccountsPagesController {
       action: `${base}/completude`,
       csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/completeness.csv${query ? `?${query}` : ''}`,
       balanceHref: `${base}/balance?scope=final`,
+      submissionsHref: `${base}/depots`,
     });
   }
 }

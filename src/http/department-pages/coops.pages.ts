@@ -10,7 +10,7 @@ import { LedgerReads } from '../../reads/ledger-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { CoopAdministration } from './coop-administration';
-import { auditBase, departmentBase, DepartmentView, explainBlocker } from './department-view';
+import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker } from './department-view';
 
 type Form = Record<string, unknown>;
 type Errors = Record<string, string>;
@@ -244,6 +244,7 @@ export class CoopsPagesController {
           name: `${y.year}-${y.year + 1}`,
           statusLabel: STATUS_LABELS[y.status] ?? y.status,
           href: `/coops/${encodeURIComponent(coop.coopId)}/years/${y.year}`,
+          submissionHref: `${departmentYearBase(department, y.year)}/depots#depot-${coop.coopId}`,
           unlockHref: y.status === 'closed' ? `${href}/annees/${y.year}/reouverture` : null,
           lockHref: y.status === 'unlocked' ? `${href}/annees/${y.year}/verrouillage` : null,
         })),

@@ -64,6 +64,8 @@ export class DepartmentView {
     const links = [
       { key: 'board', href: `${departmentYearBase(department, year)}/tableau`, label: 'Tableau de bord' },
       { key: 'completeness', href: `${departmentYearBase(department, year)}/completude`, label: 'Bilans' },
+      // Where the treasurer accepts or returns what the coops sent.
+      { key: 'submissions', href: `${departmentYearBase(department, year)}/depots`, label: 'Dépôts' },
       { key: 'balance', href: `${departmentYearBase(department, year)}/balance`, label: 'Balance consolidée' },
       { key: 'accounts', href: `${departmentYearBase(department, year)}/comptes`, label: 'Comptes agrégés' },
     ];

@@ -149,6 +149,7 @@ export class DepartmentPagesController {
       nextHref: result.page < pages ? `${base}/tableau?${params(result.page + 1)}` : null,
       csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/board.csv?${params()}`,
       accountsHref: `${base}/comptes`,
+      submissionsHref: `${base}/depots`,
     });
   }
 

@@ -4,7 +4,7 @@ import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { type CoopDoc } from '../../projections/coops.projection';
-import { YearEndReads } from '../../reads/year-end-reads';
+import { type SubmissionFile, YearEndReads } from '../../reads/year-end-reads';
 import { SessionUser } from '../../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { canManageDepartment } from '../auth/scope';
@@ -14,6 +14,14 @@ import { type FormBody, text } from '../pages/entry-form';
 import { submissionStatusLabel } from '../pages/year-end.pages';
 import { attempt } from '../pages/year-page';
 import { departmentYearBase, DepartmentView, yearChoices } from './department-view';
+
+/** Where the AD opens a file the coop sent (the coop's own routes, which a treasurer of its department may read). */
+const fileHref = (coopId: string, year: number, file: SubmissionFile): string => {
+  const base = `/coops/${encodeURIComponent(coopId)}/years/${year}`;
+  return file.source === 'document'
+    ? `${base}/depot/documents/${encodeURIComponent(file.documentId)}`
+    : `/api${base}/statements/${encodeURIComponent(file.statementId)}/file`;
+};
 
 /** The AD's side of the year's end: every coop's submission, accepted or returned with a reason. */
 @Controller('departements/:dept')
@@ -54,7 +62,7 @@ export class SubmissionsPagesController {
   }
 
   private async render(res: Response, department: string, year: number, user: SessionUser, formError: string | null, status: number) {
-    const [coops, rows] = await Promise.all([this.page.coops(department), this.yearEnd.submissions(department, year)]);
+    const [coops, dossiers] = await Promise.all([this.page.coops(department), this.yearEnd.dossiers(department, year)]);
     const manages = canManageDepartment(user, department);
     this.page.render(
       res,
@@ -66,8 +74,9 @@ export class SubmissionsPagesController {
         year,
         yearName: `${year}-${year + 1}`,
         years: yearChoices(coops, this.page.currentYear(), year),
-        rows: rows.map((r) => ({
+        rows: dossiers.map(({ row: r, documents }) => ({
           ...r,
+          documents: documents.map((d) => ({ label: d.kind === 'statement' ? 'Relevé de fin d’exercice' : `Justificatif de subvention n° ${(d.subsidyIndex ?? 0) + 1}`, fileName: d.fileName, href: fileHref(r.coopId, year, d) })),
           statusLabel: submissionStatusLabel(r.status),
           decideAction:
             manages && r.status === 'submitted'
