@@ -131,6 +131,19 @@ describe("year's end pages", () => {
     await mandataire.get(`/api${base}/submission/versions/2/crf`).expect(404);
   });
 
+  it('#29.2 reopened: the mandataire reads that they correct and the AD locks again, with no closing offered; the treasurer reads the lock link', async () => {
+    const closing = await html(mandataire, `${base}/cloture`).expect(200);
+    expect(closing.text).toContain("c'est elle qui verrouillera l'exercice à nouveau");
+    expect(closing.text).toContain('Exercice rouvert pour une correction');
+    for (const contradiction of ['La clôture est possible', "clôturez l'exercice à nouveau", `${base}/cloture/confirmation`, "verrouillez l'exercice"]) {
+      expect(closing.text).not.toContain(contradiction);
+    }
+    await html(mandataire, `${base}/cloture/confirmation`).expect(303);
+    const asTreasurer = await html(treasurer, `${base}/cloture`).expect(200);
+    expect(asTreasurer.text).toContain(`href="/departements/14/cooperatives/C14001/annees/2025/verrouillage">verrouillez l'exercice à nouveau</a>`);
+    expect(asTreasurer.text).not.toContain('Faites la correction demandée');
+  });
+
   it('locked again with other balances: the next year shows the opening before → after once, until the mandataire saw it', async () => {
     const next = '/coops/C14001/years/2026';
     const before = (await mandataire.get(`/api${next}/grid`).expect(200)).body.opening.bank;

@@ -161,7 +161,7 @@ export class HomePagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const checklist = await this.pages.checklist(ctx);
-    if (!checklist.canClose) return res.redirect(303, `${ctx.base}/cloture`);
+    if (!checklist.canClose || ctx.reads.notebook.status === 'unlocked') return res.redirect(303, `${ctx.base}/cloture`);
     await this.renderClosing(res, ctx, 'closing-confirm', null, 200);
   }
 
@@ -197,7 +197,9 @@ export class HomePagesController {
         title: 'Clôture des comptes de l’exercice',
         nav: 'cloture',
         checklist: { ...checklist, blockers: issueLinks(checklist.blockers, ctx.base), warnings: issueLinks(checklist.warnings, ctx.base) },
-        mayClose: checklist.canClose && ctx.canWrite,
+        // A reopened year is locked again by the AD, never closed by the coop (the layout says who does what).
+        mayClose: checklist.canClose && ctx.canWrite && notebook.status !== 'unlocked',
+        reopenedYear: notebook.status === 'unlocked',
         closing: notebook.closing,
         balances: currentBalances(notebook),
         formError,

@@ -74,6 +74,23 @@ export const issueLinks = (issues: Issue[], base: string) =>
     return { ...i, href: fix ? `${base}/${fix.path}` : null, linkLabel: fix?.label ?? null };
   });
 
+/**
+ * A year the AD reopened for a correction: the mandataire corrects, the AD locks it again (the
+ * decider refuses CloseYear while unlocked). Each reads only their own part.
+ */
+function reopenedRoles(ctx: YearContext, reason: string | null) {
+  const coop = ctx.reads.coop;
+  const locks = canWriteCoop(ctx.user, { coopId: coop.coopId, department: coop.department }, 'lock');
+  return {
+    reason,
+    corrects: ctx.canWrite,
+    lockHref:
+      locks && coop.department
+        ? `/departements/${encodeURIComponent(coop.department)}/cooperatives/${encodeURIComponent(coop.coopId)}/annees/${ctx.reads.year}/verrouillage`
+        : null,
+  };
+}
+
 const NAV: Array<{ key: string; path: string; label: string }> = [
   { key: 'year', path: '', label: 'Tableau de bord' },
   { key: 'cahier', path: '/cahier', label: 'Cahier' },
@@ -146,7 +163,7 @@ export class YearPages {
         canWrite: ctx.canWrite,
         closed: ctx.closed,
         scripts: ['pages.js', 'pointage.js'],
-        reopened: notebook.status === 'unlocked' ? { reason: notebook.unlockedReason } : null,
+        reopened: notebook.status === 'unlocked' ? reopenedRoles(ctx, notebook.unlockedReason) : null,
         navLinks: NAV.filter((n) => ctx.canWrite || n.key !== 'saisie').map((n) => ({ href: `${ctx.base}${n.path}`, label: n.label, current: n.key === nav })),
         yearLinks: [...ctx.years].reverse().map((y) => ({
           name: `${y.year}-${y.year + 1}`,
