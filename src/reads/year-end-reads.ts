@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../domain/errors';
-import { type Clock, today } from '../domain/fiscal-year';
+import { type Clock, formatFrenchDate, today } from '../domain/fiscal-year';
 import { submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
@@ -51,13 +51,67 @@ export type SubmissionFile =
 export function submissionFiles(doc: YearEndDoc): SubmissionFile[] {
   const statement = statementDocument(doc);
   const files: SubmissionFile[] = [];
-  if (statement?.attached) files.push({ source: 'document', documentId: statement.attached.documentId, kind: 'statement', subsidyIndex: null, fileName: statement.attached.fileName });
+  if (statement?.attached)
+    files.push({ source: 'document', documentId: statement.attached.documentId, kind: 'statement', subsidyIndex: null, fileName: statement.attached.fileName });
   if (statement?.imported?.file)
-    files.push({ source: 'statement', statementId: statement.imported.statementId, kind: 'statement', subsidyIndex: null, fileName: statement.imported.file.fileName });
+    files.push({
+      source: 'statement',
+      statementId: statement.imported.statementId,
+      kind: 'statement',
+      subsidyIndex: null,
+      fileName: statement.imported.file.fileName,
+    });
   for (const d of doc.documents) {
     if (d.kind === 'subsidy') files.push({ source: 'document', documentId: d.documentId, kind: 'subsidy', subsidyIndex: d.subsidyIndex, fileName: d.fileName });
   }
   return files;
+}
+
+/** What is left to do on one year of the coop's, as its home says it (issue #29.3). */
+export interface PendingYear {
+  year: number;
+  /** What is left, in order; the page links each to where it is done. */
+  items: Array<{ what: 'correction' | 'quitus' | 'submission' | 'returned'; message: string; fix: 'cahier' | 'quitus' | 'depot' }>;
+}
+
+/**
+ * The year's end still to do on a closed (or reopened) year: a reopening to correct, a quitus to
+ * gather, a dossier to send (late after its due date) or to send again after the AD returned it.
+ * A year still open says so elsewhere (its closing comes first); an accepted or pending dossier is done.
+ */
+export function pendingYear(doc: YearEndDoc, day: string): PendingYear {
+  const items: PendingYear['items'] = [];
+  const name = `${doc.year}-${doc.year + 1}`;
+  const last = doc.submissions.at(-1) ?? null;
+  if (doc.status === 'unlocked') {
+    items.push({
+      what: 'correction',
+      fix: 'cahier',
+      message: `L'exercice ${name} a été rouvert par l'association départementale pour une correction${doc.unlockReason ? ` (motif : « ${doc.unlockReason} »)` : ''}.`,
+    });
+  }
+  if (doc.status !== 'closed') return { year: doc.year, items };
+  if (last?.status === 'returned') {
+    items.push({
+      what: 'returned',
+      fix: 'depot',
+      message: `Le dossier ${name} a été renvoyé par l'association départementale : « ${last.reason ?? ''} ». Corrigez-le puis envoyez-le de nouveau.`,
+    });
+  }
+  if (!quitusComplete(doc))
+    items.push({ what: 'quitus', fix: 'quitus', message: `Le quitus de l'exercice ${name} manque : deux vérificateurs aux comptes, dont un parent.` });
+  if (!last || !last.current) {
+    const due = submissionDueOn(doc.year);
+    items.push({
+      what: 'submission',
+      fix: 'depot',
+      message:
+        day > due
+          ? `Le bilan ${name} n'est pas envoyé à l'association départementale : il est en retard depuis le ${formatFrenchDate(due)}.`
+          : `Le bilan ${name} est à envoyer à l'association départementale avant le ${formatFrenchDate(due)}.`,
+    });
+  }
+  return { year: doc.year, items };
 }
 
 export function quitusView(doc: YearEndDoc, day: string): QuitusView {
@@ -122,6 +176,14 @@ export class YearEndReads {
     if (!sent) throw new DomainError('NOT_FOUND', `La version ${version} de cet exercice n'a pas été envoyée.`, undefined, 'not_found');
     const reads = await this.ledger.yearAtHead(coopId, year, sent.chainHead);
     return { reads, crf: await this.crf(reads, { version, on: sent.sentOn, status: sent.status }) };
+  }
+
+  /** What is pending on each of the coop's years but `except` (the page's own says it in full), oldest first. */
+  async pending(coop: Pick<CoopDoc, 'coopId' | 'department'>, years: ReadonlyArray<{ year: number; status: string }>, except: number): Promise<PendingYear[]> {
+    const day = this.today();
+    const others = years.filter((y) => y.year !== except && y.status !== 'open').sort((a, b) => a.year - b.year);
+    const docs = await Promise.all(others.map((y) => this.yearEnd(coop, y.year)));
+    return docs.map((d) => pendingYear(d, day)).filter((p) => p.items.length > 0);
   }
 
   /** What the year's pages say of its opening and its submission. */

@@ -76,7 +76,11 @@ export class SubmissionsPagesController {
         years: yearChoices(coops, this.page.currentYear(), year),
         rows: dossiers.map(({ row: r, documents }) => ({
           ...r,
-          documents: documents.map((d) => ({ label: d.kind === 'statement' ? 'Relevé de fin d’exercice' : `Justificatif de subvention n° ${(d.subsidyIndex ?? 0) + 1}`, fileName: d.fileName, href: fileHref(r.coopId, year, d) })),
+          documents: documents.map((d) => ({
+            label: d.kind === 'statement' ? 'Relevé de fin d’exercice' : `Justificatif de subvention n° ${(d.subsidyIndex ?? 0) + 1}`,
+            fileName: d.fileName,
+            href: fileHref(r.coopId, year, d),
+          })),
           statusLabel: submissionStatusLabel(r.status),
           decideAction:
             manages && r.status === 'submitted'

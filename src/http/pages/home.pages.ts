@@ -74,6 +74,10 @@ export class HomePagesController {
       pdf: `/api${ctx.base}/print.pdf`,
       crfPdf: `/api${ctx.base}/crf.pdf`,
       yearEnd: await this.yearEndModel(ctx),
+      pendingYears: (await this.yearEnd.pending(coop, ctx.years, ctx.reads.year)).map((p) => ({
+        name: `${p.year}-${p.year + 1}`,
+        items: p.items.map((i) => ({ ...i, href: `${yearBase(coop.coopId, p.year)}/${i.fix}` })),
+      })),
     });
   }
 
