@@ -1,4 +1,5 @@
 import { type RecordedEvent } from './envelope';
+import { type PaymentEvent } from './payment-events';
 
 /**
  * Events of a fiscal year's stream `ledger-<coopId>-<year>`. Past tense, data only; amounts in
@@ -283,7 +284,8 @@ export type LedgerEvent =
   | { type: 'SubmissionSent'; data: SubmissionSent }
   | { type: 'SubmissionAccepted'; data: SubmissionAccepted }
   | { type: 'SubmissionReturned'; data: SubmissionReturned }
-  | { type: 'OpeningChangeSeen'; data: OpeningChangeSeen };
+  | { type: 'OpeningChangeSeen'; data: OpeningChangeSeen }
+  | PaymentEvent;
 
 export type LedgerEventType = LedgerEvent['type'];
 

@@ -203,6 +203,11 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
     case 'InventoryItemRemoved':
     case 'VoucherAttached':
     case 'ActivityReported':
+    case 'PaymentRecorded':
+    case 'PaymentAmended':
+    case 'PaymentDeleted':
+    case 'PaymentsDeposited':
+    case 'DepositCancelled':
       // Not the year's end (keysOf leaves them out).
       break;
     default:

@@ -13,6 +13,7 @@ import {
   type YearLocked,
 } from '../events/ledger-events';
 import { type HistoryCheck } from '../events/history';
+import { type PaymentContent } from '../events/payment-events';
 import { parseStream } from '../events/streams';
 import { historyItem } from './history';
 
@@ -231,7 +232,20 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
   },
   SubmissionAccepted: { label: "Bilan accepté par l'association départementale", text: (d) => said(`Version ${d.version}`) },
   SubmissionReturned: { label: "Bilan renvoyé par l'association départementale", text: (d) => said(`Version ${d.version} — raison : ${d.reason}`) },
+  PaymentRecorded: { label: 'Paiement encaissé', text: (d) => said(`Reçu n° ${d.receiptNo} — ${paymentText(d)}`) },
+  PaymentAmended: { label: 'Paiement modifié', text: (d) => said(paymentText(d), `Avant : ${paymentText(d.previous)}`) },
+  PaymentDeleted: { label: 'Paiement supprimé', text: (d) => said(`${paymentText(d.previous)} (supprimé)`) },
+  PaymentsDeposited: {
+    label: 'Remise en banque',
+    text: (d) => said(`Bordereau n° ${d.depositNo} du ${formatFrenchDate(d.date)} — ${d.paymentIds.length} paiement(s), ${formatEuros(d.total)}`),
+  },
+  DepositCancelled: { label: 'Remise annulée (écriture supprimée)', text: (d) => said(`${d.paymentIds.length} paiement(s) de nouveau à remettre`) },
 };
+
+const paymentText = (p: PaymentContent): string =>
+  [formatFrenchDate(p.date), p.payer, p.pupil, formatEuros(p.amount), p.mode === 'cheque' ? `chèque ${p.chequeNo ?? ''}`.trim() : 'espèces', p.action]
+    .filter(Boolean)
+    .join(' — ');
 
 const textOf = <T extends HistoryEventType>(type: T, data: HistoryData[T], soFar: HistorySoFar): EventText => EVENT_VIEWS[type].text(data, soFar);
 

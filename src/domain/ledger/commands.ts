@@ -1,5 +1,6 @@
 import { type StatementFile, type YearClosed } from '../../events/ledger-events';
 import { type Chart } from '../chart';
+import { type PaymentCommand } from '../payments/commands';
 import { type LineMatch, type StatementLineInput } from './statements';
 
 /**
@@ -73,7 +74,9 @@ export type LedgerCommand =
   | { type: 'AcceptSubmission' }
   | { type: 'ReturnSubmission'; reason: string }
   /** bank, cash: the opening the page showed after the previous year's correction. */
-  | { type: 'AcknowledgeOpeningChange'; bank: number; cash: number };
+  | { type: 'AcknowledgeOpeningChange'; bank: number; cash: number }
+  /** Family payments and deposit slips (src/domain/payments). */
+  | PaymentCommand;
 
 export type LedgerCommandType = LedgerCommand['type'];
 

@@ -4,7 +4,9 @@ import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { closingChecklist } from './closing';
+import { type PaymentCommand } from '../payments/commands';
 import { type LedgerCommand, type LedgerCommandType, type LedgerEnv, type SubsidyRowInput } from './commands';
+import { decidePayments, depositCancelledBy } from '../payments/decide';
 import { closingFactsOf } from './facts';
 import {
   amendmentUnreconciles,
@@ -72,7 +74,17 @@ const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
   AcceptSubmission: decideYearEnd,
   ReturnSubmission: decideYearEnd,
   AcknowledgeOpeningChange: decideYearEnd,
+  RecordPayment: (command, state, env) => payments(command, state, env),
+  AmendPayment: (command, state, env) => payments(command, state, env),
+  DeletePayment: (command, state, env) => payments(command, state, env),
+  DepositPayments: (command, state, env) => payments(command, state, env),
 };
+
+/** Payments and deposits decide on their part of the state; a deposit's entry goes through RecordEntry's decision. */
+const payments = (command: PaymentCommand, state: LedgerState, env: LedgerEnv): LedgerEvent[] =>
+  decidePayments(command, state.payments, { year: state.year, chart: env.chart, pjs: state.pjs }, (entryId, entry) =>
+    recordEntry({ type: 'RecordEntry', entryId, entry }, state, env),
+  );
 
 /** Commands a closed year still takes: the department's unlock and lock, and the year's end (its own rules say when). */
 const ON_A_CLOSED_YEAR = (command: LedgerCommand): boolean => command.type === 'UnlockYear' || command.type === 'LockYear' || isYearEndCommand(command);
@@ -121,7 +133,7 @@ function deleteEntry(command: CommandOf<'DeleteEntry'>, state: LedgerState): Led
       'conflict',
     );
   }
-  return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }];
+  return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }, ...depositCancelledBy(entry.entryId, state.payments)];
 }
 
 function duplicateEntry(command: CommandOf<'DuplicateEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {

@@ -1,6 +1,7 @@
 import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
 import { ClosingTallyDraft } from './facts';
 import { type EntryState, type LedgerState, type Movement } from './state';
+import { evolvePayments } from '../payments/state';
 import { evolveYearEnd } from './year-end';
 
 /**
@@ -187,6 +188,13 @@ class Draft {
       case 'SubmissionReturned':
       case 'OpeningChangeSeen':
         s.yearEnd = evolveYearEnd(s.yearEnd, event);
+        return;
+      case 'PaymentRecorded':
+      case 'PaymentAmended':
+      case 'PaymentDeleted':
+      case 'PaymentsDeposited':
+      case 'DepositCancelled':
+        s.payments = evolvePayments(s.payments, event);
         return;
     }
   }

@@ -279,7 +279,12 @@ export class ClosingTallyDraft {
       case 'SubmissionAccepted':
       case 'SubmissionReturned':
       case 'OpeningChangeSeen':
-        // Nothing the closing rules read (a removed item's PJ still counts).
+      case 'PaymentRecorded':
+      case 'PaymentAmended':
+      case 'PaymentDeleted':
+      case 'PaymentsDeposited':
+      case 'DepositCancelled':
+        // Nothing the closing rules read (a removed item's PJ still counts; a deposit's entry is an EntryRecorded).
         return;
     }
   }

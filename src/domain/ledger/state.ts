@@ -12,6 +12,7 @@ import {
 } from '../../events/ledger-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { type BankBook, type BankItem } from '../statements/reconciliation';
+import { type PaymentsState, initialPaymentsState } from '../payments/state';
 import { type ClosingEnv } from './commands';
 import { type ClosingTally, closingFactsFold } from './facts';
 import { type YearEndState, initialYearEnd } from './year-end';
@@ -109,6 +110,8 @@ export interface LedgerState {
   yearEnd: YearEndState;
   /** What the closing facts are derived from (closingFactsOf), folded with the rest. */
   closingTally: ClosingTally;
+  /** Family payments, their receipts and deposit slips (src/domain/payments). */
+  payments: PaymentsState;
 }
 
 export const initialLedgerState = (coopId: string, year: number): LedgerState => ({
@@ -133,6 +136,7 @@ export const initialLedgerState = (coopId: string, year: number): LedgerState =>
   unlockReason: null,
   yearEnd: initialYearEnd(),
   closingTally: closingFactsFold.initial(),
+  payments: initialPaymentsState(),
 });
 
 /** Where the year starts from. */

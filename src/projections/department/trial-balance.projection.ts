@@ -164,7 +164,12 @@ function applyOwn(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
     case 'ActivityReported':
     case 'QuitusInvited':
     case 'OpeningChangeSeen':
-      // Not in the balance nor the year's end it follows (keysOf leaves them out).
+    case 'PaymentRecorded':
+    case 'PaymentAmended':
+    case 'PaymentDeleted':
+    case 'PaymentsDeposited':
+    case 'DepositCancelled':
+      // Not in the balance nor the year's end it follows (keysOf leaves them out); a deposit's entry is an EntryRecorded.
       return;
     default:
       return noOtherEvent(event);

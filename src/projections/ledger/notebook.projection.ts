@@ -273,6 +273,13 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'OpeningChangeSeen':
       // The year's end has its own read model (year_ends).
       return;
+    case 'PaymentRecorded':
+    case 'PaymentAmended':
+    case 'PaymentDeleted':
+    case 'PaymentsDeposited':
+    case 'DepositCancelled':
+      // Family payments have their own read model (payments); a deposit's entry is an EntryRecorded.
+      return;
     default:
       return noOtherEvent(event);
   }
