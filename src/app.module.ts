@@ -6,8 +6,8 @@ import { Clock, systemClock } from './domain/fiscal-year';
 import { upcast } from './events/upcasters';
 import { ALL_PROJECTIONS } from './projections';
 import { Projector } from './projections/projector';
-import { Stores } from './stores';
-import { CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
+import { closeStores, Stores } from './stores';
+import { ACCOUNT_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 import { HttpModule } from './http/http.module';
 import { AUTH_OPTIONS, AuthOptions } from './http/auth/auth.module';
@@ -28,7 +28,7 @@ class Lifecycle implements OnApplicationShutdown {
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
-    await Promise.allSettled([this.stores.eventStore.close(), this.stores.readStore.close()]);
+    await closeStores(this.stores);
   }
 }
 
@@ -44,6 +44,7 @@ export class AppModule {
       { provide: CONFIG, useValue: config },
       { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: READ_STORE, useValue: stores.readStore },
+      { provide: ACCOUNT_STORE, useValue: stores.accountStore },
       { provide: PROJECTOR, useValue: projector },
       { provide: AUTH_OPTIONS, useValue: auth },
     ];

@@ -4,10 +4,20 @@ import { type EventStore, StoreUnavailable } from './events/event-store';
 import { SqliteEventStore } from './events/sqlite-event-store';
 import { type ReadStore } from './projections/read-store';
 import { SqliteReadStore } from './projections/sqlite-read-store';
+import { type AccountStore } from './users/account-store';
+import { SqliteAccountStore } from './users/sqlite-account-store';
 
 export interface Stores {
   eventStore: EventStore;
+  /** Read models: rebuildable from the event log, dropped and rebuilt at will. */
   readStore: ReadStore;
+  /** Users, grants, sessions, Idempotency-Key answers: durable, apart from the read models. */
+  accountStore: AccountStore;
+}
+
+/** Closes every store opened, whatever fails. */
+export async function closeStores(stores: Partial<Stores>): Promise<void> {
+  await Promise.allSettled([stores.eventStore?.close(), stores.readStore?.close(), stores.accountStore?.close()]);
 }
 
 const STARTUP_PING_MS = 5000;
@@ -20,16 +30,25 @@ export async function openStores(config: Config): Promise<Stores> {
         await (await import('./events/eventstoredb-event-store')).EventStoreDbEventStore.connect(config.eventStoreUrl!)
       : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   let readStore: ReadStore | undefined;
+  let accountStore: AccountStore | undefined;
   try {
-    readStore =
-      config.readStore === 'mongodb'
-        ? await (await import('./projections/mongo-read-store')).MongoReadStore.connect(config.mongodbUrl!)
-        : new SqliteReadStore(join(config.dataDir, 'read.sqlite'));
+    if (config.readStore === 'mongodb') {
+      const { MongoReadStore } = await import('./projections/mongo-read-store');
+      // A database of their own: dropping the read models' never touches the accounts.
+      accountStore = await MongoReadStore.connect(config.mongodbUrl!, 'cahier_coop_accounts');
+      readStore = await MongoReadStore.connect(config.mongodbUrl!);
+    } else {
+      const readFile = join(config.dataDir, 'read.sqlite');
+      // Before the read store opens: the first start carries the accounts an earlier version kept there.
+      accountStore = await SqliteAccountStore.open(join(config.dataDir, 'accounts.sqlite'), { carryFrom: readFile });
+      readStore = new SqliteReadStore(readFile);
+    }
     await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
     await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
-    return { eventStore, readStore };
+    await withTimeout(accountStore.ping(), STARTUP_PING_MS, accountStore.engine);
+    return { eventStore, readStore, accountStore };
   } catch (error) {
-    await Promise.allSettled([eventStore.close(), readStore?.close()]);
+    await closeStores({ eventStore, readStore, accountStore });
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 /** Nest injection tokens for the ports (interfaces have no runtime value). */
 export const EVENT_STORE = Symbol('EventStore');
 export const READ_STORE = Symbol('ReadStore');
+/** The `AccountStore` (src/users/account-store.ts): users, sessions, idempotency answers. */
+export const ACCOUNT_STORE = Symbol('AccountStore');
 export const CLOCK = Symbol('Clock');
 export const CONFIG = Symbol('Config');
 export const PROJECTOR = Symbol('Projector');

@@ -11,7 +11,7 @@ import { upcast } from '../events/upcasters';
 import { UserDirectory } from '../users/user-directory';
 import { ALL_PROJECTIONS } from '../projections';
 import { rebuildAlongside } from '../projections/rebuild-alongside';
-import { openStores, type Stores } from '../stores';
+import { closeStores, openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
 import { VoucherStore } from '../http/voucher-store';
 
@@ -26,7 +26,7 @@ async function withStores<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
   try {
     return await work(stores);
   } finally {
-    await Promise.allSettled([stores.eventStore.close(), stores.readStore.close()]);
+    await closeStores(stores);
   }
 }
 
@@ -35,7 +35,7 @@ async function withServices<T>(work: (services: { commands: CommandSender; users
   return withStores(async (stores) => {
     const side = await openCommandBus({ eventStore: stores.eventStore, readStore: stores.readStore, clock: systemClock });
     try {
-      return await work({ commands: side.bus, users: new UserDirectory(stores.readStore), clock: systemClock });
+      return await work({ commands: side.bus, users: new UserDirectory(stores.accountStore), clock: systemClock });
     } finally {
       await side.close();
     }
@@ -54,7 +54,7 @@ program
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const user = await new UserDirectory(stores.readStore).create({
+      const user = await new UserDirectory(stores.accountStore).create({
         username: o.username,
         password: o.password,
         role: o.role as Role,
@@ -74,7 +74,7 @@ program
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const users = new UserDirectory(stores.readStore);
+      const users = new UserDirectory(stores.accountStore);
       const user = await users.get(o.username);
       if (!user) throw new Error(`utilisateur inconnu : ${o.username}.`);
       if (user.role !== 'auditor') throw new Error(`le compte ${o.username} n'est pas celui d'un vérificateur.`);

@@ -3,7 +3,8 @@ import type { Response } from 'express';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { ReadStore } from '../projections/read-store';
-import { EVENT_STORE, PROJECTOR, READ_STORE } from '../tokens';
+import { AccountStore } from '../users/account-store';
+import { ACCOUNT_STORE, EVENT_STORE, PROJECTOR, READ_STORE } from '../tokens';
 import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 
@@ -13,6 +14,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(ACCOUNT_STORE) private readonly accountStore: AccountStore,
     @Inject(PROJECTOR) private readonly projector: Projector,
     private readonly vouchers: VoucherStore,
     private readonly writeFailures: WriteFailures,
@@ -20,20 +22,22 @@ export class HealthController {
 
   @Get()
   async health(@Res() res: Response): Promise<void> {
-    const [events, reads, probe] = await Promise.all([
+    const [events, reads, accounts, probe] = await Promise.all([
       reachable(this.eventStore.ping()),
       reachable(this.readStore.ping()),
+      reachable(this.accountStore.ping()),
       reachable(this.vouchers.probeWrite()),
     ]);
     const projections = await this.projector.status();
     // Writes fail when a file cannot be written in DATA_DIR, or when a request was refused for lack of room lately.
     const diskFullAt = this.writeFailures.recent();
     const writes = !probe.ok ? probe : diskFullAt ? { ok: false, error: `disque plein (dernier refus ${diskFullAt})` } : { ok: true };
-    const ok = events.ok && reads.ok && writes.ok && projections.every((p) => p.status === 'running');
+    const ok = events.ok && reads.ok && accounts.ok && writes.ok && projections.every((p) => p.status === 'running');
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
       eventStore: { engine: this.eventStore.engine, ...events },
       readStore: { engine: this.readStore.engine, ...reads },
+      accountStore: { engine: this.accountStore.engine, ...accounts },
       writes,
       projections,
     });

@@ -6,20 +6,20 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { type Config } from '../config';
 import { type Clock, systemClock } from '../domain/fiscal-year';
-import { CLOCK, CONFIG, READ_STORE } from '../tokens';
-import { type ReadStore } from '../projections/read-store';
+import { ACCOUNT_STORE, CLOCK, CONFIG } from '../tokens';
+import { type AccountStore } from '../users/account-store';
 import { csrfProtection, MultipartCsrfGuard, sameSiteChangesOnly } from './auth/csrf';
 import { PassportLogin } from './auth/passport-login';
-import { ReadStoreSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
+import { AccountSessionStore, SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from './auth/session-store';
 import { UserDirectory } from '../users/user-directory';
 import { HttpErrorsFilter, middlewareErrorHandler } from './errors.filter';
 import { Views } from './views';
 import { WriteFailures } from './write-failures';
 
-/** Each one defaults to the app's provider (CONFIG, READ_STORE, UserDirectory, CLOCK, Views). */
+/** Each one defaults to the app's provider (CONFIG, ACCOUNT_STORE, UserDirectory, CLOCK, Views). */
 export interface HttpDeps {
   config: Config;
-  readStore: ReadStore;
+  accountStore: AccountStore;
   users: UserDirectory;
   /** Without a CLOCK provider: the system clock. Tests move it to cross the session time-outs. */
   clock: Clock;
@@ -36,7 +36,7 @@ export const JSON_BODY_LIMIT = '1mb';
 export function configureHttp(app: NestExpressApplication, given: Partial<HttpDeps> = {}): void {
   const deps: HttpDeps = {
     config: given.config ?? app.get<Config>(CONFIG, { strict: false }),
-    readStore: given.readStore ?? app.get<ReadStore>(READ_STORE, { strict: false }),
+    accountStore: given.accountStore ?? app.get<AccountStore>(ACCOUNT_STORE, { strict: false }),
     users: given.users ?? app.get(UserDirectory, { strict: false }),
     clock: given.clock ?? optionalProvider<Clock>(app, CLOCK) ?? systemClock,
     views: given.views ?? app.get(Views, { strict: false }),
@@ -86,7 +86,7 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
     session({
       name: SESSION_COOKIE,
       secret: deps.config.sessionSecret,
-      store: new ReadStoreSessionStore(deps.readStore, clock),
+      store: new AccountSessionStore(deps.accountStore, clock),
       resave: false,
       // No stored session until something is put in it (a CSRF token, a login).
       saveUninitialized: false,

@@ -5,18 +5,25 @@ import { from, type Observable, of } from 'rxjs';
 import { finalize, mergeMap } from 'rxjs/operators';
 import { isIdempotencyKey } from '../commands/command-context';
 import { type Clock } from '../domain/fiscal-year';
-import { type ReadStore } from '../projections/read-store';
-import { CLOCK, READ_STORE } from '../tokens';
+import { ACCOUNT_STORE, CLOCK } from '../tokens';
+import { type AccountStore } from '../users/account-store';
 import { type SessionUser } from '../users/user-directory';
 import { ApiError } from './errors.filter';
 
 const REQUESTS = 'idempotent_requests';
+/** A key names its request for a day: a retry comes within minutes, and the answers must not pile up forever. */
+export const IDEMPOTENCY_KEPT_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+const PRUNE_BATCH = 500;
 
 interface AnsweredRequest extends Record<string, unknown> {
+  /** The Idempotency-Key, also the document's id (answers carried over from the read store get it then). */
+  key?: string;
   /** Who sent what where: SHA-256 of the user, the method, the path with its query and the body. */
   fingerprint: string;
   /** The first answer's body (null for a 204). */
   body: unknown;
+  /** ISO 8601 in UTC: sorts as it reads. */
   at: string;
 }
 
@@ -29,7 +36,8 @@ export const keyReused = (): ApiError =>
 
 /**
  * An Idempotency-Key names one request: the user, the method, the path (with its query) and the
- * body. The first successful answer is kept (in the read store, so it outlives a restart); the
+ * body. The first successful answer is kept for 24 hours (in the account store, so it outlives a
+ * restart and any instance answers it); the
  * same request again gets that answer without running again, another request with the key gets
  * 422 IDEMPOTENCY_KEY_REUSED. Requests with one key run one after the other. A refusal is not
  * kept: the same request again is decided again. The command path's own guard stays beneath:
@@ -41,11 +49,12 @@ export const keyReused = (): ApiError =>
 @Injectable()
 export class IdempotentRequests implements NestInterceptor {
   private declared?: Promise<void>;
+  private lastPrune = 0;
   /** The request of each key being answered, chained: the next one waits for it. */
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(ACCOUNT_STORE) private readonly store: AccountStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -82,16 +91,35 @@ export class IdempotentRequests implements NestInterceptor {
   private async answered(key: string, before: Promise<void> | undefined): Promise<AnsweredRequest | null> {
     await before;
     await this.declare();
-    return this.store.get<AnsweredRequest>(REQUESTS, key);
+    const answered = await this.store.get<AnsweredRequest>(REQUESTS, key);
+    // Past its day, a key is free again whether or not the pruning has removed it yet.
+    return answered && answered.at > this.keptSince() ? answered : null;
+  }
+
+  private keptSince(): string {
+    return new Date(this.clock.now().getTime() - IDEMPOTENCY_KEPT_MS).toISOString();
+  }
+
+  /** Removes the answers past their day, a batch now and then (the oldest first). */
+  private async prune(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const since = this.keptSince();
+    for (const old of await this.store.find<AnsweredRequest>(REQUESTS, { sort: { field: 'at', direction: 'asc' }, limit: PRUNE_BATCH })) {
+      if (old.at > since) break;
+      if (old.key) await this.store.remove(REQUESTS, old.key);
+    }
   }
 
   private async keep(key: string, fingerprint: string, body: unknown): Promise<void> {
-    const answered: AnsweredRequest = { fingerprint, body: body ?? null, at: this.clock.now().toISOString() };
+    const answered: AnsweredRequest = { key, fingerprint, body: body ?? null, at: this.clock.now().toISOString() };
     await this.store.put(REQUESTS, key, answered);
+    await this.prune();
   }
 
   private declare(): Promise<void> {
-    this.declared ??= this.store.declareCollection(REQUESTS, { indexes: [] }).catch((error: unknown) => {
+    this.declared ??= this.store.declareCollection(REQUESTS, { indexes: ['at'] }).catch((error: unknown) => {
       this.declared = undefined;
       throw error;
     });

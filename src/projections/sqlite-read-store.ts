@@ -75,13 +75,16 @@ export class SqliteReadStore implements ReadStore {
   private readonly tables = new Map<string, CollectionTable>();
   private writesSinceAnalyze = 0;
 
-  constructor(filePath: string) {
+  /**
+   * `durable`: synchronous=FULL, for documents nothing can rebuild (the account store's file).
+   * Read models are rebuilt from the event log, whose own file is synchronous=FULL: losing the
+   * last transactions here on power loss only rewinds a checkpoint, and the projector re-applies
+   * the missing events. NORMAL spares an fsync per batch.
+   */
+  constructor(filePath: string, options: { durable?: boolean } = {}) {
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
-    // Read models are rebuilt from the event log, whose own file is synchronous=FULL: losing the
-    // last transactions here on power loss only rewinds a checkpoint, and the projector re-applies
-    // the missing events. NORMAL spares an fsync per batch.
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(options.durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
     // The CLI may write (rebuild, user:create) while the server holds the file.
     this.db.pragma('busy_timeout = 5000');
     // Without statistics the planner may pick the wrong one of two equality indexes (60 ms instead
@@ -254,6 +257,17 @@ export class SqliteReadStore implements ReadStore {
 
   async remove(collection: string, id: string): Promise<void> {
     this.delete(collection, id);
+  }
+
+  /** Many documents in one transaction (one fsync): a carry-over from another file. */
+  async putMany(collection: string, writes: Array<{ id: string; doc: Doc }>): Promise<void> {
+    this.db.transaction(() => {
+      for (const { id, doc } of writes) this.upsert(collection, id, doc);
+    })();
+  }
+
+  hasCollection(name: string): boolean {
+    return this.specs.has(name);
   }
 
   async ping(): Promise<void> {

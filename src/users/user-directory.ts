@@ -1,6 +1,6 @@
 import { type Role } from '../events/envelope';
 import { DomainError } from '../domain/errors';
-import { type ReadStore } from '../projections/read-store';
+import { type AccountStore } from './account-store';
 import { HashingPool } from './password-hashing';
 import { decoyHash, hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
 
@@ -47,8 +47,8 @@ export const USERS = 'users';
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /**
- * Credentials live in the read store's `users` collection, not in events: a password hash has
- * no place in an append-only log that auditors replay.
+ * Credentials live in the account store's `users` collection, not in events (a password hash has
+ * no place in an append-only log that auditors replay) nor in the read models (rebuilt at will).
  */
 export class UserDirectory {
   private declared?: Promise<void>;
@@ -57,7 +57,7 @@ export class UserDirectory {
 
   /** Every hash and verification goes through `hashing`: a flood of logins waits or is refused there. */
   constructor(
-    private readonly store: ReadStore,
+    private readonly store: AccountStore,
     private readonly scryptParams: ScryptParams = OWASP_SCRYPT,
     private readonly hashing: HashingPool = new HashingPool(),
   ) {

@@ -54,7 +54,7 @@ describe('a full disk', () => {
   });
 
   it('a login answers a French 503 when its session cannot be written, on the API and on the page, and /health says so', async () => {
-    jest.spyOn(t.stores.readStore, 'put').mockRejectedValue(sqliteFull());
+    jest.spyOn(t.stores.accountStore, 'put').mockRejectedValue(sqliteFull());
     const api = await t.anonymous().post('/api/login').send({ username: 'tilleuls', password: 'demo-les-tilleuls' });
     expect([api.status, api.body.code]).toEqual([503, 'DISK_FULL']);
     expect(isFrench(api.body.message)).toBe(true);
@@ -65,7 +65,7 @@ describe('a full disk', () => {
     jest.restoreAllMocks();
     const page = await browser.get('/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    jest.spyOn(t.stores.readStore, 'put').mockRejectedValue(sqliteFull());
+    jest.spyOn(t.stores.accountStore, 'put').mockRejectedValue(sqliteFull());
     const form = await browser
       .post('/login')
       .set('Accept', 'text/html')

@@ -20,7 +20,7 @@ import { readNotebook } from '../../src/projections/ledger/notebook.projection';
 import { type Projection } from '../../src/projections/projection';
 import { type ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
-import { CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
+import { ACCOUNT_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
 import { waitUntil } from '../support/spawn';
 import { TestClock } from '../support/clock';
 
@@ -90,6 +90,8 @@ class Instance {
       providers: [
         { provide: EVENT_STORE, useValue: this.events },
         { provide: READ_STORE, useValue: this.read },
+        // The health check pings the account store too: here the read store's file stands in for it.
+        { provide: ACCOUNT_STORE, useValue: this.read },
         { provide: PROJECTOR, useValue: this.projector },
         { provide: CONFIG, useValue: { dataDir: this.dataDir } },
         VoucherStore,

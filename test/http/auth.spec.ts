@@ -182,7 +182,7 @@ describe('HTTP auth', () => {
   it('keeps sessions in the read store, not in memory', async () => {
     const agent = agentFor(t);
     await login(agent, 'admin');
-    expect(await t.readStore.count('sessions', { username: 'admin' })).toBeGreaterThanOrEqual(1);
+    expect(await t.accountStore.count('sessions', { username: 'admin' })).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a change without the CSRF token, accepts it with the header', async () => {
@@ -253,7 +253,7 @@ describe('HTTP auth', () => {
     await tablet.get('/api/session').expect(401);
     const still = await laptop.get('/api/session').expect(200);
     expect(still.body.csrfToken).toBe(changed.body.csrfToken);
-    expect(await t.readStore.count('sessions', { username: 'ecole_b' })).toBe(1);
+    expect(await t.accountStore.count('sessions', { username: 'ecole_b' })).toBe(1);
     await request(t.server).post('/api/login').send({ username: 'ecole_b', password: PASSWORD }).expect(401);
     await request(t.server).post('/api/login').send({ username: 'ecole_b', password: 'un autre mot de passe long' }).expect(200);
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
+import { IDEMPOTENCY_KEPT_MS } from '../../src/http/idempotency';
 import { eventCount, isFrench } from './support';
 
 /**
@@ -120,6 +121,18 @@ describe('Idempotency-Key bound to the request', () => {
     expect(answers.map((res) => res.status)).toEqual([201, 201, 422]);
     expect(answers[1].body).toEqual(answers[0].body);
     expect(await entriesWith(['97', '98'])).toEqual(['97']);
+  });
+
+  it('keeps an answer 24 hours, then prunes it from the account store (they were kept forever)', async () => {
+    const key = 'kept-a-day-0009';
+    await jferry.post(`${base}/entries`, entry('101')).set('Idempotency-Key', key).expect(201);
+    expect(await t.stores.accountStore.get('idempotent_requests', key)).toMatchObject({ key });
+    t.clock.advance(IDEMPOTENCY_KEPT_MS + 11 * 60 * 1000);
+    // The session has timed out meanwhile.
+    const [later] = await t.loginDemo('jferry');
+    await later.post(`${base}/entries`, entry('102')).set('Idempotency-Key', 'a-day-later-0010').expect(201);
+    expect(await t.stores.accountStore.get('idempotent_requests', key)).toBeNull();
+    expect(await t.stores.accountStore.get('idempotent_requests', 'a-day-later-0010')).not.toBeNull();
   });
 
   it('keeps a key bound across a restart', async () => {

@@ -59,7 +59,7 @@ describe('sessions on the real app', () => {
     // The store's document id: SHA-256 of the session id ("s:<id>.<signature>" in the cookie).
     const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.split('=')[1]))![1];
     const storedExpiry = async () =>
-      (await t.stores.readStore.get<{ expiresAt: number } & { id: string }>(SESSIONS, createHash('sha256').update(sid).digest('hex')))?.expiresAt;
+      (await t.stores.accountStore.get<{ expiresAt: number } & { id: string }>(SESSIONS, createHash('sha256').update(sid).digest('hex')))?.expiresAt;
     // express-session counts the cookie's maxAge on the system clock: a few ms may have passed.
     const renewedNow = (expiry: number | undefined) => expect(t.clock.now().getTime() + SESSION_IDLE_MS - expiry!).toBeLessThan(1000);
     const loggedIn = await storedExpiry();

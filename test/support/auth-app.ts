@@ -15,8 +15,8 @@ import { Authenticated, CoopDirectory, CoopScopeGuard, CurrentUser, DepartmentSc
 import { ThrottlePolicy } from '../../src/http/auth/login-throttle';
 import { NewUser, SessionUser, UserDirectory } from '../../src/users/user-directory';
 import { configureHttp } from '../../src/http/http-setup';
-import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
-import { CLOCK, CONFIG, COOP_DIRECTORY, READ_STORE } from '../../src/tokens';
+import { SqliteAccountStore } from '../../src/users/sqlite-account-store';
+import { ACCOUNT_STORE, CLOCK, CONFIG, COOP_DIRECTORY } from '../../src/tokens';
 import { TestClock } from './clock';
 
 export const PASSWORD = 'cheval agrafe pile correcte';
@@ -109,17 +109,17 @@ export interface AuthApp {
   app: NestExpressApplication;
   /** For supertest: request(server). */
   server: ReturnType<NestExpressApplication['getHttpServer']>;
-  readStore: SqliteReadStore;
+  accountStore: SqliteAccountStore;
   users: UserDirectory;
   clock: TestClock;
   close(): Promise<void>;
 }
 
-function infrastructure(config: Config, readStore: SqliteReadStore, clock: TestClock): DynamicModule {
+function infrastructure(config: Config, accountStore: SqliteAccountStore, clock: TestClock): DynamicModule {
   const coops: CoopDirectory = { departmentOf: async (coopId) => COOPS[coopId] ?? null };
   const providers = [
     { provide: CONFIG, useValue: config },
-    { provide: READ_STORE, useValue: readStore },
+    { provide: ACCOUNT_STORE, useValue: accountStore },
     { provide: CLOCK, useValue: clock },
     { provide: COOP_DIRECTORY, useValue: coops },
   ];
@@ -129,12 +129,12 @@ function infrastructure(config: Config, readStore: SqliteReadStore, clock: TestC
 }
 
 /**
- * The AuthModule alone behind probe routes, configureHttp and a SQLite read store in a temp dir
+ * The AuthModule alone behind probe routes, configureHttp and a SQLite account store in a temp dir
  * (no ledger, no projector): the auth rules in isolation. The real application is startTestApp.
  */
 export async function startAuthApp(options: AuthAppOptions = {}): Promise<AuthApp> {
   const dir = mkdtempSync(join(tmpdir(), 'cahier-http-'));
-  const readStore = new SqliteReadStore(join(dir, 'read.sqlite'));
+  const accountStore = await SqliteAccountStore.open(join(dir, 'accounts.sqlite'));
   const clock = new TestClock();
   const config: Config = {
     port: 0,
@@ -147,7 +147,7 @@ export async function startAuthApp(options: AuthAppOptions = {}): Promise<AuthAp
   };
   const moduleRef = await Test.createTestingModule({
     imports: [
-      infrastructure(config, readStore, clock),
+      infrastructure(config, accountStore, clock),
       // Low scrypt cost: tests log in often; the production parameters are tested in auth.spec.
       AuthModule.register({ throttle: options.throttle, scrypt: { N: 2 ** 12, r: 8, p: 1 } }),
     ],
@@ -163,12 +163,12 @@ export async function startAuthApp(options: AuthAppOptions = {}): Promise<AuthAp
   return {
     app,
     server: app.getHttpServer(),
-    readStore,
+    accountStore,
     users,
     clock,
     close: async () => {
       await app.close();
-      await readStore.close();
+      await accountStore.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,7 @@ import { DeviceCookies } from './device-cookie';
 import { LoginSource, LoginThrottle } from './login-throttle';
 import { PassportLogin } from './passport-login';
 import { passwordPolicyError } from '../../users/passwords';
-import { ReadStoreSessionStore, SESSION_COOKIE } from './session-store';
+import { AccountSessionStore, SESSION_COOKIE } from './session-store';
 import { SessionUser, UserDirectory } from '../../users/user-directory';
 import { JsonBody } from '../json-body';
 
@@ -56,7 +56,7 @@ export class AuthController {
   constructor(
     private readonly passportLogin: PassportLogin,
     private readonly users: UserDirectory,
-    private readonly sessions: ReadStoreSessionStore,
+    private readonly sessions: AccountSessionStore,
     private readonly throttle: LoginThrottle,
     private readonly devices: DeviceCookies,
     private readonly views: Views,

@@ -1,8 +1,8 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { Clock } from '../../domain/fiscal-year';
-import { ReadStore } from '../../projections/read-store';
+import { AccountStore } from '../../users/account-store';
 import { Config } from '../../config';
-import { CLOCK, CONFIG, READ_STORE, USER_DIRECTORY } from '../../tokens';
+import { ACCOUNT_STORE, CLOCK, CONFIG, USER_DIRECTORY } from '../../tokens';
 import { DeviceCookies } from './device-cookie';
 import { Views } from '../views';
 import { AuthController } from './auth.controller';
@@ -11,7 +11,7 @@ import { LoginThrottle, ThrottlePolicy } from './login-throttle';
 import { PassportLogin } from './passport-login';
 import { DEFAULT_HASHING, HashingLimits, HashingPool } from '../../users/password-hashing';
 import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
-import { ReadStoreSessionStore } from './session-store';
+import { AccountSessionStore } from './session-store';
 import { UserDirectory } from '../../users/user-directory';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
@@ -26,12 +26,12 @@ export interface AuthOptions {
 }
 
 export interface AuthModuleOptions extends AuthOptions {
-  /** Modules providing READ_STORE, CONFIG and COOP_DIRECTORY, when they are not global. */
+  /** Modules providing ACCOUNT_STORE, CONFIG and COOP_DIRECTORY, when they are not global. */
   imports?: ModuleMetadata['imports'];
 }
 
 /**
- * Login, sessions and scope. Needs READ_STORE, CONFIG and COOP_DIRECTORY (and optionally CLOCK) from a
+ * Login, sessions and scope. Needs ACCOUNT_STORE, CONFIG and COOP_DIRECTORY (and optionally CLOCK) from a
  * global module or from `register({ imports })`. The guards resolve COOP_DIRECTORY in the module
  * of the controller using them, so a global provider is the simplest.
  */
@@ -45,13 +45,13 @@ export interface AuthModuleOptions extends AuthOptions {
     },
     {
       provide: UserDirectory,
-      useFactory: (store: ReadStore, hashing: HashingPool, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT, hashing),
-      inject: [READ_STORE, HashingPool, { token: AUTH_OPTIONS, optional: true }],
+      useFactory: (store: AccountStore, hashing: HashingPool, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT, hashing),
+      inject: [ACCOUNT_STORE, HashingPool, { token: AUTH_OPTIONS, optional: true }],
     },
     {
-      provide: ReadStoreSessionStore,
-      useFactory: (store: ReadStore, clock?: Clock) => new ReadStoreSessionStore(store, clock),
-      inject: [READ_STORE, { token: CLOCK, optional: true }],
+      provide: AccountSessionStore,
+      useFactory: (store: AccountStore, clock?: Clock) => new AccountSessionStore(store, clock),
+      inject: [ACCOUNT_STORE, { token: CLOCK, optional: true }],
     },
     {
       provide: DeviceCookies,
@@ -70,7 +70,7 @@ export interface AuthModuleOptions extends AuthOptions {
     CoopScopeGuard,
     DepartmentScopeGuard,
   ],
-  exports: [HashingPool, UserDirectory, USER_DIRECTORY, ReadStoreSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
+  exports: [HashingPool, UserDirectory, USER_DIRECTORY, AccountSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
 })
 export class AuthModule {
   static register(options: AuthModuleOptions = {}): DynamicModule {

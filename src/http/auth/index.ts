@@ -6,5 +6,5 @@ export { canManageDepartment, canReadCoop, canReadDepartment, canWriteCoop, Coop
 export { csrfTokenFor, CSRF_FIELD, CSRF_HEADER } from './csrf';
 export { Grants, NewUser, ROLES, SessionUser, UserDirectory } from '../../users/user-directory';
 export { hashPassword, passwordPolicyError, verifyPassword, OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
-export { ReadStoreSessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_ABSOLUTE_MS } from './session-store';
+export { AccountSessionStore, SESSION_COOKIE, SESSION_IDLE_MS, SESSION_ABSOLUTE_MS } from './session-store';
 export { LoginThrottle, ThrottlePolicy, DEFAULT_THROTTLE } from './login-throttle';

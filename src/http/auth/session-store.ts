@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { type SessionData, Store } from 'express-session';
 import { type Clock, systemClock } from '../../domain/fiscal-year';
-import { type ReadStore } from '../../projections/read-store';
+import { type AccountStore } from '../../users/account-store';
 
 export const SESSIONS = 'sessions';
 export const SESSION_COOKIE = 'cahier.sid';
@@ -30,11 +30,11 @@ interface SessionDoc extends Record<string, unknown> {
 }
 
 /**
- * express-session store over the read store, so sessions survive a restart and are shared by
- * every process using the same store. Documents are keyed by a SHA-256 of the session id: reading
+ * express-session store over the account store, so sessions survive a restart (and a rebuild of
+ * the read models) and are shared by every process using the same store. Documents are keyed by a SHA-256 of the session id: reading
  * the database does not hand out live session cookies.
  */
-export class ReadStoreSessionStore extends Store {
+export class AccountSessionStore extends Store {
   private declared?: Promise<void>;
   private lastPrune = 0;
   /**
@@ -45,7 +45,7 @@ export class ReadStoreSessionStore extends Store {
   private readonly storedExpiries = new LRUCache<string, number>({ max: EXPIRIES_KEPT });
 
   constructor(
-    private readonly store: ReadStore,
+    private readonly store: AccountStore,
     private readonly clock: Clock = systemClock,
   ) {
     super();
