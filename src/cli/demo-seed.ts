@@ -7,7 +7,7 @@ import { ChangeDepartmentIdentity } from '../commands/department.commands';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
-import { importStatementCommand } from '../domain/ledger/statements';
+import { importStatementCommand } from '../domain/ledger/statements/statements';
 import { lineIdsOf, proposeMatches, readStatementFile } from '../domain/statements';
 import { type EntryLine } from '../events/ledger-events';
 import { type EventStore } from '../events/event-store';

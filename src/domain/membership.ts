@@ -4,7 +4,7 @@ import { accountWithRole, activeAccount, BANK, type Chart } from './chart';
 import { DomainError, ValidationFailed } from './errors';
 import { type IsoDate, parseFrenchDate } from './fiscal-year';
 import { type Cents, formatEuros, MAX_LINE_CENTS } from './money';
-import { isNonNegativeCents, optionalText } from './ledger/validation';
+import { isNonNegativeCents, optionalText } from './ledger/entries/validation';
 
 /**
  * A coop's membership (adhésion) of its departmental association for one school year, on its own

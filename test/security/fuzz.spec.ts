@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type request from 'supertest';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
 import { describeRefusal, eventCount } from './support';
-import { optionalText } from '../../src/domain/ledger/validation';
+import { optionalText } from '../../src/domain/ledger/entries/validation';
 
 /**
  * Hostile input on every JSON endpoint of the ledger that takes a body: the answer is a refusal

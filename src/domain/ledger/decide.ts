@@ -3,11 +3,10 @@ import { cashTotal, validateCashCounts } from '../cash-box';
 import { BANK } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
-import { closingChecklist } from './closing';
 import { type PaymentCommand } from '../payments/commands';
-import { type LedgerCommand, type LedgerCommandType, type LedgerEnv, type SubsidyRowInput } from './commands';
 import { decidePayments, depositCancelledBy } from '../payments/decide';
-import { closingFactsOf } from './facts';
+import { closingChecklist } from './closing/checklist';
+import { closingFactsOf } from './closing/facts';
 import {
   amendmentUnreconciles,
   declareStatement,
@@ -16,9 +15,10 @@ import {
   reconcileNewEntry,
   unmatchStatementLine,
   unreconciledData,
-} from './statements';
-import { decideYearEnd, isYearEndCommand } from './year-end';
-import { type EntryState, type LedgerState, balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
+} from './statements/statements';
+import { decideYearEnd, isYearEndCommand } from './year-end/year-end';
+import { type EntryState, type LedgerCommand, type LedgerCommandType, type LedgerEnv, type LedgerState, type SubsidyRowInput } from './types';
+import { balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
   dateInYear,
   dateOutsideYear,
@@ -30,7 +30,7 @@ import {
   requiredDate,
   validateEntry,
   yearName,
-} from './validation';
+} from './entries/validation';
 
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
 const MAX_ATTACHMENT_MIB = 10;

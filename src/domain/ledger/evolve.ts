@@ -1,8 +1,8 @@
 import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
-import { ClosingTallyDraft } from './facts';
-import { type EntryState, type LedgerState, type Movement } from './state';
 import { evolvePayments } from '../payments/state';
-import { evolveYearEnd } from './year-end';
+import { ClosingTallyDraft } from './closing/facts';
+import { type EntryState, type LedgerState, type Movement } from './types';
+import { evolveYearEnd } from './year-end/year-end';
 
 /**
  * Folding events into the state. Pure from the outside: neither function mutates its input, so

@@ -1,17 +1,16 @@
 /** The pure ledger of one coop's fiscal year: commands, decider, fold, closing rules and warnings. */
-export * from './commands';
+export * from './types';
 export * from './state';
 export { evolve, foldLedger, foldLedgerInto } from './evolve';
 export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_WORDS } from './decide';
-export type { ClosingFacts, ClosingTally, Issue, PreviousYear } from './facts';
-export { ClosingTallyDraft, closingFactsFold, closingFactsFrom, closingFactsOf, evolvePreviousYear } from './facts';
-export type { ClosingChecklist } from './closing';
-export { closingChecklist } from './closing';
-export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './warnings';
-export type { EntryContext } from './validation';
-export { validateEntry } from './validation';
-export type { StatementDocument, StatementOnRecord, SubmissionFacts } from './year-end';
-export type { DecisionState, InvitationState, QuitusStatus, SubmissionState, SubmissionStatus, YearEndState } from './year-end';
+export { ClosingTallyDraft, closingFactsFold, closingFactsFrom, closingFactsOf, evolvePreviousYear } from './closing/facts';
+export type { ClosingChecklist } from './closing/checklist';
+export { closingChecklist } from './closing/checklist';
+export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './closing/warnings';
+export type { EntryContext } from './entries/validation';
+export { validateEntry } from './entries/validation';
+export type { StatementDocument, StatementOnRecord, SubmissionFacts } from './year-end/year-end';
+export type { QuitusStatus } from './year-end/year-end';
 export {
   INVITATION_DAYS,
   VERIFIER_QUALITIES,
@@ -24,4 +23,4 @@ export {
   submissionBlockers,
   submissionFactsOf,
   submissionDueOn,
-} from './year-end';
+} from './year-end/year-end';

@@ -1,10 +1,10 @@
-import { type EntryInput } from '../ledger/commands';
+import { type EntryInput } from '../ledger/types';
 import { type EntryLine, type LedgerEvent } from '../../events/ledger-events';
 import { type DepositLine, type PaymentContent, type PaymentMode } from '../../events/payment-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate } from '../fiscal-year';
-import { amountInvalid, dateInYear, dateOutsideYear, isPositiveCents, MAX_LENGTH, optionalText } from '../ledger/validation';
+import { amountInvalid, dateInYear, dateOutsideYear, isPositiveCents, MAX_LENGTH, optionalText } from '../ledger/entries/validation';
 import { type PaymentCommand, type PaymentInput } from './commands';
 import { type PaymentState, type PaymentsState } from './state';
 

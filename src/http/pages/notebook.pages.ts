@@ -6,7 +6,7 @@ import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
-import { amendmentUnreconciles, unreconciledNotice } from '../../domain/ledger/statements';
+import { amendmentUnreconciles, unreconciledNotice } from '../../domain/ledger/statements/statements';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { pointageSummary } from '../../reads/bank-statements';

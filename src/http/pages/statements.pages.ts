@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
-import { importStatementCommand } from '../../domain/ledger/statements';
+import { importStatementCommand } from '../../domain/ledger/statements/statements';
 import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros } from '../../domain/money';
 import { type CsvMapping, readStatementFile } from '../../domain/statements';

@@ -1,7 +1,6 @@
-import { formatAmount, formatEuros } from '../money';
-import { type LedgerEnv } from './commands';
-import { type ClosingFacts, type Issue, closingFactsOf } from './facts';
-import { type LedgerState } from './state';
+import { formatAmount, formatEuros } from '../../money';
+import { type ClosingFacts, type Issue, type LedgerEnv, type LedgerState } from '../types';
+import { closingFactsOf } from './facts';
 
 /** More unreconciled bank items than this: warning, and closing blocked. */
 export const MAX_UNRECONCILED = 5;

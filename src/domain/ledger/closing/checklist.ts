@@ -1,7 +1,7 @@
-import { closingOpensOn, formatFrenchDate } from '../fiscal-year';
-import { formatEuros } from '../money';
-import { type ClosingFacts, type Issue } from './facts';
-import { yearName } from './validation';
+import { closingOpensOn, formatFrenchDate } from '../../fiscal-year';
+import { formatEuros } from '../../money';
+import { type ClosingFacts, type Issue } from '../types';
+import { yearName } from '../entries/validation';
 import { cashIssue, unreconciledIssue, warningsOf } from './warnings';
 
 export interface ClosingChecklist {

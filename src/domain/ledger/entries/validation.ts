@@ -1,9 +1,9 @@
-import { type EntryContent, type EntryLine } from '../../events/ledger-events';
-import { type Account, type Chart, findAccount } from '../chart';
-import { DomainError, ValidationFailed } from '../errors';
-import { formatFrenchDate, isInYear, parseFrenchDate, yearEnd, yearStart } from '../fiscal-year';
-import { formatEuros, MAX_LINE_CENTS } from '../money';
-import { type EntryInput } from './commands';
+import { type EntryContent, type EntryLine } from '../../../events/ledger-events';
+import { type Account, type Chart, findAccount } from '../../chart';
+import { DomainError, ValidationFailed } from '../../errors';
+import { formatFrenchDate, isInYear, parseFrenchDate, yearEnd, yearStart } from '../../fiscal-year';
+import { formatEuros, MAX_LINE_CENTS } from '../../money';
+import { type EntryInput } from '../types';
 
 /**
  * Input checks. Every problem of a form is collected, so the page can show each message under

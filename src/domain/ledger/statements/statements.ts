@@ -1,27 +1,13 @@
-import { type EntryContent, type EntryLine, type LedgerEvent, type StatementFile, type StatementLine } from '../../events/ledger-events';
-import { BANK } from '../chart';
-import { DomainError, ValidationFailed } from '../errors';
-import { formatFrenchDate, isInYear } from '../fiscal-year';
-import { formatEuros, MAX_LINE_CENTS } from '../money';
-import { lineIdsOf } from '../statements/line-identity';
-import { type ParsedStatement } from '../statements/statement-file';
-import { type LedgerCommand, type LedgerEnv } from './commands';
-import { type EntryState, type LedgerState, type StatementState, openingOf, signedOn, touches } from './state';
-import { dateInYear, dateOutsideYear, optionalText } from './validation';
-
-/** A statement line as read from a file (readStatementFile), before the decider checks it. */
-export interface StatementLineInput {
-  date: string;
-  label: string;
-  amount: number;
-  chequeNo: string | null;
-  reference: string | null;
-}
-
-export interface LineMatch {
-  lineId: string;
-  entryIds: string[];
-}
+import { type EntryContent, type EntryLine, type LedgerEvent, type StatementFile, type StatementLine } from '../../../events/ledger-events';
+import { BANK } from '../../chart';
+import { DomainError, ValidationFailed } from '../../errors';
+import { formatFrenchDate, isInYear } from '../../fiscal-year';
+import { formatEuros, MAX_LINE_CENTS } from '../../money';
+import { lineIdsOf } from '../../statements/line-identity';
+import { type ParsedStatement } from '../../statements/statement-file';
+import { dateInYear, dateOutsideYear, optionalText } from '../entries/validation';
+import { openingOf, signedOn, touches } from '../state';
+import { type EntryState, type LedgerCommand, type LedgerEnv, type LedgerState, type LineMatch, type StatementLineInput, type StatementState } from '../types';
 
 /** One line of a statement, one balance: 1 000 000,00 € at most, as any amount. */
 const MAX_AMOUNT = MAX_LINE_CENTS;

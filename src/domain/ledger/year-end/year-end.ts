@@ -1,21 +1,26 @@
 import {
   type LedgerEvent,
   type QuitusDecision,
-  type QuitusGiven,
   type StatementFile,
-  type SubmissionDocumentAttached,
   type SubmissionDocumentKind,
-  type SubmissionSent,
   type SubsidyRow,
   type VerifierQuality,
-} from '../../events/ledger-events';
-import { DomainError, ValidationFailed } from '../errors';
-import { formatFrenchDate, yearEnd as yearEndDay } from '../fiscal-year';
-import { type StatementBalance, lastStatementOn } from '../statements/reconciliation';
-import { type LedgerCommand, type LedgerEnv } from './commands';
-import { type Issue } from './facts';
-import { type LedgerState } from './state';
-import { optionalText, yearName } from './validation';
+} from '../../../events/ledger-events';
+import { DomainError, ValidationFailed } from '../../errors';
+import { formatFrenchDate, yearEnd as yearEndDay } from '../../fiscal-year';
+import { type StatementBalance, lastStatementOn } from '../../statements/reconciliation';
+import { optionalText, yearName } from '../entries/validation';
+import {
+  type DecisionState,
+  type InvitationState,
+  type Issue,
+  type LedgerCommand,
+  type LedgerEnv,
+  type LedgerState,
+  type SubmissionState,
+  type SubmissionStatus,
+  type YearEndState,
+} from '../types';
 
 /**
  * The year's end of DOMAIN.md, "The year's end": the quitus of two vérificateurs aux comptes
@@ -31,39 +36,6 @@ export const INVITATION_DAYS = 30;
 /** Invitations a coop may send per day for one year: a code is a credential, not a mailing list. */
 export const INVITATIONS_PER_DAY = 5;
 export const MAX_COMMENT = 2000;
-
-export interface InvitationState {
-  invitationId: string;
-  name: string;
-  quality: VerifierQuality;
-  codeHash: string;
-  invitedOn: string;
-  expiresOn: string;
-  used: boolean;
-}
-
-export interface DecisionState extends QuitusGiven {
-  /** Unlocks of the year before it was given: it stands while no unlock follows. */
-  epoch: number;
-}
-
-export type SubmissionStatus = 'submitted' | 'accepted' | 'returned';
-export interface SubmissionState extends SubmissionSent {
-  status: SubmissionStatus;
-  reason: string | null;
-  epoch: number;
-}
-
-export interface YearEndState {
-  /** How many times the closed year was unlocked: what came before is void. */
-  epoch: number;
-  invitations: Record<string, InvitationState>;
-  decisions: DecisionState[];
-  documents: SubmissionDocumentAttached[];
-  submissions: SubmissionState[];
-  /** The opening the mandataire saw after the previous year's correction (OpeningChangeSeen). */
-  openingSeen: { bank: number; cash: number } | null;
-}
 
 export const initialYearEnd = (): YearEndState => ({ epoch: 0, invitations: {}, decisions: [], documents: [], submissions: [], openingSeen: null });
 
