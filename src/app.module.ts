@@ -10,6 +10,7 @@ import { closeStores, Stores } from './stores';
 import { ACCOUNT_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 import { HttpModule } from './http/http.module';
+import { MessagesModule, type MessagesOptions } from './messages/messages.module';
 import { AUTH_OPTIONS, AuthOptions } from './http/auth/auth.module';
 
 export interface AppOptions {
@@ -18,6 +19,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Tests lower the scrypt cost and the login throttle. */
   auth?: AuthOptions;
+  /** Tests give their own message store or mailer. */
+  messages?: Pick<MessagesOptions, 'store' | 'mailer'>;
 }
 
 /** Closes what the module opened, in the reverse order. */
@@ -38,7 +41,7 @@ class Lifecycle implements OnApplicationShutdown {
  */
 @Module({})
 export class AppModule {
-  static forRoot({ config, stores, clock = systemClock, auth = {} }: AppOptions): DynamicModule {
+  static forRoot({ config, stores, clock = systemClock, auth = {}, messages = {} }: AppOptions): DynamicModule {
     const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
     const core = [
       { provide: CONFIG, useValue: config },
@@ -51,7 +54,11 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CommandsModule.forRoot({ eventStore: stores.eventStore, readStore: stores.readStore, clock }), HttpModule],
+      imports: [
+        CommandsModule.forRoot({ eventStore: stores.eventStore, readStore: stores.readStore, clock }),
+        MessagesModule.forRoot({ config, clock, ...messages }),
+        HttpModule,
+      ],
       providers: [...core, ProjectedCommandBus, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],
       exports: [...core.map((p) => p.provide), ProjectedCommandBus],
     };

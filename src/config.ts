@@ -19,6 +19,14 @@ export interface Config {
    * subnets as Express takes them ("loopback", "10.0.0.0/8"); false: none, the socket's address.
    */
   trustProxy: number | string[] | false;
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset, messages stay in the outbox. */
+  smtpUrl?: string;
+  /** The sender of every message. */
+  mailFrom: string;
+  /** The address people reach the app at, for links in messages (no trailing slash). */
+  publicUrl: string;
+  /** Roles that must enrol in a second factor at their next login (REQUIRE_SECOND_FACTOR=treasurer,admin). */
+  requireSecondFactor: string[];
 }
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -47,6 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chromiumPath: env.CHROMIUM_PATH ?? CHROMIUM_CANDIDATES.find((p) => existsSync(p)),
     secureCookies: env.SECURE_COOKIES === 'true',
     trustProxy: trustProxyOf(env.TRUST_PROXY),
+    smtpUrl: smtpUrlOf(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM?.trim() || 'Cahier Coop <ne-pas-repondre@cahier-coop.invalid>',
+    publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${Number(env.PORT ?? 3000)}`).replace(/\/+$/, ''),
+    requireSecondFactor: rolesOf(env.REQUIRE_SECOND_FACTOR),
   };
 }
 
@@ -63,6 +75,31 @@ function trustProxyOf(value: string | undefined): Config['trustProxy'] {
     throw new Error(`TRUST_PROXY=${value} : un nombre de proxys, ou des adresses séparées par des virgules (ex. 1, ou loopback, 10.0.0.0/8)`);
   }
   return addresses;
+}
+
+function smtpUrlOf(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') throw new Error('SMTP_URL : smtp://utilisateur:motdepasse@hôte:port ou smtps://…');
+  return text;
+}
+
+const ROLE_NAMES = ['mandataire', 'treasurer', 'auditor', 'admin'];
+
+function rolesOf(value: string | undefined): string[] {
+  const roles = (value ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const unknown = roles.filter((r) => !ROLE_NAMES.includes(r));
+  if (unknown.length) throw new Error(`REQUIRE_SECOND_FACTOR : rôle inconnu ${unknown.join(', ')} (mandataire, treasurer, auditor, admin)`);
+  return roles;
 }
 
 /** A generated secret, kept in DATA_DIR so sessions survive a restart. */

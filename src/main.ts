@@ -8,6 +8,7 @@ import { openStores } from './stores';
 import { type Projector } from './projections/projector';
 import { seedDemoIfEmpty } from './cli/demo-seed';
 import { configureHttp } from './http/http-setup';
+import { Schedule } from './messages/schedule';
 
 /** Starts the server; an unreachable store ends start-up with one clear line. */
 async function bootstrap(): Promise<void> {
@@ -24,6 +25,8 @@ async function bootstrap(): Promise<void> {
   await app.init();
   await app.get<Projector>(PROJECTOR).start();
   const demo = await seedDemoIfEmpty(app);
+  // Messages to retry and reminders due: every instance ticks, the store's claims make one send.
+  app.get(Schedule).start();
   await app.listen(config.port);
   const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
   console.log(

@@ -12,3 +12,5 @@ export const ACCOUNTS_IN_USE = Symbol('AccountsInUse');
 export const USER_DIRECTORY = Symbol('UserDirectory');
 /** A `CoopDirectory` (http/auth/guards.ts), provided by the importing module from a read model. */
 export const COOP_DIRECTORY = Symbol('CoopDirectory');
+/** The `MessageStore` (src/messages/message-store.ts): every message recorded, the outbox. */
+export const MESSAGE_STORE = Symbol('MessageStore');

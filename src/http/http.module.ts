@@ -24,6 +24,7 @@ import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
 import { YearEndApiController } from './year-end-api.controller';
+import { MessagesApiController } from './messages-api.controller';
 import { YearEndReads } from '../reads/year-end-reads';
 
 /** Scope checks look a coop's department up in the coops read model. */
@@ -50,6 +51,7 @@ const coopDirectory = {
     CoopAdminController,
     YearEndApiController,
     ActionReportApiController,
+    MessagesApiController,
   ],
   providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes],
   exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes, AuthModule],

@@ -50,6 +50,8 @@ export const RULES = {
   departmentRead: rule(401, 404, 404, 'ok', 404, 'ok', 404, 'ok'),
   /** Managing the department (coops, chart, auditors' grants), reading its management forms too. */
   departmentManage: rule(401, 404, 404, 'ok', 404, 403, 404, 'ok'),
+  /** The messages sent: the admin all, a treasurer their department's (another's reads an empty list). */
+  messages: rule(401, 403, 403, 'ok', 'ok', 403, 403, 'ok'),
 };
 export type RuleName = keyof typeof RULES;
 
@@ -71,6 +73,7 @@ export const DEFAULT_PARAMS: Record<string, string> = {
   username: 'verif14',
   // A vérificateur's link: a code that opens nothing (the rules' own 404).
   code: 'AbsentCodeAbsentCodeAbsentCode00',
+  messageId: 'M_ABSENT_0001',
 };
 
 /**
@@ -97,6 +100,10 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   // Ending a session one does not have is harmless.
   'POST /api/logout': { rule: 'public' },
   'POST /api/password': { rule: 'session' },
+
+  // ---- messages
+  'GET /api/messages': { rule: 'messages' },
+  'GET /api/messages/:messageId': { rule: 'messages' },
   'GET /login': { rule: 'public' },
   'POST /login': { rule: 'public' },
   'POST /logout': { rule: 'public' },
@@ -303,6 +310,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`POST ${dpage}/verificateurs`]: { rule: 'departmentManage' },
   [`GET ${dpage}/association`]: { rule: 'departmentManage' },
   [`POST ${dpage}/association`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/messages`]: { rule: 'departmentManage' },
+  [`GET ${dpage}/messages/:messageId`]: { rule: 'departmentManage' },
 };
 
 /** Changes whose credential is in their URL (a vérificateur's code): no session, so no CSRF token. */

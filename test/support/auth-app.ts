@@ -144,6 +144,9 @@ export async function startAuthApp(options: AuthAppOptions = {}): Promise<AuthAp
     sessionSecret: 'test-secret-of-at-least-32-characters!!',
     secureCookies: options.secureCookies ?? false,
     trustProxy: false,
+    mailFrom: 'Cahier Coop <test@cahier-coop.invalid>',
+    publicUrl: 'http://localhost',
+    requireSecondFactor: [],
   };
   const moduleRef = await Test.createTestingModule({
     imports: [

@@ -7,6 +7,7 @@ import { CoopsPagesController } from './coops.pages';
 import { DepartmentPagesController } from './department.pages';
 import { DepartmentView } from './department-view';
 import { SubmissionsPagesController } from './submissions.pages';
+import { MessagesPagesController } from './messages.pages';
 
 /**
  * The treasurer's and the auditor's pages. Relies on the global HttpModule (LedgerReads, Views,
@@ -20,6 +21,7 @@ import { SubmissionsPagesController } from './submissions.pages';
     AssociationPagesController,
     AccountsPagesController,
     SubmissionsPagesController,
+    MessagesPagesController,
   ],
   providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],

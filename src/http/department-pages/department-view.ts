@@ -76,6 +76,7 @@ export class DepartmentView {
         { key: 'chart', href: `${departmentYearBase(department, year)}/plan-comptable`, label: 'Plan comptable' },
         { key: 'auditors', href: `${base}/verificateurs`, label: 'Vérificateurs' },
         { key: 'association', href: `${base}/association`, label: 'Association' },
+        { key: 'messages', href: `${base}/messages`, label: 'Messages' },
       );
     }
     this.views.render(
