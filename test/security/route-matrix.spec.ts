@@ -51,7 +51,8 @@ function outcomeOf(res: request.Response): Outcome | string {
 }
 
 describe('access matrix: every route × every role', () => {
-  jest.setTimeout(120_000);
+  // Every route × 8 roles: minutes when eight people share two cores.
+  jest.setTimeout(400_000);
   let t: TestApp;
   let routes: string[];
   const callers = {} as Record<Role, Caller>;
