@@ -24,7 +24,7 @@ import { ALL_PROJECTIONS } from '../src/projections';
 import { foldInMemory } from '../src/projections/fold';
 import { type Projector } from '../src/projections/projector';
 import { openStores, type Stores } from '../src/stores';
-import { statementImportFigure } from './statements';
+import { statementImportFigure, worstStatementFigure } from './statements';
 import { PROJECTOR } from '../src/tokens';
 import { type Figure, markdownTable, resultsJson, table } from './figures';
 import { BenchClock, departmentPlan, generateDepartment } from './generate';
@@ -362,6 +362,17 @@ async function main(): Promise<void> {
       target: { kind: 'max', value: 500 },
       note: `1,000-line CSV against a 500-entry year, ${statements.matched} lines matched, median of 5; reading the file alone ${statements.parseMs.toFixed(1)} ms`,
     });
+    // The largest file of each format the importer accepts (read in a worker thread by the server).
+    for (const format of ['csv', 'ofx1', 'ofx2', 'camt053'] as const) {
+      const worst = worstStatementFigure(format);
+      add({
+        key: `statements.worst_${format}_ms`,
+        value: worst.ms,
+        unit: 'ms',
+        target: { kind: 'max', value: 10000 },
+        note: `${worst.operations.toLocaleString('en-US')} operations, ${(worst.bytes / 2 ** 20).toFixed(1)} MiB, read once in process`,
+      });
+    }
     phase('statements');
 
     const pdfPath = `/api/coops/C14BUSY/years/${currentYear}/print.pdf`;

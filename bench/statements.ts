@@ -4,6 +4,7 @@ import { type MatchCandidate, proposeMatches, readStatementFile } from '../src/d
 import { BANK } from '../src/domain/chart';
 import { decide, foldLedger, initialLedgerState, type LedgerCommand, type LedgerEnv, type LedgerState, signedOn } from '../src/domain/ledger';
 import { formatAmount } from '../src/domain/money';
+import { type WorstFormat, worstStatement } from './worst-statements';
 
 const YEAR = 2024;
 const env: LedgerEnv = {
@@ -100,4 +101,12 @@ export function statementImportFigure(runs = 5): { importMatchMs: number; parseM
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { importMatchMs: median(totals), parseMs: median(parses), matched };
+}
+
+/** The time to read the largest accepted file of a format (bench/worst-statements.ts). */
+export function worstStatementFigure(format: WorstFormat): { ms: number; bytes: number; operations: number } {
+  const bytes = worstStatement(format);
+  const started = performance.now();
+  const parsed = readStatementFile(bytes);
+  return { ms: performance.now() - started, bytes: bytes.length, operations: parsed.lines.length };
 }

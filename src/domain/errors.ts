@@ -3,7 +3,8 @@
  * the form field concerned (so a page can show the message under it). HTTP maps it to 400,
  * except the kinds below.
  */
-export type RefusalKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'gone';
+/** `too_large`: more than the server takes (413). */
+export type RefusalKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'gone' | 'too_large';
 
 export class DomainError extends Error {
   constructor(

@@ -31,7 +31,7 @@ export const notFound = (): ApiError => new ApiError(404, { error: 'not_found', 
 
 export const unauthenticated = (): ApiError => new ApiError(401, { error: 'unauthorized', code: 'UNAUTHENTICATED', message: 'Connectez-vous pour continuer.' });
 
-const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, gone: 410 };
+export const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, gone: 410, too_large: 413 };
 
 /** The answer for a status when nothing more precise is known; never the English of a library. */
 const BY_STATUS: Record<number, Omit<ErrorBody, 'fields'>> = {
@@ -98,7 +98,7 @@ export function describeError(error: unknown): DescribedError {
     return refusal(400, { error: 'invalid', code: error.code, message: error.message, fields: error.fields });
   }
   if (error instanceof DomainError) {
-    const body: ErrorBody = { error: error.kind, code: error.code, message: error.message };
+    const body: ErrorBody = { error: error.kind === 'too_large' ? 'payload_too_large' : error.kind, code: error.code, message: error.message };
     if (error.field) body.fields = { [error.field]: error.message };
     if (error.details?.blockers !== undefined) body.blockers = error.details.blockers;
     return refusal(KIND_STATUS[error.kind], body);

@@ -20,6 +20,8 @@ import { DepartmentAccounts } from '../reads/department-accounts';
 import { PagesModule } from './pages/pages.module';
 import { PrintService } from './print.service';
 import { ProjectionAlert } from './projection-alert.middleware';
+import { StatementPreviews } from './statement-previews';
+import { StatementReader } from './statement-reader';
 import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
@@ -53,8 +55,31 @@ const coopDirectory = {
     ActionReportApiController,
     MessagesApiController,
   ],
-  providers: [coopDirectory, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes],
-  exports: [coopDirectory.provide, LedgerReads, DepartmentAccounts, PrintService, VoucherStore, WriteFailures, YearEndReads, QuitusCodes, AuthModule],
+  providers: [
+    coopDirectory,
+    LedgerReads,
+    DepartmentAccounts,
+    PrintService,
+    VoucherStore,
+    StatementReader,
+    StatementPreviews,
+    WriteFailures,
+    YearEndReads,
+    QuitusCodes,
+  ],
+  exports: [
+    coopDirectory.provide,
+    LedgerReads,
+    DepartmentAccounts,
+    PrintService,
+    VoucherStore,
+    StatementReader,
+    StatementPreviews,
+    WriteFailures,
+    YearEndReads,
+    QuitusCodes,
+    AuthModule,
+  ],
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

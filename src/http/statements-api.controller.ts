@@ -8,7 +8,7 @@ import { type Clock, isIsoDate, parseFrenchDate, today } from '../domain/fiscal-
 import { type LineMatch } from '../domain/ledger';
 import { importStatementCommand } from '../domain/ledger/statements/statements';
 import { parseEuros } from '../domain/money';
-import { type CsvMapping, type ParsedStatement, readStatementFile, StatementFileError } from '../domain/statements';
+import { type CsvMapping, type ParsedStatement, StatementFileError } from '../domain/statements';
 import { type StatementFile } from '../events/ledger-events';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../projections/ledger/notebook.projection';
 import { bankReconciliationOf, bankReconciliationView, statementList, statementProposals, statementView } from '../reads/bank-statements';
@@ -21,6 +21,7 @@ import { idFor, requestContext } from './request-context';
 import { yearParam } from './params';
 import { IdempotentRequests } from './idempotency';
 import { PrintService } from './print.service';
+import { StatementReader } from './statement-reader';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 
 type Json = Record<string, unknown>;
@@ -37,6 +38,7 @@ export class StatementsApiController {
     private readonly commands: ProjectedCommandBus,
     private readonly reads: LedgerReads,
     private readonly vouchers: VoucherStore,
+    private readonly reader: StatementReader,
     private readonly print: PrintService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -45,7 +47,7 @@ export class StatementsApiController {
   @HttpCode(200)
   @VoucherUpload()
   async preview(@UploadedFile() file: Upload, @Req() req: Request) {
-    const parsed = readUpload(file, mappingField((req.body as Json | undefined)?.mapping));
+    const parsed = await this.reader.read(uploaded(file), mappingField((req.body as Json | undefined)?.mapping));
     return previewOf(parsed);
   }
 
@@ -75,10 +77,12 @@ export class StatementsApiController {
       );
       return this.created(coopId, y, statementId);
     }
-    const parsed = readUpload(file, mappingField(body.mapping));
-    const stored = await this.vouchers.storeBankFile(file!.buffer, file!.originalname);
+    const bytes = uploaded(file);
+    const parsed = await this.reader.read(bytes, mappingField(body.mapping));
     const given = { date: dateField(body.date), closingBalance: centsField(body.closingBalance) };
-    await this.commands.execute(new ExecuteLedgerCommand(coopId, y, importStatementCommand(statementId, parsed, stored, given), requestContext(user, req)));
+    await this.vouchers.keepWhile(bytes, file!.originalname, (stored) =>
+      this.commands.execute(new ExecuteLedgerCommand(coopId, y, importStatementCommand(statementId, parsed, stored, given), requestContext(user, req))),
+    );
     return this.created(coopId, y, statementId);
   }
 
@@ -203,11 +207,12 @@ export function previewOf(parsed: ParsedStatement) {
   };
 }
 
-export function readUpload(file: Upload, mapping: Partial<CsvMapping> | undefined): ParsedStatement {
+/** The bytes of the uploaded statement file, or the French refusal of a form without one. */
+function uploaded(file: Upload): Buffer {
   if (!file || !file.buffer?.length) {
     throw new DomainError('FILE_REQUIRED', 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.', 'file');
   }
-  return readStatementFile(file.buffer, mapping);
+  return file.buffer;
 }
 
 function jsonOf(req: Request): Json {

@@ -10,10 +10,11 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
+import { DomainError } from '../domain/errors';
 import { MAX_ATTACHMENT_SIZE } from '../domain/ledger';
 import type { Observable } from 'rxjs';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'express';
 import { Config } from '../config';
@@ -52,6 +53,8 @@ const EXTENSIONS: Record<string, string> = {
 @Injectable()
 export class VoucherStore {
   private readonly dir: string;
+  /** Content hash → the upload of those bytes in progress (keepWhile). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(@Inject(CONFIG) config: Config) {
     this.dir = join(config.dataDir, 'blobs');
@@ -89,10 +92,36 @@ export class VoucherStore {
     return this.keep(bytes, originalName);
   }
 
-  /** A bank file kept earlier (the preview stored it): its bytes, or null when there is none by that hash. */
-  readBankFile(sha256: string): Buffer | null {
-    const path = join(this.dir, sha256);
-    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(path) ? readFileSync(path) : null;
+  /**
+   * A file kept for as long as the command that records it: `record` gets the stored file and
+   * sends the command; when the command is refused (nothing recorded), the file goes again unless
+   * it was there before (another record owns it). One file at a time per content, so a refusal
+   * never removes what a parallel upload of the same bytes just recorded.
+   */
+  async keepWhile<T>(bytes: Buffer, originalName: string | undefined, record: (stored: { sha256: string; size: number; fileName: string }) => Promise<T>): Promise<T> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const before = this.writing.get(sha256) ?? Promise.resolve();
+    const turn = before.then(async () => {
+      const path = join(this.dir, sha256);
+      const existed = existsSync(path);
+      const stored = await this.keep(bytes, originalName);
+      try {
+        return await record(stored);
+      } catch (error) {
+        // A refusal recorded nothing; anything else (a slow projection) may have recorded it.
+        if (!existed && error instanceof DomainError) await fs.rm(path, { force: true }).catch(() => undefined);
+        throw error;
+      }
+    });
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(sha256, settled);
+    void settled.then(() => {
+      if (this.writing.get(sha256) === settled) this.writing.delete(sha256);
+    });
+    return turn;
   }
 
   private async keep(bytes: Buffer, originalName: string | undefined): Promise<{ sha256: string; size: number; fileName: string }> {
@@ -158,6 +187,8 @@ export const VoucherUpload = () =>
     UseInterceptors(
       FileInterceptor('file', {
         limits: { fileSize: MAX_ATTACHMENT_SIZE, files: 1 },
+        // Browsers send a file's name in UTF-8 ("facture été.pdf"); busboy's default reads Latin-1.
+        defParamCharset: 'utf8',
         fileFilter: (req, _file, accept) => {
           const refusal = csrfInParts(req);
           accept(refusal, !refusal);

@@ -33,11 +33,11 @@ describe('Relevés pages', () => {
       .expect(200);
     expect(preview.text).toContain('3 opération(s) lue(s)');
     expect(preview.text).toContain('CHEQUE N° 1569002');
-    const sha256 = /name="sha256" value="([0-9a-f]{64})"/.exec(preview.text)![1];
+    const token = /name="preview" value="([A-Za-z0-9_-]+)"/.exec(preview.text)![1];
     const stored = await jferry.agent
       .post(`${base}/releves`)
       .type('form')
-      .send({ _csrf: jferry.csrf, sha256, fileName: 'releve.csv', date: '31/10/2026', closingBalance: '1 606,50' })
+      .send({ _csrf: jferry.csrf, preview: token, date: '31/10/2026', closingBalance: '1 606,50' })
       .expect(303);
     const statementPath = stored.headers.location as string;
     const detail = (await jferry.get(statementPath).expect(200)).text;

@@ -1,7 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MALFORMED_XML } from './ofx';
+import { checkXmlBounds } from './limits';
+import { parseXml } from './ofx';
 import { type ParsedLine, type ParsedStatement, StatementFileError } from './statement-file';
-import { chequeNoInLabel, cleanLabel, decodeBankFile, parseBankAmount, parseBankDate } from './text';
+import { chequeNoInLabel, cleanLabel, decodeBankFile, linesOfMatches, parseBankAmount, parseBankDate } from './text';
 
 type Node = { [name: string]: unknown };
 
@@ -14,15 +14,6 @@ const str = (value: unknown): string | null => {
 };
 const at = (node: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((n, key) => (n && typeof n === 'object' ? (Array.isArray(n) ? n[0] : n)[key as never] : undefined), node);
-
-function lineOfNth(text: string, name: string, n: number): number | null {
-  const re = new RegExp(`<(?:\\w+:)?${name}[\\s>]`, 'g');
-  let m: RegExpExecArray | null;
-  for (let i = 0; (m = re.exec(text)) !== null; i++) {
-    if (i === n) return text.slice(0, m.index).split('\n').length;
-  }
-  return null;
-}
 
 /** A booking date: `<Dt>2025-03-31</Dt>` or `<DtTm>2025-03-31T10:00:00</DtTm>`. */
 const dateOf = (node: unknown): string | null => parseBankDate(str(at(node, 'Dt')) ?? str(at(node, 'DtTm')) ?? '', 'yyyy-mm-dd');
@@ -37,9 +28,10 @@ function signed(node: Node): number | null {
 /** CAMT.053 (ISO 20022 BkToCstmrStmt): every booked entry of every statement of the file, the closing booked balance of the last. */
 export function parseCamtStatement(bytes: Buffer): ParsedStatement {
   const { text } = decodeBankFile(bytes);
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new StatementFileError(valid.err.line, MALFORMED_XML);
-  const doc = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, isArray: (name) => REPEATED.has(name) }).parse(text) as Node;
+  checkXmlBounds(text);
+  const doc = parseXml(text, { removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, isArray: (name) => REPEATED.has(name) }) as Node;
+  // The line of each entry, found in one pass, for messages.
+  const entryLines = linesOfMatches(text, /<(?:\w+:)?Ntry[\s>]/g);
   const stmts = arr(at(doc, 'Document', 'BkToCstmrStmt', 'Stmt'));
   if (stmts.length === 0) throw new StatementFileError(null, 'Fichier CAMT.053 sans relevé : un bloc <Stmt> dans <BkToCstmrStmt> est attendu.');
   const lines: ParsedLine[] = [];
@@ -47,7 +39,7 @@ export function parseCamtStatement(bytes: Buffer): ParsedStatement {
   let index = 0;
   for (const stmt of stmts) {
     for (const entry of arr(stmt.Ntry)) {
-      const line = lineOfNth(text, 'Ntry', index);
+      const line = entryLines[index] ?? null;
       index++;
       const status = str(at(entry, 'Sts', 'Cd')) ?? str(entry.Sts);
       if (status && status !== 'BOOK') continue;

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { checkCsvBounds } from './limits';
 import { type CsvMapping, type ParsedLine, type ParsedStatement, StatementFileError } from './statement-file';
 import { chequeNoInLabel, cleanLabel, decodeBankFile, parseBankAmount, parseBankDate } from './text';
 
@@ -54,10 +55,15 @@ function readRows(text: string, delimiter: string): Row[] {
 /** The delimiter that gives the most rows of the most common width (at least 3 columns). */
 function guessDelimiter(text: string): CsvMapping['delimiter'] {
   let best: { delimiter: CsvMapping['delimiter']; score: number } = { delimiter: ';', score: -1 };
-  const sample = text.split(/\r?\n/).slice(0, 200).join('\n');
+  // The first 200 lines (never a split of the whole file: it may be millions of empty lines).
+  let end = 0;
+  for (let n = 0; n < 200 && end >= 0; n++) end = text.indexOf('\n', end + 1);
+  const sample = text.slice(0, end < 0 ? Math.min(text.length, 256 * 1024) : Math.min(end, 256 * 1024));
   for (const delimiter of DELIMITERS) {
     let rows: Row[];
     try {
+      // A delimiter that makes the sample's rows too wide is not this file's (and would be slow to try).
+      checkCsvBounds(sample, delimiter);
       rows = readRows(sample, delimiter);
     } catch {
       continue;
@@ -150,6 +156,7 @@ const EXPECTED_DATE: Record<CsvMapping['dateFormat'], string> = { 'dd/mm/yyyy': 
 export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>): ParsedStatement {
   const { text, encoding } = decodeBankFile(bytes, corrected?.encoding);
   const delimiter = corrected?.delimiter ?? guessDelimiter(text);
+  checkCsvBounds(text, delimiter);
   const rows = readRows(text, delimiter);
   let headerLine = 0;
   let columns: string[] = [];

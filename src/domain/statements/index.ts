@@ -5,6 +5,7 @@ export { parseCsvStatement } from './csv';
 export { parseOfxStatement, readOfxSgml } from './ofx';
 export { parseCamtStatement } from './camt';
 export { parseBankAmount, parseBankDate } from './text';
+export { STATEMENT_LIMITS, StatementTooLarge } from './limits';
 export { lineIdsOf } from './line-identity';
 export * from './matching';
 export * from './reconciliation';

@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type ParsedLine, type ParsedStatement, StatementFileError } from './statement-file';
-import { chequeNoInLabel, cleanLabel, decodeBankFile, parseBankAmount, parseCompactDate } from './text';
+import { checkXmlBounds, STATEMENT_LIMITS } from './limits';
+import { chequeNoInLabel, cleanLabel, decodeBankFile, linesOfMatches, parseBankAmount, parseCompactDate } from './text';
 
 /** An OFX aggregate: its elements by name (a repeated one is an array), leaves as text. */
 export type OfxNode = { [name: string]: OfxValue };
@@ -44,7 +45,8 @@ export function readOfxSgml(text: string): OfxNode {
     const [, closing, rawName, after] = m;
     const name = rawName.toUpperCase();
     if (closing) {
-      const at = stack.map((s) => s.name).lastIndexOf(name);
+      let at = stack.length - 1;
+      while (at > 0 && stack[at].name !== name) at--;
       // The end tag of a leaf written in full (`<CODE>0</CODE>`) closes nothing.
       if (at > 0) stack.length = at;
       continue;
@@ -57,6 +59,10 @@ export function readOfxSgml(text: string): OfxNode {
       startLines.set(node, line);
       add(stack[stack.length - 1].node, name, node);
       stack.push({ name, node });
+      // Aggregates left open nest deeper and deeper: bounded, so the search above stays short.
+      if (stack.length > STATEMENT_LIMITS.xmlDepth) {
+        throw new StatementFileError(line, `des balises imbriquées sur plus de ${STATEMENT_LIMITS.xmlDepth} niveaux, ce qu’un relevé de banque ne contient jamais.`);
+      }
     }
   }
   const ofx = root.OFX;
@@ -67,13 +73,28 @@ export function readOfxSgml(text: string): OfxNode {
 /** fast-xml-parser's own words are English: ours say what is expected. */
 export const MALFORMED_XML = "XML mal formé : chaque balise ouverte doit être fermée, dans l'ordre.";
 
+/**
+ * An XML text (bounded by checkXmlBounds first) read by fast-xml-parser: anything the parser
+ * throws is a file it cannot read, refused in French, never a 500.
+ */
+export function parseXml(text: string, options: ConstructorParameters<typeof XMLParser>[0]): unknown {
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch {
+    throw new StatementFileError(null, MALFORMED_XML);
+  }
+  if (valid !== true) throw new StatementFileError(valid.err.line, MALFORMED_XML);
+  try {
+    return new XMLParser(options).parse(text);
+  } catch {
+    throw new StatementFileError(null, MALFORMED_XML);
+  }
+}
+
 /** OFX 2.x is XML: read with fast-xml-parser; a malformed file is refused with its line. */
 export function readOfxXml(text: string): OfxNode {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new StatementFileError(valid.err.line, MALFORMED_XML);
-  const parsed = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, ignorePiTags: true }).parse(
-    text,
-  ) as OfxNode;
+  const parsed = parseXml(text, { ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true, ignorePiTags: true }) as OfxNode;
   const ofx = parsed.OFX;
   if (!ofx || typeof ofx !== 'object' || Array.isArray(ofx)) throw new StatementFileError(null, 'Fichier OFX illisible : la balise <OFX> est attendue.');
   return ofx;
@@ -95,13 +116,6 @@ function statements(ofx: OfxNode): OfxNode[] {
   return found;
 }
 
-/** The nth (0-based) occurrence of `<TAG>` in the text: its line, for messages about an XML file. */
-function lineOfNth(text: string, name: string, n: number): number | null {
-  const re = new RegExp(`<${name}>`, 'gi');
-  let m: RegExpExecArray | null;
-  for (let i = 0; (m = re.exec(text)) !== null; i++) if (i === n) return lineAt(text, m.index);
-  return null;
-}
 
 /** OFX 1.x (SGML) or 2.x (XML): the lines of every statement of the file, the ledger balance of the last. */
 export function parseOfxStatement(bytes: Buffer): ParsedStatement {
@@ -109,7 +123,10 @@ export function parseOfxStatement(bytes: Buffer): ParsedStatement {
   const charset = /CHARSET:\s*(\d+)/i.exec(head)?.[1];
   const { text } = decodeBankFile(bytes, charset === '1252' || /ENCODING:\s*USASCII/i.test(head) ? 'windows-1252' : undefined);
   const xml = /^\s*(<\?xml|<\?OFX)/i.test(text);
+  checkXmlBounds(text, !xml);
   const ofx = xml ? readOfxXml(text) : readOfxSgml(text);
+  // The line of each operation of an XML file, found in one pass (SGML ones know theirs).
+  const xmlLines = xml ? linesOfMatches(text, /<STMTTRN>/gi) : [];
   const stmts = statements(ofx);
   if (stmts.length === 0) throw new StatementFileError(null, 'Fichier OFX sans relevé : un bloc <STMTRS> (relevé de compte) est attendu.');
   const lines: ParsedLine[] = [];
@@ -118,7 +135,7 @@ export function parseOfxStatement(bytes: Buffer): ParsedStatement {
   for (const stmt of stmts) {
     for (const list of nodes(stmt.BANKTRANLIST)) {
       for (const trn of nodes(list.STMTTRN)) {
-        const line = startLines.get(trn) ?? lineOfNth(text, 'STMTTRN', index) ?? null;
+        const line = startLines.get(trn) ?? xmlLines[index] ?? null;
         index++;
         const date = parseCompactDate(leaf(trn, 'DTPOSTED'));
         if (!date) throw new StatementFileError(line, `date de l'opération attendue dans <DTPOSTED> (AAAAMMJJ), trouvé « ${leaf(trn, 'DTPOSTED') ?? ''} ».`);

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors';
+import { DomainError, type RefusalKind } from '../errors';
 
 /** The formats a bank's file comes in. */
 export type StatementFormat = 'csv' | 'ofx' | 'camt053';
@@ -53,8 +53,9 @@ export class StatementFileError extends DomainError {
   constructor(
     readonly line: number | null,
     detail: string,
+    kind: RefusalKind = 'invalid',
   ) {
-    super('STATEMENT_UNREADABLE', line === null ? detail : `Ligne ${line} : ${detail}`, 'file', 'invalid', line === null ? undefined : { line });
+    super(kind === 'too_large' ? 'STATEMENT_TOO_LARGE' : 'STATEMENT_UNREADABLE', line === null ? detail : `Ligne ${line} : ${detail}`, 'file', kind, line === null ? undefined : { line });
     this.name = 'StatementFileError';
   }
 }

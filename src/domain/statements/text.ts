@@ -70,3 +70,20 @@ export const normalChequeNo = (value: string | null | undefined): string | null 
   const digits = String(value ?? '').replace(/\D/g, '');
   return digits === '' ? null : digits.replace(/^0+(?=\d)/, '');
 };
+
+/**
+ * The 1-based line of every match of `tag` (a global regex) in the text, in one pass: for
+ * messages naming the line of the nth operation of an XML file.
+ */
+export function linesOfMatches(text: string, tag: RegExp): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let offset = 0;
+  tag.lastIndex = 0;
+  for (let m = tag.exec(text); m !== null; m = tag.exec(text)) {
+    for (let i = text.indexOf('\n', offset); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    offset = m.index;
+    lines.push(line);
+  }
+  return lines;
+}

@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors';
 import { importStatementCommand } from '../../domain/ledger/statements/statements';
 import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros } from '../../domain/money';
-import { type CsvMapping, readStatementFile } from '../../domain/statements';
+import { type CsvMapping } from '../../domain/statements';
 import { netDebit } from '../../projections/ledger/amounts';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
 import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
@@ -15,11 +15,16 @@ import { CLOCK } from '../../tokens';
 import { type SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { mappingField, previewOf } from '../statements-api.controller';
+import { KIND_STATUS } from '../errors.filter';
+import { StatementPreviews } from '../statement-previews';
+import { StatementReader } from '../statement-reader';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { amountOf, type FieldErrors, type FormBody, text } from './entry-form';
 import { attempt, requireWrite, type YearContext, YearPages, yearCommand } from './year-page';
 
 type Upload = { buffer: Buffer; originalname?: string; size: number } | undefined;
+
+const PREVIEW_GONE = 'Le fichier de l’aperçu n’est plus disponible : déposez-le à nouveau.';
 
 const MAPPING_COLUMNS: Array<{ key: keyof CsvMapping; label: string; optional: boolean }> = [
   { key: 'date', label: 'Date', optional: false },
@@ -39,6 +44,8 @@ export class StatementsPagesController {
     private readonly pages: YearPages,
     private readonly commands: ProjectedCommandBus,
     private readonly vouchers: VoucherStore,
+    private readonly reader: StatementReader,
+    private readonly previews: StatementPreviews,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,15 +57,20 @@ export class StatementsPagesController {
 
   private renderList(res: Response, ctx: YearContext, extra: { formError?: string; values?: Record<string, string>; errors?: FieldErrors }, status: number) {
     const statements = statementList(ctx.reads.notebook).map((s) => ({ ...s, href: `${ctx.base}/releves/${encodeURIComponent(s.statementId)}` }));
-    res.status(status);
-    this.pages.render(res, ctx, 'statements', {
-      nav: 'releves',
-      title: 'Relevés bancaires',
-      statements,
-      values: extra.values ?? {},
-      errors: extra.errors ?? {},
-      formError: extra.formError,
-    });
+    this.pages.render(
+      res,
+      ctx,
+      'statements',
+      {
+        nav: 'releves',
+        title: 'Relevés bancaires',
+        statements,
+        values: extra.values ?? {},
+        errors: extra.errors ?? {},
+        formError: extra.formError,
+      },
+      { status },
+    );
   }
 
   @Post('releves/apercu')
@@ -74,17 +86,18 @@ export class StatementsPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
     const body = (req.body ?? {}) as FormBody;
-    let bytes: Buffer | null = file?.buffer?.length ? file.buffer : null;
-    let fileName = file?.originalname ?? '';
-    if (!bytes && typeof body.sha256 === 'string') {
-      bytes = this.vouchers.readBankFile(body.sha256);
-      fileName = text(body.fileName);
+    const owner = this.previewOwner(ctx, user);
+    // A new file, or the one of an earlier preview read again with corrected columns.
+    const earlier = file?.buffer?.length ? null : this.previews.get(body.preview, owner);
+    const bytes = file?.buffer?.length ? file.buffer : (earlier?.bytes ?? null);
+    if (!bytes) {
+      const message = earlier === null && body.preview !== undefined ? PREVIEW_GONE : 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.';
+      return this.renderList(res, ctx, { errors: { file: message } }, 400);
     }
-    if (!bytes) return this.renderList(res, ctx, { formError: 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.' }, 400);
-    const mapping = mappingOfForm(body);
+    const fileName = earlier?.fileName ?? (file?.originalname || 'releve').slice(0, 100);
     try {
-      const parsed = readStatementFile(bytes, mapping);
-      const stored = await this.vouchers.storeBankFile(bytes, fileName);
+      const parsed = await this.reader.read(bytes, mappingOfForm(body));
+      const previewToken = earlier ? text(body.preview) : this.previews.keep({ ...owner, bytes, fileName });
       const preview = previewOf(parsed);
       const columns = parsed.columns;
       const mappingRows = parsed.mapping
@@ -95,7 +108,7 @@ export class StatementsPagesController {
               ...(c.optional ? [{ value: '', label: '(aucune)', selected: parsed.mapping![c.key] === null }] : []),
               ...Array.from({ length: Math.max(columns.length, 6) }, (_, i) => ({
                 value: String(i),
-                label: `Colonne ${i + 1}${columns[i] ? ` – ${columns[i]}` : ''}`,
+                label: `Colonne ${i + 1}${columns[i] ? ` – ${columns[i].slice(0, 60)}` : ''}`,
                 selected: parsed.mapping![c.key] === i,
               })),
             ],
@@ -109,8 +122,8 @@ export class StatementsPagesController {
         mapping: parsed.mapping,
         mappingRows,
         headerLine: parsed.mapping?.headerLine ?? 0,
-        sha256: stored.sha256,
-        fileName: stored.fileName,
+        previewToken,
+        fileName,
         date: text(body.date) || parsed.date || parsed.lines.reduce<string>((max, l) => (l.date > max ? l.date : max), ''),
         closingBalance: text(body.closingBalance) || (parsed.closingBalance === null ? '' : formatEuros(parsed.closingBalance).replace(/\s€$/, '')),
         lines: preview.lines.slice(0, 200),
@@ -118,7 +131,7 @@ export class StatementsPagesController {
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.renderList(res, ctx, { formError: error.message }, 400);
+      this.renderList(res, ctx, { errors: { file: error.message } }, KIND_STATUS[error.kind] ?? 400);
     }
   }
 
@@ -132,21 +145,27 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     requireWrite(ctx);
-    const bytes = this.vouchers.readBankFile(text(body.sha256));
-    if (!bytes) return this.renderList(res, ctx, { formError: 'Le fichier de l’aperçu est introuvable : déposez-le à nouveau.' }, 400);
+    const previewed = this.previews.get(body.preview, this.previewOwner(ctx, user));
+    if (!previewed) return this.renderList(res, ctx, { errors: { file: PREVIEW_GONE } }, 400);
     const errors: FieldErrors = {};
     const balanceText = text(body.closingBalance).trim();
     const closingBalance = balanceText === '' ? null : (amountOf(balanceText, 'closingBalance', errors, { signed: true }) ?? null);
     if (Object.keys(errors).length) return this.renderList(res, ctx, { formError: errors.closingBalance }, 400);
     const statementId = `s_${randomUUID()}`;
     const refusal = await attempt(async () => {
-      const parsed = readStatementFile(bytes, mappingOfForm(body));
+      const parsed = await this.reader.read(previewed.bytes, mappingOfForm(body));
       const date = parseFrenchDate(text(body.date));
-      const file = { sha256: text(body.sha256), fileName: text(body.fileName).slice(0, 100) || 'releve', size: bytes.length };
-      await this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance })));
+      await this.vouchers.keepWhile(previewed.bytes, previewed.fileName, (file) =>
+        this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance }))),
+      );
     });
     if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
+    this.previews.forget(text(body.preview));
     this.pages.done(res, statementPage(ctx, statementId), 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');
+  }
+
+  private previewOwner(ctx: YearContext, user: SessionUser) {
+    return { coopId: ctx.reads.coop.coopId, year: ctx.reads.year, username: user.username };
   }
 
   @Post('releves/papier')
