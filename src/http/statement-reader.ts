@@ -59,7 +59,14 @@ export class StatementReader implements OnModuleDestroy {
       if (!slot) return;
       const job = this.waiting.shift()!;
       slot.job = job;
-      slot.timer = setTimeout(() => this.fail(slot, new DomainError('STATEMENT_TOO_SLOW', 'La lecture de ce fichier a pris trop de temps : exportez une période plus courte.', 'file', 'too_large')), TIMEOUT_MS);
+      slot.timer = setTimeout(
+        () =>
+          this.fail(
+            slot,
+            new DomainError('STATEMENT_TOO_SLOW', 'La lecture de ce fichier a pris trop de temps : exportez une période plus courte.', 'file', 'too_large'),
+          ),
+        TIMEOUT_MS,
+      );
       slot.worker.postMessage({ id: job.id, bytes: job.bytes, mapping: job.mapping });
     }
   }
@@ -76,7 +83,8 @@ export class StatementReader implements OnModuleDestroy {
       const job = slot.job;
       if (!job || job.id !== answer.id) return;
       this.release(slot);
-      if (answer.refusal) job.reject(new DomainError(answer.refusal.code, answer.refusal.message, answer.refusal.field, answer.refusal.kind, answer.refusal.details));
+      if (answer.refusal)
+        job.reject(new DomainError(answer.refusal.code, answer.refusal.message, answer.refusal.field, answer.refusal.kind, answer.refusal.details));
       else job.resolve(answer.parsed!);
     });
     worker.on('error', (error) => this.fail(slot, error));
@@ -110,8 +118,10 @@ export class StatementReader implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     const slots = this.slots.splice(0);
-    for (const slot of slots) slot.job?.reject(new ApiError(503, { error: 'unavailable', code: 'SERVICE_UNAVAILABLE', message: 'Le service s’arrête : réessayez dans un instant.' }));
-    for (const job of this.waiting.splice(0)) job.reject(new ApiError(503, { error: 'unavailable', code: 'SERVICE_UNAVAILABLE', message: 'Le service s’arrête : réessayez dans un instant.' }));
+    for (const slot of slots)
+      slot.job?.reject(new ApiError(503, { error: 'unavailable', code: 'SERVICE_UNAVAILABLE', message: 'Le service s’arrête : réessayez dans un instant.' }));
+    for (const job of this.waiting.splice(0))
+      job.reject(new ApiError(503, { error: 'unavailable', code: 'SERVICE_UNAVAILABLE', message: 'Le service s’arrête : réessayez dans un instant.' }));
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }

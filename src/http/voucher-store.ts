@@ -98,7 +98,11 @@ export class VoucherStore {
    * it was there before (another record owns it). One file at a time per content, so a refusal
    * never removes what a parallel upload of the same bytes just recorded.
    */
-  async keepWhile<T>(bytes: Buffer, originalName: string | undefined, record: (stored: { sha256: string; size: number; fileName: string }) => Promise<T>): Promise<T> {
+  async keepWhile<T>(
+    bytes: Buffer,
+    originalName: string | undefined,
+    record: (stored: { sha256: string; size: number; fileName: string }) => Promise<T>,
+  ): Promise<T> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const before = this.writing.get(sha256) ?? Promise.resolve();
     const turn = before.then(async () => {

@@ -11,7 +11,10 @@ describe('statement uploads under attack', () => {
   let tilleuls: Agent;
   const page = '/coops/C14001/years/2026';
   const api = '/api/coops/C14001/years/2026';
-  const blobs = () => readdirSync(join(t.dataDir, 'blobs')).filter((n) => !n.startsWith('.')).sort();
+  const blobs = () =>
+    readdirSync(join(t.dataDir, 'blobs'))
+      .filter((n) => !n.startsWith('.'))
+      .sort();
   const csv = (rows: string[]) => Buffer.from(['Date;Libellé;Montant', ...rows].join('\r\n'), 'utf8');
 
   beforeAll(async () => {
@@ -27,7 +30,10 @@ describe('statement uploads under attack', () => {
     const refused = await previewPage(jferry, Buffer.alloc(9 * 1024 * 1024, '\n')).expect(413);
     expect(refused.text).toContain('id="statement-file-error"');
     expect(refused.text).toContain('plus de 25\u00a0000 lignes');
-    const api413 = await jferry.agent.post(`${api}/statements/preview`).set('X-CSRF-Token', jferry.csrf).attach('file', Buffer.alloc(9 * 1024 * 1024, '\n'), 'x.csv');
+    const api413 = await jferry.agent
+      .post(`${api}/statements/preview`)
+      .set('X-CSRF-Token', jferry.csrf)
+      .attach('file', Buffer.alloc(9 * 1024 * 1024, '\n'), 'x.csv');
     expect(api413.status).toBe(413);
     expect(api413.body).toMatchObject({ code: 'STATEMENT_TOO_LARGE', fields: { file: expect.stringContaining('lignes') } });
   });
@@ -63,7 +69,10 @@ describe('statement uploads under attack', () => {
       .send({ _csrf: tilleuls.csrf, preview: token, date: '05/11/2026', closingBalance: '1 000,00' })
       .expect(400);
     expect(stolen.text).toContain('n’est plus disponible');
-    const stored = await jferry.agent.post(`${page}/releves`).type('form').send({ _csrf: jferry.csrf, preview: token, date: '05/11/2026', closingBalance: '1 000,00' });
+    const stored = await jferry.agent
+      .post(`${page}/releves`)
+      .type('form')
+      .send({ _csrf: jferry.csrf, preview: token, date: '05/11/2026', closingBalance: '1 000,00' });
     expect(stored.status).toBe(303);
     expect(blobs()).toHaveLength(before.length + 1);
   });
@@ -74,7 +83,10 @@ describe('statement uploads under attack', () => {
     const [someHash] = blobs();
     const preview = await jferry.agent.post(`${page}/releves/apercu`).field('_csrf', jferry.csrf).field('sha256', someHash).expect(400);
     expect(preview.text).not.toContain('opération(s) lue(s)');
-    const store = await jferry.agent.post(`${page}/releves`).type('form').send({ _csrf: jferry.csrf, sha256: someHash, date: '05/11/2026', closingBalance: '0' });
+    const store = await jferry.agent
+      .post(`${page}/releves`)
+      .type('form')
+      .send({ _csrf: jferry.csrf, sha256: someHash, date: '05/11/2026', closingBalance: '0' });
     expect(store.status).toBe(400);
   });
 

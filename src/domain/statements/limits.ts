@@ -55,7 +55,10 @@ export function checkCsvBounds(text: string, delimiter: string): void {
     }
     if (!quoted && c === d) {
       if (++columns > STATEMENT_LIMITS.csvColumns) {
-        throw new StatementFileError(lines, `plus de ${STATEMENT_LIMITS.csvColumns} colonnes : un relevé a une colonne par information (date, libellé, montant…).`);
+        throw new StatementFileError(
+          lines,
+          `plus de ${STATEMENT_LIMITS.csvColumns} colonnes : un relevé a une colonne par information (date, libellé, montant…).`,
+        );
       }
       cell = 0;
       continue;
@@ -87,7 +90,10 @@ export function checkXmlBounds(text: string, sgml = false): void {
     const next = text.charCodeAt(i + 1);
     if (next === 33 /* ! */) {
       if (/^<!(DOCTYPE|ENTITY)/i.test(text.slice(i, i + 10))) {
-        throw new StatementFileError(null, 'Fichier refusé : il contient une déclaration <!DOCTYPE> ou <!ENTITY>, ce qu’un relevé de banque ne contient jamais.');
+        throw new StatementFileError(
+          null,
+          'Fichier refusé : il contient une déclaration <!DOCTYPE> ou <!ENTITY>, ce qu’un relevé de banque ne contient jamais.',
+        );
       }
       continue;
     }
@@ -97,7 +103,9 @@ export function checkXmlBounds(text: string, sgml = false): void {
       continue;
     }
     if (++elements > STATEMENT_LIMITS.xmlElements) {
-      throw new StatementTooLarge(`Le fichier compte plus de ${thousands(STATEMENT_LIMITS.xmlElements)} balises : un relevé en a bien moins. Exportez une période plus courte.`);
+      throw new StatementTooLarge(
+        `Le fichier compte plus de ${thousands(STATEMENT_LIMITS.xmlElements)} balises : un relevé en a bien moins. Exportez une période plus courte.`,
+      );
     }
     const name = text.slice(i + 1, Math.min(end, i + 40)).split(/[\s/]/)[0];
     if (/^(\w+:)?Ntry$|^STMTTRN$/i.test(name)) {
@@ -108,7 +116,10 @@ export function checkXmlBounds(text: string, sgml = false): void {
     if (sgml) continue;
     const selfClosing = text.charCodeAt(end - 1) === 47;
     if (!selfClosing && ++depth > STATEMENT_LIMITS.xmlDepth) {
-      throw new StatementFileError(null, `Fichier refusé : des balises imbriquées sur plus de ${STATEMENT_LIMITS.xmlDepth} niveaux, ce qu’un relevé de banque ne contient jamais.`);
+      throw new StatementFileError(
+        null,
+        `Fichier refusé : des balises imbriquées sur plus de ${STATEMENT_LIMITS.xmlDepth} niveaux, ce qu’un relevé de banque ne contient jamais.`,
+      );
     }
   }
 }

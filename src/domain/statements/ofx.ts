@@ -61,7 +61,10 @@ export function readOfxSgml(text: string): OfxNode {
       stack.push({ name, node });
       // Aggregates left open nest deeper and deeper: bounded, so the search above stays short.
       if (stack.length > STATEMENT_LIMITS.xmlDepth) {
-        throw new StatementFileError(line, `des balises imbriquées sur plus de ${STATEMENT_LIMITS.xmlDepth} niveaux, ce qu’un relevé de banque ne contient jamais.`);
+        throw new StatementFileError(
+          line,
+          `des balises imbriquées sur plus de ${STATEMENT_LIMITS.xmlDepth} niveaux, ce qu’un relevé de banque ne contient jamais.`,
+        );
       }
     }
   }
@@ -115,7 +118,6 @@ function statements(ofx: OfxNode): OfxNode[] {
   }
   return found;
 }
-
 
 /** OFX 1.x (SGML) or 2.x (XML): the lines of every statement of the file, the ledger balance of the last. */
 export function parseOfxStatement(bytes: Buffer): ParsedStatement {

@@ -6,7 +6,10 @@ import { type CsvMapping, type ParsedStatement, type StatementFormat, StatementF
 
 /** The format of a bank's file by its content, never by its name. */
 export function sniffStatementFormat(bytes: Buffer): StatementFormat {
-  const head = bytes.subarray(0, 2000).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, '');
+  const head = bytes
+    .subarray(0, 2000)
+    .toString('latin1')
+    .replace(/^\u00ef\u00bb\u00bf/, '');
   if (/^\s*OFXHEADER\s*:/i.test(head) || /<\?OFX\b/i.test(head) || /^\s*<OFX>/i.test(head)) return 'ofx';
   // Only a file that is XML from its first character can be CAMT: a CSV label may name the tag.
   if (!/^\s*</.test(head)) return 'csv';
@@ -30,6 +33,7 @@ export function readStatementFile(bytes: Buffer, mapping?: Partial<CsvMapping>):
   }
   const format = sniffStatementFormat(bytes);
   const parsed = format === 'ofx' ? parseOfxStatement(bytes) : format === 'camt053' ? parseCamtStatement(bytes) : parseCsvStatement(bytes, mapping);
-  if (parsed.lines.length > MAX_STATEMENT_LINES) throw new StatementTooLarge(`Le relevé compte plus de ${MAX_STATEMENT_LINES} opérations. Exportez une période plus courte.`);
+  if (parsed.lines.length > MAX_STATEMENT_LINES)
+    throw new StatementTooLarge(`Le relevé compte plus de ${MAX_STATEMENT_LINES} opérations. Exportez une période plus courte.`);
   return parsed;
 }

@@ -55,7 +55,13 @@ export class StatementFileError extends DomainError {
     detail: string,
     kind: RefusalKind = 'invalid',
   ) {
-    super(kind === 'too_large' ? 'STATEMENT_TOO_LARGE' : 'STATEMENT_UNREADABLE', line === null ? detail : `Ligne ${line} : ${detail}`, 'file', kind, line === null ? undefined : { line });
+    super(
+      kind === 'too_large' ? 'STATEMENT_TOO_LARGE' : 'STATEMENT_UNREADABLE',
+      line === null ? detail : `Ligne ${line} : ${detail}`,
+      'file',
+      kind,
+      line === null ? undefined : { line },
+    );
     this.name = 'StatementFileError';
   }
 }

@@ -91,7 +91,8 @@ export class StatementsPagesController {
     const earlier = file?.buffer?.length ? null : this.previews.get(body.preview, owner);
     const bytes = file?.buffer?.length ? file.buffer : (earlier?.bytes ?? null);
     if (!bytes) {
-      const message = earlier === null && body.preview !== undefined ? PREVIEW_GONE : 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.';
+      const message =
+        earlier === null && body.preview !== undefined ? PREVIEW_GONE : 'Choisissez le fichier du relevé (CSV, OFX ou CAMT.053) exporté depuis la banque.';
       return this.renderList(res, ctx, { errors: { file: message } }, 400);
     }
     const fileName = earlier?.fileName ?? (file?.originalname || 'releve').slice(0, 100);

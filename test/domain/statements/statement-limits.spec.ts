@@ -27,7 +27,9 @@ describe('a bank file is bounded before it is parsed (bytes, lines, columns, cel
   it('9 MiB of semicolons: refused for its columns, at once', () => {
     const { error, ms } = refusal(Buffer.alloc(9 * MiB, ';'));
     expect(error).toMatchObject({ code: 'STATEMENT_UNREADABLE', kind: 'invalid' });
-    expect(error.message).toBe(`Ligne 1 : plus de ${STATEMENT_LIMITS.csvColumns} colonnes : un relevé a une colonne par information (date, libellé, montant…).`);
+    expect(error.message).toBe(
+      `Ligne 1 : plus de ${STATEMENT_LIMITS.csvColumns} colonnes : un relevé a une colonne par information (date, libellé, montant…).`,
+    );
     expect(ms).toBeLessThan(5000);
   });
 
