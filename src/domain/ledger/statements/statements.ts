@@ -52,12 +52,12 @@ export function importStatement(
   state: LedgerState,
 ): LedgerEvent[] {
   if (own(state.statements, command.statementId)) return [];
+  const header = statementHeader(command.statementId, command.date, command.closingBalance, state);
   // The same file again (a double click, a retry, eight tabs): one statement, not empty copies.
   const same = Object.values(state.statements).find((s) => s.file !== null && s.file.sha256 === command.file?.sha256);
   if (same) {
     throw new DomainError('STATEMENT_ALREADY_IMPORTED', `Ce fichier est déjà importé : c'est le relevé du ${formatFrenchDate(same.date)}.`, 'file', 'conflict');
   }
-  const header = statementHeader(command.statementId, command.date, command.closingBalance, state);
   const errors: DomainError[] = [];
   command.lines.forEach((line, i) => {
     if (!isAmount(line.amount)) errors.push(new DomainError('AMOUNT_INVALID', `Opération n° ${i + 1} : montant invalide (1 000 000,00 € au plus).`, 'file'));
