@@ -35,6 +35,12 @@ export interface OpeningBalanceDeclared {
 export interface EntryRecorded extends EntryContent {
   entryId: string;
   duplicatedFrom?: string;
+  /**
+   * A correction of a validated entry in a reopened year (PCG art. 420-5): `reverses` on its
+   * reversal (contre-passation, the same lines swapped), `replaces` on the corrected entry.
+   */
+  reverses?: string;
+  replaces?: string;
 }
 /**
  * The whole new content, and the content it replaces: the auditor's before → after, and
@@ -183,6 +189,15 @@ export interface YearClosed {
   openAdvances: OpenAdvance[];
   unreconciled: CarriedOverItem[];
 }
+/**
+ * Closing (or locking again after a correction) validates the entries not validated yet: from
+ * then on they are intangible; a correction is a reversal and a new entry. `validatedOn` is the
+ * closing's date, the FEC's ValidDate of those entries forever.
+ */
+export interface EntriesValidated {
+  validatedOn: string;
+  entryIds: string[];
+}
 /** The department lets a correction through a closed year, then locks it again. */
 export interface YearUnlocked {
   reason: string;
@@ -276,6 +291,7 @@ export type LedgerEvent =
   | { type: 'VoucherAttached'; data: VoucherAttached }
   | { type: 'ActivityReported'; data: ActivityReported }
   | { type: 'YearClosed'; data: YearClosed }
+  | { type: 'EntriesValidated'; data: EntriesValidated }
   | { type: 'YearUnlocked'; data: YearUnlocked }
   | { type: 'YearLocked'; data: YearLocked }
   | { type: 'QuitusInvited'; data: QuitusInvited }

@@ -28,6 +28,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   VoucherAttached: 1,
   ActivityReported: 1,
   YearClosed: 1,
+  EntriesValidated: 1,
   YearUnlocked: 1,
   YearLocked: 1,
   QuitusInvited: 1,

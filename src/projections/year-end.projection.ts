@@ -208,6 +208,7 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
     case 'PaymentDeleted':
     case 'PaymentsDeposited':
     case 'DepositCancelled':
+    case 'EntriesValidated':
       // Not the year's end (keysOf leaves them out).
       break;
     default:

@@ -204,6 +204,13 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
   },
   ActivityReported: { label: "Compte-rendu d'activité", text: (d) => said(d.activity ?? '') },
   YearClosed: { label: 'Exercice clôturé', text: closingText },
+  EntriesValidated: {
+    label: 'Écritures validées',
+    text: (d) =>
+      said(
+        `${d.entryIds.length} écriture${d.entryIds.length > 1 ? 's' : ''} validée${d.entryIds.length > 1 ? 's' : ''} le ${formatFrenchDate(d.validatedOn)} : elles ne se modifient plus`,
+      ),
+  },
   YearUnlocked: { label: "Exercice rouvert par l'association départementale", text: (d) => said(`Raison : ${d.reason ?? ''}`) },
   YearLocked: { label: 'Exercice verrouillé de nouveau', text: closingText },
   OpeningChangeSeen: {

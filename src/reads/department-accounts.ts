@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { once } from 'node:events';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
 import { BOARD, type BoardDoc } from '../projections/department/board.projection';
@@ -10,7 +13,7 @@ import { emptyNotebook, readNotebook } from '../projections/ledger/notebook.proj
 import { type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { type CompletenessRow, completenessRows } from './completeness';
-import { encodeFec, FEC_HEADER, fecFileName, fecNotice, fecRecords, newFecCursor } from './fec';
+import { departmentFecEntries, encodeFec, FEC_HEADER, fecFileName, fecNotice, type FecRun, mergeByDate, newFecCursor, numbered } from './fec';
 import { KeptAnswers, keptAnswer } from './frozen';
 import { coopBalances, trialBalance, type TrialBalanceScope, type TrialBalanceView } from './trial-balance';
 
@@ -80,23 +83,61 @@ export class DepartmentAccounts {
   }
 
   /**
-   * Streams the department's FEC: the header, then coop after coop (its notebook read, written,
-   * let go), numbered and lettered on from one to the next, so memory holds one coop's year at a
-   * time whatever the number of coops.
+   * Streams the department's FEC: the header, then every coop's entries in one numbering in date
+   * order (then coop, then the coop's own order). Memory holds one coop's year at a time: each
+   * coop's records go to a scratch file as they are made, with their dates; a merge in date order
+   * then reads them back coop by coop through a small window and numbers them.
    */
   async sendDepartmentFec(res: Response, department: string, year: number, noticeHref: string): Promise<void> {
     const [plan, chart] = await Promise.all([this.fecPlan(department, year), chartFor(this.store, department, year)]);
-    res.setHeader('Content-Type', 'text/plain; charset=iso-8859-15');
-    res.setHeader('Content-Disposition', `attachment; filename="${plan.fileName}"`);
-    res.setHeader('Link', `<${noticeHref}>; rel="describedby"`);
-    res.write(encodeFec(FEC_HEADER));
-    const cursor = newFecCursor();
-    for (const coop of plan.members) {
-      const notebook = (await readNotebook(this.store, coop.coopId, year)) ?? emptyNotebook(coop.coopId, year);
-      const chunk = fecRecords(notebook, chart, cursor, { coopId: coop.coopId, name: coop.name });
-      if (chunk && !res.write(encodeFec(chunk))) await once(res, 'drain');
+    const scratch = await mkdtemp(join(tmpdir(), 'fec-'));
+    const path = join(scratch, 'records');
+    const file = await open(path, 'w+');
+    try {
+      const coops: ScratchCoop[] = [];
+      let offset = 0;
+      const cursor = newFecCursor();
+      for (const coop of plan.members) {
+        const notebook = (await readNotebook(this.store, coop.coopId, year)) ?? emptyNotebook(coop.coopId, year);
+        const entries = departmentFecEntries(notebook, chart, cursor, { coopId: coop.coopId, name: coop.name }, plan.provisional);
+        if (entries.length === 0) continue;
+        const chunks = entries.map((e) => encodeFec(e.text));
+        const bytes = Buffer.concat(chunks);
+        await file.write(bytes, 0, bytes.length, offset);
+        coops.push({
+          coopId: coop.coopId,
+          dates: entries.map((e) => e.date),
+          sizes: Int32Array.from(chunks, (c) => c.length),
+          at: offset,
+          next: 0,
+          window: Buffer.alloc(0),
+          windowAt: offset,
+        });
+        offset += bytes.length;
+      }
+      res.setHeader('Content-Type', 'text/plain; charset=iso-8859-15');
+      res.setHeader('Content-Disposition', `attachment; filename="${plan.fileName}"`);
+      res.setHeader('Link', `<${noticeHref}>; rel="describedby"`);
+      res.write(encodeFec(FEC_HEADER));
+      let number = 0;
+      let out: Buffer[] = [];
+      let pending = 0;
+      for (const coop of mergeByDate(coops)) {
+        const bytes = await takeEntry(file, coop);
+        out.push(Buffer.from(numbered(bytes.toString('latin1'), ++number), 'latin1'));
+        pending += bytes.length;
+        if (pending >= 64 * 1024) {
+          if (!res.write(Buffer.concat(out))) await once(res, 'drain');
+          out = [];
+          pending = 0;
+        }
+      }
+      if (out.length) res.write(Buffer.concat(out));
+      res.end();
+    } finally {
+      await file.close();
+      await rm(scratch, { recursive: true, force: true });
     }
-    res.end();
   }
 
   async departmentFecNotice(department: string, year: number, today: string): Promise<{ fileName: string; text: string }> {
@@ -104,10 +145,9 @@ export class DepartmentAccounts {
     const text = fecNotice({
       fileName: plan.fileName,
       year,
-      scope: `les ${plan.members.length} coopératives du département ${department} (${plan.closed} exercices clôturés)`,
+      contents: `${coopsOf(plan.members.length, department)} (${closedYears(plan.closed)})`,
       association: plan.identity,
       provisional: plan.provisional,
-      department: true,
       generatedOn: today,
     });
     return { fileName: plan.fileName.replace(/\.txt$/, '-notice.txt'), text };
@@ -116,4 +156,38 @@ export class DepartmentAccounts {
   private kept<T>(key: string, projections: string[], compute: () => Promise<T>): Promise<T> {
     return keptAnswer(this.answers, this.store, key, projections, compute);
   }
+}
+
+const coopsOf = (count: number, department: string): string =>
+  count === 0
+    ? `d'aucune coopérative du département ${department}`
+    : count === 1
+      ? `de la seule coopérative du département ${department}`
+      : `des ${count} coopératives du département ${department}`;
+const closedYears = (count: number): string => (count === 0 ? 'aucun exercice clôturé' : count === 1 ? '1 exercice clôturé' : `${count} exercices clôturés`);
+
+/** One coop's records in the scratch file: their dates and sizes in its date order, where the merge stands, a read-ahead window. */
+interface ScratchCoop extends FecRun {
+  sizes: Int32Array;
+  /** Where its next entry's bytes begin in the scratch file. */
+  at: number;
+  next: number;
+  window: Buffer;
+  windowAt: number;
+}
+
+const WINDOW = 16 * 1024;
+
+/** The bytes of the coop's next entry (the merge's), read through its window. */
+async function takeEntry(file: FileHandle, coop: ScratchCoop): Promise<Buffer> {
+  const size = coop.sizes[coop.next];
+  const at = coop.at;
+  coop.at += size;
+  if (at < coop.windowAt || at + size > coop.windowAt + coop.window.length) {
+    const window = Buffer.alloc(Math.max(WINDOW, size));
+    const { bytesRead } = await file.read(window, 0, window.length, at);
+    coop.window = window.subarray(0, bytesRead);
+    coop.windowAt = at;
+  }
+  return coop.window.subarray(at - coop.windowAt, at - coop.windowAt + size);
 }

@@ -28,6 +28,12 @@ export interface GridRow extends EntryContent {
   revision: number;
   attachments: number;
   duplicatedFrom: string | null;
+  /** Validated by a closing: intangible, corrected by a reversal (API.md, "Reopening and validated books"). */
+  validated: boolean;
+  /** On a correction's reversal: the entry it cancels; on a cancelled or replaced entry: its reversal and its replacement. */
+  reverses?: string;
+  reversedBy?: string;
+  replacedBy?: string;
   /** Column key → amount in cents (0 when the entry does not touch the column). */
   columns: Record<string, number>;
   /** Bank and cash balances after this row, in the grid's order. */
@@ -162,6 +168,10 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
       revision: e.revision,
       attachments: e.attachments.length,
       duplicatedFrom: e.duplicatedFrom,
+      validated: e.validatedOn !== null,
+      ...(e.reverses ? { reverses: e.reverses } : {}),
+      ...(e.reversedBy ? { reversedBy: e.reversedBy } : {}),
+      ...(e.replacedBy ? { replacedBy: e.replacedBy } : {}),
       columns: cols,
       balances: { ...running },
       warnings: rowWarnings(e, doc, durableGoods),

@@ -133,7 +133,7 @@ describe('the ledger rules read the chart’s accounts, not fixed codes', () => 
         { type: 'SubsidiesDeclared', data: { rows: [{ origin: 'Mairie', amount: 50000, date: '2024-10-01', designation: 'Projets', attachedToExpenses: 0 }] } },
       ])
       .when({ type: 'CloseYear' }, { ...orne, today: CLOSING_DAY })
-      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['YearClosed']));
+      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['YearClosed', 'EntriesValidated']));
   });
 
   it('INVENTORY_MISSING on the renumbered durable goods account, naming it', () => {

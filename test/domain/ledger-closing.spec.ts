@@ -262,6 +262,8 @@ describe('closing the year', () => {
             unreconciled: [{ entryId: 'e2', pj: '05', date: '2024-09-20', label: 'OCCE 14 – Cotisation et assurance', chequeNo: '1234567', amount: -23300 }],
           },
         },
+        // Closing validates the year's entries (PCG art. 420-5), on its date.
+        { type: 'EntriesValidated', data: { validatedOn: CLOSING_DAY, entryIds: ['e1', 'e2'] } },
       ]);
   });
 
@@ -313,6 +315,7 @@ describe('closing the year', () => {
       'EntryReconciled',
       'StatementDeclared',
       'YearClosed',
+      'EntriesValidated',
     ]);
     expect(state.status).toBe('closed');
     const closing = state.closing as YearClosed;
@@ -390,7 +393,8 @@ describe('closing the year', () => {
       type: 'YearClosed',
       data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] },
     };
-    const given = [opened, receipt('e1', '01', 32000), reconciled('e1'), statement('2025-08-31', 32000), closed];
+    const validated: LedgerEvent = { type: 'EntriesValidated', data: { validatedOn: CLOSING_DAY, entryIds: ['e1'] } };
+    const given = [opened, receipt('e1', '01', 32000), reconciled('e1'), statement('2025-08-31', 32000), closed, validated];
     ledgerSpec
       .given(given)
       .when({ type: 'UnlockYear', reason: " Oubli d'une facture " })
@@ -410,7 +414,11 @@ describe('closing the year', () => {
     ledgerSpec
       .given(unlocked)
       .when({ type: 'LockYear' }, { today: '2025-09-20' })
-      .then([{ type: 'YearLocked', data: { bank: 30000, cash: 0, result: 30000, openAdvances: [], unreconciled: [] } }]);
+      .then([
+        { type: 'YearLocked', data: { bank: 30000, cash: 0, result: 30000, openAdvances: [], unreconciled: [] } },
+        // Locking again validates what the correction added, on its own date; e1 stays validated on the first closing's.
+        { type: 'EntriesValidated', data: { validatedOn: '2025-09-20', entryIds: ['e2'] } },
+      ]);
     const relocked = fold([...unlocked, { type: 'YearLocked', data: { bank: 30000, cash: 0, result: 30000, openAdvances: [], unreconciled: [] } }]);
     expect(relocked.status).toBe('closed');
     expect(relocked.closing).toEqual({ closedOn: CLOSING_DAY, bank: 30000, cash: 0, result: 30000, openAdvances: [], unreconciled: [] });

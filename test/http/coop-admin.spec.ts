@@ -69,8 +69,9 @@ describe('coop management API', () => {
     });
 
     await amend().expect(200);
-    // The amount changed: the entry is un-reconciled; the bank showed 300,00, as the corrected August statement says.
-    await mandataire.post(`/api/coops/C14001/years/2025/entries/${invoice.entryId}/reconciliation`, { statementDate: '2026-08-31' }).expect(200);
+    // The entry was validated by the closing: the amendment is its reversal and the corrected entry. The amount changed:
+    // the corrected entry is not reconciled; the bank showed 300,00, as the corrected August statement says.
+    await mandataire.post(`/api/coops/C14001/years/2025/entries/${invoice.entryId}-correction/reconciliation`, { statementDate: '2026-08-31' }).expect(200);
     await mandataire.post('/api/coops/C14001/years/2025/statements', { date: '2026-08-31', closingBalance: 198950 + 1000 }).expect(201);
     await mandataire.post('/api/coops/C14001/years/2025/closing').expect(409);
     await mandataire.post('/api/coops/C14001/years/2025/lock').expect(403);
@@ -82,7 +83,16 @@ describe('coop management API', () => {
     expect(after.bank).toBe(before.bank + 1000);
     expect(after.cash).toBe(before.cash);
     const types = (await auditor.get('/api/coops/C14001/history').expect(200)).body.events.map((e: { type: string }) => e.type);
-    expect(types.slice(-6)).toEqual(['YearUnlocked', 'EntryAmended', 'EntryUnreconciled', 'EntryReconciled', 'StatementDeclared', 'YearLocked']);
+    expect(types.slice(-8)).toEqual([
+      'YearUnlocked',
+      'EntryRecorded',
+      'EntryReconciled',
+      'EntryRecorded',
+      'EntryReconciled',
+      'StatementDeclared',
+      'YearLocked',
+      'EntriesValidated',
+    ]);
   });
 
   it('mandataire and auditor get 403, another department 404', async () => {

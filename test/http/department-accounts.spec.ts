@@ -80,14 +80,14 @@ describe("the department's accounts (API.md, Department accounts)", () => {
     it("a coop's FEC is named after the association's SIREN, passes our FEC check, closed or provisional, with its notice", async () => {
       const closed = await auditor.agent.get('/api/coops/C14001/years/2025/fec.txt').buffer(true).parse(binaryBody).expect(200);
       expect(closed.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
-      expect(fileNameOf(closed)).toBe('781430004FEC20260831.txt');
-      expect(checkFec(closed.body, { year: 2025, fileName: fileNameOf(closed) })).toEqual([]);
+      expect(fileNameOf(closed)).toBe('781430004FEC20260831_C14001.txt');
+      expect(checkFec(closed.body, { year: 2025, fileName: fileNameOf(closed), coopId: 'C14001' })).toEqual([]);
       expect(closed.headers.link).toBe('<fec-notice.txt>; rel="describedby"');
       const open = await auditor.agent.get('/api/coops/C14001/years/2026/fec.txt').buffer(true).parse(binaryBody).expect(200);
-      expect(fileNameOf(open)).toBe('781430004FEC20270831_PROVISOIRE.txt');
-      expect(checkFec(open.body, { year: 2026, fileName: fileNameOf(open) })).toEqual([]);
+      expect(fileNameOf(open)).toBe('781430004FEC20270831_C14001_provisoire.txt');
+      expect(checkFec(open.body, { year: 2026, fileName: fileNameOf(open), coopId: 'C14001' })).toEqual([]);
       const notice = await auditor.get('/api/coops/C14001/years/2026/fec-notice.txt').expect(200);
-      expect(notice.text).toContain('781430004FEC20270831_PROVISOIRE.txt');
+      expect(notice.text).toContain('781430004FEC20270831_C14001_provisoire.txt');
       expect(notice.text).toContain('PROVISOIRE');
     });
 
@@ -100,10 +100,11 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       expect(text).toContain('\tC14002-01\t');
       expect(res.headers.link).toBe('</api/departments/14/years/2025/fec-notice.txt>; rel="describedby"');
       const current = await auditor.agent.get('/api/departments/14/years/2026/fec.txt').buffer(true).parse(binaryBody).expect(200);
-      expect(fileNameOf(current)).toBe('781430004FEC20270831_PROVISOIRE.txt');
+      expect(fileNameOf(current)).toBe('781430004FEC20270831_provisoire.txt');
       expect(checkFec(current.body, { year: 2026, fileName: fileNameOf(current), department: true })).toEqual([]);
       const notice = await auditor.get('/api/departments/14/years/2025/fec-notice.txt').expect(200);
-      expect(notice.text).toContain('les 2 coopératives du département 14');
+      expect(notice.text).toContain('Contenu : les écritures des 2 coopératives du département 14');
+      expect(notice.text).not.toContain('de les');
       await treasurer61.get('/api/departments/14/years/2025/fec.txt').expect(404);
     });
   });

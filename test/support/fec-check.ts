@@ -7,10 +7,12 @@ import * as iconv from 'iconv-lite';
 export interface FecCheckOptions {
   /** The fiscal year (its starting calendar year). */
   year: number;
-  /** The Content-Disposition name, checked as <SIREN>FEC<AAAAMMJJ>[_PROVISOIRE].txt. */
+  /** The Content-Disposition name, checked as <SIREN>FEC<AAAAMMJJ>[_<coopId>][_provisoire].txt (API.md). */
   fileName?: string;
   /** A department's file: auxiliary accounts and PieceRef carry the coop. */
   department?: boolean;
+  /** A coop's extract: its name ends `_<coopId>`. */
+  coopId?: string;
 }
 
 const COLUMNS = [
@@ -63,12 +65,11 @@ export function checkFec(bytes: Buffer, options: FecCheckOptions): string[] {
   const start = `${options.year}0901`;
   const end = `${options.year + 1}0831`;
   const validDates = new Set<string>();
-  const entries = new Map<string, { debit: number; credit: number; date: string; journal: string; piece: string; coop: string | null }>();
+  const entries = new Map<string, { debit: number; credit: number; date: string; journal: string; piece: string; coop: string | null; valid: string }>();
   const letters = new Map<string, { net: number; account: string; dateLet: string; latest: string }>();
   let previousNumber = 0;
   let previousDate = '';
-  let previousCoop: string | null = null;
-  const seenCoops = new Set<string>();
+  let previousValid: string | null = null;
 
   records.forEach((record, index) => {
     const at = `ligne ${index + 2}`;
@@ -98,25 +99,29 @@ export function checkFec(bytes: Buffer, options: FecCheckOptions): string[] {
       coop = r.PieceRef.split('-')[0];
       if (r.CompAuxNum && r.CompAuxNum !== coop) problem(`${at} : PieceRef ${r.PieceRef} ne commence pas par la coopérative ${r.CompAuxNum}`);
     }
+    // A coop's entries are numbered by validation (the first closing's, then each re-closing's
+    // corrections, then those not validated yet: ValidDate ascending, empty last), in date order
+    // within one; a department's file in date order throughout.
     if (number !== previousNumber) {
       if (number !== previousNumber + 1) problem(`${at} : EcritureNum ${number} après ${previousNumber}`);
-      if (options.department && coop !== previousCoop) {
-        if (seenCoops.has(coop!)) problem(`${at} : les écritures de ${coop} ne se suivent pas`);
-        seenCoops.add(coop!);
-        previousDate = '';
+      const newBatch = !options.department && previousValid !== null && r.ValidDate !== previousValid;
+      if (newBatch && (previousValid === '' || (r.ValidDate !== '' && r.ValidDate < previousValid!))) {
+        problem(`${at} : écriture ${number} validée le ${r.ValidDate || '(pas encore)'} après une validée le ${previousValid || '(pas encore)'}`);
       }
-      if (r.EcritureDate < previousDate) problem(`${at} : écriture ${number} du ${r.EcritureDate} après une du ${previousDate}`);
+      if (!newBatch && r.EcritureDate < previousDate) problem(`${at} : écriture ${number} du ${r.EcritureDate} après une du ${previousDate}`);
       previousNumber = number;
       previousDate = r.EcritureDate;
-      previousCoop = coop;
-      entries.set(r.EcritureNum, { debit: 0, credit: 0, date: r.EcritureDate, journal: r.JournalCode, piece: r.PieceRef, coop });
+      previousValid = r.ValidDate;
+      entries.set(r.EcritureNum, { debit: 0, credit: 0, date: r.EcritureDate, journal: r.JournalCode, piece: r.PieceRef, coop, valid: r.ValidDate });
     }
     const entry = entries.get(r.EcritureNum)!;
-    if (entry.date !== r.EcritureDate || entry.journal !== r.JournalCode || entry.piece !== r.PieceRef) problem(`${at} : écriture ${number} hétérogène`);
+    if (entry.date !== r.EcritureDate || entry.journal !== r.JournalCode || entry.piece !== r.PieceRef || entry.valid !== r.ValidDate) {
+      problem(`${at} : écriture ${number} hétérogène`);
+    }
     entry.debit += debit;
     entry.credit += credit;
 
-    // Validation: the closing date, or nothing in a provisional file.
+    // Validation: the date of the closing that validated the line, or nothing.
     validDates.add(r.ValidDate);
     if (r.ValidDate && (!realDate(r.ValidDate) || r.ValidDate < r.EcritureDate)) problem(`${at} : ValidDate ${r.ValidDate}`);
 
@@ -138,15 +143,53 @@ export function checkFec(bytes: Buffer, options: FecCheckOptions): string[] {
     if (letter.net !== 0) problem(`lettre ${code} non soldée (${letter.net})`);
     if (letter.dateLet < letter.latest) problem(`lettre ${code} : DateLet ${letter.dateLet} avant une de ses lignes`);
   }
-  const provisional = options.department ? [...validDates].some((d) => d === '') : validDates.has('');
-  if (!options.department && validDates.size > 1) problem(`ValidDate différentes dans le fichier d'une coopérative`);
+  // A department's file is provisional with every ValidDate empty, or final with none empty; a
+  // coop's is provisional while a line is not validated.
+  const provisional = validDates.has('');
+  if (options.department && provisional && validDates.size > 1) problem('fichier départemental provisoire avec des ValidDate renseignées');
   if (options.fileName !== undefined) {
-    const m = /^(\d{9})FEC(\d{8})(_PROVISOIRE)?\.txt$/.exec(options.fileName);
+    const m = /^(\d{9})FEC(\d{8})(?:_(?!provisoire\.txt$)([A-Za-z0-9-]+?))?(_provisoire)?\.txt$/.exec(options.fileName);
     if (!m) problem(`nom de fichier ${options.fileName}`);
     else {
       if (m[2] !== end) problem(`nom de fichier : ${m[2]} n'est pas le dernier jour de l'exercice`);
-      if (!!m[3] !== provisional) problem(`nom de fichier : ${provisional ? 'provisoire non signalé' : 'marqué provisoire à tort'}`);
+      if (!!m[4] !== provisional) problem(`nom de fichier : ${provisional ? 'provisoire non signalé' : 'marqué provisoire à tort'}`);
+      if ((m[3] ?? null) !== (options.coopId ?? null))
+        problem(`nom de fichier : ${options.coopId ? `extrait sans _${options.coopId}` : `_${m[3]} dans le fichier du département`}`);
     }
   }
   return problems;
+}
+
+/** The records of a FEC file by their columns (the header left out). */
+export function fecRecordsOf(bytes: Buffer): Array<Record<string, string>> {
+  const [, ...records] = iconv
+    .decode(bytes, 'iso-8859-15')
+    .replace(/\r?\n$/, '')
+    .split(/\r?\n/);
+  return records.map((record) => Object.fromEntries(record.split('\t').map((f, i) => [COLUMNS[i], f])));
+}
+
+/**
+ * A coop's file issued again after a reopening (PCG art. 420-5): every validated line of the
+ * earlier file is in the later one unchanged (number, accounts, amounts, label, ValidDate…) and at
+ * its place; the later file's other lines are numbered after them and validated no earlier than
+ * `validatedOn` (or not yet). Returns what is wrong, [] when the later file keeps the earlier one.
+ */
+export function checkFecSuccession(earlier: Buffer, later: Buffer, validatedOn?: string): string[] {
+  const problems: string[] = [];
+  const before = fecRecordsOf(earlier).filter((r) => r.ValidDate !== '');
+  const after = fecRecordsOf(later);
+  const line = (r: Record<string, string>): string => COLUMNS.map((c) => r[c]).join('\t');
+  before.forEach((record, i) => {
+    if (after[i] === undefined || line(after[i]) !== line(record))
+      problems.push(`ligne ${i + 2} changée : ${line(record)} devenue ${after[i] ? line(after[i]) : '(absente)'}`);
+  });
+  const lastKept = Math.max(0, ...before.map((r) => Number(r.EcritureNum)));
+  for (const record of after.slice(before.length)) {
+    if (Number(record.EcritureNum) <= lastKept) problems.push(`écriture nouvelle n° ${record.EcritureNum} pas après la dernière validée (${lastKept})`);
+    if (validatedOn !== undefined && record.ValidDate !== '' && record.ValidDate < validatedOn) {
+      problems.push(`écriture nouvelle n° ${record.EcritureNum} validée le ${record.ValidDate}, avant sa validation (${validatedOn})`);
+    }
+  }
+  return problems.slice(0, 50);
 }

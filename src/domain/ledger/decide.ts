@@ -113,17 +113,18 @@ function recordEntry(command: CommandOf<'RecordEntry'>, state: LedgerState, env:
 }
 
 function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  const entry = liveEntry(state, command.entryId);
+  const entry = changeableEntry(state, command.entryId);
   checkRevision(entry, command.expectedRevision);
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
   if (sameContent(content, entry.content)) return [];
+  if (entry.validatedOn !== null) return correction(entry, content, state);
   const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
   if (amendmentUnreconciles({ ...entry, ...entry.content }, content)) events.push({ type: 'EntryUnreconciled', data: unreconciledData(entry) });
   return events;
 }
 
 function deleteEntry(command: CommandOf<'DeleteEntry'>, state: LedgerState): LedgerEvent[] {
-  const entry = liveEntry(state, command.entryId);
+  const entry = changeableEntry(state, command.entryId);
   checkRevision(entry, command.expectedRevision);
   if (entry.reconciled) {
     throw new DomainError(
@@ -133,7 +134,73 @@ function deleteEntry(command: CommandOf<'DeleteEntry'>, state: LedgerState): Led
       'conflict',
     );
   }
+  // Deleting a deposit's entry, or reversing it once validated, cancels the deposit.
+  if (entry.validatedOn !== null) return [...correction(entry, null, state), ...depositCancelledBy(entry.entryId, state.payments)];
   return [{ type: 'EntryDeleted', data: { entryId: entry.entryId, previous: entry.content } }, ...depositCancelledBy(entry.entryId, state.payments)];
+}
+
+/**
+ * A validated entry is never changed nor removed (PCG art. 420-5): in a year reopened for a
+ * correction, amending it records its reversal (the same lines swapped, its own PJ "05-A",
+ * "Annulation de l'écriture n° 05", on its date) and the corrected entry, which takes its PJ over;
+ * deleting it records the reversal alone. The reversal keeps the entry's pointage (both were on the
+ * statement's side together); the corrected entry keeps it unless its bank date or amount moved.
+ */
+function correction(entry: EntryState, corrected: EntryContent | null, state: LedgerState): LedgerEvent[] {
+  const reversalId = `${entry.entryId}-annulation`;
+  const reversal: EntryContent = {
+    ...entry.content,
+    pj: reversalPj(entry.content.pj, state),
+    label: `Annulation de l'écriture n° ${entry.content.pj}`,
+    chequeNo: null,
+    lines: entry.content.lines.map(({ debit, credit, ...line }) => (debit !== undefined ? { ...line, credit: debit } : { ...line, debit: credit })),
+  };
+  const events: LedgerEvent[] = [{ type: 'EntryRecorded', data: { entryId: reversalId, ...reversal, reverses: entry.entryId } }];
+  const pointage = (entryId: string): LedgerEvent => ({
+    type: 'EntryReconciled',
+    data: { entryId, statementDate: entry.statementDate, amount: 0, clearedOn: entry.clearedOn ?? entry.content.date },
+  });
+  if (entry.reconciled) events.push(pointage(reversalId));
+  if (corrected) {
+    const correctedId = `${entry.entryId}-correction`;
+    events.push({ type: 'EntryRecorded', data: { entryId: correctedId, ...corrected, replaces: entry.entryId } });
+    if (entry.reconciled && !amendmentUnreconciles({ ...entry, ...entry.content }, corrected)) events.push(pointage(correctedId));
+  }
+  return events.map((event) =>
+    event.type === 'EntryReconciled' ? { ...event, data: { ...event.data, amount: signedAmountOf(events, event.data.entryId) } } : event,
+  );
+}
+
+const signedAmountOf = (events: LedgerEvent[], entryId: string): number => {
+  const recordedEvent = events.find((e) => e.type === 'EntryRecorded' && e.data.entryId === entryId);
+  return recordedEvent?.type === 'EntryRecorded' ? signedOn(recordedEvent.data.lines, BANK) : 0;
+};
+
+/** "05-A", or "05-B"… when the year already has it. */
+function reversalPj(pj: string, state: LedgerState): string {
+  for (let i = 0; ; i++) {
+    const candidate = `${pj}-${letterOf(i)}`;
+    if (!Object.hasOwn(state.pjs, candidate)) return candidate;
+  }
+}
+const letterOf = (index: number): string => (index < 26 ? String.fromCharCode(65 + index) : `${letterOf(Math.floor(index / 26) - 1)}${letterOf(index % 26)}`);
+
+/** A live entry the mandataire may amend or delete: not a correction's reversal, not an entry already corrected. */
+function changeableEntry(state: LedgerState, entryId: string): EntryState {
+  const entry = liveEntry(state, entryId);
+  if (entry.reversedBy !== null) {
+    const by = entry.replacedBy ? "modifiez l'écriture qui la remplace" : 'elle est annulée';
+    throw new DomainError('ENTRY_CORRECTED', `L'écriture n° ${entry.content.pj} a déjà été corrigée : ${by}.`, undefined, 'conflict');
+  }
+  if (entry.reverses !== null) {
+    throw new DomainError(
+      'ENTRY_IS_REVERSAL',
+      `L'écriture n° ${entry.content.pj} annule une écriture validée : elle ne se modifie pas ; corrigez l'écriture qui la remplace.`,
+      undefined,
+      'conflict',
+    );
+  }
+  return entry;
 }
 
 function duplicateEntry(command: CommandOf<'DuplicateEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
@@ -375,7 +442,7 @@ function closeYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
     );
   }
   assertCanClose(state, env);
-  return [{ type: 'YearClosed', data: { closedOn: env.today, ...closingFigures(state, env) } }];
+  return [{ type: 'YearClosed', data: { closedOn: env.today, ...closingFigures(state, env) } }, ...validation(state, env)];
 }
 
 function unlockYear(reason: unknown, state: LedgerState): LedgerEvent[] {
@@ -393,5 +460,13 @@ function lockYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
     throw new DomainError('YEAR_NOT_UNLOCKED', `L'exercice ${yearName(state.year)} n'a pas été rouvert.`, undefined, 'conflict');
   }
   assertCanClose(state, env);
-  return [{ type: 'YearLocked', data: closingFigures(state, env) }];
+  return [{ type: 'YearLocked', data: closingFigures(state, env) }, ...validation(state, env)];
+}
+
+/** Closing validates every live entry not validated yet (the first closing: all of them; locking again: the corrections). */
+function validation(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
+  const entryIds = Object.values(state.entries)
+    .filter((e) => !e.deleted && e.validatedOn === null)
+    .map((e) => e.entryId);
+  return entryIds.length ? [{ type: 'EntriesValidated', data: { validatedOn: env.today, entryIds } }] : [];
 }

@@ -77,7 +77,7 @@ class Draft {
         s.opening = { ...event.data };
         return;
       case 'EntryRecorded': {
-        const { entryId, duplicatedFrom, ...content } = event.data;
+        const { entryId, duplicatedFrom, reverses, replaces, ...content } = event.data;
         this.own('entries')[entryId] = {
           entryId,
           content,
@@ -89,7 +89,19 @@ class Draft {
           deleted: false,
           duplicatedFrom: duplicatedFrom ?? null,
           attachments: [],
+          validatedOn: null,
+          reverses: reverses ?? null,
+          replaces: replaces ?? null,
+          reversedBy: null,
+          replacedBy: null,
         };
+        // A reversal cancels its entry's PJ: the corrected entry takes it over.
+        if (reverses) {
+          this.updateEntry(reverses, { reversedBy: entryId });
+          const cancelled = s.entries[reverses].content.pj;
+          if (s.pjs[cancelled] === reverses) delete this.own('pjs')[cancelled];
+        }
+        if (replaces) this.updateEntry(replaces, { replacedBy: entryId });
         this.moveContent(entryId, null, content);
         return;
       }
@@ -168,6 +180,9 @@ class Draft {
       case 'YearClosed':
         s.status = 'closed';
         s.closing = { ...event.data };
+        return;
+      case 'EntriesValidated':
+        for (const entryId of event.data.entryIds) if (s.entries[entryId]) this.updateEntry(entryId, { validatedOn: event.data.validatedOn });
         return;
       case 'YearUnlocked':
         s.status = 'unlocked';

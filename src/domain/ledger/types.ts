@@ -148,6 +148,14 @@ export interface EntryState {
   deleted: boolean;
   duplicatedFrom: string | null;
   attachments: Attachment[];
+  /** The date of the closing that validated it (EntriesValidated); null while it can change in place. */
+  validatedOn: string | null;
+  /** A correction's reversal names the entry it cancels; a corrected entry the one it replaces. */
+  reverses: string | null;
+  replaces: string | null;
+  /** On a validated entry corrected in a reopened year: its reversal, and its replacement when amended. */
+  reversedBy: string | null;
+  replacedBy: string | null;
 }
 
 export interface InventoryItem {

@@ -164,6 +164,7 @@ function applyOwn(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
     case 'ActivityReported':
     case 'QuitusInvited':
     case 'OpeningChangeSeen':
+    case 'EntriesValidated':
     case 'PaymentRecorded':
     case 'PaymentAmended':
     case 'PaymentDeleted':

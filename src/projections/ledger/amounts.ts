@@ -61,7 +61,7 @@ export function comparePj(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Date order: date, then PJ, then record order. */
 export const byDate = (a: NotebookEntry, b: NotebookEntry): number => compareText(a.date, b.date) || comparePj(a.pj, b.pj) || a.seq - b.seq;

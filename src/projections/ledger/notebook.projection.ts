@@ -59,6 +59,13 @@ export type NotebookEntry = EntryContent & {
   /** Time and author of the last change of content (record or amendment). */
   changedAt: string;
   changedBy: string;
+  /** A correction of a validated entry: the reversal names the entry it cancels, the corrected entry the one it replaces. */
+  reverses: string | null;
+  replaces: string | null;
+  /** Put together from the header's validations and the other rows (assembleNotebook), never stored on the row. */
+  validatedOn: string | null;
+  reversedBy: string | null;
+  replacedBy: string | null;
 };
 
 export type CarriedOverRow = CarriedOverItem & { seen: boolean; statementDate: string | null; statementId?: string | null; lineId?: string | null };
@@ -80,6 +87,8 @@ export type CashCountRow = CashCounted & { at: string };
 export type InventoryRow = InventoryItemAdded & { removed: boolean; leftOn: string | null };
 export type Closing = YearClosed & { at: string };
 export type NotebookStatus = 'open' | 'closed' | 'unlocked';
+/** One closing's validation (EntriesValidated): the entries it made intangible, on its date. */
+export type Validation = { validatedOn: string; at: string; entryIds: string[] };
 
 export type NotebookDoc = {
   id: string;
@@ -110,6 +119,8 @@ export type NotebookDoc = {
   /** CRA free text per activity (an action tag or a free title). */
   activities: ActivityReported[];
   closing: Closing | null;
+  /** Every validation of the year, in order: the first closing's, then each re-closing's corrections. */
+  validations: Validation[];
   unlockedReason: string | null;
   lastEventAt: string | null;
   /** Last applied revision per stream: an event at or below it was already folded in. */
@@ -148,6 +159,7 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     inventory: [],
     activities: [],
     closing: null,
+    validations: [],
     unlockedReason: null,
     lastEventAt: null,
     appliedRevisions: {},
@@ -248,6 +260,9 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
       Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, d.closedOn, at) });
       return;
     }
+    case 'EntriesValidated':
+      doc.validations = [...doc.validations, { validatedOn: event.data.validatedOn, at, entryIds: [...event.data.entryIds] }];
+      return;
     case 'YearUnlocked':
       Object.assign(doc, { status: 'unlocked', unlockedReason: event.data.reason });
       return;
@@ -377,6 +392,11 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
           recordedBy: actor,
           changedAt: at,
           changedBy: actor,
+          reverses: d.reverses ?? null,
+          replaces: d.replaces ?? null,
+          validatedOn: null,
+          reversedBy: null,
+          replacedBy: null,
           deleted: false,
           appliedRevision: event.revision,
         };
@@ -448,7 +468,8 @@ export const notebookProjection: Projection = {
   name: 'notebooks',
   // 3: the header keeps the stream head's hash.
   // 4: bank statements (header list, a document per statement), entries' clearedOn and statement line.
-  version: 4,
+  // 5: validations (EntriesValidated) in the header, corrections (reverses / replaces) on the rows.
+  version: 5,
   collections: {
     [NOTEBOOKS]: { indexes: ['coopId', 'year'] },
     [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] },
@@ -493,11 +514,27 @@ export const notebookProjection: Projection = {
 
 /** The notebook from its header and its entries' rows (tombstones left out, record order). */
 export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[]): NotebookDoc {
+  const validatedOn = new Map<string, string>();
+  for (const validation of header.validations ?? []) for (const entryId of validation.entryIds) validatedOn.set(entryId, validation.validatedOn);
+  const reversedBy = new Map<string, string>();
+  const replacedBy = new Map<string, string>();
+  for (const row of rows) {
+    if (row.deleted) continue;
+    if (row.reverses) reversedBy.set(row.reverses, row.entryId);
+    if (row.replaces) replacedBy.set(row.replaces, row.entryId);
+  }
   const entries = rows
     .filter((row) => !row.deleted)
     .sort((a, b) => a.seq - b.seq)
-    .map(({ id: _id, notebook: _notebook, deleted: _deleted, appliedRevision: _applied, ...entry }) => entry);
-  return { ...header, entries };
+    .map(({ id: _id, notebook: _notebook, deleted: _deleted, appliedRevision: _applied, ...entry }) => ({
+      ...entry,
+      reverses: entry.reverses ?? null,
+      replaces: entry.replaces ?? null,
+      validatedOn: validatedOn.get(entry.entryId) ?? null,
+      reversedBy: reversedBy.get(entry.entryId) ?? null,
+      replacedBy: replacedBy.get(entry.entryId) ?? null,
+    }));
+  return { ...header, validations: header.validations ?? [], entries };
 }
 
 /** Where a notebook's documents are read from: the read store, or a fold of the past. */

@@ -55,6 +55,11 @@ describe('notebook projection', () => {
         recordedBy: 'jean',
         changedAt: recorded.metadata.at,
         changedBy: 'jean',
+        reverses: null,
+        replaces: null,
+        validatedOn: null,
+        reversedBy: null,
+        replacedBy: null,
       },
     ]);
     expect(log.notebook(2024).lastEventAt).toBe('2024-09-10T09:30:00.000Z');

@@ -93,7 +93,7 @@ export class ClosingTallyDraft {
         t.declaredOpening = { bank: event.data.bank, cash: event.data.cash };
         return;
       case 'EntryRecorded': {
-        const { entryId, duplicatedFrom: _duplicatedFrom, ...content } = event.data;
+        const { entryId, duplicatedFrom: _duplicatedFrom, reverses: _reverses, replaces: _replaces, ...content } = event.data;
         return this.moveContent(entryId, null, content);
       }
       case 'EntryAmended': {
@@ -152,6 +152,7 @@ export class ClosingTallyDraft {
       case 'InventoryItemRemoved':
       case 'VoucherAttached':
       case 'ActivityReported':
+      case 'EntriesValidated':
       case 'QuitusInvited':
       case 'QuitusGiven':
       case 'SubmissionDocumentAttached':
