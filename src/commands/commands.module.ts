@@ -9,6 +9,7 @@ import { ACCOUNTS_IN_USE, CLOCK, STREAM_WRITER } from '../tokens';
 import { COOP_COMMAND_HANDLERS } from './coop.commands';
 import { DEPARTMENT_COMMAND_HANDLERS } from './department.commands';
 import { LedgerCommandHandler } from './ledger.commands';
+import { MembershipCommandHandler } from './membership.commands';
 import { StreamWriter } from './stream-writer';
 
 export interface CommandSideOptions {
@@ -40,6 +41,7 @@ export class CommandsModule {
         { provide: STREAM_WRITER, useValue: new StreamWriter(eventStore, clock) },
         { provide: ACCOUNTS_IN_USE, useValue: accountsInUseOf(readStore) },
         LedgerCommandHandler,
+        MembershipCommandHandler,
         ...COOP_COMMAND_HANDLERS,
         ...DEPARTMENT_COMMAND_HANDLERS,
       ],

@@ -40,4 +40,23 @@ export class ChangeDepartmentIdentityHandler implements ICommandHandler<ChangeDe
   }
 }
 
-export const DEPARTMENT_COMMAND_HANDLERS = [ChangeDepartmentIdentityHandler];
+/** The treasurer (or an admin) sets the membership rates and deadline of a school year. */
+export class SetMembershipSettings extends Command<Outcome> {
+  constructor(
+    readonly department: string,
+    readonly command: Extract<DepartmentCommand, { type: 'SetMembershipSettings' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(SetMembershipSettings)
+export class SetMembershipSettingsHandler implements ICommandHandler<SetMembershipSettings> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  execute({ department, command, context }: SetMembershipSettings): Promise<Outcome> {
+    return this.writer.execute(departmentStream(department), departmentFold(department), (state) => decideDepartment(command, state), context, department);
+  }
+}
+
+export const DEPARTMENT_COMMAND_HANDLERS = [ChangeDepartmentIdentityHandler, SetMembershipSettingsHandler];

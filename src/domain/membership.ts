@@ -140,8 +140,10 @@ function text(value: unknown, max: number, field: string, what: string, errors: 
 /** The numbers as the decider stores them; a blank class row (no name, no one) is dropped, not refused. */
 export function validNumbers(input: MembershipNumbersInput): MembershipNumbers {
   const errors: DomainError[] = [];
-  const rows = input.classes === undefined || input.classes === null ? [] : input.classes;
-  if (!Array.isArray(rows)) throw new ValidationFailed([new DomainError('CLASSES_INVALID', 'Les classes doivent être une liste.', 'classes')]);
+  // The numbers replace the previous ones as a whole: no list of classes (even empty) is no numbers.
+  const rows = input.classes;
+  if (!Array.isArray(rows))
+    throw new ValidationFailed([new DomainError('CLASSES_INVALID', 'La liste des classes manque (une liste, vide si aucune).', 'classes')]);
   if (rows.length > MAX_CLASSES) {
     throw new ValidationFailed([new DomainError('CLASSES_INVALID', `Au plus ${MAX_CLASSES} classes.`, 'classes')]);
   }

@@ -26,6 +26,8 @@ import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
 import { YearEndApiController } from './year-end-api.controller';
+import { MembershipApiController } from './membership-api.controller';
+import { MembershipReads } from '../reads/membership';
 import { MessagesApiController } from './messages-api.controller';
 import { YearEndReads } from '../reads/year-end-reads';
 
@@ -54,6 +56,7 @@ const coopDirectory = {
     YearEndApiController,
     ActionReportApiController,
     MessagesApiController,
+    MembershipApiController,
   ],
   providers: [
     coopDirectory,
@@ -66,6 +69,7 @@ const coopDirectory = {
     WriteFailures,
     YearEndReads,
     QuitusCodes,
+    MembershipReads,
   ],
   exports: [
     coopDirectory.provide,

@@ -8,6 +8,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type BankReconciliationView } from '../reads/bank-statements';
 import { type ActionReport, type CalendarYearView, gridView } from '../reads/ledger-views';
 import { paperNotebookPages, type PaperNotebookLayout } from '../reads/paper-notebook';
+import { type MembershipView } from '../reads/membership';
 import { type OfficialCrf } from '../reads/year-end-views';
 import { CONFIG } from '../tokens';
 import { YearReads } from '../reads/ledger-reads';
@@ -126,6 +127,20 @@ export class PrintService implements OnModuleDestroy {
       title: `Comptes de l'année civile ${view.calendarYear}`,
       footer: `${coop.name} — année civile ${view.calendarYear}`,
       fileName: `annee-civile-${coop.coopId}-${view.calendarYear}.pdf`,
+      layout: true,
+    };
+  }
+
+  /** The attestation of membership and insurance of a validated membership: the coop, the year, the insured numbers, the AD. */
+  membershipAttestationDocument(view: MembershipView & { coop: CoopDoc; association: string }): PrintDocument {
+    const yearName = `${view.year}-${view.year + 1}`;
+    return {
+      template: 'membership-attestation',
+      model: { coop: view.coop, yearName, view, insured: view.pupils + view.adults },
+      landscape: false,
+      title: `Attestation d'adhésion et d'assurance ${yearName}`,
+      footer: `${view.coop.name} — attestation d'adhésion ${yearName} — ${view.association}`,
+      fileName: `attestation-adhesion-${view.coop.coopId}-${view.year}.pdf`,
       layout: true,
     };
   }

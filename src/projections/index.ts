@@ -5,6 +5,7 @@ import { boardProjection } from './department/board.projection';
 import { departmentTotalsProjection } from './department/totals.projection';
 import { trialBalanceProjection } from './department/trial-balance.projection';
 import { notebookProjection } from './ledger/notebook.projection';
+import { membershipProjection } from './membership.projection';
 import { type Projection } from './projection';
 import { yearEndProjection } from './year-end.projection';
 
@@ -18,4 +19,5 @@ export const ALL_PROJECTIONS: Projection[] = [
   departmentsProjection,
   yearEndProjection,
   trialBalanceProjection,
+  membershipProjection,
 ];

@@ -139,6 +139,13 @@ describe('the membership decider', () => {
     ]);
   });
 
+  it('refuses numbers without their list of classes (they replace the previous ones as a whole)', () => {
+    spec
+      .given([entered()])
+      .when({ type: 'EnterMembershipNumbers', numbers: { otherAdults: 2 } })
+      .thenThrows('CLASSES_INVALID');
+  });
+
   it('records the engagement by name at the server time', () => {
     spec
       .given([])

@@ -395,6 +395,36 @@ describe('fuzzing the ledger JSON API', () => {
     );
   });
 
+  it('membership: hostile counts and class rows are refused or taken as numbers and text, a hostile voluntary amount refused, never a 500', async () => {
+    const membership = '/api/coops/C14001/years/2026/membership';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(hostileAmount, wrongType),
+        fc.oneof(hostileText, wrongType),
+        fc.oneof(hostileAmount, wrongType, fc.array(fc.anything(), { maxLength: 3 })),
+        async (count, name, classes) => {
+          await judge(
+            await send('put', membership, { classes: [{ name, level: name, pupils: count, teachers: 1 }], otherAdults: count }),
+            await eventCount(t),
+            true,
+          );
+          await judge(await send('put', membership, { classes, magazines: count }), await eventCount(t), true);
+        },
+      ),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        hostileAmount.filter((a) => a !== null && a !== ''),
+        async (voluntary) => {
+          const before = await eventCount(t);
+          await judge(await send('put', membership, { classes: [], voluntary }), before, false);
+        },
+      ),
+      runs,
+    );
+  });
+
   // ---- transport ----------------------------------------------------------------------------------
 
   const bodyRoutes: Array<['post' | 'put', string]> = [
@@ -408,6 +438,8 @@ describe('fuzzing the ledger JSON API', () => {
     ['post', `${base}/inventory`],
     ['post', `${base}/activities`],
     ['put', '/api/coops/C14001/contact'],
+    ['put', '/api/coops/C14001/years/2026/membership'],
+    ['post', '/api/coops/C14001/years/2026/membership/engagement'],
   ];
 
   it('answers 413 to a JSON body over 1 MB and 400 to malformed JSON, on every endpoint', async () => {

@@ -48,6 +48,8 @@ export const RULES = {
   coopAudit: rule(401, 403, 404, 'ok', 404, 'ok', 404, 'ok'),
   /** Reading the department's board and totals. */
   departmentRead: rule(401, 404, 404, 'ok', 404, 'ok', 404, 'ok'),
+  /** What every user of the department reads: its membership rates (its coops' mandataires too). */
+  departmentMembers: rule(401, 'ok', 'ok', 'ok', 404, 'ok', 404, 'ok'),
   /** Managing the department (coops, chart, auditors' grants), reading its management forms too. */
   departmentManage: rule(401, 404, 404, 'ok', 404, 403, 404, 'ok'),
   /** The messages sent: the admin all, a treasurer their department's (another's reads an empty list). */
@@ -198,6 +200,18 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'GET /api/departments/:dept/years/:year/trial-balance.xlsx': { rule: 'departmentRead' },
   'GET /api/departments/:dept/years/:year/completeness': { rule: 'departmentRead' },
   'GET /api/departments/:dept/years/:year/completeness.csv': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/membership-settings': { rule: 'departmentMembers' },
+  'PUT /api/departments/:dept/years/:year/membership-settings': { rule: 'departmentManage' },
+  'GET /api/coops/:coopId/years/:year/membership': { rule: 'coopRead' },
+  'PUT /api/coops/:coopId/years/:year/membership': { rule: 'coopLedger' },
+  'POST /api/coops/:coopId/years/:year/membership/engagement': { rule: 'coopLedger' },
+  'POST /api/coops/:coopId/years/:year/membership/submission': { rule: 'coopLedger' },
+  'GET /api/coops/:coopId/years/:year/membership/attestation.pdf': { rule: 'coopRead' },
+  'GET /api/coops/:coopId/years/:year/membership/payment-entry': { rule: 'coopRead' },
+  'POST /api/departments/:dept/coops/:coopId/years/:year/membership/decision': { rule: 'departmentManage' },
+  'GET /api/departments/:dept/years/:year/memberships': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/memberships.xlsx': { rule: 'departmentRead' },
+  'GET /api/departments/:dept/years/:year/memberships.csv': { rule: 'departmentRead' },
 
   // ---- the mandataire's pages
   'GET /': { rule: 'session' },

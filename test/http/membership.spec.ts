@@ -1,0 +1,125 @@
+import { type Agent, binaryBody, startTestApp, type TestApp } from '../support/app';
+import { pdfText } from '../support/pdf-text';
+
+/**
+ * Membership (API.md, "Membership") end to end on the demo: the clock stands on 27 November 2026,
+ * in the 2026-2027 school year; C14001 (jferry) has not sent its membership of 2026.
+ */
+describe('membership API', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let mandataire: Agent;
+  let treasurer: Agent;
+  let auditor: Agent;
+  let other: Agent;
+  const coop = '/api/coops/C14001/years/2026/membership';
+  const settings = '/api/departments/14/years/2026/membership-settings';
+  const decision = '/api/departments/14/coops/C14001/years/2026/membership/decision';
+  const rates = { pupil: 150, adult: 300, insurance: 40, magazine: 2500 };
+  const numbers = {
+    classes: [
+      { name: 'CP-CE1', level: 'Cycle 2', pupils: 24, teachers: 1 },
+      { name: 'CM2', level: 'Cycle 3', pupils: 26, teachers: 2 },
+    ],
+    otherAdults: 3,
+    magazines: 2,
+    voluntary: 5000,
+  };
+  const due = { cotisation: 50 * 150 + 6 * 300, insurance: 56 * 40, magazines: 5000, voluntary: 5000, total: 9300 + 2240 + 5000 + 5000 };
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    [mandataire, treasurer, auditor, other] = await t.loginDemo('jferry', 'tresorier14', 'verif14', 'tresorier61');
+  });
+  afterAll(() => t.close());
+
+  it('keeps the rates and deadline of a year, set by the treasurer, read by the department and its coops', async () => {
+    const set = await treasurer.put(settings, { rates, deadline: '2026-12-15' }).expect(200);
+    expect(set.body).toEqual({ rates, deadline: '2026-12-15' });
+    expect((await mandataire.get(settings).expect(200)).body).toEqual({ rates, deadline: '2026-12-15' });
+    expect((await auditor.get(settings).expect(200)).body).toEqual({ rates, deadline: '2026-12-15' });
+    await other.get(settings).expect(404);
+    await mandataire.put(settings, { rates, deadline: '2026-12-15' }).expect(404);
+    await auditor.put(settings, { rates, deadline: '2026-12-15' }).expect(403);
+    const bad = await treasurer.put(settings, { rates: { ...rates, pupil: '1,50' }, deadline: 'demain' }).expect(400);
+    expect(Object.keys(bad.body.fields)).toEqual(['rates.pupil', 'deadline']);
+  });
+
+  it('takes the numbers and answers the amounts, cotisation and insurance apart', async () => {
+    const saved = await mandataire.put(coop, numbers).expect(200);
+    expect(saved.body).toMatchObject({ status: 'draft', ...numbers, due, engagement: null, deadline: '2026-12-15', late: false });
+    expect(saved.body.reason).toBeUndefined();
+    const bad = await mandataire.put(coop, { classes: [{ name: '', pupils: 3 }], otherAdults: -2 }).expect(400);
+    expect(bad.body).toMatchObject({ code: 'CLASS_NAME_REQUIRED', fields: { 'classes.0.name': expect.any(String), otherAdults: expect.any(String) } });
+    await treasurer.put(coop, numbers).expect(403);
+  });
+
+  it('refuses the submission without the engagement, then takes it', async () => {
+    const blocked = await mandataire.post(`${coop}/submission`).expect(409);
+    expect(blocked.body).toMatchObject({ code: 'MEMBERSHIP_BLOCKED', blockers: [{ code: 'ENGAGEMENT_MISSING', message: expect.any(String) }] });
+    const engaged = await mandataire.post(`${coop}/engagement`, { name: 'Claire Martin' }).expect(200);
+    expect(engaged.body.engagement).toEqual({ name: 'Claire Martin', at: '2026-11-27T10:00:00.000Z' });
+    expect((await mandataire.post(`${coop}/submission`).expect(200)).body.status).toBe('submitted');
+    const locked = await mandataire.put(coop, numbers).expect(409);
+    expect(locked.body.code).toBe('MEMBERSHIP_SUBMITTED');
+  });
+
+  it('lets the AD return it with a reason (shown to the coop), the coop correct and send again, the AD validate', async () => {
+    expect((await treasurer.post(decision, { decision: 'return' }).expect(400)).body.code).toBe('REASON_REQUIRED');
+    await auditor.post(decision, { decision: 'validate' }).expect(403);
+    await other.post(decision, { decision: 'validate' }).expect(404);
+    await treasurer.post('/api/departments/61/coops/C14001/years/2026/membership/decision', { decision: 'validate' }).expect(404);
+    await treasurer.post(decision, { decision: 'return', reason: 'Il manque la classe de CE2.' }).expect(200);
+    expect((await mandataire.get(coop).expect(200)).body).toMatchObject({ status: 'returned', reason: 'Il manque la classe de CE2.' });
+    const corrected = { ...numbers, classes: [...numbers.classes, { name: 'CE2', level: 'Cycle 2', pupils: 20, teachers: 1 }] };
+    await mandataire.put(coop, corrected).expect(200);
+    await mandataire.post(`${coop}/submission`).expect(200);
+    const pdfBefore = await mandataire.get(`${coop}/attestation.pdf`).expect(409);
+    expect(pdfBefore.body.code).toBe('MEMBERSHIP_NOT_VALIDATED');
+    await treasurer.post(decision, { decision: 'validate' }).expect(200);
+    expect((await mandataire.get(coop).expect(200)).body).toMatchObject({ status: 'validated', pupils: 70, adults: 7 });
+  });
+
+  it('lists every coop of the department with totals; xlsx and CSV the same', async () => {
+    const rows = (await treasurer.get('/api/departments/14/years/2026/memberships').expect(200)).body;
+    const row = rows.find((r: { coopId: string }) => r.coopId === 'C14001');
+    expect(row).toMatchObject({ coopId: 'C14001', name: "Coopérative de l'école Jules Ferry", status: 'validated', pupils: 70, adults: 7, late: false });
+    expect(row.due.total).toBe(70 * 150 + 7 * 300 + 77 * 40 + 5000 + 5000);
+    expect(rows.every((r: { coopId: string }) => r.coopId.startsWith('C14'))).toBe(true);
+    await mandataire.get('/api/departments/14/years/2026/memberships').expect(404);
+    const xlsx = await treasurer.get('/api/departments/14/years/2026/memberships.xlsx').buffer(true).parse(binaryBody).expect(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect((xlsx.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    const csv = await treasurer.get('/api/departments/14/years/2026/memberships.csv').expect(200);
+    expect(csv.text).toContain("C14001;Coopérative de l'école Jules Ferry;validée;non;70;7;");
+  });
+
+  it('prints the attestation naming the coop, the year, the insured numbers and the AD', async () => {
+    const pdf = await mandataire.get(`${coop}/attestation.pdf`).buffer(true).parse(binaryBody).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = (await pdfText(pdf.body as Buffer)).replace(/\s+/g, ' ');
+    expect(text).toContain("Coopérative de l'école Jules Ferry");
+    expect(text).toContain('2026-2027');
+    expect(text).toContain('70 élèves');
+    expect(text).toContain('7 adultes');
+    expect(text).toContain('OCCE 14 — Association départementale du Calvados');
+  });
+
+  it('proposes the payment entry split by account, which the notebook records without the cotisation/assurance warning', async () => {
+    const entry = (await mandataire.get(`${coop}/payment-entry`).expect(200)).body;
+    const total = 70 * 150 + 7 * 300 + 77 * 40 + 5000 + 5000;
+    expect(entry).toMatchObject({
+      date: '2026-11-27',
+      label: 'OCCE 14 — Association départementale du Calvados – Adhésion 2026-2027 : cotisation et assurance',
+      lines: [
+        { account: '6586', debit: 70 * 150 + 7 * 300 + 5000 },
+        { account: '6168', debit: 77 * 40 },
+        { account: '6181', debit: 5000 },
+        { account: '512', credit: total },
+      ],
+    });
+    await mandataire.post('/api/coops/C14001/years/2026/entries', entry).expect(201);
+    const checklist = (await mandataire.get('/api/coops/C14001/years/2026/checklist').expect(200)).body;
+    expect(checklist.warnings.map((w: { code: string }) => w.code)).not.toContain('COTISATION_ASSURANCE');
+  });
+});
