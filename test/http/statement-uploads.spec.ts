@@ -120,4 +120,40 @@ describe('statement uploads under attack', () => {
     const file = await jferry.get(`${api}/statements/${created.body.statementId}/file`).expect(200);
     expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(String(file.headers['content-disposition']))![1])).toBe('relevé été.csv');
   });
+
+  it('a long statement on a big year offers a few entries per line, and finds any other by a search', async () => {
+    const coop = '/api/coops/C14002/years/2026';
+    for (let i = 0; i < 60; i++) {
+      const amount = 1000 + i * 37;
+      await tilleuls
+        .post(`${coop}/entries`, {
+          pj: `S${i}`,
+          date: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`,
+          label: i === 42 ? 'Librairie Hirondelle' : `Fournisseur ${i}`,
+          chequeNo: null,
+          actionA: null,
+          actionB: null,
+          lines: [
+            { account: '6181', debit: amount },
+            { account: '512', credit: amount },
+          ],
+        })
+        .expect(201);
+    }
+    const rows = Array.from({ length: 30 }, (_, i) => `30/10/2026;CB ACHAT ${i};-${i + 1},11`);
+    const created = await tilleuls.agent
+      .post(`${coop}/statements`)
+      .set('X-CSRF-Token', tilleuls.csrf)
+      .attach('file', csv([...rows, 'Solde au 31/10/2026;;500,00']), 'long.csv')
+      .expect(201);
+    const pagePath = `/coops/C14002/years/2026/releves/${created.body.statementId}`;
+    const html = (await tilleuls.get(pagePath).expect(200)).text;
+    // Before: every unreconciled expense of the year under every line (30 × 60 options and more).
+    expect((html.match(/<option /g) ?? []).length).toBeLessThanOrEqual(30 * 8);
+    const lineId = /id="line-(L[0-9a-f]+)"/.exec(html)![1];
+    const searched = (await tilleuls.get(`${pagePath}?ligne=${lineId}&recherche=hirondelle`).expect(200)).text;
+    expect(searched).toContain('Librairie Hirondelle');
+    const nothing = (await tilleuls.get(`${pagePath}?ligne=${lineId}&recherche=introuvable`).expect(200)).text;
+    expect(nothing).toContain('Aucune écriture non pointée ne correspond à « introuvable ».');
+  });
 });

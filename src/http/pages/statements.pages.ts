@@ -6,11 +6,12 @@ import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { importStatementCommand } from '../../domain/ledger/statements/statements';
 import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
-import { formatEuros } from '../../domain/money';
+import { formatEuros, parseEuros } from '../../domain/money';
 import { type CsvMapping } from '../../domain/statements';
 import { netDebit } from '../../projections/ledger/amounts';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
 import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
+import { lineCandidates, searchCandidates } from '../../domain/statements';
 import { CLOCK } from '../../tokens';
 import { type SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -198,6 +199,8 @@ export class StatementsPagesController {
     @Param('statementId') statementId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
+    @Query('ligne') searchLine?: string,
+    @Query('recherche') search?: string,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const doc = await this.statementDoc(ctx, statementId);
@@ -211,7 +214,12 @@ export class StatementsPagesController {
       const c = carried.get(id);
       return c ? `report n° ${c.pj} – ${c.label} (${formatEuros(c.amount)})` : id;
     };
+    // A few likely entries per line from the matcher; any other by a search for that line.
     const candidates = matchCandidates(notebook);
+    const open = view.lines.filter((l) => l.status !== 'matched');
+    const offered = lineCandidates(open, candidates);
+    const query = typeof search === 'string' ? search.slice(0, 100) : '';
+    const found = typeof searchLine === 'string' && query.trim() !== '' ? searchCandidates(candidates, query, parseEuros(query.replace(/[€\s]/g, ''))) : null;
     const pjs = new Set(notebook.entries.map((e) => e.pj));
     let next = 1;
     const nextPj = () => {
@@ -223,9 +231,13 @@ export class StatementsPagesController {
       matched: line.status === 'matched',
       proposed: line.status === 'proposed',
       entries: line.entryIds.map(describe),
-      choices: candidates
-        .filter((c) => Math.sign(c.amount) === Math.sign(line.amount) && c.date <= line.date)
-        .map((c) => ({ entryId: c.entryId, label: describe(c.entryId), selected: line.entryIds.includes(c.entryId) })),
+      choices: (found && searchLine === line.lineId ? found : (offered.get(line.lineId) ?? [])).map((c) => ({
+        entryId: c.entryId,
+        label: describe(c.entryId),
+        selected: line.entryIds.includes(c.entryId),
+      })),
+      search: searchLine === line.lineId ? query : '',
+      searched: found !== null && searchLine === line.lineId,
       account: line.amount < 0 ? '6270' : '7610',
       pj: nextPj(),
       absAmount: Math.abs(line.amount),

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { type LineToMatch, type MatchCandidate, labelLikeness, lineIdsOf, proposeMatches } from '../../../src/domain/statements';
+import {
+  CANDIDATES_PER_LINE,
+  type LineToMatch,
+  type MatchCandidate,
+  labelLikeness,
+  lineCandidates,
+  lineIdsOf,
+  proposeMatches,
+  searchCandidates,
+} from '../../../src/domain/statements';
 
 const line = (lineId: string, date: string, amount: number, label = '', chequeNo: string | null = null): LineToMatch => ({
   lineId,
@@ -114,5 +123,54 @@ describe('line identity across imports', () => {
         },
       ),
     );
+  });
+});
+
+describe('candidates offered for a line', () => {
+  const entry = (entryId: string, date: string, amount: number, label = 'Fournisseur', chequeNo: string | null = null): MatchCandidate => ({
+    entryId,
+    date,
+    label,
+    amount,
+    chequeNo,
+  });
+  const line = (lineId: string, date: string, amount: number, label = 'CB ACHAT'): LineToMatch => ({ lineId, date, label, amount, chequeNo: null });
+
+  it('at most CANDIDATES_PER_LINE per line: of its sign, in its window, the one that may match first, then the closest amounts', () => {
+    const entries = [
+      ...Array.from({ length: 30 }, (_, i) => entry(`e${i}`, '2025-03-01', -(1000 + i))),
+      entry('exact', '2025-02-01', -1015),
+      entry('receipt', '2025-03-01', 1015),
+      entry('too-old', '2024-12-01', -1015),
+      entry('after', '2025-03-20', -1015),
+    ];
+    const offered = lineCandidates([line('l1', '2025-03-10', -1015)], entries).get('l1')!;
+    expect(offered).toHaveLength(CANDIDATES_PER_LINE);
+    // e15 has the same amount and is closer in date; both may match, so both come first.
+    expect(offered.slice(0, 2).map((c) => c.entryId)).toEqual(['e15', 'exact']);
+    expect(offered.map((c) => c.entryId)).not.toEqual(expect.arrayContaining(['receipt', 'too-old', 'after']));
+    expect(offered.slice(1).every((c) => Math.abs(c.amount + 1015) <= 4)).toBe(true);
+  });
+
+  it('a 1,000-line statement on a 5,000-entry year: 8 each, in well under a second', () => {
+    // Before: every entry of the line's sign for every line, 1.5 million options on the page.
+    const entries = Array.from({ length: 5000 }, (_, i) =>
+      entry(`e${i}`, `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, -(100 + i), `Fournisseur ${i}`),
+    );
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      line(`l${i}`, `2025-${String(1 + (i % 12)).padStart(2, '0')}-28`, -(100 + i * 5), `CB FOURNISSEUR ${i}`),
+    );
+    const started = Date.now();
+    const offered = lineCandidates(lines, entries);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect([...offered.values()].every((list) => list.length <= CANDIDATES_PER_LINE)).toBe(true);
+  });
+
+  it('a search finds any entry by a word of its label or by its amount', () => {
+    const entries = [entry('a', '2025-01-02', -4590, 'Librairie du Port'), entry('b', '2025-01-03', 12000, 'APE don'), entry('c', '2025-01-04', -100, 'Élan')];
+    expect(searchCandidates(entries, 'librairie', null).map((c) => c.entryId)).toEqual(['a']);
+    expect(searchCandidates(entries, '45,90', 4590).map((c) => c.entryId)).toEqual(['a']);
+    expect(searchCandidates(entries, 'elan', null).map((c) => c.entryId)).toEqual(['c']);
+    expect(searchCandidates(entries, ' ', null)).toEqual([]);
   });
 });
