@@ -15,7 +15,7 @@ import { SessionUser } from '../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { JsonBody } from './json-body';
 import { sendJson } from './json-answer';
-import { yearParam } from './params';
+import { checkAsOf, yearParam } from './params';
 import { IdempotentRequests } from './idempotency';
 import { requestContext } from './request-context';
 
@@ -53,7 +53,8 @@ export class DepartmentAccountsApiController {
 
   /** Every coop's entries of the year in one file, streamed; its notice beside it (Link: rel=describedby). */
   @Get('years/:year/fec.txt')
-  async fecFile(@Param('dept') department: string, @Param('year') year: string, @Res() res: Response) {
+  async fecFile(@Param('dept') department: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: unknown) {
+    checkAsOf(asOf);
     const y = yearParam(year);
     await this.accounts.sendDepartmentFec(res, department, y, `/api/departments/${encodeURIComponent(department)}/years/${y}/fec-notice.txt`);
   }
@@ -68,13 +69,27 @@ export class DepartmentAccountsApiController {
 
   /** API.md's balance: the coops' figures summed per account; ?scope=final keeps the final coops only. */
   @Get('years/:year/trial-balance')
-  async trialBalance(@Param('dept') department: string, @Param('year') year: string, @Query('scope') scope: unknown, @Res() res: Response) {
+  async trialBalance(
+    @Param('dept') department: string,
+    @Param('year') year: string,
+    @Query('scope') scope: unknown,
+    @Res() res: Response,
+    @Query('asOf') asOf?: unknown,
+  ) {
+    checkAsOf(asOf);
     const view = await this.accounts.trialBalance(department, yearParam(year), scopeParam(scope));
     sendJson(res, view, () => trialBalanceAnswer(view));
   }
 
   @Get('years/:year/trial-balance.xlsx')
-  async trialBalanceFile(@Param('dept') department: string, @Param('year') year: string, @Query('scope') scope: unknown, @Res() res: Response) {
+  async trialBalanceFile(
+    @Param('dept') department: string,
+    @Param('year') year: string,
+    @Query('scope') scope: unknown,
+    @Res() res: Response,
+    @Query('asOf') asOf?: unknown,
+  ) {
+    checkAsOf(asOf);
     const y = yearParam(year);
     const [view, association] = await Promise.all([this.accounts.trialBalance(department, y, scopeParam(scope)), this.accounts.association(department)]);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

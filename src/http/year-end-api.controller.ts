@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { commandContext } from '../commands/command-context';
@@ -14,7 +14,7 @@ import { CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards
 import { notFound } from './errors.filter';
 import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
-import { yearParam } from './params';
+import { checkAsOf, yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
 import { PrintService } from './print.service';
 import { VoucherStore, VoucherUpload } from './voucher-store';
@@ -122,7 +122,8 @@ export class YearEndApiController {
 
   @Get('departments/:dept/years/:year/submissions')
   @UseGuards(DepartmentScopeGuard)
-  submissions(@Param('dept') department: string, @Param('year') year: string) {
+  submissions(@Param('dept') department: string, @Param('year') year: string, @Query('asOf') asOf?: unknown) {
+    checkAsOf(asOf);
     return this.yearEnd.submissions(department, yearParam(year));
   }
 

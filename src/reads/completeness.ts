@@ -1,5 +1,5 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
-import { quitusMissing, submissionDueOn } from '../domain/ledger';
+import { quitusMissing, quitusReserves, submissionDueOn } from '../domain/ledger';
 import { csvFile, csvText } from './department-views';
 import { type CoopDoc } from '../projections/coops.projection';
 import { emptyTrialBalanceDoc, isFinal, type SubmissionStatus, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
@@ -19,6 +19,9 @@ export interface CompletenessRow {
   reason: string | null;
   /** Two decisions of vérificateurs, at least one a parent, since the year was last unlocked. */
   quitus: boolean;
+  /** A valid decision "réserves" stands (API.md): the quitus counts, with these comments. */
+  quitusReserves: boolean;
+  reserves: Array<{ name: string; comment: string }>;
   statement: boolean;
   /** Every row of the subsidies table has its proof. */
   subsidyProofs: boolean;
@@ -63,6 +66,8 @@ export function completenessRows(coops: readonly CoopDoc[], docs: readonly Trial
         submittedAt: doc.submission.submittedAt,
         reason: doc.submission.reason,
         quitus,
+        quitusReserves: quitusReserves(decisions).length > 0,
+        reserves: quitusReserves(decisions),
         statement,
         subsidyProofs,
         missing,

@@ -228,7 +228,7 @@ const ISO_MOMENT = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,
  * parser takes "1" or "2025" for a moment, which then answered 404 for a year not yet begun.
  * Anything else, a repeated parameter included, is AS_OF_INVALID.
  */
-function parseAsOf(asOf: unknown): string {
+export function parseAsOf(asOf: unknown): string {
   const m = typeof asOf === 'string' ? ISO_MOMENT.exec(asOf) : null;
   const [, day, hours, minutes, seconds, zone, zoneHours, zoneMinutes] = m ?? [];
   const inRange = (value: string | undefined, max: number) => value === undefined || Number(value) <= max;

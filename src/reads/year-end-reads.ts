@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../domain/errors';
 import { type Clock, formatFrenchDate, today } from '../domain/fiscal-year';
-import { submissionDueOn } from '../domain/ledger';
+import { quitusReserves, submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
 import {
@@ -35,6 +35,9 @@ export interface SubmissionRow {
   submittedAt: string | null;
   late: boolean;
   quitus: boolean;
+  /** A valid decision "réserves" stands: the quitus counts, with these comments. */
+  quitusReserves: boolean;
+  reserves: Array<{ name: string; comment: string }>;
   statement: boolean;
   subsidyProofs: boolean;
   /** The returned version's reason. */
@@ -126,14 +129,18 @@ export function quitusView(doc: YearEndDoc, day: string): QuitusView {
 export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearEndDoc, day: string): SubmissionRow {
   const last = doc.submissions.at(-1) ?? null;
   const proofs = new Set(doc.documents.filter((d) => d.kind === 'subsidy').map((d) => d.subsidyIndex));
+  const reserves = quitusReserves(doc.decisions.filter((d) => d.valid));
   return {
     coopId: coop.coopId,
     name: coop.name,
-    status: last ? last.status : 'missing',
+    // A version sent before an unlock is not the year as it stands: missing, as on the completeness board.
+    status: last?.current ? last.status : 'missing',
     version: last?.version ?? null,
     submittedAt: last?.at ?? null,
     late: last ? last.late : day > submissionDueOn(doc.year),
     quitus: quitusComplete(doc),
+    quitusReserves: reserves.length > 0,
+    reserves,
     statement: statementDocument(doc) !== null,
     subsidyProofs: Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i)),
     reason: last?.status === 'returned' ? last.reason : null,

@@ -128,4 +128,12 @@ describe('a closed year reopened for corrections keeps its validated books', () 
     const added = fecRecordsOf(second.bytes).slice(fecRecordsOf(first.bytes).length);
     expect([...new Set(added.map((r) => `${r.PieceRef} ${r.ValidDate}`))]).toEqual(['90-A 20261129']);
   });
+
+  it('department reads refuse a bad asOf (400 AS_OF_INVALID) and take a good one', async () => {
+    for (const path of ['trial-balance', 'trial-balance.xlsx', 'fec.txt', 'submissions']) {
+      const bad = await treasurer.get(`/api/departments/14/years/2025/${path}?asOf=garbage`).expect(400);
+      expect(bad.body.code).toBe('AS_OF_INVALID');
+      await treasurer.get(`/api/departments/14/years/2025/${path}?asOf=2026-11-27T10:00:00Z`).expect(200);
+    }
+  });
 });

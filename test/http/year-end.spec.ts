@@ -152,12 +152,16 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
     const voided = (await mandataire.get(`${year}/quitus`).expect(200)).body;
     expect(voided.complete).toBe(false);
     expect(voided.decisions.map((d: { valid: boolean }) => d.valid)).toEqual([false, false]);
+    // One status everywhere: the version accepted before the unlock is no longer the year; the list says missing, as the board.
     expect((await treasurer.get('/api/departments/14/years/2025/submissions').expect(200)).body[0]).toMatchObject({
-      status: 'accepted',
+      status: 'missing',
       version: 1,
       quitus: false,
+      quitusReserves: false,
       reopened: true,
     });
+    const board = (await treasurer.get('/api/departments/14/years/2025/completeness').expect(200)).body.rows;
+    expect(board.find((r: { coopId: string }) => r.coopId === 'C14001')).toMatchObject({ submission: 'missing', quitus: false });
     const next = (await mandataire.get('/api/coops/C14001/years/2026/crf').expect(200)).body;
     expect(next.treasury.opening).toMatchObject({ provisional: true, bank: sentCrf.treasury.closing.bank });
     expect(next.status).toBe('provisoire');

@@ -29,6 +29,23 @@ describe('the completeness board', () => {
     expect(done.missing).not.toContain('le quitus des deux vérificateurs');
   });
 
+  it('shows a quitus with réserves as such, with the comment, apart from a clean one', () => {
+    const withReserves = row(
+      closedWith([
+        { name: 'Jeanne Roux', quality: 'parent', decision: 'quitus' },
+        { name: 'Marc Petit', quality: 'enseignant', decision: 'reserves', comment: 'Facture 12 sans justificatif' },
+      ]),
+    );
+    expect(withReserves).toMatchObject({ quitus: true, quitusReserves: true, reserves: [{ name: 'Marc Petit', comment: 'Facture 12 sans justificatif' }] });
+    const clean = row(
+      closedWith([
+        { name: 'Jeanne Roux', quality: 'parent', decision: 'quitus' },
+        { name: 'Marc Petit', quality: 'enseignant', decision: 'quitus' },
+      ]),
+    );
+    expect(clean).toMatchObject({ quitus: true, quitusReserves: false, reserves: [] });
+  });
+
   it('does not count the same vérificateur twice, nor two without a parent', () => {
     const twice = row(
       closedWith([

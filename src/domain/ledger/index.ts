@@ -18,6 +18,8 @@ export {
   invitationFor,
   lastSubmission,
   quitusMissing,
+  quitusReserves,
+  samePerson,
   quitusStatus,
   statementDocumentOf,
   submissionBlockers,

@@ -41,7 +41,7 @@ export interface TrialBalanceDoc {
     reason: string | null;
   };
   /** Quitus decisions since the year was last unlocked (an unlock makes them void). */
-  quitus: Array<{ name: QuitusGiven['name']; quality: QuitusGiven['quality']; decision: QuitusGiven['decision'] }>;
+  quitus: Array<{ name: QuitusGiven['name']; quality: QuitusGiven['quality']; decision: QuitusGiven['decision']; comment?: string | null }>;
   /**
    * What the submission has: its year-end statement (a document attached as such, or the bank's
    * file of the year-end statement imported: statementDocumentOf), the subsidies' proofs (their
@@ -142,7 +142,7 @@ function applyOwn(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
     }
     case 'QuitusGiven': {
       const d = event.data;
-      doc.quitus = [...doc.quitus, { name: d.name, quality: d.quality, decision: d.decision }];
+      doc.quitus = [...doc.quitus, { name: d.name, quality: d.quality, decision: d.decision, comment: d.comment ?? null }];
       return;
     }
     case 'SubmissionDocumentAttached': {
@@ -231,7 +231,8 @@ export function foldTrialBalance(doc: TrialBalanceDoc | null, events: RecordedEv
 export const trialBalanceProjection: Projection = {
   name: 'trial_balance',
   // 2: an imported year-end statement counts as the submission's statement (documents.statement).
-  version: 3,
+  // 4: the quitus keeps a réserves' comment.
+  version: 4,
   collections: { [TRIAL_BALANCE]: { indexes: ['department', 'year'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

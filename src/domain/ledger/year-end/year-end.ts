@@ -281,9 +281,35 @@ export const personKey = (name: string): string =>
     .trim()
     .toLowerCase();
 
-/** A vérificateur did not keep the books: no mandataire of the coop, by name. */
+const nameParts = (name: string): string[] =>
+  personKey(name)
+    .split(/[\s.'’-]+/)
+    .filter(Boolean);
+/** Given names agree when each pair is the same name or one is the other's initial ("C." and "Claire"); none given agrees. */
+const givenNamesAgree = (a: string[], b: string[]): boolean =>
+  a.slice(0, Math.min(a.length, b.length)).every((x, i) => x === b[i] || (x.length === 1 && b[i].startsWith(x)) || (b[i].length === 1 && x.startsWith(b[i])));
+const sameSurname = (a: string[], b: string[]): boolean =>
+  a.length > 0 && b.length > 0 && a.at(-1) === b.at(-1) && givenNamesAgree(a.slice(0, -1), b.slice(0, -1));
+const surnameFirst = (parts: string[]): string[] => (parts.length > 1 ? [...parts.slice(1), parts[0]] : parts);
+
+/**
+ * Two ways of writing one person's name: without case, accents, spaces or punctuation, initials
+ * for given names ("C. Martin", "claire MARTIN", "Martin Claire" are Claire Martin).
+ */
+export function samePerson(a: string, b: string): boolean {
+  const x = nameParts(a);
+  const y = nameParts(b);
+  return sameSurname(x, y) || sameSurname(surnameFirst(x), y) || sameSurname(x, surnameFirst(y));
+}
+
+/** The valid decisions "réserves" and their comments: a quitus that counts, but not a clean one (DOMAIN.md, "Quitus evidence"). */
+export const quitusReserves = <D extends { decision: string; name: string; comment?: string | null }>(
+  valid: readonly D[],
+): Array<{ name: string; comment: string }> => valid.filter((d) => d.decision === 'reserves').map((d) => ({ name: d.name, comment: d.comment ?? '' }));
+
+/** A vérificateur did not keep the books: no mandataire of the coop, by name (samePerson). */
 function assertNotBookkeeper(name: string, env: LedgerEnv): void {
-  if ((env.mandataires ?? []).some((m) => personKey(m) === personKey(name))) {
+  if ((env.mandataires ?? []).some((m) => samePerson(m, name))) {
     throw new DomainError(
       'VERIFIER_IS_BOOKKEEPER',
       `${name} tient les comptes de la coopérative : un vérificateur aux comptes ne peut pas être un mandataire.`,
