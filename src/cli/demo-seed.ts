@@ -2,10 +2,10 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { type CommandContext, commandContext } from '../commands/command-context';
 import { type CommandSender } from '../commands/commands.module';
-import { RegisterCoop } from '../commands/coop.commands';
+import { ChangeMandate, RegisterCoop } from '../commands/coop.commands';
 import { ChangeDepartmentIdentity } from '../commands/department.commands';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
-import { type Clock, currentFiscalYear } from '../domain/fiscal-year';
+import { type Clock, currentFiscalYear, today } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
 import { importStatementCommand } from '../domain/ledger/statements/statements';
 import { lineIdsOf, proposeMatches, readStatementFile } from '../domain/statements';
@@ -39,7 +39,8 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { role: 'admin', username: 'admin', password: 'demo-admin-2025', scope: 'tout' },
   { role: 'treasurer', username: 'tresorier14', password: 'demo-tresorier14', scope: 'département 14' },
   { role: 'treasurer', username: 'tresorier61', password: 'demo-tresorier61', scope: 'département 61' },
-  { role: 'mandataire', username: 'jferry', password: 'demo-jules-ferry', scope: 'coopérative C14001' },
+  { role: 'mandataire', username: 'jferry', password: 'demo-jules-ferry', scope: 'coopérative C14001, Claire Martin' },
+  { role: 'mandataire', username: 'mdurand', password: 'demo-marc-durand', scope: 'coopérative C14001, Marc Durand (second mandataire)' },
   { role: 'mandataire', username: 'tilleuls', password: 'demo-les-tilleuls', scope: 'coopérative C14002' },
   { role: 'auditor', username: 'verif14', password: 'demo-verificateur', scope: 'département 14, lecture seule' },
 ];
@@ -287,12 +288,30 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     tresorier14: { department: '14' },
     tresorier61: { department: '61' },
     jferry: { coopId: 'C14001', department: '14' },
+    mdurand: { coopId: 'C14001', department: '14' },
     tilleuls: { coopId: 'C14002', department: '14' },
     verif14: { grants: { departments: ['14'] } },
   };
+  // C14001 has two personal mandataires, each appointed on the coop's stream (the history names them).
+  const people: Record<string, { name: string; email: string; since: string }> = {
+    jferry: { name: 'Claire Martin', email: 'claire.martin@ecole-jules-ferry.example', since: `${previous}-09-01` },
+    mdurand: { name: 'Marc Durand', email: 'marc.durand@ecole-jules-ferry.example', since: today(clock) },
+  };
   for (const login of DEMO_LOGINS) {
     if (await users.get(login.username)) continue;
-    await users.create({ username: login.username, password: login.password, role: login.role as never, ...scopeOf[login.username], skipPolicy: true });
+    const person = people[login.username];
+    if (person) {
+      const appointment = { type: 'AppointMandataire' as const, username: login.username, ...person };
+      await commands.execute(new ChangeMandate('C14001', appointment, ctx(`mandate:${login.username}`)));
+    }
+    await users.create({
+      username: login.username,
+      password: login.password,
+      role: login.role as never,
+      ...scopeOf[login.username],
+      ...(person ?? {}),
+      skipPolicy: true,
+    });
   }
   return { logins: [...DEMO_LOGINS] };
 }

@@ -40,6 +40,17 @@ export class ChangeCoopContact extends Command<Outcome> {
   }
 }
 
+/** The department appoints a personal mandataire or ends a mandate (the handover, on the coop's stream). */
+export class ChangeMandate extends Command<Outcome> {
+  constructor(
+    readonly coopId: string,
+    readonly command: Extract<CoopCommand, { type: 'AppointMandataire' | 'EndMandate' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
 /** A department renames, adds or retires an account of its chart for one fiscal year. */
 export class ChangeChart extends Command<Outcome> {
   constructor(
@@ -78,6 +89,15 @@ export class ChangeCoopContactHandler implements ICommandHandler<ChangeCoopConta
   }
 }
 
+@CommandHandler(ChangeMandate)
+export class ChangeMandateHandler implements ICommandHandler<ChangeMandate> {
+  constructor(@Inject(STREAM_WRITER) private readonly writer: StreamWriter) {}
+  async execute({ coopId, command, context }: ChangeMandate): Promise<Outcome> {
+    const department = (await this.writer.load(coopStream(coopId), coopFold)).state.department ?? undefined;
+    return this.writer.execute(coopStream(coopId), coopFold, (state) => decideCoop(command, state), context, department);
+  }
+}
+
 /** Only a retirement reads which accounts the year's entries use (from the read models). */
 @CommandHandler(ChangeChart)
 export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
@@ -91,4 +111,4 @@ export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
   }
 }
 
-export const COOP_COMMAND_HANDLERS = [RegisterCoopHandler, ChangeCoopIdentityHandler, ChangeCoopContactHandler, ChangeChartHandler];
+export const COOP_COMMAND_HANDLERS = [RegisterCoopHandler, ChangeCoopIdentityHandler, ChangeCoopContactHandler, ChangeMandateHandler, ChangeChartHandler];

@@ -1,4 +1,5 @@
 import { type CoopContactChanged, type CoopEvent, type CoopIdentity, type CoopRegistered } from '../events/coop-events';
+import { isIsoDate } from './fiscal-year';
 import { ID_PATTERN } from '../events/streams';
 import { DomainError, ValidationFailed } from './errors';
 
@@ -10,12 +11,25 @@ export interface CoopState {
   firstYear: number | null;
   identity: CoopIdentity | null;
   contact: CoopContactChanged | null;
+  /** The personal mandates recorded on the stream (a shared login of old has none until it ends). */
+  mandates: Mandate[];
+}
+
+export interface Mandate {
+  username: string;
+  name: string;
+  since: string;
+  until: string | null;
 }
 
 export type CoopCommand =
   | { type: 'RegisterCoop'; coopId: string; department: string; firstYear: number; identity: CoopIdentityInput }
   | { type: 'ChangeCoopIdentity'; identity: CoopIdentityInput }
-  | { type: 'ChangeCoopContact'; contact: CoopContactInput };
+  | { type: 'ChangeCoopContact'; contact: CoopContactInput }
+  /** `since`: today, as the handler reads the clock. */
+  | { type: 'AppointMandataire'; username: string; name: unknown; email: unknown; since: string }
+  /** `until` as typed (a date), or absent for `today`. */
+  | { type: 'EndMandate'; username: string; until?: unknown; today: string };
 
 /** The mandataire's fields of the identity, as a form or JSON sends them. */
 export interface CoopContactInput {
@@ -32,7 +46,15 @@ export interface CoopIdentityInput {
   mandataires?: unknown;
 }
 
-export const initialCoopState = (): CoopState => ({ registered: false, coopId: null, department: null, firstYear: null, identity: null, contact: null });
+export const initialCoopState = (): CoopState => ({
+  registered: false,
+  coopId: null,
+  department: null,
+  firstYear: null,
+  identity: null,
+  contact: null,
+  mandates: [],
+});
 
 /** UAI (code of a French school): 7 digits and a letter, e.g. 0141234A. */
 const UAI = /^\d{7}[A-Za-z]$/;
@@ -105,8 +127,47 @@ export function registrationErrors(command: Registration): DomainError[] {
 
 export const coopExists = (coopId: string): DomainError => new DomainError('COOP_EXISTS', `La coopérative ${coopId} existe déjà.`, 'coopId', 'conflict');
 
+const coopNotFound = (): DomainError => new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+
+/** A new mandataire's name and e-mail, every problem at once (the page checks them with the login). */
+export function mandataireErrors(input: { name?: unknown; email?: unknown }): DomainError[] {
+  const errors: DomainError[] = [];
+  if (!optionalText(input.name)) errors.push(new DomainError('NAME_REQUIRED', 'Indiquez le prénom et le nom du mandataire.', 'name'));
+  const email = optionalText(input.email);
+  if (!email) errors.push(new DomainError('EMAIL_REQUIRED', "Indiquez l'adresse électronique du mandataire : les messages lui sont envoyés.", 'email'));
+  else if (!EMAIL.test(email)) errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique n'est pas valide (ex. prenom.nom@ac-caen.fr).", 'email'));
+  return errors;
+}
+
+/** The first day without access: the date given, or today; a date that is not one is refused. */
+export function mandateEndDate(until: unknown, today: string): string {
+  const date = until === undefined || until === null || until === '' ? today : until;
+  if (!isIsoDate(date)) throw new DomainError('DATE_INVALID', 'La date de fin du mandat est une date (ex. 2026-12-31).', 'date');
+  return date;
+}
+
+const activeMandate = (state: CoopState, username: string): Mandate | undefined => state.mandates.find((m) => m.username === username && m.until === null);
+
 export function decideCoop(command: CoopCommand, state: CoopState): CoopEvent[] {
   switch (command.type) {
+    case 'AppointMandataire': {
+      if (!state.registered) throw coopNotFound();
+      const errors = mandataireErrors(command);
+      if (errors.length) throw new ValidationFailed(errors);
+      if (activeMandate(state, command.username)) {
+        throw new DomainError('MANDATAIRE_EXISTS', `${command.username} est déjà mandataire de la coopérative.`, 'username', 'conflict');
+      }
+      const email = optionalText(command.email)!.toLowerCase();
+      return [{ type: 'MandataireAppointed', data: { username: command.username, name: optionalText(command.name)!, email, since: command.since } }];
+    }
+    case 'EndMandate': {
+      if (!state.registered) throw coopNotFound();
+      const until = mandateEndDate(command.until, command.today);
+      if (state.mandates.some((m) => m.username === command.username && m.until !== null)) {
+        throw new DomainError('MANDATE_ENDED', `Le mandat de ${command.username} a déjà pris fin.`, 'username', 'conflict');
+      }
+      return [{ type: 'MandateEnded', data: { username: command.username, until } }];
+    }
     case 'RegisterCoop': {
       if (state.registered) throw coopExists(command.coopId);
       const errors = registrationErrors(command);
@@ -120,10 +181,10 @@ export function decideCoop(command: CoopCommand, state: CoopState): CoopEvent[] 
       return [{ type: 'CoopRegistered', data }];
     }
     case 'ChangeCoopIdentity':
-      if (!state.registered) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+      if (!state.registered) throw coopNotFound();
       return [{ type: 'CoopIdentityChanged', data: validIdentity(command.identity) }];
     case 'ChangeCoopContact': {
-      if (!state.registered) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+      if (!state.registered) throw coopNotFound();
       const data = validContact(command.contact);
       const current = {
         address: state.contact?.address ?? null,
@@ -141,11 +202,20 @@ export function evolveCoop(state: CoopState, event: CoopEvent): CoopState {
   switch (event.type) {
     case 'CoopRegistered': {
       const { coopId, department, firstYear, ...identity } = event.data;
-      return { registered: true, coopId, department, firstYear, identity, contact: null };
+      return { registered: true, coopId, department, firstYear, identity, contact: null, mandates: [] };
     }
     case 'CoopIdentityChanged':
       return { ...state, identity: { ...event.data } };
     case 'CoopContactChanged':
       return { ...state, identity: state.identity && { ...state.identity, mandataires: [...event.data.mandataires] }, contact: { ...event.data } };
+    case 'MandataireAppointed':
+      return { ...state, mandates: [...state.mandates, { username: event.data.username, name: event.data.name, since: event.data.since, until: null }] };
+    case 'MandateEnded': {
+      const { username, until } = event.data;
+      const known = state.mandates.some((m) => m.username === username);
+      // A shared login of old, never appointed on the stream, ends all the same.
+      const mandates = known ? state.mandates : [...state.mandates, { username, name: username, since: '', until: null }];
+      return { ...state, mandates: mandates.map((m) => (m.username === username && m.until === null ? { ...m, until } : m)) };
+    }
   }
 }

@@ -25,10 +25,26 @@ export interface CoopContactChanged {
   mandataires: string[];
 }
 
+/** The department gives a person a mandate on the coop: their own login, name and e-mail. */
+export interface MandataireAppointed {
+  username: string;
+  name: string;
+  email: string;
+  /** The first day the login acts for the coop. */
+  since: string;
+}
+/** The handover: from `until` the login has no access to the coop. */
+export interface MandateEnded {
+  username: string;
+  until: string;
+}
+
 export type CoopEvent =
   | { type: 'CoopRegistered'; data: CoopRegistered }
   | { type: 'CoopIdentityChanged'; data: CoopIdentityChanged }
-  | { type: 'CoopContactChanged'; data: CoopContactChanged };
+  | { type: 'CoopContactChanged'; data: CoopContactChanged }
+  | { type: 'MandataireAppointed'; data: MandataireAppointed }
+  | { type: 'MandateEnded'; data: MandateEnded };
 
 /** A stored event of a `coop-` stream with its catalog type: narrowing on `type` gives its `data`. */
 export type RecordedCoopEvent = { [E in CoopEvent as E['type']]: RecordedEvent<E['type'], E['data']> }[CoopEvent['type']];

@@ -46,6 +46,8 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   CoopRegistered: 1,
   CoopIdentityChanged: 1,
   CoopContactChanged: 1,
+  MandataireAppointed: 1,
+  MandateEnded: 1,
   AccountAdded: 1,
   AccountRenamed: 1,
   AccountRetired: 1,

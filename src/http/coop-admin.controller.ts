@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, Put, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
 import { Access, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
@@ -29,6 +29,31 @@ export class CoopAdminController {
     const coop = await this.admin.coop(coopId);
     if (!coop) throw notFound();
     return { coopId, department: coop.department, name: coop.name, school: coop.school, uai: coop.uai, mandataires: coop.mandataires };
+  }
+
+  /** API.md "People and access": the coop's mandataires, present and past. */
+  @Get('coops/:coopId/mandataires')
+  @UseGuards(CoopScopeGuard)
+  @Access('read')
+  mandataires(@Param('coopId') coopId: string) {
+    return this.admin.mandataires(coopId);
+  }
+
+  @Post('coops/:coopId/mandataires')
+  @HttpCode(201)
+  @UseGuards(CoopScopeGuard)
+  @Access('identity')
+  appoint(@Param('coopId') coopId: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    return this.admin.appointMandataire(coopId, body, requestContext(user, req));
+  }
+
+  /** `{"date"?}`: from that day the login has no access to the coop. */
+  @Post('coops/:coopId/mandataires/:username/end')
+  @HttpCode(200)
+  @UseGuards(CoopScopeGuard)
+  @Access('identity')
+  end(@Param('coopId') coopId: string, @Param('username') username: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
+    return this.admin.endMandate(coopId, username, body.date, requestContext(user, req));
   }
 
   /** Sets a mandataire's new password; the sessions they had open end. */

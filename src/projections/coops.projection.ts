@@ -40,6 +40,10 @@ export const coopsProjection: Projection = {
       case 'CoopIdentityChanged':
       case 'CoopContactChanged':
         return current ? { ...current, ...event.data, revision: recorded.revision } : null;
+      // Mandates live with the logins (src/users); the directory of coops only moves its revision.
+      case 'MandataireAppointed':
+      case 'MandateEnded':
+        return current ? { ...current, revision: recorded.revision } : null;
       default:
         noOtherEvent(event);
         return current;

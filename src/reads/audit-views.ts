@@ -160,6 +160,14 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
     label: 'Coordonnées modifiées',
     text: (d) => said([d.address, d.phone, d.email].filter(Boolean).join(' — '), d.mandataires.length ? `Mandataires : ${d.mandataires.join(', ')}` : null),
   },
+  MandataireAppointed: {
+    label: 'Mandataire nommé',
+    text: (d) => said(`${d.name} (identifiant ${d.username}, ${d.email}) à partir du ${formatFrenchDate(d.since)}`),
+  },
+  MandateEnded: {
+    label: 'Fin de mandat',
+    text: (d) => said(`Identifiant ${d.username} : plus d'accès à la coopérative à partir du ${formatFrenchDate(d.until)}`),
+  },
   OpeningBalanceDeclared: {
     label: "Existence au début de l'exercice",
     text: (d) => said(`Banque ${formatEuros(d.bank)} ; caisse ${formatEuros(d.cash)} au ${formatFrenchDate(d.date)}`),

@@ -1,6 +1,7 @@
 import { type Role } from '../events/envelope';
 import { DomainError } from '../domain/errors';
 import { type AccountStore } from './account-store';
+import { type Clock, systemClock, today } from '../domain/fiscal-year';
 import { HashingPool } from './password-hashing';
 import { decoyHash, hashPassword, OWASP_SCRYPT, passwordPolicyError, type ScryptParams, verifyPassword } from './passwords';
 
@@ -20,6 +21,20 @@ export interface SessionUser {
   grants?: Grants;
   /** Bumped by every password change: sessions opened with an older version end. */
   passwordVersion: number;
+  /** The person behind the login, when known (personal logins). */
+  name?: string;
+  email?: string;
+  /** A mandataire whose mandate ended: no coop any more (every request of theirs is outside scope). */
+  mandateEnded?: string;
+}
+
+/** A mandataire's login as the coop's list shows it (API.md "People and access"). */
+export interface MandataireLogin {
+  username: string;
+  name: string | null;
+  email: string | null;
+  since: string | null;
+  until: string | null;
 }
 
 interface UserDoc extends Record<string, unknown> {
@@ -30,6 +45,11 @@ interface UserDoc extends Record<string, unknown> {
   grants: Grants | null;
   passwordHash: string;
   passwordVersion: number;
+  name?: string | null;
+  email?: string | null;
+  /** A mandataire's first and (once ended) first day without access; absent for logins of old. */
+  since?: string | null;
+  until?: string | null;
 }
 
 export interface NewUser {
@@ -39,6 +59,9 @@ export interface NewUser {
   department?: string;
   coopId?: string;
   grants?: Partial<Grants>;
+  name?: string;
+  email?: string;
+  since?: string;
   /** Demo accounts of the CLI only: accepts a password the policy would refuse. */
   skipPolicy?: boolean;
 }
@@ -60,6 +83,7 @@ export class UserDirectory {
     private readonly store: AccountStore,
     private readonly scryptParams: ScryptParams = OWASP_SCRYPT,
     private readonly hashing: HashingPool = new HashingPool(),
+    private readonly clock: Clock = systemClock,
   ) {
     this.decoy = decoyHash(scryptParams);
   }
@@ -105,14 +129,18 @@ export class UserDirectory {
       grants: user.grants ? { departments: user.grants.departments ?? [], coops: user.grants.coops ?? [] } : null,
       passwordHash: await this.hashing.run(() => hashPassword(user.password, this.scryptParams)),
       passwordVersion: 1,
+      name: user.name ?? null,
+      email: user.email ?? null,
+      since: user.since ?? null,
+      until: null,
     };
     await this.store.put(USERS, user.username, doc);
-    return toSessionUser(doc);
+    return this.toSessionUser(doc);
   }
 
   async get(username: string): Promise<SessionUser | null> {
     const doc = await this.load(username);
-    return doc ? toSessionUser(doc) : null;
+    return doc ? this.toSessionUser(doc) : null;
   }
 
   /**
@@ -124,7 +152,7 @@ export class UserDirectory {
     if (typeof password !== 'string') return null;
     const doc = typeof username === 'string' ? await this.load(username) : null;
     const matches = await this.hashing.run(() => verifyPassword(password, doc?.passwordHash ?? this.decoy));
-    return doc && matches ? toSessionUser(doc) : null;
+    return doc && matches ? this.toSessionUser(doc) : null;
   }
 
   /** Sets a new password and bumps passwordVersion: the user's other sessions end. */
@@ -137,7 +165,23 @@ export class UserDirectory {
       passwordVersion: doc.passwordVersion + 1,
     };
     await this.store.put(USERS, username, updated);
-    return toSessionUser(updated);
+    return this.toSessionUser(updated);
+  }
+
+  /** Every login that is or was a mandataire of the coop, by username. */
+  async mandatairesOf(coopId: string): Promise<MandataireLogin[]> {
+    await this.ready();
+    const docs = await this.store.find<UserDoc>(USERS, { where: { coopId } });
+    return docs
+      .filter((d) => d.role === 'mandataire')
+      .sort((a, b) => a.username.localeCompare(b.username))
+      .map((d) => ({ username: d.username, name: d.name ?? null, email: d.email ?? null, since: d.since ?? null, until: d.until ?? null }));
+  }
+
+  /** From `until`, the login has no access to its coop (the event on the coop's stream says why). */
+  async endMandate(username: string, until: string): Promise<void> {
+    const doc = await this.mustLoad(username);
+    await this.store.put(USERS, username, { ...doc, until });
   }
 
   /** Adds coops or departments an auditor may read (union with what was granted before). */
@@ -152,7 +196,22 @@ export class UserDirectory {
       },
     };
     await this.store.put(USERS, username, updated);
-    return toSessionUser(updated);
+    return this.toSessionUser(updated);
+  }
+
+  private toSessionUser(doc: UserDoc): SessionUser {
+    const user: SessionUser = { username: doc.username, role: doc.role, passwordVersion: doc.passwordVersion };
+    if (doc.department) user.department = doc.department;
+    if (doc.coopId) user.coopId = doc.coopId;
+    if (doc.grants) user.grants = doc.grants;
+    if (doc.name) user.name = doc.name;
+    if (doc.email) user.email = doc.email;
+    // Access is cut the day the mandate ends: that login no longer names a coop, so every coop is outside its scope.
+    if (doc.role === 'mandataire' && doc.until && doc.until <= today(this.clock)) {
+      delete user.coopId;
+      user.mandateEnded = doc.until;
+    }
+    return user;
   }
 
   private checkPolicy(password: string): void {
@@ -170,14 +229,6 @@ export class UserDirectory {
     if (!doc) throw new DomainError('USER_NOT_FOUND', `Utilisateur inconnu : ${username}.`, 'username', 'not_found');
     return doc;
   }
-}
-
-function toSessionUser(doc: UserDoc): SessionUser {
-  const user: SessionUser = { username: doc.username, role: doc.role, passwordVersion: doc.passwordVersion };
-  if (doc.department) user.department = doc.department;
-  if (doc.coopId) user.coopId = doc.coopId;
-  if (doc.grants) user.grants = doc.grants;
-  return user;
 }
 
 const usernameInvalid = (): DomainError =>

@@ -74,3 +74,53 @@ describe("a coop's identity", () => {
       .thenThrows('NOT_FOUND');
   });
 });
+
+describe('personal mandataires and the handover', () => {
+  const appoint = (username: string, name: unknown, email: unknown): CoopCommand => ({ type: 'AppointMandataire', username, name, email, since: '2026-11-27' });
+  const appointed: CoopEvent = {
+    type: 'MandataireAppointed',
+    data: { username: 'mdurand', name: 'Marc Durand', email: 'marc.durand@example.org', since: '2026-11-27' },
+  };
+
+  it('appoints a mandataire by name and e-mail (lower-cased), from today', () => {
+    spec
+      .given([registered])
+      .when(appoint('mdurand', ' Marc Durand ', 'Marc.Durand@example.org'))
+      .then([appointed]);
+  });
+
+  it('refuses a mandataire without a name or with an address that is not one, both at once', () => {
+    const error = spec
+      .given([registered])
+      .when(appoint('mdurand', '', 'marc'))
+      .thenThrows('NAME_REQUIRED');
+    expect(error.errors?.map((e) => [e.code, e.field])).toEqual([
+      ['NAME_REQUIRED', 'name'],
+      ['EMAIL_INVALID', 'email'],
+    ]);
+  });
+
+  it('refuses to appoint twice a login whose mandate runs', () => {
+    spec
+      .given([registered, appointed])
+      .when(appoint('mdurand', 'Marc Durand', 'marc.durand@example.org'))
+      .thenThrows('MANDATAIRE_EXISTS');
+  });
+
+  it('ends a mandate on the date given, or today; a shared login of old (never appointed) ends too', () => {
+    spec
+      .given([registered, appointed])
+      .when({ type: 'EndMandate', username: 'mdurand', until: '2026-12-31', today: '2026-11-27' })
+      .then([{ type: 'MandateEnded', data: { username: 'mdurand', until: '2026-12-31' } }]);
+    spec
+      .given([registered])
+      .when({ type: 'EndMandate', username: 'jferry', today: '2026-11-27' })
+      .then([{ type: 'MandateEnded', data: { username: 'jferry', until: '2026-11-27' } }]);
+  });
+
+  it('refuses to end a mandate twice, and an end date that is not a date', () => {
+    const ended: CoopEvent = { type: 'MandateEnded', data: { username: 'mdurand', until: '2026-12-31' } };
+    spec.given([registered, appointed, ended]).when({ type: 'EndMandate', username: 'mdurand', today: '2026-11-27' }).thenThrows('MANDATE_ENDED');
+    spec.given([registered, appointed]).when({ type: 'EndMandate', username: 'mdurand', until: '31/12', today: '2026-11-27' }).thenThrows('DATE_INVALID');
+  });
+});

@@ -173,6 +173,9 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   // ---- coop administration and audit
   'PUT /api/coops/:coopId/identity': { rule: 'coopAdministration' },
   'PUT /api/coops/:coopId/contact': { rule: 'coopLedger' },
+  'GET /api/coops/:coopId/mandataires': { rule: 'coopRead' },
+  'POST /api/coops/:coopId/mandataires': { rule: 'coopAdministration' },
+  'POST /api/coops/:coopId/mandataires/:username/end': { rule: 'coopAdministration', params: { username: 'absent_login' } },
   'POST /api/coops/:coopId/password': { rule: 'coopAdministration' },
   [`POST ${api}/unlock`]: { rule: 'coopAdministration' },
   [`POST ${api}/lock`]: { rule: 'coopAdministration' },
@@ -314,6 +317,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/cooperatives/:coopId`]: { rule: 'departmentManage' },
   [`POST ${dpage}/cooperatives/:coopId/identite`]: { rule: 'departmentManage' },
   [`POST ${dpage}/cooperatives/:coopId/mot-de-passe`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/mandataires`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/mandataires/:username/fin`]: { rule: 'departmentManage', params: { username: 'absent_login' } },
   [`GET ${dpage}/cooperatives/:coopId/annees/:year/reouverture`]: { rule: 'departmentManage' },
   [`POST ${dpage}/cooperatives/:coopId/annees/:year/reouverture`]: { rule: 'departmentManage' },
   [`GET ${dpage}/cooperatives/:coopId/annees/:year/verrouillage`]: { rule: 'departmentManage' },

@@ -45,8 +45,10 @@ export interface AuthModuleOptions extends AuthOptions {
     },
     {
       provide: UserDirectory,
-      useFactory: (store: AccountStore, hashing: HashingPool, options?: AuthOptions) => new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT, hashing),
-      inject: [ACCOUNT_STORE, HashingPool, { token: AUTH_OPTIONS, optional: true }],
+      // The clock decides the day a mandate's access ends.
+      useFactory: (store: AccountStore, hashing: HashingPool, options?: AuthOptions, clock?: Clock) =>
+        new UserDirectory(store, options?.scrypt ?? OWASP_SCRYPT, hashing, clock),
+      inject: [ACCOUNT_STORE, HashingPool, { token: AUTH_OPTIONS, optional: true }, { token: CLOCK, optional: true }],
     },
     {
       provide: AccountSessionStore,

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { CommandContext } from '../../commands/command-context';
-import { ChangeCoopIdentity, RegisterCoop } from '../../commands/coop.commands';
+import { ChangeCoopIdentity, ChangeMandate, RegisterCoop } from '../../commands/coop.commands';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
-import { coopExists, CoopIdentityInput, registrationErrors } from '../../domain/coop';
+import { coopExists, CoopIdentityInput, mandataireErrors, mandateEndDate, registrationErrors } from '../../domain/coop';
 import { DomainError, ValidationFailed } from '../../domain/errors';
-import { Clock, currentFiscalYear } from '../../domain/fiscal-year';
+import { Clock, currentFiscalYear, today } from '../../domain/fiscal-year';
 import { ID_PATTERN } from '../../events/streams';
 import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { passwordPolicyError } from '../../users/passwords';
-import { Grants, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../../users/user-directory';
+import { Grants, MandataireLogin, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../../users/user-directory';
 
 export interface NewCoop {
   coopId?: unknown;
@@ -84,6 +84,50 @@ export class CoopAdministration {
 
   async changeIdentity(coopId: string, identity: CoopIdentityInput, context: CommandContext): Promise<void> {
     await this.commands.execute(new ChangeCoopIdentity(coopId, { type: 'ChangeCoopIdentity', identity }, context));
+  }
+
+  /**
+   * The coop's mandataires, present and past. A shared login of old (no name recorded) is the
+   * first mandataire's: it shows the first name of the coop's identity.
+   */
+  async mandataires(coopId: string): Promise<MandataireLogin[]> {
+    const logins = await this.users.mandatairesOf(coopId);
+    const legacyName = (await this.coop(coopId))?.mandataires[0] ?? null;
+    return logins.map((l) => (l.name === null ? { ...l, name: legacyName } : l));
+  }
+
+  /** A personal login for a new mandataire, and the appointment on the coop's stream; a bad login records nothing. */
+  async appointMandataire(coopId: string, input: { username?: unknown; name?: unknown; email?: unknown; password?: unknown }, context: CommandContext) {
+    const coop = await this.coop(coopId);
+    if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
+    const username = typeof input.username === 'string' ? input.username.trim() : '';
+    const password = typeof input.password === 'string' ? input.password : '';
+    const errors = [...(await this.users.newLoginErrors(username, password)), ...mandataireErrors(input)];
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ValidationFailed(errors);
+    const since = today(this.clock);
+    await this.commands.execute(new ChangeMandate(coopId, { type: 'AppointMandataire', username, name: input.name, email: input.email, since }, context));
+    await this.users.create({
+      username,
+      password,
+      role: 'mandataire',
+      coopId,
+      department: coop.department,
+      name: String(input.name).trim(),
+      email: String(input.email).trim().toLowerCase(),
+      since,
+    });
+    return { username, since };
+  }
+
+  /** Ends a mandate from `date` (default today): the event first, then the login's access. */
+  async endMandate(coopId: string, username: string, date: unknown, context: CommandContext): Promise<{ username: string; until: string }> {
+    const target = USERNAME_PATTERN.test(username) ? (await this.users.mandatairesOf(coopId)).find((m) => m.username === username) : undefined;
+    if (!target) throw unknownUser();
+    const until = mandateEndDate(date, today(this.clock));
+    await this.commands.execute(new ChangeMandate(coopId, { type: 'EndMandate', username, until, today: today(this.clock) }, context));
+    await this.users.endMandate(username, until);
+    return { username, until };
   }
 
   /** The logins of the coop's mandataires. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/comm
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { DomainError, ValidationFailed } from '../../domain/errors';
-import { formatFrenchDate } from '../../domain/fiscal-year';
+import { formatFrenchDate, parseFrenchDate } from '../../domain/fiscal-year';
 import { CoopDoc } from '../../projections/coops.projection';
 import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
@@ -116,6 +116,56 @@ export class CoopsPagesController {
     this.page.done(res, this.coopHref(department, coopId), `Le mot de passe de ${text(body.username)} est changé ; ses sessions ouvertes sont fermées.`);
   }
 
+  /** A personal login for a new mandataire (name, e-mail, identifiant, password). */
+  @Post('cooperatives/:coopId/mandataires')
+  async appoint(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const coop = await this.page.coopOf(department, coopId);
+    const input = { username: body.username, name: body.name, email: body.email, password: body.password };
+    const refusal = await attempt(
+      () => this.admin.appointMandataire(coopId, input, commandContext(user)),
+      (field) => `mandataire_${field ?? 'form'}`,
+    );
+    if (refusal) {
+      const errors = refusal.errors._form ? { mandataire_form: refusal.errors._form, ...refusal.errors } : refusal.errors;
+      delete errors._form;
+      return this.renderCoop(res, department, coop, errors, {}, refusal.status, input);
+    }
+    this.page.done(
+      res,
+      `${this.coopHref(department, coopId)}#mandataires`,
+      `${text(body.name)} est mandataire de la coopérative (identifiant ${text(body.username)}).`,
+    );
+  }
+
+  /** The handover: from the date given (default today) the login no longer opens the coop. */
+  @Post('cooperatives/:coopId/mandataires/:username/fin')
+  async endMandate(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('username') username: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const coop = await this.page.coopOf(department, coopId);
+    let ended: { until: string } | null = null;
+    const refusal = await attempt(async () => {
+      ended = await this.admin.endMandate(coopId, username, parseFrenchDate(text(body.date)) ?? body.date, commandContext(user));
+    });
+    if (refusal) return this.renderCoop(res, department, coop, { mandataire_form: Object.values(refusal.errors)[0] }, {}, refusal.status);
+    this.page.done(
+      res,
+      `${this.coopHref(department, coopId)}#mandataires`,
+      `Le mandat de ${username} prend fin le ${formatFrenchDate(ended!.until)} : à partir de ce jour, cet identifiant n'ouvre plus la coopérative.`,
+    );
+  }
+
   @Get('cooperatives/:coopId/annees/:year/reouverture')
   async unlockConfirmation(@Param('dept') department: string, @Param('coopId') coopId: string, @Param('year') year: string, @Res() res: Response) {
     const coop = await this.page.coopOf(department, coopId);
@@ -220,9 +270,21 @@ export class CoopsPagesController {
     );
   }
 
-  private async renderCoop(res: Response, department: string, coop: CoopDoc, errors: Errors, input: Form, status: number): Promise<void> {
+  private async renderCoop(
+    res: Response,
+    department: string,
+    coop: CoopDoc,
+    errors: Errors,
+    input: Form,
+    status: number,
+    appointment: Form = {},
+  ): Promise<void> {
     const current = Math.max(coop.firstYear, this.page.currentYear());
-    const [years, logins] = await Promise.all([this.reads.years(coop.coopId, current), this.admin.logins(coop.coopId)]);
+    const [years, logins, mandataires] = await Promise.all([
+      this.reads.years(coop.coopId, current),
+      this.admin.logins(coop.coopId),
+      this.admin.mandataires(coop.coopId),
+    ]);
     const href = this.coopHref(department, coop.coopId);
     const identity = Object.keys(input).length
       ? { name: text(input.name), school: text(input.school), uai: text(input.uai), mandataires: text(input.mandataires) }
@@ -237,6 +299,19 @@ export class CoopsPagesController {
         coopInfo: coop,
         identity,
         logins,
+        mandataires: mandataires.map((m) => ({
+          ...m,
+          active: m.until === null,
+          endAction: `${href}/mandataires/${encodeURIComponent(m.username)}/fin`,
+          fieldId: `fin-${m.username.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+        })),
+        appointment: {
+          username: text(appointment.username),
+          name: text(appointment.name),
+          email: text(appointment.email),
+          password: text(appointment.password),
+        },
+        appointAction: `${href}/mandataires`,
         errors,
         formError: errors._form ?? errors._password,
         years: years.map((y) => ({
