@@ -82,6 +82,7 @@ const coopDirectory = {
     WriteFailures,
     YearEndReads,
     QuitusCodes,
+    MembershipReads,
     AuthModule,
   ],
 })

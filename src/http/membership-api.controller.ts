@@ -4,11 +4,9 @@ import { SetMembershipSettings } from '../commands/department.commands';
 import { ExecuteMembershipCommand } from '../commands/membership.commands';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { DomainError } from '../domain/errors';
-import { yearEnd, yearStart } from '../domain/fiscal-year';
 import { type MembershipCommand } from '../domain/membership';
 import { LedgerReads } from '../reads/ledger-reads';
-import { MembershipReads, membershipPaymentEntry, membershipsCsv, membershipsWorkbook } from '../reads/membership';
-import { nextPj } from '../reads/notebook-models';
+import { MembershipReads, membershipsCsv, membershipsWorkbook } from '../reads/membership';
 import { SessionUser } from '../users/user-directory';
 import { AuthenticatedGuard, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { canReadDepartment } from './auth/scope';
@@ -125,9 +123,8 @@ export class MembershipApiController {
   @UseGuards(CoopScopeGuard)
   async paymentEntry(@Param('coopId') coopId: string, @Param('year') year: string) {
     const y = yearParam(year);
-    const view = await this.membership.view(coopId, y);
     const { notebook, chart } = await this.ledger.year(coopId, y);
-    return membershipPaymentEntry(view.due, chart, view.association, y, this.paymentDate(y), nextPj(notebook));
+    return this.membership.paymentEntry(coopId, y, notebook, chart);
   }
 
   @Get('departments/:dept/years/:year/memberships')
@@ -176,12 +173,6 @@ export class MembershipApiController {
 
   private run(coopId: string, year: string, command: MembershipCommand, user: SessionUser, req: Request) {
     return this.commands.execute(new ExecuteMembershipCommand(coopId, yearParam(year), command, requestContext(user, req)));
-  }
-
-  /** Today when it lies in the notebook's year, else the year's nearest end (the entry must be dated in it). */
-  private paymentDate(year: number): string {
-    const day = this.membership.today();
-    return day < yearStart(year) ? yearStart(year) : day > yearEnd(year) ? yearEnd(year) : day;
   }
 }
 

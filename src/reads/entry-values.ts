@@ -16,7 +16,10 @@ export type FieldErrors = Record<string, string>;
 /** "1234,5" as the user should see it again: the amount in French format, or the raw text when it was not one. */
 export const shownAmount = (cents: number | undefined): string => (cents === undefined ? '' : formatAmount(cents).replace(/\u202f/g, ' '));
 
-export function portraitValues(entry: NotebookEntry | null): Record<string, string> {
+/** What a form shows of an entry: its content (an entry proposed by the app, such as a membership's payment, has no id yet). */
+type EntryShown = Pick<NotebookEntry, 'pj' | 'date' | 'label' | 'chequeNo' | 'actionA' | 'actionB' | 'lines'>;
+
+export function portraitValues(entry: EntryShown | null): Record<string, string> {
   if (!entry) return {};
   const values: Record<string, string> = {
     pj: entry.pj,
@@ -40,7 +43,7 @@ export function portraitValues(entry: NotebookEntry | null): Record<string, stri
  * The "J'ai payé / J'ai reçu" form can show an entry with one bank or cash line on one side and
  * every other line, on another account, on the other side; null otherwise (the debit/credit table).
  */
-export function paymentValues(entry: NotebookEntry): Record<string, string> | null {
+export function paymentValues(entry: EntryShown): Record<string, string> | null {
   const treasury = entry.lines.filter((l) => l.account === BANK || l.account === CASH);
   if (treasury.length !== 1) return null;
   const paid = !treasury[0].debit;

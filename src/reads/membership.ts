@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { type Chart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
-import { type Clock, formatFrenchDate, today } from '../domain/fiscal-year';
+import { type Clock, formatFrenchDate, today, yearEnd, yearStart } from '../domain/fiscal-year';
 import {
   adultsOf,
   dueNow,
@@ -19,7 +19,6 @@ import {
 } from '../domain/membership';
 import { type EntryLine } from '../events/ledger-events';
 import { type MembershipClass, type MembershipDue, type MembershipRates } from '../events/membership-events';
-import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
 import { departmentIdentity } from '../projections/departments.projection';
 import {
@@ -33,6 +32,8 @@ import {
 import { type ReadStore } from '../projections/read-store';
 import { CLOCK, READ_STORE } from '../tokens';
 import { csvFile, csvText } from './department-views';
+import { nextPj } from './notebook-models';
+import { type NotebookDoc } from '../projections/ledger/notebook.projection';
 import { plainAmount } from './exports';
 
 /** A coop's membership as GET …/membership answers it (API.md), with what the page needs besides. */
@@ -334,7 +335,14 @@ export class MembershipReads {
     return membershipList(department, year, coops, docs, settings, this.today());
   }
 
-  chart(department: string, year: number): Promise<Chart> {
-    return chartFor(this.store, department, year);
+  /**
+   * The payment of what is due as an entry body (as POST …/entries takes it): the notebook's next
+   * PJ, today (within the year), the split lines. One source for the API and the portrait form.
+   */
+  async paymentEntry(coopId: string, year: number, notebook: NotebookDoc, chart: Chart) {
+    const view = await this.view(coopId, year);
+    const day = this.today();
+    const date = day < yearStart(year) ? yearStart(year) : day > yearEnd(year) ? yearEnd(year) : day;
+    return membershipPaymentEntry(view.due, chart, view.association, year, date, nextPj(notebook));
   }
 }

@@ -1,6 +1,101 @@
 import { type Agent, binaryBody, startTestApp, type TestApp } from '../support/app';
 import { pdfText } from '../support/pdf-text';
 
+/** As a browser sends a form: `classes[0][name]=…`, with explicit indices. */
+function encodeForm(body: Record<string, unknown>): string {
+  const pairs: string[] = [];
+  const walk = (prefix: string, value: unknown): void => {
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(prefix ? `${prefix}[${k}]` : k, v);
+    } else pairs.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(String(value ?? ''))}`);
+  };
+  walk('', body);
+  return pairs.join('&');
+}
+const plain = (html: string): string =>
+  html
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"');
+
+/**
+ * The mandataire's "Adhésion" page for C14002 (tilleuls): the form as a browser posts it, every
+ * refusal next to its field with nothing typed lost, then the portrait form prefilled with the payment.
+ */
+describe('membership pages', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let mandataire: Agent;
+  let treasurer: Agent;
+  const page = '/coops/C14002/years/2026/adhesion';
+  const html = (agent: Agent, url: string) => agent.agent.get(url).set('Accept', 'text/html');
+  const form = (agent: Agent, url: string, body: Record<string, unknown>) =>
+    agent.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send(encodeForm({ _csrf: agent.csrf, ...body }));
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    [mandataire, treasurer] = await t.loginDemo('tilleuls', 'tresorier14');
+    await treasurer
+      .put('/api/departments/14/years/2026/membership-settings', { rates: { pupil: 150, adult: 300, insurance: 40, magazine: 2500 }, deadline: '2026-12-15' })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  it('shows the form in the year menu, keeps what was typed next to a refusal, saves, then sends with the engagement', async () => {
+    const empty = plain((await html(mandataire, page).expect(200)).text);
+    expect(empty).toContain('Adhésion 2026-2027');
+    expect(empty).toContain('href="/coops/C14002/years/2026/adhesion"');
+    expect(empty).toContain('à envoyer');
+    const classes = { 0: { name: 'PS-MS', level: 'Maternelle', pupils: '22', teachers: '1' }, 1: { name: '', level: '', pupils: '18', teachers: '1' } };
+    const refused = plain((await form(mandataire, page, { classes, otherAdults: '2', magazines: '1', voluntary: 'beaucoup' }).expect(400)).text);
+    expect(refused).toContain('La contribution volontaire : un montant en euros');
+    expect(refused).toContain('value="PS-MS"');
+    const unnamed = plain((await form(mandataire, page, { classes, otherAdults: '2', magazines: '1', voluntary: '20' }).expect(400)).text);
+    expect(unnamed).toContain('Le nom de la classe est obligatoire');
+    expect(unnamed).toContain('value="18"');
+    classes[1].name = 'GS';
+    const saved = await form(mandataire, page, { classes, otherAdults: '2', magazines: '1', voluntary: '20' }).expect(303);
+    const after = plain((await html(mandataire, saved.headers.location).expect(200)).text);
+    expect(after).toContain("L'adhésion est enregistrée");
+    // 40 pupils, 4 adults: 40 × 1,50 + 4 × 3,00 = 72,00 ; 44 × 0,40 = 17,60.
+    expect(after).toContain('72,00 €');
+    expect(after).toContain('17,60 €');
+    const blocked = plain((await form(mandataire, page, { classes, otherAdults: '2', magazines: '1', voluntary: '20', action: 'submit' }).expect(409)).text);
+    expect(blocked).toContain("L'engagement du mandataire manque");
+    const sent = await form(mandataire, page, {
+      classes,
+      otherAdults: '2',
+      magazines: '1',
+      voluntary: '20',
+      engaged: '1',
+      name: 'Paul Lefèvre',
+      action: 'submit',
+    }).expect(303);
+    expect(plain((await html(mandataire, sent.headers.location).expect(200)).text)).toContain("L'adhésion est envoyée");
+    await form(treasurer, page, { classes }).expect(403);
+  });
+
+  it('shows the return reason on top, then once validated the attestation and the payment prefilled on the portrait form', async () => {
+    await treasurer
+      .post('/api/departments/14/coops/C14002/years/2026/membership/decision', { decision: 'return', reason: 'Il manque la classe de MS.' })
+      .expect(200);
+    expect(plain((await html(mandataire, page).expect(200)).text)).toContain('Raison : « Il manque la classe de MS. »');
+    await mandataire.post('/api/coops/C14002/years/2026/membership/submission').expect(200);
+    await treasurer.post('/api/departments/14/coops/C14002/years/2026/membership/decision', { decision: 'validate' }).expect(200);
+    const validated = plain((await html(mandataire, page).expect(200)).text);
+    expect(validated).toContain('/api/coops/C14002/years/2026/membership/attestation.pdf');
+    expect(validated).toContain("Télécharger l'attestation");
+    const portrait = plain((await html(mandataire, '/coops/C14002/years/2026/ecritures/nouvelle?adhesion=1').expect(200)).text);
+    expect(portrait).toContain('Adhésion 2026-2027 : cotisation et assurance');
+    expect(portrait).toMatch(/name="lines\[0\]\[amount\]"[^>]*value="92,00"/); // cotisation 72,00 and the voluntary 20,00, both to the association
+    expect(portrait).toMatch(/name="lines\[1\]\[amount\]"[^>]*value="17,60"/);
+  });
+});
+
 /**
  * Membership (API.md, "Membership") end to end on the demo: the clock stands on 27 November 2026,
  * in the 2026-2027 school year; C14001 (jferry) has not sent its membership of 2026.

@@ -248,6 +248,8 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`POST ${page}/reports/:entryId/vu`]: { rule: 'coopLedger', params: ABSENT_ENTRY },
   [`POST ${page}/ecritures/:entryId/pieces`]: { rule: 'coopLedger' },
   [`GET ${page}/ecritures/:entryId/pieces/:attachmentId`]: { rule: 'coopRead', params: ABSENT_ATTACHMENT },
+  [`GET ${page}/adhesion`]: { rule: 'coopRead' },
+  [`POST ${page}/adhesion`]: { rule: 'coopLedger' },
   [`GET ${page}/caisse`]: { rule: 'coopRead' },
   [`POST ${page}/caisse`]: { rule: 'coopLedger' },
   [`GET ${page}/subventions`]: { rule: 'coopRead' },

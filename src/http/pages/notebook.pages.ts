@@ -11,6 +11,8 @@ import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { pointageSummary } from '../../reads/bank-statements';
 import { gridView } from '../../reads/ledger-views';
+import { MembershipReads } from '../../reads/membership';
+import { paymentValues } from '../../reads/entry-values';
 import { type GridDisplay, gridDisplay, gridQuery } from '../../reads/grid-display';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
@@ -84,6 +86,7 @@ export class NotebookPagesController {
     private readonly pages: YearPages,
     private readonly commands: ProjectedCommandBus,
     private readonly vouchers: VoucherStore,
+    private readonly membership: MembershipReads,
   ) {}
 
   // ---- (1) visualisation classique ---------------------------------------------------------------
@@ -311,11 +314,20 @@ export class NotebookPagesController {
     @Param('coopId') coopId: string,
     @Param('year') year: string,
     @Query('forme') shape: string | undefined,
+    @Query('adhesion') membership: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
-    await this.renderPortrait(res, ctx, null, entryForm(null, nextPj(ctx.reads.notebook), shape), 200);
+    // "Enregistrer le paiement" of the membership page: the payment already split by account.
+    const form =
+      membership !== undefined
+        ? blankForm({
+            ...paymentValues(await this.membership.paymentEntry(coopId, ctx.reads.year, ctx.reads.notebook, ctx.reads.chart)),
+            forme: 'simple',
+          })
+        : entryForm(null, nextPj(ctx.reads.notebook), shape);
+    await this.renderPortrait(res, ctx, null, form, 200);
   }
 
   @Post('ecritures')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HomePagesController } from './home.pages';
 import { IdentityPagesController } from './identity.pages';
+import { MembershipPagesController } from './membership.pages';
 import { NotebookPagesController } from './notebook.pages';
 import { RegistersPagesController } from './registers.pages';
 import { ReportsPagesController } from './reports.pages';
@@ -21,6 +22,7 @@ import { YearEndPagesController } from './year-end.pages';
     YearEndPagesController,
     StatementsPagesController,
     IdentityPagesController,
+    MembershipPagesController,
   ],
   providers: [YearPages],
 })

@@ -98,6 +98,7 @@ const NAV: Array<{ key: string; path: string; label: string }> = [
   { key: 'caisse', path: '/caisse', label: 'Caisse' },
   { key: 'releves', path: '/releves', label: 'Relevés' },
   { key: 'cloture', path: '/cloture', label: 'Clôture' },
+  { key: 'adhesion', path: '/adhesion', label: 'Adhésion' },
 ];
 
 /**
