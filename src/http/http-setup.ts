@@ -78,6 +78,12 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   );
 
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets', index: false, maxAge: '1h' });
+  // Everything past the assets is a person's data (JSON, CSV, FEC, xlsx, a quitus code's page):
+  // kept by no cache, shared or private, unless an answer says otherwise (sendJson's ETag).
+  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   // Before Nest's own parsers (which it then skips), with our limit.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: true });

@@ -33,7 +33,8 @@ export function sendJson(res: Response, source: object, answer: () => unknown, v
   } else {
     body = jsonBody(answer());
   }
-  res.set('Content-Type', 'application/json; charset=utf-8').vary('Accept-Encoding');
+  // Revalidated every time (the ETag makes that a 304), never kept for another user.
+  res.set('Content-Type', 'application/json; charset=utf-8').set('Cache-Control', 'private, no-cache').vary('Accept-Encoding');
   if (body.bytes.length >= GZIP_FROM_BYTES && res.req.acceptsEncodings('gzip', 'identity') === 'gzip') {
     body.gzipped ??= gzipSync(body.bytes);
     // Another representation, another strong ETag.

@@ -6,14 +6,28 @@ const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
 const euros = (cents: number): number | null => (cents === 0 ? null : cents / 100);
 
 /**
+ * A sheet name from user text, as Excel takes it: 31 UTF-16 units at most (whole characters, never
+ * half an emoji), none of : \ / ? * [ ] or a control character, not starting or ending with an
+ * apostrophe, never empty.
+ */
+export function sheetName(text: string): string {
+  const cleaned = text.replace(/[:\\/?*[\]\p{Cc}\p{Cf}]/gu, ' ');
+  let short = '';
+  for (const character of cleaned) {
+    if (short.length + character.length > 31) break;
+    short += character;
+  }
+  return short.replace(/^[\s']+|[\s']+$/g, '') || 'Action';
+}
+
+/**
  * One action's report as an .xlsx workbook (the guide's "Exportation"): amounts are numbers and
  * dates are dates, so the spreadsheet can sum and sort them; PJ and cheque numbers stay text ("020").
  */
 export async function actionWorkbook(report: ActionReport, coopName: string, yearName: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Cahier Coop';
-  // A sheet name is 31 characters at most, without : \ / ? * [ ].
-  const sheet = workbook.addWorksheet(`Action ${report.name}`.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 3 }] });
+  const sheet = workbook.addWorksheet(sheetName(`Action ${report.name}`), { views: [{ state: 'frozen', ySplit: 3 }] });
   sheet.addRow([`Action « ${report.name} » — ${coopName} — exercice ${yearName}`]).font = { bold: true, size: 13 };
   sheet.addRow([]);
   sheet.addRow(['N° de PJ', 'Date', 'Libellé', 'N° de chèque', 'Action A', 'Action B', 'Recettes', 'Dépenses']).font = { bold: true };
