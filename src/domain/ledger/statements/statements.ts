@@ -5,7 +5,7 @@ import { formatFrenchDate, isInYear } from '../../fiscal-year';
 import { formatEuros, MAX_LINE_CENTS } from '../../money';
 import { lineIdsOf } from '../../statements/line-identity';
 import { type ParsedStatement } from '../../statements/statement-file';
-import { dateInYear, dateOutsideYear, optionalText } from '../entries/validation';
+import { dateInYear, dateOutsideYear, MAX_LENGTH, optionalText } from '../entries/validation';
 import { openingOf, signedOn, touches } from '../state';
 import { type EntryState, type LedgerCommand, type LedgerEnv, type LedgerState, type LineMatch, type StatementLineInput, type StatementState } from '../types';
 
@@ -84,7 +84,8 @@ export function importStatement(
     lines.push({
       lineId,
       date: line.date,
-      label: (line.label ?? '').slice(0, 300),
+      // The entries' rule for text: controls become spaces, bidirectional overrides go.
+      label: (optionalText(line.label) ?? '').slice(0, MAX_LENGTH.label),
       amount: line.amount,
       chequeNo: optionalText(line.chequeNo)?.slice(0, 30) ?? null,
       reference: optionalText(line.reference)?.slice(0, 100) ?? null,
