@@ -15,7 +15,8 @@ const DELIMITERS: CsvMapping['delimiter'][] = [';', '\t', ','];
 const HEADERS: Record<'date' | 'label' | 'amount' | 'debit' | 'credit' | 'chequeNo' | 'reference', RegExp> = {
   date: /^date( (de l'?)?(operation|comptable|comptabilisation|opé))?$|^date operation$|^date$/,
   label: /^(libelle|libelle (de l'?)?operation|intitule|designation|description|nature( de l'?operation)?|detail|operation|motif)/,
-  amount: /^(montant|somme)( \(?(eur|euros?)\)?)?( de l'?operation)?$/,
+  // "Montant", "Montant (EUR)", La Banque Postale's "Montant(EUROS)" (its "Montant(FRANCS)" is not).
+  amount: /^(montant|somme)( ?\(?(eur|euros?)\)?)?( de l'?operation)?$/,
   debit: /^(debit|montant debit|debits)( \(?(eur|euros?)\)?)?$/,
   credit: /^(credit|montant credit|credits)( \(?(eur|euros?)\)?)?$/,
   chequeNo: /^(n[°o]? ?(de )?cheque|numero (de )?cheque|cheque|n° cheque)$/,
@@ -201,9 +202,14 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
 
   const lines: ParsedLine[] = [];
   const balances: Array<{ date: string | null; amount: number | null; opening: boolean; line: number }> = [];
+  // The account details above the table: La Banque Postale states "Date ;28/11/2025" then
+  // "Solde (EUROS) ;1 234,56" (and the same in francs, which is not the balance).
+  let detailsDate: string | null = null;
   for (const row of rows.filter((r) => r.line < headerLine)) {
+    if (simplify(row.cells[0] ?? '') === 'date') detailsDate = parseBankDate(row.cells[1] ?? '', mapping.dateFormat) ?? detailsDate;
+    if (/franc/i.test(row.cells.join(' '))) continue;
     const balance = balanceOf(row, mapping.dateFormat);
-    if (balance?.amount != null) balances.push({ ...balance, line: row.line });
+    if (balance?.amount != null) balances.push({ ...balance, date: balance.date ?? detailsDate, line: row.line });
   }
   for (const row of body) {
     const cells = row.cells;

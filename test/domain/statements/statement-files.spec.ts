@@ -144,3 +144,16 @@ describe('CAMT.053', () => {
     expect(refusal(Buffer.from(text)).message).toMatch(/^Ligne 16 : date de comptabilisation attendue/);
   });
 });
+
+describe('La Banque Postale (issue #24 point 13)', () => {
+  it('account details and the balance above a blank line, then Date;Libellé;Montant(EUROS);Montant(FRANCS): read, balance in euros included', () => {
+    const statement = read('la-banque-postale.csv');
+    expect(statement).toMatchObject({ format: 'csv', date: '2025-11-28', closingBalance: 123456 });
+    expect(statement.mapping).toMatchObject({ encoding: 'windows-1252', delimiter: ';', headerLine: 8, date: 0, label: 1, amount: 2 });
+    expect(shortLines(statement)).toEqual([
+      { date: '2025-11-27', label: 'CARTE X1234 26/11 PAPETERIE DU PORT', amount: -1250, chequeNo: null, reference: null },
+      { date: '2025-11-25', label: 'VIREMENT DE APE ECOLE JULES FERRY', amount: 15000, chequeNo: null, reference: null },
+      { date: '2025-11-20', label: 'CHEQUE N° 1234567', amount: -4590, chequeNo: '1234567', reference: null },
+    ]);
+  });
+});
