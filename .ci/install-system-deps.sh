@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suites need: Debian's Chromium (PDF printing and browser tests through
 # playwright-core; no browser is ever downloaded by playwright) and poppler-utils (pdftotext and
-# pdfinfo, to read the PDFs back in tests). Idempotent: installs only what is missing.
+# pdfinfo, to read the PDFs back in tests), PostgreSQL's server (the PostgreSQL suites start a
+# throwaway cluster of their own: initdb, pg_ctl). Idempotent: installs only what is missing.
 set -euo pipefail
 
 missing=()
@@ -9,9 +10,10 @@ missing=()
 # Without a font, Chromium prints blank text; the recommended fonts are skipped below, so ask.
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-system-deps: chromium, fonts and poppler-utils already installed"
+  echo "install-system-deps: chromium, fonts, poppler-utils and postgresql already installed"
   exit 0
 fi
 

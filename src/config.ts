@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 export interface Config {
   port: number;
   dataDir: string;
-  eventStore: 'embedded' | 'eventstoredb';
-  readStore: 'embedded' | 'mongodb';
+  eventStore: 'embedded' | 'eventstoredb' | 'postgresql';
+  readStore: 'embedded' | 'mongodb' | 'postgresql';
   eventStoreUrl?: string;
   mongodbUrl?: string;
+  /** PostgreSQL (EVENT_STORE or READ_STORE postgresql): one database may hold both. */
+  databaseUrl?: string;
   sessionSecret: string;
   chromiumPath?: string;
   /** Behind TLS (a reverse proxy): cookies get `Secure`. */
@@ -34,13 +36,10 @@ const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
-  const eventStore = env.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : 'embedded';
-  const readStore = env.READ_STORE === 'mongodb' ? 'mongodb' : 'embedded';
-  if (env.EVENT_STORE && !['embedded', 'eventstoredb'].includes(env.EVENT_STORE)) {
-    throw new Error(`EVENT_STORE=${env.EVENT_STORE} inconnu (embedded ou eventstoredb)`);
-  }
-  if (env.READ_STORE && !['embedded', 'mongodb'].includes(env.READ_STORE)) {
-    throw new Error(`READ_STORE=${env.READ_STORE} inconnu (embedded ou mongodb)`);
+  const eventStore = oneOf('EVENT_STORE', env.EVENT_STORE, ['embedded', 'eventstoredb', 'postgresql'] as const);
+  const readStore = oneOf('READ_STORE', env.READ_STORE, ['embedded', 'mongodb', 'postgresql'] as const);
+  if ((eventStore === 'postgresql' || readStore === 'postgresql') && !env.DATABASE_URL) {
+    throw new Error('EVENT_STORE=postgresql ou READ_STORE=postgresql demande DATABASE_URL (postgres://…)');
   }
   if (eventStore === 'eventstoredb' && !env.EVENTSTORE_URL) throw new Error('EVENT_STORE=eventstoredb demande EVENTSTORE_URL');
   if (readStore === 'mongodb' && !env.MONGODB_URL) throw new Error('READ_STORE=mongodb demande MONGODB_URL');
@@ -51,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readStore,
     eventStoreUrl: env.EVENTSTORE_URL,
     mongodbUrl: env.MONGODB_URL,
+    databaseUrl: env.DATABASE_URL,
     sessionSecret: env.SESSION_SECRET ?? keptSecret(dataDir),
     chromiumPath: env.CHROMIUM_PATH ?? CHROMIUM_CANDIDATES.find((p) => existsSync(p)),
     secureCookies: env.SECURE_COOKIES === 'true',
@@ -60,6 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${Number(env.PORT ?? 3000)}`).replace(/\/+$/, ''),
     requireSecondFactor: rolesOf(env.REQUIRE_SECOND_FACTOR),
   };
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T {
+  if (!value) return allowed[0];
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name}=${value} inconnu (${allowed.join(', ')})`);
+  return value as T;
 }
 
 /** TRUST_PROXY: "1" (hops), "loopback, 10.0.0.0/8" (addresses); empty, "0" or "false": none. */

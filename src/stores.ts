@@ -24,15 +24,16 @@ const STARTUP_PING_MS = 5000;
 
 /** Opens the configured engines and checks both answer; a dead server fails fast, in one line. */
 export async function openStores(config: Config): Promise<Stores> {
-  const eventStore: EventStore =
-    config.eventStore === 'eventstoredb'
-      ? // The server engines' drivers load only when configured (a second less at start-up).
-        await (await import('./events/eventstoredb-event-store')).EventStoreDbEventStore.connect(config.eventStoreUrl!)
-      : new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  const eventStore = await openEventStore(config);
   let readStore: ReadStore | undefined;
   let accountStore: AccountStore | undefined;
   try {
-    if (config.readStore === 'mongodb') {
+    if (config.readStore === 'postgresql') {
+      const { PostgresReadStore } = await import('./projections/postgres-read-store');
+      // Tables of their own (account_…) beside the read models' (rm_…), in the shared database.
+      accountStore = await PostgresReadStore.connect(config.databaseUrl!, { prefix: 'account_' });
+      readStore = await PostgresReadStore.connect(config.databaseUrl!);
+    } else if (config.readStore === 'mongodb') {
       const { MongoReadStore } = await import('./projections/mongo-read-store');
       // A database of their own: dropping the read models' never touches the accounts.
       accountStore = await MongoReadStore.connect(config.mongodbUrl!, 'cahier_coop_accounts');
@@ -50,6 +51,18 @@ export async function openStores(config: Config): Promise<Stores> {
   } catch (error) {
     await closeStores({ eventStore, readStore, accountStore });
     throw error;
+  }
+}
+
+async function openEventStore(config: Config): Promise<EventStore> {
+  // The server engines' drivers load only when configured (a second less at start-up).
+  switch (config.eventStore) {
+    case 'eventstoredb':
+      return (await import('./events/eventstoredb-event-store')).EventStoreDbEventStore.connect(config.eventStoreUrl!);
+    case 'postgresql':
+      return (await import('./events/postgres-event-store')).PostgresEventStore.connect(config.databaseUrl!);
+    default:
+      return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   }
 }
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { MongoReadStore } from '../../src/projections/mongo-read-store';
+import { PostgresReadStore } from '../../src/projections/postgres-read-store';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
+import { describePostgres, freshDatabase } from '../support/postgres';
 import { readStoreContract } from './read-store.contract';
 
 readStoreContract('embedded (better-sqlite3)', async () => {
@@ -37,3 +39,15 @@ if (mongoUrl) {
 } else {
   process.stdout.write('MongoDB contract: skipped (MONGODB_URL not set)\n');
 }
+
+describePostgres('PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let stores = 0;
+  beforeAll(async () => (database = await freshDatabase()));
+  afterAll(() => database.drop());
+  // A prefix per store: each test starts empty on the one database.
+  readStoreContract('PostgreSQL', async () => {
+    const store = await PostgresReadStore.connect(database.url, { prefix: `t${++stores}_` });
+    return { store, dispose: () => store.close() };
+  });
+});

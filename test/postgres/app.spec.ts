@@ -1,0 +1,42 @@
+import { describePostgres, freshDatabase } from '../support/postgres';
+import { startTestApp, type TestApp } from '../support/app';
+
+/** API.md "Production engine: PostgreSQL": the demo served with both stores on one database. */
+describePostgres('the application on PostgreSQL (EVENT_STORE=postgresql READ_STORE=postgresql)', () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let t: TestApp;
+  const base = '/api/coops/C14001/years/2026';
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    t = await startTestApp({ demo: true, env: { EVENT_STORE: 'postgresql', READ_STORE: 'postgresql', DATABASE_URL: database.url } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('serves the demo: engines on /health, logins, the grid, and an entry recorded then shown', async () => {
+    const health = await t.anonymous().get('/health').expect(200);
+    expect(health.body).toMatchObject({ eventStore: { engine: 'postgresql', ok: true }, readStore: { engine: 'postgresql', ok: true } });
+    const [jferry] = await t.loginDemo('jferry');
+    const before = (await jferry.get(`${base}/grid`).expect(200)).body.rows.length;
+    const entry = {
+      pj: '900',
+      date: '2027-03-12',
+      label: 'Kermesse – vente de gâteaux',
+      chequeNo: null,
+      actionA: null,
+      actionB: null,
+      lines: [
+        { account: '530', debit: 4500 },
+        { account: '7070', credit: 4500 },
+      ],
+    };
+    await jferry.post(`${base}/entries`, entry).expect(201);
+    const after = (await jferry.get(`${base}/grid`).expect(200)).body.rows;
+    expect(after).toHaveLength(before + 1);
+    expect(after.map((r: { pj: string }) => r.pj)).toContain('900');
+    await t.loginDemo('tresorier14', 'verif14', 'admin');
+  });
+});
