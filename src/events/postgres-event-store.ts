@@ -27,9 +27,16 @@ const POLL_INTERVAL_MS = 100;
  * an event committed late by an older transaction is never skipped (what emmett-postgresql and
  * Marten learned the hard way about a plain sequence, whose numbers commit out of order). 2^20
  * events per transaction; transaction ids (epoch included) stay far below 2^43.
+ *
+ * Every append holds a shared advisory lock (APPENDING) for its transaction: when no append is in
+ * flight in this database, the bound is the snapshot's xmax (whatever else runs, e.g. read-model
+ * batches, cannot hold events back); when one is, the oldest transaction in flight.
  */
 export const EVENTS_PER_TRANSACTION_BITS = 20n;
 const MAX_EVENTS_PER_TRANSACTION = 1 << Number(EVENTS_PER_TRANSACTION_BITS);
+const APPENDING = 7263010;
+/** How long readAll waits for the appends in flight when it starts to end (a rebuild's end must hold them). */
+const READ_ALL_WAIT_MS = 5000;
 
 type Row = { position: string; id: string; stream: string; revision: string; type: string; data: unknown; metadata: EventMetadata };
 
@@ -141,7 +148,7 @@ export class PostgresEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let cursor = options.fromPosition ?? -1n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const bound = await this.readableBound();
+    const bound = await this.boundPast(await this.headPosition());
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
       const page = await this.page(cursor, bound, options.streamPrefixes, limit);
@@ -232,10 +239,31 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  /** Positions below this belong to finished transactions only: what a reader may take as final. */
+  /**
+   * Positions below this belong to finished transactions only: what a reader may take as final.
+   * The snapshot first, then the locks: an append that takes its lock after the look gets its
+   * transaction id after the snapshot's xmax.
+   */
   private async readableBound(): Promise<bigint> {
-    const { rows } = await this.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-    return BigInt(rows[0].xmin) << EVENTS_PER_TRANSACTION_BITS;
+    const { rows } = await this.query<{ xmin: string; xmax: string }>(
+      'SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s',
+    );
+    const { rows: appending } = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [APPENDING],
+    );
+    return BigInt(Number(appending[0].n) > 0 ? rows[0].xmin : rows[0].xmax) << EVENTS_PER_TRANSACTION_BITS;
+  }
+
+  /** The readable bound once it passes `head` (the appends in flight ended), or as it is after a while. */
+  private async boundPast(head: bigint | null): Promise<bigint> {
+    const deadline = Date.now() + READ_ALL_WAIT_MS;
+    for (;;) {
+      const bound = await this.readableBound();
+      if (head === null || bound > head || Date.now() > deadline) return bound;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   private async page(after: bigint, bound: bigint, prefixes: string[] | undefined, limit: number): Promise<RecordedEvent[]> {
@@ -320,6 +348,7 @@ export function newPool(url: string, max = 10): Pool {
 export async function appendIn(client: ClientBase, stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
   if (events.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`Plus de ${MAX_EVENTS_PER_TRANSACTION} événements dans un ajout`);
   const count = events.length;
+  await startAppending(client);
   let moved: { revision: string; txid: string } | undefined;
   if (expected === 'no_stream') {
     moved = (
@@ -373,6 +402,11 @@ export async function appendIn(client: ClientBase, stream: string, events: NewEv
   );
   await client.query(`SELECT pg_notify('${CHANNEL}', '')`);
   return { revision: last, position: BigInt(positions[positions.length - 1]) };
+}
+
+/** Marks the caller's transaction as appending events until it ends (readers then stop below it). */
+export async function startAppending(client: ClientBase): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [APPENDING]);
 }
 
 /** A retry of an append that committed: its first and last ids stand in this stream. Answer as then. */
