@@ -30,6 +30,10 @@ export interface LedgerAnswer {
   entryRevision: number | null;
   /** The year's last submission to the AD, if any. */
   submissionVersion: number | null;
+  /** The receipt number of the payment the command names (paymentId), if it has one. */
+  receiptNo: number | null;
+  /** The deposit the command names (depositId): its total and its entry. */
+  deposit: { total: number; entryId: string } | null;
 }
 
 /** Add a field here when an answer needs more of the year than these. */
@@ -37,9 +41,15 @@ const answerOf =
   (command: LedgerCommand) =>
   (state: LedgerState): LedgerAnswer => {
     const entryId = 'entryId' in command ? command.entryId : undefined;
+    const paymentId = 'paymentId' in command ? command.paymentId : undefined;
+    const depositId = 'depositId' in command ? command.depositId : undefined;
+    const { payments, deposits } = state.payments;
+    const deposit = depositId !== undefined && Object.hasOwn(deposits, depositId) ? deposits[depositId] : null;
     return {
       entryRevision: entryId !== undefined && Object.hasOwn(state.entries, entryId) ? state.entries[entryId].revision : null,
       submissionVersion: state.yearEnd.submissions.at(-1)?.version ?? null,
+      receiptNo: paymentId !== undefined && Object.hasOwn(payments, paymentId) ? payments[paymentId].receiptNo : null,
+      deposit: deposit && { total: deposit.total, entryId: deposit.entryId },
     };
   };
 

@@ -15,6 +15,8 @@ import { HealthController } from './health.controller';
 import { LedgerApiController } from './ledger-api.controller';
 import { ActionReportApiController } from './action-report-api.controller';
 import { StatementsApiController } from './statements-api.controller';
+import { PaymentsApiController } from './payments-api.controller';
+import { PaymentReads } from '../reads/payments';
 import { LedgerReads } from '../reads/ledger-reads';
 import { DepartmentAccounts } from '../reads/department-accounts';
 import { PagesModule } from './pages/pages.module';
@@ -47,6 +49,7 @@ const coopDirectory = {
     HealthController,
     LedgerApiController,
     StatementsApiController,
+    PaymentsApiController,
     CoopApiController,
     ChartApiController,
     DepartmentApiController,
@@ -70,10 +73,12 @@ const coopDirectory = {
     YearEndReads,
     QuitusCodes,
     MembershipReads,
+    PaymentReads,
   ],
   exports: [
     coopDirectory.provide,
     LedgerReads,
+    PaymentReads,
     DepartmentAccounts,
     PrintService,
     VoucherStore,

@@ -6,6 +6,7 @@ import { departmentTotalsProjection } from './department/totals.projection';
 import { trialBalanceProjection } from './department/trial-balance.projection';
 import { notebookProjection } from './ledger/notebook.projection';
 import { membershipProjection } from './membership.projection';
+import { paymentsProjection } from './payments/payments.projection';
 import { type Projection } from './projection';
 import { yearEndProjection } from './year-end.projection';
 
@@ -20,4 +21,5 @@ export const ALL_PROJECTIONS: Projection[] = [
   yearEndProjection,
   trialBalanceProjection,
   membershipProjection,
+  paymentsProjection,
 ];

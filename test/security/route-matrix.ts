@@ -87,6 +87,7 @@ const ABSENT_ITEM = { itemId: 'I_ABSENT_0001' };
 const ABSENT_ATTACHMENT = { attachmentId: 'A_ABSENT_0001' };
 const ABSENT_ACCOUNT = { account: '6999' };
 const ABSENT_STATEMENT = { statementId: 'S_ABSENT_0001', lineId: 'L_ABSENT_0001' };
+const ABSENT_PAYMENT = { paymentId: 'P_ABSENT_0001', depositId: 'D_ABSENT_0001' };
 
 const api = '/api/coops/:coopId/years/:year';
 const page = '/coops/:coopId/years/:year';
@@ -127,6 +128,17 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${api}/entries/:entryId/attachments/:attachmentId`]: { rule: 'coopRead', params: ABSENT_ATTACHMENT },
   [`POST ${api}/activities`]: { rule: 'coopLedger' },
   [`POST ${api}/closing`]: { rule: 'coopLedger' },
+  // ---- family payments and deposits
+  [`POST ${api}/payments`]: { rule: 'coopLedger' },
+  [`GET ${api}/payments`]: { rule: 'coopRead' },
+  [`PUT ${api}/payments/:paymentId`]: { rule: 'coopLedger', params: ABSENT_PAYMENT },
+  [`DELETE ${api}/payments/:paymentId`]: { rule: 'coopLedger', params: ABSENT_PAYMENT },
+  [`GET ${api}/payments/:paymentId/receipt.pdf`]: { rule: 'coopRead', params: ABSENT_PAYMENT },
+  [`GET ${api}/receipts.pdf`]: { rule: 'coopRead' },
+  [`POST ${api}/deposits`]: { rule: 'coopLedger' },
+  [`GET ${api}/deposits`]: { rule: 'coopRead' },
+  [`GET ${api}/deposits/:depositId/slip.pdf`]: { rule: 'coopRead', params: ABSENT_PAYMENT },
+
   [`POST ${api}/statements/preview`]: { rule: 'coopLedger' },
   [`POST ${api}/statements`]: { rule: 'coopLedger' },
   [`GET ${api}/statements`]: { rule: 'coopRead' },
