@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { DomainError, ValidationFailed } from '../domain/errors';
 import { MAX_ATTACHMENT_WORDS } from '../domain/ledger';
 import { StoreUnavailable, WrongExpectedRevision } from '../events/event-store';
+import { ProjectionsBehind } from '../projections/projector';
 import { HashingBusy } from '../users/password-hashing';
 import { Views } from './views';
 import { isDiskFull, type WriteFailures } from './write-failures';
@@ -67,6 +68,13 @@ export const DISK_FULL: ErrorBody = {
   message: "Le disque du serveur est plein : rien n'a été enregistré. Réessayez plus tard ; si cela dure, prévenez votre association départementale.",
 };
 
+/** A change recorded durably whose pages have not caught up yet (the read store is slow or full). */
+export const RECORDED_DISPLAY_LATE: ErrorBody = {
+  error: 'unavailable',
+  code: 'RECORDED_DISPLAY_LATE',
+  message: "Enregistré, affichage en retard : l'opération est bien enregistrée, les pages la montreront dans un instant. Ne la recommencez pas.",
+};
+
 export interface DescribedError {
   status: number;
   body: ErrorBody;
@@ -112,6 +120,10 @@ export function describeError(error: unknown): DescribedError {
   }
   if (error instanceof HashingBusy) {
     return refusal(503, { error: 'unavailable', code: 'LOGIN_BUSY', message: LOGIN_BUSY }, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof ProjectionsBehind) {
+    // The events are durable; only the pages lag. Saying so keeps a retry from recording it twice.
+    return { status: 503, body: { ...RECORDED_DISPLAY_LATE }, headers: { 'Retry-After': '5' }, unexpected: true };
   }
   if (isDiskFull(error)) return { status: 503, body: { ...DISK_FULL }, headers: { 'Retry-After': '30' }, unexpected: true };
   if (error instanceof StoreUnavailable) {

@@ -80,8 +80,15 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/assets', index: false, maxAge: '1h' });
   // Everything past the assets is a person's data (JSON, CSV, FEC, xlsx, a quitus code's page):
   // kept by no cache, shared or private, unless an answer says otherwise (sendJson's ETag).
-  app.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+  const writeFailures = optionalProvider<WriteFailures>(app, WriteFailures);
+  app.use((req: Request, res: Response, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
+    // A change answered without error was written: room is back, /health says so at once.
+    if (writeFailures && req.method !== 'GET' && req.method !== 'HEAD') {
+      res.on('finish', () => {
+        if (res.statusCode < 400) writeFailures.cleared();
+      });
+    }
     next();
   });
   // Before Nest's own parsers (which it then skips), with our limit.
@@ -117,7 +124,6 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
   // go through the filter.
   // The app's WriteFailures (absent in apps without HttpModule) learns of full disks from them.
-  const writeFailures = optionalProvider<WriteFailures>(app, WriteFailures);
   app.use(middlewareErrorHandler(views, writeFailures));
   app.useGlobalFilters(new HttpErrorsFilter(views, writeFailures));
   app.useGlobalGuards(new MultipartCsrfGuard(app.get(Reflector)));

@@ -33,6 +33,11 @@ export class WriteFailures {
     this.lastAt = this.clock.now().getTime();
   }
 
+  /** A write went through: the disk has room again, /health need not wait out the delay. */
+  cleared(): void {
+    this.lastAt = null;
+  }
+
   /** The moment of the last one when it is recent, null otherwise. */
   recent(): string | null {
     if (this.lastAt === null || this.clock.now().getTime() - this.lastAt > DISK_FULL_SHOWN_MS) return null;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { type Config } from '../../src/config';
 import { VoucherStore } from '../../src/http/voucher-store';
 import { DISK_FULL_SHOWN_MS } from '../../src/http/write-failures';
+import { type Projector, ProjectionsBehind } from '../../src/projections/projector';
+import { PROJECTOR } from '../../src/tokens';
 import { eventCount, isFrench } from '../security/support';
 import { type Agent, startTestApp, type TestApp } from '../support/app';
 
@@ -15,8 +17,8 @@ describe('a full disk', () => {
   let t: TestApp;
   let jferry: Agent;
   const blobs = () => join(t.dataDir, 'blobs');
-  const upload = () =>
-    jferry.agent.post('/api/coops/C14001/years/2026/entries/C14001_2026_e04/attachments').set('X-CSRF-Token', jferry.csrf).attach('file', PDF, 'facture.pdf');
+  const upload = (bytes = PDF) =>
+    jferry.agent.post('/api/coops/C14001/years/2026/entries/C14001_2026_e04/attachments').set('X-CSRF-Token', jferry.csrf).attach('file', bytes, 'facture.pdf');
   const health = () => t.anonymous().get('/health');
 
   beforeAll(async () => {
@@ -79,6 +81,37 @@ describe('a full disk', () => {
     t.clock.advance(DISK_FULL_SHOWN_MS + 1000);
     expect((await health()).status).toBe(200);
     await t.anonymous().post('/api/login').send({ username: 'tilleuls', password: 'demo-les-tilleuls' }).expect(200);
+  });
+
+  it('/health is well again at the first write that goes through, not 30 s later (issue #24 point 7)', async () => {
+    const another = Buffer.concat([PDF, Buffer.from('% another voucher\n')]);
+    jest.spyOn(fsPromises, 'writeFile').mockRejectedValue(noSpace());
+    expect((await upload(another)).status).toBe(503);
+    jest.restoreAllMocks();
+    expect((await health()).status).toBe(503);
+    await upload(another).expect(201);
+    expect((await health()).status).toBe(200);
+  });
+
+  it('an entry stored while the read models cannot follow answers 503 "enregistré, affichage en retard", never 500 (issue #24 point 7)', async () => {
+    const projector = t.app.get<Projector>(PROJECTOR);
+    jest.spyOn(projector, 'waitFor').mockRejectedValue(new ProjectionsBehind(1n, ['notebook'], 5000));
+    const before = await eventCount(t);
+    const res = await jferry.post('/api/coops/C14001/years/2026/entries', {
+      pj: 'DF1',
+      date: '2026-11-20',
+      label: 'Stocké malgré tout',
+      chequeNo: null,
+      actionA: null,
+      actionB: null,
+      lines: [
+        { account: '6181', debit: 1000 },
+        { account: '512', credit: 1000 },
+      ],
+    });
+    expect([res.status, res.body.code]).toEqual([503, 'RECORDED_DISPLAY_LATE']);
+    expect(res.body.message).toMatch(/^Enregistré, affichage en retard/);
+    expect(await eventCount(t)).toBe(before + 1);
   });
 
   it('removes half-written voucher files left by an earlier run at start', () => {
