@@ -119,8 +119,11 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.use(passportLogin.passport.initialize());
   app.use(passportLogin.passport.session());
   app.use(sameSiteChangesOnly());
+  app.use(secondFactorRequired(deps.config.requireSecondFactor));
   // The vérificateur's decision carries its credential (the code) in its URL: no session to forge.
-  app.use(csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || /^\/api\/quitus\/[^/]+$/.test(req.path))));
+  app.use(
+    csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || req.path === '/api/login/totp' || /^\/api\/quitus\/[^/]+$/.test(req.path))),
+  );
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
   // go through the filter.
   // The app's WriteFailures (absent in apps without HttpModule) learns of full disks from them.
@@ -135,6 +138,29 @@ function optionalProvider<T>(app: NestExpressApplication, token: symbol | (abstr
   } catch {
     return undefined;
   }
+}
+
+/** What a user who must enrol may still reach: the enrolment itself, their session, logging out. */
+const ENROLMENT_PATHS = /^\/(?:api\/account\/totp(?:\/confirm)?|api\/session|api\/logout|logout|compte\/securite(?:\/.*)?|assets\/.*|favicon\.ico)$/;
+
+/**
+ * REQUIRE_SECOND_FACTOR: a user of those roles without a second factor enrols before anything
+ * else: the API answers 403 SECOND_FACTOR_REQUIRED, pages lead to the enrolment page.
+ */
+function secondFactorRequired(roles: string[]) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const user = req.user as { role?: string; secondFactor?: boolean } | undefined;
+    if (!user?.role || !roles.includes(user.role) || user.secondFactor || ENROLMENT_PATHS.test(req.path)) return next();
+    if (req.path.startsWith('/api/')) {
+      res.status(403).json({
+        error: 'forbidden',
+        code: 'SECOND_FACTOR_REQUIRED',
+        message: 'Votre rôle demande une double authentification : activez-la (POST /api/account/totp puis /api/account/totp/confirm).',
+      });
+      return;
+    }
+    res.redirect(303, '/compte/securite');
+  };
 }
 
 /** A session older than 12 hours starts over, however active it was. */

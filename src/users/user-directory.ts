@@ -24,6 +24,8 @@ export interface SessionUser {
   /** The person behind the login, when known (personal logins). */
   name?: string;
   email?: string;
+  /** Login needs a TOTP (or a recovery code) after the password. */
+  secondFactor?: boolean;
   /** A mandataire whose mandate ended: no coop any more (every request of theirs is outside scope). */
   mandateEnded?: string;
 }
@@ -50,6 +52,8 @@ interface UserDoc extends Record<string, unknown> {
   /** A mandataire's first and (once ended) first day without access; absent for logins of old. */
   since?: string | null;
   until?: string | null;
+  /** A confirmed second factor (its secret is in SecondFactors' collection). */
+  secondFactor?: boolean;
 }
 
 export interface NewUser {
@@ -178,6 +182,12 @@ export class UserDirectory {
       .map((d) => ({ username: d.username, name: d.name ?? null, email: d.email ?? null, since: d.since ?? null, until: d.until ?? null }));
   }
 
+  /** From now on, the login asks for the second factor. */
+  async requireSecondFactor(username: string): Promise<void> {
+    const doc = await this.mustLoad(username);
+    await this.store.put(USERS, username, { ...doc, secondFactor: true });
+  }
+
   /** From `until`, the login has no access to its coop (the event on the coop's stream says why). */
   async endMandate(username: string, until: string): Promise<void> {
     const doc = await this.mustLoad(username);
@@ -206,6 +216,7 @@ export class UserDirectory {
     if (doc.grants) user.grants = doc.grants;
     if (doc.name) user.name = doc.name;
     if (doc.email) user.email = doc.email;
+    if (doc.secondFactor) user.secondFactor = true;
     // Access is cut the day the mandate ends: that login no longer names a coop, so every coop is outside its scope.
     if (doc.role === 'mandataire' && doc.until && doc.until <= today(this.clock)) {
       delete user.coopId;

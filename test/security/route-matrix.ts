@@ -52,6 +52,8 @@ export const RULES = {
   departmentMembers: rule(401, 'ok', 'ok', 'ok', 404, 'ok', 404, 'ok'),
   /** Managing the department (coops, chart, auditors' grants), reading its management forms too. */
   departmentManage: rule(401, 404, 404, 'ok', 404, 403, 404, 'ok'),
+  /** The second step of a login: nobody has a password step pending here. */
+  secondStep: rule(401, 401, 401, 401, 401, 401, 401, 401),
   /** The messages sent: the admin all, a treasurer their department's (another's reads an empty list). */
   messages: rule(401, 403, 403, 'ok', 'ok', 403, 403, 'ok'),
 };
@@ -103,6 +105,13 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   // Ending a session one does not have is harmless.
   'POST /api/logout': { rule: 'public' },
   'POST /api/password': { rule: 'session' },
+  'POST /api/login/totp': { rule: 'secondStep' },
+  'POST /api/account/totp': { rule: 'session' },
+  'POST /api/account/totp/confirm': { rule: 'session' },
+  'POST /login/code': { rule: 'public' },
+  'GET /compte/securite': { rule: 'session' },
+  'POST /compte/securite/totp': { rule: 'session' },
+  'POST /compte/securite/totp/confirmation': { rule: 'session' },
 
   // ---- messages
   'GET /api/messages': { rule: 'messages' },

@@ -14,8 +14,36 @@ import { passwordPolicyError } from '../../users/passwords';
 import { AccountSessionStore, SESSION_COOKIE } from './session-store';
 import { SessionUser, UserDirectory } from '../../users/user-directory';
 import { JsonBody } from '../json-body';
+import { SecondFactors } from '../../users/second-factor';
+import QRCode from 'qrcode';
 
-type Attempt = { kind: 'ok'; user: SessionUser } | { kind: 'missing' } | { kind: 'refused' } | { kind: 'throttled'; retryAfterSeconds: number };
+type Attempt =
+  | { kind: 'ok'; user: SessionUser }
+  | { kind: 'second-factor'; user: SessionUser }
+  | { kind: 'missing' }
+  | { kind: 'refused' }
+  | { kind: 'throttled'; retryAfterSeconds: number };
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The password was right; the session opens once the second factor is (within PENDING_LOGIN_MS). */
+    pendingLogin?: { username: string; passwordVersion: number; at: number };
+  }
+}
+
+/** Time to type the code after the password. */
+const PENDING_LOGIN_MS = 5 * 60 * 1000;
+
+const BAD_CODE: ErrorBody = {
+  error: 'unauthorized',
+  code: 'BAD_SECOND_FACTOR',
+  message: "Ce code n'est pas le bon (ou il a déjà servi) : saisissez le code à 6 chiffres de l'application, ou un code de secours.",
+};
+const NO_PENDING_LOGIN: ErrorBody = {
+  error: 'unauthorized',
+  code: 'UNAUTHENTICATED',
+  message: 'Saisissez d’abord votre identifiant et votre mot de passe (la connexion a expiré).',
+};
 
 const BAD_CREDENTIALS: ErrorBody = {
   error: 'unauthorized',
@@ -60,6 +88,7 @@ export class AuthController {
     private readonly throttle: LoginThrottle,
     private readonly devices: DeviceCookies,
     private readonly views: Views,
+    private readonly secondFactors: SecondFactors,
     @Optional() @Inject(CLOCK) clock?: Clock,
     @Optional() private readonly writeFailures?: WriteFailures,
   ) {
@@ -82,6 +111,8 @@ export class AuthController {
     switch (attempt.kind) {
       case 'ok':
         return sessionAnswer(req, attempt.user);
+      case 'second-factor':
+        return { secondFactor: 'totp' };
       case 'missing':
         throw new ApiError(400, { error: 'invalid', code: 'CREDENTIALS_REQUIRED', message: CREDENTIALS_REQUIRED });
       case 'refused':
@@ -89,6 +120,101 @@ export class AuthController {
       case 'throttled':
         throw throttledError(attempt);
     }
+  }
+
+  /** The second step of a login with a second factor: a TOTP or a recovery code. JSON only, as the login. */
+  @Post('api/login/totp')
+  @HttpCode(200)
+  async apiLoginCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @JsonBody() body: { code?: unknown }) {
+    if (!req.is('application/json')) {
+      throw new ApiError(415, {
+        error: 'unsupported_media_type',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Envoyez le code en JSON (Content-Type: application/json).',
+      });
+    }
+    const step = await this.secondStep(req, res, body.code);
+    if (step.kind === 'ok') return sessionAnswer(req, step.user);
+    if (step.kind === 'throttled') throw throttledError(step);
+    throw new ApiError(401, step.kind === 'expired' ? NO_PENDING_LOGIN : BAD_CODE);
+  }
+
+  @Post('login/code')
+  async loginCodeForm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const step = await this.secondStep(req, res, req.body?.code);
+    if (step.kind === 'ok') return res.redirect(303, '/');
+    if (step.kind === 'expired') return res.redirect(303, '/login');
+    if (step.kind === 'throttled') res.setHeader('Retry-After', String(step.retryAfterSeconds));
+    const error = step.kind === 'throttled' ? throttledMessage(step.retryAfterSeconds) : BAD_CODE.message;
+    this.views.render(res, 'login-code', { title: 'Code de connexion', error }, { status: step.kind === 'throttled' ? 429 : 401 });
+  }
+
+  /** A new TOTP secret to scan (not active until a first code confirms it). */
+  @Post('api/account/totp')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  enrol(@CurrentUser() user: SessionUser) {
+    return this.secondFactors.enrol(user.username);
+  }
+
+  /** The first code confirms the factor: from then on the login asks for it; the recovery codes are shown this once. */
+  @Post('api/account/totp/confirm')
+  @HttpCode(200)
+  @UseGuards(AuthenticatedGuard)
+  async confirm(@Req() req: Request, @CurrentUser() user: SessionUser, @JsonBody() body: { code?: unknown }) {
+    return { recoveryCodes: await this.confirmSecondFactor(req, user, body.code) };
+  }
+
+  /** Throttled as a login (six digits are few); the user's directory entry then asks for the factor. */
+  async confirmSecondFactor(req: Request, user: SessionUser, code: unknown): Promise<string[]> {
+    const admission = this.throttle.admit(this.sourceOf(req, user.username), this.now());
+    if (admission.blocked) throw throttledError(admission);
+    let codes: string[];
+    try {
+      codes = await this.secondFactors.confirm(user.username, code);
+    } catch (error) {
+      admission.attempt.failed(this.now());
+      throw error;
+    }
+    admission.attempt.succeeded();
+    await this.users.requireSecondFactor(user.username);
+    return codes;
+  }
+
+  /** The user's security page: the second factor, on or to turn on. */
+  @Get('compte/securite')
+  @UseGuards(AuthenticatedGuard)
+  async securityPage(@CurrentUser() user: SessionUser, @Res() res: Response): Promise<void> {
+    const left = user.secondFactor ? await this.secondFactors.recoveryCodesLeft(user.username) : 0;
+    this.views.render(res, 'account-security', { title: 'Sécurité du compte', enrolled: !!user.secondFactor, recoveryLeft: left });
+  }
+
+  /** A QR code to scan (an inline SVG: nothing leaves the server) and the field for the first code. */
+  @Post('compte/securite/totp')
+  @UseGuards(AuthenticatedGuard)
+  async enrolPage(@CurrentUser() user: SessionUser, @Res() res: Response): Promise<void> {
+    const { secret, otpauthUrl } = await this.secondFactors.enrol(user.username);
+    await this.renderEnrolment(res, secret, otpauthUrl, undefined, 200);
+  }
+
+  @Post('compte/securite/totp/confirmation')
+  @UseGuards(AuthenticatedGuard)
+  async confirmPage(@Req() req: Request, @CurrentUser() user: SessionUser, @Res() res: Response): Promise<void> {
+    try {
+      const codes = await this.confirmSecondFactor(req, user, req.body?.code);
+      this.views.render(res, 'account-recovery-codes', { title: 'Codes de secours', codes });
+    } catch (error) {
+      const described = describeError(error);
+      if (described.status !== 400 && described.status !== 429) throw error;
+      const pending = await this.secondFactors.pending(user.username);
+      if (!pending) return res.redirect(303, '/compte/securite');
+      await this.renderEnrolment(res, pending.secret, pending.otpauthUrl, described.body.message, described.status);
+    }
+  }
+
+  private async renderEnrolment(res: Response, secret: string, otpauthUrl: string, error: string | undefined, status: number): Promise<void> {
+    const qr = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    this.views.render(res, 'account-totp', { title: 'Activer la double authentification', secret, qr, error }, { status });
   }
 
   @Get('api/session')
@@ -165,6 +291,7 @@ export class AuthController {
       return this.views.render(res, 'login', { title: 'Connexion', username, error: described.body.message }, { status: 503 });
     }
     if (attempt.kind === 'ok') return res.redirect(303, '/');
+    if (attempt.kind === 'second-factor') return this.views.render(res, 'login-code', { title: 'Code de connexion' });
     const refused = {
       missing: { status: 400, error: CREDENTIALS_REQUIRED },
       refused: { status: 401, error: BAD_CREDENTIALS.message },
@@ -192,6 +319,41 @@ export class AuthController {
       if (admission.delayMs > 0) await delay(admission.delayMs);
       req.body.username = username;
       user = await this.passportLogin.authenticate(req, res);
+    } catch (error) {
+      admission.attempt.abandoned();
+      throw error;
+    }
+    if (!user) {
+      admission.attempt.failed(this.now());
+      return { kind: 'refused' };
+    }
+    admission.attempt.succeeded();
+    if (user.secondFactor) {
+      // A new session that knows the password was right, and nothing more: no user in it yet.
+      await new Promise<void>((resolve, reject) => req.session.regenerate((error?: unknown) => (error ? reject(error) : resolve())));
+      req.session.pendingLogin = { username: user.username, passwordVersion: user.passwordVersion, at: this.now() };
+      renewCsrfToken(req);
+      return { kind: 'second-factor', user };
+    }
+    await this.openSession(req, user);
+    this.devices.issue(res, user.username);
+    return { kind: 'ok', user };
+  }
+
+  /** The code after the password: throttled per user, address and device as the password is. */
+  private async secondStep(
+    req: Request,
+    res: Response,
+    code: unknown,
+  ): Promise<{ kind: 'ok'; user: SessionUser } | { kind: 'expired' } | { kind: 'refused' } | { kind: 'throttled'; retryAfterSeconds: number }> {
+    const pending = req.session?.pendingLogin;
+    if (!pending || this.now() - pending.at > PENDING_LOGIN_MS) return { kind: 'expired' };
+    const admission = this.throttle.admit(this.sourceOf(req, pending.username), this.now());
+    if (admission.blocked) return { kind: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
+    let user: SessionUser | null;
+    try {
+      user = await this.users.get(pending.username);
+      if (!user || user.passwordVersion !== pending.passwordVersion || !(await this.secondFactors.verify(pending.username, code))) user = null;
     } catch (error) {
       admission.attempt.abandoned();
       throw error;

@@ -13,6 +13,7 @@ import { DEFAULT_HASHING, HashingLimits, HashingPool } from '../../users/passwor
 import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
 import { AccountSessionStore } from './session-store';
 import { UserDirectory } from '../../users/user-directory';
+import { SecondFactors } from '../../users/second-factor';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
 
@@ -66,13 +67,29 @@ export interface AuthModuleOptions extends AuthOptions {
       inject: [{ token: AUTH_OPTIONS, optional: true }],
     },
     { provide: USER_DIRECTORY, useExisting: UserDirectory },
+    {
+      provide: SecondFactors,
+      useFactory: (store: AccountStore, clock?: Clock) => new SecondFactors(store, clock),
+      inject: [ACCOUNT_STORE, { token: CLOCK, optional: true }],
+    },
     PassportLogin,
     Views,
     AuthenticatedGuard,
     CoopScopeGuard,
     DepartmentScopeGuard,
   ],
-  exports: [HashingPool, UserDirectory, USER_DIRECTORY, AccountSessionStore, PassportLogin, Views, AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard],
+  exports: [
+    HashingPool,
+    UserDirectory,
+    SecondFactors,
+    USER_DIRECTORY,
+    AccountSessionStore,
+    PassportLogin,
+    Views,
+    AuthenticatedGuard,
+    CoopScopeGuard,
+    DepartmentScopeGuard,
+  ],
 })
 export class AuthModule {
   static register(options: AuthModuleOptions = {}): DynamicModule {
