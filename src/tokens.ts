@@ -10,6 +10,8 @@ export const STREAM_WRITER = Symbol('StreamWriter');
 /** An `AccountsInUse` read (src/reads/accounts-in-use.ts): what a chart change may not retire. */
 export const ACCOUNTS_IN_USE = Symbol('AccountsInUse');
 export const USER_DIRECTORY = Symbol('UserDirectory');
+/** The `DocumentFiles` (src/blobs) the demo seed keeps its vouchers and bank files with. */
+export const DOCUMENT_FILES = Symbol('DocumentFiles');
 /** A `CoopDirectory` (http/auth/guards.ts), provided by the importing module from a read model. */
 export const COOP_DIRECTORY = Symbol('CoopDirectory');
 /** The `MessageStore` (src/messages/message-store.ts): every message recorded, the outbox. */

@@ -12,10 +12,10 @@ import { lineIdsOf, proposeMatches, readStatementFile } from '../domain/statemen
 import { type EntryLine } from '../events/ledger-events';
 import { type EventStore } from '../events/event-store';
 import { type UserDirectory } from '../users/user-directory';
-import { type StoredVoucher, VoucherStore } from '../http/voucher-store';
+import { type DocumentFiles, type StoredVoucher } from '../blobs/local-blob-store';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Projector } from '../projections/projector';
-import { CLOCK, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
+import { CLOCK, DOCUMENT_FILES, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
 import { type DemoBankMovement, monthlyStatementFiles } from './demo-statements';
 
 export interface DemoLogin {
@@ -31,7 +31,7 @@ export interface DemoDeps {
   users: UserDirectory;
   clock: Clock;
   /** Where the documents sent with a year to the department, and the bank's files, are kept (the vouchers' store). */
-  documents: Pick<VoucherStore, 'store' | 'storeBankFile'>;
+  documents: DocumentFiles;
 }
 
 /** The demo's logins, printed at first start (and used by the tests). */
@@ -329,7 +329,7 @@ export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ l
     commands: app.get(CommandBus),
     users: app.get<UserDirectory>(USER_DIRECTORY),
     clock: app.get<Clock>(CLOCK),
-    documents: app.get(VoucherStore),
+    documents: app.get<DocumentFiles>(DOCUMENT_FILES, { strict: false }),
   });
   // The first page shown after start-up is the demo's: the read models must hold it already.
   const head = await store.headPosition();

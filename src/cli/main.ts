@@ -13,7 +13,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { rebuildAlongside } from '../projections/rebuild-alongside';
 import { closeStores, openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
-import { VoucherStore } from '../http/voucher-store';
+import { LocalBlobStore } from '../blobs/local-blob-store';
 
 /**
  * `npm run cli -- <command>`: the same command paths as the server, without HTTP. Writes do not
@@ -154,7 +154,7 @@ program
   .description('crée un département de démonstration avec des coopératives et une année d’écritures')
   .action(() =>
     withServices(async (services) => {
-      const { logins } = await seedDemo({ ...services, documents: new VoucherStore(loadConfig()) });
+      const { logins } = await seedDemo({ ...services, documents: new LocalBlobStore(loadConfig().dataDir) });
       console.log('Démonstration créée. Identifiants :');
       for (const l of logins) console.log(`  ${l.role.padEnd(11)} ${l.username} / ${l.password}   (${l.scope})`);
     }),

@@ -1,7 +1,7 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { CoopDoc } from '../projections/coops.projection';
 import { ReadStore } from '../projections/read-store';
-import { READ_STORE } from '../tokens';
+import { DOCUMENT_FILES, READ_STORE } from '../tokens';
 import { AuthModule } from './auth/auth.module';
 import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
 import { AuditApiController } from './audit-api.controller';
@@ -67,6 +67,7 @@ const coopDirectory = {
     DepartmentAccounts,
     PrintService,
     VoucherStore,
+    { provide: DOCUMENT_FILES, useExisting: VoucherStore },
     StatementReader,
     StatementPreviews,
     WriteFailures,
@@ -82,6 +83,7 @@ const coopDirectory = {
     DepartmentAccounts,
     PrintService,
     VoucherStore,
+    DOCUMENT_FILES,
     StatementReader,
     StatementPreviews,
     WriteFailures,

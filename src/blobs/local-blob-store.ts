@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainError } from '../domain/errors';
+
+export interface StoredVoucher {
+  sha256: string;
+  mediaType: string;
+  size: number;
+  fileName: string;
+}
+
+/** The type of a voucher by its first bytes, never by its name or declared type. */
+export function sniffVoucherType(bytes: Buffer): string | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return null;
+}
+
+/** A file kept by its content: its hash (its name in the store), size and the name it came with. */
+export interface KeptFile {
+  sha256: string;
+  size: number;
+  fileName: string;
+}
+
+/**
+ * What the demo seed and the CLI need of the files: vouchers and bank files kept by content,
+ * without HTTP (the server's VoucherStore adds the upload answers and sending).
+ */
+export interface DocumentFiles {
+  store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher>;
+  storeBankFile(bytes: Buffer, originalName: string | undefined): Promise<KeptFile>;
+}
+
+/**
+ * Files on the local disk, content-addressed under DATA_DIR/blobs/<sha256> (the event holds the
+ * metadata): the same file twice is stored once, and a file name is never used as a path. The
+ * embedded default; several instances need the files in their database (not built yet).
+ */
+export class LocalBlobStore implements DocumentFiles {
+  protected readonly dir: string;
+  /** Content hash → the upload of those bytes in progress (keepWhile). */
+  private readonly writing = new Map<string, Promise<void>>();
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'blobs');
+    mkdirSync(this.dir, { recursive: true });
+    // What a crash or a full disk left half-written: never a voucher, since never renamed.
+    for (const name of readdirSync(this.dir)) if (name.endsWith('.tmp')) rmSync(join(this.dir, name), { force: true });
+  }
+
+  /** A voucher (PDF, JPEG, PNG by its first bytes); anything else is refused. */
+  async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
+    const mediaType = file?.buffer?.length ? sniffVoucherType(file.buffer) : null;
+    if (!file || !mediaType) throw new DomainError('FILE_TYPE_REFUSED', 'Seuls les fichiers PDF, JPEG ou PNG sont acceptés.', 'file');
+    return { ...(await this.keep(file.buffer, file.originalname)), mediaType };
+  }
+
+  /**
+   * A bank's statement file, kept as the voucher of its statement: its type is checked by the
+   * parser that read it (CSV, OFX, CAMT.053), not by magic bytes.
+   */
+  storeBankFile(bytes: Buffer, originalName: string | undefined): Promise<KeptFile> {
+    return this.keep(bytes, originalName);
+  }
+
+  /**
+   * A file kept for as long as the command that records it: `record` gets the stored file and
+   * sends the command; when the command is refused (nothing recorded), the file goes again unless
+   * it was there before (another record owns it). One file at a time per content, so a refusal
+   * never removes what a parallel upload of the same bytes just recorded.
+   */
+  async keepWhile<T>(bytes: Buffer, originalName: string | undefined, record: (stored: KeptFile) => Promise<T>): Promise<T> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const before = this.writing.get(sha256) ?? Promise.resolve();
+    const turn = before.then(async () => {
+      const path = join(this.dir, sha256);
+      const existed = existsSync(path);
+      const stored = await this.keep(bytes, originalName);
+      try {
+        return await record(stored);
+      } catch (error) {
+        // A refusal recorded nothing; anything else (a slow projection) may have recorded it.
+        if (!existed && error instanceof DomainError) await fs.rm(path, { force: true }).catch(() => undefined);
+        throw error;
+      }
+    });
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(sha256, settled);
+    void settled.then(() => {
+      if (this.writing.get(sha256) === settled) this.writing.delete(sha256);
+    });
+    return turn;
+  }
+
+  protected async keep(bytes: Buffer, originalName: string | undefined): Promise<KeptFile> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const path = join(this.dir, sha256);
+    if (!existsSync(path)) {
+      // Written aside then renamed: a crash never leaves a half file under the final name. The
+      // aside name is the upload's own, so two uploads of one file do not write into each other.
+      const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await fs.writeFile(aside, bytes);
+        await fs.rename(aside, path);
+      } catch (error) {
+        await fs.rm(aside, { force: true }).catch(() => undefined);
+        throw error;
+      }
+    }
+    const base = (originalName ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
+    return { sha256, size: bytes.length, fileName: base };
+  }
+
+  /** Whether a file can be written where vouchers go (for /health); throws what the write threw. */
+  async probeWrite(): Promise<void> {
+    const probe = join(this.dir, `.health-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fs.writeFile(probe, 'ok');
+    } finally {
+      await fs.rm(probe, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Where a kept file is, when it is there. */
+  protected pathOf(sha256: string): string | null {
+    const path = join(this.dir, sha256);
+    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(path) ? path : null;
+  }
+}
