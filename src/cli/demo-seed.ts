@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { type CommandContext, commandContext } from '../commands/command-context';
 import { type CommandSender } from '../commands/commands.module';
 import { ChangeMandate, RegisterCoop } from '../commands/coop.commands';
-import { ChangeDepartmentIdentity } from '../commands/department.commands';
+import { ChangeDepartmentIdentity, SetMembershipSettings } from '../commands/department.commands';
+import { ExecuteMembershipCommand } from '../commands/membership.commands';
+import { type MembershipCommand, type MembershipNumbersInput } from '../domain/membership';
 import { ExecuteLedgerCommand } from '../commands/ledger.commands';
 import { type Clock, currentFiscalYear, today } from '../domain/fiscal-year';
 import { type LedgerCommand } from '../domain/ledger';
@@ -284,6 +286,8 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
   );
   await run(c, y, 'reconcile:e01', { type: 'ReconcileEntry', entryId: `${c}_${y}_e01`, statementDate: d('09-30') });
 
+  await seedMemberships(commands, current);
+
   const scopeOf: Record<string, { department?: string; coopId?: string; grants?: { departments: string[] } }> = {
     tresorier14: { department: '14' },
     tresorier61: { department: '61' },
@@ -314,6 +318,64 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     });
   }
   return { logins: [...DEMO_LOGINS] };
+}
+
+/**
+ * Membership (adhésion): each department's rates and deadline for the last two years, and one
+ * coop's membership in each state — last year's validated everywhere; this year C14001 still a
+ * draft (late after 30 September), C14002 returned by the AD with its reason, C61001 submitted.
+ */
+async function seedMemberships(commands: CommandSender, current: number): Promise<void> {
+  const rates = { pupil: 150, adult: 300, insurance: 40, magazine: 2500 };
+  for (const year of [current - 1, current]) {
+    await commands.execute(
+      new SetMembershipSettings('14', { type: 'SetMembershipSettings', year, rates, deadline: `${year}-09-30` }, ctx(`membership-settings:14:${year}`)),
+    );
+    await commands.execute(
+      new SetMembershipSettings('61', { type: 'SetMembershipSettings', year, rates, deadline: `${year}-11-10` }, ctx(`membership-settings:61:${year}`)),
+    );
+  }
+  const run = (coopId: string, year: number, key: string, command: MembershipCommand) =>
+    commands.execute(new ExecuteMembershipCommand(coopId, year, command, ctx(`membership:${coopId}:${year}:${key}`)));
+  const numbers: Record<string, MembershipNumbersInput> = {
+    C14001: {
+      classes: [
+        { name: 'CP-CE1', level: 'Cycle 2', pupils: 24, teachers: 1 },
+        { name: 'CE2-CM1', level: 'Cycle 3', pupils: 26, teachers: 1 },
+        { name: 'CM2', level: 'Cycle 3', pupils: 25, teachers: 2 },
+      ],
+      otherAdults: 2,
+      magazines: 1,
+      voluntary: 0,
+    },
+    C14002: {
+      classes: [
+        { name: 'PS-MS', level: 'Maternelle', pupils: 22, teachers: 1 },
+        { name: 'GS', level: 'Maternelle', pupils: 20, teachers: 1 },
+      ],
+      otherAdults: 3,
+      magazines: 0,
+      voluntary: 2000,
+    },
+    C61001: { classes: [{ name: 'Classe unique', level: 'Cycles 1 à 3', pupils: 18, teachers: 1 }], otherAdults: 1, magazines: 1, voluntary: 5000 },
+  };
+  const engaged: Record<string, string> = { C14001: 'Claire Martin', C14002: 'Paul Lefèvre', C61001: 'Nadia Benali' };
+  const send = async (coopId: string, year: number) => {
+    await run(coopId, year, 'numbers', { type: 'EnterMembershipNumbers', numbers: numbers[coopId] });
+    await run(coopId, year, 'engagement', { type: 'GiveMembershipEngagement', name: engaged[coopId] });
+    await run(coopId, year, 'submission', { type: 'SubmitMembership' });
+  };
+  for (const coopId of ['C14001', 'C14002', 'C61001']) {
+    await send(coopId, current - 1);
+    await run(coopId, current - 1, 'validation', { type: 'DecideMembership', decision: 'validate' });
+  }
+  await send('C14002', current);
+  await run('C14002', current, 'return', {
+    type: 'DecideMembership',
+    decision: 'return',
+    reason: 'La classe de MS manque : indiquez ses élèves et son enseignante sur une ligne à part.',
+  });
+  await send('C61001', current);
 }
 
 /** A one-page PDF standing for a scanned document of the demo. */

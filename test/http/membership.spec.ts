@@ -19,7 +19,7 @@ const plain = (html: string): string =>
     .replace(/&quot;/g, '"');
 
 /**
- * The mandataire's "Adhésion" page for C14002 (tilleuls): the form as a browser posts it, every
+ * The mandataire's "Adhésion" page for C14001 (jferry), a draft in the demo: the form as a browser posts it, every
  * refusal next to its field with nothing typed lost, then the portrait form prefilled with the payment.
  */
 describe('membership pages', () => {
@@ -27,7 +27,7 @@ describe('membership pages', () => {
   let t: TestApp;
   let mandataire: Agent;
   let treasurer: Agent;
-  const page = '/coops/C14002/years/2026/adhesion';
+  const page = '/coops/C14001/years/2026/adhesion';
   const html = (agent: Agent, url: string) => agent.agent.get(url).set('Accept', 'text/html');
   const form = (agent: Agent, url: string, body: Record<string, unknown>) =>
     agent.agent
@@ -38,7 +38,7 @@ describe('membership pages', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ demo: true });
-    [mandataire, treasurer] = await t.loginDemo('tilleuls', 'tresorier14');
+    [mandataire, treasurer] = await t.loginDemo('jferry', 'tresorier14');
     await treasurer
       .put('/api/departments/14/years/2026/membership-settings', { rates: { pupil: 150, adult: 300, insurance: 40, magazine: 2500 }, deadline: '2026-12-15' })
       .expect(200);
@@ -48,7 +48,7 @@ describe('membership pages', () => {
   it('shows the form in the year menu, keeps what was typed next to a refusal, saves, then sends with the engagement', async () => {
     const empty = plain((await html(mandataire, page).expect(200)).text);
     expect(empty).toContain('Adhésion 2026-2027');
-    expect(empty).toContain('href="/coops/C14002/years/2026/adhesion"');
+    expect(empty).toContain('href="/coops/C14001/years/2026/adhesion"');
     expect(empty).toContain('à envoyer');
     const classes = { 0: { name: 'PS-MS', level: 'Maternelle', pupils: '22', teachers: '1' }, 1: { name: '', level: '', pupils: '18', teachers: '1' } };
     const refused = plain((await form(mandataire, page, { classes, otherAdults: '2', magazines: '1', voluntary: 'beaucoup' }).expect(400)).text);
@@ -72,7 +72,7 @@ describe('membership pages', () => {
       magazines: '1',
       voluntary: '20',
       engaged: '1',
-      name: 'Paul Lefèvre',
+      name: 'Claire Martin',
       action: 'submit',
     }).expect(303);
     expect(plain((await html(mandataire, sent.headers.location).expect(200)).text)).toContain("L'adhésion est envoyée");
@@ -81,15 +81,15 @@ describe('membership pages', () => {
 
   it('shows the return reason on top, then once validated the attestation and the payment prefilled on the portrait form', async () => {
     await treasurer
-      .post('/api/departments/14/coops/C14002/years/2026/membership/decision', { decision: 'return', reason: 'Il manque la classe de MS.' })
+      .post('/api/departments/14/coops/C14001/years/2026/membership/decision', { decision: 'return', reason: 'Il manque la classe de MS.' })
       .expect(200);
     expect(plain((await html(mandataire, page).expect(200)).text)).toContain('Raison : « Il manque la classe de MS. »');
-    await mandataire.post('/api/coops/C14002/years/2026/membership/submission').expect(200);
-    await treasurer.post('/api/departments/14/coops/C14002/years/2026/membership/decision', { decision: 'validate' }).expect(200);
+    await mandataire.post('/api/coops/C14001/years/2026/membership/submission').expect(200);
+    await treasurer.post('/api/departments/14/coops/C14001/years/2026/membership/decision', { decision: 'validate' }).expect(200);
     const validated = plain((await html(mandataire, page).expect(200)).text);
-    expect(validated).toContain('/api/coops/C14002/years/2026/membership/attestation.pdf');
+    expect(validated).toContain('/api/coops/C14001/years/2026/membership/attestation.pdf');
     expect(validated).toContain("Télécharger l'attestation");
-    const portrait = plain((await html(mandataire, '/coops/C14002/years/2026/ecritures/nouvelle?adhesion=1').expect(200)).text);
+    const portrait = plain((await html(mandataire, '/coops/C14001/years/2026/ecritures/nouvelle?adhesion=1').expect(200)).text);
     expect(portrait).toContain('Adhésion 2026-2027 : cotisation et assurance');
     expect(portrait).toMatch(/name="lines\[0\]\[amount\]"[^>]*value="92,00"/); // cotisation 72,00 and the voluntary 20,00, both to the association
     expect(portrait).toMatch(/name="lines\[1\]\[amount\]"[^>]*value="17,60"/);
@@ -216,5 +216,30 @@ describe('membership API', () => {
     await mandataire.post('/api/coops/C14001/years/2026/entries', entry).expect(201);
     const checklist = (await mandataire.get('/api/coops/C14001/years/2026/checklist').expect(200)).body;
     expect(checklist.warnings.map((w: { code: string }) => w.code)).not.toContain('COTISATION_ASSURANCE');
+  });
+});
+
+describe('membership in the demo', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  // The seed acts on the day it runs (27/11/2026 here), past both deadlines: every submission is late.
+  it('has rates for the year and a coop in each state, so a first start shows the feature', async () => {
+    t = await startTestApp({ demo: true });
+    const [treasurer14, treasurer61] = await t.loginDemo('tresorier14', 'tresorier61');
+    expect((await treasurer14.get('/api/departments/14/years/2026/membership-settings').expect(200)).body).toEqual({
+      rates: { pupil: 150, adult: 300, insurance: 40, magazine: 2500 },
+      deadline: '2026-09-30',
+    });
+    const status = async (agent: Agent, dept: string, year: number) =>
+      Object.fromEntries(
+        (
+          (await agent.get(`/api/departments/${dept}/years/${year}/memberships`).expect(200)).body as Array<{ coopId: string; status: string; late: boolean }>
+        ).map((r) => [r.coopId, [r.status, r.late]]),
+      );
+    expect(await status(treasurer14, '14', 2026)).toEqual({ C14001: ['draft', true], C14002: ['returned', true] });
+    expect(await status(treasurer61, '61', 2026)).toEqual({ C61001: ['submitted', true] });
+    expect(await status(treasurer14, '14', 2025)).toEqual({ C14001: ['validated', true], C14002: ['validated', true] });
   });
 });
