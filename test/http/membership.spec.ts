@@ -219,6 +219,71 @@ describe('membership API', () => {
   });
 });
 
+describe("the AD's membership pages", () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let treasurer: Agent;
+  let auditor: Agent;
+  const list = '/departements/14/annees/2026/adhesions';
+  const form = (agent: Agent, url: string, body: Record<string, unknown>) =>
+    agent.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send(encodeForm({ _csrf: agent.csrf, ...body }));
+  const html = async (agent: Agent, url: string) => plain((await agent.agent.get(url).set('Accept', 'text/html').expect(200)).text);
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    [treasurer, auditor] = await t.loginDemo('tresorier14', 'verif14');
+  });
+  afterAll(() => t.close());
+
+  it('sets the rates in euros, every mistake next to its field and nothing typed lost', async () => {
+    const refused = plain(
+      (await form(treasurer, `${list}/tarifs`, { pupil: 'un euro', adult: '3', insurance: '0,40', magazine: '25', deadline: '31/02/2026' }).expect(400)).text,
+    );
+    expect(refused).toContain('Cotisation par élève : un montant en euros');
+    expect(refused).toContain('value="un euro"');
+    const saved = await form(treasurer, `${list}/tarifs`, { pupil: '1,60', adult: '3', insurance: '0,40', magazine: '25', deadline: '15/10/2026' }).expect(303);
+    expect(saved.headers.location).toBe(list);
+    expect((await treasurer.get('/api/departments/14/years/2026/membership-settings').expect(200)).body).toEqual({
+      rates: { pupil: 160, adult: 300, insurance: 40, magazine: 2500 },
+      deadline: '2026-10-15',
+    });
+    expect(await html(treasurer, list)).toContain('Cotisation 1,60 € par élève');
+    expect(await html(auditor, list)).not.toContain('Enregistrer les tarifs');
+  });
+
+  it('lists the coops with totals and filters, and validates or returns from the list', async () => {
+    await t.loginDemo('jferry').then(async ([m]) => {
+      await m
+        .put('/api/coops/C14001/years/2026/membership', {
+          classes: [{ name: 'CP', level: 'Cycle 2', pupils: 20, teachers: 1 }],
+          otherAdults: 0,
+          magazines: 0,
+          voluntary: 0,
+        })
+        .expect(200);
+      await m.post('/api/coops/C14001/years/2026/membership/engagement', { name: 'Claire Martin' }).expect(200);
+      await m.post('/api/coops/C14001/years/2026/membership/submission').expect(200);
+    });
+    const page = await html(treasurer, list);
+    expect(page).toContain('Valider');
+    expect(page).toContain("Coopérative de l'école Jules Ferry");
+    const returned = await html(treasurer, `${list}?filtre=returned`);
+    expect(returned).toContain('Coopérative de la maternelle Les Tilleuls');
+    expect(returned).not.toContain("Coopérative de l'école Jules Ferry");
+    const missing = plain(
+      (await form(treasurer, '/departements/14/cooperatives/C14001/annees/2026/adhesion', { decision: 'return', reason: '' }).expect(400)).text,
+    );
+    expect(missing).toContain('Indiquez la raison du renvoi');
+    await form(treasurer, '/departements/14/cooperatives/C14001/annees/2026/adhesion', { decision: 'validate' }).expect(303);
+    expect((await treasurer.get('/api/coops/C14001/years/2026/membership').expect(200)).body.status).toBe('validated');
+    await form(auditor, '/departements/14/cooperatives/C14001/annees/2026/adhesion', { decision: 'validate' }).expect(403);
+  });
+});
+
 describe('membership in the demo', () => {
   jest.setTimeout(90_000);
   let t: TestApp;

@@ -8,6 +8,7 @@ import { DepartmentPagesController } from './department.pages';
 import { DepartmentView } from './department-view';
 import { SubmissionsPagesController } from './submissions.pages';
 import { MessagesPagesController } from './messages.pages';
+import { MembershipsPagesController } from './memberships.pages';
 
 /**
  * The treasurer's and the auditor's pages. Relies on the global HttpModule (LedgerReads, Views,
@@ -22,6 +23,7 @@ import { MessagesPagesController } from './messages.pages';
     AccountsPagesController,
     SubmissionsPagesController,
     MessagesPagesController,
+    MembershipsPagesController,
   ],
   providers: [CoopAdministration, DepartmentView],
   exports: [CoopAdministration],

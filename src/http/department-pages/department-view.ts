@@ -66,6 +66,7 @@ export class DepartmentView {
       { key: 'completeness', href: `${departmentYearBase(department, year)}/completude`, label: 'Bilans' },
       // Where the treasurer accepts or returns what the coops sent.
       { key: 'submissions', href: `${departmentYearBase(department, year)}/depots`, label: 'Dépôts' },
+      { key: 'memberships', href: `${departmentYearBase(department, year)}/adhesions`, label: 'Adhésions' },
       { key: 'balance', href: `${departmentYearBase(department, year)}/balance`, label: 'Balance consolidée' },
       { key: 'accounts', href: `${departmentYearBase(department, year)}/comptes`, label: 'Comptes agrégés' },
     ];
