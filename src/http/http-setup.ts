@@ -122,7 +122,14 @@ export function configureHttp(app: NestExpressApplication, given: Partial<HttpDe
   app.use(secondFactorRequired(deps.config.requireSecondFactor));
   // The vérificateur's decision carries its credential (the code) in its URL: no session to forge.
   app.use(
-    csrfProtection((req) => req.method === 'POST' && (req.path === '/api/login' || req.path === '/api/login/totp' || /^\/api\/quitus\/[^/]+$/.test(req.path))),
+    csrfProtection(
+      (req) =>
+        req.method === 'POST' &&
+        (req.path === '/api/login' ||
+          req.path === '/api/login/totp' ||
+          /^\/api\/password-reset(?:\/[^/]+)?$/.test(req.path) ||
+          /^\/api\/quitus\/[^/]+$/.test(req.path)),
+    ),
   );
   // Errors of the middleware above (malformed JSON, too large, CSRF, store down); routes' errors
   // go through the filter.

@@ -31,6 +31,7 @@ import { YearEndApiController } from './year-end-api.controller';
 import { MembershipApiController } from './membership-api.controller';
 import { MembershipReads } from '../reads/membership';
 import { MessagesApiController } from './messages-api.controller';
+import { PasswordResetController } from './auth/password-reset.controller';
 import { YearEndReads } from '../reads/year-end-reads';
 
 /** Scope checks look a coop's department up in the coops read model. */
@@ -60,6 +61,7 @@ const coopDirectory = {
     ActionReportApiController,
     MessagesApiController,
     MembershipApiController,
+    PasswordResetController,
   ],
   providers: [
     coopDirectory,

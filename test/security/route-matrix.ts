@@ -78,6 +78,7 @@ export const DEFAULT_PARAMS: Record<string, string> = {
   // A vérificateur's link: a code that opens nothing (the rules' own 404).
   code: 'AbsentCodeAbsentCodeAbsentCode00',
   messageId: 'M_ABSENT_0001',
+  token: 'AbsentResetTokenAbsentResetToken00',
 };
 
 /**
@@ -109,6 +110,12 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   'POST /api/account/totp': { rule: 'session' },
   'POST /api/account/totp/confirm': { rule: 'session' },
   'POST /login/code': { rule: 'public' },
+  'POST /api/password-reset': { rule: 'public' },
+  'POST /api/password-reset/:token': { rule: 'public' },
+  'GET /mot-de-passe-oublie': { rule: 'public' },
+  'POST /mot-de-passe-oublie': { rule: 'public' },
+  'GET /mot-de-passe/:token': { rule: 'public' },
+  'POST /mot-de-passe/:token': { rule: 'public' },
   'GET /compte/securite': { rule: 'session' },
   'POST /compte/securite/totp': { rule: 'session' },
   'POST /compte/securite/totp/confirmation': { rule: 'session' },
