@@ -98,7 +98,7 @@ export class ChangeMandateHandler implements ICommandHandler<ChangeMandate> {
   }
 }
 
-/** Only a retirement reads which accounts the year's entries use (from the read models). */
+/** A chart change reads which accounts the year's entries use and which coops closed the year (from the read models). */
 @CommandHandler(ChangeChart)
 export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
   constructor(
@@ -106,7 +106,7 @@ export class ChangeChartHandler implements ICommandHandler<ChangeChart> {
     @Inject(ACCOUNTS_IN_USE) private readonly accountsInUse: AccountsInUse,
   ) {}
   async execute({ department, year, command, context }: ChangeChart): Promise<Outcome> {
-    const env: ChartEnv = { accountsInUse: command.type === 'RetireAccount' ? await this.accountsInUse(department, year) : new Map() };
+    const env: ChartEnv = await this.accountsInUse(department, year);
     return this.writer.execute(chartStream(department, year), chartFold(department, year), (chart) => decideChart(command, chart, env), context, department);
   }
 }

@@ -31,6 +31,8 @@ const text = (value: unknown): string => (typeof value === 'string' ? value.trim
 export interface ChartEnv {
   /** Account → the coops whose live entries of the chart's year use it (a read model's answer). */
   accountsInUse: ReadonlyMap<string, readonly string[]>;
+  /** The coops of the department that have closed the chart's year (once closed, even if reopened since). */
+  closedBy?: readonly string[];
 }
 
 /** Coops named in a refusal: a few ids, then how many more. */
@@ -41,9 +43,27 @@ const coopsText = (coops: readonly string[]): string => {
   return `de ${coops.length} coopératives (${named}${coops.length > COOPS_NAMED ? ', …' : ''})`;
 };
 
+/**
+ * Once a coop of the department has closed the year, its chart is frozen (DOMAIN.md, "Validated
+ * books"): its validated entries and definitive files read these labels and roles. Only a new
+ * account without a role may still be added.
+ */
+export function chartYearClosed(chart: Chart, closedBy: readonly string[]): DomainError {
+  return new DomainError(
+    'CHART_YEAR_CLOSED',
+    `${closedBy.length === 1 ? `La coopérative ${closedBy[0]} a` : `${closedBy.length} coopératives (${closedBy.slice(0, COOPS_NAMED).join(', ')}${closedBy.length > COOPS_NAMED ? ', …' : ''}) ont`} clôturé l'exercice ${chart.year}-${chart.year + 1} : son plan comptable ne peut plus renommer, retirer ni changer le rôle d'un compte (ses écritures validées et ses fichiers définitifs en dépendent). Seul l'ajout d'un compte sans rôle reste possible.`,
+    'account',
+    'conflict',
+    { coops: [...closedBy] },
+  );
+}
+
 export function decideChart(command: ChartCommand, chart: Chart, env: ChartEnv): ChartEvent[] {
   const account = text(command.account);
   const existing = findAccount(chart, account);
+  const closedBy = env.closedBy ?? [];
+  const freezes = command.type !== 'AddAccount' || command.role !== undefined || (existing !== undefined && existing !== null);
+  if (closedBy.length > 0 && freezes) throw chartYearClosed(chart, closedBy);
   switch (command.type) {
     case 'AddAccount': {
       const errors: DomainError[] = [];

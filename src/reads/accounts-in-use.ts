@@ -1,8 +1,9 @@
+import { type ChartEnv } from '../domain/chart-changes';
 import { TRIAL_BALANCE, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
 import { type ReadStore } from '../projections/read-store';
 
-/** Account → the coops whose live entries of a department's year use it. */
-export type AccountsInUse = (department: string, year: number) => Promise<ReadonlyMap<string, readonly string[]>>;
+/** What a chart change needs to know of a department's year: account → the coops whose live entries use it, and the coops that closed it. */
+export type AccountsInUse = (department: string, year: number) => Promise<ChartEnv>;
 
 /**
  * From the trial-balance documents of the department's year (one indexed find): an account has
@@ -13,12 +14,15 @@ export const accountsInUseOf =
   async (department, year) => {
     const docs = await store.find<TrialBalanceDoc>(TRIAL_BALANCE, { where: { department, year } });
     const used = new Map<string, string[]>();
-    for (const doc of [...docs].sort((a, b) => a.coopId.localeCompare(b.coopId))) {
+    const sorted = [...docs].sort((a, b) => a.coopId.localeCompare(b.coopId));
+    // Closed once is enough: a reopened year's validated entries still stand on the chart.
+    const closedBy = sorted.filter((doc) => doc.status === 'closed' || doc.closedOn !== null).map((doc) => doc.coopId);
+    for (const doc of sorted) {
       for (const account of Object.keys(doc.movements)) {
         const coops = used.get(account);
         if (coops) coops.push(doc.coopId);
         else used.set(account, [doc.coopId]);
       }
     }
-    return used;
+    return { accountsInUse: used, closedBy };
   };

@@ -172,8 +172,10 @@ export class YearEndReads {
   /** The CRF on OCCE's form of a year as read (now, or asOf: the same source for every document). */
   async crf(reads: YearReads & { source: DocSource }, asSent?: CrfInputs['asSent']): Promise<OfficialCrf> {
     const { coop, year, notebook, chart, source } = reads;
-    const previous = year > coop.firstYear ? await readNotebook(source, coop.coopId, year - 1) : null;
-    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, asSent });
+    const earlierYears = Array.from({ length: Math.max(0, year - coop.firstYear) }, (_, i) => coop.firstYear + i);
+    const earlier = (await Promise.all(earlierYears.map((y) => readNotebook(source, coop.coopId, y)))).filter((d) => d !== null);
+    const previous = earlier.find((d) => d.year === year - 1) ?? null;
+    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, earlier, asSent });
   }
 
   /** A version as it was sent: the CRF made from the stream head it is bound to. */

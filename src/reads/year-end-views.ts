@@ -1,5 +1,5 @@
 import { type Chart } from '../domain/chart';
-import { isInYear, yearEnd } from '../domain/fiscal-year';
+import { isInYear, yearEnd, yearStart } from '../domain/fiscal-year';
 import { type Issue, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
 import { type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
 import { type CoopDoc } from '../projections/coops.projection';
@@ -80,14 +80,22 @@ export interface InventoryView {
   heldValue: number;
 }
 
-export function inventoryView(doc: NotebookDoc): InventoryView {
+/**
+ * The register is the coop's, not the year's (DOMAIN.md, "Validated books"): goods of earlier
+ * years' registers still held when this year began are held in it until they leave. A line's value
+ * is what was paid for the line, its quantity included: never multiplied again.
+ */
+export function inventoryView(doc: NotebookDoc, earlier: readonly NotebookDoc[] = []): InventoryView {
+  const start = yearStart(doc.year);
   const end = yearEnd(doc.year);
-  const held = doc.inventory.filter((i) => !i.removed || (i.leftOn !== null && i.leftOn > end));
+  const carried = earlier.flatMap((d) => d.inventory).filter((i) => !i.removed || (i.leftOn !== null && i.leftOn >= start));
+  const register = [...carried.filter((i) => !doc.inventory.some((own) => own.itemId === i.itemId)), ...doc.inventory];
+  const held = register.filter((i) => !i.removed || (i.leftOn !== null && i.leftOn > end));
   return {
     held,
-    acquired: doc.inventory.filter((i) => isInYear(i.acquiredOn, doc.year)),
-    left: doc.inventory.filter((i) => i.removed && (i.leftOn === null || i.leftOn <= end)),
-    heldValue: held.reduce((s, i) => s + i.value * i.quantity, 0),
+    acquired: register.filter((i) => isInYear(i.acquiredOn, doc.year)),
+    left: register.filter((i) => i.removed && (i.leftOn === null || (i.leftOn >= start && i.leftOn <= end))),
+    heldValue: held.reduce((s, i) => s + i.value, 0),
   };
 }
 
@@ -133,12 +141,14 @@ export interface CrfInputs {
   chart: Chart;
   yearEnd: YearEndDoc;
   previous: NotebookDoc | null;
+  /** The coop's earlier years' notebooks, whose registers carry into this one (inventoryView). */
+  earlier?: readonly NotebookDoc[];
   /** Rendering a version as sent (its documents folded up to its stream head). */
   asSent?: { version: number; on: string; status: string };
 }
 
 /** The Compte-Rendu Financier on OCCE's form: the page, the PDF and GET …/crf read this one model. */
-export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, asSent }: CrfInputs): OfficialCrf {
+export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, earlier = [], asSent }: CrfInputs): OfficialCrf {
   const { status: yearStatus, advances, ...base } = crfView(notebook, chart);
   const opening = openingView(notebook, previous, previous?.status ?? null);
   const rows = advances.map((a) => ({ ...a, open: a.balance }));
@@ -167,7 +177,7 @@ export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, asS
     treasury: { opening, closing },
     bankReconciliation: yearEndReconciliation(notebook),
     advances: rows,
-    inventory: inventoryView(notebook),
+    inventory: inventoryView(notebook, earlier),
     balanceSheet: { reservesOpening: opening.total, result: base.result, reservesClosing: opening.total + base.result },
     quitus: { decisions, complete: quitusComplete(end), blank: decisions.length === 0 },
     version: sent ? sent.version : end.submissions.length + 1,

@@ -121,3 +121,22 @@ describe('chart changes of a department for a year', () => {
     });
   });
 });
+
+describe('the chart of a year a coop has closed (CHART_YEAR_CLOSED)', () => {
+  const closed = { accountsInUse: new Map(), closedBy: ['C14001'] };
+  const refused = (command: Parameters<typeof decideChart>[0]) => thrown(() => decideChart(command, chart, closed)).code;
+
+  it('cannot rename, retire, or give a role to an account: the validated entries and definitive FEC read them', () => {
+    expect(refused({ type: 'RenameAccount', account: '6181', label: 'Sorties' })).toBe('CHART_YEAR_CLOSED');
+    expect(refused({ type: 'RetireAccount', account: '6270' })).toBe('CHART_YEAR_CLOSED');
+    expect(refused({ type: 'AddAccount', account: '6587', label: 'Cotisation', kind: 'charge', role: 'membership' })).toBe('CHART_YEAR_CLOSED');
+    const error = thrown(() => decideChart({ type: 'RenameAccount', account: '6181', label: 'Sorties' }, chart, closed)) as unknown as { message: string };
+    expect(error.message).toContain("La coopérative C14001 a clôturé l'exercice 2024-2025 : son plan comptable ne peut plus renommer");
+  });
+
+  it('still takes a new account without a role', () => {
+    expect(decideChart({ type: 'AddAccount', account: '6188', label: 'Sorties scolaires', kind: 'charge' }, chart, closed)).toEqual([
+      { type: 'AccountAdded', data: { account: '6188', label: 'Sorties scolaires', kind: 'charge' } },
+    ]);
+  });
+});

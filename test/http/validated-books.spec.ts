@@ -136,4 +136,21 @@ describe('a closed year reopened for corrections keeps its validated books', () 
       await treasurer.get(`/api/departments/14/years/2025/${path}?asOf=2026-11-27T10:00:00Z`).expect(200);
     }
   });
+
+  it("freezes the chart of a year a coop closed (409 CHART_YEAR_CLOSED); the chart's page says why; a new account without a role stays possible", async () => {
+    const renamed = await treasurer.put('/api/departments/14/years/2025/chart/accounts/6181', { label: 'Sorties' }).expect(409);
+    expect(renamed.body.code).toBe('CHART_YEAR_CLOSED');
+    const role = await treasurer.post('/api/departments/14/years/2025/chart/accounts', {
+      account: '6587',
+      label: 'Cotisation',
+      kind: 'charge',
+      role: 'membership',
+    });
+    expect([role.status, role.body.code]).toEqual([409, 'CHART_YEAR_CLOSED']);
+    await treasurer.delete('/api/departments/14/years/2025/chart/accounts/6270').expect(409);
+    await treasurer.post('/api/departments/14/years/2025/chart/accounts', { account: '6188', label: 'Sorties scolaires', kind: 'charge' }).expect(201);
+    const page = await treasurer.agent.get('/departements/14/annees/2025/plan-comptable').set('Accept', 'text/html').expect(200);
+    expect(page.text).toContain('Plan comptable figé');
+    expect(page.text).not.toContain('/plan-comptable/6181/retrait');
+  });
 });

@@ -2,7 +2,7 @@ import { defaultChart } from '../../src/domain/chart';
 import { emptyNotebook } from '../../src/projections/ledger/notebook.projection';
 import { calendarYearView } from '../../src/reads/ledger-views';
 import { emptyYearEnd } from '../../src/projections/year-end.projection';
-import { openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
+import { inventoryView, openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
 import { guideYear, TestLog } from '../projections/ledger/support';
 
 /** The guide's year 2024, its OCCE cheque seen on the September statement, everything else not yet. */
@@ -89,5 +89,34 @@ describe('the opening a correction of the previous year moved: before → after,
     const again = { ...previous, closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', bank: 112000, cash: 5000 }] };
     const seen = { ...emptyYearEnd('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
     expect(yearEndNotices(seen, again, notebook, 2023).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
+  });
+});
+
+describe('the inventory register on the CRF (inventoryView)', () => {
+  const camera = { itemId: 'i-camera', designation: 'Appareil photo', acquiredOn: '2024-11-12', quantity: 1, value: 24990, pj: '12' };
+  const tablets = { itemId: 'i-tablets', designation: 'Deux tablettes', acquiredOn: '2025-10-02', quantity: 2, value: 59800, pj: '04' };
+
+  it("is the coop's: a good bought in an earlier year and never removed is held the next year", () => {
+    const log = new TestLog();
+    log.append(2024, { type: 'InventoryItemAdded', data: camera });
+    log.append(2025, { type: 'InventoryItemAdded', data: tablets });
+    const view = inventoryView(log.notebook(2025), [log.notebook(2024)]);
+    expect(view.held.map((i) => i.designation)).toEqual(['Appareil photo', 'Deux tablettes']);
+    expect(view.acquired.map((i) => i.designation)).toEqual(['Deux tablettes']);
+  });
+
+  it('values a line at what was paid for it: two tablets at 598,00 € are 598,00 €, not 1 196,00 €', () => {
+    const log = new TestLog();
+    log.append(2025, { type: 'InventoryItemAdded', data: tablets });
+    expect(inventoryView(log.notebook(2025)).heldValue).toBe(59800);
+  });
+
+  it('a good that left in an earlier year is not carried; one that leaves this year is listed as left', () => {
+    const log = new TestLog();
+    log.append(2024, { type: 'InventoryItemAdded', data: camera });
+    log.append(2024, { type: 'InventoryItemRemoved', data: { itemId: 'i-camera', leftOn: '2025-06-01' } });
+    log.append(2025, { type: 'InventoryItemAdded', data: tablets });
+    expect(inventoryView(log.notebook(2025), [log.notebook(2024)]).held.map((i) => i.itemId)).toEqual(['i-tablets']);
+    expect(inventoryView(log.notebook(2024)).left.map((i) => i.itemId)).toEqual(['i-camera']);
   });
 });

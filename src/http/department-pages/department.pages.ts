@@ -1,3 +1,5 @@
+import { accountsInUseOf } from '../../reads/accounts-in-use';
+import { chartYearClosed } from '../../domain/chart-changes';
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
@@ -333,8 +335,14 @@ export class DepartmentPagesController {
   }
 
   private async renderChart(res: Response, department: string, year: number, errors: Record<string, string>, input: Form, status: number) {
-    const [chart, coops] = await Promise.all([chartFor(this.store, department, year), this.page.coops(department)]);
+    const [chart, coops, use] = await Promise.all([
+      chartFor(this.store, department, year),
+      this.page.coops(department),
+      accountsInUseOf(this.store)(department, year),
+    ]);
     const base = `${departmentYearBase(department, year)}/plan-comptable`;
+    // Frozen once a coop closed the year: the page says why and offers only what stays possible.
+    const closedBy = use.closedBy ?? [];
     this.page.render(
       res,
       'department/chart',
@@ -345,6 +353,7 @@ export class DepartmentPagesController {
         year,
         yearName: `${year}-${year + 1}`,
         years: yearChoices(coops, this.page.currentYear(), year),
+        frozen: closedBy.length > 0 ? chartYearClosed(chart, closedBy).message : null,
         accounts: chart.accounts.map((a) => ({
           ...a,
           kindLabel: KIND_LABELS[a.kind],
