@@ -182,6 +182,13 @@ export class UserDirectory {
       .map((d) => ({ username: d.username, name: d.name ?? null, email: d.email ?? null, since: d.since ?? null, until: d.until ?? null }));
   }
 
+  /** Every auditor's account with its grants (the department's page filters what it may show). */
+  async auditors(): Promise<{ username: string; department: string | null; grants: Grants | null }[]> {
+    await this.ready();
+    const docs = await this.store.find<UserDoc>(USERS, { where: { role: 'auditor' } });
+    return docs.map((d) => ({ username: d.username, department: d.department, grants: d.grants }));
+  }
+
   /** From now on, the login asks for the second factor. */
   async requireSecondFactor(username: string): Promise<void> {
     const doc = await this.mustLoad(username);

@@ -120,8 +120,11 @@ describe('coop management API', () => {
 
     await treasurer.post('/api/departments/14/auditors/verif61/grants', { coops: ['C61001'] }).expect(400);
     await treasurer.post('/api/departments/14/auditors/verif61/grants', { departments: ['61'] }).expect(400);
-    await treasurer.post('/api/departments/14/auditors/tresorier61/grants', { coops: ['C14002'] }).expect(400);
-    await treasurer.post('/api/departments/14/auditors/personne/grants', { coops: ['C14002'] }).expect(404);
+    // Not an auditor and unknown answer alike: the treasurer cannot probe the accounts (#24 point 12).
+    const notAuditor = await treasurer.post('/api/departments/14/auditors/tresorier61/grants', { coops: ['C14002'] }).expect(404);
+    const unknown = await treasurer.post('/api/departments/14/auditors/personne/grants', { coops: ['C14002'] }).expect(404);
+    expect(notAuditor.body.code).toBe('USER_NOT_FOUND');
+    expect(unknown.body.code).toBe('USER_NOT_FOUND');
     const granted = await treasurer.post('/api/departments/14/auditors/verif61/grants', { coops: ['C14002'] }).expect(200);
     expect(granted.body).toMatchObject({ username: 'verif61', grants: { coops: ['C14002'], departments: [] } });
 
@@ -132,5 +135,9 @@ describe('coop management API', () => {
 
     await admin.post('/api/departments/14/auditors/verif61/grants', { departments: ['61'] }).expect(200);
     await newcomer.get('/api/departments/61/coops').expect(200);
+    // Department 14's treasurer does not see that verif61 also reads department 61.
+    const again = await treasurer.post('/api/departments/14/auditors/verif61/grants', { coops: ['C14001'] }).expect(200);
+    expect(again.body).toMatchObject({ username: 'verif61', department: null, grants: { departments: [] } });
+    expect([...again.body.grants.coops].sort()).toEqual(['C14001', 'C14002']);
   });
 });

@@ -11,7 +11,7 @@ import { CoopDoc } from '../../projections/coops.projection';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { passwordPolicyError } from '../../users/passwords';
-import { Grants, MandataireLogin, SessionUser, UserDirectory, USERNAME_PATTERN, USERS } from '../../users/user-directory';
+import { Grants, MandataireLogin, SessionUser, UserDirectory, USERNAME_PATTERN } from '../../users/user-directory';
 
 export interface NewCoop {
   coopId?: unknown;
@@ -130,14 +130,9 @@ export class CoopAdministration {
     return { username, until };
   }
 
-  /** The logins of the coop's mandataires. */
+  /** The logins of the coop's mandataires (accounts live in the account store, not the read models). */
   async logins(coopId: string): Promise<string[]> {
-    await this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
-    const docs = await this.store.find<{ username: string; role: string }>(USERS, { where: { coopId } });
-    return docs
-      .filter((d) => d.role === 'mandataire')
-      .map((d) => d.username)
-      .sort();
+    return (await this.users.mandatairesOf(coopId)).map((m) => m.username);
   }
 
   /** A new password for one of the coop's mandataires: their open sessions end (passwordVersion). */
@@ -163,7 +158,10 @@ export class CoopAdministration {
    */
   async grant(department: string, username: string, input: { coops?: unknown; departments?: unknown }, by: SessionUser): Promise<AuditorSummary> {
     const target = USERNAME_PATTERN.test(username) ? await this.users.get(username) : null;
-    if (!target) throw new DomainError('USER_NOT_FOUND', `Aucun compte n'a l'identifiant ${username}.`, 'username', 'not_found');
+    // A treasurer learns nothing of accounts that are not auditors: absent and not an auditor answer alike.
+    if (!target || (target.role !== 'auditor' && by.role !== 'admin')) {
+      throw new DomainError('USER_NOT_FOUND', `Aucun vérificateur n'a l'identifiant ${username}.`, 'username', 'not_found');
+    }
     if (target.role !== 'auditor') throw new DomainError('NOT_AN_AUDITOR', `Le compte ${username} n'est pas celui d'un vérificateur.`, 'username');
     const coops = strings(input.coops, 'coops');
     const departments = strings(input.departments, 'departments');
@@ -182,24 +180,21 @@ export class CoopAdministration {
     if (errors.length) throw new ValidationFailed(errors);
     const updated = await this.users.grant(username, { coops, departments });
     if (by.role === 'admin') return summary(updated);
-    // A treasurer sees of the grants only what concerns their department.
-    return (await this.auditorsOf(department)).find((a) => a.username === username) ?? summary(updated);
+    // A treasurer sees of the grants only what concerns their department (auditorsOf filters them).
+    const ours = (await this.auditorsOf(department)).find((a) => a.username === username);
+    return ours ?? { username, department: null, grants: { departments: [], coops: [] } };
   }
 
   /** The auditors who read something of the department: attached to it, or granted it or one of its coops. */
   async auditorsOf(department: string): Promise<AuditorSummary[]> {
-    await this.store.declareCollection(USERS, { indexes: ['role', 'department', 'coopId'] });
-    const [docs, coops] = await Promise.all([
-      this.store.find<{ username: string; department: string | null; grants: Grants | null }>(USERS, { where: { role: 'auditor' } }),
-      this.store.find<CoopDoc>('coops', { where: { department } }),
-    ]);
+    const [docs, coops] = await Promise.all([this.users.auditors(), this.store.find<CoopDoc>('coops', { where: { department } })]);
     const ours = new Set(coops.map((c) => c.coopId));
     return docs
       .filter((d) => d.department === department || d.grants?.departments.includes(department) || d.grants?.coops.some((c) => ours.has(c)))
       .map((d) => ({
         username: d.username,
-        department: d.department,
-        grants: { departments: d.grants?.departments ?? [], coops: (d.grants?.coops ?? []).filter((c) => ours.has(c)) },
+        department: d.department === department ? d.department : null,
+        grants: { departments: (d.grants?.departments ?? []).filter((g) => g === department), coops: (d.grants?.coops ?? []).filter((c) => ours.has(c)) },
       }))
       .sort((a, b) => a.username.localeCompare(b.username));
   }
