@@ -8,7 +8,7 @@ import { type StreamWriter } from '../src/commands/stream-writer';
 import { type Clock } from '../src/domain/fiscal-year';
 import { DENOMINATIONS } from '../src/domain/cash-box';
 import { defaultChart } from '../src/domain/chart';
-import { bankBookOf, type LedgerCommand } from '../src/domain/ledger';
+import { bankBookOf, type LedgerCommand, type YearFacts, yearFactsOf } from '../src/domain/ledger';
 import { bankReconciliationAt, expectedStatementBalance } from '../src/domain/statements';
 import { type EntryLine } from '../src/events/ledger-events';
 import { ledgerStream } from '../src/events/streams';
@@ -321,12 +321,13 @@ export async function generateDepartment(
             }
             if (command.type === 'DeclareStatement' && Number.isNaN(command.closingBalance)) {
               const state = await stateOf(coop.coopId, year);
-              const previous = year > coop.firstYear ? await stateOf(coop.coopId, year - 1) : null;
-              const env = {
-                firstYear: coop.firstYear,
-                previousYear: previous ? { closed: previous.status === 'closed', closing: previous.closing } : null,
-                chart: defaultChart(plan.department, year),
-              };
+              const earlierYears: YearFacts[] = [];
+              for (let earlier = year - 1; earlier >= coop.firstYear; earlier--) {
+                const facts = yearFactsOf(await stateOf(coop.coopId, earlier));
+                earlierYears.unshift(facts);
+                if (facts.status === 'closed') break;
+              }
+              const env = { firstYear: coop.firstYear, earlierYears, chart: defaultChart(plan.department, year) };
               command = { ...command, closingBalance: expectedStatementBalance(bankReconciliationAt(command.date, bankBookOf(state, env))) };
             }
             await bus.execute(new ExecuteLedgerCommand(coop.coopId, year, command, commandContext(actor, `bench:${coop.coopId}:${year}:${n}`)));

@@ -14,7 +14,7 @@ const env: LedgerEnv = {
   today: '2025-06-30',
   chart: defaultChart('14', YEAR),
   firstYear: YEAR,
-  previousYear: null,
+  earlierYears: [],
 };
 
 const day = (n: number): string => new Date(Date.UTC(YEAR, 8, 1 + (n % 300))).toISOString().slice(0, 10);

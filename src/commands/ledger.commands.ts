@@ -5,7 +5,17 @@ import { type Chart, defaultChart } from '../domain/chart';
 import { type CoopState, evolveCoop, initialCoopState } from '../domain/coop';
 import { DomainError } from '../domain/errors';
 import { type Clock, today } from '../domain/fiscal-year';
-import { decide, evolve, foldLedgerInto, initialLedgerState, type LedgerCommand, type LedgerEnv, type LedgerState } from '../domain/ledger';
+import {
+  decide,
+  evolve,
+  foldLedgerInto,
+  initialLedgerState,
+  type LedgerCommand,
+  type LedgerEnv,
+  type LedgerState,
+  type YearFacts,
+  yearFactsOf,
+} from '../domain/ledger';
 import { type ChartEvent, type CoopEvent } from '../events/coop-events';
 import { type LedgerEvent } from '../events/ledger-events';
 import { chartStream, coopStream, ledgerStream } from '../events/streams';
@@ -107,11 +117,13 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       );
     }
     const chart = (await this.writer.load(chartStream(department, year), chartFold(department, year))).state;
-    let previousYear: LedgerEnv['previousYear'] = null;
-    if (year > firstYear) {
-      const previous = (await this.writer.load(ledgerStream(coopId, year - 1), ledgerFold(coopId, year - 1))).state;
-      previousYear = { closed: previous.status === 'closed', closing: previous.closing };
+    // The opening chains back over every earlier year still open (or unlocked), to the last closed one or the first.
+    const earlierYears: YearFacts[] = [];
+    for (let earlier = year - 1; earlier >= firstYear; earlier--) {
+      const facts = yearFactsOf((await this.writer.load(ledgerStream(coopId, earlier), ledgerFold(coopId, earlier))).state);
+      earlierYears.unshift(facts);
+      if (facts.status === 'closed') break;
     }
-    return { coopId, year, department, today: today(this.clock), chart, firstYear, previousYear, mandataires: coop.identity?.mandataires ?? [] };
+    return { coopId, year, department, today: today(this.clock), chart, firstYear, earlierYears, mandataires: coop.identity?.mandataires ?? [] };
   }
 }

@@ -9,7 +9,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { BOARD, type BoardDoc } from '../projections/department/board.projection';
 import { TRIAL_BALANCE, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
 import { type DepartmentDoc, departmentIdentity } from '../projections/departments.projection';
-import { emptyNotebook, readNotebook } from '../projections/ledger/notebook.projection';
+import { notebookOf } from './notebook-read';
 import { type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { type CompletenessRow, completenessRows } from './completeness';
@@ -34,16 +34,17 @@ export class DepartmentAccounts {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
   trialBalance(department: string, year: number, scope: TrialBalanceScope): Promise<TrialBalanceView> {
-    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'charts'], async () => {
-      const [coops, docs, previousDocs, olderDocs, chart] = await Promise.all([
+    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'board', 'charts'], async () => {
+      const [coops, docs, previousDocs, boards, chart] = await Promise.all([
         this.coops(department),
         this.balances(department, year),
         this.balances(department, year - 1),
-        this.balances(department, year - 2),
+        // Every year's: a year opens from all the earlier ones (openingOf).
+        this.store.find<BoardDoc>(BOARD, { where: { department } }),
         chartFor(this.store, department, year),
       ]);
-      const current = coopBalances(coops, docs, previousDocs, year);
-      return trialBalance(department, year, scope, chart, current, coopBalances(coops, previousDocs, olderDocs, year - 1));
+      const current = coopBalances(coops, docs, boards, year);
+      return trialBalance(department, year, scope, chart, current, coopBalances(coops, previousDocs, boards, year - 1));
     });
   }
 
@@ -98,7 +99,7 @@ export class DepartmentAccounts {
       let offset = 0;
       const cursor = newFecCursor();
       for (const coop of plan.members) {
-        const notebook = (await readNotebook(this.store, coop.coopId, year)) ?? emptyNotebook(coop.coopId, year);
+        const notebook = await notebookOf(this.store, coop, year);
         const entries = departmentFecEntries(notebook, chart, cursor, { coopId: coop.coopId, name: coop.name }, plan.provisional);
         if (entries.length === 0) continue;
         const chunks = entries.map((e) => encodeFec(e.text));

@@ -31,7 +31,8 @@ export class DepartmentReads {
     return this.kept(`board:${department}:${year}:${today}`, ['coops', 'board', 'charts'], async () => {
       const [coops, docs, chart] = await Promise.all([
         this.coops(department),
-        this.store.find<BoardDoc>(BOARD, { where: { department, year } }),
+        // Every year's documents: a year opens from the earlier ones (openingOf, chained over open years).
+        this.store.find<BoardDoc>(BOARD, { where: { department } }),
         chartFor(this.store, department, year),
       ]);
       return boardRows(coops, docs, year, today, chart);

@@ -4,7 +4,8 @@ import { closingChecklist } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { kindOf } from '../projections/ledger/amounts';
 import { neutralizeFormula, plainAmount } from './exports';
-import { type BoardDoc, boardBalances, boardFacts, emptyBoardDoc } from '../projections/department/board.projection';
+import { type BoardDoc, emptyBoardDoc } from '../projections/department/board.projection';
+import { boardBalances, boardFacts, boardsByCoop } from './year-opening';
 import { type DepartmentTotals } from '../projections/department/totals.projection';
 
 /**
@@ -23,6 +24,8 @@ export interface BoardRow {
   blockers: string[];
   bank: number;
   cash: number;
+  /** Bank and cash stand on a provisional opening: an earlier year is not closed (openingOf). */
+  openingProvisional: boolean;
   unreconciled: number;
   lastActivityAt: string | null;
   /** The year's last bank statement and the difference of its état de rapprochement (null: none yet). */
@@ -32,18 +35,20 @@ export interface BoardRow {
 
 /**
  * One row per coop of the department existing in `year` (first year ≤ year), in the coops'
- * order; a coop with no event in the year is an open, empty year. The chart is the department's
- * for the year: it names the accounts the closing rules read.
+ * order; a coop with no event in the year is an open, empty year. `docs`: the board documents of
+ * the coops' years up to `year` (the opening chains over the earlier ones). The chart is the
+ * department's for the year: it names the accounts the closing rules read.
  */
 export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], year: number, today: string, chart: Chart): BoardRow[] {
-  const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
+  const byCoop = boardsByCoop(docs);
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
-      const doc = byCoop.get(coop.coopId) ?? emptyBoardDoc(coop.coopId, year, coop.department);
-      const facts = boardFacts(doc, coop.firstYear, chart);
+      const years = byCoop.get(coop.coopId) ?? [];
+      const doc = years.find((d) => d.year === year) ?? emptyBoardDoc(coop.coopId, year, coop.department);
+      const facts = boardFacts(years, coop, year, chart);
       const checklist = closingChecklist(facts, today, year);
-      const { bank, cash } = boardBalances(doc, coop.firstYear);
+      const { bank, cash, provisional } = boardBalances(years, coop, year);
       // A closed year is done, not blocked: "already closed" is no blocker on the board.
       const blockers = checklist.blockers.map((b) => b.code).filter((code) => code !== 'YEAR_CLOSED');
       return {
@@ -55,6 +60,7 @@ export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], 
         blockers,
         bank,
         cash,
+        openingProvisional: provisional,
         unreconciled: facts.unreconciled,
         lastActivityAt: doc.lastActivityAt,
         lastStatementDate: facts.lastStatement?.date ?? null,

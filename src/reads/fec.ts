@@ -160,7 +160,8 @@ function openingEntry(doc: NotebookDoc, validatedOn: string | null): FecEntry | 
   const net = lines.reduce((s, l) => s + debitOf(l) - creditOf(l), 0);
   if (net > 0) lines.push({ account: CARRIED_CREDIT.code, credit: net });
   if (net < 0) lines.push({ account: CARRIED_DEBIT.code, debit: -net });
-  return { journal: 'AN', date: yearStart(doc.year), pj: 'AN', label: 'A nouveau', lines, validatedOn };
+  // While an earlier year is open, the opening is its opening plus its movements (openingOf): said on every line.
+  return { journal: 'AN', date: yearStart(doc.year), pj: 'AN', label: doc.opening.provisional ? 'A nouveau provisoire' : 'A nouveau', lines, validatedOn };
 }
 
 const journalOf = (lines: EntryLine[]): Journal => (lines.some((l) => l.account === BANK) ? 'BQ' : lines.some((l) => l.account === CASH) ? 'CA' : 'OD');
@@ -547,7 +548,7 @@ export function coopFecFile(
   association: { name: string; siren: string; address: string } | null,
   today: string,
 ): { fileName: string; bytes: Buffer; notice: string } {
-  const provisional = doc.status !== 'closed';
+  const provisional = doc.status !== 'closed' || doc.opening.provisional;
   const fileName = fecFileName(doc.year, association?.siren ?? null, provisional, coop.coopId, coop.coopId);
   const notice = fecNotice({
     fileName,

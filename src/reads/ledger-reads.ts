@@ -12,19 +12,11 @@ import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldCollection, foldDocument } from '../projections/fold';
-import { BOARD, BoardDoc, boardFacts, boardId, emptyBoardDoc } from '../projections/department/board.projection';
+import { boardFacts, coopBoards, yearOpeningOf } from './year-opening';
 import { deepFreeze, KeptAnswers } from './frozen';
-import {
-  assembleNotebook,
-  emptyNotebook,
-  NotebookDoc,
-  NotebookEntryRow,
-  NotebookHeader,
-  NOTEBOOK_ENTRIES,
-  NOTEBOOKS,
-  notebookId,
-  readNotebook,
-} from '../projections/ledger/notebook.projection';
+import { NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
+import { emptyOpenedNotebook, notebookOf, openedNotebook, readNotebook } from './notebook-read';
+
 import { calendarYearView } from './ledger-views';
 import { Doc, ReadStore } from '../projections/read-store';
 import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
@@ -81,7 +73,9 @@ export class LedgerReads {
     const coop = await this.readStore.get<CoopDoc>('coops', coopId);
     let read: RecordedEvent[];
     if (coop && years) {
-      const wanted = [...new Set(years.flatMap((y) => [y - 1, y]))].filter((y) => y >= coop.firstYear);
+      // Every year up to the last asked: a year opens from all the earlier ones (openingOf).
+      const last = Math.max(...years);
+      const wanted = Array.from({ length: Math.max(0, last - coop.firstYear + 1) }, (_, i) => coop.firstYear + i);
       read = await this.eventStore.readStreams([
         coopStream(coopId),
         ...wanted.map((y) => ledgerStream(coopId, y)),
@@ -134,7 +128,7 @@ export class LedgerReads {
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) {
       throw new DomainError('NOT_FOUND', 'Exercice introuvable.', undefined, 'not_found');
     }
-    const notebook = (await readNotebook(source, coopId, year)) ?? emptyNotebook(coopId, year);
+    const notebook = await notebookOf(source, coop, year);
     // No chart document then: the department had not changed the default chart yet.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
     return { coop, year, notebook, chart, asOf, source };
@@ -157,11 +151,13 @@ export class LedgerReads {
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
     const chart = await chartFor(this.readStore, coop.department, year);
     const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
-    const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}`;
+    // The opening moves with the earlier years' documents, not with this year's header.
+    const opening = yearOpeningOf(await coopBoards(this.readStore, coopId), coop, year);
+    const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}\u0000${JSON.stringify(opening)}`;
     if (hit?.version.version === version) return this.current.keep(key, { marks, version }, hit.answer);
     const read = (async () => {
       const rows = header ? await this.readStore.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: header.id } }) : [];
-      const notebook = header ? assembleNotebook(header, rows) : emptyNotebook(coopId, year);
+      const notebook = header ? openedNotebook(header, rows, opening) : emptyOpenedNotebook(coop, year, opening);
       return deepFreeze({ coop, year, notebook, chart });
     })();
     return this.current.keep(key, { marks, version }, read);
@@ -186,7 +182,7 @@ export class LedgerReads {
     const coop = await source.get<CoopDoc>('coops', coopId);
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     const [earlier, later] = [calendarYear - 1, calendarYear];
-    const docs = [await readNotebook(source, coopId, earlier), await readNotebook(source, coopId, later)] as const;
+    const docs = [await readNotebook(source, coop, earlier), await readNotebook(source, coop, later)] as const;
     const charts = [await chartFor(this.readStore, coop.department, earlier), await chartFor(this.readStore, coop.department, later)] as const;
     return calendarYearView(docs, charts, calendarYear);
   }
@@ -209,15 +205,14 @@ export class LedgerReads {
   }
 
   private async closingFacts(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingFacts> {
-    const doc = (await source.get<BoardDoc>(BOARD, boardId(coop.coopId, year))) ?? emptyBoardDoc(coop.coopId, year, coop.department);
     // The chart from the same source, so a checklist asOf a moment reads the chart of that moment.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
-    return boardFacts(doc, coop.firstYear, chart);
+    return boardFacts(await coopBoards(source, coop.coopId), coop, year, chart);
   }
 }
 
 /** The projections whose documents make a current year: coops, charts, notebooks. */
-const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks'];
+const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks', 'board'];
 /** Bytes of current years kept parsed (their JSON): a 500-entry notebook is about 300 KB. */
 const CURRENT_YEARS_KEPT_BYTES = 16 * 2 ** 20;
 

@@ -3,7 +3,8 @@ import { ADVANCES, BANK, CASH, type Chart, accountWithRole } from '../domain/cha
 import { yearEnd, yearStart } from '../domain/fiscal-year';
 import { deepFreeze } from './frozen';
 import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from '../projections/ledger/amounts';
-import { type CarriedOverRow, type NotebookDoc, type NotebookEntry, type NotebookStatus, type OpeningSource } from '../projections/ledger/notebook.projection';
+import { type CarriedOverRow, type NotebookDoc, type NotebookEntry, type NotebookStatus } from '../projections/ledger/notebook.projection';
+import { type OpeningSource } from '../domain/ledger';
 
 /**
  * Pure views over a notebook document and its year's chart, in the JSON shapes of API.md.
@@ -48,7 +49,7 @@ export interface GridView {
   /** Column key → total of the column. */
   columnTotals: Record<string, number>;
   balances: Balances;
-  opening: Balances & { source: OpeningSource };
+  opening: Balances & { source: OpeningSource; provisional: boolean };
   carriedOver: CarriedOverRow[];
   columns: GridColumn[];
 }
@@ -182,7 +183,7 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
     totals,
     columnTotals,
     balances: { ...running },
-    opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source },
+    opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source, provisional: doc.opening.provisional },
     carriedOver: doc.carriedOver.map((c) => ({ ...c })),
     columns,
   };
@@ -341,7 +342,7 @@ export interface CrfView {
   totalCharges: number;
   totalProducts: number;
   result: number;
-  opening: Balances & { source: OpeningSource };
+  opening: Balances & { source: OpeningSource; provisional: boolean };
   /** The closing figures once closed; the current balances while open (final = false). */
   closing: Balances & { final: boolean };
   subsidies: {
@@ -382,7 +383,7 @@ export function crfView(doc: NotebookDoc, chart: Chart): CrfView {
     totalCharges: breakdown.totalCharges,
     totalProducts: breakdown.totalProducts,
     result: breakdown.result,
-    opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source },
+    opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source, provisional: doc.opening.provisional },
     closing: closed && doc.closing ? { bank: doc.closing.bank, cash: doc.closing.cash, final: true } : { bank: current.bank, cash: current.cash, final: false },
     subsidies: {
       rows: doc.subsidies.map((r) => ({ ...r })),
@@ -444,8 +445,8 @@ export interface CalendarYearView {
 }
 
 /**
- * Bank and cash on 1 January (null before the coop's first year) and on 31 December. While the
- * earlier fiscal year is open, the later one opens from its current balances: provisional.
+ * Bank and cash on 1 January (null before the coop's first year) and on 31 December, from each
+ * fiscal year's opening: provisional while one of them is.
  */
 export interface CalendarTreasury {
   start: Balances | null;
@@ -460,10 +461,10 @@ function calendarTreasury([earlier, later]: readonly [NotebookDoc | null, Notebo
       .reduce((b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }), { ...opening });
   const beforeStart = `${Number(from.slice(0, 4)) - 1}-12-31`;
   const start = earlier ? until(earlier, earlier.opening, beforeStart) : null;
-  const provisional = later !== null && earlier !== null && later.opening.source === 'none';
-  const laterOpening = provisional ? currentBalances(earlier!) : later ? { bank: later.opening.bank, cash: later.opening.cash } : null;
-  const end = later && laterOpening ? until(later, laterOpening, to) : earlier ? currentBalances(earlier) : null;
-  return { start, end, provisional: provisional || (earlier?.status ?? 'closed') !== 'closed' };
+  // Each fiscal year's opening is the domain's (openingOf): provisional while an earlier year is open.
+  const end = later ? until(later, later.opening, to) : earlier ? currentBalances(earlier) : null;
+  const provisional = Boolean(earlier?.opening.provisional || later?.opening.provisional) || (earlier?.status ?? 'closed') !== 'closed';
+  return { start, end, provisional };
 }
 
 /**

@@ -2,6 +2,9 @@ import { type Chart, findAccount, isInternalFlow } from '../domain/chart';
 import { type CoopDoc } from '../projections/coops.projection';
 import { emptyTrialBalanceDoc, isFinal, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
 import { CARRIED_CREDIT, CARRIED_DEBIT } from './fec';
+import { type YearOpening } from '../domain/ledger';
+import { type BoardDoc } from '../projections/department/board.projection';
+import { boardsByCoop, yearOpeningOf } from './year-opening';
 
 /**
  * The department's consolidated trial balance ("balance générale consolidée"), from the coops'
@@ -57,40 +60,26 @@ export interface TrialBalanceView {
 const emptyBalance = (): AccountBalance => ({ opening: 0, debit: 0, credit: 0, closing: 0 });
 
 /**
- * What a coop's year opens from, as its notebook does: the previous year's closing (it wins), the
- * first year's declared opening, else the previous year as it stands (a provisional opening,
- * never 0 while that year is open); treasury and open advances, balanced on the carried-forward
- * result (110 credit, or 119 debit).
+ * A coop's year's opening (the domain's openingOf) as accounts: treasury and open advances,
+ * balanced on the carried-forward result (110 credit, or 119 debit).
  */
-export function openingOf(doc: TrialBalanceDoc, previous: TrialBalanceDoc | null): Record<string, number> {
-  let bank = 0;
-  let cash = 0;
-  let advances = 0;
-  if (doc.previousClosing) {
-    ({ bank, cash } = doc.previousClosing);
-    advances = doc.previousClosing.openAdvances.reduce((s, a) => s + a.amount, 0);
-  } else if (doc.declaredOpening) {
-    ({ bank, cash } = doc.declaredOpening);
-  } else if (previous) {
-    const closing = coopAccounts(previous, null);
-    bank = closing['512']?.closing ?? 0;
-    cash = closing['530']?.closing ?? 0;
-    advances = closing['4670']?.closing ?? 0;
-  }
-  const opening: Record<string, number> = {};
-  if (bank) opening['512'] = bank;
-  if (cash) opening['530'] = cash;
-  if (advances) opening['4670'] = advances;
+export function openingAccounts(opening: YearOpening): Record<string, number> {
+  const { bank, cash } = opening;
+  const advances = opening.openAdvances.reduce((s, a) => s + a.amount, 0);
+  const accounts: Record<string, number> = {};
+  if (bank) accounts['512'] = bank;
+  if (cash) accounts['530'] = cash;
+  if (advances) accounts['4670'] = advances;
   const net = bank + cash + advances;
-  if (net > 0) opening[CARRIED_CREDIT.code] = -net;
-  if (net < 0) opening[CARRIED_DEBIT.code] = -net;
-  return opening;
+  if (net > 0) accounts[CARRIED_CREDIT.code] = -net;
+  if (net < 0) accounts[CARRIED_DEBIT.code] = -net;
+  return accounts;
 }
 
 /** One coop's year, account by account. */
-export function coopAccounts(doc: TrialBalanceDoc, previous: TrialBalanceDoc | null): Record<string, AccountBalance> {
+export function coopAccounts(doc: TrialBalanceDoc, opening: YearOpening): Record<string, AccountBalance> {
   const accounts: Record<string, AccountBalance> = {};
-  for (const [account, amount] of Object.entries(openingOf(doc, previous))) accounts[account] = { ...emptyBalance(), opening: amount };
+  for (const [account, amount] of Object.entries(openingAccounts(opening))) accounts[account] = { ...emptyBalance(), opening: amount };
   for (const [account, m] of Object.entries(doc.movements)) {
     const a = (accounts[account] ??= emptyBalance());
     a.debit += m.debit;
@@ -108,21 +97,16 @@ export function accountLabel(chart: Chart, code: string): string {
 
 const compareCodes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Each coop of the year (first year ≤ year) with its figures; the documents of year − 1 give provisional openings. */
-export function coopBalances(
-  coops: readonly CoopDoc[],
-  docs: readonly TrialBalanceDoc[],
-  previousDocs: readonly TrialBalanceDoc[],
-  year: number,
-): CoopBalance[] {
+/** Each coop of the year (first year ≤ year) with its figures; its opening from the board documents of its years (openingOf). */
+export function coopBalances(coops: readonly CoopDoc[], docs: readonly TrialBalanceDoc[], boards: readonly BoardDoc[], year: number): CoopBalance[] {
   const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
-  const previousByCoop = new Map(previousDocs.filter((d) => d.year === year - 1).map((d) => [d.coopId, d]));
+  const boardsOf = boardsByCoop(boards);
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
       const doc = byCoop.get(coop.coopId);
-      const previous = coop.firstYear < year ? (previousByCoop.get(coop.coopId) ?? null) : null;
-      const accounts = coopAccounts(doc ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department), previous);
+      const opening = yearOpeningOf(boardsOf.get(coop.coopId) ?? [], coop, year);
+      const accounts = coopAccounts(doc ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department), opening);
       return { coopId: coop.coopId, name: coop.name, final: doc ? isFinal(doc) : false, status: doc?.status ?? 'open', accounts };
     })
     .sort((a, b) => compareCodes(a.coopId, b.coopId));

@@ -15,7 +15,8 @@ import {
   yearEndId,
 } from '../projections/year-end.projection';
 import { CLOCK, READ_STORE } from '../tokens';
-import { type NotebookDoc, readNotebook } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from '../projections/ledger/notebook.projection';
+import { readNotebook } from './notebook-read';
 import { type DocSource, LedgerReads, type YearReads } from './ledger-reads';
 import { type CrfInputs, type OfficialCrf, officialCrf, yearEndFlag, type YearEndNotices, yearEndNotices } from './year-end-views';
 
@@ -173,9 +174,8 @@ export class YearEndReads {
   async crf(reads: YearReads & { source: DocSource }, asSent?: CrfInputs['asSent']): Promise<OfficialCrf> {
     const { coop, year, notebook, chart, source } = reads;
     const earlierYears = Array.from({ length: Math.max(0, year - coop.firstYear) }, (_, i) => coop.firstYear + i);
-    const earlier = (await Promise.all(earlierYears.map((y) => readNotebook(source, coop.coopId, y)))).filter((d) => d !== null);
-    const previous = earlier.find((d) => d.year === year - 1) ?? null;
-    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), previous, earlier, asSent });
+    const earlier = (await Promise.all(earlierYears.map((y) => readNotebook(source, coop, y)))).filter((d) => d !== null);
+    return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), earlier, asSent });
   }
 
   /** A version as it was sent: the CRF made from the stream head it is bound to. */

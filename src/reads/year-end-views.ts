@@ -1,6 +1,6 @@
 import { type Chart } from '../domain/chart';
 import { isInYear, yearEnd, yearStart } from '../domain/fiscal-year';
-import { type Issue, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
+import { type Issue, type OpeningSource, type SubmissionFacts, submissionBlockers, submissionDueOn } from '../domain/ledger';
 import { type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
@@ -48,26 +48,15 @@ export interface Treasury {
 
 const treasury = (bank: number, cash: number, advances: number): Treasury => ({ bank, cash, advances, total: bank + cash + advances });
 
-/**
- * Where the year starts from. The previous year's closing, or the first year's declaration; while
- * the previous year is open (or unlocked for a correction), its current balances, marked
- * provisional — never 0.
- */
+/** Where the year starts from: the notebook's opening (the domain's openingOf), with the advances open then. */
 export interface OpeningView extends Treasury {
   provisional: boolean;
-  source: 'declared' | 'previous-year' | 'previous-year-current' | 'none';
+  source: OpeningSource;
 }
 
-export function openingView(doc: NotebookDoc, previous: NotebookDoc | null, previousStatus: NotebookStatus | null): OpeningView {
-  const carried = doc.openAdvances.reduce((s, a) => s + a.amount, 0);
-  if (doc.opening.source === 'none' && previous) {
-    const current = currentBalances(previous);
-    const open = advancesView(previous).reduce((s, a) => s + a.balance, 0);
-    return { ...treasury(current.bank, current.cash, open), provisional: true, source: 'previous-year-current' };
-  }
-  const provisional = doc.opening.source === 'previous-year' && previousStatus === 'unlocked';
-  const source = doc.opening.source === 'previous-year' ? 'previous-year' : doc.opening.source;
-  return { ...treasury(doc.opening.bank, doc.opening.cash, carried), provisional, source };
+export function openingView(doc: NotebookDoc): OpeningView {
+  const advances = doc.openAdvances.reduce((s, a) => s + a.amount, 0);
+  return { ...treasury(doc.opening.bank, doc.opening.cash, advances), provisional: doc.opening.provisional, source: doc.opening.source };
 }
 
 export interface InventoryView {
@@ -140,7 +129,6 @@ export interface CrfInputs {
   notebook: NotebookDoc;
   chart: Chart;
   yearEnd: YearEndDoc;
-  previous: NotebookDoc | null;
   /** The coop's earlier years' notebooks, whose registers carry into this one (inventoryView). */
   earlier?: readonly NotebookDoc[];
   /** Rendering a version as sent (its documents folded up to its stream head). */
@@ -148,9 +136,9 @@ export interface CrfInputs {
 }
 
 /** The Compte-Rendu Financier on OCCE's form: the page, the PDF and GET …/crf read this one model. */
-export function officialCrf({ coop, notebook, chart, yearEnd: end, previous, earlier = [], asSent }: CrfInputs): OfficialCrf {
+export function officialCrf({ coop, notebook, chart, yearEnd: end, earlier = [], asSent }: CrfInputs): OfficialCrf {
   const { status: yearStatus, advances, ...base } = crfView(notebook, chart);
-  const opening = openingView(notebook, previous, previous?.status ?? null);
+  const opening = openingView(notebook);
   const rows = advances.map((a) => ({ ...a, open: a.balance }));
   const closing = treasury(
     base.closing.bank,
@@ -277,12 +265,11 @@ function openingChangeOf(previous: YearEndDoc | null, own: YearEndDoc | null): Y
 }
 
 export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, notebook: NotebookDoc, firstYear: number): YearEndNotices {
-  const openingProvisional =
-    notebook.year > firstYear && notebook.opening.source === 'none'
-      ? "L'exercice précédent n'est pas clôturé : l'ouverture de cet exercice est provisoire, calculée sur ses soldes actuels."
-      : previous?.status === 'unlocked'
-        ? "L'exercice précédent a été rouvert pour une correction : l'ouverture de cet exercice est provisoire."
-        : null;
+  const openingProvisional = !notebook.opening.provisional
+    ? null
+    : previous?.status === 'unlocked'
+      ? "L'exercice précédent a été rouvert pour une correction : l'ouverture de cet exercice est provisoire."
+      : "L'exercice précédent n'est pas clôturé : l'ouverture de cet exercice est provisoire, calculée sur ses soldes actuels.";
   const last = own.submissions.at(-1) ?? null;
   return {
     openingProvisional,

@@ -16,7 +16,7 @@ import { HealthController } from '../../src/http/health.controller';
 import { VoucherStore } from '../../src/http/voucher-store';
 import { WriteFailures } from '../../src/http/write-failures';
 import { ALL_PROJECTIONS } from '../../src/projections';
-import { readNotebook } from '../../src/projections/ledger/notebook.projection';
+import { readNotebook } from '../../src/reads/notebook-read';
 import { type Projection } from '../../src/projections/projection';
 import { type ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
@@ -200,7 +200,7 @@ describe('a projection whose reducer throws on one event', () => {
     for (const projection of ALL_PROJECTIONS) {
       expect(await first.statusOf(projection.name)).toEqual({ name: projection.name, status: 'running', position: String(head), lag: 0 });
     }
-    const notebook = await readNotebook(first.read, 'C14001', 2024);
+    const notebook = await readNotebook(first.read, { coopId: 'C14001', firstYear: 2024 }, 2024);
     expect(notebook!.entries.map((e) => e.pj)).toEqual(['01', '02', '03', '04', '05']);
 
     const health = await first.health();

@@ -29,7 +29,7 @@ function lastCashCount(state: LedgerState): CashCounted | null {
 const roleAccount = (chart: Chart, role: AccountRole): string | null => accountWithRole(chart, role)?.code ?? null;
 
 export function closingFactsFromEntries(state: LedgerState, env: ClosingEnv): ClosingFacts {
-  const opening = openingOf(state, env);
+  const opening = openingOf(env.earlierYears, state.opening);
   const cash = state.totals[CASH];
   const lastCount = lastCashCount(state);
   const inventoried = new Set(
@@ -54,8 +54,8 @@ export function closingFactsFromEntries(state: LedgerState, env: ClosingEnv): Cl
   return {
     year: state.year,
     closed: state.status === 'closed',
-    previousYearClosed: env.previousYear === null || env.previousYear.closed,
-    openingMissing: env.previousYear === null && state.opening === null,
+    previousYearClosed: env.earlierYears.length === 0 || env.earlierYears.at(-1)!.status === 'closed',
+    openingMissing: env.earlierYears.length === 0 && state.opening === null,
     unreconciled: unreconciledItems(state, env).length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: balances(state, env).cash,

@@ -10,7 +10,23 @@ import {
 } from '../../src/domain/ledger';
 import { type DomainError } from '../../src/domain/errors';
 import { type LedgerEvent, type YearClosed } from '../../src/events/ledger-events';
-import { CLOSING_DAY, COOP, content, env, expense, fold, input, ledgerSpec, opened, receipt, recorded, reconciled, run, statement } from './ledger-fixtures';
+import {
+  CLOSING_DAY,
+  COOP,
+  content,
+  earlierYear,
+  env,
+  expense,
+  fold,
+  input,
+  ledgerSpec,
+  opened,
+  receipt,
+  recorded,
+  reconciled,
+  run,
+  statement,
+} from './ledger-fixtures';
 
 /** Facts of a year with nothing to fix. */
 const clean: ClosingFacts = {
@@ -323,9 +339,16 @@ describe('closing the year', () => {
     expect(closing.unreconciled.map((i) => i.entryId)).toEqual(['e2']);
 
     // 2025 opens from 2024's closing: balances, and the cheque not yet cashed as a read-only item.
-    const env2025: LedgerEnv = { ...env, year: 2025, previousYear: { closed: true, closing } };
+    const env2025: LedgerEnv = { ...env, year: 2025, earlierYears: [earlierYear(2024, closing)] };
     const next = initialLedgerState(COOP, 2025);
-    expect(openingOf(next, env2025)).toEqual({ bank: closing.bank, cash: 0, openAdvances: [], carriedOver: closing.unreconciled, source: 'previous_year' });
+    expect(openingOf(env2025.earlierYears, next.opening)).toEqual({
+      bank: closing.bank,
+      cash: 0,
+      openAdvances: [],
+      carriedOver: closing.unreconciled,
+      source: 'previous-year',
+      provisional: false,
+    });
     expect(balances(next, env2025).bank).toBe(closing.bank);
     expect(closingFactsOf(next, env2025).unreconciled).toBe(1);
 
@@ -361,14 +384,14 @@ describe('closing the year', () => {
       ...env,
       year: 2025,
       today: '2026-09-01',
-      previousYear: { closed: true, closing: { closedOn: '2025-09-02', bank: 0, cash: 0, result: 0, openAdvances: [], unreconciled: [carried] } },
+      earlierYears: [earlierYear(2024, { closedOn: '2025-09-02', bank: 0, cash: 0, result: 0, openAdvances: [], unreconciled: [carried] })],
     };
     const { events } = run([{ type: 'CloseYear' }], env2025);
     expect(events).toEqual([{ type: 'YearClosed', data: { closedOn: '2026-09-01', bank: 0, cash: 0, result: 0, openAdvances: [], unreconciled: [carried] } }]);
   });
 
   it('entries of a new year may be recorded while the previous one is open; closing waits for it', () => {
-    const env2025: LedgerEnv = { ...env, year: 2025, today: '2026-09-02', previousYear: { closed: false, closing: null } };
+    const env2025: LedgerEnv = { ...env, year: 2025, today: '2026-09-02', earlierYears: [earlierYear(2024, null)] };
     const { state } = run(
       [
         {
@@ -382,7 +405,7 @@ describe('closing the year', () => {
       ],
       env2025,
     );
-    expect(openingOf(state, env2025).source).toBe('unknown');
+    expect(openingOf(env2025.earlierYears, state.opening)).toMatchObject({ source: 'provisional', provisional: true });
     expect(() => run([{ type: 'CloseYear' }], env2025)).toThrow(
       expect.objectContaining({ code: 'CLOSING_BLOCKED', details: { blockers: [expect.objectContaining({ code: 'PREVIOUS_YEAR_OPEN' })] } }),
     );

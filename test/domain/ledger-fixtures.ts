@@ -1,6 +1,15 @@
 import { defaultChart } from '../../src/domain/chart';
-import { type EntryInput, type LedgerEnv, type LedgerState, decide, evolve, initialLedgerState } from '../../src/domain/ledger';
-import { type EntryContent, type EntryLine, type LedgerEvent } from '../../src/events/ledger-events';
+import {
+  type EntryInput,
+  type LedgerEnv,
+  type LedgerState,
+  type YearFacts,
+  type YearStatus,
+  decide,
+  evolve,
+  initialLedgerState,
+} from '../../src/domain/ledger';
+import { type EntryContent, type EntryLine, type LedgerEvent, type YearClosed } from '../../src/events/ledger-events';
 import { DeciderSpecification } from './decider-specification';
 
 /** A coop in its first year, 2024 (1 Sept 2024 → 31 Aug 2025), on a day in the middle of it. */
@@ -14,8 +23,19 @@ export const env: LedgerEnv = {
   today: '2025-03-01',
   chart: defaultChart('14', YEAR),
   firstYear: YEAR,
-  previousYear: null,
+  earlierYears: [],
 };
+
+/** An earlier year as the decider's env lists it: closed with `closing` (or unlocked after it), else open and empty. */
+export const earlierYear = (year: number, closing: YearClosed | null, status: YearStatus = closing ? 'closed' : 'open'): YearFacts => ({
+  year,
+  declaredOpening: null,
+  status,
+  closing,
+  bank: 0,
+  cash: 0,
+  advances: [],
+});
 
 /** A day closing is offered for 2024. */
 export const CLOSING_DAY = '2025-09-02';

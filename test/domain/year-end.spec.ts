@@ -8,7 +8,7 @@ import {
   submissionFactsOf,
 } from '../../src/domain/ledger';
 import { type LedgerEvent, type QuitusGiven } from '../../src/events/ledger-events';
-import { CLOSING_DAY, env, fold, ledgerSpec, opened, receipt, reconciled, statement as paperStatement } from './ledger-fixtures';
+import { CLOSING_DAY, earlierYear, env, fold, ledgerSpec, opened, receipt, reconciled, statement as paperStatement } from './ledger-fixtures';
 
 /** The year 2024 closed on 2 September 2025, with one reconciled receipt and a subsidy row. */
 const closed: LedgerEvent = { type: 'YearClosed', data: { closedOn: CLOSING_DAY, bank: 32000, cash: 0, result: 32000, openAdvances: [], unreconciled: [] } };
@@ -331,7 +331,7 @@ describe('the opening a correction of the previous year moved, seen once', () =>
   const corrected = {
     today: '2025-10-02',
     firstYear: 2023,
-    previousYear: { closed: true, closing: { closedOn: CLOSING_DAY, bank: 31000, cash: 1200, result: 31000, openAdvances: [], unreconciled: [] } },
+    earlierYears: [earlierYear(2023, { closedOn: CLOSING_DAY, bank: 31000, cash: 1200, result: 31000, openAdvances: [], unreconciled: [] })],
   };
   const seen: LedgerEvent = { type: 'OpeningChangeSeen', data: { bank: 31000, cash: 1200 } };
   const acknowledge = (bank: number, cash: number): LedgerCommand => ({ type: 'AcknowledgeOpeningChange', bank, cash });
@@ -351,7 +351,7 @@ describe('the opening a correction of the previous year moved, seen once', () =>
   it('given the previous year unlocked again, then PREVIOUS_YEAR_OPEN: the opening is provisional', () => {
     ledgerSpec
       .given([])
-      .when(acknowledge(31000, 1200), { ...corrected, previousYear: { ...corrected.previousYear, closed: false } })
+      .when(acknowledge(31000, 1200), { ...corrected, earlierYears: [{ ...corrected.earlierYears[0], status: 'unlocked' }] })
       .thenThrows('PREVIOUS_YEAR_OPEN');
   });
 });
@@ -364,7 +364,7 @@ describe('OPENING_MISSING', () => {
       .given([receipt('e1', '01', 1000), reconciled('e1'), paperStatement('2025-08-31', 1000)])
       .when({ type: 'CloseYear' }, { today: CLOSING_DAY })
       .thenThrows('CLOSING_BLOCKED');
-    const later = { ...env, firstYear: 2023, previousYear: { closed: true, closing: null } };
+    const later = { ...env, firstYear: 2023, earlierYears: [earlierYear(2023, null, 'closed')] };
     expect(closingChecklist(closingFactsOf(noOpening, later), CLOSING_DAY, 2024).canClose).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ const row = (coopId: string, name: string, more: Partial<BoardRow> = {}): BoardR
   canClose: false,
   blockers: ['TOO_EARLY'],
   bank: 0,
+  openingProvisional: false,
   cash: 0,
   unreconciled: 0,
   lastActivityAt: null,

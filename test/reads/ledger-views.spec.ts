@@ -28,7 +28,7 @@ describe('grid', () => {
       ['62', 114200, 5000],
       ['04', 117200, 2000],
     ]);
-    expect(grid.opening).toEqual({ bank: 100000, cash: 5000, source: 'declared' });
+    expect(grid.opening).toEqual({ bank: 100000, cash: 5000, source: 'declared', provisional: false });
     expect(grid.balances).toEqual({ bank: 117200, cash: 2000 });
   });
 
@@ -158,7 +158,7 @@ describe('grid', () => {
       },
     });
     const grid = gridView(log.notebook(2025), defaultChart('14', 2025));
-    expect(grid.opening).toEqual({ bank: 117200, cash: 2000, source: 'previous-year' });
+    expect(grid.opening).toEqual({ bank: 117200, cash: 2000, source: 'previous-year', provisional: false });
     expect(grid.rows.map((r) => [r.pj, r.balances.bank])).toEqual([['01', 123200]]);
     expect(grid.carriedOver).toEqual([
       { entryId: 'e-photos-out', pj: '021', date: '2025-05-10', label: 'Photographe', chequeNo: '1568965', amount: -32000, seen: false, statementDate: null },

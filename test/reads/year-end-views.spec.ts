@@ -38,15 +38,16 @@ describe('the état de rapprochement at 31 August (bankReconciliationAt on the n
 });
 
 describe('the next year’s opening while the previous year is open', () => {
-  it('is provisional, from the previous year’s current balances and open advances, never 0', () => {
-    const previous = guide().notebook(2024);
-    expect(openingView(emptyNotebook('ecole1', 2025), previous, previous.status)).toEqual({
+  it('is provisional, from the previous year’s opening and movements (openingOf), never 0', () => {
+    const log = guide();
+    log.append(2025, { type: 'ActivityReported', data: { activity: 'Chorale', text: 'Concert.' } });
+    expect(openingView(log.notebook(2025))).toEqual({
       bank: 114200,
       cash: 5000,
       advances: 0,
       total: 119200,
       provisional: true,
-      source: 'previous-year-current',
+      source: 'provisional',
     });
   });
 });

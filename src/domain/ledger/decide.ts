@@ -18,7 +18,8 @@ import {
 } from './statements/statements';
 import { decideYearEnd, isYearEndCommand } from './year-end/year-end';
 import { type EntryState, type LedgerCommand, type LedgerCommandType, type LedgerEnv, type LedgerState, type SubsidyRowInput } from './types';
-import { balances, openAdvancesOf, openingOf, resultOf, signedOn, touches, unreconciledItems } from './state';
+import { openingOf } from './opening';
+import { balances, openAdvancesOf, resultOf, signedOn, touches, unreconciledItems } from './state';
 import {
   dateInYear,
   dateOutsideYear,
@@ -240,12 +241,12 @@ function unreconcileEntry(command: CommandOf<'UnreconcileEntry'>, state: LedgerS
 }
 
 function markCarriedOverItemSeen(command: CommandOf<'MarkCarriedOverItemSeen'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  if (!openingOf(state, env).carriedOver.some((item) => item.entryId === command.entryId)) throw entryNotFound();
+  if (!openingOf(env.earlierYears, state.opening).carriedOver.some((item) => item.entryId === command.entryId)) throw entryNotFound();
   const errors: DomainError[] = [];
   const statementDate = optionalDate(command.statementDate, 'statementDate', errors);
   reject(errors);
   if (command.entryId in state.carriedOverSeen) return [];
-  const item = openingOf(state, env).carriedOver.find((i) => i.entryId === command.entryId)!;
+  const item = openingOf(env.earlierYears, state.opening).carriedOver.find((i) => i.entryId === command.entryId)!;
   return [{ type: 'CarriedOverItemSeen', data: { entryId: command.entryId, statementDate, amount: item.amount, clearedOn: statementDate ?? item.date } }];
 }
 

@@ -1,5 +1,6 @@
 import { type EntryContent, type LedgerEvent } from '../../events/ledger-events';
 import { evolvePayments } from '../payments/state';
+import { putAt, valueAt } from '../text-keys';
 import { ClosingTallyDraft } from './closing/facts';
 import { type EntryState, type LedgerState, type Movement } from './types';
 import { evolveYearEnd } from './year-end/year-end';
@@ -237,19 +238,19 @@ class Draft {
         move(totals, line.account, line.debit, line.credit, -1);
         if (line.regie) move(advances, line.regie, line.debit, line.credit, -1);
       }
-      if (pjs[before.pj] === entryId) delete pjs[before.pj];
+      if (valueAt(pjs, before.pj) === entryId) delete pjs[before.pj];
     }
     if (after) {
       for (const line of after.lines) {
         move(totals, line.account, line.debit, line.credit, 1);
         if (line.regie) move(advances, line.regie, line.debit, line.credit, 1);
       }
-      pjs[after.pj] = entryId;
+      putAt(pjs, after.pj, entryId);
     }
   }
 }
 
 function move(sums: Record<string, Movement>, key: string, debit: number | undefined, credit: number | undefined, sign: 1 | -1): void {
-  const m = sums[key] ?? { debit: 0, credit: 0 };
-  sums[key] = { debit: m.debit + sign * (debit ?? 0), credit: m.credit + sign * (credit ?? 0) };
+  const m = valueAt(sums, key) ?? { debit: 0, credit: 0 };
+  putAt(sums, key, { debit: m.debit + sign * (debit ?? 0), credit: m.credit + sign * (credit ?? 0) });
 }

@@ -3,7 +3,8 @@ import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { type BankBook, type BankItem } from '../statements/reconciliation';
 import { initialPaymentsState } from '../payments/state';
 import { closingFactsFold } from './closing/facts';
-import { type ClosingEnv, type EntryState, type LedgerState } from './types';
+import { openingOf, sumAdvances } from './opening';
+import { type ClosingEnv, type EntryState, type LedgerState, type YearFacts } from './types';
 import { initialYearEnd } from './year-end/year-end';
 
 export const initialLedgerState = (coopId: string, year: number): LedgerState => ({
@@ -31,27 +32,17 @@ export const initialLedgerState = (coopId: string, year: number): LedgerState =>
   payments: initialPaymentsState(),
 });
 
-/** Where the year starts from. */
-export interface Opening {
-  bank: number;
-  cash: number;
-  openAdvances: OpenAdvance[];
-  /** The previous year's items not yet seen on a statement when it closed (read-only list). */
-  carriedOver: CarriedOverItem[];
-  /**
-   * 'declared': first year, entered by hand; 'previous_year': the previous year's closing;
-   * 'unknown': the previous year is not closed yet (figures count from 0 until it is).
-   */
-  source: 'declared' | 'previous_year' | 'unknown' | 'none';
-}
-
-export function openingOf(state: LedgerState, env: ClosingEnv): Opening {
-  if (state.opening) return { bank: state.opening.bank, cash: state.opening.cash, openAdvances: [], carriedOver: [], source: 'declared' };
-  const closing = env.previousYear?.closing;
-  if (closing) {
-    return { bank: closing.bank, cash: closing.cash, openAdvances: closing.openAdvances, carriedOver: closing.unreconciled, source: 'previous_year' };
-  }
-  return { bank: 0, cash: 0, openAdvances: [], carriedOver: [], source: env.previousYear ? 'unknown' : 'none' };
+/** What the year tells the next one's opening (openingOf), from its state. */
+export function yearFactsOf(state: LedgerState): YearFacts {
+  return {
+    year: state.year,
+    declaredOpening: state.opening && { bank: state.opening.bank, cash: state.opening.cash },
+    status: state.status,
+    closing: state.closing,
+    bank: accountBalance(state, BANK),
+    cash: accountBalance(state, CASH),
+    advances: Object.entries(state.advances).map(([regie, m]) => ({ regie, amount: m.debit - m.credit })),
+  };
 }
 
 /** debit − credit of an account over live entries. */
@@ -65,7 +56,7 @@ export interface Balances {
 
 /** bank = opening + Σ512 debits − Σ512 credits; cash likewise on 530. */
 export function balances(state: LedgerState, env: ClosingEnv): Balances {
-  const opening = openingOf(state, env);
+  const opening = openingOf(env.earlierYears, state.opening);
   return {
     opening: { bank: opening.bank, cash: opening.cash },
     bank: opening.bank + accountBalance(state, BANK),
@@ -87,13 +78,7 @@ export const liveEntries = (state: LedgerState): EntryState[] =>
 
 /** Each advance's amount still out (paid − returned − explained), the previous year's included; zeros left out. */
 export function openAdvancesOf(state: LedgerState, env: ClosingEnv): OpenAdvance[] {
-  const amounts: Record<string, number> = {};
-  for (const a of openingOf(state, env).openAdvances) amounts[a.regie] = (amounts[a.regie] ?? 0) + a.amount;
-  for (const [regie, m] of Object.entries(state.advances)) amounts[regie] = (amounts[regie] ?? 0) + m.debit - m.credit;
-  return Object.entries(amounts)
-    .filter(([, amount]) => amount !== 0)
-    .map(([regie, amount]) => ({ regie, amount }))
-    .sort((a, b) => a.regie.localeCompare(b.regie));
+  return sumAdvances(openingOf(env.earlierYears, state.opening).openAdvances, yearFactsOf(state).advances);
 }
 
 /**
@@ -101,7 +86,7 @@ export function openAdvancesOf(state: LedgerState, env: ClosingEnv): OpenAdvance
  * and the previous year's carried-over items not marked seen (they travel on until seen).
  */
 export function unreconciledItems(state: LedgerState, env: ClosingEnv): CarriedOverItem[] {
-  const carried = openingOf(state, env).carriedOver.filter((item) => !(item.entryId in state.carriedOverSeen));
+  const carried = openingOf(env.earlierYears, state.opening).carriedOver.filter((item) => !(item.entryId in state.carriedOverSeen));
   const own = liveEntries(state)
     .filter((e) => !e.reconciled && touches(e.content, BANK))
     .map(({ entryId, content }) => ({
@@ -132,7 +117,7 @@ export function resultOf(state: LedgerState, chart: Chart): number {
  * showed it, and the statements in record order.
  */
 export function bankBookOf(state: LedgerState, env: ClosingEnv): BankBook {
-  const opening = openingOf(state, env);
+  const opening = openingOf(env.earlierYears, state.opening);
   const items: BankItem[] = opening.carriedOver.map((item) => {
     const seen = Object.hasOwn(state.carriedOverSeen, item.entryId);
     return { ...item, clearedOn: seen ? (state.carriedOverSeen[item.entryId] ?? item.date) : null, carriedOver: true };

@@ -1,4 +1,5 @@
 import {
+  type CarriedOverItem,
   type CashCounted,
   type EntryContent,
   type OpenAdvance,
@@ -110,8 +111,8 @@ export interface LedgerEnv {
   chart: Chart;
   /** The coop's first fiscal year: the only one with a declared opening balance. */
   firstYear: number;
-  /** null when year === firstYear; otherwise whether the previous year is closed, and its closing. */
-  previousYear: { closed: boolean; closing: YearClosed | null } | null;
+  /** The coop's years before this one, first to last (none in its first year): its opening is read from them (openingOf). */
+  earlierYears: readonly YearFacts[];
   /** The stream's head as the decision is made: quitus and submissions are bound to its hash. */
   head?: { hash: string };
   /** The coop's mandataires by name: none of them may be a vérificateur. */
@@ -119,7 +120,7 @@ export interface LedgerEnv {
 }
 
 /** The part of the environment the closing facts depend on (a board read has it: the chart names the accounts of the rules). */
-export type ClosingEnv = Pick<LedgerEnv, 'firstYear' | 'previousYear' | 'chart'>;
+export type ClosingEnv = Pick<LedgerEnv, 'firstYear' | 'earlierYears' | 'chart'>;
 
 /**
  * The state of one fiscal year of one coop, folded from its events. Plain JSON (no Map, Set,
@@ -342,23 +343,6 @@ export interface ClosingTally {
   bankMonths: Record<string, number>;
 }
 
-/** The previous year's closing as this year opens from it. */
-export interface PreviousClosing {
-  bank: number;
-  cash: number;
-  openAdvances: OpenAdvance[];
-  /** Ids of the bank items still unreconciled when it closed (they travel on until seen). */
-  carriedOver: string[];
-  /** Their signed amounts' sum: in the opening balance, not yet on a statement. */
-  carriedOverAmount: number;
-}
-
-/** What the previous year's YearClosed / YearUnlocked / YearLocked said of it. */
-export interface PreviousYear {
-  closed: boolean;
-  closing: PreviousClosing | null;
-}
-
 export interface InvitationState {
   invitationId: string;
   name: string;
@@ -391,4 +375,37 @@ export interface YearEndState {
   submissions: SubmissionState[];
   /** The opening the mandataire saw after the previous year's correction (OpeningChangeSeen). */
   openingSeen: { bank: number; cash: number } | null;
+}
+
+/** What a year tells the next one's opening: its own declaration, status, closing and movements. */
+export interface YearFacts {
+  year: number;
+  /** "Existence au début de l'exercice": read in the coop's first year only. */
+  declaredOpening: { bank: number; cash: number } | null;
+  status: YearStatus;
+  /** Its last closing (YearClosed, or YearLocked after a correction), kept while it is unlocked. */
+  closing: { bank: number; cash: number; openAdvances: readonly OpenAdvance[]; unreconciled: readonly CarriedOverItem[] } | null;
+  /** Debits − credits of its live entries on 512 and on 530. */
+  bank: number;
+  cash: number;
+  /** Per advance (régie): paid − returned − explained by its live entries. */
+  advances: readonly OpenAdvance[];
+}
+
+export type OpeningSource = 'declared' | 'previous-year' | 'provisional' | 'none';
+
+export interface YearOpening {
+  bank: number;
+  cash: number;
+  /** Advances (régies) still out at the opening, by régie. */
+  openAdvances: OpenAdvance[];
+  /** The previous year's bank items not yet seen on a statement when it closed (read-only list). */
+  carriedOver: CarriedOverItem[];
+  /**
+   * 'declared': the first year's declaration; 'previous-year': the previous year's closing;
+   * 'provisional': the previous year is open (or unlocked), its opening plus its movements so far;
+   * 'none': a first year not declared yet.
+   */
+  source: OpeningSource;
+  provisional: boolean;
 }

@@ -1,14 +1,5 @@
-import { BANK, CASH, type Chart } from '../../domain/chart';
-import {
-  type ClosingFacts,
-  type ClosingTally,
-  ClosingTallyDraft,
-  type PreviousYear,
-  type YearStatus,
-  closingFactsFold,
-  closingFactsFrom,
-  evolvePreviousYear,
-} from '../../domain/ledger';
+import { BANK, CASH } from '../../domain/chart';
+import { type ClosingTally, ClosingTallyDraft, type YearFacts, type YearStatus, advancesOfTally, closingFactsFold } from '../../domain/ledger';
 import { type RecordedEvent } from '../../events/envelope';
 import { asLedgerEvent } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
@@ -37,11 +28,11 @@ export interface BoardDoc {
   status: YearStatus;
   /** metadata.at of the year's own last event. */
   lastActivityAt: string | null;
-  /** The previous year's closing, unlocking or locking again; null when it said nothing yet. */
-  previous: PreviousYear | null;
+  /** The year's own last closing (YearClosed, or YearLocked after a correction), kept while unlocked: the next year opens from it. */
+  closing: YearFacts['closing'];
   /** The year's own events folded by the domain's closingFactsFold. */
   tally: ClosingTally;
-  /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
+  /** Last applied revision of the year's stream: replays are no-ops. */
   appliedRevisions: Record<string, number>;
 }
 
@@ -53,31 +44,24 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
     department,
     status: 'open',
     lastActivityAt: null,
-    previous: null,
+    closing: null,
     tally: closingFactsFold.initial(),
     appliedRevisions: {},
   };
 }
 
-/** The previous year as the domain's rules read it: none in the coop's first year, not closed while it said nothing. */
-const previousOf = (doc: BoardDoc, firstYear: number): PreviousYear | null =>
-  doc.year === firstYear ? null : (doc.previous ?? { closed: false, closing: null });
-
-/** The domain's ClosingFacts of the year, from the board document, the coop's first year and the department's chart for the year. */
-export const boardFacts = (doc: BoardDoc, firstYear: number, chart: Chart): ClosingFacts =>
-  closingFactsFrom(doc.year, doc.tally, previousOf(doc, firstYear), chart);
-
 const netOf = (doc: BoardDoc, account: string): number => (doc.tally.movements[account]?.debit ?? 0) - (doc.tally.movements[account]?.credit ?? 0);
 
-/** Bank and cash now: the opening (declared, or the previous year's closing) plus the year's lines. */
-export function boardBalances(doc: BoardDoc, firstYear: number): { bank: number; cash: number } {
-  const closing = doc.year === firstYear ? null : (doc.previous?.closing ?? null);
-  const opening = doc.tally.declaredOpening ?? closing ?? { bank: 0, cash: 0 };
-  return { bank: opening.bank + netOf(doc, BANK), cash: opening.cash + netOf(doc, CASH) };
-}
-
-/** Events of a year that also change how the next one opens. */
-const REACHES_NEXT_YEAR = new Set(['YearClosed', 'YearUnlocked', 'YearLocked']);
+/** What the year tells the next one's opening (the domain's openingOf), from its board document. */
+export const yearFactsOfBoard = (doc: BoardDoc): YearFacts => ({
+  year: doc.year,
+  declaredOpening: doc.tally.declaredOpening,
+  status: doc.tally.status,
+  closing: doc.closing,
+  bank: netOf(doc, BANK),
+  cash: netOf(doc, CASH),
+  advances: advancesOfTally(doc.tally),
+});
 
 /**
  * Folds a run of events into the board document `ref` names; replays (revision already applied)
@@ -97,12 +81,15 @@ export function foldBoard(doc: BoardDoc | null, events: RecordedEvent[], ref: Do
       tally = new ClosingTallyDraft(from.tally);
       next = { ...from, tally: tally.tally, appliedRevisions: { ...from.appliedRevisions } };
     }
-    const own = stream.year === next.year;
-    if (own) tally!.apply(asLedgerEvent(event));
-    else next.previous = evolvePreviousYear(next.previous, asLedgerEvent(event));
+    const ledgerEvent = asLedgerEvent(event);
+    tally!.apply(ledgerEvent);
+    if (ledgerEvent.type === 'YearClosed' || ledgerEvent.type === 'YearLocked') {
+      const { bank, cash, openAdvances, unreconciled } = ledgerEvent.data;
+      next.closing = { bank, cash, openAdvances, unreconciled };
+    }
     next.status = next.tally.status;
     next.department = event.metadata.department ?? next.department;
-    if (own) next.lastActivityAt = event.metadata.at;
+    next.lastActivityAt = event.metadata.at;
     next.appliedRevisions[event.stream] = event.revision;
   }
   return next ?? doc;
@@ -116,15 +103,14 @@ export const boardProjection: Projection = {
   // 3: those debits per account as PJ → date (a third of the size).
   // 4: statements, what they showed by date, bank entries per month (the year-end statement rules).
   // 5: those ingredients are the domain's ClosingTally, under `tally`; `previous` as the domain's PreviousYear.
-  version: 5,
+  // 6: the year's own closing instead of the previous year's: the opening chains over every earlier year at read time (openingOf).
+  version: 6,
   collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
     const stream = parseStream(event.stream);
     if (stream?.category !== 'ledger') return [];
-    const refs = [{ collection: BOARD, id: boardId(stream.coopId, stream.year) }];
-    if (REACHES_NEXT_YEAR.has(event.type)) refs.push({ collection: BOARD, id: boardId(stream.coopId, stream.year + 1) });
-    return refs;
+    return [{ collection: BOARD, id: boardId(stream.coopId, stream.year) }];
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
     return evolveBoard(doc as BoardDoc | null, event, ref);

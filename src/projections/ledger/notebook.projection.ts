@@ -19,6 +19,7 @@ import {
 import { parseStream } from '../../events/streams';
 import { type Doc } from '../read-store';
 import { type DocRef, type Projection } from '../projection';
+import { type OpeningSource } from '../../domain/ledger';
 
 /**
  * The notebook of one coop for one fiscal year: everything the ledger reads need (grid,
@@ -80,9 +81,13 @@ export type StatementDoc = StatementSummary & {
   outsideYear: number;
   appliedRevision: number;
 };
-export type OpeningSource = 'declared' | 'previous-year' | 'none';
-/** date: the declared date, or the day the previous year was closed; at: when that was recorded. */
-export type Opening = { bank: number; cash: number; source: OpeningSource; date: string | null; at: string | null };
+/**
+ * The year's opening by the domain's rule (openingOf, over the coop's earlier years), set when the
+ * notebook is read (src/reads/notebook-read.ts), never stored. date: the declared date, or the day
+ * the previous year was closed; at: when that was recorded.
+ */
+export type Opening = { bank: number; cash: number; source: OpeningSource; provisional: boolean; date: string | null; at: string | null };
+export const NO_OPENING: Opening = { bank: 0, cash: 0, source: 'none', provisional: false, date: null, at: null };
 export type CashCountRow = CashCounted & { at: string };
 export type InventoryRow = InventoryItemAdded & { removed: boolean; leftOn: string | null };
 export type Closing = YearClosed & { at: string };
@@ -97,7 +102,7 @@ export type NotebookDoc = {
   status: NotebookStatus;
   /** Live entries, in record order. */
   entries: NotebookEntry[];
-  /** Derived from previousClosing (wins) or declaredOpening. */
+  /** Set at read time (see Opening). */
   opening: Opening;
   declaredOpening: (OpeningBalanceDeclared & { at: string }) | null;
   /** The previous year's closing figures, as its YearClosed / YearLocked stated them. */
@@ -110,7 +115,7 @@ export type NotebookDoc = {
   carriedOverSeen: Record<string, { statementDate: string | null; statementId?: string | null; lineId?: string | null }>;
   /** The year's bank statements in record order (their lines: NOTEBOOK_STATEMENTS). */
   statements: StatementSummary[];
-  /** Advances still open when the previous year closed. */
+  /** Advances open at the opening: the previous year's closing as stored, the rule's (openingOf) once read. */
   openAdvances: OpenAdvance[];
   /** Every count, in record order; the last one is the one that matters. */
   cashCounts: CashCountRow[];
@@ -131,8 +136,8 @@ export type NotebookDoc = {
   headHash: string;
 };
 
-/** The stored header: the notebook without its entries. */
-export type NotebookHeader = Omit<NotebookDoc, 'entries'>;
+/** The stored header: the notebook without its entries nor its opening (read time). */
+export type NotebookHeader = Omit<NotebookDoc, 'entries' | 'opening'>;
 
 /**
  * The stored row of one entry. A deleted entry stays as a tombstone, so a replayed event at or
@@ -147,7 +152,7 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
     year,
     status: 'open',
     entries: [],
-    opening: { bank: 0, cash: 0, source: 'none', date: null, at: null },
+    opening: NO_OPENING,
     declaredOpening: null,
     previousClosing: null,
     carriedOver: [],
@@ -168,17 +173,6 @@ export function emptyNotebook(coopId: string, year: number): NotebookDoc {
   };
 }
 
-/** The previous year's closing is authoritative; a declaration serves the coop's first year. */
-function setOpening(doc: NotebookHeader): void {
-  const prev = doc.previousClosing;
-  const declared = doc.declaredOpening;
-  doc.opening = prev
-    ? { bank: prev.bank, cash: prev.cash, source: 'previous-year', date: prev.closedOn, at: prev.at }
-    : declared
-      ? { bank: declared.bank, cash: declared.cash, source: 'declared', date: declared.date, at: declared.at }
-      : { bank: 0, cash: 0, source: 'none', date: null, at: null };
-}
-
 const contentOf = (data: EntryContent): EntryContent => ({
   pj: data.pj,
   date: data.date,
@@ -197,7 +191,6 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'OpeningBalanceDeclared': {
       const d = event.data;
       doc.declaredOpening = { bank: d.bank, cash: d.cash, date: d.date, at };
-      setOpening(doc);
       return;
     }
     case 'CarriedOverItemSeen': {
@@ -325,7 +318,6 @@ function applyPrevious(doc: NotebookHeader, recorded: RecordedEvent): void {
   });
   doc.previousClosing = { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at };
   doc.openAdvances = d.openAdvances.map((a) => ({ ...a }));
-  setOpening(doc);
 }
 
 function parseNotebookId(id: string): { coopId: string; year: number } {
@@ -346,7 +338,7 @@ export function foldNotebookHeader(header: NotebookHeader | null, events: Record
     if (applied !== undefined && event.revision <= applied) continue;
     if (!draft) {
       const { coopId, year } = parseNotebookId(ref.id);
-      const { entries: _none, ...empty } = emptyNotebook(coopId, year);
+      const { entries: _none, opening: _readTime, ...empty } = emptyNotebook(coopId, year);
       const base = header ?? empty;
       draft = { ...base, appliedRevisions: { ...base.appliedRevisions } };
     }
@@ -512,8 +504,8 @@ export const notebookProjection: Projection = {
   },
 };
 
-/** The notebook from its header and its entries' rows (tombstones left out, record order). */
-export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[]): NotebookDoc {
+/** The notebook from its header, its entries' rows (tombstones left out, record order) and its opening. */
+export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[], opening: Opening): NotebookDoc {
   const validatedOn = new Map<string, string>();
   for (const validation of header.validations ?? []) for (const entryId of validation.entryIds) validatedOn.set(entryId, validation.validatedOn);
   const reversedBy = new Map<string, string>();
@@ -534,47 +526,5 @@ export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[
       reversedBy: reversedBy.get(entry.entryId) ?? null,
       replacedBy: replacedBy.get(entry.entryId) ?? null,
     }));
-  return { ...header, validations: header.validations ?? [], entries };
-}
-
-/** Where a notebook's documents are read from: the read store, or a fold of the past. */
-export interface NotebookSource {
-  get<T extends Doc>(collection: string, id: string): Promise<T | null>;
-  find<T extends Doc>(collection: string, query: { where: Record<string, string> }): Promise<T[]>;
-}
-
-/** The notebook of a coop's year; null when the year has no event yet. */
-export async function readNotebook(source: NotebookSource, coopId: string, year: number): Promise<NotebookDoc | null> {
-  const id = notebookId(coopId, year);
-  // The header first: rows read after it are at least as recent, never older than its version.
-  const header = await source.get<NotebookHeader & Doc>(NOTEBOOKS, id);
-  if (!header) return null;
-  return assembleNotebook(header, await source.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: id } }));
-}
-
-/**
- * Folds events (in log order) into notebooks, in memory, with the projection's own reducers:
- * what the read store would hold, put back together.
- */
-export function foldNotebooks(events: Iterable<RecordedEvent>): Map<string, NotebookDoc> {
-  const headers = new Map<string, NotebookHeader>();
-  const rows = new Map<string, NotebookEntryRow[]>();
-  const docs = new Map<string, Doc>();
-  for (const event of events) {
-    for (const ref of notebookProjection.keysOf(event)) {
-      const key = `${ref.collection}\u0000${ref.id}`;
-      const next = notebookProjection.evolve(docs.get(key) ?? null, event, ref);
-      if (next) docs.set(key, next);
-    }
-  }
-  for (const [key, doc] of docs) {
-    if (key.startsWith(`${NOTEBOOK_STATEMENTS}\u0000`)) continue;
-    if (key.startsWith(`${NOTEBOOK_ENTRIES}\u0000`)) {
-      const row = doc as unknown as NotebookEntryRow;
-      rows.set(row.notebook, [...(rows.get(row.notebook) ?? []), row]);
-    } else {
-      headers.set((doc as NotebookHeader).id, doc as NotebookHeader);
-    }
-  }
-  return new Map([...headers].map(([id, header]) => [id, assembleNotebook(header, rows.get(id) ?? [])]));
+  return { ...header, validations: header.validations ?? [], entries, opening };
 }

@@ -3,7 +3,13 @@ import { defaultChart } from '../../../src/domain/chart';
 import { changeChart, RENUMBERED_ACCOUNTS } from '../../domain/chart-fixtures';
 import { bankBookOf, type LedgerCommand } from '../../../src/domain/ledger';
 import { bankReconciliationAt, expectedStatementBalance } from '../../../src/domain/statements';
-import { boardFacts, boardProjection } from '../../../src/projections/department/board.projection';
+import { type BoardDoc, boardProjection } from '../../../src/projections/department/board.projection';
+import { boardFacts } from '../../../src/reads/year-opening';
+import { type Doc } from '../../../src/projections/read-store';
+
+/** Every board document of a coop (its years): the opening chains over them. */
+const boardsOf = (docs: Map<string, Map<string, Doc>>, coopId: string): BoardDoc[] =>
+  [...docs.get('board')!.values()].filter((d) => d.coopId === coopId) as BoardDoc[];
 import { boardRows } from '../../../src/reads/department-views';
 import { closingFactsFromEntries } from '../../domain/closing-facts-from-entries';
 import { board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
@@ -72,6 +78,7 @@ describe('board projection', () => {
         blockers: ['TOO_EARLY', 'CASH_COUNT_MISMATCH', 'SUBSIDIES_UNJUSTIFIED', 'BANK_STATEMENT_MISSING'],
         bank: 126700,
         cash: 8000,
+        openingProvisional: false,
         unreconciled: 1,
         lastActivityAt: log.events.find((e) => e.stream === 'ledger-ecoleA-2024' && e.revision === 4)!.metadata.at,
         lastStatementDate: null,
@@ -86,6 +93,7 @@ describe('board projection', () => {
         blockers: ['TOO_EARLY'],
         bank: 15000,
         cash: 0,
+        openingProvisional: false,
         unreconciled: 0,
         lastActivityAt: expect.any(String),
         lastStatementDate: '2024-09-30',
@@ -100,6 +108,7 @@ describe('board projection', () => {
         blockers: ['TOO_EARLY', 'OPENING_MISSING'],
         bank: 0,
         cash: 0,
+        openingProvisional: false,
         unreconciled: 0,
         lastActivityAt: null,
         lastStatementDate: null,
@@ -122,11 +131,15 @@ describe('board projection', () => {
       // October's movement is on no statement yet.
       blockers: ['TOO_EARLY', 'BANK_STATEMENT_MISSING'],
       bank: 15000 + 12345,
+      openingProvisional: false,
       unreconciled: 1,
       lastActivityAt: log.events[log.events.length - 1].metadata.at,
     });
     expect(board(after, 'ecoleD', 2024)).toEqual(board(before, 'ecoleD', 2024));
   });
+
+  const rows2024Of = (docs: Map<string, Map<string, Doc>>, log: ReturnType<typeof department>) =>
+    boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024));
 
   it('closing a year updates its row and opens the next year from the closing figures', () => {
     const log = department();
@@ -146,7 +159,15 @@ describe('board projection', () => {
       blockers: ['TOO_EARLY', 'BANK_STATEMENT_MISSING'],
       lastActivityAt: null,
     });
-    expect(rows2025.find((r) => r.coopId === 'ecoleA')).toMatchObject({ bank: 0, blockers: ['TOO_EARLY', 'PREVIOUS_YEAR_OPEN'] });
+    // 2024 still open: 2025 opens provisionally from 2024's opening and movements, never from 0.
+    const ecoleA2024 = rows2024Of(docs, log).find((r) => r.coopId === 'ecoleA')!;
+    expect(rows2025.find((r) => r.coopId === 'ecoleA')).toMatchObject({
+      bank: ecoleA2024.bank,
+      cash: ecoleA2024.cash,
+      openingProvisional: true,
+      blockers: ['TOO_EARLY', 'PREVIOUS_YEAR_OPEN', 'CASH_COUNT_MISMATCH', 'BANK_STATEMENT_MISSING'],
+    });
+    expect(ecoleA2024.bank).not.toBe(0);
   });
 
   it('keeps the domain’s closing facts through amendments, deletions, reconciliations, carried-over items, advances, closing, unlocking and locking', () => {
@@ -204,7 +225,11 @@ describe('board projection', () => {
       for (const y of [2024, 2025]) {
         const doc = board(docs, 'ecole1', y);
         if (doc)
-          expect({ step: command.type, year: y, facts: boardFacts(doc, 2024, log.chart('14', y)) }).toEqual({
+          expect({
+            step: command.type,
+            year: y,
+            facts: boardFacts(boardsOf(docs, 'ecole1'), { coopId: 'ecole1', firstYear: 2024 }, y, log.chart('14', y)),
+          }).toEqual({
             step: command.type,
             year: y,
             facts: log.facts('ecole1', y),
@@ -324,7 +349,7 @@ describe('board projection', () => {
             // The domain's incremental facts agree with the entries as they stand, and the board keeps the domain's.
             expect(log.facts('p', year)).toEqual(closingFactsFromEntries(log.state('p', year), log.env('p', year)));
             const doc = board(docs, 'p', year);
-            if (doc) expect(boardFacts(doc, 2024, log.chart('14', year))).toEqual(log.facts('p', year));
+            if (doc) expect(boardFacts(boardsOf(docs, 'p'), { coopId: 'p', firstYear: 2024 }, year, log.chart('14', year))).toEqual(log.facts('p', year));
           }
         },
       ),
@@ -356,11 +381,11 @@ describe('board projection', () => {
     expect(twice.get('board')).toEqual(once.get('board'));
   });
 
-  it('routes a closing to the next year too, and nothing outside ledger streams', () => {
+  it('routes a closing to its own year only (the next one reads it at read time), and nothing outside ledger streams', () => {
     const log = department();
     log.today = '2025-09-02';
     const [closed] = log.run('ecoleB', 2024, { type: 'CloseYear' });
-    expect(boardProjection.keysOf(closed).map((r) => r.id)).toEqual(['ecoleB:2024', 'ecoleB:2025']);
+    expect(boardProjection.keysOf(closed).map((r) => r.id)).toEqual(['ecoleB:2024']);
     expect(boardProjection.keysOf(log.events[0])).toEqual([]);
   });
 
@@ -380,8 +405,9 @@ describe('board projection', () => {
       });
       if (onBank) log.run('big', 2024, { type: 'ReconcileEntry', entryId });
     }
-    const doc = board(log.fold(), 'big', 2024);
+    const docs = log.fold();
+    const doc = board(docs, 'big', 2024);
     expect(JSON.stringify(doc).length).toBeLessThan(1500);
-    expect(boardFacts(doc, 2024, log.chart('14', 2024))).toEqual(log.facts('big', 2024));
+    expect(boardFacts(boardsOf(docs, 'big'), { coopId: 'big', firstYear: 2024 }, 2024, log.chart('14', 2024))).toEqual(log.facts('big', 2024));
   });
 });

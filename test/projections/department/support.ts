@@ -8,6 +8,7 @@ import {
   initialLedgerState,
   type LedgerCommand,
   type LedgerState,
+  yearFactsOf,
 } from '../../../src/domain/ledger';
 import { type CoopEvent } from '../../../src/events/coop-events';
 import { type NewEvent, type RecordedEvent } from '../../../src/events/envelope';
@@ -28,7 +29,6 @@ import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
 import {
   notebookProjection,
-  assembleNotebook,
   type NotebookDoc,
   type NotebookEntryRow,
   type NotebookHeader,
@@ -37,6 +37,8 @@ import {
   notebookId,
 } from '../../../src/projections/ledger/notebook.projection';
 import { type Doc } from '../../../src/projections/read-store';
+import { openedNotebook } from '../../../src/reads/notebook-read';
+import { yearOpeningOf } from '../../../src/reads/year-opening';
 
 export const PROJECTIONS = [coopsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
 
@@ -77,9 +79,9 @@ export class DepartmentLog {
   env(coopId: string, year: number): ClosingEnv {
     const coop = this.coops.get(coopId)!;
     const chart = this.chart(coop.department, year);
-    if (year === coop.firstYear) return { firstYear: coop.firstYear, previousYear: null, chart };
-    const previous = this.state(coopId, year - 1);
-    return { firstYear: coop.firstYear, previousYear: { closed: previous.status === 'closed', closing: previous.closing }, chart };
+    const earlierYears = [];
+    for (let earlier = coop.firstYear; earlier < year; earlier++) earlierYears.push(yearFactsOf(this.state(coopId, earlier)));
+    return { firstYear: coop.firstYear, earlierYears, chart };
   }
 
   /** The domain's own facts for the year (from the tally its state folded): what the board must reproduce. */
@@ -149,10 +151,13 @@ export const totals = (docs: Map<string, Map<string, Doc>>, department: string, 
 export function notebook(docs: Map<string, Map<string, Doc>>, coopId: string, year: number): NotebookDoc | null {
   const header = docs.get(NOTEBOOKS)!.get(notebookId(coopId, year)) as NotebookHeader | undefined;
   const rows = [...docs.get(NOTEBOOK_ENTRIES)!.values()] as unknown as NotebookEntryRow[];
+  const coop = docs.get('coops')!.get(coopId) as CoopDoc;
+  const boards = [...docs.get('board')!.values()] as BoardDoc[];
   return header
-    ? assembleNotebook(
+    ? openedNotebook(
         header,
         rows.filter((row) => row.notebook === header.id),
+        yearOpeningOf(boards, coop, year),
       )
     : null;
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { type RecordedEvent } from '../../../src/events/envelope';
 import { type Doc } from '../../../src/projections/read-store';
-import { foldNotebooks, type NotebookDoc, notebookProjection, readNotebook } from '../../../src/projections/ledger/notebook.projection';
+import { type NotebookDoc, notebookProjection } from '../../../src/projections/ledger/notebook.projection';
+import { boardProjection } from '../../../src/projections/department/board.projection';
+import { foldNotebooks, readNotebook } from '../../../src/reads/notebook-read';
 import { content, credit, debit, guideYear, TestLog } from './support';
 
 describe('notebook projection', () => {
@@ -237,22 +239,25 @@ describe('notebook projection', () => {
       const store = new Map<string, Map<string, Doc>>([
         ['notebooks', new Map()],
         ['notebook_entries', new Map()],
+        ['notebook_statements', new Map()],
+        ['board', new Map()],
       ]);
       for (const event of events) {
-        for (const ref of notebookProjection.keysOf(event)) {
-          const next = notebookProjection.evolve(store.get(ref.collection)!.get(ref.id) ?? null, event, ref);
-          if (next) store.get(ref.collection)!.set(ref.id, JSON.parse(JSON.stringify(next)) as Doc);
-        }
+        for (const projection of [notebookProjection, boardProjection])
+          for (const ref of projection.keysOf(event)) {
+            const next = projection.evolve(store.get(ref.collection)!.get(ref.id) ?? null, event, ref);
+            if (next) store.get(ref.collection)!.set(ref.id, JSON.parse(JSON.stringify(next)) as Doc);
+          }
       }
       const source = {
         get: async <T extends Doc>(collection: string, id: string) => (store.get(collection)!.get(id) as T | undefined) ?? null,
         find: async <T extends Doc>(collection: string, { where }: { where: Record<string, string> }) =>
-          [...store.get(collection)!.values()].filter((doc) => doc.notebook === where.notebook) as T[],
+          [...(store.get(collection)?.values() ?? [])].filter((doc) => Object.entries(where).every(([field, value]) => doc[field] === value)) as T[],
       };
       const read = new Map<string, NotebookDoc | null>();
       for (const id of [...store.get('notebooks')!.keys()].sort()) {
         const [coopId, year] = id.split(':');
-        read.set(id, await readNotebook(source, coopId, Number(year)));
+        read.set(id, await readNotebook(source, { coopId, firstYear: 2024 }, Number(year)));
       }
       return read;
     }

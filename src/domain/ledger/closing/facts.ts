@@ -1,7 +1,9 @@
-import { type EntryContent, type LedgerEvent, type YearClosed, type YearLocked } from '../../../events/ledger-events';
+import { type EntryContent, type LedgerEvent, type OpenAdvance } from '../../../events/ledger-events';
 import { ADVANCES, type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../../chart';
 import { lastStatementOn } from '../../statements/reconciliation';
-import { type ClosingEnv, type ClosingFacts, type ClosingTally, type LedgerState, type PreviousClosing, type PreviousYear } from '../types';
+import { type ClosingEnv, type ClosingFacts, type ClosingTally, type LedgerState, type YearOpening } from '../types';
+import { putAt, valueAt } from '../../text-keys';
+import { openingOf, sumAdvances } from '../opening';
 
 const initialTally = (): ClosingTally => ({
   status: 'open',
@@ -39,9 +41,9 @@ const without = (list: string[], id: string): boolean => {
 
 /** Adds `delta` to a count or sum of a record, leaving zeros out. */
 function add(record: Record<string, number>, key: string, delta: number): void {
-  const sum = (record[key] ?? 0) + delta;
+  const sum = (valueAt(record, key) ?? 0) + delta;
   if (sum === 0) delete record[key];
-  else record[key] = sum;
+  else putAt(record, key, sum);
 }
 
 /**
@@ -209,7 +211,7 @@ export class ClosingTallyDraft {
         if (Object.keys(debits).length === 0) delete this.own('debits')[account];
       }
     }
-    if (after) for (const account of debitedBy(after)) this.debitsOf(account)[after.pj] = after.date;
+    if (after) for (const account of debitedBy(after)) putAt(this.debitsOf(account), after.pj, after.date);
   }
 }
 
@@ -223,31 +225,6 @@ export const closingFactsFold = {
   },
 };
 
-/** A closing (YearClosed, or YearLocked after a correction) as the next year opens from it. */
-export const previousClosingOf = (closing: YearClosed | YearLocked): PreviousClosing => ({
-  bank: closing.bank,
-  cash: closing.cash,
-  openAdvances: closing.openAdvances.map((a) => ({ ...a })),
-  carriedOver: closing.unreconciled.map((u) => u.entryId),
-  carriedOverAmount: closing.unreconciled.reduce((sum, u) => sum + u.amount, 0),
-});
-
-/**
- * The previous year as the next one reads it, after one more of its events: its closing, a
- * correction's lock again (new figures), an unlock (the figures stay, not closed); others change nothing.
- */
-export function evolvePreviousYear(previous: PreviousYear | null, event: LedgerEvent): PreviousYear | null {
-  switch (event.type) {
-    case 'YearClosed':
-    case 'YearLocked':
-      return { closed: true, closing: previousClosingOf(event.data) };
-    case 'YearUnlocked':
-      return { closed: false, closing: previous?.closing ?? null };
-    default:
-      return previous;
-  }
-}
-
 /** localeCompare(…, 'fr', { numeric: true }) and localeCompare(…) as the notebook sorts, without building a collator per call. */
 const PJ_ORDER = new Intl.Collator('fr', { numeric: true });
 const DEFAULT_ORDER = new Intl.Collator();
@@ -255,18 +232,13 @@ const DEFAULT_ORDER = new Intl.Collator();
 const netOf = (tally: ClosingTally, account: string): number => (tally.movements[account]?.debit ?? 0) - (tally.movements[account]?.credit ?? 0);
 
 /**
- * The year's ClosingFacts from its tally, the previous year (null in the coop's first year) and
- * the chart of the year.
+ * The year's ClosingFacts from its tally, its opening (openingOf), whether the previous year is
+ * closed (null in the coop's first year) and the chart of the year.
  */
-export function closingFactsFrom(year: number, tally: ClosingTally, previous: PreviousYear | null, chart: Chart): ClosingFacts {
-  const opening: PreviousClosing = tally.declaredOpening
-    ? { ...tally.declaredOpening, openAdvances: [], carriedOver: [], carriedOverAmount: 0 }
-    : (previous?.closing ?? { bank: 0, cash: 0, openAdvances: [], carriedOver: [], carriedOverAmount: 0 });
+export function closingFactsFrom(year: number, tally: ClosingTally, opening: YearOpening, previousClosed: boolean | null, chart: Chart): ClosingFacts {
   const cash = tally.movements[CASH];
   const seen = new Set(tally.carriedOverSeen);
-  const advances: Record<string, number> = {};
-  for (const a of opening.openAdvances) advances[a.regie] = (advances[a.regie] ?? 0) + a.amount;
-  for (const [regie, amount] of Object.entries(tally.advances)) advances[regie] = (advances[regie] ?? 0) + amount;
+  const carriedOverAmount = opening.carriedOver.reduce((sum, item) => sum + item.amount, 0);
   const inventoried = new Set(Object.values(tally.inventoryPjs));
   const roleAccount = (role: AccountRole): string | null => accountWithRole(chart, role)?.code ?? null;
   // An account no role is given to: the rules then have nothing to read (a total of 0, no durable goods).
@@ -278,23 +250,20 @@ export function closingFactsFrom(year: number, tally: ClosingTally, previous: Pr
   const bank = tally.movements[BANK];
   const months = Object.keys(tally.bankMonths);
   const last = lastStatementOn(tally.statements, '9999-12-31');
-  let shown = opening.bank - opening.carriedOverAmount;
+  let shown = opening.bank - carriedOverAmount;
   if (last) for (const [date, amount] of Object.entries(tally.cleared)) if (date <= last.date) shown += amount;
   return {
     year,
     closed: tally.status === 'closed',
-    previousYearClosed: previous === null || previous.closed,
-    openingMissing: previous === null && tally.declaredOpening === null,
-    unreconciled: opening.carriedOver.filter((id) => !seen.has(id)).length + Object.keys(tally.unreconciled).length,
+    previousYearClosed: previousClosed === null || previousClosed,
+    openingMissing: previousClosed === null && tally.declaredOpening === null,
+    unreconciled: opening.carriedOver.filter((item) => !seen.has(item.entryId)).length + Object.keys(tally.unreconciled).length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
     cashBalance: opening.cash + netOf(tally, CASH),
     lastCountTotal: tally.lastCount ? tally.lastCount.total : null,
     subsidiesAccountTotal: -netOfRole('subsidies'),
     subsidiesTableTotal: tally.subsidiesTable,
-    openAdvances: Object.entries(advances)
-      .filter(([, amount]) => amount !== 0)
-      .map(([regie, amount]) => ({ regie, amount }))
-      .sort((a, b) => DEFAULT_ORDER.compare(a.regie, b.regie)),
+    openAdvances: sumAdvances(opening.openAdvances, advancesOfTally(tally)),
     membershipTotal: netOfRole('membership'),
     insuranceTotal: netOfRole('insurance'),
     durableGoodsAccount: durableGoods,
@@ -310,6 +279,15 @@ export function closingFactsFrom(year: number, tally: ClosingTally, previous: Pr
 
 /** The year's ClosingFacts as the decider's state folded them, in the environment of its decisions. */
 export function closingFactsOf(state: LedgerState, env: ClosingEnv): ClosingFacts {
-  const previous = env.previousYear && { closed: env.previousYear.closed, closing: env.previousYear.closing && previousClosingOf(env.previousYear.closing) };
-  return closingFactsFrom(state.year, state.closingTally, previous, env.chart);
+  const previous = env.earlierYears.at(-1);
+  return closingFactsFrom(
+    state.year,
+    state.closingTally,
+    openingOf(env.earlierYears, state.opening),
+    previous ? previous.status === 'closed' : null,
+    env.chart,
+  );
 }
+
+/** The tally's advances as a list (its record is keyed by régie). */
+export const advancesOfTally = (tally: ClosingTally): OpenAdvance[] => Object.entries(tally.advances).map(([regie, amount]) => ({ regie, amount }));

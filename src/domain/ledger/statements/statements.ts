@@ -6,7 +6,8 @@ import { formatEuros, MAX_LINE_CENTS } from '../../money';
 import { lineIdsOf } from '../../statements/line-identity';
 import { type ParsedStatement } from '../../statements/statement-file';
 import { dateInYear, dateOutsideYear, MAX_LENGTH, optionalText } from '../entries/validation';
-import { openingOf, signedOn, touches } from '../state';
+import { openingOf } from '../opening';
+import { signedOn, touches } from '../state';
 import { type EntryState, type LedgerCommand, type LedgerEnv, type LedgerState, type LineMatch, type StatementLineInput, type StatementState } from '../types';
 
 /** One line of a statement, one balance: 1 000 000,00 € at most, as any amount. */
@@ -141,7 +142,7 @@ function reconcileOnLine(
   env: LedgerEnv,
   taken: Set<string>,
 ): LedgerEvent[] {
-  const carried = new Map(openingOf(state, env).carriedOver.map((item) => [item.entryId, item]));
+  const carried = new Map(openingOf(env.earlierYears, state.opening).carriedOver.map((item) => [item.entryId, item]));
   const errors: DomainError[] = [];
   const events: LedgerEvent[] = [];
   let total = 0;

@@ -483,7 +483,8 @@ function submitYear(state: LedgerState, env: LedgerEnv): LedgerEvent[] {
  * mandataire acknowledges what they saw, never a later change.
  */
 function acknowledgeOpeningChange(command: Extract<LedgerCommand, { type: 'AcknowledgeOpeningChange' }>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  const closing = env.previousYear?.closed ? env.previousYear.closing : null;
+  const previous = env.earlierYears.at(-1);
+  const closing = previous?.status === 'closed' ? previous.closing : null;
   if (!closing) {
     throw new DomainError(
       'PREVIOUS_YEAR_OPEN',
