@@ -198,7 +198,7 @@ export class YearEndReads {
   /** What the year's pages say of its opening and its submission. */
   async notices(coop: Pick<CoopDoc, 'coopId' | 'department' | 'firstYear'>, year: number, notebook: NotebookDoc): Promise<YearEndNotices> {
     const previous = year > coop.firstYear ? await this.yearEnd(coop, year - 1) : null;
-    return yearEndNotices(await this.yearEnd(coop, year), previous, notebook, coop.firstYear);
+    return yearEndNotices(await this.yearEnd(coop, year), previous, notebook);
   }
 
   /** The board's year's-end flag of each coop of the department (by coop id), for the year. */

@@ -6,7 +6,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
 import { type YearEndDoc, type YearEndStatement, quitusComplete, statementDocument } from '../projections/year-end.projection';
 import { bankBookOfNotebook } from './bank-statements';
-import { type AdvanceRow, type CraView, type CrfView, advancesView, craView, crfView, currentBalances } from './ledger-views';
+import { type AdvanceRow, type CraView, type CrfView, craView, crfView } from './ledger-views';
 
 /**
  * The état de rapprochement at 31 August (the statements' bankReconciliationAt), with the totals
@@ -264,7 +264,7 @@ function openingChangeOf(previous: YearEndDoc | null, own: YearEndDoc | null): Y
   return { before: { bank: before.bank, cash: before.cash }, after: { bank: after.bank, cash: after.cash }, at: after.at };
 }
 
-export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, notebook: NotebookDoc, firstYear: number): YearEndNotices {
+export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, notebook: NotebookDoc): YearEndNotices {
   const openingProvisional = !notebook.opening.provisional
     ? null
     : previous?.status === 'unlocked'

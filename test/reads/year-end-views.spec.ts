@@ -76,20 +76,20 @@ describe('the opening a correction of the previous year moved: before → after,
 
   it('shows the change until the mandataire saw that opening; the board still flags it', () => {
     const own = emptyYearEnd('ecole1', 2025, '14');
-    expect(yearEndNotices(own, previous, notebook, 2023).openingChange).toEqual({
+    expect(yearEndNotices(own, previous, notebook).openingChange).toEqual({
       before: { bank: 114200, cash: 5000 },
       after: { bank: 113200, cash: 5000 },
       at: '2025-10-02T10:00:00Z',
     });
     const seen = { ...own, openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
-    expect(yearEndNotices(seen, previous, notebook, 2023).openingChange).toBeNull();
+    expect(yearEndNotices(seen, previous, notebook).openingChange).toBeNull();
     expect(yearEndFlag(seen, previous)).toBe('Ouverture modifiée après correction de l’exercice précédent');
   });
 
   it('shows again when the previous year closes once more with other balances than the one seen', () => {
     const again = { ...previous, closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', bank: 112000, cash: 5000 }] };
     const seen = { ...emptyYearEnd('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
-    expect(yearEndNotices(seen, again, notebook, 2023).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
+    expect(yearEndNotices(seen, again, notebook).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
   });
 });
 
