@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { defaultChart } from '../src/domain/chart';
 import { type MatchCandidate, proposeMatches, readStatementFile } from '../src/domain/statements';
 import { BANK } from '../src/domain/chart';
-import { decide, foldLedger, initialLedgerState, type LedgerCommand, type LedgerEnv, type LedgerState, signedOn } from '../src/domain/ledger';
+import { decide, foldLedger, initialLedgerState, type LedgerCommand, type LedgerEnv, type LedgerState } from '../src/domain/ledger';
+import { netOn } from '../src/domain/net-amount';
 import { formatAmount } from '../src/domain/money';
 import { type WorstFormat, worstStatement } from './worst-statements';
 
@@ -91,7 +92,7 @@ export function statementImportFigure(runs = 5): { importMatchMs: number; parseM
         entryId: e.entryId,
         date: e.content.date,
         label: e.content.label,
-        amount: signedOn(e.content.lines, BANK),
+        amount: netOn(e.content.lines, BANK),
         chequeNo: e.content.chequeNo,
       }));
     const proposals = proposeMatches(statement.lines, candidates);

@@ -12,7 +12,7 @@ import {
   proposeMatches,
 } from '../domain/statements';
 import { type StatementLine } from '../events/ledger-events';
-import { netDebit } from '../projections/ledger/amounts';
+import { netOn } from '../domain/net-amount';
 import { type NotebookDoc, type StatementDoc } from '../projections/ledger/notebook.projection';
 
 /** The bank side of a year's notebook: what the état de rapprochement reads. */
@@ -29,7 +29,7 @@ export function bankBookOfNotebook(notebook: NotebookDoc): BankBook {
   for (const e of notebook.entries) {
     if (!e.lines.some((l) => l.account === BANK)) continue;
     const clearedOn = e.reconciled ? (e.clearedOn ?? e.statementDate ?? e.date) : null;
-    items.push({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netDebit(e.lines, BANK), clearedOn, carriedOver: false });
+    items.push({ entryId: e.entryId, pj: e.pj, date: e.date, label: e.label, amount: netOn(e.lines, BANK), clearedOn, carriedOver: false });
   }
   return { openingBank: notebook.opening.bank, items, statements: notebook.statements ?? [] };
 }
@@ -71,7 +71,7 @@ export function matchCandidates(notebook: NotebookDoc): MatchCandidate[] {
     .map((c) => ({ entryId: c.entryId, date: c.date, label: c.label, amount: c.amount, chequeNo: c.chequeNo }));
   for (const e of notebook.entries) {
     if (e.reconciled || !e.lines.some((l) => l.account === BANK)) continue;
-    candidates.push({ entryId: e.entryId, date: e.date, label: e.label, amount: netDebit(e.lines, BANK), chequeNo: e.chequeNo });
+    candidates.push({ entryId: e.entryId, date: e.date, label: e.label, amount: netOn(e.lines, BANK), chequeNo: e.chequeNo });
   }
   return candidates;
 }
@@ -171,7 +171,7 @@ export function pointageSummary(notebook: NotebookDoc): PointageSummary {
   let payments = 0;
   for (const e of notebook.entries) {
     if (e.reconciled || !e.lines.some((l) => l.account === BANK)) continue;
-    const amount = netDebit(e.lines, BANK);
+    const amount = netOn(e.lines, BANK);
     unreconciled++;
     if (amount > 0) receipts += amount;
     else payments -= amount;

@@ -1,7 +1,7 @@
 import { accountWithRole, type Chart } from '../domain/chart';
 import { formatAmount } from '../domain/money';
 import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
-import { netDebit } from '../projections/ledger/amounts';
+import { netOn } from '../domain/net-amount';
 
 /**
  * Entries with a debit on the chart's durable goods account whose PJ no inventory item bears:
@@ -17,7 +17,7 @@ export function entriesWithoutInventory(doc: NotebookDoc, chart: Chart): Noteboo
 /** The inventory form filled from a purchase: its label, date, the amount on the durable goods account, its PJ. */
 export function inventoryValuesOf(entry: NotebookEntry, chart: Chart): Record<string, string> {
   const durableGoods = accountWithRole(chart, 'durableGoods')?.code;
-  const value = durableGoods === undefined ? 0 : netDebit(entry.lines, durableGoods);
+  const value = durableGoods === undefined ? 0 : netOn(entry.lines, durableGoods);
   return {
     designation: entry.label,
     acquiredOn: entry.date,

@@ -2,7 +2,8 @@ import { type EntryContent, type EntryLine, type SubsidyRow } from '../events/le
 import { ADVANCES, BANK, CASH, type Chart, accountWithRole } from '../domain/chart';
 import { yearEnd, yearStart } from '../domain/fiscal-year';
 import { deepFreeze } from './frozen';
-import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, netDebit, receiptsAndExpenses } from '../projections/ledger/amounts';
+import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, receiptsAndExpenses } from '../projections/ledger/amounts';
+import { netOn } from '../domain/net-amount';
 import { type CarriedOverRow, type NotebookDoc, type NotebookEntry, type NotebookStatus } from '../projections/ledger/notebook.projection';
 import { type OpeningSource } from '../domain/ledger';
 
@@ -120,8 +121,7 @@ function rowColumns(lines: EntryLine[], accounts: LedgerAccount[]): Record<strin
 /** Row warnings of DOMAIN.md that belong to one entry; durableGoods: the chart's durable goods account, if any. */
 function rowWarnings(entry: NotebookEntry, doc: NotebookDoc, durableGoods: string | undefined): string[] {
   const warnings: string[] = [];
-  if (durableGoods !== undefined && netDebit(entry.lines, durableGoods) > 0 && !doc.inventory.some((i) => i.pj === entry.pj))
-    warnings.push('INVENTORY_MISSING');
+  if (durableGoods !== undefined && netOn(entry.lines, durableGoods) > 0 && !doc.inventory.some((i) => i.pj === entry.pj)) warnings.push('INVENTORY_MISSING');
   return warnings;
 }
 
@@ -152,8 +152,8 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
   const totals: GridView['totals'] = {};
   const columnTotals: Record<string, number> = Object.fromEntries(columns.map((c) => [c.key, 0]));
   const rows = entries.map((e): GridRow => {
-    running.bank += netDebit(e.lines, BANK);
-    running.cash += netDebit(e.lines, CASH);
+    running.bank += netOn(e.lines, BANK);
+    running.cash += netOn(e.lines, CASH);
     for (const l of e.lines) {
       const t = (totals[l.account] ??= { debit: 0, credit: 0 });
       t.debit += debitOf(l);
@@ -191,7 +191,7 @@ function buildGrid(doc: NotebookDoc, chart: Chart, order: GridOrder): GridView {
 
 /** Bank and cash now: the opening plus every live entry. */
 export function currentBalances(doc: NotebookDoc): Balances {
-  return doc.entries.reduce((b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }), {
+  return doc.entries.reduce((b, e) => ({ bank: b.bank + netOn(e.lines, BANK), cash: b.cash + netOn(e.lines, CASH) }), {
     bank: doc.opening.bank,
     cash: doc.opening.cash,
   });
@@ -456,9 +456,7 @@ export interface CalendarTreasury {
 
 function calendarTreasury([earlier, later]: readonly [NotebookDoc | null, NotebookDoc | null], from: string, to: string): CalendarTreasury {
   const until = (doc: NotebookDoc, opening: Balances, last: string): Balances =>
-    doc.entries
-      .filter((e) => e.date <= last)
-      .reduce((b, e) => ({ bank: b.bank + netDebit(e.lines, BANK), cash: b.cash + netDebit(e.lines, CASH) }), { ...opening });
+    doc.entries.filter((e) => e.date <= last).reduce((b, e) => ({ bank: b.bank + netOn(e.lines, BANK), cash: b.cash + netOn(e.lines, CASH) }), { ...opening });
   const beforeStart = `${Number(from.slice(0, 4)) - 1}-12-31`;
   const start = earlier ? until(earlier, earlier.opening, beforeStart) : null;
   // Each fiscal year's opening is the domain's (openingOf): provisional while an earlier year is open.

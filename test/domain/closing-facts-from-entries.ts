@@ -1,9 +1,10 @@
+import { net } from '../../src/domain/net-amount';
+import { valueAt } from '../../src/domain/text-keys';
 import { type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../../src/domain/chart';
 import {
   type ClosingEnv,
   type ClosingFacts,
   type LedgerState,
-  accountBalance,
   balances,
   bankBookOf,
   liveEntries,
@@ -39,7 +40,7 @@ export function closingFactsFromEntries(state: LedgerState, env: ClosingEnv): Cl
   );
   const balanceOf = (role: AccountRole): number => {
     const account = roleAccount(env.chart, role);
-    return account === null ? 0 : accountBalance(state, account);
+    return account === null ? 0 : net(valueAt(state.totals, account));
   };
   const durableGoods = roleAccount(env.chart, 'durableGoods');
   const live = liveEntries(state);

@@ -31,20 +31,18 @@ describe('one opening everywhere: three open years', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-27T10:00:00Z' });
-    await t.app
-      .get(ProjectedCommandBus)
-      .execute(
-        new RegisterCoop(
-          {
-            type: 'RegisterCoop',
-            coopId: COOP,
-            department: '14',
-            firstYear: 2024,
-            identity: { name: 'Coopérative des Trois Années', mandataires: ['Claire Martin'] },
-          },
-          commandContext(SYSTEM),
-        ),
-      );
+    await t.app.get(ProjectedCommandBus).execute(
+      new RegisterCoop(
+        {
+          type: 'RegisterCoop',
+          coopId: COOP,
+          department: '14',
+          firstYear: 2024,
+          identity: { name: 'Coopérative des Trois Années', mandataires: ['Claire Martin'] },
+        },
+        commandContext(SYSTEM),
+      ),
+    );
     const users = t.app.get(UserDirectory);
     await users.create({ username: 'troisannees', password: PASSWORD, role: 'mandataire', coopId: COOP, department: '14' });
     await users.create({ username: 'tresorier-trois', password: PASSWORD, role: 'treasurer', department: '14' });

@@ -146,16 +146,21 @@ describe("year's end pages", () => {
 
   it('locked again with other balances: the next year shows the opening before → after once, until the mandataire saw it', async () => {
     const next = '/coops/C14001/years/2026';
-    const before = (await mandataire.get(`/api${next}/grid`).expect(200)).body.opening.bank;
+    const unlocked = (await mandataire.get(`/api${next}/grid`).expect(200)).body.opening;
+    expect(unlocked.provisional).toBe(true);
+    const before = unlocked.bank;
     await form(treasurer, '/departements/14/cooperatives/C14001/annees/2025/verrouillage', {}).expect(303);
     const home = await html(mandataire, next).expect(200);
     expect(home.text).toContain("L'ouverture a changé après la correction de l'exercice précédent");
     const change = /Banque : ([^→]+) → ([^;]+) ;/.exec(home.text)!;
     expect(change[1].trim()).not.toBe(change[2].trim());
-    expect((await mandataire.get(`/api${next}/grid`).expect(200)).body.opening.bank).toBe(before - 1000);
+    // While 2025 was unlocked, 2026 opened provisionally from its opening and movements (the correction
+    // included, openingOf); locked again, from its closing: the same figures, no longer provisional.
+    const locked = (await mandataire.get(`/api${next}/grid`).expect(200)).body.opening;
+    expect(locked).toMatchObject({ bank: before, provisional: false });
     // The treasurer reads the page but does not acknowledge for the coop.
     expect((await html(treasurer, next).expect(200)).text).not.toContain("J'ai pris connaissance");
-    await form(treasurer, `${next}/ouverture/vue`, { bank: String(before - 1000), cash: '0' }).expect(403);
+    await form(treasurer, `${next}/ouverture/vue`, { bank: String(before), cash: '0' }).expect(403);
 
     const bank = /name="bank" value="(-?\d+)"/.exec(home.text)![1];
     const cash = /name="cash" value="(-?\d+)"/.exec(home.text)![1];

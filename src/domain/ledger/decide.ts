@@ -19,7 +19,8 @@ import {
 import { decideYearEnd, isYearEndCommand } from './year-end/year-end';
 import { type EntryState, type LedgerCommand, type LedgerCommandType, type LedgerEnv, type LedgerState, type SubsidyRowInput } from './types';
 import { openingOf } from './opening';
-import { balances, openAdvancesOf, resultOf, signedOn, touches, unreconciledItems } from './state';
+import { netOn } from '../net-amount';
+import { balances, openAdvancesOf, resultOf, touches, unreconciledItems } from './state';
 import {
   dateInYear,
   dateOutsideYear,
@@ -231,7 +232,7 @@ function reconcileEntry(command: CommandOf<'ReconcileEntry'>, state: LedgerState
   }
   reject(errors);
   if (entry.reconciled) return [];
-  const amount = signedOn(entry.content.lines, BANK);
+  const amount = netOn(entry.content.lines, BANK);
   return [{ type: 'EntryReconciled', data: { entryId: entry.entryId, statementDate, amount, clearedOn: statementDate ?? entry.content.date } }];
 }
 

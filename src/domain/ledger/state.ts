@@ -1,8 +1,10 @@
-import { type CarriedOverItem, type EntryContent, type EntryLine, type OpenAdvance } from '../../events/ledger-events';
+import { type CarriedOverItem, type EntryContent, type OpenAdvance } from '../../events/ledger-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { type BankBook, type BankItem } from '../statements/reconciliation';
 import { initialPaymentsState } from '../payments/state';
 import { closingFactsFold } from './closing/facts';
+import { net, netOn } from '../net-amount';
+import { valueAt } from '../text-keys';
 import { openingOf, sumAdvances } from './opening';
 import { type ClosingEnv, type EntryState, type LedgerState, type YearFacts } from './types';
 import { initialYearEnd } from './year-end/year-end';
@@ -39,14 +41,11 @@ export function yearFactsOf(state: LedgerState): YearFacts {
     declaredOpening: state.opening && { bank: state.opening.bank, cash: state.opening.cash },
     status: state.status,
     closing: state.closing,
-    bank: accountBalance(state, BANK),
-    cash: accountBalance(state, CASH),
+    bank: net(valueAt(state.totals, BANK)),
+    cash: net(valueAt(state.totals, CASH)),
     advances: Object.entries(state.advances).map(([regie, m]) => ({ regie, amount: m.debit - m.credit })),
   };
 }
-
-/** debit − credit of an account over live entries. */
-export const accountBalance = (state: LedgerState, account: string): number => (state.totals[account]?.debit ?? 0) - (state.totals[account]?.credit ?? 0);
 
 export interface Balances {
   opening: { bank: number; cash: number };
@@ -59,14 +58,10 @@ export function balances(state: LedgerState, env: ClosingEnv): Balances {
   const opening = openingOf(env.earlierYears, state.opening);
   return {
     opening: { bank: opening.bank, cash: opening.cash },
-    bank: opening.bank + accountBalance(state, BANK),
-    cash: opening.cash + accountBalance(state, CASH),
+    bank: opening.bank + net(valueAt(state.totals, BANK)),
+    cash: opening.cash + net(valueAt(state.totals, CASH)),
   };
 }
-
-/** Signed amount of lines on one account: + debit, − credit. */
-export const signedOn = (lines: readonly EntryLine[], account: string): number =>
-  lines.reduce((sum, l) => (l.account === account ? sum + (l.debit ?? 0) - (l.credit ?? 0) : sum), 0);
 
 export const touches = (content: EntryContent, account: string): boolean => content.lines.some((l) => l.account === account);
 
@@ -95,7 +90,7 @@ export function unreconciledItems(state: LedgerState, env: ClosingEnv): CarriedO
       date: content.date,
       label: content.label,
       chequeNo: content.chequeNo,
-      amount: signedOn(content.lines, BANK),
+      amount: netOn(content.lines, BANK),
     }));
   return [...carried, ...own];
 }
@@ -130,7 +125,7 @@ export function bankBookOf(state: LedgerState, env: ClosingEnv): BankBook {
       pj,
       date,
       label,
-      amount: signedOn(e.content.lines, BANK),
+      amount: netOn(e.content.lines, BANK),
       clearedOn: e.reconciled ? e.clearedOn : null,
       carriedOver: false,
     });

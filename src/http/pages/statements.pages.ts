@@ -8,7 +8,7 @@ import { importStatementCommand } from '../../domain/ledger/statements/statement
 import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros, parseEuros } from '../../domain/money';
 import { type CsvMapping } from '../../domain/statements';
-import { netDebit } from '../../projections/ledger/amounts';
+import { netOn } from '../../domain/net-amount';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
 import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
 import { lineCandidates, searchCandidates } from '../../domain/statements';
@@ -210,7 +210,7 @@ export class StatementsPagesController {
     const carried = new Map(notebook.carriedOver.map((c) => [c.entryId, c]));
     const describe = (id: string) => {
       const e = entries.get(id);
-      if (e) return `n° ${e.pj} du ${e.date.split('-').reverse().join('/')} – ${e.label} (${formatEuros(netDebit(e.lines, BANK))})`;
+      if (e) return `n° ${e.pj} du ${e.date.split('-').reverse().join('/')} – ${e.label} (${formatEuros(netOn(e.lines, BANK))})`;
       const c = carried.get(id);
       return c ? `report n° ${c.pj} – ${c.label} (${formatEuros(c.amount)})` : id;
     };

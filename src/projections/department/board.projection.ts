@@ -1,4 +1,5 @@
 import { BANK, CASH } from '../../domain/chart';
+import { net } from '../../domain/net-amount';
 import { type ClosingTally, ClosingTallyDraft, type YearFacts, type YearStatus, advancesOfTally, closingFactsFold } from '../../domain/ledger';
 import { type RecordedEvent } from '../../events/envelope';
 import { asLedgerEvent } from '../../events/ledger-events';
@@ -50,16 +51,14 @@ export function emptyBoardDoc(coopId: string, year: number, department: string |
   };
 }
 
-const netOf = (doc: BoardDoc, account: string): number => (doc.tally.movements[account]?.debit ?? 0) - (doc.tally.movements[account]?.credit ?? 0);
-
 /** What the year tells the next one's opening (the domain's openingOf), from its board document. */
 export const yearFactsOfBoard = (doc: BoardDoc): YearFacts => ({
   year: doc.year,
   declaredOpening: doc.tally.declaredOpening,
   status: doc.tally.status,
   closing: doc.closing,
-  bank: netOf(doc, BANK),
-  cash: netOf(doc, CASH),
+  bank: net(doc.tally.movements[BANK]),
+  cash: net(doc.tally.movements[CASH]),
   advances: advancesOfTally(doc.tally),
 });
 

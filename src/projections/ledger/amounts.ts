@@ -1,6 +1,7 @@
 import { type AccountKind } from '../../events/coop-events';
 import { type EntryLine } from '../../events/ledger-events';
 import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../../domain/chart';
+import { netOn } from '../../domain/net-amount';
 import { type NotebookEntry } from './notebook.projection';
 
 /**
@@ -23,16 +24,9 @@ export function kindOf(code: string, chart?: Chart): LineKind {
 export const debitOf = (line: EntryLine): number => line.debit ?? 0;
 export const creditOf = (line: EntryLine): number => line.credit ?? 0;
 
-/** debit − credit of the lines on one account. */
-export const netDebit = (lines: EntryLine[], account: string): number =>
-  lines.reduce((sum, l) => (l.account === account ? sum + debitOf(l) - creditOf(l) : sum), 0);
-
 /** The amount an entry puts on a charge (debit − credit) or a product (credit − debit) account. */
 export const accountAmount = (lines: EntryLine[], account: string, kind: 'charge' | 'product'): number =>
-  lines.reduce((sum, l) => {
-    if (l.account !== account) return sum;
-    return kind === 'charge' ? sum + debitOf(l) - creditOf(l) : sum + creditOf(l) - debitOf(l);
-  }, 0);
+  kind === 'charge' ? netOn(lines, account) : -netOn(lines, account);
 
 /**
  * An entry's receipts and expenses for action reports: the product side and the charge side of

@@ -2,6 +2,7 @@ import { type EntryContent, type LedgerEvent, type OpenAdvance } from '../../../
 import { ADVANCES, type AccountRole, BANK, CASH, type Chart, accountWithRole } from '../../chart';
 import { lastStatementOn } from '../../statements/reconciliation';
 import { type ClosingEnv, type ClosingFacts, type ClosingTally, type LedgerState, type YearOpening } from '../types';
+import { net } from '../../net-amount';
 import { putAt, valueAt } from '../../text-keys';
 import { openingOf, sumAdvances } from '../opening';
 
@@ -229,8 +230,6 @@ export const closingFactsFold = {
 const PJ_ORDER = new Intl.Collator('fr', { numeric: true });
 const DEFAULT_ORDER = new Intl.Collator();
 
-const netOf = (tally: ClosingTally, account: string): number => (tally.movements[account]?.debit ?? 0) - (tally.movements[account]?.credit ?? 0);
-
 /**
  * The year's ClosingFacts from its tally, its opening (openingOf), whether the previous year is
  * closed (null in the coop's first year) and the chart of the year.
@@ -244,7 +243,7 @@ export function closingFactsFrom(year: number, tally: ClosingTally, opening: Yea
   // An account no role is given to: the rules then have nothing to read (a total of 0, no durable goods).
   const netOfRole = (role: AccountRole): number => {
     const account = roleAccount(role);
-    return account === null ? 0 : netOf(tally, account);
+    return account === null ? 0 : net(valueAt(tally.movements, account));
   };
   const durableGoods = roleAccount('durableGoods');
   const bank = tally.movements[BANK];
@@ -259,7 +258,7 @@ export function closingFactsFrom(year: number, tally: ClosingTally, opening: Yea
     openingMissing: previousClosed === null && tally.declaredOpening === null,
     unreconciled: opening.carriedOver.filter((item) => !seen.has(item.entryId)).length + Object.keys(tally.unreconciled).length,
     cashUsed: opening.cash !== 0 || (cash !== undefined && (cash.debit !== 0 || cash.credit !== 0)),
-    cashBalance: opening.cash + netOf(tally, CASH),
+    cashBalance: opening.cash + net(valueAt(tally.movements, CASH)),
     lastCountTotal: tally.lastCount ? tally.lastCount.total : null,
     subsidiesAccountTotal: -netOfRole('subsidies'),
     subsidiesTableTotal: tally.subsidiesTable,

@@ -7,7 +7,8 @@ import { lineIdsOf } from '../../statements/line-identity';
 import { type ParsedStatement } from '../../statements/statement-file';
 import { dateInYear, dateOutsideYear, MAX_LENGTH, optionalText } from '../entries/validation';
 import { openingOf } from '../opening';
-import { signedOn, touches } from '../state';
+import { netOn } from '../../net-amount';
+import { touches } from '../state';
 import { type EntryState, type LedgerCommand, type LedgerEnv, type LedgerState, type LineMatch, type StatementLineInput, type StatementState } from '../types';
 
 /** One line of a statement, one balance: 1 000 000,00 € at most, as any amount. */
@@ -131,7 +132,7 @@ function lineOf(statement: StatementState, lineId: string): StatementLine {
   return line;
 }
 
-const bankAmount = (content: EntryContent): number => signedOn(content.lines, BANK);
+const bankAmount = (content: EntryContent): number => netOn(content.lines, BANK);
 
 /** Reconciles entries on a line, or marks carried-over items seen: one event per entry. */
 function reconcileOnLine(
@@ -247,8 +248,8 @@ export function amendmentUnreconciles(
   now: { date: string; lines: readonly EntryLine[] },
 ): Unreconciling | null {
   if (!was.reconciled) return null;
-  const before = signedOn(was.lines, BANK);
-  const after = signedOn(now.lines, BANK);
+  const before = netOn(was.lines, BANK);
+  const after = netOn(now.lines, BANK);
   if (before !== after) return { reason: 'amount', before, after };
   const clearedOn = was.clearedOn ?? was.statementDate;
   return clearedOn !== null && now.date > clearedOn ? { reason: 'date', clearedOn } : null;
