@@ -175,7 +175,7 @@ function correction(entry: EntryState, corrected: EntryContent | null, state: Le
 
 const signedAmountOf = (events: LedgerEvent[], entryId: string): number => {
   const recordedEvent = events.find((e) => e.type === 'EntryRecorded' && e.data.entryId === entryId);
-  return recordedEvent?.type === 'EntryRecorded' ? signedOn(recordedEvent.data.lines, BANK) : 0;
+  return recordedEvent?.type === 'EntryRecorded' ? netOn(recordedEvent.data.lines, BANK) : 0;
 };
 
 /** "05-A", or "05-B"… when the year already has it. */
