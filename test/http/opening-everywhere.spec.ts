@@ -90,7 +90,7 @@ describe('one opening everywhere: three open years', () => {
       .buffer(true)
       .parse(binaryBody)
       .expect(200);
-    expect(String(res.headers['content-disposition'])).toContain('_PROVISOIRE');
+    expect(String(res.headers['content-disposition'])).toContain('_provisoire');
     const lines = iconv
       .decode(res.body as Buffer, 'iso-8859-15')
       .split('\r\n')
