@@ -68,7 +68,7 @@ export class PrintService implements OnModuleDestroy {
       landscape: true,
       title: `Cahier de comptabilité ${yearName}`,
       footer: `${coop.name} — exercice ${yearName}`,
-      fileName: `notebook-${coop.coopId}-${year}.pdf`,
+      fileName: `cahier-${coop.coopId}-${year}.pdf`,
       layout: false,
     };
   }

@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../domain/money';
 import { MAX_ATTACHMENT_WORDS } from '../domain/ledger';
+import { plural, sentence, verifierQualityLabel } from '../reads/words';
 
 export const VIEWS_OPTIONS = Symbol('ViewsOptions');
 
@@ -122,6 +123,12 @@ export class Views {
     this.hbs.registerHelper('amount', (cents: unknown) => (isCentsValue(cents) && cents !== 0 ? formatAmount(cents) : ''));
     this.hbs.registerHelper('date', (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.test(iso) ? formatFrenchDate(iso.slice(0, 10)) : ''));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // {{plural n "coopérative"}}, {{plural n "bilan accepté"}}, {{plural n "écriture non pointée" "écritures non pointées"}}: one rule (src/reads/words).
+    this.hbs.registerHelper('plural', (count: unknown, one: unknown, ...rest: unknown[]) =>
+      plural(typeof count === 'number' ? count : Number(count) || 0, String(one), rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined),
+    );
+    this.hbs.registerHelper('sentence', (text: unknown) => sentence(String(text ?? '')));
+    this.hbs.registerHelper('verifierQuality', (quality: unknown) => verifierQualityLabel(String(quality ?? '')));
     // « 10 Mio »: the upload limit's words, from the one constant.
     this.hbs.registerHelper('attachmentLimit', () => MAX_ATTACHMENT_WORDS);
     // {{concat "Montant, ligne " number}}: the last argument is handlebars' options.

@@ -1,3 +1,4 @@
+import { plural } from './words';
 import { DomainError } from '../domain/errors';
 import { formatFrenchDate, isIsoDate } from '../domain/fiscal-year';
 import { formatEuros } from '../domain/money';
@@ -190,13 +191,13 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
     label: 'Relevé bancaire importé',
     text: (d) => ({
       ...statementSummary(d),
-      details: `${d.file.fileName} — ${d.lines.length} ligne(s)${d.duplicates ? `, ${d.duplicates} déjà importée(s)` : ''}`,
+      details: `${d.file.fileName} — ${plural(d.lines.length, 'ligne')}${d.duplicates ? `, ${plural(d.duplicates, 'déjà importée', 'déjà importées')}` : ''}`,
     }),
   },
   CashCounted: { label: 'Arrêté de caisse', text: (d) => said(`${formatEuros(d.total)} comptés le ${formatFrenchDate(d.date)}`) },
   SubsidiesDeclared: {
     label: 'Tableau des subventions',
-    text: (d) => said(`${d.rows.length} ligne(s), ${formatEuros(d.rows.reduce((s, r) => s + r.amount, 0))}`),
+    text: (d) => said(`${plural(d.rows.length, 'ligne')}, ${formatEuros(d.rows.reduce((s, r) => s + r.amount, 0))}`),
   },
   InventoryItemAdded: {
     label: "Bien inscrit à l'inventaire",

@@ -1,3 +1,4 @@
+import { plural } from './words';
 import ExcelJS from 'exceljs';
 import { type TrialBalanceView } from './trial-balance';
 
@@ -16,7 +17,7 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
   workbook.creator = 'Cahier Coop';
   const yearName = `${view.year}-${view.year + 1}`;
   const title = `Balance générale consolidée ${yearName} — ${association ? `${association.name} (SIREN ${association.siren})` : `département ${view.department}`}`;
-  const scope = `${view.coops} coopératives, ${view.final} définitives, ${view.provisional} provisoires ; ${view.scope === 'final' ? `${view.included} définitives retenues` : 'toutes retenues'}`;
+  const scope = `${plural(view.coops, 'coopérative')}, ${plural(view.final, 'définitive')}, ${plural(view.provisional, 'provisoire')} ; ${view.scope === 'final' ? `${plural(view.included, 'définitive retenue')}` : 'toutes retenues'}`;
 
   const consolidated = workbook.addWorksheet('Balance consolidée', { views: [{ state: 'frozen', ySplit: 4 }] });
   consolidated.addRow([title]).font = { bold: true, size: 13 };

@@ -86,7 +86,7 @@ describe("the auditor's pages of the demo, in the browser", () => {
     const filtered = await numbers();
     expect(filtered[0]).toBeGreaterThan(1);
     expect(filtered.every((n) => all.includes(n))).toBe(true);
-    expect(await page.getByRole('status').innerText()).toContain(`${count} événement(s) sur ${all.length} répondent au filtre.`);
+    expect(await page.getByRole('status').innerText()).toContain(`${count} événements sur ${all.length} répondent au filtre.`);
     await page.getByRole('link', { name: 'Tout afficher' }).click();
     await page.waitForURL(/\/historique$/);
     expect(await numbers()).toEqual(all);

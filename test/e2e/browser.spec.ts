@@ -182,7 +182,7 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await ventilate('02', '2025-10-04', 'Ventes de photos scolaires aux familles', 'Recette', '320,00', '7070');
     await ventilate('03', '2025-10-24', 'Photographe Fact. n°199200 - Photos', 'Dépense', '320', '6070', '1568965');
     // The list says which account each entry went to.
-    expect(await page.locator('.page-entries tbody tr', { hasText: 'Photographe' }).locator('td[data-label="Compte(s)"]').innerText()).toBe('6070');
+    expect(await page.locator('.page-entries tbody tr', { hasText: 'Photographe' }).locator('td[data-label="Comptes"]').innerText()).toBe('6070');
     await shot('ventilation');
   });
 

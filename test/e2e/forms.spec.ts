@@ -105,7 +105,7 @@ describe('the forms of the treasurer and the mandataire, in the browser', () => 
     await page.getByLabel('Compte de ventilation *').selectOption('6800');
     await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
     expect(await flash(page)).toContain("À vérifier : Un achat de biens durables (compte 6800) n'est pas inscrit au cahier d'inventaire : la pièce 01.");
-    expect(await page.locator('.page-entries tbody tr', { hasText: 'Appareil photo' }).locator('td[data-label="Compte(s)"]').innerText()).toBe('6800');
+    expect(await page.locator('.page-entries tbody tr', { hasText: 'Appareil photo' }).locator('td[data-label="Comptes"]').innerText()).toBe('6800');
     await screenshot(page, 'forms-ventilation-warning');
 
     await page.locator('.page-banner').getByRole('link', { name: 'Inscrire ce bien (PJ 01)' }).click();

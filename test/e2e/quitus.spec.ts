@@ -46,7 +46,7 @@ describe('a vérificateur gives quitus from the link, in the browser', () => {
     expect(await page.locator('.field__error').first().innerText()).toContain('Indiquez vos réserves');
     await page.getByRole('button', { name: 'Je donne quitus' }).click();
     expect(await page.locator('.alert--success').first().innerText()).toContain('votre quitus est enregistré');
-    expect(await page.locator('#decision').innerText()).toContain('Vous vous êtes prononcé');
+    expect(await page.locator('#decision').innerText()).toContain('Votre décision du');
     const [treasurer] = await t.loginDemo('tresorier14');
     const quitus = (await treasurer.get('/api/coops/C14001/years/2025/quitus').expect(200)).body;
     expect(quitus.decisions).toEqual([expect.objectContaining({ name: 'Élodie Durand', quality: 'parent', decision: 'quitus', valid: true })]);

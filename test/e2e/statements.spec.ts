@@ -56,14 +56,14 @@ describe('bank statements in the browser', () => {
     await page.getByLabel('Fichier du relevé (CSV, OFX, CAMT.053)').setInputFiles(SAMPLE);
     await page.getByRole('button', { name: "Voir l'aperçu" }).click();
     const preview = plainSpaces(await page.locator('main').innerText());
-    expect(preview).toContain('3 opération(s) lue(s)');
+    expect(preview).toContain('3 opérations lues');
     expect(preview).toContain('CHEQUE N° 1569002');
     expect(plainSpaces(await page.getByLabel('Solde du relevé à cette date, en euros').inputValue())).toBe('1 606,50');
     await axe.check();
     await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
     expect(await flash()).toContain('Le relevé est enregistré');
-    await page.getByRole('button', { name: 'Tout confirmer (3 proposition(s))' }).click();
-    expect(await flash()).toContain('3 ligne(s) pointée(s).');
+    await page.getByRole('button', { name: 'Tout confirmer (3 propositions)' }).click();
+    expect(await flash()).toContain('3 lignes pointées.');
     await screenshot(page, 'statement');
   });
 

@@ -26,7 +26,7 @@ describe('the état de rapprochement PDF', () => {
     for (const part of [
       "Coopérative de l'école Jules Ferry",
       'État de rapprochement au 31/08/2026',
-      'Solde du compte 512 dans le cahier au 31/08/2026 1 989,50 €',
+      'Solde de la banque dans le cahier au 31/08/2026 1 989,50 €',
       '− recettes pas encore sur un relevé 0,00 €',
       '+ dépenses pas encore sur un relevé 0,00 €',
       'Solde du relevé du 31/08/2026 1 989,50 €',

@@ -341,7 +341,7 @@ describe('treasurer and auditor pages', () => {
       expect(wanted.length).toBeGreaterThan(1);
       const page = (await html(auditor, '/audit/coops/C14001/historique?exercice=2025&type=EntryRecorded').expect(200)).text;
       expect(rowNumbers(page)).toEqual(wanted);
-      expect(page).toContain(`${wanted.length} événement(s) sur ${events.length} répondent au filtre.`);
+      expect(page).toContain(`${wanted.length} événements sur ${events.length} répondent au filtre.`);
       expect(page).toContain('<option value="2025" selected>Exercice 2025-2026</option>');
       expect(page).toContain('<option value="EntryRecorded" selected>Écriture enregistrée</option>');
       expect(page).toContain('href="/audit/coops/C14001/historique">Tout afficher</a>');

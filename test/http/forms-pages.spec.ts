@@ -129,7 +129,7 @@ describe('forms: coop creation, ventilation warnings, inventory from an entry, c
         "L'écriture n° 02 est enregistrée. À vérifier : Un achat de biens durables (compte 6800) n'est pas inscrit au cahier d'inventaire : les pièces 01, 02.",
       );
       // The list of the ventilation page names each entry's account.
-      expect(second).toMatch(/Tablette – Fact\. 12<\/td><td data-label="Compte\(s\)">6800<\/td>/);
+      expect(second).toMatch(/Tablette – Fact\. 12<\/td><td data-label="Comptes">6800<\/td>/);
       // A save that raises nothing new says nothing more than its success.
       const third = await saved(owner, `${base}/ventilation`, { ...purchase('03', 'Papeterie', '12'), account: '6181' });
       expect(third).toContain("L'écriture n° 03 est enregistrée.");

@@ -31,7 +31,7 @@ describe('Relevés pages', () => {
       .field('_csrf', jferry.csrf)
       .attach('file', readFileSync(SAMPLE), 'releve.csv')
       .expect(200);
-    expect(preview.text).toContain('3 opération(s) lue(s)');
+    expect(preview.text).toContain('3 opérations lues');
     expect(preview.text).toContain('CHEQUE N° 1569002');
     const token = /name="preview" value="([A-Za-z0-9_-]+)"/.exec(preview.text)![1];
     const stored = await jferry.agent
@@ -41,10 +41,10 @@ describe('Relevés pages', () => {
       .expect(303);
     const statementPath = stored.headers.location as string;
     const detail = (await jferry.get(statementPath).expect(200)).text;
-    expect(detail).toContain('Tout confirmer (3 proposition(s))');
+    expect(detail).toContain('Tout confirmer (3 propositions)');
     await jferry.agent.post(`${statementPath}/confirmer`).type('form').send({ _csrf: jferry.csrf }).expect(303);
     const after = (await jferry.get(statementPath).expect(200)).text;
-    expect(after).toContain('3 ligne(s) pointée(s).');
+    expect(after).toContain('3 lignes pointées.');
     expect(after).not.toContain('Tout confirmer');
     const reconciliation = await page('/rapprochement');
     expect(reconciliation).toContain('État de rapprochement au 31/10/2026');

@@ -62,7 +62,7 @@ describe("year's end pages", () => {
     // Réserves need a comment: the form comes back with the message under the field.
     const { code } = { code: link };
     const again = await html(t.anonymous(), code).expect(200);
-    expect(again.text).toContain('Vous vous êtes prononcé');
+    expect(again.text).toContain('Votre décision du');
     const bookkeeper = await form(mandataire, `${base}/quitus`, { name: 'Claire Martin', quality: 'parent' }).expect(403);
     expect(bookkeeper.text).toContain('ne peut pas être un mandataire');
     await inviteAndDecide('Marc Petit', 'enseignant', 'reserves', 'La facture 12 est une photocopie.');

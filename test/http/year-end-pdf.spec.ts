@@ -49,7 +49,6 @@ describe('the CRF PDF', () => {
       'État de rapprochement bancaire au 31/08/2026',
       // The demo imported August's bank file: its balance agrees with the books.
       'Solde du relevé bancaire',
-      'Écart 0,00 €',
       'Subventions',
       "Régies d'avance",
       'Inventaire des biens durables',
@@ -62,6 +61,8 @@ describe('the CRF PDF', () => {
     ]) {
       expect({ block, found: text.includes(block) }).toEqual({ block, found: true });
     }
+    // The difference is the block's last row: at a page's foot, pdftotext may read the footer between its label and its amount.
+    expect(text).toMatch(/Écart (Coopérative [^€]* version \d+ )?0,00 €/);
   });
 
   it('stamps an open year provisoire, and names the vérificateurs once they have decided', async () => {

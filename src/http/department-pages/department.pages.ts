@@ -1,5 +1,6 @@
 import { accountsInUseOf } from '../../reads/accounts-in-use';
 import { chartYearClosed } from '../../domain/chart-changes';
+import { plural } from '../../reads/words';
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import type { Response } from 'express';
@@ -199,7 +200,7 @@ export class DepartmentPagesController {
       landscape: false,
       layout: true,
       model: {
-        coop: { name: `Comptes agrégés — département ${department}`, school: `${view.coops} coopératives dont ${view.final} définitives` },
+        coop: { name: `Comptes agrégés — département ${department}`, school: `${plural(view.coops, 'coopérative')} dont ${plural(view.final, 'définitive')}` },
         department,
         yearName,
         view,

@@ -1,3 +1,4 @@
+import { plural } from '../../reads/words';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UploadedFile, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -267,7 +268,7 @@ export class StatementsPagesController {
     requireWrite(ctx);
     const doc = await this.statementDoc(ctx, statementId);
     const matches = statementProposals(ctx.reads.notebook, doc);
-    await this.match(ctx, statementId, matches, res, `${matches.length} ligne(s) pointée(s).`);
+    await this.match(ctx, statementId, matches, res, `${plural(matches.length, 'ligne pointée', 'lignes pointées')}.`);
   }
 
   @Post('releves/:statementId/lignes/:lineId/pointer')

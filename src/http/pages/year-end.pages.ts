@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/errors';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { gridView } from '../../reads/ledger-views';
 import { YearEndReads } from '../../reads/year-end-reads';
+import { verifierQualities, verifierQualityLabel } from '../../reads/words';
 import { submissionView, yearEndReconciliation } from '../../reads/year-end-views';
 import { SessionUser } from '../../users/user-directory';
 import { csrfTokenFor } from '../auth/csrf';
@@ -20,7 +21,6 @@ import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { type FormBody, text } from './entry-form';
 import { attempt, type YearContext, YearPages, yearCommand } from './year-page';
 
-const QUALITY_LABELS: Record<string, string> = { parent: "Parent d'élève", enseignant: 'Enseignant', autre: 'Autre' };
 const STATUS_LABELS: Record<string, string> = {
   missing: 'Pas encore envoyé',
   submitted: "Envoyé, en attente de l'association départementale",
@@ -98,12 +98,12 @@ export class YearEndPagesController {
         yearOpen: !ctx.closed,
         quitus: {
           ...view,
-          invitations: view.invitations.map((i) => ({ ...i, qualityLabel: QUALITY_LABELS[i.quality] ?? i.quality })),
-          decisions: view.decisions.map((d) => ({ ...d, qualityLabel: QUALITY_LABELS[d.quality] ?? d.quality })),
+          invitations: view.invitations.map((i) => ({ ...i, qualityLabel: verifierQualityLabel(i.quality) })),
+          decisions: view.decisions.map((d) => ({ ...d, qualityLabel: verifierQualityLabel(d.quality) })),
         },
         created,
         name: { id: 'f-name', name: 'name', value: form.name ?? '', error: errors.name ?? null },
-        qualities: Object.entries(QUALITY_LABELS).map(([value, label]) => ({ value, label, selected: value === (form.quality ?? 'parent') })),
+        qualities: verifierQualities().map((q) => ({ ...q, selected: q.value === (form.quality ?? 'parent') })),
         qualityError: errors.quality ?? null,
         formError: errors._form ?? null,
       },
@@ -313,7 +313,7 @@ export class YearEndPagesController {
         coop: reads.coop,
         year: invitation.year,
         yearName: `${invitation.year}-${invitation.year + 1}`,
-        invitation: mine ? { ...mine, qualityLabel: QUALITY_LABELS[mine.quality] ?? mine.quality } : null,
+        invitation: mine ? { ...mine, qualityLabel: verifierQualityLabel(mine.quality) } : null,
         given,
         thanks,
         mayDecide: !given && reads.notebook.status === 'closed',

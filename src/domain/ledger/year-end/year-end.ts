@@ -118,7 +118,9 @@ export function quitusMissing(valid: ReadonlyArray<{ name: string; quality: Veri
   const people = new Set(valid.map((d) => personKey(d.name)));
   const missing: string[] = [];
   if (people.size < 2) {
-    missing.push(people.size === 0 ? 'aucun vérificateur ne s’est encore prononcé (il en faut deux)' : 'il manque la décision d’un second vérificateur');
+    missing.push(
+      people.size === 0 ? 'aucune décision de vérificateur n’est encore enregistrée (il en faut deux)' : 'il manque la décision d’un second vérificateur',
+    );
   }
   if (!valid.some((d) => d.quality === 'parent')) missing.push('au moins un des vérificateurs doit être un parent d’élève');
   return missing;
