@@ -34,7 +34,10 @@
     var out = form.querySelector('[data-payment-total]');
     function update() {
       var amounts = sum(form.querySelectorAll('input[name$="[amount]"]'));
-      out.textContent = amounts.bad ? 'Un montant n\u2019est pas lisible : écrivez par exemple 1 234,50.' : 'Total : ' + euros(amounts.total);
+      // Green only for a total that can be saved; red for an amount that cannot be read.
+      out.classList.toggle('page-remaining--ok', !amounts.bad && amounts.total > 0);
+      out.classList.toggle('page-remaining--error', amounts.bad);
+      out.textContent = amounts.bad ? 'Un montant n\u2019est pas lisible : écrivez par exemple 1 234,50 (deux chiffres après la virgule).' : 'Total : ' + euros(amounts.total);
     }
     form.addEventListener('input', update);
     update();
@@ -52,11 +55,50 @@
       if (creditCell) creditCell.textContent = euros(credits.total);
       var rest = debits.total - credits.total;
       out.classList.toggle('page-remaining--ok', rest === 0 && debits.total > 0 && !debits.bad && !credits.bad);
+      out.classList.toggle('page-remaining--error', debits.bad || credits.bad);
       if (debits.bad || credits.bad) out.textContent = 'Un montant n\u2019est pas lisible : écrivez par exemple 1 234,50.';
       else if (rest === 0 && debits.total > 0) out.textContent = 'Écriture équilibrée.';
       else out.textContent = 'Reste à ventiler : ' + euros(rest) + (rest > 0 ? ' (les débits dépassent les crédits)' : rest < 0 ? ' (les crédits dépassent les débits)' : '');
     }
     form.addEventListener('input', update);
+    update();
+  }
+
+  /**
+   * An advance explained (or returned) beyond what it holds: said as it is typed. The form knows
+   * each advance's balance without this entry (data-advances); each line on the advance account
+   * with a régie name moves it, on the side it is typed (the easy form: paid = debit).
+   */
+  function advances(form) {
+    var out = form.querySelector('[data-advance-warning]');
+    var balances;
+    try { balances = JSON.parse(form.getAttribute('data-advances') || '{}'); } catch (e) { return; }
+    var account = form.getAttribute('data-advance-account');
+    function update() {
+      var moved = {};
+      var paid = !form.querySelector('input[name="direction"][value="recu"]:checked');
+      form.querySelectorAll('[data-line]').forEach(function (line) {
+        var select = line.querySelector('select[name$="[account]"]');
+        var regie = line.querySelector('input[name$="[regie]"]');
+        if (!select || !regie || select.value !== account || !regie.value.trim()) return;
+        var debit = line.querySelector('input[name$="[debit]"]');
+        var credit = line.querySelector('input[name$="[credit]"]');
+        var amount = line.querySelector('input[name$="[amount]"]');
+        var d = debit ? cents(debit.value) : amount && paid ? cents(amount.value) : 0;
+        var c = credit ? cents(credit.value) : amount && !paid ? cents(amount.value) : 0;
+        var name = regie.value.trim();
+        moved[name] = (moved[name] || 0) + (d || 0) - (c || 0);
+      });
+      var over = Object.keys(moved).filter(function (name) { return (balances[name] || 0) + moved[name] < 0; });
+      out.hidden = over.length === 0;
+      out.textContent = over.map(function (name) {
+        var held = balances[name] || 0;
+        return 'La régie ' + name + ' ne détient que ' + euros(Math.max(held, 0)) + ' : cette écriture en explique ' + euros(-(held + moved[name])) +
+          ' de trop. Si le conseil de coopérative a voté une régie complémentaire, saisissez d\u2019abord son versement ; sinon, vérifiez le montant.';
+      }).join(' ');
+    }
+    form.addEventListener('input', update);
+    form.addEventListener('change', update);
     update();
   }
 
@@ -89,5 +131,6 @@
   }
 
   document.querySelectorAll('form[data-portrait]').forEach(portrait);
+  document.querySelectorAll('form[data-advances]').forEach(advances);
   document.querySelectorAll('form[data-cash]').forEach(cash);
 })();

@@ -1,5 +1,5 @@
 import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../domain/chart';
-import { formatAmount } from '../domain/money';
+import { formatAmount, parseEuros } from '../domain/money';
 import { type EntryLine } from '../events/ledger-events';
 import { type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn } from './ledger-views';
@@ -61,6 +61,35 @@ export function paymentValues(entry: EntryShown): Record<string, string> | null 
     values[`lines[${i}][amount]`] = shownAmount(paid ? l.debit : l.credit);
     values[`lines[${i}][regie]`] = l.regie ?? '';
   });
+  return values;
+}
+
+/**
+ * The "J'ai payé / J'ai reçu" form as typed, turned into the debit/credit table (its switch link
+ * keeps what was typed): each account on its side with the amount as typed, then the bank or cash
+ * on the other side for the total, when every amount could be read.
+ */
+export function tableValuesOfPayment(payment: Record<string, string>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const f of ['pj', 'date', 'label', 'chequeNo', 'actionA', 'actionB', 'expectedRevision']) if (payment[f] !== undefined) values[f] = payment[f];
+  const paid = payment.direction !== 'recu';
+  let row = 0;
+  let total: number | null = 0;
+  for (let i = 0; i < (Number(payment.lineCount) || 0); i++) {
+    const account = payment[`lines[${i}][account]`] ?? '';
+    const amount = payment[`lines[${i}][amount]`] ?? '';
+    const regie = payment[`lines[${i}][regie]`] ?? '';
+    if (!account && !amount && !regie) continue;
+    const cents = amount ? parseEuros(amount) : 0;
+    total = total === null || cents === null ? null : total + cents;
+    values[`lines[${row}][account]`] = account;
+    values[`lines[${row}][${paid ? 'debit' : 'credit'}]`] = amount;
+    values[`lines[${row}][regie]`] = regie;
+    row++;
+  }
+  values[`lines[${row}][account]`] = payment.treasury === CASH ? CASH : BANK;
+  values[`lines[${row}][${paid ? 'credit' : 'debit'}]`] = total ? shownAmount(total) : '';
+  values.lineCount = String(row + 1);
   return values;
 }
 

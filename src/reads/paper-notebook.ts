@@ -98,10 +98,13 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 
 const plus = (sums: number[], amounts: number[]): number[] => sums.map((s, i) => s + amounts[i]);
 
-const actionsOf = (row: GridRow): string[] => [
-  ...(row.actionA?.trim() ? [`A : ${row.actionA.trim()}`] : []),
-  ...(row.actionB?.trim() ? [`B : ${row.actionB.trim()}`] : []),
-];
+/** The row's actions, and the class of each advance its lines name (unless an action already names it). */
+const actionsOf = (row: GridRow): string[] => {
+  const actions = [...(row.actionA?.trim() ? [`A : ${row.actionA.trim()}`] : []), ...(row.actionB?.trim() ? [`B : ${row.actionB.trim()}`] : [])];
+  const named = new Set([row.actionA?.trim(), row.actionB?.trim()]);
+  const regies = [...new Set(row.lines.map((l) => l.regie?.trim()).filter((r): r is string => !!r && !named.has(r)))];
+  return [...actions, ...regies.map((r) => `Régie : ${r}`)];
+};
 
 /** The grid's charge and product columns that at least one entry's lines name. */
 const usedAccounts = (grid: GridView): GridColumn[] =>

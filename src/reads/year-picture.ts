@@ -9,6 +9,8 @@ export interface MonthFigures {
   expenses: Cents;
   bank: Cents;
   cash: Cents;
+  /** A month not begun yet (after `until`): no balance is drawn for it, the bank is not known there. */
+  future?: boolean;
 }
 
 /** A line of the notebook grid, as far as the picture is concerned. */
@@ -36,7 +38,7 @@ const LONG_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'jui
  * withdrawal) is neither a receipt nor an expense of the cooperative, so the part of a row that
  * goes in on one side and out on the other is left out of both. Rows outside the year are ignored.
  */
-export function monthlySeries(year: number, rows: TreasuryRow[], opening: { bank: Cents; cash: Cents }): MonthFigures[] {
+export function monthlySeries(year: number, rows: TreasuryRow[], opening: { bank: Cents; cash: Cents }, until?: string): MonthFigures[] {
   const flows = new Map<string, { receipts: Cents; expenses: Cents; bank: Cents; cash: Cents }>();
   for (const row of rows) {
     if (!isInYear(row.date, year)) continue;
@@ -57,7 +59,14 @@ export function monthlySeries(year: number, rows: TreasuryRow[], opening: { bank
     const flow = flows.get(month) ?? { receipts: 0, expenses: 0, bank: 0, cash: 0 };
     bank += flow.bank;
     cash += flow.cash;
-    return { month, receipts: flow.receipts, expenses: flow.expenses, bank, cash };
+    return {
+      month,
+      receipts: flow.receipts,
+      expenses: flow.expenses,
+      bank,
+      cash,
+      ...(until !== undefined && month > until.slice(0, 7) && !flows.has(month) ? { future: true } : {}),
+    };
   });
 }
 
@@ -121,12 +130,14 @@ export function yearPicture(months: MonthFigures[], options: YearPictureOptions 
   });
   parts.push('</g>');
 
+  // The balances are drawn up to the current month, never flat into months not begun.
+  const known = months.filter((m) => !m.future);
   for (const line of ['bank', 'cash'] as const) {
-    const points = months.map((m, i) => `${num(centre(i))},${num(scale.y(m[line]))}`).join(' ');
+    const points = known.map((m, i) => `${num(centre(i))},${num(scale.y(m[line]))}`).join(' ');
     const dash = line === 'cash' ? ' stroke-dasharray="6 4"' : '';
     parts.push(`<g class="${line}">`);
-    if (months.length > 0) parts.push(`<polyline points="${points}" fill="none" stroke="${COLOURS[line]}" stroke-width="2.5"${dash}/>`);
-    months.forEach((m, i) => {
+    if (known.length > 0) parts.push(`<polyline points="${points}" fill="none" stroke="${COLOURS[line]}" stroke-width="2.5"${dash}/>`);
+    known.forEach((m, i) => {
       const label = `${monthName(m.month)} : ${line === 'bank' ? 'solde de la banque' : 'solde de la caisse'} ${formatEuros(m[line])}`;
       parts.push(marker(line, centre(i), scale.y(m[line]), label));
     });
@@ -210,7 +221,7 @@ function defaultTitle(months: MonthFigures[]): string {
 function description(months: MonthFigures[]): string {
   if (months.length === 0) return 'Solde de la banque et de la caisse, recettes et dépenses par mois : aucun mois à montrer.';
   const first = months[0];
-  const last = months[months.length - 1];
+  const last = months.filter((m) => !m.future).at(-1) ?? first;
   const receipts = months.reduce((sum, m) => sum + m.receipts, 0);
   const expenses = months.reduce((sum, m) => sum + m.expenses, 0);
   return (

@@ -6,6 +6,7 @@ import {
   closingFactsOf,
   initialLedgerState,
   openingOf,
+  warningsOf,
   yearWarnings,
 } from '../../src/domain/ledger';
 import { type DomainError } from '../../src/domain/errors';
@@ -104,6 +105,17 @@ describe('closing checklist', () => {
     );
     expect(codes(blockers)).toEqual(['REGIE_OPEN', 'REGIE_OPEN']);
     expect(blockers[0].message).toMatch(/^La régie d'avance se monte actuellement à : 1\u202f500,00\u00a0€ \(CP-CE1\)/);
+  });
+
+  it('#29.7 an advance explained beyond what was paid: warned as soon as saved, and the closing says what to do (a complementary advance, or a correction)', () => {
+    const overspent = { ...clean, openAdvances: [{ regie: 'CP-CE1', amount: -35000 }] };
+    const advice =
+      "La régie d'avance CP-CE1 est expliquée au-delà de ce qui a été versé : 350,00\u00a0€ de trop. Si le conseil de coopérative a voté une régie complémentaire, saisissez son versement ; sinon, corrigez l'explication des dépenses.";
+    expect(warningsOf(overspent)).toEqual([{ code: 'REGIE_OVERSPENT', message: advice, fix: 'regies' }]);
+    const { blockers, warnings } = closingChecklist(overspent, CLOSING_DAY, 2024);
+    expect(blockers).toEqual([{ code: 'REGIE_OPEN', message: advice, fix: 'regies' }]);
+    expect(warnings).toEqual([]);
+    expect(blockers[0].message).not.toContain('Saisissez son retour ou ses dépenses');
   });
 
   it('lists every blocker at once, and keeps non-blocking warnings apart', () => {

@@ -1,6 +1,6 @@
 import { type AccountRetired } from '../../src/events/coop-events';
 import { chartOf } from '../../src/domain/chart-changes';
-import { type LedgerCommand, MAX_ATTACHMENT_SIZE, balances } from '../../src/domain/ledger';
+import { type LedgerCommand, MAX_ATTACHMENT_SIZE, balances, pjLookAlike } from '../../src/domain/ledger';
 import { type LedgerEvent } from '../../src/events/ledger-events';
 import { COOP, content, env, expense, fold, input, ledgerSpec, receipt, recorded, reconciled } from './ledger-fixtures';
 
@@ -389,6 +389,14 @@ describe('duplicating an entry', () => {
       .then([{ type: 'EntryRecorded', data: { entryId: 'e2', ...photos, pj: '021', date: '2025-05-02', duplicatedFrom: 'e1' } }]);
   });
 
+  it('#29.15 leaves the cheque number behind: a cheque is used once', () => {
+    const byCheque = { ...photos, chequeNo: '1568960' };
+    ledgerSpec
+      .given([recorded('e1', byCheque)])
+      .when({ type: 'DuplicateEntry', entryId: 'e2', sourceEntryId: 'e1', pj: '021' })
+      .then([{ type: 'EntryRecorded', data: { entryId: 'e2', ...byCheque, pj: '021', chequeNo: null, duplicatedFrom: 'e1' } }]);
+  });
+
   it("refuses the source's own PJ (PJ_DUPLICATE) and an unknown source (ENTRY_NOT_FOUND)", () => {
     ledgerSpec
       .given([recorded('e1', photos)])
@@ -615,5 +623,15 @@ describe('state', () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(state.coopId).toBe(COOP);
     expect(state.version).toBe(2);
+  });
+});
+
+describe('a PJ like another but for leading zeros (#29.9)', () => {
+  it('is found, not refused: "7" against "07", "007"; never itself or another number', () => {
+    expect(pjLookAlike('7', ['06', '07'])).toBe('07');
+    expect(pjLookAlike('007', ['7'])).toBe('7');
+    expect(pjLookAlike('07', ['07'])).toBeNull();
+    expect(pjLookAlike('70', ['07'])).toBeNull();
+    expect(pjLookAlike('0', ['00'])).toBe('00');
   });
 });

@@ -152,10 +152,35 @@ describe('a mandataire keeps a year of books in the browser', () => {
     ]);
   });
 
-  it('offers the debit/credit table one click away, with the "reste à ventiler" live', async () => {
+  it('#29.6 a "12,345" amount: the live total in the error style, the message by the amount, nothing by "Par"', async () => {
     await go(`${base}/ecritures/nouvelle`);
-    await page.getByRole('link', { name: 'Saisir en débit et crédit (tableau des comptes)' }).click();
+    await page.locator('#f-date').fill('2025-09-21');
+    await page.locator('#f-label').fill('Papeterie Leclerc');
+    await page.getByLabel("J'ai payé (une dépense)").check();
+    await page.getByLabel('Compte, ligne 1').selectOption('6181');
+    await page.getByLabel('Montant en euros, ligne 1').fill('12,345');
+    const total = page.locator('[data-payment-total]');
+    expect(await total.getAttribute('class')).toContain('page-remaining--error');
+    expect(await total.getAttribute('class')).not.toContain('page-remaining--ok');
+    await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
+    expect(await page.locator('#line-0-amount-error').innerText()).toContain('plus de deux chiffres après la virgule');
+    expect(await page.locator('#treasury-error').count()).toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain('Indiquez un montant au débit ou au crédit');
+    expect(await page.locator('#f-label').inputValue()).toBe('Papeterie Leclerc');
+  });
+
+  it('offers the debit/credit table one click away, keeping what was typed (#29.6), with the "reste à ventiler" live', async () => {
+    await go(`${base}/ecritures/nouvelle`);
+    await page.locator('#f-date').fill('2025-09-22');
+    await page.locator('#f-label').fill('Librairie – albums');
+    await page.getByLabel('Montant en euros, ligne 1').fill('25');
+    await page.getByRole('button', { name: 'Saisir en débit et crédit (tableau des comptes)' }).click();
+    expect(await page.locator('#f-label').inputValue()).toBe('Librairie – albums');
+    expect(await page.locator('#f-date').inputValue()).toBe('2025-09-22');
+    expect(await page.locator('#line-0-debit').inputValue()).toBe('25');
     await page.locator('#line-0-account').selectOption('6181');
+    await page.locator('#line-1-credit').fill('');
+    expect(plainSpaces(await page.locator('[data-remaining]').innerText())).toContain('Reste à ventiler : 25,00 €');
     await page.locator('#line-0-debit').fill('10');
     expect(plainSpaces(await page.locator('[data-remaining]').innerText())).toContain('Reste à ventiler : 10,00 €');
     const cell = (await page.locator('#line-0-debit').boundingBox())!;
@@ -236,8 +261,13 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await page.locator('#line-0-account').selectOption('6181');
     await page.locator('#line-0-debit').fill('125');
     await page.locator('#line-1-account').selectOption('4670');
-    await page.locator('#line-1-credit').fill('125');
     await page.locator('#line-1-regie').fill('CP-CE1');
+    // #29.7: explaining more than the advance holds (150 paid, 25 back) is said as it is typed.
+    await page.locator('#line-1-credit').fill('500');
+    const warning = page.locator('[data-advance-warning]');
+    expect(plainSpaces(await warning.innerText())).toContain('La régie CP-CE1 ne détient que 125,00 € : cette écriture en explique 375,00 € de trop.');
+    await page.locator('#line-1-credit').fill('125');
+    expect(await warning.isHidden()).toBe(true);
     await page.getByRole('button', { name: 'Valider et calculer cette opération comptable' }).click();
     expect(await flash()).toContain("L'écriture n° 07 est enregistrée.");
     await go(`${base}/regies`);

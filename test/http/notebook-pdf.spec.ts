@@ -181,8 +181,10 @@ describe('the printed notebook (PDF)', () => {
     expect(pageCount).toBe(PAIRS * 2 + 1);
     expect(pages).toHaveLength(pageCount);
     for (let p = 0; p < PAIRS; p++) {
-      expect(textOf(pages[2 * p])).toContain(`Page ${p + 1} — gauche : opérations financières`);
-      expect(textOf(pages[2 * p + 1])).toContain(`Page ${p + 1} — droite : ventilation`);
+      expect(textOf(pages[2 * p])).toContain(`Double page ${p + 1}, côté gauche : opérations financières`);
+      expect(textOf(pages[2 * p + 1])).toContain(`Double page ${p + 1}, côté droit : ventilation`);
+      // #29.15: the heading never reads as the footer's page number.
+      expect(textOf(pages[2 * p + 1])).not.toMatch(/Page \d+ — droite/);
     }
     expect(textOf(pages[PAIRS * 2])).toContain("Récapitulatif de l'exercice");
     for (const heading of [
@@ -339,9 +341,9 @@ describe('the printed notebook of a year using more accounts than a right page h
     expect(pdfInfo(pdf).pages).toBe(7);
     for (const pair of [0, 1]) {
       const [left, first, second] = pages.slice(3 * pair, 3 * pair + 3);
-      expect(textOf(left)).toContain(`Page ${pair + 1} — gauche : opérations financières`);
-      expect(textOf(first)).toContain(`Page ${pair + 1} — droite (1/2) : ventilation`);
-      expect(textOf(second)).toContain(`Page ${pair + 1} — droite (2/2) : ventilation`);
+      expect(textOf(left)).toContain(`Double page ${pair + 1}, côté gauche : opérations financières`);
+      expect(textOf(first)).toContain(`Double page ${pair + 1}, côté droit (1/2) : ventilation`);
+      expect(textOf(second)).toContain(`Double page ${pair + 1}, côté droit (2/2) : ventilation`);
       expect(firstColumn(first)).toEqual(firstColumn(left));
       expect(firstColumn(second)).toEqual(firstColumn(left));
     }
@@ -364,8 +366,8 @@ describe('the printable notebook without Chromium', () => {
       const res = await mandataire.get('/api/coops/C14001/years/2026/print.pdf').expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain('L&#x27;impression PDF est indisponible sur ce serveur');
-      expect(res.text).toContain('Page 1 — gauche : opérations financières');
-      expect(res.text).toContain('Page 1 — droite : ventilation');
+      expect(res.text).toContain('Double page 1, côté gauche : opérations financières');
+      expect(res.text).toContain('Double page 1, côté droit : ventilation');
       expect(res.text).toContain("Totaux de l'exercice");
     } finally {
       await t.close();

@@ -70,6 +70,13 @@ describe('the paper notebook: page pairs with carried totals', () => {
     expect(first.left.rows[0]).toMatchObject({ chequeNo: '1568001', amounts: [0, 23300, 0, 0, 0, 0] });
   });
 
+  it("#29.15 names the advance's class on its row, even when no action B says it", () => {
+    const grid = guideGrid();
+    grid.rows = grid.rows.map((r) => (r.pj === '02' ? { ...r, actionB: null } : r));
+    const [first] = paperNotebookPages(grid, { rowsPerPage: 3, accountsPerPage: 4 }).pages;
+    expect(first.left.rows.find((r) => r.pj === '02')!.actions).toEqual(['Régie : CP-CE1']);
+  });
+
   it('carries each account column from page to page, and ends on the year totals per account', () => {
     const book = paperNotebookPages(guideGrid(), { rowsPerPage: 3, accountsPerPage: 4 });
     const charges = book.pages.map((p) => p.right[0]);

@@ -133,3 +133,15 @@ describe('yearPicture', () => {
     expect(() => yearPicture([{ ...month, month: '2024-13' }])).toThrow(/mois invalide/);
   });
 });
+
+describe('the picture of a year under way (#29.15)', () => {
+  it('draws the bank and the cash up to the current month, never flat into the months not begun', () => {
+    const months = monthlySeries(2024, ROWS.slice(0, 5), { bank: 50000, cash: 3000 }, '2024-11-27');
+    expect(months.filter((m) => !m.future).map((m) => m.month)).toEqual(['2024-09', '2024-10', '2024-11']);
+    const svg = yearPicture(months);
+    const polylines = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1].split(' ').length);
+    expect(polylines).toEqual([3, 3]);
+    expect(svg).not.toContain('décembre 2024 : solde de la banque');
+    expect(svg).toContain('Fin novembre 2024 : banque');
+  });
+});

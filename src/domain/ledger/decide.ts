@@ -208,7 +208,8 @@ function changeableEntry(state: LedgerState, entryId: string): EntryState {
 function duplicateEntry(command: CommandOf<'DuplicateEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
   const source = liveEntry(state, command.sourceEntryId);
   if (own(state.entries, command.entryId)) throw entryExists();
-  const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date };
+  // A cheque is used once: the copy does not take its number.
+  const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date, chequeNo: null };
   const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
   return [recorded(command.entryId, content, source.entryId)];
 }
@@ -372,18 +373,30 @@ function validateSubsidies(rows: unknown): SubsidyRow[] {
   return valid;
 }
 
-function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryItem' }>, state: LedgerState): LedgerEvent[] {
-  if (own(state.inventory, command.itemId)) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
+/**
+ * Every error of an inventory item at once (the page shows them all, its own parsing errors
+ * beside them): designation, date of acquisition (not after the year), quantity, value.
+ */
+export function inventoryItemErrors(
+  command: Pick<Extract<LedgerCommand, { type: 'AddInventoryItem' }>, 'designation' | 'acquiredOn' | 'quantity' | 'value'>,
+  year: number,
+): { errors: DomainError[]; designation: string | null; acquiredOn: string | null } {
   const errors: DomainError[] = [];
   const designation = optionalText(command.designation);
   if (designation === null) errors.push(new DomainError('LABEL_REQUIRED', 'La désignation du bien est obligatoire.', 'designation'));
   // Goods bought in earlier years stay in the register: only a date after the year is wrong.
   const acquiredOn = requiredDate(command.acquiredOn, 'acquiredOn', errors);
-  if (acquiredOn && acquiredOn > yearEnd(state.year)) {
-    errors.push(new DomainError('DATE_OUTSIDE_YEAR', dateOutsideYear(acquiredOn, state.year), 'acquiredOn'));
+  if (acquiredOn && acquiredOn > yearEnd(year)) {
+    errors.push(new DomainError('DATE_OUTSIDE_YEAR', dateOutsideYear(acquiredOn, year), 'acquiredOn'));
   }
   if (!isPositiveCents(command.quantity)) errors.push(new DomainError('QUANTITY_INVALID', 'La quantité doit être un nombre entier positif.', 'quantity'));
   if (!isNonNegativeCents(command.value)) errors.push(amountInvalid(command.value, 'La valeur doit être un nombre de centimes positif ou nul.', 'value'));
+  return { errors, designation, acquiredOn };
+}
+
+function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryItem' }>, state: LedgerState): LedgerEvent[] {
+  if (own(state.inventory, command.itemId)) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
+  const { errors, designation, acquiredOn } = inventoryItemErrors(command, state.year);
   reject(errors);
   return [
     {

@@ -2,14 +2,14 @@
 export * from './types';
 export * from './state';
 export { evolve, foldLedger, foldLedgerInto } from './evolve';
-export { decide, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_WORDS } from './decide';
+export { decide, inventoryItemErrors, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_WORDS } from './decide';
 export { ClosingTallyDraft, advancesOfTally, closingFactsFold, closingFactsFrom, closingFactsOf } from './closing/facts';
 export { openingOf, sumAdvances } from './opening';
 export type { ClosingChecklist } from './closing/checklist';
 export { closingChecklist } from './closing/checklist';
-export { MAX_UNRECONCILED, warningsOf, yearWarnings } from './closing/warnings';
+export { advanceAdvice, MAX_UNRECONCILED, warningsOf, yearWarnings } from './closing/warnings';
 export type { EntryContext } from './entries/validation';
-export { validateEntry } from './entries/validation';
+export { pjLookAlike, validateEntry } from './entries/validation';
 export type { StatementDocument, StatementOnRecord, SubmissionFacts } from './year-end/year-end';
 export type { QuitusStatus } from './year-end/year-end';
 export {

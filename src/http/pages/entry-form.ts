@@ -60,7 +60,9 @@ export function amountOf(raw: string, field: string, errors: FieldErrors, option
   if (typed === '') return undefined;
   const cents = parseEuros(typed);
   if (cents === null) {
-    errors[field] = `« ${typed} » n'est pas un montant : écrivez par exemple 1 234,50.`;
+    errors[field] = /^-?\d+[.,]\d{3,}$/.test(typed)
+      ? `« ${typed} » a plus de deux chiffres après la virgule : écrivez les centimes sur deux chiffres (12,35), ou les milliers avec une espace (12 345).`
+      : `« ${typed} » n'est pas un montant : écrivez par exemple 1 234,50.`;
     return undefined;
   }
   if (cents < 0 && !options.signed) {
@@ -175,7 +177,8 @@ export function parsePayment(body: FormBody): ParsedEntry {
       if (!m) return field ?? '_form';
       if (m[1] === undefined) return 'lines';
       const row = rowOfLine[Number(m[1])];
-      if (row === undefined) return 'treasury';
+      // The bank or cash line is the total of the rows: its amount is said with them, its account by "Par".
+      if (row === undefined) return m[2] === 'account' ? 'treasury' : 'lines';
       if (!m[2]) return `lines[${row}]`;
       return m[2] === 'account' || m[2] === 'regie' ? `lines[${row}][${m[2]}]` : `lines[${row}][amount]`;
     },

@@ -57,12 +57,12 @@ export class HomePagesController {
       ctx.reads.year,
       grid.rows.map((r) => ({ date: r.date, bankIn: r.columns.bankIn, bankOut: r.columns.bankOut, cashIn: r.columns.cashIn, cashOut: r.columns.cashOut })),
       notebook.opening,
+      this.yearEnd.today(),
     );
     this.pages.render(res, ctx, 'home', {
       title: 'Tableau de bord',
       nav: 'year',
       warnings: alerts,
-      notes: checklist.notes,
       earlierOpen: await this.earlierOpenYears(ctx),
       canClose: checklist.canClose,
       balances: currentBalances(notebook),

@@ -4,15 +4,16 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
-import { BANK } from '../../domain/chart';
+import { ADVANCES, BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { amendmentUnreconciles, unreconciledNotice } from '../../domain/ledger/statements/statements';
+import { pjLookAlike } from '../../domain/ledger';
 import { parseFrenchDate } from '../../domain/fiscal-year';
 import { NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { pointageSummary } from '../../reads/bank-statements';
-import { gridView } from '../../reads/ledger-views';
+import { advancesView, gridView } from '../../reads/ledger-views';
 import { MembershipReads } from '../../reads/membership';
-import { paymentValues } from '../../reads/entry-values';
+import { paymentValues, tableValuesOfPayment } from '../../reads/entry-values';
 import { type GridDisplay, gridDisplay, gridQuery } from '../../reads/grid-display';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
@@ -342,6 +343,7 @@ export class NotebookPagesController {
     requireWrite(ctx);
     const parsed = body.forme === 'simple' ? parsePayment(body) : parsePortrait(body);
     if (body._more !== undefined) return this.renderPortrait(res, ctx, null, { values: parsed.values, errors: {} }, 200, 3);
+    if (body._table !== undefined) return this.renderPortrait(res, ctx, null, { values: tableValuesOfPayment(parsed.values), errors: {} }, 200);
     await this.save(res, ctx, parsed, null, 'portrait', (form, status) => this.renderPortrait(res, ctx, null, form, status));
   }
 
@@ -374,6 +376,7 @@ export class NotebookPagesController {
     const parsed = body.forme === 'simple' ? parsePayment(body) : parsePortrait(body);
     parsed.values.expectedRevision = text(body.expectedRevision);
     if (body._more !== undefined) return this.renderPortrait(res, ctx, entry, { values: parsed.values, errors: {} }, 200, 3);
+    if (body._table !== undefined) return this.renderPortrait(res, ctx, entry, { values: tableValuesOfPayment(parsed.values), errors: {} }, 200);
     await this.save(res, ctx, parsed, entry, 'portrait', (form, status) => this.renderPortrait(res, ctx, entry, form, status), revisionOf(body));
   }
 
@@ -416,6 +419,13 @@ export class NotebookPagesController {
         tags: actionTags(notebook),
         warnings,
         uploadError,
+        // What each advance holds without this entry: the page warns as an explanation beyond it is typed.
+        advanceBalances: JSON.stringify(
+          Object.fromEntries(
+            advancesView({ ...notebook, entries: notebook.entries.filter((e) => e.entryId !== entry?.entryId) }).map((a) => [a.regie, a.balance]),
+          ),
+        ),
+        advanceAccount: ADVANCES,
       },
       { status },
     );
@@ -461,8 +471,15 @@ export class NotebookPagesController {
       ? (await this.pages.load(coop.coopId, String(year), ctx.user)).reads.notebook.entries.find((e) => e.entryId === entryId)
       : undefined;
     const why = existing && now && !now.reconciled ? amendmentUnreconciles(existing, now) : null;
+    const lookAlike = pjLookAlike(
+      pj,
+      notebook.entries.filter((e) => e.entryId !== entryId).map((e) => e.pj),
+    );
     const notices = [
       saved,
+      ...(lookAlike
+        ? [`Attention : le n° de PJ ${pj} ne diffère du n° ${lookAlike}, déjà utilisé, que par des zéros. Vérifiez qu'il ne s'agit pas de la même pièce.`]
+        : []),
       ...(why ? [unreconciledNotice(pj, why)] : []),
       ...(raised.length ? [`À vérifier : ${raised.map((a) => a.message).join(' ')}`] : []),
     ];

@@ -7,6 +7,12 @@ import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
 import { formatAmount, formatEuros } from '../../domain/money';
 import { advancesView, crfView, currentBalances } from '../../reads/ledger-views';
+import { advanceAdvice, inventoryItemErrors } from '../../domain/ledger';
+
+const inventorySummary = (errors: FieldErrors): string | null => {
+  const messages = Object.values(errors);
+  return messages.length ? `Le bien n'est pas inscrit : ${messages.join(' ')}` : null;
+};
 import { CLOCK } from '../../tokens';
 import { CashCountRow } from '../../projections/ledger/notebook.projection';
 import { entriesWithoutInventory, inventoryValuesOf } from '../../reads/inventory';
@@ -275,6 +281,9 @@ export class RegistersPagesController {
     const quantity = /^\d{1,6}$/.test(values.quantity) ? Number(values.quantity) : NaN;
     if (Number.isNaN(quantity)) errors.quantity = 'La quantité doit être un nombre entier positif.';
     const value = values.value === '' ? 0 : amountOf(values.value, 'value', errors);
+    // Every error at once, as the coop's registration does: the decider's rules on what could be read.
+    const item = { designation: values.designation, acquiredOn: isoOf(values.acquiredOn), quantity: Number.isNaN(quantity) ? 1 : quantity, value: value ?? 0 };
+    for (const e of inventoryItemErrors(item, ctx.reads.year).errors) errors[e.field ?? '_form'] ??= e.message;
     if (Object.keys(errors).length > 0) return this.renderInventory(res, ctx, { values, errors }, 400);
     const refusal = await attempt(() =>
       this.commands.execute(
@@ -333,7 +342,8 @@ export class RegistersPagesController {
         missing,
         durableGoods,
         fields: Object.fromEntries(['designation', 'acquiredOn', 'quantity', 'value', 'pj'].map((f) => [f, field(form, f)])),
-        formError: form.errors._form ?? null,
+        // A summary on top of every field's message (each is also under its field).
+        formError: form.errors._form ?? inventorySummary(form.errors),
       },
       { status },
     );
@@ -344,7 +354,7 @@ export class RegistersPagesController {
   @Get('regies')
   async advances(@Param('coopId') coopId: string, @Param('year') year: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const ctx = await this.pages.load(coopId, year, user);
-    const rows = advancesView(ctx.reads.notebook).map((r) => ({ ...r, settled: r.balance === 0 }));
+    const rows = advancesView(ctx.reads.notebook).map((r) => ({ ...r, settled: r.balance === 0, advice: advanceAdvice(r.regie, r.balance) }));
     this.pages.render(res, ctx, 'advances', { title: "Les régies d'avance", nav: 'regies', rows });
   }
 

@@ -2,7 +2,7 @@ import { closingOpensOn, formatFrenchDate } from '../../fiscal-year';
 import { formatEuros } from '../../money';
 import { type ClosingFacts, type Issue } from '../types';
 import { yearName } from '../entries/validation';
-import { cashIssue, unreconciledIssue, warningsOf } from './warnings';
+import { advanceAdvice, cashIssue, unreconciledIssue, warningsOf } from './warnings';
 
 export interface ClosingChecklist {
   canClose: boolean;
@@ -49,19 +49,18 @@ export function closingChecklist(facts: ClosingFacts, today: string, year: numbe
   }
   const bank = bankStatementIssue(facts);
   if (bank) blockers.push(bank);
-  for (const advance of facts.openAdvances) {
-    blockers.push({
-      code: 'REGIE_OPEN',
-      message: `La régie d'avance se monte actuellement à : ${formatEuros(advance.amount)} (${advance.regie}). Saisissez son retour ou ses dépenses.`,
-      fix: 'regies',
-    });
-  }
+  for (const advance of facts.openAdvances) blockers.push({ code: 'REGIE_OPEN', message: advanceAdvice(advance.regie, advance.amount), fix: 'regies' });
   const blocking = new Set(blockers.map((b) => b.code));
   const notes: Issue[] = [];
   if (facts.subsidiesTableTotal === facts.subsidiesAccountTotal && facts.subsidiesAccountTotal !== 0) {
     notes.push({ code: 'SUBSIDIES_JUSTIFIED', message: 'Bravo ! Le total des montants correspond au compte 741.', fix: 'subventions' });
   }
-  return { canClose: blockers.length === 0, blockers, warnings: warningsOf(facts).filter((w) => !blocking.has(w.code)), notes };
+  return {
+    canClose: blockers.length === 0,
+    blockers,
+    warnings: warningsOf(facts).filter((w) => !blocking.has(w.code) && !(w.code === 'REGIE_OVERSPENT' && blocking.has('REGIE_OPEN'))),
+    notes,
+  };
 }
 
 const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];

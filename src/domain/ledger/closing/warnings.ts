@@ -36,6 +36,10 @@ export function warningsOf(facts: ClosingFacts): Issue[] {
       fix: 'saisie',
     });
   }
+  // Said as soon as it is saved, not only at the closing: the teacher who explained the advance knows why.
+  for (const advance of facts.openAdvances.filter((a) => a.amount < 0)) {
+    warnings.push({ code: 'REGIE_OVERSPENT', message: advanceAdvice(advance.regie, advance.amount), fix: 'regies' });
+  }
   const missing = facts.durableGoodsWithoutInventory;
   if (missing.length > 0) {
     const pieces = missing.length === 1 ? `la pièce ${missing[0]}` : `les pièces ${missing.join(', ')}`;
@@ -76,4 +80,16 @@ export function cashIssue(facts: ClosingFacts): Issue | null {
     message: `L'arrêté de caisse ne correspond pas avec le solde 530, la différence est de ${formatEuros(facts.lastCountTotal - facts.cashBalance)}`,
     fix: 'caisse',
   };
+}
+
+/**
+ * What to do with an advance not settled: a positive balance is still with the class (its
+ * return or its spending to enter); a negative one was explained beyond what was paid, which
+ * only a complementary advance voted by the council, or a correction, makes right.
+ */
+export function advanceAdvice(regie: string, balance: number): string {
+  return balance >= 0
+    ? `La régie d'avance se monte actuellement à : ${formatEuros(balance)} (${regie}). Saisissez son retour ou ses dépenses.`
+    : `La régie d'avance ${regie} est expliquée au-delà de ce qui a été versé : ${formatEuros(-balance)} de trop. ` +
+        "Si le conseil de coopérative a voté une régie complémentaire, saisissez son versement ; sinon, corrigez l'explication des dépenses.";
 }

@@ -52,6 +52,17 @@ export const amountInvalid = (value: unknown, message: string, field: string): D
 export const yearName = (year: number): string => `${year}-${year + 1}`;
 
 /**
+ * Another PJ of the year that differs from `pj` only by leading zeros ("7" and "07"): not a
+ * duplicate (the PJ is the text typed), but most likely the same voucher numbered twice — a
+ * warning, never a refusal.
+ */
+export function pjLookAlike(pj: string, others: Iterable<string>): string | null {
+  const bare = (p: string) => p.trim().replace(/^0+(?=.)/, '');
+  for (const other of others) if (other !== pj && bare(other) === bare(pj)) return other;
+  return null;
+}
+
+/**
  * A date that must be given and lie in the fiscal year. Accepts 'YYYY-MM-DD' and 'dd/mm/yyyy';
  * returns the ISO date, or null after pushing the error.
  */
