@@ -259,7 +259,7 @@ export function boardCsv(rows: readonly BoardRow[], department: string, year: nu
       csvText(r.coopId),
       csvText(r.name),
       STATUS_LABEL(r),
-      r.status === 'closed' ? 'déjà clôturé' : r.canClose ? 'oui' : 'non',
+      r.status === 'closed' ? 'sans objet (clôturé)' : r.canClose ? 'oui' : 'non',
       csvText(r.blockers.map((code) => blockerSentence(code, year)).join(' ')),
       plainAmount(r.bank),
       plainAmount(r.cash),

@@ -159,7 +159,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       expect(csv.text).toContain('C14001;');
       expect(csv.text).not.toContain('C14002;');
       const page = await html(treasurer, '/departements/14/annees/2025/completude').expect(200);
-      expect(page.text).toContain('1 définitives');
+      expect(page.text).toContain('1 définitive<');
       expect(page.text).toContain('le quitus des deux vérificateurs');
 
       const all = (await treasurer.get('/api/departments/14/years/2025/trial-balance').expect(200)).body;
@@ -169,7 +169,7 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       // The two demo coops kept the same past year.
       expect(before.totals.debit * 2).toBe(all.totals.debit);
       expect((await html(treasurer, '/departements/14/annees/2025/balance?scope=final').expect(200)).text).toContain(
-        'Seules les 1 coopératives définitives sont additionnées.',
+        'Seules les coopératives définitives (1) sont additionnées.',
       );
 
       const file = { sha256: 'a'.repeat(64), mediaType: 'application/pdf', size: 10 };

@@ -18,9 +18,9 @@ describe('small things of the walk', () => {
     const board = await html(treasurer, '/departements/14/annees/2025/tableau');
     const row = board.slice(board.indexOf('C14001 ·'));
     const cells = [...row.slice(0, row.indexOf('</tr>')).matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1].trim());
-    expect(cells[1]).toBe('déjà clôturé');
+    expect(cells[1]).toBe('sans objet (clôturé)');
     const csv = (await treasurer.get('/api/departments/14/years/2025/board.csv').expect(200)).text;
-    expect(csv).toContain(';déjà clôturé;');
+    expect(csv).toContain(';sans objet (clôturé);');
   });
 
   it('the "Bravo" of the subsidies is not a banner of the dashboard', async () => {
