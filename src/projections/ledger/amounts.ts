@@ -26,7 +26,7 @@ export const creditOf = (line: EntryLine): number => line.credit ?? 0;
 
 /** The amount an entry puts on a charge (debit − credit) or a product (credit − debit) account. */
 export const accountAmount = (lines: EntryLine[], account: string, kind: 'charge' | 'product'): number =>
-  kind === 'charge' ? netOn(lines, account) : -netOn(lines, account);
+  kind === 'charge' ? netOn(lines, account) : 0 - netOn(lines, account); // 0 − x, not −x: never −0 for an untouched account
 
 /**
  * An entry's receipts and expenses for action reports: the product side and the charge side of
