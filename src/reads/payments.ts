@@ -2,27 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Chart, findAccount } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { MODE_WORDS } from '../domain/payments/decide';
-import { type PaymentMode } from '../events/payment-events';
+import { type PaymentContent, type PaymentMode } from '../events/payment-events';
 import { DEPOSITS, type DepositDoc, PAYMENTS, type PaymentDoc, depositDocId, paymentBookId, paymentDocId } from '../projections/payments/payments.projection';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
 import { type Doc, type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { actionsView } from './ledger-views';
 
-/** A payment as API.md's `GET …/payments` answers it. */
-export interface PaymentRow {
+/** A payment as API.md's `GET …/payments` answers it: what the family paid (the event's content), its receipt and deposit. */
+export interface PaymentRow extends PaymentContent {
   paymentId: string;
   receiptNo: number;
-  date: string;
-  payer: string;
-  pupil: string | null;
-  class: string | null;
-  amount: number;
-  mode: PaymentMode;
-  chequeNo: string | null;
-  bank: string | null;
-  account: string;
-  action: string | null;
   depositId: string | null;
 }
 
