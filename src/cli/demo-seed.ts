@@ -105,6 +105,15 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
       uai: '0611111C',
       mandataires: ['Nadia Benali'],
     },
+    // A coop with no notebook kept here yet (registered by the AD): its membership is already validated.
+    {
+      coopId: 'C61002',
+      department: '61',
+      name: "Coopérative de l'école Saint-Exupéry",
+      school: 'École Saint-Exupéry, Argentan',
+      uai: '0612222D',
+      mandataires: ['Luc Moreau'],
+    },
   ];
   for (const coop of coops) {
     await commands.execute(
@@ -323,7 +332,8 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
 /**
  * Membership (adhésion): each department's rates and deadline for the last two years, and one
  * coop's membership in each state — last year's validated everywhere; this year C14001 still a
- * draft (late after 30 September), C14002 returned by the AD with its reason, C61001 submitted.
+ * draft (late after 30 September), C14002 returned by the AD with its reason, C61001 submitted,
+ * C61002 validated: a first start shows every state of the current year.
  */
 async function seedMemberships(commands: CommandSender, current: number): Promise<void> {
   const rates = { pupil: 150, adult: 300, insurance: 40, magazine: 2500 };
@@ -358,14 +368,23 @@ async function seedMemberships(commands: CommandSender, current: number): Promis
       voluntary: 2000,
     },
     C61001: { classes: [{ name: 'Classe unique', level: 'Cycles 1 à 3', pupils: 18, teachers: 1 }], otherAdults: 1, magazines: 1, voluntary: 5000 },
+    C61002: {
+      classes: [
+        { name: 'CP-CE1', level: 'Cycle 2', pupils: 21, teachers: 1 },
+        { name: 'CE2-CM1-CM2', level: 'Cycle 3', pupils: 23, teachers: 1 },
+      ],
+      otherAdults: 1,
+      magazines: 1,
+      voluntary: 0,
+    },
   };
-  const engaged: Record<string, string> = { C14001: 'Claire Martin', C14002: 'Paul Lefèvre', C61001: 'Nadia Benali' };
+  const engaged: Record<string, string> = { C14001: 'Claire Martin', C14002: 'Paul Lefèvre', C61001: 'Nadia Benali', C61002: 'Luc Moreau' };
   const send = async (coopId: string, year: number) => {
     await run(coopId, year, 'numbers', { type: 'EnterMembershipNumbers', numbers: numbers[coopId] });
     await run(coopId, year, 'engagement', { type: 'GiveMembershipEngagement', name: engaged[coopId] });
     await run(coopId, year, 'submission', { type: 'SubmitMembership' });
   };
-  for (const coopId of ['C14001', 'C14002', 'C61001']) {
+  for (const coopId of ['C14001', 'C14002', 'C61001', 'C61002']) {
     await send(coopId, current - 1);
     await run(coopId, current - 1, 'validation', { type: 'DecideMembership', decision: 'validate' });
   }
@@ -376,6 +395,8 @@ async function seedMemberships(commands: CommandSender, current: number): Promis
     reason: 'La classe de MS manque : indiquez ses élèves et son enseignante sur une ligne à part.',
   });
   await send('C61001', current);
+  await send('C61002', current);
+  await run('C61002', current, 'validation', { type: 'DecideMembership', decision: 'validate' });
 }
 
 /** A one-page PDF standing for a scanned document of the demo. */

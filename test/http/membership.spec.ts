@@ -304,7 +304,142 @@ describe('membership in the demo', () => {
         ).map((r) => [r.coopId, [r.status, r.late]]),
       );
     expect(await status(treasurer14, '14', 2026)).toEqual({ C14001: ['draft', true], C14002: ['returned', true] });
-    expect(await status(treasurer61, '61', 2026)).toEqual({ C61001: ['submitted', true] });
+    expect(await status(treasurer61, '61', 2026)).toEqual({ C61001: ['submitted', true], C61002: ['validated', true] });
     expect(await status(treasurer14, '14', 2025)).toEqual({ C14001: ['validated', true], C14002: ['validated', true] });
+    expect(await status(treasurer61, '61', 2025)).toEqual({ C61001: ['validated', true], C61002: ['validated', true] });
+  });
+});
+
+/**
+ * API.md's "Membership" table, row by row, as the demo leaves the 2026 year on a first start:
+ * who may call each route, the codes and the shapes, for every role the table names.
+ */
+describe('membership API as API.md writes it', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let admin: Agent;
+  let treasurer61: Agent;
+  let treasurer14: Agent;
+  let auditor: Agent;
+  let mandataire: Agent;
+  const validated = '/api/coops/C61002/years/2026/membership';
+  const draft = '/api/coops/C14001/years/2026/membership';
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    [admin, treasurer61, treasurer14, auditor, mandataire] = await t.loginDemo('admin', 'tresorier61', 'tresorier14', 'verif14', 'jferry');
+  });
+  afterAll(() => t.close());
+
+  it('membership-settings: the admin sets them too, the same shape answered', async () => {
+    const body = { rates: { pupil: 160, adult: 320, insurance: 45, magazine: 2600 }, deadline: '2027-10-15' };
+    expect((await admin.put('/api/departments/61/years/2027/membership-settings', body).expect(200)).body).toEqual(body);
+    expect((await treasurer61.get('/api/departments/61/years/2027/membership-settings').expect(200)).body).toEqual(body);
+    expect((await treasurer61.get('/api/departments/61/years/2030/membership-settings').expect(200)).body).toEqual({ rates: null, deadline: null });
+  });
+
+  it('GET …/membership answers every field API.md names, to the mandataire, treasurer, auditor and admin', async () => {
+    for (const agent of [treasurer61, admin]) {
+      const body = (await agent.get(validated).expect(200)).body;
+      expect(body).toMatchObject({
+        status: 'validated',
+        classes: [
+          { name: 'CP-CE1', level: 'Cycle 2', pupils: 21, teachers: 1 },
+          { name: 'CE2-CM1-CM2', level: 'Cycle 3', pupils: 23, teachers: 1 },
+        ],
+        otherAdults: 1,
+        magazines: 1,
+        voluntary: 0,
+        // 44 pupils × 1,50 + 3 adults × 3,00; 47 insured × 0,40; one magazine 25,00.
+        due: { cotisation: 6600 + 900, insurance: 47 * 40, magazines: 2500, voluntary: 0, total: 7500 + 1880 + 2500 },
+        engagement: { name: 'Luc Moreau', at: expect.any(String) },
+        deadline: '2026-11-10',
+        late: true,
+      });
+      expect(body).not.toHaveProperty('reason');
+    }
+    expect((await auditor.get(draft).expect(200)).body).toMatchObject({ status: 'draft', classes: [], engagement: null, deadline: '2026-09-30', late: true });
+    await mandataire.get('/api/coops/C14002/years/2026/membership').expect(404);
+    expect((await treasurer14.get('/api/coops/C14002/years/2026/membership').expect(200)).body).toMatchObject({
+      status: 'returned',
+      reason: 'La classe de MS manque : indiquez ses élèves et son enseignante sur une ligne à part.',
+    });
+  });
+
+  it("PUT …/membership is the mandataire's: 409 MEMBERSHIP_SUBMITTED once validated too", async () => {
+    await auditor.put(draft, { classes: [], otherAdults: 0, magazines: 0, voluntary: 0 }).expect(403);
+    // The admin may act for any coop (as everywhere), but not on a validated membership either.
+    expect((await admin.put(validated, { classes: [], otherAdults: 0, magazines: 0, voluntary: 0 }).expect(409)).body.code).toBe('MEMBERSHIP_SUBMITTED');
+    const numbers = { classes: [{ name: 'CP', level: 'Cycle 2', pupils: 20, teachers: 1 }], otherAdults: 0, magazines: 0, voluntary: 0 };
+    // 2025 is validated in the demo.
+    expect((await mandataire.put('/api/coops/C14001/years/2025/membership', numbers).expect(409)).body.code).toBe('MEMBERSHIP_SUBMITTED');
+    expect((await mandataire.put(draft, numbers).expect(200)).body).toMatchObject({ status: 'draft', classes: numbers.classes });
+    await mandataire.put(draft, { classes: [], otherAdults: 0, magazines: 0, voluntary: 0 }).expect(200);
+  });
+
+  it('POST …/submission names both blockers of an empty membership without an engagement', async () => {
+    const blocked = await mandataire.post(`${draft}/submission`).expect(409);
+    expect(blocked.body.code).toBe('MEMBERSHIP_BLOCKED');
+    expect(blocked.body.blockers.map((b: { code: string }) => b.code).sort()).toEqual(['ENGAGEMENT_MISSING', 'MEMBERSHIP_EMPTY']);
+    for (const b of blocked.body.blockers) expect(b.message).toEqual(expect.any(String));
+    const engaged = await mandataire.post(`${draft}/engagement`, { name: 'Claire Martin' }).expect(200);
+    expect(engaged.body.engagement).toEqual({ name: 'Claire Martin', at: expect.any(String) });
+    expect((await mandataire.post(`${draft}/submission`).expect(409)).body.blockers).toEqual([{ code: 'MEMBERSHIP_EMPTY', message: expect.any(String) }]);
+  });
+
+  it("POST …/decision is the treasurer's and the admin's; a return without a reason is 400", async () => {
+    const decision = '/api/departments/61/coops/C61001/years/2026/membership/decision';
+    await auditor.post('/api/departments/14/coops/C14002/years/2026/membership/decision', { decision: 'validate' }).expect(403);
+    expect((await admin.post(decision, { decision: 'return', reason: '' }).expect(400)).body.code).toBe('REASON_REQUIRED');
+    const returned = await admin.post(decision, { decision: 'return', reason: "Le nombre d'adultes manque." }).expect(200);
+    expect(returned.body).toMatchObject({ status: 'returned', reason: "Le nombre d'adultes manque." });
+  });
+
+  it('GET …/attestation.pdf: application/pdf once validated, for the mandataire, the treasurer and the admin; 409 MEMBERSHIP_NOT_VALIDATED before', async () => {
+    for (const agent of [treasurer61, admin]) {
+      const pdf = await agent.get(`${validated}/attestation.pdf`).buffer(true).parse(binaryBody).expect(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
+      expect(text).toContain("Coopérative de l'école Saint-Exupéry");
+      expect(text).toContain('2026-2027');
+      expect(text).toContain('44 élèves');
+      expect(text).toContain('3 adultes');
+      expect(text).toContain("OCCE 61 — Association départementale de l'Orne");
+    }
+    expect((await mandataire.get(`${draft}/attestation.pdf`).expect(409)).body.code).toBe('MEMBERSHIP_NOT_VALIDATED');
+  });
+
+  it('GET …/payment-entry is an entry body as POST …/entries takes it', async () => {
+    const entry = (await mandataire.get(`${draft}/payment-entry`).expect(200)).body;
+    expect(Object.keys(entry).sort()).toEqual(['actionA', 'actionB', 'chequeNo', 'date', 'label', 'lines', 'pj']);
+  });
+
+  it('GET …/memberships and …/memberships.xlsx: the treasurer, the auditor and the admin; one row per coop with the fields API.md names', async () => {
+    for (const agent of [treasurer14, auditor, admin]) {
+      const rows = (await agent.get('/api/departments/14/years/2026/memberships').expect(200)).body;
+      expect(rows.map((r: { coopId: string }) => r.coopId)).toEqual(['C14001', 'C14002']);
+      for (const row of rows) {
+        expect(row).toEqual(
+          expect.objectContaining({
+            coopId: expect.any(String),
+            name: expect.any(String),
+            status: expect.stringMatching(/^(draft|submitted|validated|returned)$/),
+            pupils: expect.any(Number),
+            adults: expect.any(Number),
+            due: {
+              cotisation: expect.any(Number),
+              insurance: expect.any(Number),
+              magazines: expect.any(Number),
+              voluntary: expect.any(Number),
+              total: expect.any(Number),
+            },
+            late: expect.any(Boolean),
+          }),
+        );
+      }
+      const xlsx = await agent.get('/api/departments/14/years/2026/memberships.xlsx').buffer(true).parse(binaryBody).expect(200);
+      expect((xlsx.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    }
+    await mandataire.get('/api/departments/14/years/2026/memberships.xlsx').expect(404);
   });
 });
