@@ -80,7 +80,10 @@ describe('department and audit API', () => {
     await treasurer
       .post('/api/departments/61/coops', { coopId: 'C61999', name: 'Intruse', username: 'intruse', password: 'une phrase assez longue' })
       .expect(404);
-    expect((await treasurer61.get('/api/departments/61/coops?year=2026').expect(200)).body.map((r: { coopId: string }) => r.coopId)).toEqual(['C61001', 'C61002']);
+    expect((await treasurer61.get('/api/departments/61/coops?year=2026').expect(200)).body.map((r: { coopId: string }) => r.coopId)).toEqual([
+      'C61001',
+      'C61002',
+    ]);
     await treasurer61.get('/api/departments/14/coops').expect(404);
     for (const url of ['/api/departments/14/coops', '/api/departments/14/years/2026/totals', '/api/coops/C14002/history'])
       await mandataire.get(url).expect(404);

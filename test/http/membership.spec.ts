@@ -284,6 +284,65 @@ describe("the AD's membership pages", () => {
   });
 });
 
+describe("the AD's decision from the coop's page", () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let treasurer: Agent;
+  const coopPage = '/departements/61/cooperatives/C61001';
+  const action = `${coopPage}/annees/2026/adhesion/decision`;
+  const form = (agent: Agent, url: string, body: Record<string, unknown>) =>
+    agent.agent
+      .post(url)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send(encodeForm({ _csrf: agent.csrf, ...body }));
+  const html = async (agent: Agent, url: string) => plain((await agent.agent.get(url).set('Accept', 'text/html').expect(200)).text);
+
+  beforeAll(async () => {
+    t = await startTestApp({ demo: true });
+    [treasurer] = await t.loginDemo('tresorier61');
+  });
+  afterAll(() => t.close());
+
+  // C61001's 2026 membership is submitted in the demo: 18 pupils, 2 adults.
+  it("shows the coop's membership of the year with Valider and Renvoyer while it waits for the AD", async () => {
+    const page = await html(treasurer, coopPage);
+    expect(page).toContain('Adhésion 2026-2027');
+    expect(page).toMatch(/Statut : <strong>envoyée<\/strong>, envoyée le \d\d\/\d\d\/2026/);
+    expect(page).toContain('18 élèves et 2 adultes');
+    expect(page).toContain(`action="${action}"`);
+    expect(page).toContain("Valider l'adhésion");
+  });
+
+  it('refuses a return without a reason next to its field, then returns it with the reason, then it is no longer to decide', async () => {
+    const refused = plain((await form(treasurer, action, { decision: 'return', reason: '  ' }).expect(400)).text);
+    expect(refused).toMatch(/id="membership-reason-error">Indiquez la raison du renvoi/);
+    const done = await form(treasurer, action, { decision: 'return', reason: 'Il manque les ATSEM.' }).expect(303);
+    expect(done.headers.location).toBe(`${coopPage}#adhesion`);
+    const after = await html(treasurer, coopPage);
+    expect(after).toContain("L'adhésion de C61001 est renvoyée à la coopérative.");
+    expect(after).toContain('Motif du renvoi : « Il manque les ATSEM. »');
+    expect(after).not.toContain(`action="${action}"`);
+    expect((await treasurer.get('/api/coops/C61001/years/2026/membership').expect(200)).body).toMatchObject({
+      status: 'returned',
+      reason: 'Il manque les ATSEM.',
+    });
+    const again = plain((await form(treasurer, action, { decision: 'validate' }).expect(409)).text);
+    expect(again).toContain("Cette adhésion ne peut être validée ni renvoyée : elle n'a pas été envoyée.");
+  });
+
+  it('validates from the page', async () => {
+    const [otherDepartment] = await t.loginDemo('tresorier14');
+    await form(otherDepartment, action, { decision: 'validate' }).expect(404);
+    await t.loginDemo('admin').then(async ([admin]) => {
+      // The admin sends it back for the coop (admins may act for any coop), then validates it from the page.
+      await admin.post('/api/coops/C61001/years/2026/membership/submission').expect(200);
+      await form(admin, action, { decision: 'validate' }).expect(303);
+    });
+    expect(await html(treasurer, coopPage)).toMatch(/Statut : <strong>validée<\/strong>/);
+  });
+});
+
 describe('membership in the demo', () => {
   jest.setTimeout(90_000);
   let t: TestApp;

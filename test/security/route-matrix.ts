@@ -359,6 +359,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/annees/:year/adhesions`]: { rule: 'departmentRead' },
   [`POST ${dpage}/annees/:year/adhesions/tarifs`]: { rule: 'departmentManage' },
   [`POST ${dpage}/cooperatives/:coopId/annees/:year/adhesion`]: { rule: 'departmentManage' },
+  [`POST ${dpage}/cooperatives/:coopId/annees/:year/adhesion/decision`]: { rule: 'departmentManage' },
   [`POST ${dpage}/verificateurs`]: { rule: 'departmentManage' },
   [`GET ${dpage}/association`]: { rule: 'departmentManage' },
   [`POST ${dpage}/association`]: { rule: 'departmentManage' },

@@ -9,7 +9,10 @@ import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
+import { ProjectedCommandBus } from '../../commands/projected-command-bus';
+import { MembershipReads, STATUS_LABELS as MEMBERSHIP_STATUS_LABELS } from '../../reads/membership';
 import { CoopAdministration } from './coop-administration';
+import { decideMembershipForm } from './memberships.pages';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker } from './department-view';
 
 type Form = Record<string, unknown>;
@@ -36,6 +39,8 @@ export class CoopsPagesController {
     private readonly page: DepartmentView,
     private readonly admin: CoopAdministration,
     private readonly reads: LedgerReads,
+    private readonly membership: MembershipReads,
+    private readonly commands: ProjectedCommandBus,
   ) {}
 
   @Get('cooperatives')
@@ -217,6 +222,27 @@ export class CoopsPagesController {
     );
   }
 
+  /** The AD validates or returns the coop's membership from the coop's own page, as from the list. */
+  @Post('cooperatives/:coopId/annees/:year/adhesion/decision')
+  async decideMembership(
+    @Param('dept') department: string,
+    @Param('coopId') coopId: string,
+    @Param('year') yearText: string,
+    @Body() body: Form,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const coop = await this.page.coopOf(department, coopId);
+    const year = yearParam(yearText);
+    const outcome = await decideMembershipForm(this.commands, coopId, year, body, user);
+    if (outcome.refusal) {
+      const { reason, ...others } = outcome.refusal.errors;
+      const errors = { ...(reason ? { membership_reason: reason } : {}), ...(Object.keys(others).length ? { membership_form: Object.values(others)[0] } : {}) };
+      return this.renderCoop(res, department, coop, errors, {}, outcome.refusal.status, {}, { year, reason: text(body.reason) });
+    }
+    this.page.done(res, `${this.coopHref(department, coopId)}#adhesion`, outcome.message);
+  }
+
   // ---- vérificateurs -------------------------------------------------------------------------
 
   @Get('verificateurs')
@@ -278,12 +304,15 @@ export class CoopsPagesController {
     input: Form,
     status: number,
     appointment: Form = {},
+    decision: { year?: number; reason?: string } = {},
   ): Promise<void> {
     const current = Math.max(coop.firstYear, this.page.currentYear());
-    const [years, logins, mandataires] = await Promise.all([
+    const membershipYear = decision.year ?? this.page.currentYear();
+    const [years, logins, mandataires, membership] = await Promise.all([
       this.reads.years(coop.coopId, current),
       this.admin.logins(coop.coopId),
       this.admin.mandataires(coop.coopId),
+      this.membership.view(coop.coopId, membershipYear),
     ]);
     const href = this.coopHref(department, coop.coopId);
     const identity = Object.keys(input).length
@@ -323,6 +352,15 @@ export class CoopsPagesController {
           unlockHref: y.status === 'closed' ? `${href}/annees/${y.year}/reouverture` : null,
           lockHref: y.status === 'unlocked' ? `${href}/annees/${y.year}/verrouillage` : null,
         })),
+        membership: {
+          ...membership,
+          yearName: `${membershipYear}-${membershipYear + 1}`,
+          statusLabel: MEMBERSHIP_STATUS_LABELS[membership.status],
+          decideAction: membership.status === 'submitted' ? `${href}/annees/${membershipYear}/adhesion/decision` : null,
+          reasonInput: decision.reason ?? '',
+          pageHref: `/coops/${encodeURIComponent(coop.coopId)}/years/${membershipYear}/adhesion`,
+          listHref: `${departmentYearBase(department, membershipYear)}/adhesions`,
+        },
         identityAction: `${href}/identite`,
         passwordAction: `${href}/mot-de-passe`,
         auditHref: auditBase(coop.coopId),

@@ -13,7 +13,7 @@ import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { canManageDepartment } from '../auth/scope';
 import { yearParam } from '../params';
 import { type FieldErrors, type FormBody, text } from '../pages/entry-form';
-import { attempt } from '../pages/year-page';
+import { attempt, type Refusal } from '../pages/year-page';
 import { departmentYearBase, DepartmentView, yearChoices } from './department-view';
 
 const RATE_FIELDS = ['pupil', 'adult', 'insurance', 'magazine'] as const;
@@ -32,6 +32,28 @@ const FILTER_LABELS = {
   missing: 'Manquantes',
 } as const;
 const shown = (cents: number): string => formatAmount(cents).replace(/\u202f/g, ' ');
+
+/**
+ * The AD's decision on a coop's membership as a form sends it (from the list or the coop's page):
+ * the refusal (the reason's error under `reason`), or the sentence to show once done.
+ */
+export async function decideMembershipForm(
+  commands: ProjectedCommandBus,
+  coopId: string,
+  year: number,
+  body: FormBody,
+  user: SessionUser,
+): Promise<{ refusal: Refusal; message?: never } | { refusal: null; message: string }> {
+  const decision = text(body.decision);
+  const refusal = await attempt(() =>
+    commands.execute(new ExecuteMembershipCommand(coopId, year, { type: 'DecideMembership', decision, reason: text(body.reason) }, commandContext(user))),
+  );
+  if (refusal) return { refusal };
+  return {
+    refusal: null,
+    message: decision === 'validate' ? `L'adhésion de ${coopId} est validée.` : `L'adhésion de ${coopId} est renvoyée à la coopérative.`,
+  };
+}
 
 /** The AD's memberships of a year: its rates and deadline, every coop's status and amounts with totals, exports, validate or return. */
 @Controller('departements/:dept')
@@ -101,18 +123,12 @@ export class MembershipsPagesController {
   ) {
     const year = yearParam(yearText);
     await this.page.coopOf(department, coopId);
-    const decision = text(body.decision);
-    const refusal = await attempt(() =>
-      this.commands.execute(
-        new ExecuteMembershipCommand(coopId, year, { type: 'DecideMembership', decision, reason: text(body.reason) }, commandContext(user)),
-      ),
-    );
-    if (refusal) return this.render(res, department, year, user, null, blankForm(), `${coopId} : ${Object.values(refusal.errors)[0]}`, refusal.status);
-    this.page.done(
-      res,
-      `${departmentYearBase(department, year)}/adhesions`,
-      decision === 'validate' ? `L'adhésion de ${coopId} est validée.` : `L'adhésion de ${coopId} est renvoyée à la coopérative.`,
-    );
+    const outcome = await decideMembershipForm(this.commands, coopId, year, body, user);
+    if (outcome.refusal) {
+      const why = Object.values(outcome.refusal.errors)[0];
+      return this.render(res, department, year, user, null, blankForm(), `${coopId} : ${why}`, outcome.refusal.status);
+    }
+    this.page.done(res, `${departmentYearBase(department, year)}/adhesions`, outcome.message);
   }
 
   private async render(
