@@ -42,7 +42,7 @@ class Lifecycle implements OnApplicationShutdown {
 @Module({})
 export class AppModule {
   static forRoot({ config, stores, clock = systemClock, auth = {}, messages = {} }: AppOptions): DynamicModule {
-    const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast });
+    const projector = new Projector(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast, lease: stores.projectorLease });
     const core = [
       { provide: CONFIG, useValue: config },
       { provide: EVENT_STORE, useValue: stores.eventStore },

@@ -3,6 +3,7 @@ import { type Config } from './config';
 import { type EventStore, StoreUnavailable } from './events/event-store';
 import { SqliteEventStore } from './events/sqlite-event-store';
 import { type ReadStore } from './projections/read-store';
+import { type ProjectorLease } from './projections/projector-lease';
 import { SqliteReadStore } from './projections/sqlite-read-store';
 import { type AccountStore } from './users/account-store';
 import { SqliteAccountStore } from './users/sqlite-account-store';
@@ -13,11 +14,13 @@ export interface Stores {
   readStore: ReadStore;
   /** Users, grants, sessions, Idempotency-Key answers: durable, apart from the read models. */
   accountStore: AccountStore;
+  /** Read models shared by several instances (a server engine): who projects. Unset: this process always does. */
+  projectorLease?: ProjectorLease;
 }
 
 /** Closes every store opened, whatever fails. */
 export async function closeStores(stores: Partial<Stores>): Promise<void> {
-  await Promise.allSettled([stores.eventStore?.close(), stores.readStore?.close(), stores.accountStore?.close()]);
+  await Promise.allSettled([stores.eventStore?.close(), stores.readStore?.close(), stores.accountStore?.close(), stores.projectorLease?.release()]);
 }
 
 const STARTUP_PING_MS = 5000;
@@ -27,12 +30,15 @@ export async function openStores(config: Config): Promise<Stores> {
   const eventStore = await openEventStore(config);
   let readStore: ReadStore | undefined;
   let accountStore: AccountStore | undefined;
+  let projectorLease: ProjectorLease | undefined;
   try {
     if (config.readStore === 'postgresql') {
       const { PostgresReadStore } = await import('./projections/postgres-read-store');
       // Tables of their own (account_…) beside the read models' (rm_…), in the shared database.
       accountStore = await PostgresReadStore.connect(config.databaseUrl!, { prefix: 'account_' });
       readStore = await PostgresReadStore.connect(config.databaseUrl!);
+      const { PostgresProjectorLease } = await import('./projections/postgres-projector-lease');
+      projectorLease = new PostgresProjectorLease(config.databaseUrl!);
     } else if (config.readStore === 'mongodb') {
       const { MongoReadStore } = await import('./projections/mongo-read-store');
       // A database of their own: dropping the read models' never touches the accounts.
@@ -47,7 +53,7 @@ export async function openStores(config: Config): Promise<Stores> {
     await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
     await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
     await withTimeout(accountStore.ping(), STARTUP_PING_MS, accountStore.engine);
-    return { eventStore, readStore, accountStore };
+    return { eventStore, readStore, accountStore, ...(projectorLease ? { projectorLease } : {}) };
   } catch (error) {
     await closeStores({ eventStore, readStore, accountStore });
     throw error;

@@ -407,7 +407,9 @@ function demoPdf(text: string): Buffer {
 /** On an empty store (first start), seeds the demo so the app shows something at once. */
 export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ logins: DemoLogin[] } | null> {
   const store = app.get<EventStore>(EVENT_STORE);
-  if ((await store.headPosition()) !== null) return null;
+  const projector = app.get<Projector>(PROJECTOR);
+  // Several instances starting on one empty database: the one projecting seeds, once.
+  if (!projector.active || (await store.headPosition()) !== null) return null;
   const seeded = await seedDemo({
     commands: app.get(CommandBus),
     users: app.get<UserDirectory>(USER_DIRECTORY),
@@ -416,6 +418,6 @@ export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<{ l
   });
   // The first page shown after start-up is the demo's: the read models must hold it already.
   const head = await store.headPosition();
-  if (head !== null) await app.get<Projector>(PROJECTOR).waitFor(head, 60_000);
+  if (head !== null) await projector.waitFor(head, 60_000);
   return seeded;
 }

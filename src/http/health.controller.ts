@@ -40,6 +40,8 @@ export class HealthController {
       accountStore: { engine: this.accountStore.engine, ...accounts },
       writes,
       projections,
+      // One instance projects at a time; the others serve requests and wait for its checkpoints.
+      projector: { active: this.projector.active },
     });
   }
 }

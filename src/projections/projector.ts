@@ -4,6 +4,7 @@ import { type EventStore, type Subscription } from '../events/event-store';
 import { type FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
 import { type DocRef, type Projection } from './projection';
 import { WrittenDocuments } from './written-documents';
+import { ALWAYS_HELD, type ProjectorLease } from './projector-lease';
 import { CheckpointMoved, type Doc, type DocDelete, type DocWrite, type ProjectionBatch, type ReadStore } from './read-store';
 
 export interface ProjectorLogger {
@@ -40,6 +41,16 @@ export interface ProjectorOptions {
    * instead of one per command. Read-your-writes waits at most this much longer.
    */
   liveBatchDelayMs?: number;
+  /**
+   * The right to project into shared read models (default: always held, the embedded store's
+   * case). Without it the projector follows: it reads the checkpoints the holder writes (so
+   * waitFor still answers) and tries to take the lease every leasePollMs.
+   */
+  lease?: ProjectorLease;
+  /** How often an instance that does not project tries the lease (default 1 s). */
+  leasePollMs?: number;
+  /** How often an instance that does not project reads the checkpoints while a request waits for them (default 20 ms). */
+  followPollMs?: number;
 }
 
 export type ProjectionState = 'running' | 'failed' | 'stopped';
@@ -74,6 +85,8 @@ const DEFAULT_REBUILD_BATCH_SIZE = 10_000;
 const DEFAULT_DOCUMENT_CACHE_SIZE = 256;
 const DEFAULT_REBUILD_WRITTEN_BYTES = 16 * 2 ** 20;
 const DEFAULT_LIVE_BATCH_DELAY_MS = 2;
+const DEFAULT_LEASE_POLL_MS = 1000;
+const DEFAULT_FOLLOW_POLL_MS = 20;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
@@ -144,6 +157,13 @@ export class Projector {
    */
   private rebuildWritten: WrittenDocuments | null = null;
   private readonly rebuildWrittenBytes: number;
+  private readonly lease: ProjectorLease;
+  private readonly leasePollMs: number;
+  private readonly followPollMs: number;
+  /** Holds the lease and folds the log; false: follows the checkpoints another instance writes. */
+  private leading = false;
+  private leaseTimer?: NodeJS.Timeout;
+  private followTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -167,35 +187,122 @@ export class Projector {
     this.upcast = options.upcast ?? ((event) => event);
     this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
     this.rebuildWrittenBytes = options.rebuildWrittenBytes ?? DEFAULT_REBUILD_WRITTEN_BYTES;
+    this.lease = options.lease ?? ALWAYS_HELD;
+    this.leasePollMs = options.leasePollMs ?? DEFAULT_LEASE_POLL_MS;
+    this.followPollMs = options.followPollMs ?? DEFAULT_FOLLOW_POLL_MS;
+    this.lease.onLost((error) => void this.leaseLost(error));
+  }
+
+  /** Whether this instance projects (holds the lease); the others follow its checkpoints. */
+  get active(): boolean {
+    return this.started && this.leading;
   }
 
   /**
-   * Declares the collections, rebuilds from zero the projections whose version changed, then
-   * follows the log from the checkpoints. A projection that had failed is retried from its
-   * checkpoint.
+   * Declares the collections; with the lease, rebuilds from zero the projections whose version
+   * changed, then follows the log from the checkpoints (a projection that had failed is retried
+   * from its checkpoint); without it, follows the holder's checkpoints and tries the lease again
+   * every leasePollMs, taking over when its holder is gone.
    */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     try {
       await this.declareCollections();
-      for (const runner of this.runners) {
-        await this.resetIfVersionChanged(runner.projection);
-        runner.position = await this.readStore.getCheckpoint(runner.projection.name);
-        this.markRunning(runner);
-      }
-      this.subscribe();
+      if (await this.lease.tryAcquire()) await this.lead();
+      else await this.follow();
     } catch (error) {
       await this.stop();
       throw error;
     }
+  }
+
+  /** With the lease: resets what changed version, then folds the log from the checkpoints. */
+  private async lead(): Promise<void> {
+    for (const runner of this.runners) {
+      await this.resetIfVersionChanged(runner.projection);
+      runner.position = await this.readStore.getCheckpoint(runner.projection.name);
+      this.markRunning(runner);
+    }
+    this.leading = true;
+    this.subscribe();
     this.notify();
+  }
+
+  /** Without it: the checkpoints are the holder's, read from the store; the lease is tried again later. */
+  private async follow(): Promise<void> {
+    this.leading = false;
+    for (const runner of this.runners) this.markRunning(runner);
+    await this.readCheckpoints();
+    this.tryLeaseLater();
+  }
+
+  private tryLeaseLater(): void {
+    clearTimeout(this.leaseTimer);
+    this.leaseTimer = setTimeout(() => void this.tryLease(), this.leasePollMs);
+    this.leaseTimer.unref();
+  }
+
+  private async tryLease(): Promise<void> {
+    if (!this.started || this.leading) return;
+    try {
+      if (await this.lease.tryAcquire()) {
+        if (!this.started) return;
+        this.logger.log('Projections: this instance projects now (the lease was free)');
+        await this.lead();
+        return;
+      }
+      await this.readCheckpoints();
+    } catch (error) {
+      // Taken but the store failed while starting: give it back for another instance, try again later.
+      this.logger.error(`Projections: taking over failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.leading = false;
+      await this.lease.release();
+    }
+    if (this.started && !this.leading) this.tryLeaseLater();
+  }
+
+  private async leaseLost(error: Error): Promise<void> {
+    if (!this.started || !this.leading) return;
+    this.logger.error(`Projections: the lease was lost (${error.message}); this instance follows the checkpoints until it takes it again`);
+    this.leading = false;
+    await this.stopSubscription();
+    if (this.started) await this.follow().catch(() => this.tryLeaseLater());
+  }
+
+  /** A follower's positions: the checkpoints the holder wrote. */
+  private async readCheckpoints(): Promise<void> {
+    const positions = await Promise.all(this.runners.map((runner) => this.readStore.getCheckpoint(runner.projection.name)));
+    if (this.leading) return;
+    this.runners.forEach((runner, i) => (runner.position = positions[i]));
+    this.notify();
+  }
+
+  /** While a request waits for a position, a follower reads the checkpoints every followPollMs. */
+  private followCheckpoints(): void {
+    if (this.followTimer || this.leading || !this.started) return;
+    this.followTimer = setTimeout(() => {
+      void (async () => {
+        try {
+          await this.readCheckpoints();
+        } catch {
+          // The store unreachable: the waiters time out as ProjectionsBehind.
+        }
+        this.followTimer = undefined;
+        if (this.waiters.size > 0) this.followCheckpoints();
+      })();
+    }, this.followPollMs);
   }
 
   /** Stops following the log once the delivery being applied is written; pending waitFor calls reject. */
   async stop(): Promise<void> {
     this.started = false;
+    clearTimeout(this.leaseTimer);
+    clearTimeout(this.followTimer);
+    this.followTimer = undefined;
     await this.stopSubscription();
+    this.leading = false;
+    await this.lease.release();
     for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
@@ -223,6 +330,7 @@ export class Projector {
         }, timeoutMs),
       };
       this.waiters.add(waiter);
+      this.followCheckpoints();
     });
   }
 
@@ -235,6 +343,8 @@ export class Projector {
   }
 
   async status(): Promise<ProjectionStatus[]> {
+    // The store unreachable: the positions last read, and the pings say what is wrong.
+    if (this.started && !this.leading) await this.readCheckpoints().catch(() => undefined);
     const head = await this.eventStore.headPosition();
     return this.runners.map((runner) => {
       const lag = head === null ? 0n : head - (runner.position ?? 0n);
@@ -287,7 +397,7 @@ export class Projector {
     } finally {
       this.rebuilding = false;
       this.rebuildWritten = null;
-      if (this.started) this.subscribe();
+      if (this.started && this.leading) this.subscribe();
       else for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     }
   }

@@ -112,11 +112,12 @@ export async function runCli(dataDir: string, args: string[], timeoutMs = 120_00
 /**
  * Starts the server on DATA_DIR and a free port, and resolves once GET /health answers (any
  * status: a failed projection answers 503 and the server is still up). An empty DATA_DIR seeds
- * the demo first, which the server does before it listens.
+ * the demo first, which the server does before it listens. `env` adds to the embedded default
+ * (e.g. EVENT_STORE, READ_STORE and DATABASE_URL for PostgreSQL).
  */
-export async function startServer(dataDir: string, timeoutMs = 120_000): Promise<ServerProcess> {
+export async function startServer(dataDir: string, timeoutMs = 120_000, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const server = start('src/main.ts', [], { DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: 'crash-tests' });
+  const server = start('src/main.ts', [], { DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: 'crash-tests', ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   let gone: Exit | null = null;
   void server.exited.then((exit) => (gone = exit));
@@ -192,6 +193,7 @@ export function call(baseUrl: string, session: Session, method: string, path: st
 
 export interface Health {
   status: string;
+  projector?: { active: boolean };
   projections: Array<{ name: string; status: string; position: string | null; lag: number; failedAt?: unknown }>;
 }
 
