@@ -15,6 +15,7 @@ import {
   type LedgerState,
   type YearFacts,
   yearFactsOf,
+  carriedGoods,
 } from '../domain/ledger';
 import { type ChartEvent, type CoopEvent } from '../events/coop-events';
 import { type LedgerEvent } from '../events/ledger-events';
@@ -92,6 +93,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   async execute({ coopId, year, command, context }: ExecuteLedgerCommand): Promise<Outcome<LedgerAnswer>> {
     const env = await this.env(coopId, year);
+    if (command.type === 'RemoveInventoryItem') env.carriedGoods = await this.carriedGoods(coopId, year, env.firstYear);
     const stream = ledgerStream(coopId, year);
     return this.writer.execute(
       stream,
@@ -125,5 +127,15 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       if (facts.status === 'closed') break;
     }
     return { coopId, year, department, today: today(this.clock), chart, firstYear, earlierYears, mandataires: coop.identity?.mandataires ?? [] };
+  }
+
+  /** The goods of every earlier year's register still held when the year began: the register is the coop's. */
+  private async carriedGoods(coopId: string, year: number, firstYear: number): Promise<LedgerEnv['carriedGoods']> {
+    const registers = [];
+    for (let earlier = firstYear; earlier < year; earlier++) {
+      const { inventory } = (await this.writer.load(ledgerStream(coopId, earlier), ledgerFold(coopId, earlier))).state;
+      registers.push({ year: earlier, lines: Object.values(inventory) });
+    }
+    return carriedGoods(registers, year);
   }
 }

@@ -154,7 +154,11 @@ export interface InventoryItemAdded {
 export interface InventoryItemRemoved {
   itemId: string;
   leftOn: string | null;
+  /** A good inscribed in an earlier year's register, as it was inscribed there (the register is the coop's). */
+  carried?: CarriedGood;
 }
+/** A good of an earlier year's register leaving in a later year: its line as inscribed. */
+export type CarriedGood = Omit<InventoryItemAdded, 'itemId'>;
 export interface VoucherAttached {
   entryId: string;
   attachmentId: string;

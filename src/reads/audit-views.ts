@@ -206,7 +206,7 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
       return said(`${d.designation} — ${d.quantity} × ${formatEuros(d.value)}`);
     },
   },
-  InventoryItemRemoved: { label: "Bien sorti de l'inventaire", text: (d, soFar) => said(soFar.inventory.get(d.itemId) ?? d.itemId) },
+  InventoryItemRemoved: { label: "Bien sorti de l'inventaire", text: (d, soFar) => said(soFar.inventory.get(d.itemId) ?? d.carried?.designation ?? d.itemId) },
   VoucherAttached: {
     label: 'Pièce justificative jointe',
     text: (d, soFar) => said(entrySeen(d.entryId, soFar), `${d.fileName} (SHA-256 ${d.sha256.slice(0, 16)}…)`),

@@ -1,7 +1,30 @@
 import { accountWithRole, type Chart } from '../domain/chart';
 import { formatAmount } from '../domain/money';
-import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { carriedGoods } from '../domain/ledger';
+import { type InventoryRow, type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { netOn } from '../domain/net-amount';
+import { type NotebookSource, readNotebook } from './notebook-read';
+import { type CoopYears } from './year-opening';
+
+/**
+ * The coop's register as a year reads it (DOMAIN.md, "Validated books": the register is the
+ * coop's): the goods of earlier years' registers still held when it began, then the year's own
+ * lines (a good of an earlier year that left during this one is among them, left).
+ */
+export function registerOf(doc: NotebookDoc, earlier: readonly NotebookDoc[]): InventoryRow[] {
+  const own = new Set(doc.inventory.map((i) => i.itemId));
+  const carried = carriedGoods(
+    earlier.map((d) => ({ year: d.year, lines: d.inventory })),
+    doc.year,
+  );
+  return [...carried.filter((i) => !own.has(i.itemId)), ...doc.inventory];
+}
+
+/** The coop's notebooks of the years before `year`, first to last (those with a notebook). */
+export async function earlierNotebooks(source: NotebookSource, coop: CoopYears, year: number): Promise<NotebookDoc[]> {
+  const years = Array.from({ length: Math.max(0, year - coop.firstYear) }, (_, i) => coop.firstYear + i);
+  return (await Promise.all(years.map((y) => readNotebook(source, coop, y)))).filter((d) => d !== null);
+}
 
 /**
  * Entries with a debit on the chart's durable goods account whose PJ no inventory item bears:

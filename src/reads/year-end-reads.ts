@@ -16,7 +16,7 @@ import {
 } from '../projections/year-end.projection';
 import { CLOCK, READ_STORE } from '../tokens';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
-import { readNotebook } from './notebook-read';
+import { earlierNotebooks } from './inventory';
 import { type DocSource, LedgerReads, type YearReads } from './ledger-reads';
 import { type CrfInputs, type OfficialCrf, officialCrf, yearEndFlag, type YearEndNotices, yearEndNotices } from './year-end-views';
 
@@ -173,8 +173,7 @@ export class YearEndReads {
   /** The CRF on OCCE's form of a year as read (now, or asOf: the same source for every document). */
   async crf(reads: YearReads & { source: DocSource }, asSent?: CrfInputs['asSent']): Promise<OfficialCrf> {
     const { coop, year, notebook, chart, source } = reads;
-    const earlierYears = Array.from({ length: Math.max(0, year - coop.firstYear) }, (_, i) => coop.firstYear + i);
-    const earlier = (await Promise.all(earlierYears.map((y) => readNotebook(source, coop, y)))).filter((d) => d !== null);
+    const earlier = await earlierNotebooks(source, coop, year);
     return officialCrf({ coop, notebook, chart, yearEnd: await this.yearEnd(coop, year, source), earlier, asSent });
   }
 

@@ -6,6 +6,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
 import { type YearEndDoc, type YearEndStatement, quitusComplete, statementDocument } from '../projections/year-end.projection';
 import { bankBookOfNotebook } from './bank-statements';
+import { registerOf } from './inventory';
 import { type AdvanceRow, type CraView, type CrfView, craView, crfView } from './ledger-views';
 
 /**
@@ -77,8 +78,7 @@ export interface InventoryView {
 export function inventoryView(doc: NotebookDoc, earlier: readonly NotebookDoc[] = []): InventoryView {
   const start = yearStart(doc.year);
   const end = yearEnd(doc.year);
-  const carried = earlier.flatMap((d) => d.inventory).filter((i) => !i.removed || (i.leftOn !== null && i.leftOn >= start));
-  const register = [...carried.filter((i) => !doc.inventory.some((own) => own.itemId === i.itemId)), ...doc.inventory];
+  const register = registerOf(doc, earlier);
   const held = register.filter((i) => !i.removed || (i.leftOn !== null && i.leftOn > end));
   return {
     held,

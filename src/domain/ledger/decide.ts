@@ -59,7 +59,7 @@ const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
   CountCash: (command, state) => countCash(command, state),
   DeclareSubsidies: (command) => [{ type: 'SubsidiesDeclared', data: { rows: validateSubsidies(command.rows) } }],
   AddInventoryItem: (command, state) => addInventoryItem(command, state),
-  RemoveInventoryItem: (command, state) => removeInventoryItem(command, state),
+  RemoveInventoryItem: (command, state, env) => removeInventoryItem(command, state, env),
   AttachVoucher: (command, state) => attachVoucher(command, state),
   ReportActivity: (command) => reportActivity(command),
   DeclareStatement: (command, state) => declareStatement(command.statementId, command.date, command.closingBalance, state),
@@ -261,15 +261,22 @@ function countCash(command: CommandOf<'CountCash'>, state: LedgerState): LedgerE
   return [{ type: 'CashCounted', data: { countId: command.countId, date: date!, counts, total: cashTotal(counts) } }];
 }
 
-function removeInventoryItem(command: CommandOf<'RemoveInventoryItem'>, state: LedgerState): LedgerEvent[] {
+/**
+ * A good leaves the register: one of the year's own, or one of an earlier year still held (the
+ * register is the coop's), whose line the event carries so that this year's register shows it leaving.
+ */
+function removeInventoryItem(command: CommandOf<'RemoveInventoryItem'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
   const item = own(state.inventory, command.itemId);
-  if (!item || item.removed) {
+  const carried = item ? undefined : env.carriedGoods?.find((g) => g.itemId === command.itemId);
+  if ((!item && !carried) || item?.removed) {
     throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
   }
   const errors: DomainError[] = [];
   const leftOn = optionalDate(command.leftOn, 'leftOn', errors);
   reject(errors);
-  return [{ type: 'InventoryItemRemoved', data: { itemId: item.itemId, leftOn } }];
+  if (!carried) return [{ type: 'InventoryItemRemoved', data: { itemId: command.itemId, leftOn } }];
+  const { itemId, removed: _removed, leftOn: _leftOn, ...line } = carried;
+  return [{ type: 'InventoryItemRemoved', data: { itemId, leftOn, carried: line } }];
 }
 
 function reportActivity(command: CommandOf<'ReportActivity'>): LedgerEvent[] {

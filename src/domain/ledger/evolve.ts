@@ -167,7 +167,11 @@ class Draft {
         return;
       case 'InventoryItemRemoved': {
         const inventory = this.own('inventory');
-        inventory[event.data.itemId] = { ...inventory[event.data.itemId], removed: true, leftOn: event.data.leftOn };
+        const { itemId, leftOn, carried } = event.data;
+        const line = carried
+          ? { itemId, designation: carried.designation, acquiredOn: carried.acquiredOn, quantity: carried.quantity, value: carried.value, pj: carried.pj }
+          : inventory[itemId];
+        inventory[itemId] = { ...line, removed: true, leftOn };
         return;
       }
       case 'VoucherAttached': {

@@ -5,6 +5,7 @@ export { evolve, foldLedger, foldLedgerInto } from './evolve';
 export { decide, inventoryItemErrors, ATTACHMENT_TYPES, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_WORDS } from './decide';
 export { ClosingTallyDraft, advancesOfTally, closingFactsFold, closingFactsFrom, closingFactsOf } from './closing/facts';
 export { openingOf, sumAdvances } from './opening';
+export { carriedGoods, type RegisterLine } from './inventory/register';
 export type { ClosingChecklist } from './closing/checklist';
 export { closingChecklist } from './closing/checklist';
 export { advanceAdvice, MAX_UNRECONCILED, warningsOf, yearWarnings } from './closing/warnings';

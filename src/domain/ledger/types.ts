@@ -117,6 +117,8 @@ export interface LedgerEnv {
   head?: { hash: string };
   /** The coop's mandataires by name: none of them may be a vérificateur. */
   mandataires?: string[];
+  /** Goods of the earlier years' registers held when the year began (carriedGoods): loaded for RemoveInventoryItem only. */
+  carriedGoods?: readonly InventoryItem[];
 }
 
 /** The part of the environment the closing facts depend on (a board read has it: the chart names the accounts of the rules). */

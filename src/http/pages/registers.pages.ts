@@ -15,7 +15,7 @@ const inventorySummary = (errors: FieldErrors): string | null => {
 };
 import { CLOCK } from '../../tokens';
 import { CashCountRow } from '../../projections/ledger/notebook.projection';
-import { entriesWithoutInventory, inventoryValuesOf } from '../../reads/inventory';
+import { earlierNotebooks, entriesWithoutInventory, inventoryValuesOf, registerOf } from '../../reads/inventory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { amountOf, FieldErrors, FormBody, text } from './entry-form';
@@ -269,7 +269,7 @@ export class RegistersPagesController {
     const ctx = await this.pages.load(coopId, year, user);
     // "Inscrire ce bien" from a purchase: the form starts as that entry says.
     const entry = entryId ? ctx.reads.notebook.entries.find((e) => e.entryId === entryId) : undefined;
-    this.renderInventory(res, ctx, blankForm(entry ? inventoryValuesOf(entry, ctx.reads.chart) : { quantity: '1' }), 200);
+    await this.renderInventory(res, ctx, blankForm(entry ? inventoryValuesOf(entry, ctx.reads.chart) : { quantity: '1' }), 200);
   }
 
   @Post('inventaire')
@@ -324,7 +324,7 @@ export class RegistersPagesController {
     );
   }
 
-  private renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
+  private async renderInventory(res: Response, ctx: YearContext, form: FormState, status: number) {
     const { notebook, chart } = ctx.reads;
     const durableGoods = accountWithRole(chart, 'durableGoods')?.code ?? null;
     const missing = entriesWithoutInventory(notebook, chart).map((e) => ({
@@ -338,7 +338,7 @@ export class RegistersPagesController {
       {
         title: "Le cahier d'inventaire",
         nav: 'inventaire',
-        items: notebook.inventory,
+        items: registerOf(notebook, await earlierNotebooks(ctx.reads.source, ctx.reads.coop, ctx.reads.year)),
         missing,
         durableGoods,
         fields: Object.fromEntries(['designation', 'acquiredOn', 'quantity', 'value', 'pj'].map((f) => [f, field(form, f)])),

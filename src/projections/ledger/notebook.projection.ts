@@ -238,6 +238,11 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     }
     case 'InventoryItemRemoved': {
       const d = event.data;
+      if (d.carried) {
+        // A good of an earlier year's register leaving this year: its line joins this year's register, left.
+        doc.inventory = [...doc.inventory, { itemId: d.itemId, ...d.carried, pj: d.carried.pj ?? null, removed: true, leftOn: d.leftOn ?? null }];
+        return;
+      }
       doc.inventory = doc.inventory.map((i) => (i.itemId === d.itemId ? { ...i, removed: true, leftOn: d.leftOn ?? null } : i));
       return;
     }
