@@ -6,7 +6,10 @@ import { RegisterCoop } from '../commands/coop.commands';
 import { loadConfig } from '../config';
 import { currentFiscalYear, systemClock } from '../domain/fiscal-year';
 import { type Role } from '../events/envelope';
+import { type EventStore } from '../events/event-store';
 import { verifyHistory } from '../events/history';
+import { coopStream, parseStream } from '../events/streams';
+import { badDocumentSentence, verifyReadModels } from '../projections/read-model-check';
 import { upcast } from '../events/upcasters';
 import { UserDirectory } from '../users/user-directory';
 import { ALL_PROJECTIONS } from '../projections';
@@ -134,20 +137,45 @@ program
 
 program
   .command('history:verify')
-  .description("vérifie les chaînes de hachage de l'historique ; code de sortie 1 en cas de rupture")
+  .description(
+    "vérifie les chaînes de hachage de l'historique, puis les données affichées de chaque coopérative contre une relecture de ses événements ; code de sortie 1 en cas d'écart",
+  )
   .option('--coop <c>')
   .action((o) =>
     withStores(async (stores) => {
-      const check = await verifyHistory(stores.eventStore, o.coop ? { coopId: o.coop, currentYear: currentFiscalYear(systemClock) } : undefined);
-      if (check.ok) {
-        console.log(`Historique intègre : ${check.events} événements, ${check.streams} flux vérifiés.`);
+      const currentYear = currentFiscalYear(systemClock);
+      const check = await verifyHistory(stores.eventStore, o.coop ? { coopId: o.coop, currentYear } : undefined);
+      if (!check.ok) {
+        const bad = check.firstBadEvent!;
+        console.error(`Historique altéré : premier événement en défaut ${bad.stream}@${bad.revision} (position ${bad.position}, ${bad.type}) — ${bad.reason}.`);
+        process.exitCode = 1;
         return;
       }
-      const bad = check.firstBadEvent!;
-      console.error(`Historique altéré : premier événement en défaut ${bad.stream}@${bad.revision} (position ${bad.position}, ${bad.type}) — ${bad.reason}.`);
-      process.exitCode = 1;
+      console.log(`Historique intègre : ${check.events} événements, ${check.streams} flux vérifiés.`);
+      // One coop at a time: each replay holds only that coop's events.
+      let documents = 0;
+      for (const coopId of o.coop ? [o.coop as string] : await coopIds(stores.eventStore)) {
+        const readModels = await verifyReadModels(stores.eventStore, stores.readStore, { coopId, currentYear }, ALL_PROJECTIONS);
+        documents += readModels.documents;
+        if (!readModels.ok) {
+          console.error(`Données affichées altérées (coopérative ${coopId}) : ${badDocumentSentence(readModels.firstBadDocument!)}.`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+      console.log(`Données affichées conformes aux événements : ${documents} documents comparés.`);
     }),
   );
+
+/** Every coop of the log, from its identity streams. */
+async function coopIds(eventStore: EventStore): Promise<string[]> {
+  const ids = new Set<string>();
+  for await (const event of eventStore.readAll({ streamPrefixes: [coopStream('')] })) {
+    const parsed = parseStream(event.stream);
+    if (parsed?.category === 'coop') ids.add(parsed.coopId);
+  }
+  return [...ids];
+}
 
 program
   .command('demo:seed')

@@ -1,15 +1,18 @@
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { EventStore } from '../events/event-store';
-import { coopHistory, verifyHistory } from '../events/history';
+import { coopHistory } from '../events/history';
+import { ALL_PROJECTIONS } from '../projections';
+import { type ReadStore } from '../projections/read-store';
+import { verifyCoop } from '../projections/read-model-check';
 import { historyItem, HistoryItem } from '../reads/history';
-import { CLOCK, EVENT_STORE } from '../tokens';
+import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
 import { Clock, currentFiscalYear } from '../domain/fiscal-year';
 import { CoopScopeGuard, CurrentUser, auditOnly } from './auth/guards';
 import { SessionUser } from '../users/user-directory';
 
 /**
  * The auditor's JSON API (API.md's audit rows): a coop's full history in log order and the proof
- * of its hash chains. Read-only. CoopScopeGuard answers 404 outside scope; inside it, these
+ * of its hash chains and of its read models (a replay of its events). Read-only. CoopScopeGuard answers 404 outside scope; inside it, these
  * department-level views are for auditors, treasurers and admins, not the coop's mandataire.
  */
 @Controller('api/coops/:coopId')
@@ -17,6 +20,7 @@ import { SessionUser } from '../users/user-directory';
 export class AuditApiController {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -31,6 +35,6 @@ export class AuditApiController {
   @Get('verify')
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser) {
     auditOnly(user);
-    return verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
+    return verifyCoop(this.eventStore, this.readStore, { coopId, currentYear: currentFiscalYear(this.clock) }, ALL_PROJECTIONS);
   }
 }

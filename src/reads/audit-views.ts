@@ -14,6 +14,7 @@ import {
   type YearLocked,
 } from '../events/ledger-events';
 import { type HistoryCheck } from '../events/history';
+import { type BadDocument, badDocumentSentence } from '../projections/read-model-check';
 import { type PaymentContent } from '../events/payment-events';
 import { parseStream } from '../events/streams';
 import { historyItem } from './history';
@@ -390,10 +391,11 @@ const streamYear = (stream: string): number | null => {
  * streams, events counted from 1, the first bad event by its number in the coop's history (the
  * check stops on it, so it is the count of events checked).
  */
-export function verificationView(check: HistoryCheck, coopId: string) {
+export function verificationView(check: HistoryCheck & { firstBadDocument?: BadDocument }, coopId: string) {
   const bad = check.firstBadEvent;
   return {
     ok: check.ok,
+    badDocument: check.firstBadDocument ? badDocumentSentence(check.firstBadDocument) : null,
     events: check.events,
     years: check.heads.filter((h) => streamYear(h.stream) !== null).length,
     heads: check.heads.map((h) => ({ label: yearLabel(streamYear(h.stream)), events: h.revision + 1, hash: h.hash })),

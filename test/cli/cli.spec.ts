@@ -135,6 +135,40 @@ describe('CLI (npm run cli)', () => {
     expect(storedReadModels(dataDir).documents).toEqual(folded.documents);
   });
 
+  it('history:verify compares the read models with a replay of the events: exits 1 naming the edited notebook row', async () => {
+    const untouched = await runCli(dataDir, ['history:verify']);
+    expect(untouched.code).toBe(0);
+    expect(untouched.stdout).toMatch(/Données affichées conformes aux événements : [1-9]\d* documents comparés\./);
+
+    const tampered = tempDataDir('cahier-cli-tampered-read-');
+    copies.push(tampered);
+    cpSync(dataDir, tampered, { recursive: true });
+    const db = new Database(join(tampered, 'read.sqlite'));
+    const row = db
+      .prepare("SELECT id, body FROM doc_notebook_entries WHERE json_extract(body, '$.pj') = '03' AND json_extract(body, '$.notebook') = ?")
+      .get(`C14001:${year}`) as {
+      id: string;
+      body: string;
+    };
+    const doc = JSON.parse(row.body) as { label: string; lines: Array<{ debit?: number }> };
+    const edited = { ...doc, label: 'TAMPERED', lines: doc.lines.map((l) => (l.debit ? { ...l, debit: l.debit * 100 } : l)) };
+    db.prepare('UPDATE doc_notebook_entries SET body = ? WHERE id = ?').run(JSON.stringify(edited), row.id);
+    db.close();
+
+    const [all, sameCoop, otherCoop] = await Promise.all([
+      runCli(tampered, ['history:verify']),
+      runCli(tampered, ['history:verify', '--coop', 'C14001']),
+      runCli(tampered, ['history:verify', '--coop', 'C14002']),
+    ]);
+    expect(all.code).toBe(1);
+    // The log itself is intact; the read model is not.
+    expect(all.stdout).toContain('Historique intègre');
+    expect(all.stderr).toContain(`Données affichées altérées (coopérative C14001) : le document « notebook_entries » n° ${row.id} diffère`);
+    expect(all.stderr).toMatch(/champ « (label|lines\.\d+\.debit) »/);
+    expect(sameCoop.code).toBe(1);
+    expect(otherCoop.code).toBe(0);
+  });
+
   it('history:verify exits 1 naming the first bad event once one row of the log is edited', async () => {
     const tampered = tempDataDir('cahier-cli-tampered-');
     copies.push(tampered);

@@ -191,6 +191,38 @@ describe('department and audit API', () => {
       .expect(409);
   });
 
+  it('verifies the coop’s read models against a replay of its events, and names the document edited behind its back', async () => {
+    expect((await auditor.get('/api/coops/C14001/verify').expect(200)).body).toMatchObject({ ok: true, documents: expect.any(Number) });
+    // The embedded read store's file: one notebook row gets its debit ×100 and a new label.
+    const db = new Database(join(t.dataDir, 'read.sqlite'));
+    try {
+      const row = db.prepare("SELECT id, body FROM doc_notebook_entries WHERE json_extract(body, '$.notebook') = 'C14001:2026' ORDER BY id LIMIT 1").get() as {
+        id: string;
+        body: string;
+      };
+      const doc = JSON.parse(row.body) as { label: string; lines: Array<{ debit?: number }> };
+      const tampered = { ...doc, label: 'TAMPERED', lines: doc.lines.map((l) => (l.debit ? { ...l, debit: l.debit * 100 } : l)) };
+      db.prepare('UPDATE doc_notebook_entries SET body = ? WHERE id = ?').run(JSON.stringify(tampered), row.id);
+
+      const check = (await auditor.get('/api/coops/C14001/verify').expect(200)).body;
+      expect(check).toMatchObject({ ok: false, firstBadDocument: { collection: 'notebook_entries', id: row.id, reason: 'différent' } });
+      expect(check.firstBadDocument.field).toMatch(/^(label|lines\.\d+\.debit)$/);
+      // The hash chains themselves are intact: the event that says otherwise is not named.
+      expect(check.firstBadEvent).toBeUndefined();
+      const page = (await auditor.get('/audit/coops/C14001/verification').expect(200)).text;
+      expect(page).toContain('Données affichées altérées');
+      expect(page).toContain(row.id);
+      expect((await auditor.get('/audit/coops/C14001/attestation.pdf').expect(409)).body).toMatchObject({ code: 'READ_MODELS_ALTERED' });
+      // Another coop's documents are untouched.
+      expect((await auditor.get('/api/coops/C14002/verify').expect(200)).body.ok).toBe(true);
+
+      db.prepare('UPDATE doc_notebook_entries SET body = ? WHERE id = ?').run(row.body, row.id);
+      expect((await auditor.get('/api/coops/C14001/verify').expect(200)).body.ok).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
   it('verifies the coop’s hash chains, and names the event edited behind its back', async () => {
     expect((await auditor.get('/api/coops/C14002/verify').expect(200)).body).toMatchObject({ ok: true, events: expect.any(Number), streams: 2 });
     // The embedded event store's file (src/stores.ts).

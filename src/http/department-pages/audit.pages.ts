@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/c
 import type { Request, Response } from 'express';
 import { Clock, currentFiscalYear, formatFrenchDate, today } from '../../domain/fiscal-year';
 import { EventStore } from '../../events/event-store';
-import { coopHistory, verifyHistory } from '../../events/history';
+import { coopHistory } from '../../events/history';
+import { ALL_PROJECTIONS } from '../../projections';
+import { badDocumentSentence, verifyCoop } from '../../projections/read-model-check';
 import { CoopDoc } from '../../projections/coops.projection';
 import { RecordedEvent } from '../../events/envelope';
 import { breakdownView, gridView } from '../../reads/ledger-views';
@@ -157,7 +159,7 @@ export class AuditPagesController {
   async verify(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
-    const check = await verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
+    const check = await verifyCoop(this.eventStore, this.store, { coopId, currentYear: currentFiscalYear(this.clock) }, ALL_PROJECTIONS);
     this.render(res, coop, 'audit/verify', 'verify', {
       title: `Vérification de l'historique — ${coop.name}`,
       check: verificationView(check, coop.coopId),
@@ -173,13 +175,20 @@ export class AuditPagesController {
   async attestation(@Param('coopId') coopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     auditOnly(user);
     const coop = await this.coopOf(coopId);
-    const check = await verifyHistory(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
-    if (!check.ok) {
-      const bad = check.firstBadEvent!;
+    const check = await verifyCoop(this.eventStore, this.store, { coopId, currentYear: currentFiscalYear(this.clock) }, ALL_PROJECTIONS);
+    if (check.firstBadEvent) {
+      const bad = check.firstBadEvent;
       throw new ApiError(409, {
         error: 'conflict',
         code: 'HISTORY_BROKEN',
         message: `Attestation impossible : l'historique est altéré à partir de l'événement ${bad.stream} n° ${bad.revision} (${bad.reason}).`,
+      });
+    }
+    if (check.firstBadDocument) {
+      throw new ApiError(409, {
+        error: 'conflict',
+        code: 'READ_MODELS_ALTERED',
+        message: `Attestation impossible : ${badDocumentSentence(check.firstBadDocument)}.`,
       });
     }
     const now = this.clock.now().toISOString();
