@@ -1,5 +1,10 @@
 import request from 'supertest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LoginThrottle } from '../../src/http/auth/login-throttle';
+import { AccountLoginFailures } from '../../src/http/auth/login-failures';
+import { SqliteAccountStore } from '../../src/users/sqlite-account-store';
 import { hashPassword, OWASP_SCRYPT, passwordPolicyError, verifyPassword } from '../../src/users/passwords';
 import { canReadCoop, canReadDepartment, canWriteCoop } from '../../src/http/auth/scope';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/http/auth/session-store';
@@ -113,6 +118,39 @@ describe('login throttle', () => {
     expect(throttle.check(from('jferry', '1.1.1.1'), t0 + 30)).toEqual({ blocked: false, delayMs: 0 });
     fail(throttle, from('jferry', '3.3.3.3'), 1, t0 + 30);
     expect(throttle.check(from('jferry', '4.4.4.4'), t0 + 40).blocked).toBe(true);
+  });
+
+  it('two instances on one account store count the same failures: 10 through one, blocked on the other; a success on it wipes the pair for both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cahier-throttle-'));
+    const store = await SqliteAccountStore.open(join(dir, 'accounts.sqlite'));
+    try {
+      const window = 15 * 60 * 1000;
+      const [one, other] = [new LoginThrottle({}, new AccountLoginFailures(store, window)), new LoginThrottle({}, new AccountLoginFailures(store, window))];
+      const source = from('jferry', '1.2.3.4');
+      for (let i = 0; i < 9; i++) {
+        const admission = await one.admitShared(source, t0 + i);
+        if (admission.blocked) throw new Error(`blocked at failure ${i}`);
+        admission.attempt.failed(t0 + i);
+      }
+      const last = await other.admitShared(source, t0 + 9);
+      if (last.blocked) throw new Error('blocked before ten failures');
+      last.attempt.failed(t0 + 9);
+      expect(await one.admitShared(source, t0 + 10)).toEqual({ blocked: true, retryAfterSeconds: 15 * 60 });
+
+      const fresh = from('jferry', '5.6.7.8');
+      for (let i = 0; i < 5; i++) {
+        const admission = await one.admitShared(fresh, t0 + i);
+        if (!admission.blocked) admission.attempt.failed(t0 + i);
+      }
+      const ok = await other.admitShared(fresh, t0 + 20);
+      expect(ok).toMatchObject({ blocked: false, delayMs: 1000 });
+      if (!ok.blocked) ok.attempt.succeeded();
+      await other.settled();
+      expect(await one.admitShared(fresh, t0 + 30)).toMatchObject({ blocked: false, delayMs: 0 });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

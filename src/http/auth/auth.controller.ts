@@ -167,7 +167,7 @@ export class AuthController {
 
   /** Throttled as a login (six digits are few); the user's directory entry then asks for the factor. */
   async confirmSecondFactor(req: Request, user: SessionUser, code: unknown): Promise<string[]> {
-    const admission = this.throttle.admit(this.sourceOf(req, user.username), this.now());
+    const admission = await this.throttle.admitShared(this.sourceOf(req, user.username), this.now());
     if (admission.blocked) throw throttledError(admission);
     let codes: string[];
     try {
@@ -243,7 +243,7 @@ export class AuthController {
       });
     }
     // Throttled as a login: it would otherwise let a session guess its user's password.
-    const admission = this.throttle.admit(this.sourceOf(req, user.username), this.now());
+    const admission = await this.throttle.admitShared(this.sourceOf(req, user.username), this.now());
     if (admission.blocked) throw throttledError(admission);
     let verified: SessionUser | null;
     try {
@@ -312,7 +312,7 @@ export class AuthController {
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     if (!username || typeof body.password !== 'string' || body.password === '') return { kind: 'missing' };
-    const admission = this.throttle.admit(this.sourceOf(req, username), this.now());
+    const admission = await this.throttle.admitShared(this.sourceOf(req, username), this.now());
     if (admission.blocked) return { kind: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
     let user: SessionUser | null;
     try {
@@ -348,7 +348,7 @@ export class AuthController {
   ): Promise<{ kind: 'ok'; user: SessionUser } | { kind: 'expired' } | { kind: 'refused' } | { kind: 'throttled'; retryAfterSeconds: number }> {
     const pending = req.session?.pendingLogin;
     if (!pending || this.now() - pending.at > PENDING_LOGIN_MS) return { kind: 'expired' };
-    const admission = this.throttle.admit(this.sourceOf(req, pending.username), this.now());
+    const admission = await this.throttle.admitShared(this.sourceOf(req, pending.username), this.now());
     if (admission.blocked) return { kind: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
     let user: SessionUser | null;
     try {

@@ -7,7 +7,8 @@ import { DeviceCookies } from './device-cookie';
 import { Views } from '../views';
 import { AuthController } from './auth.controller';
 import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
-import { LoginThrottle, ThrottlePolicy } from './login-throttle';
+import { DEFAULT_THROTTLE, LoginThrottle, ThrottlePolicy } from './login-throttle';
+import { AccountLoginFailures } from './login-failures';
 import { PassportLogin } from './passport-login';
 import { DEFAULT_HASHING, HashingLimits, HashingPool } from '../../users/password-hashing';
 import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
@@ -63,8 +64,10 @@ export interface AuthModuleOptions extends AuthOptions {
     },
     {
       provide: LoginThrottle,
-      useFactory: (options?: AuthOptions) => new LoginThrottle(options?.throttle),
-      inject: [{ token: AUTH_OPTIONS, optional: true }],
+      // Failures in the account store: every instance on it counts the same guesses.
+      useFactory: (store: AccountStore, options?: AuthOptions) =>
+        new LoginThrottle(options?.throttle, new AccountLoginFailures(store, options?.throttle?.windowMs ?? DEFAULT_THROTTLE.windowMs)),
+      inject: [ACCOUNT_STORE, { token: AUTH_OPTIONS, optional: true }],
     },
     { provide: USER_DIRECTORY, useExisting: UserDirectory },
     {

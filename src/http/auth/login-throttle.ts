@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 /**
  * Login throttling after OWASP's "slow down online guessing attacks with device cookies", in
- * memory. A browser that logged in successfully holds a signed device cookie (device-cookie.ts):
+ * memory, and with SharedFailures in the account store, so several instances count together. A browser that logged in successfully holds a signed device cookie (device-cookie.ts):
  * its attempts count only against that cookie, so failures made elsewhere never hold it back.
  * Attempts from anywhere else (untrusted) count against the (username, address) pair — an
  * address is only ever held back for itself, and behind a proxy one address is everybody — and
@@ -54,6 +54,17 @@ export interface ThrottledAttempt {
   abandoned(): void;
 }
 
+/**
+ * Failures kept where every instance sees them. Attempts in flight stay per instance (they end
+ * within seconds); the failures, which hold a guesser back for the window, are shared.
+ */
+export interface SharedFailures {
+  /** Each key's failures since `since` (epoch ms), oldest first; keys without any are left out. */
+  recent(keys: string[], since: number): Promise<Map<string, number[]>>;
+  record(keys: string[], at: number): Promise<void>;
+  forget(keys: string[]): Promise<void>;
+}
+
 type Admission = (ThrottleDecision & { blocked: true }) | { blocked: false; delayMs: number; attempt: ThrottledAttempt };
 
 interface Counter {
@@ -69,10 +80,49 @@ export class LoginThrottle {
   private readonly failures: LRUCache<string, number[]>;
   /** key → attempts started and not yet ended. */
   private readonly inFlight = new Map<string, number>();
+  /** This instance's writes to the shared failures not yet done: read after them. */
+  private sharing: Promise<void> = Promise.resolve();
 
-  constructor(policy: Partial<ThrottlePolicy> = {}) {
+  constructor(
+    policy: Partial<ThrottlePolicy> = {},
+    private readonly shared?: SharedFailures,
+  ) {
     this.policy = { ...DEFAULT_THROTTLE, ...policy };
     this.failures = new LRUCache({ max: this.policy.maxKeys });
+  }
+
+  /**
+   * admit, after reading the source's failures from the shared store (those made through any
+   * instance). The store unreachable: this instance's own count decides.
+   */
+  async admitShared(source: LoginSource, now: number): Promise<Admission> {
+    if (this.shared) {
+      const keys = this.countersOf(source).map((c) => c.key);
+      try {
+        await this.sharing;
+        const recent = await this.shared.recent(keys, now - this.policy.windowMs);
+        for (const key of keys) {
+          const times = recent.get(key);
+          if (times?.length) this.failures.set(key, times);
+          else this.failures.delete(key);
+        }
+      } catch {
+        // Counted in memory meanwhile.
+      }
+    }
+    return this.admit(source, now);
+  }
+
+  /** Resolves once this instance's failures and successes so far are in the shared store. */
+  settled(): Promise<void> {
+    return this.sharing;
+  }
+
+  /** Writes to the shared store in the order made; a failed write leaves the count in memory. */
+  private share(write: (shared: SharedFailures) => Promise<void>): void {
+    const shared = this.shared;
+    if (!shared) return;
+    this.sharing = this.sharing.then(() => write(shared)).catch(() => undefined);
   }
 
   /** Decides on an attempt and, when it may go on, counts it in flight until it ends. */
@@ -97,12 +147,22 @@ export class LoginThrottle {
       delayMs: decision.delayMs,
       attempt: {
         failed: (at) => {
-          if (end()) this.recordFailure(counters, at);
+          if (!end()) return;
+          this.recordFailure(counters, at);
+          this.share((shared) =>
+            shared.record(
+              counters.map((c) => c.key),
+              at,
+            ),
+          );
         },
         succeeded: () => {
           // The pair's and the device's slates are wiped; the username's untrusted count is not,
           // or a guesser could reset it between guesses by logging in to their own account.
-          if (end()) for (const { key } of counters) if (!key.startsWith('untrusted:')) this.failures.delete(key);
+          if (!end()) return;
+          const wiped = counters.map((c) => c.key).filter((key) => !key.startsWith('untrusted:'));
+          for (const key of wiped) this.failures.delete(key);
+          this.share((shared) => shared.forget(wiped));
         },
         abandoned: () => {
           end();
