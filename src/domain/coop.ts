@@ -73,6 +73,8 @@ const namesOf = (value: unknown): string[] =>
       : [];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** An e-mail address as people type one (bounded: 254 characters at most, RFC 5321). */
+export const isEmailAddress = (text: string): boolean => text.length <= 254 && EMAIL.test(text);
 /** A French number (10 digits, or +33 and 9), spaces, dots and dashes between groups allowed. */
 const PHONE = /^(?:0\d{9}|\+33\d{9})$/;
 
@@ -84,7 +86,7 @@ function validContact(input: CoopContactInput): CoopContactChanged {
     errors.push(new DomainError('PHONE_INVALID', 'Le numéro de téléphone comporte 10 chiffres (ex. 02 31 12 34 56).', 'phone'));
   }
   const email = optionalText(input.email);
-  if (email && !EMAIL.test(email))
+  if (email && !isEmailAddress(email))
     errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique n'est pas valide (ex. ce.0141234a@ac-caen.fr).", 'email'));
   const mandataires = namesOf(input.mandataires);
   if (mandataires.length === 0) errors.push(new DomainError('MANDATAIRE_REQUIRED', 'Indiquez au moins un mandataire (prénom et nom).', 'mandataires'));
@@ -135,7 +137,8 @@ export function mandataireErrors(input: { name?: unknown; email?: unknown }): Do
   if (!optionalText(input.name)) errors.push(new DomainError('NAME_REQUIRED', 'Indiquez le prénom et le nom du mandataire.', 'name'));
   const email = optionalText(input.email);
   if (!email) errors.push(new DomainError('EMAIL_REQUIRED', "Indiquez l'adresse électronique du mandataire : les messages lui sont envoyés.", 'email'));
-  else if (!EMAIL.test(email)) errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique n'est pas valide (ex. prenom.nom@ac-caen.fr).", 'email'));
+  else if (!isEmailAddress(email))
+    errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique n'est pas valide (ex. prenom.nom@ac-caen.fr).", 'email'));
   return errors;
 }
 

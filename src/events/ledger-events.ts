@@ -217,6 +217,8 @@ export interface YearLocked {
 /** Who a vérificateur aux comptes is, as the mandataire names them on the invitation. */
 export type VerifierQuality = 'parent' | 'enseignant' | 'autre';
 export type QuitusDecision = 'quitus' | 'reserves';
+/** How the code reached the vérificateur: by e-mail (the mandataire never sees it) or on a letter the mandataire hands over. */
+export type InvitationDelivery = 'email' | 'paper';
 
 /**
  * A one-time invitation to a vérificateur: only the SHA-256 of its code is stored (the code is
@@ -229,6 +231,9 @@ export interface QuitusInvited {
   codeHash: string;
   /** Last day the code opens the year (30 days after the invitation). */
   expiresOn: string;
+  /** v2: by e-mail to `sentTo`, or on paper (v1 invitations were all handed over by the mandataire: paper). */
+  delivery: InvitationDelivery;
+  sentTo: string | null;
 }
 /** A vérificateur's decision on the closed year, bound to the hash of the stream head it was given on. */
 export interface QuitusGiven {

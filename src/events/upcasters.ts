@@ -31,7 +31,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   EntriesValidated: 1,
   YearUnlocked: 1,
   YearLocked: 1,
-  QuitusInvited: 1,
+  QuitusInvited: 2,
   QuitusGiven: 1,
   SubmissionDocumentAttached: 1,
   SubmissionSent: 1,
@@ -66,8 +66,16 @@ export type Upcaster = (event: RecordedEvent) => RecordedEvent;
 /** By type, then by the version an upcaster reads. */
 export type UpcasterRegistry = Record<string, Record<number, Upcaster>>;
 
-/** None yet: every stored event is at its current version. */
-export const UPCASTERS: UpcasterRegistry = {};
+export const UPCASTERS: UpcasterRegistry = {
+  // v1 showed the code to the mandataire, who handed it over: a paper invitation, no address.
+  QuitusInvited: {
+    1: (event) => ({
+      ...event,
+      data: { ...(event.data as object), delivery: 'paper', sentTo: null },
+      metadata: { ...event.metadata, schemaVersion: 2 },
+    }),
+  },
+};
 
 /**
  * Builds the read-side conversion: an old event goes through each step up to the current

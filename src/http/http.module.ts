@@ -27,6 +27,7 @@ import { StatementReader } from './statement-reader';
 import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
+import { QuitusInvitations } from './quitus-invitations';
 import { YearEndApiController } from './year-end-api.controller';
 import { MembershipApiController } from './membership-api.controller';
 import { MembershipReads } from '../reads/membership';
@@ -75,6 +76,7 @@ const coopDirectory = {
     WriteFailures,
     YearEndReads,
     QuitusCodes,
+    QuitusInvitations,
     MembershipReads,
     PaymentReads,
   ],
@@ -91,6 +93,7 @@ const coopDirectory = {
     WriteFailures,
     YearEndReads,
     QuitusCodes,
+    QuitusInvitations,
     MembershipReads,
     AuthModule,
   ],

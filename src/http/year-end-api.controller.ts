@@ -16,6 +16,7 @@ import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
 import { checkAsOf, yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
+import { QuitusInvitations } from './quitus-invitations';
 import { PrintService } from './print.service';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 import { requestContext } from './request-context';
@@ -34,6 +35,7 @@ export class YearEndApiController {
     private readonly ledger: LedgerReads,
     private readonly yearEnd: YearEndReads,
     private readonly codes: QuitusCodes,
+    private readonly invitations: QuitusInvitations,
     private readonly vouchers: VoucherStore,
     private readonly print: PrintService,
   ) {}
@@ -41,25 +43,27 @@ export class YearEndApiController {
   @Post('coops/:coopId/years/:year/quitus/invitations')
   @UseGuards(CoopScopeGuard)
   async invite(@Param('coopId') coopId: string, @Param('year') year: string, @JsonBody() body: Json, @CurrentUser() user: SessionUser, @Req() req: Request) {
-    const { code, codeHash } = this.codes.draw();
-    const invitationId = randomUUID();
-    await this.commands.execute(
-      // No idempotency key: a retry would answer a code that was never stored.
-      new ExecuteLedgerCommand(
-        coopId,
-        yearParam(year),
-        { type: 'InviteVerifier', invitationId, name: text(body.name), quality: text(body.quality), codeHash },
-        commandContext(user, null, req.header('x-correlation-id') ?? undefined),
-      ),
-    );
-    return { invitationId, code, url: `/quitus/${code}` };
+    const { coop } = await this.ledger.year(coopId, yearParam(year));
+    // No idempotency key: a retry would answer a code that was never stored.
+    const context = commandContext(user, null, req.header('x-correlation-id') ?? undefined);
+    const email = body.email === undefined || body.email === null ? null : text(body.email);
+    return this.invitations.invite(coop, yearParam(year), { name: text(body.name), quality: text(body.quality), email }, context);
   }
 
+  /** Each invitation's delivery; an e-mailed one also says whether its message left, and when (never its code). */
   @Get('coops/:coopId/years/:year/quitus')
   @UseGuards(CoopScopeGuard)
   async quitus(@Param('coopId') coopId: string, @Param('year') year: string) {
     const { coop } = await this.ledger.year(coopId, yearParam(year));
-    return this.yearEnd.quitus(coop, yearParam(year));
+    const view = await this.yearEnd.quitus(coop, yearParam(year));
+    const messages = await this.invitations.messagesOf(view.invitations);
+    return {
+      ...view,
+      invitations: view.invitations.map((i) => {
+        const message = messages.get(i.invitationId);
+        return i.delivery === 'email' ? { ...i, messageStatus: message?.status ?? null, sentAt: message?.sentAt ?? null } : i;
+      }),
+    };
   }
 
   @Post('coops/:coopId/years/:year/submission/documents')

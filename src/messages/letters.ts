@@ -20,3 +20,47 @@ export function passwordResetLetter(to: { email: string; name?: string; username
     ].join('\n'),
   };
 }
+
+/** One message per invitation: its cause. */
+export const invitationCause = (invitationId: string): string => `quitus-invitation:${invitationId}`;
+
+/** Who a quitus invitation is for, and on which year of which coop. */
+export interface QuitusInvitationFacts {
+  invitationId: string;
+  name: string;
+  /** In words ("parent d'élève"…). */
+  qualityLabel: string;
+  email: string;
+  coop: { coopId: string; name: string; school: string | null; department: string };
+  year: number;
+  /** 'DD/MM/YYYY': the last day the link opens the year. */
+  until: string;
+}
+
+/**
+ * The vérificateur's invitation: the one-time link (its code the credential) goes to their own
+ * address and nowhere else, so the mandataire who kept the books never holds it.
+ */
+export function quitusInvitationLetter(facts: QuitusInvitationFacts, link: string): NewMessage {
+  const yearName = `${facts.year}-${facts.year + 1}`;
+  const coop = facts.coop.school ? `${facts.coop.name} (${facts.coop.school})` : facts.coop.name;
+  return {
+    to: facts.email,
+    subject: `Cahier Coop — vérification des comptes ${yearName} de ${facts.coop.name}`,
+    kind: 'quitus-invitation',
+    coopId: facts.coop.coopId,
+    department: facts.coop.department,
+    cause: invitationCause(facts.invitationId),
+    text: [
+      `Bonjour ${facts.name},`,
+      '',
+      `Vous êtes invité(e) comme vérificateur aux comptes (${facts.qualityLabel}) de la coopérative scolaire « ${coop} » pour l'exercice ${yearName}.`,
+      `Ce lien personnel ouvre l'exercice clôturé en lecture seule, sans compte : le compte rendu financier, le cahier, le rapprochement bancaire et les pièces. Vous y donnez quitus ou émettez des réserves.`,
+      link,
+      '',
+      `Le lien est valable jusqu'au ${facts.until} et sert une seule fois. Ne le transmettez à personne : il vaut signature.`,
+      '',
+      'Cahier Coop',
+    ].join('\n'),
+  };
+}

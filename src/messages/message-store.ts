@@ -36,10 +36,22 @@ export interface StoredMessage {
   /** ISO date-time it was recorded. */
   at: string;
   status: MessageStatus;
+  /** ISO date-time the mail server took it; null until then. */
+  sentAt: string | null;
   attempts: number;
   /** Epoch ms of the next delivery attempt while kept and a server is configured; null otherwise. */
   nextAttemptAt: number | null;
   lastError: string | null;
+}
+
+/** What one delivery attempt ended in. */
+export interface DeliveryOutcome {
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  /** When the server took it (status sent). */
+  sentAt?: string | null;
 }
 
 export interface MessageFilter {
@@ -55,6 +67,8 @@ export interface MessageStore {
   list(filter: MessageFilter, limit: number): Promise<StoredMessage[]>;
   /** Whether a message of this cause was recorded. */
   hasCause(cause: string): Promise<boolean>;
+  /** The message recorded for this cause, if any. */
+  byCause(cause: string): Promise<StoredMessage | null>;
   /** Kept messages whose next attempt is due, oldest first. */
   due(now: number, limit: number): Promise<StoredMessage[]>;
   /**
@@ -63,7 +77,7 @@ export interface MessageStore {
    */
   takeForDelivery(messageId: string, holder: string, now: number, until: number): Promise<boolean>;
   /** The outcome of an attempt (and the hold released). */
-  settle(messageId: string, outcome: { status: MessageStatus; attempts: number; nextAttemptAt: number | null; lastError: string | null }): Promise<void>;
+  settle(messageId: string, outcome: DeliveryOutcome): Promise<void>;
   /**
    * A once-only claim (e.g. today's reminder run): true for the first caller of that key, false
    * for every later one, whichever process asks.

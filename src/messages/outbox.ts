@@ -79,7 +79,7 @@ export class Outbox {
     const attempts = message.attempts + 1;
     try {
       await this.mailer.send({ to: message.to, subject: message.subject, text: message.text });
-      await this.store.settle(message.messageId, { status: 'sent', attempts, nextAttemptAt: null, lastError: null });
+      await this.store.settle(message.messageId, { status: 'sent', attempts, nextAttemptAt: null, lastError: null, sentAt: this.clock.now().toISOString() });
     } catch (error) {
       const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
       const gaveUp = attempts >= MAX_ATTEMPTS;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { type MessageFilter, type MessageStatus, type MessageStore, type NewMessage, type StoredMessage } from './message-store';
+import { type DeliveryOutcome, type MessageFilter, type MessageStatus, type MessageStore, type NewMessage, type StoredMessage } from './message-store';
 
 interface Row {
   message_id: string;
@@ -12,6 +12,7 @@ interface Row {
   cause: string | null;
   at: string;
   status: MessageStatus;
+  sent_at: string | null;
   attempts: number;
   next_attempt_at: number | null;
   last_error: string | null;
@@ -28,6 +29,7 @@ const toMessage = (row: Row): StoredMessage => ({
   cause: row.cause,
   at: row.at,
   status: row.status,
+  sentAt: row.sent_at ?? null,
   attempts: row.attempts,
   nextAttemptAt: row.next_attempt_at,
   lastError: row.last_error,
@@ -60,13 +62,17 @@ export class SqliteMessageStore implements MessageStore {
         next_attempt_at INTEGER,
         last_error TEXT,
         held_by TEXT,
-        held_until INTEGER
+        held_until INTEGER,
+        sent_at TEXT
       );
       CREATE INDEX IF NOT EXISTS messages_coop ON messages (coop_id, at);
       CREATE INDEX IF NOT EXISTS messages_department ON messages (department, at);
       CREATE INDEX IF NOT EXISTS messages_due ON messages (status, next_attempt_at);
       CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, holder TEXT NOT NULL, at TEXT NOT NULL);
     `);
+    // Files of earlier versions have no sent_at yet.
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'sent_at')) this.db.exec('ALTER TABLE messages ADD COLUMN sent_at TEXT');
   }
 
   async record(message: NewMessage & { messageId: string; at: string; nextAttemptAt: number | null }): Promise<StoredMessage | null> {
@@ -114,6 +120,11 @@ export class SqliteMessageStore implements MessageStore {
     return this.db.prepare('SELECT 1 FROM messages WHERE cause = ?').get(cause) !== undefined;
   }
 
+  async byCause(cause: string): Promise<StoredMessage | null> {
+    const row = this.db.prepare('SELECT * FROM messages WHERE cause = ?').get(cause) as Row | undefined;
+    return row ? toMessage(row) : null;
+  }
+
   async due(now: number, limit: number): Promise<StoredMessage[]> {
     const rows = this.db
       .prepare(
@@ -134,10 +145,12 @@ export class SqliteMessageStore implements MessageStore {
     return taken.changes === 1;
   }
 
-  async settle(messageId: string, outcome: { status: MessageStatus; attempts: number; nextAttemptAt: number | null; lastError: string | null }): Promise<void> {
+  async settle(messageId: string, outcome: DeliveryOutcome): Promise<void> {
     this.db
-      .prepare('UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, held_by = NULL, held_until = NULL WHERE message_id = ?')
-      .run(outcome.status, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, messageId);
+      .prepare(
+        'UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?, held_by = NULL, held_until = NULL WHERE message_id = ?',
+      )
+      .run(outcome.status, outcome.attempts, outcome.nextAttemptAt, outcome.lastError, outcome.sentAt ?? null, messageId);
   }
 
   async claim(key: string, holder: string, at: string): Promise<boolean> {

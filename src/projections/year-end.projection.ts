@@ -3,6 +3,7 @@ import { type RecordedEvent } from '../events/envelope';
 import {
   asLedgerEvent,
   noOtherEvent,
+  type InvitationDelivery,
   type QuitusGiven,
   type SubmissionDocumentAttached,
   type SubmissionSent,
@@ -29,6 +30,9 @@ export interface YearEndInvitation {
   invitedAt: string;
   expiresOn: string;
   used: boolean;
+  /** By e-mail to sentTo (the code only in the message), or on paper. */
+  delivery: InvitationDelivery;
+  sentTo: string | null;
 }
 export interface YearEndDecision extends Omit<QuitusGiven, 'invitationId'> {
   invitationId: string;
@@ -134,7 +138,16 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
       const d = event.data;
       doc.invitations = [
         ...doc.invitations,
-        { invitationId: d.invitationId, name: d.name, quality: d.quality, invitedAt: at, expiresOn: d.expiresOn, used: false },
+        {
+          invitationId: d.invitationId,
+          name: d.name,
+          quality: d.quality,
+          invitedAt: at,
+          expiresOn: d.expiresOn,
+          used: false,
+          delivery: d.delivery,
+          sentTo: d.sentTo,
+        },
       ];
       break;
     }
@@ -219,8 +232,8 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
 
 export const yearEndProjection: Projection = {
   name: 'year_ends',
-  // 2: the year's statements (an imported one is the submission's statement document).
-  version: 2,
+  // 2: the year's statements (an imported one is the submission's statement document). 3: invitations' delivery.
+  version: 3,
   collections: { [YEAR_ENDS]: { indexes: ['department', 'year'] }, [QUITUS_CODES]: { indexes: [] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

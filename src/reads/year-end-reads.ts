@@ -4,6 +4,7 @@ import { type Clock, formatFrenchDate, today } from '../domain/fiscal-year';
 import { quitusReserves, submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
+import { type InvitationDelivery } from '../events/ledger-events';
 import {
   QUITUS_CODES,
   type QuitusCodeDoc,
@@ -22,7 +23,18 @@ import { type CrfInputs, type OfficialCrf, officialCrf, yearEndFlag, type YearEn
 
 /** GET …/quitus (API.md, "Year's end"). */
 export interface QuitusView {
-  invitations: Array<{ invitationId: string; name: string; quality: string; invitedAt: string; expiresOn: string; used: boolean; expired: boolean }>;
+  invitations: Array<{
+    invitationId: string;
+    name: string;
+    quality: string;
+    invitedAt: string;
+    expiresOn: string;
+    used: boolean;
+    expired: boolean;
+    /** 'email': the code went to sentTo and only there; 'paper': the mandataire handed a letter over. */
+    delivery: InvitationDelivery;
+    sentTo: string | null;
+  }>;
   decisions: Array<{ name: string; quality: string; decision: string; comment: string | null; at: string; chainHead: string; valid: boolean }>;
   complete: boolean;
 }
@@ -45,6 +57,8 @@ export interface SubmissionRow {
   reason: string | null;
   /** The year was unlocked after this version was sent: it no longer is the year as it stands. */
   reopened: boolean;
+  /** Each invitation of the year and how its code reached the vérificateur (the AD sees which were on paper). */
+  invitations: Array<{ name: string; quality: string; delivery: InvitationDelivery; used: boolean }>;
 }
 
 /** A file the coop sent with its dossier: an attached document, or the bank's file of an imported statement. */
@@ -146,6 +160,7 @@ export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearE
     subsidyProofs: Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i)),
     reason: last?.status === 'returned' ? last.reason : null,
     reopened: last !== null && !last.current,
+    invitations: doc.invitations.map(({ name, quality, delivery, used }) => ({ name, quality, delivery, used })),
   };
 }
 

@@ -23,7 +23,7 @@ const after = { today: '2025-09-10', head: { hash: HEAD }, mandataires: ['Claire
 
 const invited = (id: string, name: string, quality: 'parent' | 'enseignant' | 'autre', n: number): LedgerEvent => ({
   type: 'QuitusInvited',
-  data: { invitationId: id, name, quality, codeHash: HASH(n), expiresOn: '2025-10-10' },
+  data: { invitationId: id, name, quality, codeHash: HASH(n), expiresOn: '2025-10-10', delivery: 'paper', sentTo: null },
 });
 const given = (id: string, name: string, quality: QuitusGiven['quality'], decision: QuitusGiven['decision'] = 'quitus'): LedgerEvent => ({
   type: 'QuitusGiven',
@@ -65,7 +65,40 @@ describe('inviting the vérificateurs', () => {
     ledgerSpec
       .given(year)
       .when(invite(' Élodie Durand '), after)
-      .then([{ type: 'QuitusInvited', data: { invitationId: 'inv7', name: 'Élodie Durand', quality: 'parent', codeHash: HASH(7), expiresOn: '2025-10-10' } }]);
+      .then([
+        {
+          type: 'QuitusInvited',
+          data: { invitationId: 'inv7', name: 'Élodie Durand', quality: 'parent', codeHash: HASH(7), expiresOn: '2025-10-10', delivery: 'paper', sentTo: null },
+        },
+      ]);
+  });
+
+  it('given a closed year, when the mandataire gives the vérificateur’s address, then the invitation goes by e-mail to it', () => {
+    ledgerSpec
+      .given(year)
+      .when({ ...invite('Élodie Durand'), email: ' Elodie.Durand@Exemple.fr ' } as LedgerCommand, after)
+      .then([
+        {
+          type: 'QuitusInvited',
+          data: {
+            invitationId: 'inv7',
+            name: 'Élodie Durand',
+            quality: 'parent',
+            codeHash: HASH(7),
+            expiresOn: '2025-10-10',
+            delivery: 'email',
+            sentTo: 'elodie.durand@exemple.fr',
+          },
+        },
+      ]);
+  });
+
+  it('refuses an address that is not one (EMAIL_INVALID, next to the field)', () => {
+    const error = ledgerSpec
+      .given(year)
+      .when({ ...invite('Élodie Durand'), email: 'elodie.durand' } as LedgerCommand, after)
+      .thenThrows('EMAIL_INVALID');
+    expect(error.errors!.map((e) => e.field)).toEqual(['email']);
   });
 
   it('given an open year, when the mandataire invites, then YEAR_NOT_CLOSED', () => {

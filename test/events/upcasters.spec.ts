@@ -54,8 +54,17 @@ describe('upcasting', () => {
     expect(() => upcast(recorded('EntryRecorded', 2, {}))).toThrow(/plus récent/);
   });
 
-  it('has every event type of the catalog at version 1', () => {
+  it('has every event type of the catalog at version 1, but QuitusInvited at 2', () => {
     expect(Object.keys(SCHEMA_VERSIONS)).toHaveLength(47);
-    expect(new Set(Object.values(SCHEMA_VERSIONS))).toEqual(new Set([1]));
+    expect(Object.entries(SCHEMA_VERSIONS).filter(([, v]) => v !== 1)).toEqual([['QuitusInvited', 2]]);
+  });
+
+  it('reads a QuitusInvited v1 as a paper invitation (its code was shown to the mandataire)', () => {
+    const v1 = { invitationId: 'i1', name: 'Élodie Durand', quality: 'parent', codeHash: 'a'.repeat(64), expiresOn: '2025-10-10' };
+
+    const current = upcast(recorded('QuitusInvited', 1, v1));
+
+    expect(current.data).toEqual({ ...v1, delivery: 'paper', sentTo: null });
+    expect(current.metadata.schemaVersion).toBe(2);
   });
 });

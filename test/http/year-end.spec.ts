@@ -24,7 +24,13 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
 
   it('invites a vérificateur with a one-time code of at least 128 bits, never stored as such', async () => {
     const invitation = await invite('Élodie Durand', 'parent');
-    expect(invitation).toEqual({ invitationId: expect.any(String), code: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), url: `/quitus/${invitation.code}` });
+    expect(invitation).toEqual({
+      invitationId: expect.any(String),
+      delivery: 'paper',
+      code: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      url: `/quitus/${invitation.code}`,
+      letterUrl: `/quitus/${invitation.code}/lettre`,
+    });
     const history = (await treasurer.get('/api/coops/C14001/history').expect(200)).body.events;
     expect(JSON.stringify(history)).not.toContain(invitation.code);
     const refused = await mandataire.post(`${year}/quitus/invitations`, { name: 'Claire Martin', quality: 'parent' }).expect(403);

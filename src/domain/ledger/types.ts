@@ -76,8 +76,8 @@ export type LedgerCommand =
   | { type: 'CloseYear' }
   | { type: 'UnlockYear'; reason: string }
   | { type: 'LockYear' }
-  /** codeHash: SHA-256 of the invitation's code, drawn outside the pure core. */
-  | { type: 'InviteVerifier'; invitationId: string; name: string; quality: string; codeHash: string }
+  /** codeHash: SHA-256 of the invitation's code, drawn outside the pure core; email: the code goes there, else on a paper letter. */
+  | { type: 'InviteVerifier'; invitationId: string; name: string; quality: string; codeHash: string; email?: string | null }
   /** by: the session of whoever holds the code, if any (a login of the coop may not give quitus). */
   | { type: 'GiveQuitus'; codeHash: string; decision: string; comment?: string | null; by?: { role: string; coopId?: string } | null }
   | {

@@ -7,6 +7,7 @@ import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { DomainError } from '../../domain/errors';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { gridView } from '../../reads/ledger-views';
+import { parisMoment } from '../../reads/audit-views';
 import { YearEndReads } from '../../reads/year-end-reads';
 import { verifierQualities, verifierQualityLabel } from '../../reads/words';
 import { submissionView, yearEndReconciliation } from '../../reads/year-end-views';
@@ -16,6 +17,7 @@ import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { canWriteCoop } from '../auth/scope';
 import { ApiError } from '../errors.filter';
 import { QuitusCodes } from '../quitus-codes';
+import { type InvitationMessage, type Invited, QuitusInvitations } from '../quitus-invitations';
 import { Views } from '../views';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { type FormBody, text } from './entry-form';
@@ -27,6 +29,14 @@ const STATUS_LABELS: Record<string, string> = {
   accepted: 'Accepté',
   returned: 'Renvoyé à la coopérative',
 };
+/** Where an e-mailed invitation stands, in words: the mandataire sees that it left and when. */
+function messageWords(message: InvitationMessage | undefined): string {
+  if (!message) return 'message non enregistré';
+  if (message.status === 'sent') return `message parti le ${parisMoment(message.sentAt ?? message.at)}`;
+  if (message.status === 'failed') return "message en échec : l'adresse ou le serveur l'a refusé, invitez de nouveau";
+  return "message en attente d'envoi";
+}
+
 export const submissionStatusLabel = (status: string): string => STATUS_LABELS[status] ?? status;
 
 /**
@@ -42,6 +52,7 @@ export class YearEndPagesController {
     private readonly ledger: LedgerReads,
     private readonly yearEnd: YearEndReads,
     private readonly codes: QuitusCodes,
+    private readonly invitations: QuitusInvitations,
     private readonly vouchers: VoucherStore,
     private readonly views: Views,
   ) {}
@@ -66,26 +77,37 @@ export class YearEndPagesController {
     @Res() res: Response,
   ) {
     const ctx = await this.pages.load(coopId, year, user);
-    const { code, codeHash } = this.codes.draw();
     const name = text(body.name);
     const quality = text(body.quality);
-    const refusal = await attempt(() =>
-      this.commands.execute(yearCommand(ctx, { type: 'InviteVerifier', invitationId: randomUUID(), name, quality, codeHash })),
+    const email = text(body.email) || null;
+    const outcome: { invited?: Invited } = {};
+    const refusal = await attempt(async () => {
+      outcome.invited = await this.invitations.invite(ctx.reads.coop, ctx.reads.year, { name, quality, email }, commandContext(ctx.user));
+    });
+    const done = outcome.invited;
+    if (refusal || !done) return this.renderQuitus(res, ctx, { name, quality, email: email ?? '', errors: refusal?.errors }, null, refusal?.status ?? 500);
+    // A paper invitation's link is shown once (only its hash is kept); an e-mailed one's never.
+    const origin = `${req.protocol}://${req.get('host')}`;
+    await this.renderQuitus(
+      res,
+      ctx,
+      {},
+      done.delivery === 'email'
+        ? { name, sentTo: done.sentTo, link: null, letter: null }
+        : { name, sentTo: null, link: `${origin}${done.url}`, letter: done.letterUrl },
+      201,
     );
-    if (refusal) return this.renderQuitus(res, ctx, { name, quality, errors: refusal.errors }, null, refusal.status);
-    // The link is shown once: only its hash is kept.
-    const link = `${req.protocol}://${req.get('host')}/quitus/${code}`;
-    await this.renderQuitus(res, ctx, {}, { name, link }, 201);
   }
 
   private async renderQuitus(
     res: Response,
     ctx: YearContext,
-    form: { name?: string; quality?: string; errors?: Record<string, string> },
-    created: { name: string; link: string } | null,
+    form: { name?: string; quality?: string; email?: string; errors?: Record<string, string> },
+    created: { name: string; sentTo: string | null; link: string | null; letter: string | null } | null,
     status: number,
   ) {
     const view = await this.yearEnd.quitus(ctx.reads.coop, ctx.reads.year);
+    const messages = await this.invitations.messagesOf(view.invitations);
     const errors = form.errors ?? {};
     this.pages.render(
       res,
@@ -98,11 +120,17 @@ export class YearEndPagesController {
         yearOpen: !ctx.closed,
         quitus: {
           ...view,
-          invitations: view.invitations.map((i) => ({ ...i, qualityLabel: verifierQualityLabel(i.quality) })),
+          invitations: view.invitations.map((i) => ({
+            ...i,
+            qualityLabel: verifierQualityLabel(i.quality),
+            byEmail: i.delivery === 'email',
+            message: messageWords(messages.get(i.invitationId)),
+          })),
           decisions: view.decisions.map((d) => ({ ...d, qualityLabel: verifierQualityLabel(d.quality) })),
         },
         created,
         name: { id: 'f-name', name: 'name', value: form.name ?? '', error: errors.name ?? null },
+        email: { id: 'f-email', name: 'email', value: form.email ?? '', error: errors.email ?? null },
         qualities: verifierQualities().map((q) => ({ ...q, selected: q.value === (form.quality ?? 'parent') })),
         qualityError: errors.quality ?? null,
         formError: errors._form ?? null,
@@ -270,6 +298,22 @@ export class YearEndPagesController {
       decision === 'quitus' ? 'Merci : votre quitus est enregistré.' : 'Merci : vos réserves sont enregistrées.',
       200,
     );
+  }
+
+  /** The paper invitation: its holder prints it and hands it over (the code is the credential, as on the link). */
+  @Get('quitus/:code/lettre')
+  async letter(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
+    const invitation = await this.codes.open(code, req);
+    const { coop } = await this.ledger.year(invitation.coopId, invitation.year);
+    const mine = (await this.yearEnd.yearEnd(coop, invitation.year)).invitations.find((i) => i.invitationId === invitation.invitationId);
+    if (!mine) throw new DomainError('INVITATION_NOT_FOUND', "Ce lien d'invitation est inconnu ou a expiré.", undefined, 'not_found');
+    this.views.render(res, 'quitus-letter', {
+      title: `Invitation à vérifier les comptes ${invitation.year}-${invitation.year + 1}`,
+      coop,
+      yearName: `${invitation.year}-${invitation.year + 1}`,
+      invitation: { ...mine, qualityLabel: verifierQualityLabel(mine.quality) },
+      link: `${req.protocol}://${req.get('host')}/quitus/${code}`,
+    });
   }
 
   @Get('quitus/:code/pieces/:entryId/:attachmentId')

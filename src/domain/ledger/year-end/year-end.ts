@@ -6,6 +6,7 @@ import {
   type SubsidyRow,
   type VerifierQuality,
 } from '../../../events/ledger-events';
+import { isEmailAddress } from '../../coop';
 import { DomainError, ValidationFailed } from '../../errors';
 import { formatFrenchDate, yearEnd as yearEndDay } from '../../fiscal-year';
 import { type StatementBalance, lastStatementOn } from '../../statements/reconciliation';
@@ -331,6 +332,10 @@ function inviteVerifier(command: Extract<LedgerCommand, { type: 'InviteVerifier'
     errors.push(new DomainError('QUALITY_INVALID', 'Indiquez la qualité du vérificateur : parent, enseignant ou autre.', 'quality'));
   }
   if (!/^[0-9a-f]{64}$/.test(command.codeHash)) errors.push(new DomainError('CODE_INVALID', "Le code d'invitation est invalide.", 'code'));
+  const email = optionalText(command.email)?.toLowerCase() ?? null;
+  if (email !== null && !isEmailAddress(email)) {
+    errors.push(new DomainError('EMAIL_INVALID', "L'adresse électronique du vérificateur n'est pas valide (ex. prenom.nom@exemple.fr).", 'email'));
+  }
   reject(errors);
   assertNotBookkeeper(name!, env);
   if (Object.hasOwn(state.yearEnd.invitations, command.invitationId)) return [];
@@ -352,6 +357,8 @@ function inviteVerifier(command: Extract<LedgerCommand, { type: 'InviteVerifier'
         quality: command.quality as VerifierQuality,
         codeHash: command.codeHash,
         expiresOn: addDays(env.today, INVITATION_DAYS),
+        delivery: email === null ? 'paper' : 'email',
+        sentTo: email,
       },
     },
   ];
