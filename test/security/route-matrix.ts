@@ -314,6 +314,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   // ---- the vérificateur's pages: the code in the link is the credential
   'GET /quitus/:code': { rule: 'public' },
   'POST /quitus/:code': { rule: 'public' },
+  'GET /quitus/:code/lettre': { rule: 'public' },
   'GET /quitus/:code/pieces/:entryId/:attachmentId': { rule: 'public', params: ABSENT_ATTACHMENT },
 
   // ---- the auditor's pages
