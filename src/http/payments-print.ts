@@ -15,6 +15,7 @@ export function receiptsDocument(coop: CoopDoc, year: number, receipts: ReceiptV
     footer: `${coop.name} — exercice ${yearName} — reçus`,
     fileName,
     layout: false,
+    pages: receipts.length,
   };
 }
 

@@ -38,21 +38,17 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** More renders at once only queue up inside Chromium and multiply its memory. */
-const MAX_CONCURRENT_RENDERS = 2;
-
 /**
  * HTML → PDF through Debian's Chromium driven by playwright-core. The browser is launched on the
  * first render and kept warm (a launch costs about a second); each render gets its own context,
- * with JavaScript off and no network, closed afterwards.
+ * with JavaScript off and no network, closed afterwards. How many render at once is the
+ * PrintQueue's decision (print-queue.ts).
  */
 export class PdfRenderer {
   private readonly chromiumPath?: string;
   private readonly logger?: PdfLogger;
   private browser: Promise<Browser> | null = null;
   private launched = 0;
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
 
   constructor(options: { chromiumPath?: string; logger?: PdfLogger } = {}) {
     this.chromiumPath = options.chromiumPath;
@@ -76,32 +72,27 @@ export class PdfRenderer {
   }
 
   async render(html: string, options: PdfOptions): Promise<Buffer> {
-    await this.acquire();
+    const browser = await this.warmBrowser();
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block' });
     try {
-      const browser = await this.warmBrowser();
-      const context = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block' });
-      try {
-        // The document is self-contained: anything it would fetch is refused (data: URLs never hit the network).
-        await context.route(
-          () => true,
-          (route) => route.abort('blockedbyclient'),
-        );
-        const page = await context.newPage();
-        await page.setContent(printDocument(html, options), { waitUntil: 'load' });
-        return await page.pdf({
-          format: 'A4',
-          landscape: options.landscape,
-          printBackground: true,
-          displayHeaderFooter: true,
-          headerTemplate: headerTemplate(options.title),
-          footerTemplate: footerTemplate(options.footer),
-          margin: { top: '14mm', bottom: '14mm', left: '10mm', right: '10mm' },
-        });
-      } finally {
-        await context.close().catch(() => undefined);
-      }
+      // The document is self-contained: anything it would fetch is refused (data: URLs never hit the network).
+      await context.route(
+        () => true,
+        (route) => route.abort('blockedbyclient'),
+      );
+      const page = await context.newPage();
+      await page.setContent(printDocument(html, options), { waitUntil: 'load' });
+      return await page.pdf({
+        format: 'A4',
+        landscape: options.landscape,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: headerTemplate(options.title),
+        footerTemplate: footerTemplate(options.footer),
+        margin: { top: '14mm', bottom: '14mm', left: '10mm', right: '10mm' },
+      });
     } finally {
-      this.release();
+      await context.close().catch(() => undefined);
     }
   }
 
@@ -141,21 +132,6 @@ export class PdfRenderer {
       this.logger?.warn(`Chromium ne démarre pas (${this.chromiumPath}) : ${(error as Error).message}`);
       throw new PdfUnavailable({ cause: error });
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.running < MAX_CONCURRENT_RENDERS) {
-      this.running++;
-      return;
-    }
-    // The slot is handed over by release(), so `running` stays counted.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Response } from 'express';
@@ -12,7 +12,9 @@ import { type MembershipView } from '../reads/membership';
 import { type OfficialCrf } from '../reads/year-end-views';
 import { CONFIG } from '../tokens';
 import { YearReads } from '../reads/ledger-reads';
-import { PdfRenderer, PdfUnavailable } from './pdf';
+import { type PdfOptions, PdfRenderer, PdfUnavailable } from './pdf';
+import { ApiError } from './errors.filter';
+import { PrintBusy, PrintQueue } from './print-queue';
 import { Views } from './views';
 
 const PRINT_CSS = readFileSync(resolve(__dirname, '..', '..', 'public', 'print.css'), 'utf8');
@@ -22,6 +24,8 @@ const PRINT_CSS = readFileSync(resolve(__dirname, '..', '..', 'public', 'print.c
  * of 6.5 mm under the headings, 15 account columns of 17 mm beside PJ and date on a right page.
  */
 const NOTEBOOK_LAYOUT: PaperNotebookLayout = { rowsPerPage: 20, accountsPerPage: 15 };
+/** Rows of a portrait list (an action's entries, receipts) a page holds, for the print queue's estimate. */
+const ROWS_PER_PORTRAIT_PAGE = 30;
 
 /** A printable document: a template of templates/print/ and what the PDF needs around it. */
 export interface PrintDocument {
@@ -33,7 +37,18 @@ export interface PrintDocument {
   fileName: string;
   /** Inside templates/print/layout.hbs (the coop's header); false: the template is the whole page. */
   layout: boolean;
+  /** Expected pages when more than a few (the print queue's lane): 1 when absent. */
+  pages?: number;
 }
+
+/** What makes the PDF: Chromium (PdfRenderer), or a fake in tests. */
+export interface PdfEngine {
+  render(html: string, options: PdfOptions): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** Injection token of a PdfEngine replacing Chromium (tests). */
+export const PDF_ENGINE = Symbol('PdfEngine');
 
 /**
  * "Version imprimable": print templates rendered to PDF by one warm Chromium for the whole app;
@@ -42,13 +57,15 @@ export interface PrintDocument {
  */
 @Injectable()
 export class PrintService implements OnModuleDestroy {
-  private readonly pdf: PdfRenderer;
+  private readonly pdf: PdfEngine;
+  private readonly queue = new PrintQueue();
 
   constructor(
     private readonly views: Views,
     @Inject(CONFIG) config: Config,
+    @Optional() @Inject(PDF_ENGINE) engine?: PdfEngine,
   ) {
-    this.pdf = new PdfRenderer({ chromiumPath: config.chromiumPath });
+    this.pdf = engine ?? new PdfRenderer({ chromiumPath: config.chromiumPath });
   }
 
   /** The notebook of a coop's year as the paper one, landscape A4: left and right page pairs, totals carried. */
@@ -56,15 +73,17 @@ export class PrintService implements OnModuleDestroy {
     const { coop, year, notebook, chart, asOf } = reads;
     const yearName = `${year}-${year + 1}`;
     const grid = gridView(notebook, chart, { order: 'date' });
+    const book = paperNotebookPages(grid, NOTEBOOK_LAYOUT);
     return {
       template: 'notebook',
       model: {
         coop,
         yearName,
         asOf: asOf ? formatFrenchDate(asOf.slice(0, 10)) : null,
-        book: paperNotebookPages(grid, NOTEBOOK_LAYOUT),
+        book,
         carriedOver: grid.carriedOver,
       },
+      pages: book.pages.length * 2,
       landscape: true,
       title: `Cahier de comptabilité ${yearName}`,
       footer: `${coop.name} — exercice ${yearName}`,
@@ -100,6 +119,7 @@ export class PrintService implements OnModuleDestroy {
       footer: `${coop.name} — exercice ${yearName} — action « ${report.name} »`,
       fileName: `action-${coop.coopId}-${year}.pdf`,
       layout: true,
+      pages: Math.ceil(report.rows.length / ROWS_PER_PORTRAIT_PAGE),
     };
   }
 
@@ -150,9 +170,19 @@ export class PrintService implements OnModuleDestroy {
     return this.views.renderToString(join('print', doc.template), model, { layout: doc.layout ? join('print', 'layout') : false });
   }
 
+  /**
+   * The PDF, through the print queue (one at a time per user, small documents never behind big
+   * ones); a full queue answers 503 "réessayez" with Retry-After rather than a long wait.
+   */
   async send(res: Response, doc: PrintDocument): Promise<void> {
+    const owner = (res.req as { user?: { username?: string } } | undefined)?.user?.username ?? res.req?.ip ?? 'anonyme';
     try {
-      const pdf = await this.pdf.render(this.html(doc), { landscape: doc.landscape, title: doc.title, footer: doc.footer });
+      const pdf = await this.queue
+        .run({ owner, pages: doc.pages ?? 1 }, () => this.pdf.render(this.html(doc), { landscape: doc.landscape, title: doc.title, footer: doc.footer }))
+        .catch((error: unknown) => {
+          if (!(error instanceof PrintBusy)) throw error;
+          throw new ApiError(503, { error: 'unavailable', code: 'PRINT_BUSY', message: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
+        });
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="${doc.fileName}"`);
       res.setHeader('Cache-Control', 'no-store');
