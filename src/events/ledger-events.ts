@@ -126,6 +126,10 @@ export interface StatementImported {
   /** Lines of the file dated outside the fiscal year, left out. */
   outsideYear: number;
 }
+/** A statement taken back (a wrong file, a wrong month) while none of its lines is matched: its lines are no longer held. */
+export interface StatementDeleted {
+  statementId: string;
+}
 /** counts: denomination in cents (as a string key) → number of coins/bills. */
 export interface CashCounted {
   countId: string;
@@ -293,6 +297,7 @@ export type LedgerEvent =
   | { type: 'CarriedOverItemUnseen'; data: CarriedOverItemUnseen }
   | { type: 'StatementDeclared'; data: StatementDeclared }
   | { type: 'StatementImported'; data: StatementImported }
+  | { type: 'StatementDeleted'; data: StatementDeleted }
   | { type: 'CashCounted'; data: CashCounted }
   | { type: 'SubsidiesDeclared'; data: SubsidiesDeclared }
   | { type: 'InventoryItemAdded'; data: InventoryItemAdded }

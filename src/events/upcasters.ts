@@ -21,6 +21,7 @@ const CURRENT_VERSIONS: Record<EventType, number> = {
   CarriedOverItemUnseen: 1,
   StatementDeclared: 1,
   StatementImported: 1,
+  StatementDeleted: 1,
   CashCounted: 1,
   SubsidiesDeclared: 1,
   InventoryItemAdded: 1,

@@ -166,6 +166,19 @@ export class StatementsApiController {
     return { statementId, lineId, unreconciled: outcome.appended };
   }
 
+  /** A statement taken back until one of its lines is matched (409 STATEMENT_MATCHED after). */
+  @Delete('statements/:statementId')
+  @HttpCode(204)
+  async remove(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @CurrentUser() user: SessionUser,
+    @Req() req: Request,
+  ) {
+    await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'DeleteStatement', statementId }, requestContext(user, req)));
+  }
+
   @Get('bank-reconciliation')
   async bankReconciliation(@Param('coopId') coopId: string, @Param('year') year: string, @Query('date') date?: string, @Query('asOf') asOf?: string) {
     if (date !== undefined && !isIsoDate(date)) throw new DomainError('DATE_INVALID', 'La date doit être au format AAAA-MM-JJ.', 'date');
@@ -223,7 +236,7 @@ function jsonOf(req: Request): Json {
   return body as Json;
 }
 
-const MAPPING_KEYS = ['headerLine', 'date', 'label', 'amount', 'debit', 'credit', 'chequeNo', 'reference'] as const;
+const MAPPING_KEYS = ['headerLine', 'date', 'label', 'amount', 'debit', 'credit', 'chequeNo', 'reference', 'balance'] as const;
 
 /** The preview's mapping sent back, corrected: only known keys, column numbers or null. */
 export function mappingField(value: unknown): Partial<CsvMapping> | undefined {

@@ -120,6 +120,7 @@ const FOLDED = new Set([
   'SubsidiesDeclared',
   'StatementDeclared',
   'StatementImported',
+  'StatementDeleted',
   'YearClosed',
   'YearUnlocked',
   'YearLocked',
@@ -180,6 +181,9 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
       doc.statements = [...(doc.statements ?? []), { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file, at }];
       break;
     }
+    case 'StatementDeleted':
+      doc.statements = (doc.statements ?? []).filter((s) => s.statementId !== event.data.statementId);
+      break;
     case 'SubsidiesDeclared':
       doc.subsidyRows = event.data.rows.length;
       break;

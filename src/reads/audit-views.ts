@@ -188,6 +188,7 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
   CarriedOverItemSeen: { label: 'Report vu sur le relevé', text: (d, soFar) => said(entrySeen(d.entryId, soFar), statementText(d.statementDate)) },
   CarriedOverItemUnseen: { label: 'Report de nouveau en attente sur le relevé', text: (d, soFar) => said(entrySeen(d.entryId, soFar)) },
   StatementDeclared: { label: 'Relevé bancaire saisi', text: statementSummary },
+  StatementDeleted: { label: 'Relevé bancaire supprimé', text: () => said('Relevé supprimé avant tout pointage') },
   StatementImported: {
     label: 'Relevé bancaire importé',
     text: (d) => ({

@@ -144,7 +144,9 @@ export function statementList(notebook: NotebookDoc) {
   };
   for (const e of notebook.entries) if (e.reconciled) add(e.statementId, e.lineId);
   for (const c of notebook.carriedOver) if (c.seen) add(c.statementId, c.lineId);
-  return (notebook.statements ?? []).map((s) => ({
+  // In date order (statements of one day in record order), whatever the order they were imported in.
+  const byDate = [...(notebook.statements ?? [])].sort((a, b) => a.date.localeCompare(b.date));
+  return byDate.map((s) => ({
     statementId: s.statementId,
     date: s.date,
     closingBalance: s.closingBalance,

@@ -10,6 +10,7 @@ import { closingFactsOf } from './closing/facts';
 import {
   amendmentUnreconciles,
   declareStatement,
+  deleteStatement,
   importStatement,
   matchStatementLines,
   reconcileNewEntry,
@@ -66,6 +67,7 @@ const DECISIONS: { [T in LedgerCommandType]: Decision<T> } = {
   ImportStatement: (command, state) => importStatement(command, state),
   MatchStatementLines: (command, state, env) => matchStatementLines(command.statementId, command.matches, state, env),
   UnmatchStatementLine: (command, state) => unmatchStatementLine(command.statementId, command.lineId, state),
+  DeleteStatement: (command, state) => deleteStatement(command.statementId, state),
   CloseYear: (_command, state, env) => closeYear(state, env),
   UnlockYear: (command, state) => unlockYear(command.reason, state),
   LockYear: (_command, state, env) => lockYear(state, env),

@@ -156,6 +156,14 @@ class Draft {
         for (const line of lines) index[line.lineId] = statementId;
         return;
       }
+      case 'StatementDeleted': {
+        const statements = this.own('statements');
+        const gone = statements[event.data.statementId];
+        delete statements[event.data.statementId];
+        const index = this.own('statementLines');
+        for (const line of gone?.lines ?? []) delete index[line.lineId];
+        return;
+      }
       case 'CashCounted':
         this.own('cashCounts').push({ ...event.data });
         return;

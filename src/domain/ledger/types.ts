@@ -73,6 +73,7 @@ export type LedgerCommand =
   | { type: 'ImportStatement'; statementId: string; date?: string | null; closingBalance?: number | null; file: StatementFile; lines: StatementLineInput[] }
   | { type: 'MatchStatementLines'; statementId: string; matches: LineMatch[] }
   | { type: 'UnmatchStatementLine'; statementId: string; lineId: string }
+  | { type: 'DeleteStatement'; statementId: string }
   | { type: 'CloseYear' }
   | { type: 'UnlockYear'; reason: string }
   | { type: 'LockYear' }
@@ -334,8 +335,8 @@ export interface ClosingTally {
   /** The last cash count by date (a later count of the same day wins). */
   lastCount: { date: string; total: number } | null;
   subsidiesTable: number;
-  /** The year's statements in record order: date and closing balance. */
-  statements: Array<{ date: string; closingBalance: number }>;
+  /** The year's statements in record order: date and closing balance (statementId: for a deletion). */
+  statements: Array<{ statementId?: string; date: string; closingBalance: number }>;
   /**
    * Signed amounts the statements showed, by the date they showed them (clearedOn): reconciled
    * entries and carried-over items seen. The rapprochement at D sums the dates ≤ D.

@@ -12,7 +12,7 @@ interface Row {
 const DELIMITERS: CsvMapping['delimiter'][] = [';', '\t', ','];
 
 /** Column names French banks use, without accents, lower case. */
-const HEADERS: Record<'date' | 'label' | 'amount' | 'debit' | 'credit' | 'chequeNo' | 'reference', RegExp> = {
+const HEADERS: Record<'date' | 'label' | 'amount' | 'debit' | 'credit' | 'chequeNo' | 'reference' | 'balance', RegExp> = {
   date: /^date( (de l'?)?(operation|comptable|comptabilisation|opé))?$|^date operation$|^date$/,
   label: /^(libelle|libelle (de l'?)?operation|intitule|designation|description|nature( de l'?operation)?|detail|operation|motif)/,
   // "Montant", "Montant (EUR)", La Banque Postale's "Montant(EUROS)" (its "Montant(FRANCS)" is not).
@@ -21,6 +21,7 @@ const HEADERS: Record<'date' | 'label' | 'amount' | 'debit' | 'credit' | 'cheque
   credit: /^(credit|montant credit|credits)( \(?(eur|euros?)\)?)?$/,
   chequeNo: /^(n[°o]? ?(de )?cheque|numero (de )?cheque|cheque|n° cheque)$/,
   reference: /^(reference|ref\.?|référence)( (de l'?)?operation)?$/,
+  balance: /^(solde|nouveau solde|solde apres operation)( \(?(eur|euros?)\)?)?$/,
 };
 
 const simplify = (cell: string): string =>
@@ -90,7 +91,7 @@ function findHeader(rows: Row[]): { row: Row; mapping: Partial<CsvMapping> } | n
     const debit = find('debit');
     const credit = find('credit');
     if (date === null || date < 0 || label === null || (amount === null && debit === null && credit === null)) continue;
-    return { row, mapping: { date, label, amount, debit, credit, chequeNo: find('chequeNo'), reference: find('reference') } };
+    return { row, mapping: { date, label, amount, debit, credit, chequeNo: find('chequeNo'), reference: find('reference'), balance: find('balance') } };
   }
   return null;
 }
@@ -112,8 +113,8 @@ function guessColumns(rows: Row[]): Partial<CsvMapping> | null {
   // Two amount columns, never both filled on one row: débit then crédit, as French statements print them.
   const pair = filled.length >= 2 && share((cell) => cell !== '', filled[0]) < 1 ? filled.slice(-2) : null;
   return pair
-    ? { date, label, amount: null, debit: pair[0], credit: pair[1], chequeNo: null, reference: null }
-    : { date, label, amount: filled[filled.length - 1], debit: null, credit: null, chequeNo: null, reference: null };
+    ? { date, label, amount: null, debit: pair[0], credit: pair[1], chequeNo: null, reference: null, balance: null }
+    : { date, label, amount: filled[filled.length - 1], debit: null, credit: null, chequeNo: null, reference: null, balance: null };
 }
 
 /** A balance row: a cell opening with "Solde" ("Solde au 31/03/2025", "Nouveau solde", "Solde créditeur"). */
@@ -148,6 +149,21 @@ function dateFormatOf(rows: Row[], col: number): CsvMapping['dateFormat'] {
 }
 
 const EXPECTED_DATE: Record<CsvMapping['dateFormat'], string> = { 'dd/mm/yyyy': 'jj/mm/aaaa', 'yyyy-mm-dd': 'aaaa-mm-jj' };
+
+/**
+ * The balance a "Solde" column gives: the one after the last operation of the last day, whether
+ * the file lists the newest operation first (Crédit Mutuel) or last. A balance row of the file
+ * ("Solde au …") is read too; the later one wins.
+ */
+function balanceOfColumn(lines: readonly ParsedLine[], running: ReadonlyArray<number | null>): { date: string; amount: number } | null {
+  if (lines.length === 0 || running.every((b) => b === null)) return null;
+  const newestFirst = lines[0].date > lines[lines.length - 1].date;
+  const lastDay = lines.reduce((max, l) => (l.date > max ? l.date : max), lines[0].date);
+  const order = lines.map((_, i) => i).filter((i) => lines[i].date === lastDay);
+  const at = newestFirst ? order[0] : order[order.length - 1];
+  const amount = running[at];
+  return amount === null ? null : { date: lastDay, amount };
+}
 
 /**
  * A CSV export of a French bank: lines of account details above the table, UTF-8 or
@@ -188,6 +204,7 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
     credit: corrected?.credit !== undefined ? corrected.credit : (found?.credit ?? null),
     chequeNo: corrected?.chequeNo !== undefined ? corrected.chequeNo : (found?.chequeNo ?? null),
     reference: corrected?.reference !== undefined ? corrected.reference : (found?.reference ?? null),
+    balance: corrected?.balance !== undefined ? corrected.balance : (found?.balance ?? null),
     dateFormat: 'dd/mm/yyyy',
   };
   if (mapping.date < 0 || mapping.label < 0 || (mapping.amount === null && mapping.debit === null && mapping.credit === null)) {
@@ -201,6 +218,8 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
   const name = (col: number | null, fallback: string): string => (col !== null && columns[col] ? `« ${columns[col]} »` : fallback);
 
   const lines: ParsedLine[] = [];
+  // The "Solde" column's value on each operation's row, in the file's order.
+  const running: Array<number | null> = [];
   const balances: Array<{ date: string | null; amount: number | null; opening: boolean; line: number }> = [];
   // The account details above the table: La Banque Postale states "Date ;28/11/2025" then
   // "Solde (EUROS) ;1 234,56" (and the same in francs, which is not the balance).
@@ -257,7 +276,10 @@ export function parseCsvStatement(bytes: Buffer, corrected?: Partial<CsvMapping>
     const chequeCell = mapping.chequeNo === null ? '' : (cells[mapping.chequeNo] ?? '').trim();
     const reference = mapping.reference === null ? '' : (cells[mapping.reference] ?? '').trim();
     lines.push({ date, label, amount, chequeNo: chequeCell || chequeNoInLabel(label), reference: reference || null, sourceLine: row.line });
+    running.push(mapping.balance === null ? null : parseBankAmount(cells[mapping.balance] ?? ''));
   }
+  const fromColumn = balanceOfColumn(lines, running);
+  if (fromColumn) balances.push({ ...fromColumn, opening: false, line: 0 });
   const closing = balances.filter((b) => !b.opening && b.amount !== null);
   const last = closing.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.line - b.line).at(-1);
   // A month without operations is still a statement when the bank states its balance.

@@ -6,6 +6,7 @@ export { parseOfxStatement, readOfxSgml } from './ofx';
 export { parseCamtStatement } from './camt';
 export { parseBankAmount, parseBankDate } from './text';
 export { STATEMENT_LIMITS, StatementTooLarge } from './limits';
-export { lineIdsOf } from './line-identity';
+export { heldLinesOf, lineIdsOf, sameBankLine } from './line-identity';
+export { suggestAccount } from './account-suggestion';
 export * from './matching';
 export * from './reconciliation';

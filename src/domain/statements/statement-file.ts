@@ -33,6 +33,8 @@ export interface CsvMapping {
   credit: number | null;
   chequeNo: number | null;
   reference: number | null;
+  /** The balance after each operation (Crédit Mutuel's "Solde"): the last operation's is the statement's. */
+  balance: number | null;
   dateFormat: 'dd/mm/yyyy' | 'yyyy-mm-dd';
 }
 

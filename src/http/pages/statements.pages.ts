@@ -6,13 +6,14 @@ import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { BANK } from '../../domain/chart';
 import { DomainError } from '../../domain/errors';
 import { importStatementCommand } from '../../domain/ledger/statements/statements';
-import { type Clock, parseFrenchDate, today } from '../../domain/fiscal-year';
+import { type Clock, formatFrenchDate, parseFrenchDate, today } from '../../domain/fiscal-year';
 import { formatEuros, parseEuros } from '../../domain/money';
-import { type CsvMapping } from '../../domain/statements';
+import { type CsvMapping, type ParsedStatement } from '../../domain/statements';
 import { netOn } from '../../domain/net-amount';
 import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
 import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
-import { lineCandidates, searchCandidates } from '../../domain/statements';
+import { lineCandidates, searchCandidates, suggestAccount } from '../../domain/statements';
+import { accountGroups, nextPj } from '../../reads/notebook-models';
 import { CLOCK } from '../../tokens';
 import { type SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -36,6 +37,7 @@ const MAPPING_COLUMNS: Array<{ key: keyof CsvMapping; label: string; optional: b
   { key: 'credit', label: 'Crédit', optional: true },
   { key: 'chequeNo', label: 'N° de chèque', optional: true },
   { key: 'reference', label: 'Référence', optional: true },
+  { key: 'balance', label: 'Solde après chaque opération', optional: true },
 ];
 
 /** "Relevés": import the bank's file (preview, correct the columns, store), match its lines, the état de rapprochement. */
@@ -99,25 +101,48 @@ export class StatementsPagesController {
     }
     const fileName = earlier?.fileName ?? (file?.originalname || 'releve').slice(0, 100);
     try {
+      // Read before it is kept: a file the reader refuses leaves no preview behind.
       const parsed = await this.reader.read(bytes, mappingOfForm(body));
       const previewToken = earlier ? text(body.preview) : this.previews.keep({ ...owner, bytes, fileName });
-      const preview = previewOf(parsed);
-      const columns = parsed.columns;
-      const mappingRows = parsed.mapping
-        ? MAPPING_COLUMNS.map((c) => ({
-            key: c.key,
-            label: c.label,
-            options: [
-              ...(c.optional ? [{ value: '', label: '(aucune)', selected: parsed.mapping![c.key] === null }] : []),
-              ...Array.from({ length: Math.max(columns.length, 6) }, (_, i) => ({
-                value: String(i),
-                label: `Colonne ${i + 1}${columns[i] ? ` – ${columns[i].slice(0, 60)}` : ''}`,
-                selected: parsed.mapping![c.key] === i,
-              })),
-            ],
-          }))
-        : [];
-      this.pages.render(res, ctx, 'statement-preview', {
+      this.renderPreview(res, ctx, parsed, { fileName, previewToken, body }, {}, 200);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.renderList(res, ctx, { errors: { file: error.message } }, KIND_STATUS[error.kind] ?? 400);
+    }
+  }
+
+  /** The preview of a file read: its columns (correctable), its date and balance (asked for when the file has none), its lines. */
+  private renderPreview(
+    res: Response,
+    ctx: YearContext,
+    parsed: ParsedStatement,
+    kept: { fileName: string; previewToken: string; body: FormBody },
+    errors: FieldErrors,
+    status: number,
+  ) {
+    const { body } = kept;
+    const preview = previewOf(parsed);
+    const columns = parsed.columns;
+    const mappingRows = parsed.mapping
+      ? MAPPING_COLUMNS.map((c) => ({
+          key: c.key,
+          label: c.label,
+          options: [
+            ...(c.optional ? [{ value: '', label: '(aucune)', selected: parsed.mapping![c.key] === null }] : []),
+            ...Array.from({ length: Math.max(columns.length, 6) }, (_, i) => ({
+              value: String(i),
+              label: `Colonne ${i + 1}${columns[i] ? ` – ${columns[i].slice(0, 60)}` : ''}`,
+              selected: parsed.mapping![c.key] === i,
+            })),
+          ],
+        }))
+      : [];
+    const lastLine = parsed.lines.reduce<string>((max, l) => (l.date > max ? l.date : max), '');
+    this.pages.render(
+      res,
+      ctx,
+      'statement-preview',
+      {
         nav: 'releves',
         title: 'Aperçu du relevé',
         preview,
@@ -125,17 +150,24 @@ export class StatementsPagesController {
         mapping: parsed.mapping,
         mappingRows,
         headerLine: parsed.mapping?.headerLine ?? 0,
-        previewToken,
-        fileName,
-        date: text(body.date) || parsed.date || parsed.lines.reduce<string>((max, l) => (l.date > max ? l.date : max), ''),
-        closingBalance: text(body.closingBalance) || (parsed.closingBalance === null ? '' : formatEuros(parsed.closingBalance).replace(/\s€$/, '')),
+        previewToken: kept.previewToken,
+        fileName: kept.fileName,
+        // What the user typed wins over what the file says (nothing typed is thrown away).
+        dateText: body.date !== undefined ? text(body.date) : (parsed.date ?? lastLine) ? formatFrenchDate(parsed.date ?? lastLine) : '',
+        closingBalance:
+          body.closingBalance !== undefined
+            ? text(body.closingBalance)
+            : parsed.closingBalance === null
+              ? ''
+              : formatEuros(parsed.closingBalance).replace(/\s€$/, ''),
+        balanceRead: parsed.closingBalance !== null,
+        errors,
+        formError: errors._form ?? errors.file,
         lines: preview.lines.slice(0, 200),
         more: Math.max(0, preview.lines.length - 200),
-      });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      this.renderList(res, ctx, { errors: { file: error.message } }, KIND_STATUS[error.kind] ?? 400);
-    }
+      },
+      { status },
+    );
   }
 
   @Post('releves')
@@ -150,19 +182,29 @@ export class StatementsPagesController {
     requireWrite(ctx);
     const previewed = this.previews.get(body.preview, this.previewOwner(ctx, user));
     if (!previewed) return this.renderList(res, ctx, { errors: { file: PREVIEW_GONE } }, 400);
+    let parsed: ParsedStatement;
+    try {
+      parsed = await this.reader.read(previewed.bytes, mappingOfForm(body));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderList(res, ctx, { errors: { file: error.message } }, KIND_STATUS[error.kind] ?? 400);
+    }
+    const kept = { fileName: previewed.fileName, previewToken: text(body.preview), body };
     const errors: FieldErrors = {};
     const balanceText = text(body.closingBalance).trim();
     const closingBalance = balanceText === '' ? null : (amountOf(balanceText, 'closingBalance', errors, { signed: true }) ?? null);
-    if (Object.keys(errors).length) return this.renderList(res, ctx, { formError: errors.closingBalance }, 400);
+    const dateText = text(body.date).trim();
+    const date = dateText === '' ? null : parseFrenchDate(dateText);
+    if (dateText !== '' && date === null) errors.date = 'Indiquez la date du relevé au format jj/mm/aaaa (ex. 30/11/2026).';
+    // A refusal shows the same preview again, the reason next to its field: the file is never to be dropped again.
+    if (Object.keys(errors).length) return this.renderPreview(res, ctx, parsed, kept, errors, 400);
     const statementId = `s_${randomUUID()}`;
-    const refusal = await attempt(async () => {
-      const parsed = await this.reader.read(previewed.bytes, mappingOfForm(body));
-      const date = parseFrenchDate(text(body.date));
-      await this.vouchers.keepWhile(previewed.bytes, previewed.fileName, (file) =>
+    const refusal = await attempt(() =>
+      this.vouchers.keepWhile(previewed.bytes, previewed.fileName, (file) =>
         this.commands.execute(yearCommand(ctx, importStatementCommand(statementId, parsed, file, { date, closingBalance }))),
-      );
-    });
-    if (refusal) return this.renderList(res, ctx, { formError: Object.values(refusal.errors)[0] }, refusal.status);
+      ),
+    );
+    if (refusal) return this.renderPreview(res, ctx, parsed, kept, refusal.errors, refusal.status);
     this.previews.forget(text(body.preview));
     this.pages.done(res, statementPage(ctx, statementId), 'Le relevé est enregistré : vérifiez les propositions, puis « Tout confirmer ».');
   }
@@ -205,7 +247,18 @@ export class StatementsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const doc = await this.statementDoc(ctx, statementId);
-    const { notebook } = ctx.reads;
+    this.renderDetail(res, ctx, doc, { searchLine, search });
+  }
+
+  private renderDetail(
+    res: Response,
+    ctx: YearContext,
+    doc: StatementDoc,
+    query: { searchLine?: string; search?: string },
+    extra: { formError?: string; lineForm?: LineForm; status?: number } = {},
+  ) {
+    const { notebook, chart } = ctx.reads;
+    const { searchLine, search } = query;
     const view = statementView(notebook, doc);
     const entries = new Map(notebook.entries.map((e) => [e.entryId, e]));
     const carried = new Map(notebook.carriedOver.map((c) => [c.entryId, c]));
@@ -219,41 +272,54 @@ export class StatementsPagesController {
     const candidates = matchCandidates(notebook);
     const open = view.lines.filter((l) => l.status !== 'matched');
     const offered = lineCandidates(open, candidates);
-    const query = typeof search === 'string' ? search.slice(0, 100) : '';
-    const found = typeof searchLine === 'string' && query.trim() !== '' ? searchCandidates(candidates, query, parseEuros(query.replace(/[€\s]/g, ''))) : null;
-    const pjs = new Set(notebook.entries.map((e) => e.pj));
-    let next = 1;
-    const nextPj = () => {
-      while (pjs.has(String(next).padStart(2, '0'))) next++;
-      return String(next++).padStart(2, '0');
-    };
-    const lines = view.lines.map((line) => ({
-      ...line,
-      matched: line.status === 'matched',
-      proposed: line.status === 'proposed',
-      entries: line.entryIds.map(describe),
-      choices: (found && searchLine === line.lineId ? found : (offered.get(line.lineId) ?? [])).map((c) => ({
-        entryId: c.entryId,
-        label: describe(c.entryId),
-        selected: line.entryIds.includes(c.entryId),
-      })),
-      search: searchLine === line.lineId ? query : '',
-      searched: found !== null && searchLine === line.lineId,
-      account: line.amount < 0 ? '6270' : '7610',
-      pj: nextPj(),
-      absAmount: Math.abs(line.amount),
-    }));
-    this.pages.render(res, ctx, 'statement', {
-      nav: 'releves',
-      title: `Relevé du ${doc.date.split('-').reverse().join('/')}`,
-      statement: view,
-      lines,
-      proposals: lines.filter((l) => l.proposed).length,
-      fileHref: doc.file
-        ? `/api/coops/${encodeURIComponent(ctx.reads.coop.coopId)}/years/${ctx.reads.year}/statements/${encodeURIComponent(statementId)}/file`
-        : null,
-      selfHref: `${ctx.base}/releves/${encodeURIComponent(statementId)}`,
+    const queryText = typeof search === 'string' ? search.slice(0, 100) : '';
+    const found =
+      typeof searchLine === 'string' && queryText.trim() !== '' ? searchCandidates(candidates, queryText, parseEuros(queryText.replace(/[€\s]/g, ''))) : null;
+    // One next free PJ, the same on every line's form: the one used first takes it, the page then proposes the next (no number skipped).
+    const pj = nextPj(notebook);
+    const lines = view.lines.map((line) => {
+      const typed = extra.lineForm?.lineId === line.lineId ? extra.lineForm : null;
+      return {
+        ...line,
+        matched: line.status === 'matched',
+        proposed: line.status === 'proposed',
+        entries: line.entryIds.map(describe),
+        choices: (found && searchLine === line.lineId ? found : (offered.get(line.lineId) ?? [])).map((c) => ({
+          entryId: c.entryId,
+          label: describe(c.entryId),
+          selected: line.entryIds.includes(c.entryId),
+        })),
+        search: searchLine === line.lineId ? queryText : '',
+        searched: found !== null && searchLine === line.lineId,
+        accountGroups: accountGroups(chart, typed ? typed.account : (suggestAccount(line, chart) ?? '')),
+        pj: typed ? typed.pj : pj,
+        createError: typed?.error ?? null,
+        side: line.amount < 0 ? 'la dépense' : 'la recette',
+        absAmount: Math.abs(line.amount),
+      };
     });
+    const matched = view.lines.filter((l) => l.status === 'matched').length;
+    this.pages.render(
+      res,
+      ctx,
+      'statement',
+      {
+        nav: 'releves',
+        title: `Relevé du ${formatFrenchDate(doc.date)}`,
+        statement: view,
+        lines,
+        proposals: lines.filter((l) => l.proposed).length,
+        formError: extra.formError,
+        // A statement goes until one of its lines is matched: then the reason stands where the button was.
+        deleteRefused:
+          matched > 0 ? `Ce relevé ne peut plus être supprimé : ${plural(matched, 'ligne pointée', 'lignes pointées')} (annulez d'abord leur pointage).` : null,
+        fileHref: doc.file
+          ? `/api/coops/${encodeURIComponent(ctx.reads.coop.coopId)}/years/${ctx.reads.year}/statements/${encodeURIComponent(doc.statementId)}/file`
+          : null,
+        selfHref: statementPage(ctx, doc.statementId),
+      },
+      { status: extra.status ?? 200 },
+    );
   }
 
   @Post('releves/:statementId/confirmer')
@@ -269,6 +335,22 @@ export class StatementsPagesController {
     const doc = await this.statementDoc(ctx, statementId);
     const matches = statementProposals(ctx.reads.notebook, doc);
     await this.match(ctx, statementId, matches, res, `${plural(matches.length, 'ligne pointée', 'lignes pointées')}.`);
+  }
+
+  @Post('releves/:statementId/supprimer')
+  async remove(
+    @Param('coopId') coopId: string,
+    @Param('year') year: string,
+    @Param('statementId') statementId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const ctx = await this.pages.load(coopId, year, user);
+    requireWrite(ctx);
+    const doc = await this.statementDoc(ctx, statementId);
+    const refusal = await attempt(() => this.commands.execute(yearCommand(ctx, { type: 'DeleteStatement', statementId })));
+    if (refusal) return this.renderDetail(res, ctx, doc, {}, { formError: Object.values(refusal.errors)[0], status: refusal.status });
+    this.pages.done(res, `${ctx.base}/releves`, `Le relevé du ${formatFrenchDate(doc.date)} est supprimé.`);
   }
 
   @Post('releves/:statementId/lignes/:lineId/pointer')
@@ -324,42 +406,41 @@ export class StatementsPagesController {
     const doc = await this.statementDoc(ctx, statementId);
     const line = doc.lines.find((l) => l.lineId === lineId);
     if (!line) throw new DomainError('LINE_NOT_FOUND', "Cette ligne n'est pas sur ce relevé.", undefined, 'not_found');
-    const account = text(body.account).trim() || (line.amount < 0 ? '6270' : '7610');
+    const typed: LineForm = { lineId, pj: text(body.pj).trim(), account: text(body.account).trim(), error: null };
+    // Nothing typed is thrown away: a refusal shows the line's form again, with its PJ and account.
+    const refused = (error: string, status: number) => this.renderDetail(res, ctx, doc, {}, { lineForm: { ...typed, error }, status });
+    if (typed.account === '') return refused("Choisissez le compte de l'écriture (l'autre côté de la banque).", 400);
     const amount = Math.abs(line.amount);
     const lines =
       line.amount < 0
         ? [
-            { account, debit: amount },
+            { account: typed.account, debit: amount },
             { account: BANK, credit: amount },
           ]
         : [
             { account: BANK, debit: amount },
-            { account, credit: amount },
+            { account: typed.account, credit: amount },
           ];
-    await this.pages.oneClick(
-      res,
-      ctx,
-      {},
-      statementPage(ctx, statementId),
-      () =>
-        this.commands.execute(
-          yearCommand(ctx, {
-            type: 'RecordEntry',
-            entryId: randomUUID(),
-            entry: {
-              pj: text(body.pj).trim(),
-              date: line.date,
-              label: text(body.label).trim() || line.label,
-              chequeNo: line.chequeNo,
-              actionA: null,
-              actionB: null,
-              lines,
-            },
-            reconcileWith: { statementId, lineId },
-          }),
-        ),
-      "L'écriture est créée et pointée sur la ligne du relevé.",
+    const refusal = await attempt(() =>
+      this.commands.execute(
+        yearCommand(ctx, {
+          type: 'RecordEntry',
+          entryId: randomUUID(),
+          entry: {
+            pj: typed.pj,
+            date: line.date,
+            label: text(body.label).trim() || line.label,
+            chequeNo: line.chequeNo,
+            actionA: null,
+            actionB: null,
+            lines,
+          },
+          reconcileWith: { statementId, lineId },
+        }),
+      ),
     );
+    if (refusal) return refused(Object.values(refusal.errors)[0], refusal.status);
+    this.pages.done(res, statementPage(ctx, statementId), "L'écriture est créée et pointée sur la ligne du relevé.");
   }
 
   @Get('rapprochement')
@@ -401,6 +482,14 @@ export class StatementsPagesController {
     if (!doc) throw new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
     return doc;
   }
+}
+
+/** What was typed in a line's "Créer l'écriture" form, shown again with the reason of a refusal. */
+interface LineForm {
+  lineId: string;
+  pj: string;
+  account: string;
+  error: string | null;
 }
 
 /** A statement's page: where its buttons come back to. */

@@ -103,7 +103,8 @@ export const boardProjection: Projection = {
   // 4: statements, what they showed by date, bank entries per month (the year-end statement rules).
   // 5: those ingredients are the domain's ClosingTally, under `tally`; `previous` as the domain's PreviousYear.
   // 6: the year's own closing instead of the previous year's: the opening chains over every earlier year at read time (openingOf).
-  version: 6,
+  // 7: each statement's id in the tally (a statement can be deleted).
+  version: 7,
   collections: { [BOARD]: { indexes: ['department', 'year', 'coopId', 'status'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

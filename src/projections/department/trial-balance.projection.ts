@@ -49,7 +49,7 @@ export interface TrialBalanceDoc {
    */
   documents: { statement: boolean; statementAttached: boolean; subsidyProofs: number[] };
   /** The year's bank statements in record order (dates and files): an imported one may be the year-end statement. */
-  statements: StatementOnRecord[];
+  statements: Array<StatementOnRecord & { statementId?: string }>;
   /** Rows of the subsidies table: each needs a proof. */
   subsidies: number;
   /** Last applied revision per stream (the year's own and the previous year's): replays are no-ops. */
@@ -137,9 +137,12 @@ function applyOwn(doc: TrialBalanceDoc, recorded: RecordedEvent): void {
     case 'StatementImported': {
       const d = event.data;
       const file = event.type === 'StatementImported' ? event.data.file : null;
-      doc.statements = [...doc.statements, { date: d.date, closingBalance: d.closingBalance, file }];
+      doc.statements = [...doc.statements, { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file }];
       return;
     }
+    case 'StatementDeleted':
+      doc.statements = doc.statements.filter((s) => s.statementId !== event.data.statementId);
+      return;
     case 'QuitusGiven': {
       const d = event.data;
       doc.quitus = [...doc.quitus, { name: d.name, quality: d.quality, decision: d.decision, comment: d.comment ?? null }];
@@ -193,6 +196,7 @@ const OWN_EVENTS = new Set([
   'SubsidiesDeclared',
   'StatementDeclared',
   'StatementImported',
+  'StatementDeleted',
   'YearClosed',
   'YearLocked',
   'YearUnlocked',
@@ -232,7 +236,8 @@ export const trialBalanceProjection: Projection = {
   name: 'trial_balance',
   // 2: an imported year-end statement counts as the submission's statement (documents.statement).
   // 4: the quitus keeps a réserves' comment.
-  version: 4,
+  // 5: each statement's id (a statement can be deleted).
+  version: 5,
   collections: { [TRIAL_BALANCE]: { indexes: ['department', 'year'] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

@@ -223,6 +223,9 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
       doc.statements = [...(doc.statements ?? []), summary];
       return;
     }
+    case 'StatementDeleted':
+      doc.statements = (doc.statements ?? []).filter((s) => s.statementId !== event.data.statementId);
+      return;
     case 'CashCounted': {
       const d = event.data;
       doc.cashCounts = [...doc.cashCounts, { ...d, counts: { ...d.counts }, at }];
@@ -437,6 +440,11 @@ export function foldNotebookStatement(doc: StatementDoc | null, events: Recorded
   for (const recorded of events) {
     const event = asLedgerEvent(recorded);
     if (current && event.revision <= current.appliedRevision) continue;
+    // A deleted statement's document goes (its id is never used again).
+    if (event.type === 'StatementDeleted') {
+      current = null;
+      continue;
+    }
     if (event.type !== 'StatementDeclared' && event.type !== 'StatementImported') continue;
     const d = event.data;
     const imported = event.type === 'StatementImported' ? event.data : null;
@@ -491,6 +499,7 @@ export const notebookProjection: Projection = {
         break;
       case 'StatementDeclared':
       case 'StatementImported':
+      case 'StatementDeleted':
         refs.push({ collection: NOTEBOOK_STATEMENTS, id: notebookStatementId(notebook, ledgerEvent.data.statementId) });
         break;
       default:

@@ -157,3 +157,32 @@ describe('La Banque Postale (issue #24 point 13)', () => {
     ]);
   });
 });
+
+/** Issue #29 point 11: Crédit Mutuel's export states the balance after each operation, in a "Solde" column. */
+describe('a CSV with a "Solde" column', () => {
+  const csv = (rows: string[]): Buffer => Buffer.from(['Date;Date de valeur;Débit;Crédit;Libellé;Solde', ...rows, ''].join('\r\n'), 'utf8');
+
+  it('newest operation first (Crédit Mutuel): the balance after the last operation of the last day, dated that day', () => {
+    const statement = readStatementFile(
+      csv([
+        '28/11/2026;28/11/2026;12,50;;CARTE LIBRAIRIE;1 593,00',
+        '28/11/2026;28/11/2026;;30,00;REMISE CHEQUE;1 605,50',
+        '03/11/2026;03/11/2026;;150,00;VIR APE;1 575,50',
+      ]),
+    );
+    expect(statement).toMatchObject({ date: '2026-11-28', closingBalance: 159300 });
+    expect(statement.mapping).toMatchObject({ balance: 5, label: 4, debit: 2, credit: 3 });
+    expect(statement.lines.map((l) => l.amount)).toEqual([-1250, 3000, 15000]);
+  });
+
+  it('oldest first: the last row of the last day', () => {
+    const statement = readStatementFile(csv(['03/11/2026;03/11/2026;;150,00;VIR APE;1 575,50', '28/11/2026;28/11/2026;12,50;;CARTE LIBRAIRIE;1 563,00']));
+    expect(statement).toMatchObject({ date: '2026-11-28', closingBalance: 156300 });
+  });
+
+  it('no "Solde" column, no balance row: no balance (the preview asks for it)', () => {
+    const statement = readStatementFile(Buffer.from('Date;Libellé;Montant\r\n03/11/2026;VIR APE;150,00\r\n', 'utf8'));
+    expect(statement.closingBalance).toBeNull();
+    expect(statement.mapping?.balance).toBeNull();
+  });
+});

@@ -134,8 +134,14 @@ export class ClosingTallyDraft {
         return this.clear(event.data.clearedOn, -event.data.amount);
       case 'StatementDeclared':
       case 'StatementImported':
-        this.own('statements').push({ date: event.data.date, closingBalance: event.data.closingBalance });
+        this.own('statements').push({ statementId: event.data.statementId, date: event.data.date, closingBalance: event.data.closingBalance });
         return;
+      case 'StatementDeleted': {
+        const statements = this.own('statements');
+        const at = statements.findIndex((s) => s.statementId === event.data.statementId);
+        if (at >= 0) statements.splice(at, 1);
+        return;
+      }
       case 'CashCounted':
         if (!t.lastCount || event.data.date >= t.lastCount.date) t.lastCount = { date: event.data.date, total: event.data.total };
         return;

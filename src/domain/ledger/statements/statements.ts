@@ -3,7 +3,7 @@ import { BANK } from '../../chart';
 import { DomainError, ValidationFailed } from '../../errors';
 import { formatFrenchDate, isInYear } from '../../fiscal-year';
 import { formatEuros, MAX_LINE_CENTS } from '../../money';
-import { lineIdsOf } from '../../statements/line-identity';
+import { heldLinesOf, lineIdsOf } from '../../statements/line-identity';
 import { type ParsedStatement } from '../../statements/statement-file';
 import { dateInYear, dateOutsideYear, MAX_LENGTH, optionalText } from '../entries/validation';
 import { openingOf } from '../opening';
@@ -67,21 +67,19 @@ export function importStatement(
       errors.push(new DomainError('DATE_REQUIRED', `Opération n° ${i + 1} : date invalide.`, 'file'));
   });
   reject(errors);
-  const ids = lineIdsOf(command.lines);
+  const inYear = command.lines.filter((line) => isInYear(line.date, state.year));
+  const outsideYear = command.lines.length - inYear.length;
+  const heldLines = Object.values(state.statements).flatMap((s) => s.lines.map((line) => ({ ...line, statementDate: s.date })));
+  const held = heldLinesOf(inYear, heldLines);
+  const ids = lineIdsOf(inYear);
   const seen = new Set<string>();
   const lines: StatementLine[] = [];
-  let duplicates = 0;
-  let outsideYear = 0;
-  command.lines.forEach((line, i) => {
-    if (!isInYear(line.date, state.year)) {
-      outsideYear++;
-      return;
-    }
+  const heldOn = new Set<string>();
+  inYear.forEach((line, i) => {
     const lineId = ids[i];
-    if (seen.has(lineId) || own(state.statementLines, lineId)) {
-      duplicates++;
-      return;
-    }
+    const same = held[i];
+    if (same) heldOn.add(same.statementDate);
+    if (same || seen.has(lineId) || own(state.statementLines, lineId)) return;
     seen.add(lineId);
     lines.push({
       lineId,
@@ -93,6 +91,18 @@ export function importStatement(
       reference: optionalText(line.reference)?.slice(0, 100) ?? null,
     });
   });
+  const duplicates = inYear.length - lines.length;
+  // Every operation already held (the same month exported again, or as OFX after the CSV): no empty "0 lignes" statement.
+  if (inYear.length > 0 && lines.length === 0) {
+    const dates = [...heldOn].sort().map(formatFrenchDate);
+    const where = dates.length === 0 ? '' : ` (${dates.length === 1 ? 'relevé' : 'relevés'} du ${dates.join(', du ')})`;
+    throw new DomainError(
+      'STATEMENT_ALREADY_IMPORTED',
+      `Toutes les opérations de ce fichier sont déjà importées${where} : aucun relevé n'est ajouté.`,
+      'file',
+      'conflict',
+    );
+  }
   return [{ type: 'StatementImported', data: { statementId: command.statementId, ...header, file: command.file, lines, duplicates, outsideYear } }];
 }
 
@@ -233,6 +243,28 @@ export function unmatchStatementLine(statementId: string, lineId: string, state:
     if (entry) return { type: 'EntryUnreconciled', data: unreconciledData(entry) };
     return { type: 'CarriedOverItemUnseen', data: { entryId, amount: line.amount, clearedOn: line.date } };
   });
+}
+
+/** Lines of a statement matched with entries (or carried-over items). */
+export const matchedLinesOf = (statement: { lines: readonly { lineId: string }[] }, lineMatches: Readonly<Record<string, readonly string[]>>): number =>
+  statement.lines.filter((line) => (lineMatches[line.lineId]?.length ?? 0) > 0).length;
+
+/**
+ * Takes a statement back (the wrong file, the wrong month) until one of its lines is matched:
+ * a matched line has told an entry it was on the bank, which must be undone first.
+ */
+export function deleteStatement(statementId: string, state: LedgerState): LedgerEvent[] {
+  const statement = statementOf(state, statementId);
+  const matched = matchedLinesOf(statement, state.lineMatches);
+  if (matched > 0) {
+    throw new DomainError(
+      'STATEMENT_MATCHED',
+      `Ce relevé ne peut plus être supprimé : ${matched === 1 ? '1 de ses lignes est pointée' : `${matched} de ses lignes sont pointées`}. Annulez d'abord leur pointage.`,
+      'statementId',
+      'conflict',
+    );
+  }
+  return [{ type: 'StatementDeleted', data: { statementId } }];
 }
 
 /** Why an amendment un-reconciles an entry: its bank amount changed, or its date moved past the statement that showed it. */
