@@ -41,8 +41,10 @@ describe('the sample statements of docs/samples', () => {
       outstandingPayments: [],
       difference: 0,
     });
-    // Un-matched again, so the next sample finds the same entries.
+    expect((await jferry.delete(`${base}/statements/${statementId}`).expect(409)).body).toMatchObject({ code: 'STATEMENT_MATCHED' });
+    // Un-matched again and deleted, so the next sample finds the same entries (and its lines, the same operations, are not already held).
     const detail = (await jferry.get(`${base}/statements/${statementId}`).expect(200)).body;
     for (const line of detail.lines) await jferry.delete(`${base}/statements/${statementId}/lines/${line.lineId}/match`).expect(200);
+    await jferry.delete(`${base}/statements/${statementId}`).expect(204);
   });
 });
