@@ -82,6 +82,18 @@ describe('statement uploads under attack', () => {
     expect(blobs()).toHaveLength(before.length + 1);
   });
 
+  it('a preview token this instance does not hold (another instance showed it) answers the French message, not a 500', async () => {
+    const elsewhere = 'AbCdEfGhIjKlMnOpQrStUvWx';
+    const store = await jferry.agent
+      .post(`${page}/releves`)
+      .type('form')
+      .send({ _csrf: jferry.csrf, preview: elsewhere, date: '05/11/2026', closingBalance: '1 000,00' })
+      .expect(400);
+    expect(store.text).toContain('préparé par un autre serveur');
+    const again = await jferry.agent.post(`${page}/releves/apercu`).field('_csrf', jferry.csrf).field('preview', elsewhere).expect(400);
+    expect(again.text).toContain('déposez-le à nouveau');
+  });
+
   it("another coop's stored file cannot be previewed or imported by its hash", async () => {
     const list = await tilleuls.get('/api/coops/C14002/years/2025/statements').expect(200);
     expect(list.body.length).toBeGreaterThan(0);

@@ -27,7 +27,8 @@ import { attempt, requireWrite, type YearContext, YearPages, yearCommand } from 
 
 type Upload = { buffer: Buffer; originalname?: string; size: number } | undefined;
 
-const PREVIEW_GONE = 'Le fichier de l’aperçu n’est plus disponible : déposez-le à nouveau.';
+/** A preview lives in the memory of the instance that showed it: an hour old, or shown by another instance behind the load balancer. */
+const PREVIEW_GONE = 'Le fichier de l’aperçu n’est plus disponible (aperçu de plus d’une heure, ou préparé par un autre serveur) : déposez-le à nouveau.';
 
 const MAPPING_COLUMNS: Array<{ key: keyof CsvMapping; label: string; optional: boolean }> = [
   { key: 'date', label: 'Date', optional: false },
