@@ -122,7 +122,8 @@ export class MembershipPagesController {
   private render(res: Response, ctx: YearContext, view: MembershipView & { association: string }, form: FormState, count: number, status: number) {
     const coop = ctx.reads.coop;
     const editable = canWriteCoop(ctx.user, { coopId: coop.coopId, department: coop.department }) && (view.status === 'draft' || view.status === 'returned');
-    const rows = Array.from({ length: Math.max(count, 1) }, (_, i) => {
+    // Blank rows to type in only where the numbers can still change.
+    const rows = Array.from({ length: editable ? Math.max(count, 1) : view.classes.length }, (_, i) => {
       const cell = (f: (typeof CLASS_FIELDS)[number]) => ({
         ...field(form, `classes[${i}][${f}]`, `class-${i}-${f}`),
         label: `${CLASS_LABELS[f]}, ligne ${i + 1}`,
