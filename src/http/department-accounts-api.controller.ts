@@ -15,7 +15,7 @@ import { SessionUser } from '../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from './auth/guards';
 import { JsonBody } from './json-body';
 import { sendJson } from './json-answer';
-import { checkAsOf, yearParam } from './params';
+import { asOfParam, yearParam } from './params';
 import { IdempotentRequests } from './idempotency';
 import { requestContext } from './request-context';
 
@@ -54,14 +54,15 @@ export class DepartmentAccountsApiController {
   /** Every coop's entries of the year in one file, streamed; its notice beside it (Link: rel=describedby). */
   @Get('years/:year/fec.txt')
   async fecFile(@Param('dept') department: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: unknown) {
-    checkAsOf(asOf);
+    const moment = asOfParam(asOf);
     const y = yearParam(year);
-    await this.accounts.sendDepartmentFec(res, department, y, `/api/departments/${encodeURIComponent(department)}/years/${y}/fec-notice.txt`);
+    const notice = `/api/departments/${encodeURIComponent(department)}/years/${y}/fec-notice.txt${moment ? `?asOf=${encodeURIComponent(moment)}` : ''}`;
+    await this.accounts.sendDepartmentFec(res, department, y, notice, moment);
   }
 
   @Get('years/:year/fec-notice.txt')
-  async fecNoticeFile(@Param('dept') department: string, @Param('year') year: string, @Res() res: Response) {
-    const notice = await this.accounts.departmentFecNotice(department, yearParam(year), today(this.clock));
+  async fecNoticeFile(@Param('dept') department: string, @Param('year') year: string, @Res() res: Response, @Query('asOf') asOf?: unknown) {
+    const notice = await this.accounts.departmentFecNotice(department, yearParam(year), today(this.clock), asOfParam(asOf));
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Disposition', `inline; filename="${notice.fileName}"`);
     res.send(notice.text);
@@ -76,8 +77,7 @@ export class DepartmentAccountsApiController {
     @Res() res: Response,
     @Query('asOf') asOf?: unknown,
   ) {
-    checkAsOf(asOf);
-    const view = await this.accounts.trialBalance(department, yearParam(year), scopeParam(scope));
+    const view = await this.accounts.trialBalance(department, yearParam(year), scopeParam(scope), asOfParam(asOf));
     sendJson(res, view, () => trialBalanceAnswer(view));
   }
 
@@ -89,9 +89,12 @@ export class DepartmentAccountsApiController {
     @Res() res: Response,
     @Query('asOf') asOf?: unknown,
   ) {
-    checkAsOf(asOf);
+    const moment = asOfParam(asOf);
     const y = yearParam(year);
-    const [view, association] = await Promise.all([this.accounts.trialBalance(department, y, scopeParam(scope)), this.accounts.association(department)]);
+    const [view, association] = await Promise.all([
+      this.accounts.trialBalance(department, y, scopeParam(scope), moment),
+      this.accounts.association(department),
+    ]);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="balance-consolidee-${department}-${y}${view.scope === 'final' ? '-definitives' : ''}.xlsx"`);
     res.send(await trialBalanceWorkbook(view, association));

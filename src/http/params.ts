@@ -1,3 +1,4 @@
+import { asOfMoment } from '../reads/audit-views';
 import { parseAsOf } from '../reads/ledger-reads';
 import { DomainError } from '../domain/errors';
 
@@ -8,9 +9,19 @@ export function yearParam(value: string, message = 'Exercice introuvable.'): num
 }
 
 /**
- * Department reads take ?asOf= as a coop's do and refuse a bad one (400 AS_OF_INVALID). Their
- * figures are the read models' (the present): time-travel over a whole department is not built yet.
+ * Department reads take ?asOf= as a coop's do (their figures as the department's events stood
+ * then) and refuse a bad one (400 AS_OF_INVALID); absent or empty, the present.
  */
-export function checkAsOf(asOf: unknown): void {
-  if (asOf !== undefined) parseAsOf(asOf);
+export function asOfParam(asOf: unknown): string | null {
+  return asOf === undefined || asOf === '' ? null : parseAsOf(asOf);
+}
+
+/**
+ * A page's ?asOf=: an ISO moment (the API's) or the picker's "AAAA-MM-JJTHH:mm" in France; a bad
+ * one is a 400 page with its French message, never the present read instead.
+ */
+export function pageAsOf(asOf: unknown): string | null {
+  if (asOf === undefined || asOf === '') return null;
+  if (typeof asOf !== 'string') return parseAsOf(asOf);
+  return asOfMoment(asOf);
 }

@@ -14,7 +14,7 @@ import { CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards
 import { notFound } from './errors.filter';
 import { JsonBody } from './json-body';
 import { IdempotentRequests } from './idempotency';
-import { checkAsOf, yearParam } from './params';
+import { asOfParam, yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
 import { QuitusInvitations } from './quitus-invitations';
 import { PrintService } from './print.service';
@@ -127,8 +127,7 @@ export class YearEndApiController {
   @Get('departments/:dept/years/:year/submissions')
   @UseGuards(DepartmentScopeGuard)
   submissions(@Param('dept') department: string, @Param('year') year: string, @Query('asOf') asOf?: unknown) {
-    checkAsOf(asOf);
-    return this.yearEnd.submissions(department, yearParam(year));
+    return this.yearEnd.submissions(department, yearParam(year), asOfParam(asOf));
   }
 
   @Post('departments/:dept/coops/:coopId/years/:year/submission/decision')

@@ -27,7 +27,7 @@ export const chartsProjection: Projection = {
 };
 
 /** The chart in force for a department and year: the default one unless the department changed it. */
-export async function chartFor(readStore: ReadStore, department: string, year: number): Promise<Chart> {
+export async function chartFor(readStore: Pick<ReadStore, 'get'>, department: string, year: number): Promise<Chart> {
   const doc = await readStore.get<Doc>('charts', `${department}:${year}`);
   if (!doc) return defaultChart(department, year);
   const { revision: _revision, ...chart } = doc;

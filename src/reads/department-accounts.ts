@@ -12,6 +12,7 @@ import { type DepartmentDoc, departmentIdentity } from '../projections/departmen
 import { notebookOf } from './notebook-read';
 import { type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
+import { type DocSource, LedgerReads } from './ledger-reads';
 import { type CompletenessRow, completenessRows } from './completeness';
 import { departmentFecEntries, encodeFec, FEC_HEADER, fecFileName, fecNotice, type FecRun, mergeByDate, newFecCursor, numbered } from './fec';
 import { KeptAnswers, keptAnswer } from './frozen';
@@ -31,49 +32,59 @@ const ANSWERS_KEPT = 16;
 export class DepartmentAccounts {
   private readonly answers = new KeptAnswers<string, unknown>(ANSWERS_KEPT);
 
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly ledger: LedgerReads,
+  ) {}
 
-  trialBalance(department: string, year: number, scope: TrialBalanceScope): Promise<TrialBalanceView> {
-    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'board', 'charts'], async () => {
+  /** Where the documents come from: the read models, or with `asOf` the department's events up to then (API.md). */
+  private async source(department: string, year: number, asOf: string | null | undefined): Promise<DocSource> {
+    return asOf ? this.ledger.departmentSource(department, asOf, year) : this.store;
+  }
+
+  async trialBalance(department: string, year: number, scope: TrialBalanceScope, asOf?: string | null): Promise<TrialBalanceView> {
+    const compute = async (source: DocSource) => {
       const [coops, docs, previousDocs, boards, chart] = await Promise.all([
-        this.coops(department),
-        this.balances(department, year),
-        this.balances(department, year - 1),
+        this.coops(department, source),
+        this.balances(department, year, source),
+        this.balances(department, year - 1, source),
         // Every year's: a year opens from all the earlier ones (openingOf).
-        this.store.find<BoardDoc>(BOARD, { where: { department } }),
-        chartFor(this.store, department, year),
+        source.find<BoardDoc>(BOARD, { where: { department } }),
+        chartFor(source, department, year),
       ]);
       const current = coopBalances(coops, docs, boards, year);
       return trialBalance(department, year, scope, chart, current, coopBalances(coops, previousDocs, boards, year - 1));
-    });
+    };
+    if (asOf) return compute(await this.source(department, year, asOf));
+    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'board', 'charts'], () => compute(this.store));
   }
 
   completeness(department: string, year: number, today: string): Promise<readonly CompletenessRow[]> {
     return this.kept(`completeness:${department}:${year}:${today}`, ['coops', TRIAL_BALANCE], async () => {
-      const [coops, docs] = await Promise.all([this.coops(department), this.balances(department, year)]);
+      const [coops, docs] = await Promise.all([this.coops(department, this.store), this.balances(department, year, this.store)]);
       return completenessRows(coops, docs, year, today);
     });
   }
 
-  private balances(department: string, year: number): Promise<TrialBalanceDoc[]> {
-    return this.store.find<TrialBalanceDoc>(TRIAL_BALANCE, { where: { department, year } });
+  private balances(department: string, year: number, source: DocSource): Promise<TrialBalanceDoc[]> {
+    return source.find<TrialBalanceDoc>(TRIAL_BALANCE, { where: { department, year } });
   }
 
   /** The association's identity; null while its treasurer has not given it. */
-  association(department: string): Promise<DepartmentDoc | null> {
-    return departmentIdentity(this.store, department);
+  association(department: string, source: DocSource = this.store): Promise<DepartmentDoc | null> {
+    return departmentIdentity(source, department);
   }
 
-  private coops(department: string): Promise<CoopDoc[]> {
-    return this.store.find<CoopDoc>('coops', { where: { department } });
+  private coops(department: string, source: DocSource): Promise<CoopDoc[]> {
+    return source.find<CoopDoc>('coops', { where: { department } });
   }
 
   /** The department's coops of the year, in id order; the file is provisional while one of their years is not closed. */
-  private async fecPlan(department: string, year: number) {
+  private async fecPlan(department: string, year: number, source: DocSource) {
     const [coops, boards, identity] = await Promise.all([
-      this.coops(department),
-      this.store.find<BoardDoc>(BOARD, { where: { department, year } }),
-      this.association(department),
+      this.coops(department, source),
+      source.find<BoardDoc>(BOARD, { where: { department, year } }),
+      this.association(department, source),
     ]);
     const closed = new Set(boards.filter((d) => d.status === 'closed').map((d) => d.coopId));
     const members = coops.filter((c) => c.firstYear <= year).sort((a, b) => (a.coopId < b.coopId ? -1 : a.coopId > b.coopId ? 1 : 0));
@@ -89,8 +100,9 @@ export class DepartmentAccounts {
    * coop's records go to a scratch file as they are made, with their dates; a merge in date order
    * then reads them back coop by coop through a small window and numbers them.
    */
-  async sendDepartmentFec(res: Response, department: string, year: number, noticeHref: string): Promise<void> {
-    const [plan, chart] = await Promise.all([this.fecPlan(department, year), chartFor(this.store, department, year)]);
+  async sendDepartmentFec(res: Response, department: string, year: number, noticeHref: string, asOf?: string | null): Promise<void> {
+    const source = await this.source(department, year, asOf);
+    const [plan, chart] = await Promise.all([this.fecPlan(department, year, source), chartFor(source, department, year)]);
     const scratch = await mkdtemp(join(tmpdir(), 'fec-'));
     const path = join(scratch, 'records');
     const file = await open(path, 'w+');
@@ -99,7 +111,7 @@ export class DepartmentAccounts {
       let offset = 0;
       const cursor = newFecCursor();
       for (const coop of plan.members) {
-        const notebook = await notebookOf(this.store, coop, year);
+        const notebook = await notebookOf(source, coop, year);
         const entries = departmentFecEntries(notebook, chart, cursor, { coopId: coop.coopId, name: coop.name }, plan.provisional);
         if (entries.length === 0) continue;
         const chunks = entries.map((e) => encodeFec(e.text));
@@ -141,8 +153,8 @@ export class DepartmentAccounts {
     }
   }
 
-  async departmentFecNotice(department: string, year: number, today: string): Promise<{ fileName: string; text: string }> {
-    const plan = await this.fecPlan(department, year);
+  async departmentFecNotice(department: string, year: number, today: string, asOf?: string | null): Promise<{ fileName: string; text: string }> {
+    const plan = await this.fecPlan(department, year, await this.source(department, year, asOf));
     const text = fecNotice({
       fileName: plan.fileName,
       year,

@@ -6,7 +6,7 @@ import { closingChecklist, ClosingChecklist, ClosingFacts, Issue, warningsOf } f
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { byPosition, coopStreams } from '../events/history';
-import { chartStream, coopStream, ledgerStream } from '../events/streams';
+import { chartStream, coopStream, departmentStream, ledgerStream } from '../events/streams';
 import { upcast } from '../events/upcasters';
 import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
@@ -25,7 +25,7 @@ import { CLOCK, EVENT_STORE, READ_STORE } from '../tokens';
 export interface DocSource {
   get<T extends Doc>(collection: string, id: string): Promise<T | null>;
   /** Documents whose fields equal `where` (declared index fields on the read store). */
-  find<T extends Doc>(collection: string, query: { where: Record<string, string> }): Promise<T[]>;
+  find<T extends Doc>(collection: string, query: { where: Record<string, string | number> }): Promise<T[]>;
 }
 
 export interface YearReads {
@@ -86,22 +86,26 @@ export class LedgerReads {
       const { identity, ledgers, charts } = await coopStreams(this.eventStore, { coopId, currentYear: currentFiscalYear(this.clock) });
       read = byPosition([identity, await this.eventStore.readStreams([...ledgers, ...charts])]);
     }
-    const events = read.filter(keep).map(upcast);
-    // Each document asked for is folded alone, once: a grid of ten years' coop folds one notebook,
-    // not every projection over every year.
-    const docs = new Map<string, Doc | null>();
-    const collections = new Map<string, Doc[]>();
-    return {
-      get: async <T extends Doc>(collection: string, id: string) => {
-        const key = `${collection}\u0000${id}`;
-        if (!docs.has(key)) docs.set(key, foldDocument(ALL_PROJECTIONS, events, { collection, id }));
-        return (docs.get(key) as T | null | undefined) ?? null;
-      },
-      find: async <T extends Doc>(collection: string, { where }: { where: Record<string, string> }) => {
-        if (!collections.has(collection)) collections.set(collection, foldCollection(ALL_PROJECTIONS, events, collection));
-        return collections.get(collection)!.filter((doc) => Object.entries(where).every(([field, value]) => doc[field] === value)) as T[];
-      },
-    };
+    return foldedSource(read.filter(keep).map(upcast));
+  }
+
+  /**
+   * A department's documents as they stood at `asOf` (API.md: department reads take ?asOf= like a
+   * coop's): folded from its coops' streams (identity, every year up to `lastYear`: a year opens
+   * from all the earlier ones), its charts and its own stream, each event kept if recorded by then.
+   * The coops are those of the department now; one registered after `asOf` folds to nothing.
+   */
+  async departmentSource(department: string, asOf: string, lastYear: number): Promise<DocSource> {
+    const moment = parseAsOf(asOf);
+    const coops = await this.readStore.find<CoopDoc>('coops', { where: { department } });
+    const firstYear = Math.min(lastYear, ...coops.map((c) => c.firstYear));
+    const years = (from: number) => Array.from({ length: Math.max(0, lastYear - from + 1) }, (_, i) => from + i);
+    const read = await this.eventStore.readStreams([
+      departmentStream(department),
+      ...years(firstYear).map((y) => chartStream(department, y)),
+      ...coops.flatMap((c) => [coopStream(c.coopId), ...years(c.firstYear).map((y) => ledgerStream(c.coopId, y))]),
+    ]);
+    return foldedSource(read.filter((event) => event.metadata.at <= moment).map(upcast));
   }
 
   async year(coopId: string, year: number, asOf?: string | null): Promise<YearReads & { source: DocSource }> {
@@ -209,6 +213,26 @@ export class LedgerReads {
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
     return boardFacts(await coopBoards(source, coop.coopId), coop, year, chart);
   }
+}
+
+/**
+ * Documents folded from `events` on demand (time-travel): each document asked for is folded alone,
+ * once — a grid of ten years' coop folds one notebook, not every projection over every year.
+ */
+function foldedSource(events: RecordedEvent[]): DocSource {
+  const docs = new Map<string, Doc | null>();
+  const collections = new Map<string, Doc[]>();
+  return {
+    get: async <T extends Doc>(collection: string, id: string) => {
+      const key = `${collection}\u0000${id}`;
+      if (!docs.has(key)) docs.set(key, foldDocument(ALL_PROJECTIONS, events, { collection, id }));
+      return (docs.get(key) as T | null | undefined) ?? null;
+    },
+    find: async <T extends Doc>(collection: string, { where }: { where: Record<string, string | number> }) => {
+      if (!collections.has(collection)) collections.set(collection, foldCollection(ALL_PROJECTIONS, events, collection));
+      return collections.get(collection)!.filter((doc) => Object.entries(where).every(([field, value]) => doc[field] === value)) as T[];
+    },
+  };
 }
 
 /** The projections whose documents make a current year: coops, charts, notebooks. */

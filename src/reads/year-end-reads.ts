@@ -232,18 +232,19 @@ export class YearEndReads {
   }
 
   /** Every coop of the department for the year, submitted or not, by coop id. */
-  async submissions(department: string, year: number): Promise<SubmissionRow[]> {
-    return (await this.dossiers(department, year)).map((d) => d.row);
+  async submissions(department: string, year: number, asOf?: string | null): Promise<SubmissionRow[]> {
+    return (await this.dossiers(department, year, asOf)).map((d) => d.row);
   }
 
   /**
    * The department's list with what each coop attached (the year-end statement, attached or the
    * imported bank file, and the subsidies' proofs), for the AD's page.
    */
-  async dossiers(department: string, year: number): Promise<Array<{ row: SubmissionRow; documents: SubmissionFile[] }>> {
+  async dossiers(department: string, year: number, asOf?: string | null): Promise<Array<{ row: SubmissionRow; documents: SubmissionFile[] }>> {
+    const source = asOf ? await this.ledger.departmentSource(department, asOf, year) : this.store;
     const [coops, docs] = await Promise.all([
-      this.store.find<CoopDoc>('coops', { where: { department } }),
-      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
+      source.find<CoopDoc>('coops', { where: { department } }),
+      source.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
     ]);
     const byCoop = new Map(docs.map((d) => [d.coopId, d]));
     const day = this.today();

@@ -129,12 +129,44 @@ describe('a closed year reopened for corrections keeps its validated books', () 
     expect([...new Set(added.map((r) => `${r.PieceRef} ${r.ValidDate}`))]).toEqual(['90-A 20261129']);
   });
 
-  it('department reads refuse a bad asOf (400 AS_OF_INVALID) and take a good one', async () => {
-    for (const path of ['trial-balance', 'trial-balance.xlsx', 'fec.txt', 'submissions']) {
-      const bad = await treasurer.get(`/api/departments/14/years/2025/${path}?asOf=garbage`).expect(400);
+  it('department reads refuse a bad asOf (400 AS_OF_INVALID), the pages too, and read the department as it stood then', async () => {
+    const dept = '/api/departments/14/years/2025';
+    for (const path of ['trial-balance', 'trial-balance.xlsx', 'fec.txt', 'fec-notice.txt', 'submissions']) {
+      const bad = await treasurer.get(`${dept}/${path}?asOf=garbage`).expect(400);
       expect(bad.body.code).toBe('AS_OF_INVALID');
-      await treasurer.get(`/api/departments/14/years/2025/${path}?asOf=2026-11-27T10:00:00Z`).expect(200);
     }
+    for (const path of ['balance', 'balance.pdf', 'balance/comptes/7580', 'balance/cooperatives/C14001', 'depots']) {
+      const page = await treasurer.agent.get(`/departements/14/annees/2025/${path}?asOf=garbage`).set('Accept', 'text/html').expect(400);
+      expect(page.text).toContain('Choisissez une date et une heure valides');
+    }
+    // The gift (45,00 € on 7580) was recorded on 28/11 and cancelled by its reversal on 29/11.
+    const account7580 = async (query: string) => {
+      const accounts = (await treasurer.get(`${dept}/trial-balance${query}`).expect(200)).body.accounts as Array<{
+        account: string;
+        debit: number;
+        credit: number;
+      }>;
+      const line = accounts.find((a) => a.account === '7580');
+      return { debit: line?.debit ?? 0, credit: line?.credit ?? 0 };
+    };
+    const now = await account7580('');
+    expect(now).toEqual({ debit: 4500, credit: 4500 });
+    expect(await account7580('?asOf=2026-11-27T12:00:00Z')).toEqual({ debit: 0, credit: 0 });
+    expect(await account7580('?asOf=2026-11-28T23:00:00Z')).toEqual({ debit: 0, credit: 4500 });
+    expect(await account7580(`?asOf=${t.clock.now().toISOString()}`)).toEqual(now);
+    // The FEC of the same moments: before the reopening, C14001's 2025 as first closed.
+    const fec = async (query: string) => (await treasurer.agent.get(`${dept}/fec.txt${query}`).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+    const before = fecRecordsOf(await fec('?asOf=2026-11-27T12:00:00Z'));
+    const today = fecRecordsOf(await fec(''));
+    const corrections = (records: Array<Record<string, string>>) => records.filter((r) => /^C14001-(90|07-A|90-A)$/.test(r.PieceRef)).map((r) => r.PieceRef);
+    expect(corrections(before)).toEqual([]);
+    expect(new Set(corrections(today))).toEqual(new Set(['C14001-90', 'C14001-07-A', 'C14001-90-A']));
+    // Before the demo was recorded (10:00), the department had no coop at all.
+    expect((await treasurer.get(`${dept}/submissions?asOf=2026-11-27T09:59:00Z`).expect(200)).body).toEqual([]);
+    expect((await treasurer.get(`${dept}/trial-balance?asOf=2026-11-27T09:59:00Z`).expect(200)).body).toMatchObject({ coops: 0, accounts: [] });
+    // The pages read the same moment, the picker's French time included, and say which.
+    const page = await treasurer.agent.get('/departements/14/annees/2025/balance?asOf=2026-11-27T13:00').set('Accept', 'text/html').expect(200);
+    expect(page.text).toContain('au 27/11/2026 13:00:59');
   });
 
   it("freezes the chart of a year a coop closed (409 CHART_YEAR_CLOSED); the chart's page says why; a new account without a role stays possible", async () => {

@@ -12,7 +12,8 @@ import { CLOCK, READ_STORE } from '../../tokens';
 import { DepartmentScopeGuard } from '../auth/guards';
 import { filtersParam, scopeParam } from '../department-accounts-api.controller';
 import { notFound } from '../errors.filter';
-import { yearParam } from '../params';
+import { pageAsOf, yearParam } from '../params';
+import { parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { aggregatedResult } from '../../reads/trial-balance';
 import { DepartmentView, departmentYearBase, yearChoices } from './department-view';
@@ -45,19 +46,28 @@ export class AccountsPagesController {
   ) {}
 
   @Get('balance')
-  async balance(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: string | undefined, @Res() res: Response) {
+  async balance(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Query('scope') scopeText: string | undefined,
+    @Query('asOf') asOfText: unknown,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
     const scope = scopeParam(scopeText);
+    const asOf = pageAsOf(asOfText);
     const [coops, view, association] = await Promise.all([
       this.page.coops(department),
-      this.accounts.trialBalance(department, year, scope),
+      this.accounts.trialBalance(department, year, scope, asOf),
       departmentIdentity(this.store, department),
     ]);
     const base = departmentYearBase(department, year);
     const api = `/api/departments/${encodeURIComponent(department)}/years/${year}`;
-    const suffix = scope === 'final' ? '?scope=final' : '';
+    const suffix = query({ scope: scope === 'final' ? 'final' : null, asOf });
+    const asOfSuffix = query({ asOf });
     this.page.render(res, 'department/trial-balance', department, 'balance', {
-      title: `Balance consolidée ${year}-${year + 1}`,
+      title: `Balance consolidée ${year}-${year + 1}${asOf ? ` au ${parisMoment(asOf)}` : ''}`,
+      asOfLabel: asOf ? parisMoment(asOf) : null,
       year,
       yearName: `${year}-${year + 1}`,
       previousYearName: `${year - 1}-${year}`,
@@ -67,21 +77,28 @@ export class AccountsPagesController {
       finalScope: scope === 'final',
       accounts: view.accounts.map((a) => ({ ...a, href: `${base}/balance/comptes/${encodeURIComponent(a.account)}${suffix}` })),
       balanced: view.totals.debit === view.totals.credit && view.totals.closing.debit === view.totals.closing.credit,
-      allHref: `${base}/balance`,
-      finalHref: `${base}/balance?scope=final`,
+      allHref: `${base}/balance${asOfSuffix}`,
+      finalHref: `${base}/balance${query({ scope: 'final', asOf })}`,
       xlsxHref: `${api}/trial-balance.xlsx${suffix}`,
       pdfHref: `${base}/balance.pdf${suffix}`,
-      fecHref: `${api}/fec.txt`,
-      noticeHref: `${api}/fec-notice.txt`,
+      fecHref: `${api}/fec.txt${asOfSuffix}`,
+      noticeHref: `${api}/fec-notice.txt${asOfSuffix}`,
       accountsHref: `${base}/comptes${suffix}`,
     });
   }
 
   @Get('balance.pdf')
-  async balancePdf(@Param('dept') department: string, @Param('year') yearText: string, @Query('scope') scopeText: string | undefined, @Res() res: Response) {
+  async balancePdf(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Query('scope') scopeText: string | undefined,
+    @Query('asOf') asOfText: unknown,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
     const scope = scopeParam(scopeText);
-    const [view, association] = await Promise.all([this.accounts.trialBalance(department, year, scope), departmentIdentity(this.store, department)]);
+    const asOf = pageAsOf(asOfText);
+    const [view, association] = await Promise.all([this.accounts.trialBalance(department, year, scope, asOf), departmentIdentity(this.store, department)]);
     const result = aggregatedResult(view);
     const yearName = `${year}-${year + 1}`;
     await this.print.send(res, {
@@ -100,7 +117,7 @@ export class AccountsPagesController {
         finalScope: scope === 'final',
         printedOn: formatFrenchDate(today(this.clock)),
       },
-      title: `Balance générale consolidée ${yearName}`,
+      title: `Balance générale consolidée ${yearName}${asOf ? ` au ${parisMoment(asOf)}` : ''}`,
       footer: `Département ${department} — exercice ${yearName}`,
       fileName: `balance-consolidee-${department}-${year}.pdf`,
     });
@@ -112,15 +129,17 @@ export class AccountsPagesController {
     @Param('year') yearText: string,
     @Param('account') account: string,
     @Query('scope') scopeText: string | undefined,
+    @Query('asOf') asOfText: unknown,
     @Res() res: Response,
   ) {
     const year = yearParam(yearText);
     const scope = scopeParam(scopeText);
-    const view = await this.accounts.trialBalance(department, year, scope);
+    const asOf = pageAsOf(asOfText);
+    const view = await this.accounts.trialBalance(department, year, scope, asOf);
     const line = view.accounts.find((a) => a.account === account);
     if (!line) throw notFound();
     const base = departmentYearBase(department, year);
-    const suffix = scope === 'final' ? '?scope=final' : '';
+    const suffix = query({ scope: scope === 'final' ? 'final' : null, asOf });
     this.page.render(res, 'department/trial-balance-account', department, 'balance', {
       title: `Compte ${line.account} — balance consolidée`,
       year,
@@ -134,17 +153,24 @@ export class AccountsPagesController {
           name: c.name,
           final: c.final,
           ...c.accounts[account],
-          href: `${base}/balance/cooperatives/${encodeURIComponent(c.coopId)}`,
+          href: `${base}/balance/cooperatives/${encodeURIComponent(c.coopId)}${query({ asOf })}`,
         })),
       backHref: `${base}/balance${suffix}`,
     });
   }
 
   @Get('balance/cooperatives/:coopId')
-  async balanceCoop(@Param('dept') department: string, @Param('year') yearText: string, @Param('coopId') coopId: string, @Res() res: Response) {
+  async balanceCoop(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Param('coopId') coopId: string,
+    @Query('asOf') asOfText: unknown,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
+    const asOf = pageAsOf(asOfText);
     const coop = await this.page.coopOf(department, coopId);
-    const [view, chart] = await Promise.all([this.accounts.trialBalance(department, year, 'all'), chartFor(this.store, department, year)]);
+    const [view, chart] = await Promise.all([this.accounts.trialBalance(department, year, 'all', asOf), chartFor(this.store, department, year)]);
     const balance = view.byCoop.find((c) => c.coopId === coopId);
     if (!balance) throw notFound();
     this.page.render(res, 'department/trial-balance-coop', department, 'balance', {
@@ -157,7 +183,7 @@ export class AccountsPagesController {
         .sort()
         .map((account) => ({ account, label: accountLabel(chart, account), ...balance.accounts[account] })),
       entriesHref: `/coops/${encodeURIComponent(coopId)}/years/${year}/cahier`,
-      backHref: `${departmentYearBase(department, year)}/balance`,
+      backHref: `${departmentYearBase(department, year)}/balance${query({ asOf })}`,
     });
   }
 
@@ -184,4 +210,10 @@ export class AccountsPagesController {
       submissionsHref: `${base}/depots`,
     });
   }
+}
+
+/** A page's query string of the parameters given (none: ''). */
+function query(params: Record<string, string | null>): string {
+  const given = Object.entries(params).filter((p): p is [string, string] => p[1] !== null);
+  return given.length ? `?${new URLSearchParams(given).toString()}` : '';
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
@@ -9,7 +9,8 @@ import { SessionUser } from '../../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { canManageDepartment } from '../auth/scope';
 import { notFound } from '../errors.filter';
-import { yearParam } from '../params';
+import { pageAsOf, yearParam } from '../params';
+import { parisMoment } from '../../reads/audit-views';
 import { type FormBody, text } from '../pages/entry-form';
 import { submissionStatusLabel } from '../pages/year-end.pages';
 import { attempt } from '../pages/year-page';
@@ -34,8 +35,14 @@ export class SubmissionsPagesController {
   ) {}
 
   @Get('annees/:year/depots')
-  async list(@Param('dept') department: string, @Param('year') yearText: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    await this.render(res, department, yearParam(yearText), user, null, 200);
+  async list(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Query('asOf') asOf: unknown,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    await this.render(res, department, yearParam(yearText), user, null, 200, pageAsOf(asOf));
   }
 
   @Post('cooperatives/:coopId/annees/:year/depot')
@@ -61,8 +68,16 @@ export class SubmissionsPagesController {
     );
   }
 
-  private async render(res: Response, department: string, year: number, user: SessionUser, formError: string | null, status: number) {
-    const [coops, dossiers] = await Promise.all([this.page.coops(department), this.yearEnd.dossiers(department, year)]);
+  private async render(
+    res: Response,
+    department: string,
+    year: number,
+    user: SessionUser,
+    formError: string | null,
+    status: number,
+    asOf: string | null = null,
+  ) {
+    const [coops, dossiers] = await Promise.all([this.page.coops(department), this.yearEnd.dossiers(department, year, asOf)]);
     const manages = canManageDepartment(user, department);
     this.page.render(
       res,
@@ -71,6 +86,7 @@ export class SubmissionsPagesController {
       'submissions',
       {
         title: `Les dépôts de bilan ${year}-${year + 1}`,
+        asOfLabel: asOf ? parisMoment(asOf) : null,
         year,
         yearName: `${year}-${year + 1}`,
         years: yearChoices(coops, this.page.currentYear(), year),
