@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { type Clock } from '../domain/fiscal-year';
-import { type QuitusCodeDoc } from '../projections/year-end.projection';
+import { type QuitusCodeDoc } from '../projections/year-facts.projection';
 import { YearEndReads } from '../reads/year-end-reads';
 import { CLOCK } from '../tokens';
 import { ApiError } from './errors.filter';

@@ -1,5 +1,5 @@
 import { type RecordedEvent } from '../events/envelope';
-import { type DocRef, type Projection } from './projection';
+import { type DocRef, type Projection, ownDocuments } from './projection';
 import { type Doc } from './read-store';
 
 /** Where a projection stopped: the event its reducer could not fold. */
@@ -114,7 +114,7 @@ export function foldInMemory(
       for (const recorded of events) {
         if (!follows(projection, recorded.stream)) continue;
         const event = options.upcast ? options.upcast(recorded) : recorded;
-        plan.push({ event, refs: projection.keysOf(event) });
+        plan.push({ event, refs: ownDocuments(projection, event) });
       }
       for (const { ref, doc } of foldRun(projection, plan, () => null).values()) {
         let documents = fast.get(ref.collection);
@@ -132,7 +132,7 @@ export function foldInMemory(
       let staged: Map<string, { ref: DocRef; doc: Doc | null }>;
       try {
         const event = options.upcast ? options.upcast(recorded) : recorded;
-        staged = foldEvent(projection, event, projection.keysOf(event), read);
+        staged = foldEvent(projection, event, ownDocuments(projection, event), read);
       } catch (error) {
         throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
       }
@@ -166,7 +166,7 @@ function foldSelected(
     let refs: DocRef[];
     try {
       event = upcast(recorded);
-      refs = projection.keysOf(event).filter(keep);
+      refs = ownDocuments(projection, event).filter(keep);
     } catch (error) {
       throw new ProjectionFailed(projection.name, failedAtOf(recorded), error);
     }

@@ -28,3 +28,18 @@ export interface Projection {
    */
   foldMany?(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null;
 }
+
+/**
+ * The documents an event touches, by the projection's keysOf, each in one of the projection's own
+ * collections: a projection that named another's document would make two writers of it (and two
+ * homes of its facts). Every fold — the projector's, rebuilds', time-travel's — goes through here.
+ */
+export function ownDocuments(projection: Projection, event: RecordedEvent): DocRef[] {
+  const refs = projection.keysOf(event);
+  for (const ref of refs) {
+    if (!Object.hasOwn(projection.collections, ref.collection)) {
+      throw new Error(`Projection ${projection.name} names a document of ${ref.collection}, which is not one of its collections`);
+    }
+  }
+  return refs;
+}

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { type RecordedEvent } from '../events/envelope';
 import { type EventStore, type Subscription } from '../events/event-store';
 import { type FailedAt, failedAtOf, foldEvent, foldRun, follows, refKey } from './fold';
-import { type DocRef, type Projection } from './projection';
+import { type DocRef, type Projection, ownDocuments } from './projection';
 import { WrittenDocuments } from './written-documents';
 import { ALWAYS_HELD, type ProjectorLease } from './projector-lease';
 import { CheckpointMoved, type Doc, type DocDelete, type DocWrite, type ProjectionBatch, type ReadStore } from './read-store';
@@ -523,7 +523,7 @@ export class Projector {
       }
       try {
         const event = this.upcast(recorded);
-        plan.push({ event, refs: projection.keysOf(event) });
+        plan.push({ event, refs: ownDocuments(projection, event) });
       } catch (error) {
         failure = { event: recorded, error };
         break;

@@ -2,12 +2,13 @@ import { formatFrenchDate } from '../domain/fiscal-year';
 import { quitusMissing, quitusReserves, submissionDueOn } from '../domain/ledger';
 import { csvFile, csvText } from './department-views';
 import { type CoopDoc } from '../projections/coops.projection';
-import { emptyTrialBalanceDoc, isFinal, type SubmissionStatus, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
+import { type YearFactsDoc, emptyYearFacts } from '../projections/year-facts.projection';
+import { type SubmissionStatus, isFinal, statementDocument, submissionState, subsidyProofs, validDecisions } from './year-end-state';
 
 /**
  * The completeness board: for each coop of the department, how far its year's end has gone —
  * closed, submitted to the department, accepted or returned, quitus, the year-end statement and
- * the subsidies' proofs, late or not. From the coops' trial-balance documents.
+ * the subsidies' proofs, late or not. From the coops' year-facts documents (year-end-state.ts).
  */
 export interface CompletenessRow {
   coopId: string;
@@ -35,41 +36,43 @@ export interface CompletenessRow {
 
 const parisDay = (at: string): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(at));
 
-export function completenessRows(coops: readonly CoopDoc[], docs: readonly TrialBalanceDoc[], year: number, today: string): CompletenessRow[] {
+export function completenessRows(coops: readonly CoopDoc[], docs: readonly YearFactsDoc[], year: number, today: string): CompletenessRow[] {
   const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
   const due = submissionDueOn(year);
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
-      const doc = byCoop.get(coop.coopId) ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department);
-      const decisions = doc.quitus;
+      const doc = byCoop.get(coop.coopId) ?? emptyYearFacts(coop.coopId, year, coop.department);
+      const decisions = validDecisions(doc);
+      const submission = submissionState(doc);
       // The domain's rule: two people, one a parent (the same vérificateur twice is one).
       const quitus = quitusMissing(decisions).length === 0;
-      const statement = doc.documents.statement;
-      const subsidyProofs = Array.from({ length: doc.subsidies }, (_, i) => i).every((i) => doc.documents.subsidyProofs.includes(i));
+      const statement = statementDocument(doc) !== null;
+      const proofs = new Set(subsidyProofs(doc));
+      const allProofs = Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i));
       const closed = doc.status === 'closed';
-      const submitted = doc.submission.status !== 'missing';
+      const submitted = submission.status !== 'missing';
       const missing = [
         ...(closed ? [] : ["la clôture de l'exercice"]),
         ...(quitus ? [] : ['le quitus des deux vérificateurs']),
         ...(statement ? [] : ["le relevé bancaire de fin d'exercice"]),
-        ...(subsidyProofs ? [] : ['les justificatifs de subventions']),
+        ...(allProofs ? [] : ['les justificatifs de subventions']),
         ...(submitted ? [] : ["l'envoi du bilan à l'association départementale"]),
       ];
-      const late = doc.submission.submittedAt ? parisDay(doc.submission.submittedAt) > due : today > due && doc.submission.status !== 'accepted';
+      const late = submission.submittedAt ? parisDay(submission.submittedAt) > due : today > due && submission.status !== 'accepted';
       return {
         coopId: coop.coopId,
         name: coop.name,
         closed,
-        submission: doc.submission.status,
-        version: doc.submission.version,
-        submittedAt: doc.submission.submittedAt,
-        reason: doc.submission.reason,
+        submission: submission.status,
+        version: submission.version,
+        submittedAt: submission.submittedAt,
+        reason: submission.reason,
         quitus,
         quitusReserves: quitusReserves(decisions).length > 0,
         reserves: quitusReserves(decisions),
         statement,
-        subsidyProofs,
+        subsidyProofs: allProofs,
         missing,
         late,
         final: isFinal(doc),

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
-import { BOARD, type BoardDoc } from '../projections/department/board.projection';
-import { TRIAL_BALANCE, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
+import { YEAR_FACTS, type YearFactsDoc } from '../projections/year-facts.projection';
 import { type DepartmentDoc, departmentIdentity } from '../projections/departments.projection';
 import { notebookOf } from './notebook-read';
 import { type ReadStore } from '../projections/read-store';
@@ -24,9 +23,9 @@ const ANSWERS_KEPT = 16;
 /**
  * The department's accounts over the read store, as its statutory auditor needs them: the
  * association's identity, the consolidated trial balance, the completeness of the year's end, the
- * department's FEC. A balance is five queries whatever the number of coops (coops, the chart, the
- * trial-balance documents of the year and the two before), computed once per version of those
- * documents and shared, frozen, until a projection writing them moves on.
+ * department's FEC. A balance is three queries whatever the number of coops (coops, the chart, the
+ * year-facts documents of the department: every year's, as a year opens from all the earlier ones),
+ * computed once per version of those documents and shared, frozen, until a projection writing them moves on.
  */
 @Injectable()
 export class DepartmentAccounts {
@@ -44,30 +43,23 @@ export class DepartmentAccounts {
 
   async trialBalance(department: string, year: number, scope: TrialBalanceScope, asOf?: string | null): Promise<TrialBalanceView> {
     const compute = async (source: DocSource) => {
-      const [coops, docs, previousDocs, boards, chart] = await Promise.all([
+      const [coops, docs, chart] = await Promise.all([
         this.coops(department, source),
-        this.balances(department, year, source),
-        this.balances(department, year - 1, source),
         // Every year's: a year opens from all the earlier ones (openingOf).
-        source.find<BoardDoc>(BOARD, { where: { department } }),
+        source.find<YearFactsDoc>(YEAR_FACTS, { where: { department } }),
         chartFor(source, department, year),
       ]);
-      const current = coopBalances(coops, docs, boards, year);
-      return trialBalance(department, year, scope, chart, current, coopBalances(coops, previousDocs, boards, year - 1));
+      return trialBalance(department, year, scope, chart, coopBalances(coops, docs, year), coopBalances(coops, docs, year - 1));
     };
     if (asOf) return compute(await this.source(department, year, asOf));
-    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', TRIAL_BALANCE, 'board', 'charts'], () => compute(this.store));
+    return this.kept(`balance:${department}:${year}:${scope}`, ['coops', YEAR_FACTS, 'charts'], () => compute(this.store));
   }
 
   completeness(department: string, year: number, today: string): Promise<readonly CompletenessRow[]> {
-    return this.kept(`completeness:${department}:${year}:${today}`, ['coops', TRIAL_BALANCE], async () => {
-      const [coops, docs] = await Promise.all([this.coops(department, this.store), this.balances(department, year, this.store)]);
+    return this.kept(`completeness:${department}:${year}:${today}`, ['coops', YEAR_FACTS], async () => {
+      const [coops, docs] = await Promise.all([this.coops(department, this.store), this.store.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year } })]);
       return completenessRows(coops, docs, year, today);
     });
-  }
-
-  private balances(department: string, year: number, source: DocSource): Promise<TrialBalanceDoc[]> {
-    return source.find<TrialBalanceDoc>(TRIAL_BALANCE, { where: { department, year } });
   }
 
   /** The association's identity; null while its treasurer has not given it. */
@@ -83,7 +75,7 @@ export class DepartmentAccounts {
   private async fecPlan(department: string, year: number, source: DocSource) {
     const [coops, boards, identity] = await Promise.all([
       this.coops(department, source),
-      source.find<BoardDoc>(BOARD, { where: { department, year } }),
+      source.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year } }),
       this.association(department, source),
     ]);
     const closed = new Set(boards.filter((d) => d.status === 'closed').map((d) => d.coopId));

@@ -2,16 +2,16 @@ import { chartFor } from '../projections/charts.projection';
 import { type CoopDoc } from '../projections/coops.projection';
 import { KeptAnswers, keptAnswer } from './frozen';
 import { type ReadStore } from '../projections/read-store';
-import { BOARD, type BoardDoc } from '../projections/department/board.projection';
-import { type CoopTotalsDoc, DEPARTMENT_TOTALS, type DepartmentTotals, departmentTotals } from '../projections/department/totals.projection';
+import { YEAR_FACTS, type YearFactsDoc } from '../projections/year-facts.projection';
+import { type DepartmentTotals, departmentTotals } from './department-totals';
 import { type AccountDrillDown, accountDrillDown, aggregatedAccounts, type AggregatedAccounts, type BoardRow, boardRows } from './department-views';
 
 /** Bytes of answers kept (per department, year and day): a 500-coop board is about 120 KB. */
 const ANSWERS_KEPT_BYTES = 8 * 2 ** 20;
 
 /**
- * The department's reads over the read store: three queries at most (coops by department, board
- * documents and coops' totals documents by department and year), whatever the number of coops.
+ * The department's reads over the read store: three queries at most (coops by department, the
+ * year-facts documents of the department, its chart), whatever the number of coops.
  *
  * The board and the aggregated accounts are computed once per version of the documents they read
  * (the checkpoints of the projections writing them, read before the documents, so a version never
@@ -28,11 +28,11 @@ export class DepartmentReads {
   }
 
   board(department: string, year: number, today: string): Promise<readonly BoardRow[]> {
-    return this.kept(`board:${department}:${year}:${today}`, ['coops', 'board', 'charts'], async () => {
+    return this.kept(`board:${department}:${year}:${today}`, ['coops', YEAR_FACTS, 'charts'], async () => {
       const [coops, docs, chart] = await Promise.all([
         this.coops(department),
         // Every year's documents: a year opens from the earlier ones (openingOf, chained over open years).
-        this.store.find<BoardDoc>(BOARD, { where: { department } }),
+        this.store.find<YearFactsDoc>(YEAR_FACTS, { where: { department } }),
         chartFor(this.store, department, year),
       ]);
       return boardRows(coops, docs, year, today, chart);
@@ -40,7 +40,7 @@ export class DepartmentReads {
   }
 
   totals(department: string, year: number, today: string): Promise<AggregatedAccounts> {
-    return this.kept(`totals:${department}:${year}:${today}`, ['coops', 'board', DEPARTMENT_TOTALS, 'charts'], async () => {
+    return this.kept(`totals:${department}:${year}:${today}`, ['coops', YEAR_FACTS, 'charts'], async () => {
       const [rows, totals, chart] = await Promise.all([
         this.board(department, year, today),
         this.sums(department, year),
@@ -56,10 +56,10 @@ export class DepartmentReads {
     return accountDrillDown(totals, chart, account, new Map(coops.map((c) => [c.coopId, c.name])));
   }
 
-  /** The coops' totals documents of the department's year, summed once per version and shared by the totals and their drill-downs. */
+  /** The coops' year-facts documents of the department's year, summed once per version and shared by the totals and their drill-downs. */
   private sums(department: string, year: number): Promise<DepartmentTotals> {
-    return this.kept(`sums:${department}:${year}`, [DEPARTMENT_TOTALS], async () =>
-      departmentTotals(department, year, await this.store.find<CoopTotalsDoc>(DEPARTMENT_TOTALS, { where: { department, year } })),
+    return this.kept(`sums:${department}:${year}`, [YEAR_FACTS], async () =>
+      departmentTotals(department, year, await this.store.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year } })),
     );
   }
 

@@ -4,9 +4,9 @@ import { closingChecklist } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { kindOf } from '../projections/ledger/amounts';
 import { neutralizeFormula, plainAmount } from './exports';
-import { type BoardDoc, emptyBoardDoc } from '../projections/department/board.projection';
-import { boardBalances, boardFacts, boardsByCoop } from './year-opening';
-import { type DepartmentTotals } from '../projections/department/totals.projection';
+import { type YearFactsDoc, emptyYearFacts } from '../projections/year-facts.projection';
+import { boardBalances, boardFacts, yearFactsByCoop } from './year-opening';
+import { type DepartmentTotals } from './department-totals';
 
 /**
  * Pure views of the department: the treasurer's status board and the aggregated accounts, in
@@ -35,17 +35,17 @@ export interface BoardRow {
 
 /**
  * One row per coop of the department existing in `year` (first year ≤ year), in the coops'
- * order; a coop with no event in the year is an open, empty year. `docs`: the board documents of
+ * order; a coop with no event in the year is an open, empty year. `docs`: the year-facts documents of
  * the coops' years up to `year` (the opening chains over the earlier ones). The chart is the
  * department's for the year: it names the accounts the closing rules read.
  */
-export function boardRows(coops: readonly CoopDoc[], docs: readonly BoardDoc[], year: number, today: string, chart: Chart): BoardRow[] {
-  const byCoop = boardsByCoop(docs);
+export function boardRows(coops: readonly CoopDoc[], docs: readonly YearFactsDoc[], year: number, today: string, chart: Chart): BoardRow[] {
+  const byCoop = yearFactsByCoop(docs);
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
       const years = byCoop.get(coop.coopId) ?? [];
-      const doc = years.find((d) => d.year === year) ?? emptyBoardDoc(coop.coopId, year, coop.department);
+      const doc = years.find((d) => d.year === year) ?? emptyYearFacts(coop.coopId, year, coop.department);
       const facts = boardFacts(years, coop, year, chart);
       const checklist = closingChecklist(facts, today, year);
       const { bank, cash, provisional } = boardBalances(years, coop, year);
@@ -183,7 +183,7 @@ const signed = (net: number, kind: 'charge' | 'product'): number => (kind === 'c
 /** The department's charges and products for the year: each total is the sum of the coops' breakdowns. */
 export function aggregatedAccounts(totals: DepartmentTotals, chart: Chart, counts: { coops: number; closed: number }): AggregatedAccounts {
   const sums = totals.accounts;
-  const accounts = listedAccounts(Object.keys(sums), chart).map((a) => ({ ...a, total: signed(sums[a.account]?.net ?? 0, a.kind) }));
+  const accounts = listedAccounts([...sums.keys()], chart).map((a) => ({ ...a, total: signed(sums.get(a.account)?.net ?? 0, a.kind) }));
   const totalOf = (kind: 'charge' | 'product'): number => accounts.filter((a) => a.kind === kind).reduce((sum, a) => sum + a.total, 0);
   const totalCharges = totalOf('charge');
   const totalProducts = totalOf('product');
@@ -207,10 +207,10 @@ export interface AccountDrillDown extends AggregatedAccount {
 /** The coops behind one aggregated figure; null for an account that is no charge nor product. */
 export function accountDrillDown(totals: DepartmentTotals, chart: Chart, account: string, names: ReadonlyMap<string, string>): AccountDrillDown | null {
   const sums = totals.accounts;
-  const listed = listedAccounts(account in sums ? [account] : [], chart).find((a) => a.account === account);
+  const listed = listedAccounts(sums.has(account) ? [account] : [], chart).find((a) => a.account === account);
   if (!listed) return null;
-  const sum = sums[account] ?? { net: 0, byCoop: {} };
-  const coops = Object.entries(sum.byCoop)
+  const sum = sums.get(account) ?? { net: 0, byCoop: new Map<string, number>() };
+  const coops = [...sum.byCoop]
     .map(([coopId, net]) => ({ coopId, name: names.get(coopId) ?? coopId, amount: signed(net, listed.kind) }))
     .sort((a, b) => b.amount - a.amount || compareText(a.name, b.name));
   return { ...listed, total: signed(sum.net, listed.kind), coops };

@@ -12,7 +12,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldCollection, foldDocument } from '../projections/fold';
-import { boardFacts, coopBoards, yearOpeningOf } from './year-opening';
+import { boardFacts, coopYearFacts, yearOpeningOf } from './year-opening';
 import { deepFreeze, KeptAnswers } from './frozen';
 import { NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
 import { emptyOpenedNotebook, notebookOf, openedNotebook, readNotebook } from './notebook-read';
@@ -156,7 +156,7 @@ export class LedgerReads {
     const chart = await chartFor(this.readStore, coop.department, year);
     const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
     // The opening moves with the earlier years' documents, not with this year's header.
-    const opening = yearOpeningOf(await coopBoards(this.readStore, coopId), coop, year);
+    const opening = yearOpeningOf(await coopYearFacts(this.readStore, coopId), coop, year);
     const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}\u0000${JSON.stringify(opening)}`;
     if (hit?.version.version === version) return this.current.keep(key, { marks, version }, hit.answer);
     const read = (async () => {
@@ -211,7 +211,7 @@ export class LedgerReads {
   private async closingFacts(coop: CoopDoc, year: number, source: DocSource): Promise<ClosingFacts> {
     // The chart from the same source, so a checklist asOf a moment reads the chart of that moment.
     const chart = (await source.get<Chart & Doc>('charts', `${coop.department}:${year}`)) ?? defaultChart(coop.department, year);
-    return boardFacts(await coopBoards(source, coop.coopId), coop, year, chart);
+    return boardFacts(await coopYearFacts(source, coop.coopId), coop, year, chart);
   }
 }
 
@@ -235,8 +235,8 @@ function foldedSource(events: RecordedEvent[]): DocSource {
   };
 }
 
-/** The projections whose documents make a current year: coops, charts, notebooks. */
-const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks', 'board'];
+/** The projections whose documents make a current year: coops, charts, notebooks, year facts (the opening). */
+const CURRENT_YEAR_PROJECTIONS = ['coops', 'charts', 'notebooks', 'year_facts'];
 /** Bytes of current years kept parsed (their JSON): a 500-entry notebook is about 300 KB. */
 const CURRENT_YEARS_KEPT_BYTES = 16 * 2 ** 20;
 

@@ -1,6 +1,5 @@
 import { type YearOpening } from '../domain/ledger';
 import { type RecordedEvent } from '../events/envelope';
-import { boardProjection } from '../projections/department/board.projection';
 import {
   NOTEBOOK_ENTRIES,
   NOTEBOOK_STATEMENTS,
@@ -14,9 +13,9 @@ import {
   notebookId,
   notebookProjection,
 } from '../projections/ledger/notebook.projection';
-import { type BoardDoc } from '../projections/department/board.projection';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsProjection } from '../projections/year-facts.projection';
 import { type Doc } from '../projections/read-store';
-import { type CoopYears, coopBoards, yearOpeningOf } from './year-opening';
+import { type CoopYears, coopYearFacts, yearOpeningOf } from './year-opening';
 
 /** Where a notebook's documents are read from: the read store, or a fold of the past. */
 export interface NotebookSource {
@@ -38,16 +37,16 @@ export async function readNotebook(source: NotebookSource, coop: CoopYears, year
   // The header first: rows read after it are at least as recent, never older than its version.
   const header = await source.get<NotebookHeader & Doc>(NOTEBOOKS, id);
   if (!header) return null;
-  const [rows, boards] = await Promise.all([
+  const [rows, years] = await Promise.all([
     source.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: id } }),
-    coopBoards(source, coop.coopId),
+    coopYearFacts(source, coop.coopId),
   ]);
-  return openedNotebook(header, rows, yearOpeningOf(boards, coop, year));
+  return openedNotebook(header, rows, yearOpeningOf(years, coop, year));
 }
 
 /** The notebook of a coop's year, an empty one (opened all the same) when it has no event yet. */
 export async function notebookOf(source: NotebookSource, coop: CoopYears, year: number): Promise<NotebookDoc> {
-  return (await readNotebook(source, coop, year)) ?? emptyOpenedNotebook(coop, year, yearOpeningOf(await coopBoards(source, coop.coopId), coop, year));
+  return (await readNotebook(source, coop, year)) ?? emptyOpenedNotebook(coop, year, yearOpeningOf(await coopYearFacts(source, coop.coopId), coop, year));
 }
 
 /** A notebook put together with the year's opening: its advances are the opening's too. */
@@ -61,12 +60,12 @@ export function emptyOpenedNotebook(coop: CoopYears, year: number, opening: Year
 
 /**
  * Folds events (in log order) into notebooks, in memory, with the projections' own reducers (the
- * notebook's and the board's, which the opening is read from): what a read would give.
+ * notebook's and the year facts', which the opening is read from): what a read would give.
  */
 export function foldNotebooks(events: Iterable<RecordedEvent>, firstYears: ReadonlyMap<string, number> = new Map()): Map<string, NotebookDoc> {
   const docs = new Map<string, Doc>();
   for (const event of events) {
-    for (const projection of [notebookProjection, boardProjection]) {
+    for (const projection of [notebookProjection, yearFactsProjection]) {
       for (const ref of projection.keysOf(event)) {
         const key = `${ref.collection}\u0000${ref.id}`;
         const next = projection.evolve(docs.get(key) ?? null, event, ref);
@@ -76,7 +75,7 @@ export function foldNotebooks(events: Iterable<RecordedEvent>, firstYears: Reado
   }
   const headers = new Map<string, NotebookHeader>();
   const rows = new Map<string, NotebookEntryRow[]>();
-  const boards: BoardDoc[] = [];
+  const years: YearFactsDoc[] = [];
   for (const [key, doc] of docs) {
     const collection = key.slice(0, key.indexOf('\u0000'));
     if (collection === NOTEBOOK_STATEMENTS) continue;
@@ -84,15 +83,15 @@ export function foldNotebooks(events: Iterable<RecordedEvent>, firstYears: Reado
       const row = doc as unknown as NotebookEntryRow;
       rows.set(row.notebook, [...(rows.get(row.notebook) ?? []), row]);
     } else if (collection === NOTEBOOKS) headers.set((doc as NotebookHeader).id, doc as NotebookHeader);
-    else boards.push(doc as BoardDoc);
+    else if (collection === YEAR_FACTS) years.push(doc as YearFactsDoc);
   }
   return new Map(
     [...headers].map(([id, header]) => {
       const coop = {
         coopId: header.coopId,
-        firstYear: firstYears.get(header.coopId) ?? Math.min(...boards.filter((b) => b.coopId === header.coopId).map((b) => b.year)),
+        firstYear: firstYears.get(header.coopId) ?? Math.min(...years.filter((y) => y.coopId === header.coopId).map((y) => y.year)),
       };
-      return [id, openedNotebook(header, rows.get(id) ?? [], yearOpeningOf(boards, coop, header.year))];
+      return [id, openedNotebook(header, rows.get(id) ?? [], yearOpeningOf(years, coop, header.year))];
     }),
   );
 }

@@ -1,14 +1,14 @@
 import { type Chart, findAccount, isInternalFlow } from '../domain/chart';
 import { type CoopDoc } from '../projections/coops.projection';
-import { emptyTrialBalanceDoc, isFinal, type TrialBalanceDoc } from '../projections/department/trial-balance.projection';
 import { CARRIED_CREDIT, CARRIED_DEBIT } from './fec';
 import { type YearOpening } from '../domain/ledger';
-import { type BoardDoc } from '../projections/department/board.projection';
-import { boardsByCoop, yearOpeningOf } from './year-opening';
+import { type YearFactsDoc } from '../projections/year-facts.projection';
+import { isFinal } from './year-end-state';
+import { yearFactsByCoop, yearOpeningOf } from './year-opening';
 
 /**
  * The department's consolidated trial balance ("balance générale consolidée"), from the coops'
- * trial-balance documents: per account and per coop, opening, debit and credit movements,
+ * year-facts documents (the tally's movements, the opening by openingOf): per account and per coop, opening, debit and credit movements,
  * closing (balances signed: debit positive). Integer cents summed, so the department's figure is
  * the sum of its coops' to the cent.
  */
@@ -77,10 +77,12 @@ export function openingAccounts(opening: YearOpening): Record<string, number> {
 }
 
 /** One coop's year, account by account. */
-export function coopAccounts(doc: TrialBalanceDoc, opening: YearOpening): Record<string, AccountBalance> {
+export function coopAccounts(movements: YearFactsDoc['tally']['movements'], opening: YearOpening): Record<string, AccountBalance> {
   const accounts: Record<string, AccountBalance> = {};
   for (const [account, amount] of Object.entries(openingAccounts(opening))) accounts[account] = { ...emptyBalance(), opening: amount };
-  for (const [account, m] of Object.entries(doc.movements)) {
+  for (const [account, m] of Object.entries(movements)) {
+    // The tally keeps an account whose entries all went (0 / 0): no line of the balance.
+    if (m.debit === 0 && m.credit === 0) continue;
     const a = (accounts[account] ??= emptyBalance());
     a.debit += m.debit;
     a.credit += m.credit;
@@ -97,16 +99,20 @@ export function accountLabel(chart: Chart, code: string): string {
 
 const compareCodes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Each coop of the year (first year ≤ year) with its figures; its opening from the board documents of its years (openingOf). */
-export function coopBalances(coops: readonly CoopDoc[], docs: readonly TrialBalanceDoc[], boards: readonly BoardDoc[], year: number): CoopBalance[] {
-  const byCoop = new Map(docs.filter((d) => d.year === year).map((d) => [d.coopId, d]));
-  const boardsOf = boardsByCoop(boards);
+/**
+ * Each coop of the year (first year ≤ year) with its figures: the year's movements from its
+ * year-facts document, its opening from the documents of its earlier years (openingOf). `docs`:
+ * the coops' documents of every year (others ignored).
+ */
+export function coopBalances(coops: readonly CoopDoc[], docs: readonly YearFactsDoc[], year: number): CoopBalance[] {
+  const yearsOf = yearFactsByCoop(docs);
   return coops
     .filter((coop) => coop.firstYear <= year)
     .map((coop) => {
-      const doc = byCoop.get(coop.coopId);
-      const opening = yearOpeningOf(boardsOf.get(coop.coopId) ?? [], coop, year);
-      const accounts = coopAccounts(doc ?? emptyTrialBalanceDoc(coop.coopId, year, coop.department), opening);
+      const years = yearsOf.get(coop.coopId) ?? [];
+      const doc = years.find((d) => d.year === year);
+      const opening = yearOpeningOf(years, coop, year);
+      const accounts = coopAccounts(doc?.tally.movements ?? {}, opening);
       return { coopId: coop.coopId, name: coop.name, final: doc ? isFinal(doc) : false, status: doc?.status ?? 'open', accounts };
     })
     .sort((a, b) => compareCodes(a.coopId, b.coopId));

@@ -5,16 +5,8 @@ import { quitusReserves, submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
 import { type InvitationDelivery } from '../events/ledger-events';
-import {
-  QUITUS_CODES,
-  type QuitusCodeDoc,
-  YEAR_ENDS,
-  type YearEndDoc,
-  emptyYearEnd,
-  quitusComplete,
-  statementDocument,
-  yearEndId,
-} from '../projections/year-end.projection';
+import { QUITUS_CODES, type QuitusCodeDoc, YEAR_FACTS, type YearFactsDoc, emptyYearFacts, yearFactsId } from '../projections/year-facts.projection';
+import { quitusComplete, statementDocument } from './year-end-state';
 import { CLOCK, READ_STORE } from '../tokens';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
 import { earlierNotebooks } from './inventory';
@@ -66,7 +58,7 @@ export type SubmissionFile =
   | { source: 'document'; documentId: string; kind: 'statement' | 'subsidy'; subsidyIndex: number | null; fileName: string }
   | { source: 'statement'; statementId: string; kind: 'statement'; subsidyIndex: null; fileName: string };
 
-export function submissionFiles(doc: YearEndDoc): SubmissionFile[] {
+export function submissionFiles(doc: YearFactsDoc): SubmissionFile[] {
   const statement = statementDocument(doc);
   const files: SubmissionFile[] = [];
   if (statement?.attached)
@@ -97,7 +89,7 @@ export interface PendingYear {
  * gather, a dossier to send (late after its due date) or to send again after the AD returned it.
  * A year still open says so elsewhere (its closing comes first); an accepted or pending dossier is done.
  */
-export function pendingYear(doc: YearEndDoc, day: string): PendingYear {
+export function pendingYear(doc: YearFactsDoc, day: string): PendingYear {
   const items: PendingYear['items'] = [];
   const name = `${doc.year}-${doc.year + 1}`;
   const last = doc.submissions.at(-1) ?? null;
@@ -132,7 +124,7 @@ export function pendingYear(doc: YearEndDoc, day: string): PendingYear {
   return { year: doc.year, items };
 }
 
-export function quitusView(doc: YearEndDoc, day: string): QuitusView {
+export function quitusView(doc: YearFactsDoc, day: string): QuitusView {
   return {
     invitations: doc.invitations.map((i) => ({ ...i, expired: i.expiresOn < day })),
     decisions: doc.decisions.map(({ name, quality, decision, comment, at, chainHead, valid }) => ({ name, quality, decision, comment, at, chainHead, valid })),
@@ -141,7 +133,7 @@ export function quitusView(doc: YearEndDoc, day: string): QuitusView {
 }
 
 /** What the submission needs, as the year's end document shows it. */
-export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearEndDoc, day: string): SubmissionRow {
+export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearFactsDoc, day: string): SubmissionRow {
   const last = doc.submissions.at(-1) ?? null;
   const proofs = new Set(doc.documents.filter((d) => d.kind === 'subsidy').map((d) => d.subsidyIndex));
   const reserves = quitusReserves(doc.decisions.filter((d) => d.valid));
@@ -177,8 +169,8 @@ export class YearEndReads {
     return today(this.clock);
   }
 
-  async yearEnd(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source: DocSource = this.store): Promise<YearEndDoc> {
-    return (await source.get<YearEndDoc>(YEAR_ENDS, yearEndId(coop.coopId, year))) ?? emptyYearEnd(coop.coopId, year, coop.department);
+  async yearEnd(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source: DocSource = this.store): Promise<YearFactsDoc> {
+    return (await source.get<YearFactsDoc>(YEAR_FACTS, yearFactsId(coop.coopId, year))) ?? emptyYearFacts(coop.coopId, year, coop.department);
   }
 
   async quitus(coop: Pick<CoopDoc, 'coopId' | 'department'>, year: number, source?: DocSource): Promise<QuitusView> {
@@ -218,14 +210,14 @@ export class YearEndReads {
   /** The board's year's-end flag of each coop of the department (by coop id), for the year. */
   async boardFlags(department: string, year: number): Promise<Map<string, string>> {
     const [docs, previous] = await Promise.all([
-      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
-      this.store.find<YearEndDoc>(YEAR_ENDS, { where: { department, year: year - 1 } }),
+      this.store.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year } }),
+      this.store.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year: year - 1 } }),
     ]);
     const before = new Map(previous.map((d) => [d.coopId, d]));
     const own = new Map(docs.map((d) => [d.coopId, d]));
     const flags = new Map<string, string>();
     for (const coopId of new Set([...own.keys(), ...before.keys()])) {
-      const flag = yearEndFlag(own.get(coopId) ?? emptyYearEnd(coopId, year, department), before.get(coopId) ?? null);
+      const flag = yearEndFlag(own.get(coopId) ?? emptyYearFacts(coopId, year, department), before.get(coopId) ?? null);
       if (flag) flags.set(coopId, flag);
     }
     return flags;
@@ -244,7 +236,7 @@ export class YearEndReads {
     const source = asOf ? await this.ledger.departmentSource(department, asOf, year) : this.store;
     const [coops, docs] = await Promise.all([
       source.find<CoopDoc>('coops', { where: { department } }),
-      source.find<YearEndDoc>(YEAR_ENDS, { where: { department, year } }),
+      source.find<YearFactsDoc>(YEAR_FACTS, { where: { department, year } }),
     ]);
     const byCoop = new Map(docs.map((d) => [d.coopId, d]));
     const day = this.today();
@@ -252,7 +244,7 @@ export class YearEndReads {
       .filter((c) => c.firstYear <= year)
       .sort((a, b) => (a.coopId < b.coopId ? -1 : 1))
       .map((c) => {
-        const doc = byCoop.get(c.coopId) ?? emptyYearEnd(c.coopId, year, department);
+        const doc = byCoop.get(c.coopId) ?? emptyYearFacts(c.coopId, year, department);
         return { row: submissionRow(c, doc, day), documents: submissionFiles(doc) };
       });
   }

@@ -4,7 +4,8 @@ import { type Issue, type OpeningSource, type SubmissionFacts, submissionBlocker
 import { type BankReconciliation, type StatementBalance, bankReconciliationAt } from '../domain/statements/reconciliation';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type InventoryRow, type NotebookDoc, type NotebookStatus } from '../projections/ledger/notebook.projection';
-import { type YearEndDoc, type YearEndStatement, quitusComplete, statementDocument } from '../projections/year-end.projection';
+import { type YearEndStatement, type YearFactsDoc } from '../projections/year-facts.projection';
+import { quitusComplete, statementDocument, validDecisions } from './year-end-state';
 import { bankBookOfNotebook } from './bank-statements';
 import { registerOf } from './inventory';
 import { type AdvanceRow, type CraView, type CrfView, craView, crfView } from './ledger-views';
@@ -89,7 +90,7 @@ export function inventoryView(doc: NotebookDoc, earlier: readonly NotebookDoc[] 
 }
 
 export interface CrfQuitus {
-  decisions: YearEndDoc['decisions'];
+  decisions: YearFactsDoc['decisions'];
   complete: boolean;
   /** No decision yet: the form prints empty boxes to sign on paper. */
   blank: boolean;
@@ -128,7 +129,7 @@ export interface CrfInputs {
   coop: CoopDoc;
   notebook: NotebookDoc;
   chart: Chart;
-  yearEnd: YearEndDoc;
+  yearEnd: YearFactsDoc;
   /** The coop's earlier years' notebooks, whose registers carry into this one (inventoryView). */
   earlier?: readonly NotebookDoc[];
   /** Rendering a version as sent (its documents folded up to its stream head). */
@@ -178,12 +179,12 @@ export function officialCrf({ coop, notebook, chart, yearEnd: end, earlier = [],
 // ---- the coop's submission -------------------------------------------------------------------
 
 /** The domain's SubmissionFacts from the read models, so the page lists what SubmitYear would refuse. */
-export function submissionFactsFrom(end: YearEndDoc, notebook: NotebookDoc): SubmissionFacts {
+export function submissionFactsFrom(end: YearFactsDoc, notebook: NotebookDoc): SubmissionFacts {
   const last = end.submissions.at(-1) ?? null;
   return {
     year: notebook.year,
     status: notebook.status,
-    valid: end.decisions.filter((d) => d.valid),
+    valid: validDecisions(end),
     statement: statementDocument(end) !== null,
     subsidies: notebook.subsidies,
     proven: end.documents.filter((d) => d.kind === 'subsidy' && d.subsidyIndex !== null).map((d) => d.subsidyIndex!),
@@ -198,15 +199,15 @@ export interface SubmissionView {
   canSubmit: boolean;
   blockers: Issue[];
   /** Newest first. */
-  versions: YearEndDoc['submissions'];
-  statements: YearEndDoc['documents'];
+  versions: YearFactsDoc['submissions'];
+  statements: YearFactsDoc['documents'];
   /** The statement imported from the bank's file that stands as the year-end statement, when none is attached. */
   importedStatement: YearEndStatement | null;
   /** One per row of the subsidies table, with its latest proof. */
-  subsidies: Array<{ index: number; origin: string; amount: number; designation: string; proof: YearEndDoc['documents'][number] | null }>;
+  subsidies: Array<{ index: number; origin: string; amount: number; designation: string; proof: YearFactsDoc['documents'][number] | null }>;
 }
 
-export function submissionView(end: YearEndDoc, notebook: NotebookDoc, day: string): SubmissionView {
+export function submissionView(end: YearFactsDoc, notebook: NotebookDoc, day: string): SubmissionView {
   const blockers = submissionBlockers(submissionFactsFrom(end, notebook));
   const proofs = end.documents.filter((d) => d.kind === 'subsidy');
   return {
@@ -243,7 +244,7 @@ export interface YearEndNotices {
 const SUBMISSION_FLAGS: Record<string, string> = { submitted: 'Bilan envoyé', accepted: 'Bilan accepté', returned: 'Bilan renvoyé à la coopérative' };
 
 /** The board's line for a coop's year: its submission, and an opening the previous year's correction moved. */
-export function yearEndFlag(own: YearEndDoc, previous: YearEndDoc | null): string | null {
+export function yearEndFlag(own: YearFactsDoc, previous: YearFactsDoc | null): string | null {
   const last = own.submissions.at(-1) ?? null;
   const flags: string[] = [];
   if (last) flags.push(last.current ? SUBMISSION_FLAGS[last.status] : `${SUBMISSION_FLAGS[last.status]} puis rouvert`);
@@ -256,7 +257,7 @@ export function yearEndFlag(own: YearEndDoc, previous: YearEndDoc | null): strin
  * The previous year closed again with other balances: this year's opening before → after,
  * until the mandataire saw that opening (own.openingSeen: once).
  */
-function openingChangeOf(previous: YearEndDoc | null, own: YearEndDoc | null): YearEndNotices['openingChange'] {
+function openingChangeOf(previous: YearFactsDoc | null, own: YearFactsDoc | null): YearEndNotices['openingChange'] {
   const [before, after] = (previous?.closings ?? []).slice(-2);
   if (!before || !after || previous?.status !== 'closed' || (before.bank === after.bank && before.cash === after.cash)) return null;
   const seen = own?.openingSeen;
@@ -264,7 +265,7 @@ function openingChangeOf(previous: YearEndDoc | null, own: YearEndDoc | null): Y
   return { before: { bank: before.bank, cash: before.cash }, after: { bank: after.bank, cash: after.cash }, at: after.at };
 }
 
-export function yearEndNotices(own: YearEndDoc, previous: YearEndDoc | null, notebook: NotebookDoc): YearEndNotices {
+export function yearEndNotices(own: YearFactsDoc, previous: YearFactsDoc | null, notebook: NotebookDoc): YearEndNotices {
   const openingProvisional = !notebook.opening.provisional
     ? null
     : previous?.status === 'unlocked'

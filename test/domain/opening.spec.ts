@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type LedgerState, type YearFacts, evolve, initialLedgerState, openingOf, yearFactsOf } from '../../src/domain/ledger';
 import { type EntryLine, type LedgerEvent, type OpenAdvance } from '../../src/events/ledger-events';
-import { BOARD, type BoardDoc, boardProjection } from '../../src/projections/department/board.projection';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsProjection } from '../../src/projections/year-facts.projection';
 import { foldInMemory } from '../../src/projections/fold';
 import { notebookId } from '../../src/projections/ledger/notebook.projection';
 import { foldNotebooks } from '../../src/reads/notebook-read';
@@ -164,7 +164,7 @@ describe('the year’s opening: one rule everywhere', () => {
           const y = Number(event.stream.split('-').at(-1));
           states.set(y, evolve(states.get(y) ?? initialLedgerState('c', y), event as unknown as LedgerEvent));
         }
-        const boards = [...(foldInMemory([boardProjection], log.events).get(BOARD)?.values() ?? [])] as BoardDoc[];
+        const boards = [...(foldInMemory([yearFactsProjection], log.events).get(YEAR_FACTS)?.values() ?? [])] as YearFactsDoc[];
         const notebooks = foldNotebooks(log.events, new Map([['c', FIRST]]));
         const coop = { coopId: 'c', firstYear: FIRST };
         for (let k = 0; k < h.years.length; k++) {

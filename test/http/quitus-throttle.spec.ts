@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { DomainError } from '../../src/domain/errors';
 import { ApiError } from '../../src/http/errors.filter';
 import { hashCode, QuitusCodes } from '../../src/http/quitus-codes';
-import { type QuitusCodeDoc } from '../../src/projections/year-end.projection';
+import { type QuitusCodeDoc } from '../../src/projections/year-facts.projection';
 import { type YearEndReads } from '../../src/reads/year-end-reads';
 
 const RIGHT = 'Le-bon-code-du-verificateur-2026';

@@ -1,6 +1,6 @@
 import { completenessRows } from '../../src/reads/completeness';
 import { type CoopDoc } from '../../src/projections/coops.projection';
-import { emptyTrialBalanceDoc, type TrialBalanceDoc } from '../../src/projections/department/trial-balance.projection';
+import { type YearFactsDoc, emptyYearFacts } from '../../src/projections/year-facts.projection';
 
 /** The completeness board reads the quitus by the domain's rule: two people, one a parent. */
 describe('the completeness board', () => {
@@ -15,8 +15,13 @@ describe('the completeness board', () => {
     registeredAt: '2025-09-01T08:00:00Z',
     revision: 0,
   };
-  const closedWith = (quitus: TrialBalanceDoc['quitus']): TrialBalanceDoc => ({ ...emptyTrialBalanceDoc('C14001', 2025, '14'), status: 'closed', quitus });
-  const row = (doc: TrialBalanceDoc) => completenessRows([coop], [doc], 2025, '2026-09-15')[0];
+  type Given = Pick<YearFactsDoc['decisions'][number], 'name' | 'quality' | 'decision'> & { comment?: string };
+  const closedWith = (quitus: Given[]): YearFactsDoc => ({
+    ...emptyYearFacts('C14001', 2025, '14'),
+    status: 'closed',
+    decisions: quitus.map((q, i) => ({ ...q, comment: q.comment ?? null, invitationId: `i${i}`, chainHead: 'h', at: '2026-09-01T08:00:00Z', valid: true })),
+  });
+  const row = (doc: YearFactsDoc) => completenessRows([coop], [doc], 2025, '2026-09-15')[0];
 
   it('counts the quitus complete with a parent and a second vérificateur', () => {
     const done = row(

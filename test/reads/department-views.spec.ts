@@ -1,5 +1,6 @@
 import { defaultChart } from '../../src/domain/chart';
-import { type CoopTotalsDoc, departmentTotals } from '../../src/projections/department/totals.projection';
+import { type YearFactsDoc, emptyYearFacts } from '../../src/projections/year-facts.projection';
+import { departmentTotals } from '../../src/reads/department-totals';
 import { aggregatedAccounts, aggregatedCsv, type BoardRow, boardCsv, boardPage } from '../../src/reads/department-views';
 
 const row = (coopId: string, name: string, more: Partial<BoardRow> = {}): BoardRow => ({
@@ -66,25 +67,41 @@ describe('board views', () => {
 });
 
 describe('aggregated accounts views', () => {
-  const coopDoc = (coopId: string, accounts: Record<string, number>): CoopTotalsDoc => ({
-    id: `${coopId}:2024`,
-    department: '14',
-    year: 2024,
-    coopId,
-    accounts,
-    revision: 3,
-  });
+  /** A coop's year facts with the given debit − credit per account (a debit or a credit movement). */
+  const coopDoc = (coopId: string, accounts: Record<string, number>): YearFactsDoc => {
+    const doc = emptyYearFacts(coopId, 2024, '14');
+    const movements = Object.fromEntries(Object.entries(accounts).map(([a, n]) => [a, n > 0 ? { debit: n, credit: 0 } : { debit: 0, credit: -n }]));
+    return { ...doc, tally: { ...doc.tally, movements: { ...movements, '512': { debit: 100, credit: 0 }, '6064': { debit: 500, credit: 500 } } } };
+  };
   const doc = departmentTotals('14', 2024, [coopDoc('a', { '6586': 21200, '7070': -32000, '6999': 100 }), coopDoc('b', { '6586': 10601, '7070': -4550 })]);
 
-  it('sums the coops’ documents per account, keeping each coop’s part', () => {
+  it('sums the coops’ year facts per account, keeping each coop’s part (treasury and accounts at zero left out)', () => {
     expect(doc).toEqual({
       department: '14',
       year: 2024,
-      accounts: {
-        '6586': { net: 31801, byCoop: { a: 21200, b: 10601 } },
-        '7070': { net: -36550, byCoop: { a: -32000, b: -4550 } },
-        '6999': { net: 100, byCoop: { a: 100 } },
-      },
+      accounts: new Map([
+        [
+          '6586',
+          {
+            net: 31801,
+            byCoop: new Map([
+              ['a', 21200],
+              ['b', 10601],
+            ]),
+          },
+        ],
+        [
+          '7070',
+          {
+            net: -36550,
+            byCoop: new Map([
+              ['a', -32000],
+              ['b', -4550],
+            ]),
+          },
+        ],
+        ['6999', { net: 100, byCoop: new Map([['a', 100]]) }],
+      ]),
     });
   });
 

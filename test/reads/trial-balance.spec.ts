@@ -4,9 +4,8 @@ import { type RecordedEvent } from '../../src/events/envelope';
 import { type EntryLine } from '../../src/events/ledger-events';
 import { coopStream, ledgerStream } from '../../src/events/streams';
 import { type CoopDoc, coopsProjection } from '../../src/projections/coops.projection';
-import { TRIAL_BALANCE, type TrialBalanceDoc, trialBalanceProjection } from '../../src/projections/department/trial-balance.projection';
 import { foldInMemory } from '../../src/projections/fold';
-import { type BoardDoc, BOARD, boardProjection } from '../../src/projections/department/board.projection';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsProjection } from '../../src/projections/year-facts.projection';
 import { aggregatedResult, coopBalances, trialBalance, type TrialBalanceScope, type TrialBalanceView } from '../../src/reads/trial-balance';
 
 /**
@@ -49,13 +48,11 @@ class Log {
   }
 
   view(year: number, scope: TrialBalanceScope): TrialBalanceView {
-    const docs = foldInMemory([coopsProjection, trialBalanceProjection, boardProjection], this.events);
-    const boards = [...(docs.get(BOARD)?.values() ?? [])] as BoardDoc[];
+    const docs = foldInMemory([coopsProjection, yearFactsProjection], this.events);
+    const years = [...(docs.get(YEAR_FACTS)?.values() ?? [])] as YearFactsDoc[];
     const coops = [...docs.get('coops')!.values()] as CoopDoc[];
-    const balances = [...(docs.get(TRIAL_BALANCE)?.values() ?? [])] as TrialBalanceDoc[];
-    const of = (y: number) => balances.filter((d) => d.year === y);
     const chart = defaultChart('14', year);
-    return trialBalance('14', year, scope, chart, coopBalances(coops, of(year), boards, year), coopBalances(coops, of(year - 1), boards, year - 1));
+    return trialBalance('14', year, scope, chart, coopBalances(coops, years, year), coopBalances(coops, years, year - 1));
   }
 }
 

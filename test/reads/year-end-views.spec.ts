@@ -1,7 +1,7 @@
 import { defaultChart } from '../../src/domain/chart';
 import { emptyNotebook } from '../../src/projections/ledger/notebook.projection';
 import { calendarYearView } from '../../src/reads/ledger-views';
-import { emptyYearEnd } from '../../src/projections/year-end.projection';
+import { emptyYearFacts } from '../../src/projections/year-facts.projection';
 import { inventoryView, openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
 import { guideYear, TestLog } from '../projections/ledger/support';
 
@@ -64,7 +64,7 @@ describe('the calendar-year report', () => {
 describe('the opening a correction of the previous year moved: before → after, once', () => {
   /** 2024 closed at 1 142,00 / 50,00, then unlocked and closed again at 1 132,00 / 50,00. */
   const previous = {
-    ...emptyYearEnd('ecole1', 2024, '14'),
+    ...emptyYearFacts('ecole1', 2024, '14'),
     status: 'closed' as const,
     closings: [
       { at: '2025-09-02T10:00:00Z', bank: 114200, cash: 5000 },
@@ -75,7 +75,7 @@ describe('the opening a correction of the previous year moved: before → after,
   const notebook = { ...empty, opening: { ...empty.opening, bank: 113200, cash: 5000, source: 'previous-year' as const } };
 
   it('shows the change until the mandataire saw that opening; the board still flags it', () => {
-    const own = emptyYearEnd('ecole1', 2025, '14');
+    const own = emptyYearFacts('ecole1', 2025, '14');
     expect(yearEndNotices(own, previous, notebook).openingChange).toEqual({
       before: { bank: 114200, cash: 5000 },
       after: { bank: 113200, cash: 5000 },
@@ -88,7 +88,7 @@ describe('the opening a correction of the previous year moved: before → after,
 
   it('shows again when the previous year closes once more with other balances than the one seen', () => {
     const again = { ...previous, closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', bank: 112000, cash: 5000 }] };
-    const seen = { ...emptyYearEnd('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
+    const seen = { ...emptyYearFacts('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
     expect(yearEndNotices(seen, again, notebook).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
   });
 });

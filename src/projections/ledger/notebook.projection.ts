@@ -287,7 +287,7 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'SubmissionAccepted':
     case 'SubmissionReturned':
     case 'OpeningChangeSeen':
-      // The year's end has its own read model (year_ends).
+      // The year's end is a year fact (year_facts).
       return;
     case 'PaymentRecorded':
     case 'PaymentAmended':

@@ -17,14 +17,8 @@ import { chainEvents } from '../../../src/events/hash-chain';
 import { type EntryLine } from '../../../src/events/ledger-events';
 import { coopStream, ledgerStream } from '../../../src/events/streams';
 import { type CoopDoc } from '../../../src/projections/coops.projection';
-import { type BoardDoc, boardId, boardProjection } from '../../../src/projections/department/board.projection';
-import {
-  type CoopTotalsDoc,
-  DEPARTMENT_TOTALS,
-  type DepartmentTotals,
-  departmentTotals,
-  departmentTotalsProjection,
-} from '../../../src/projections/department/totals.projection';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsId, yearFactsProjection } from '../../../src/projections/year-facts.projection';
+import { type DepartmentTotals, departmentTotals } from '../../../src/reads/department-totals';
 import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
 import {
@@ -40,7 +34,7 @@ import { type Doc } from '../../../src/projections/read-store';
 import { openedNotebook } from '../../../src/reads/notebook-read';
 import { yearOpeningOf } from '../../../src/reads/year-opening';
 
-export const PROJECTIONS = [coopsProjection, notebookProjection, boardProjection, departmentTotalsProjection];
+export const PROJECTIONS = [coopsProjection, notebookProjection, yearFactsProjection];
 
 /**
  * Departments of coops driven through the real decider, as the command handlers would (the
@@ -141,10 +135,13 @@ export class DepartmentLog {
   }
 }
 
-export const board = (docs: Map<string, Map<string, Doc>>, coopId: string, year: number): BoardDoc => docs.get('board')!.get(boardId(coopId, year)) as BoardDoc;
-/** The coops' totals documents of a department's year, as the read side finds them (by department and year). */
-export const coopTotals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): CoopTotalsDoc[] =>
-  [...(docs.get(DEPARTMENT_TOTALS)?.values() ?? [])].filter((d) => d.department === department && d.year === year) as CoopTotalsDoc[];
+export const yearFacts = (docs: Map<string, Map<string, Doc>>, coopId: string, year: number): YearFactsDoc =>
+  docs.get(YEAR_FACTS)!.get(yearFactsId(coopId, year)) as YearFactsDoc;
+/** Every year-facts document folded. */
+export const allYearFacts = (docs: Map<string, Map<string, Doc>>): YearFactsDoc[] => [...(docs.get(YEAR_FACTS)?.values() ?? [])] as YearFactsDoc[];
+/** The coops' year-facts documents of a department's year, as the read side finds them (by department and year). */
+export const coopTotals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): YearFactsDoc[] =>
+  allYearFacts(docs).filter((d) => d.department === department && d.year === year);
 /** The department's accounts, summed at read time as DepartmentReads does. */
 export const totals = (docs: Map<string, Map<string, Doc>>, department: string, year: number): DepartmentTotals =>
   departmentTotals(department, year, coopTotals(docs, department, year));
@@ -152,12 +149,12 @@ export function notebook(docs: Map<string, Map<string, Doc>>, coopId: string, ye
   const header = docs.get(NOTEBOOKS)!.get(notebookId(coopId, year)) as NotebookHeader | undefined;
   const rows = [...docs.get(NOTEBOOK_ENTRIES)!.values()] as unknown as NotebookEntryRow[];
   const coop = docs.get('coops')!.get(coopId) as CoopDoc;
-  const boards = [...docs.get('board')!.values()] as BoardDoc[];
+  const years = allYearFacts(docs);
   return header
     ? openedNotebook(
         header,
         rows.filter((row) => row.notebook === header.id),
-        yearOpeningOf(boards, coop, year),
+        yearOpeningOf(years, coop, year),
       )
     : null;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type RecordedEvent } from '../../../src/events/envelope';
 import { type Doc } from '../../../src/projections/read-store';
 import { type NotebookDoc, notebookProjection } from '../../../src/projections/ledger/notebook.projection';
-import { boardProjection } from '../../../src/projections/department/board.projection';
+import { yearFactsProjection } from '../../../src/projections/year-facts.projection';
 import { foldNotebooks, readNotebook } from '../../../src/reads/notebook-read';
 import { content, credit, debit, guideYear, TestLog } from './support';
 
@@ -240,10 +240,11 @@ describe('notebook projection', () => {
         ['notebooks', new Map()],
         ['notebook_entries', new Map()],
         ['notebook_statements', new Map()],
-        ['board', new Map()],
+        ['year_facts', new Map()],
+        ['quitus_codes', new Map()],
       ]);
       for (const event of events) {
-        for (const projection of [notebookProjection, boardProjection])
+        for (const projection of [notebookProjection, yearFactsProjection])
           for (const ref of projection.keysOf(event)) {
             const next = projection.evolve(store.get(ref.collection)!.get(ref.id) ?? null, event, ref);
             if (next) store.get(ref.collection)!.set(ref.id, JSON.parse(JSON.stringify(next)) as Doc);

@@ -1,27 +1,34 @@
-import { type StatementDocument, type StatementOnRecord, quitusMissing, statementDocumentOf } from '../domain/ledger';
+import { type ClosingTally, ClosingTallyDraft, type StatementOnRecord, type YearFacts, type YearStatus, closingFactsFold } from '../domain/ledger';
 import { type RecordedEvent } from '../events/envelope';
 import {
-  asLedgerEvent,
-  noOtherEvent,
   type InvitationDelivery,
   type QuitusGiven,
   type SubmissionDocumentAttached,
   type SubmissionSent,
   type VerifierQuality,
+  asLedgerEvent,
+  noOtherEvent,
 } from '../events/ledger-events';
 import { parseStream } from '../events/streams';
 import { type DocRef, type Projection } from './projection';
 import { type Doc } from './read-store';
 
 /**
- * The year's end of one coop's fiscal year, as its pages, the vérificateurs' links and the
- * department read it: invitations (never their codes), decisions with their time and validity,
- * documents, submitted versions, and the closings (for an opening that changed after an unlock).
- * A second collection finds an invitation by its code's hash, with no session: the link's read.
+ * The one home of a coop-year's facts: one small document per coop and fiscal year, folded from
+ * the year's own stream only. It holds the domain's ClosingTally (folded by closingFactsFold, the
+ * fold the decider's state carries: movements per account, advances, statements, reconciliation,
+ * counts), the year's own last closing (what the next year opens from: openingOf chains over the
+ * earlier years at read time) and the year's end (invitations, quitus decisions, documents,
+ * submitted versions, closings). Every department view — the status board, the completeness
+ * list, the consolidated trial balance, the aggregated accounts — and the year's-end pages are
+ * computed from it in src/reads (year-facts-views.ts, year-opening.ts, department-views.ts,
+ * trial-balance.ts, completeness.ts); no other projection folds these facts again.
+ *
+ * A second collection finds a quitus invitation by its code's hash, with no session: the link's read.
  */
-export const YEAR_ENDS = 'year_ends';
+export const YEAR_FACTS = 'year_facts';
 export const QUITUS_CODES = 'quitus_codes';
-export const yearEndId = (coopId: string, year: number): string => `${coopId}:${year}`;
+export const yearFactsId = (coopId: string, year: number): string => `${coopId}:${year}`;
 
 export interface YearEndInvitation {
   invitationId: string;
@@ -58,44 +65,47 @@ export interface YearEndClosing {
   cash: number;
 }
 
-export interface YearEndDoc {
+export interface YearFactsDoc {
   [key: string]: unknown;
   id: string;
   coopId: string;
   year: number;
   department: string | null;
-  status: 'open' | 'closed' | 'unlocked';
+  /** The tally's status, at the top for the collection's index. */
+  status: YearStatus;
+  /** metadata.at of the year's own last event. */
+  lastActivityAt: string | null;
+  /** The year's own last closing (YearClosed, or YearLocked after a correction), kept while unlocked: the next year opens from it. */
+  closing: YearFacts['closing'];
+  /** The year's own events folded by the domain's closingFactsFold. */
+  tally: ClosingTally;
+  // ---- the year's end ----
   unlockedAt: string | null;
   unlockReason: string | null;
   invitations: YearEndInvitation[];
   decisions: YearEndDecision[];
   documents: YearEndDocument[];
   submissions: YearEndSubmission[];
-  /** The year's bank statements in record order. */
+  /** The year's bank statements in record order, with their files. */
   statements: YearEndStatement[];
   subsidyRows: number;
   closings: YearEndClosing[];
   /** The opening the mandataire saw after the previous year's correction (absent: none seen). */
   openingSeen?: { bank: number; cash: number; at: string } | null;
-  appliedRevision: number;
+  /** Last applied revision of the year's stream: replays are no-ops. */
+  appliedRevisions: Record<string, number>;
 }
 
-export interface QuitusCodeDoc {
-  [key: string]: unknown;
-  id: string;
-  coopId: string;
-  year: number;
-  invitationId: string;
-  expiresOn: string;
-}
-
-export function emptyYearEnd(coopId: string, year: number, department: string | null): YearEndDoc {
+export function emptyYearFacts(coopId: string, year: number, department: string | null): YearFactsDoc {
   return {
-    id: yearEndId(coopId, year),
+    id: yearFactsId(coopId, year),
     coopId,
     year,
     department,
     status: 'open',
+    lastActivityAt: null,
+    closing: null,
+    tally: closingFactsFold.initial(),
     unlockedAt: null,
     unlockReason: null,
     invitations: [],
@@ -106,33 +116,13 @@ export function emptyYearEnd(coopId: string, year: number, department: string | 
     subsidyRows: 0,
     closings: [],
     openingSeen: null,
-    appliedRevision: -1,
+    appliedRevisions: {},
   };
 }
 
-const FOLDED = new Set([
-  'QuitusInvited',
-  'QuitusGiven',
-  'SubmissionDocumentAttached',
-  'SubmissionSent',
-  'SubmissionAccepted',
-  'SubmissionReturned',
-  'SubsidiesDeclared',
-  'StatementDeclared',
-  'StatementImported',
-  'StatementDeleted',
-  'YearClosed',
-  'YearUnlocked',
-  'YearLocked',
-  'OpeningChangeSeen',
-]);
-
-function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearEndDoc | null {
+/** The year's end part of one event (the tally takes every event through the domain's fold). */
+function applyYearEnd(doc: YearFactsDoc, recorded: RecordedEvent): void {
   const event = asLedgerEvent(recorded);
-  const stream = parseStream(event.stream);
-  if (!stream || stream.category !== 'ledger') return current;
-  if (current && event.revision <= current.appliedRevision) return current;
-  const doc: YearEndDoc = { ...(current ?? emptyYearEnd(stream.coopId, stream.year, event.metadata.department ?? null)), appliedRevision: event.revision };
   const { at } = event.metadata;
   switch (event.type) {
     case 'QuitusInvited': {
@@ -150,21 +140,21 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
           sentTo: d.sentTo,
         },
       ];
-      break;
+      return;
     }
     case 'QuitusGiven': {
       const d = event.data;
       doc.invitations = doc.invitations.map((i) => (i.invitationId === d.invitationId ? { ...i, used: true } : i));
       doc.decisions = [...doc.decisions, { ...d, at, valid: true }];
-      break;
+      return;
     }
     case 'SubmissionDocumentAttached':
       doc.documents = [...doc.documents, { ...event.data, at }];
-      break;
+      return;
     case 'SubmissionSent': {
       const d = event.data;
       doc.submissions = [...doc.submissions, { ...d, documentIds: [...d.documentIds], at, status: 'submitted', reason: null, decidedAt: null, current: true }];
-      break;
+      return;
     }
     case 'SubmissionAccepted':
     case 'SubmissionReturned': {
@@ -172,41 +162,40 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
       const status = event.type === 'SubmissionAccepted' ? 'accepted' : 'returned';
       const reason = event.type === 'SubmissionReturned' ? event.data.reason : null;
       doc.submissions = doc.submissions.map((s) => (s.version === version ? { ...s, status, reason, decidedAt: at } : s));
-      break;
+      return;
     }
     case 'StatementDeclared':
     case 'StatementImported': {
       const d = event.data;
       const file = event.type === 'StatementImported' ? event.data.file : null;
-      doc.statements = [...(doc.statements ?? []), { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file, at }];
-      break;
+      doc.statements = [...doc.statements, { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file, at }];
+      return;
     }
     case 'StatementDeleted':
       doc.statements = (doc.statements ?? []).filter((s) => s.statementId !== event.data.statementId);
-      break;
+      return;
     case 'SubsidiesDeclared':
       doc.subsidyRows = event.data.rows.length;
-      break;
+      return;
     case 'YearClosed':
     case 'YearLocked': {
-      const d = event.data;
-      doc.status = 'closed';
-      doc.closings = [...doc.closings, { at, bank: d.bank, cash: d.cash }];
-      break;
+      const { bank, cash, openAdvances, unreconciled } = event.data;
+      doc.closing = { bank, cash, openAdvances, unreconciled };
+      doc.closings = [...doc.closings, { at, bank, cash }];
+      return;
     }
     case 'OpeningChangeSeen': {
       const d = event.data;
       doc.openingSeen = { bank: d.bank, cash: d.cash, at };
-      break;
+      return;
     }
     case 'YearUnlocked':
-      doc.status = 'unlocked';
       doc.unlockedAt = at;
       doc.unlockReason = event.data.reason;
       // An unlock makes every decision caduc and every version sent a thing of the past.
       doc.decisions = doc.decisions.map((d) => ({ ...d, valid: false }));
       doc.submissions = doc.submissions.map((s) => ({ ...s, current: false }));
-      break;
+      return;
     case 'OpeningBalanceDeclared':
     case 'EntryRecorded':
     case 'EntryAmended':
@@ -226,45 +215,82 @@ function foldYearEnd(current: YearEndDoc | null, recorded: RecordedEvent): YearE
     case 'PaymentsDeposited':
     case 'DepositCancelled':
     case 'EntriesValidated':
-      // Not the year's end (keysOf leaves them out).
-      break;
+      // The tally's alone (or nobody's here).
+      return;
     default:
       noOtherEvent(event);
   }
-  return doc;
 }
 
-export const yearEndProjection: Projection = {
-  name: 'year_ends',
-  // 2: the year's statements (an imported one is the submission's statement document). 3: invitations' delivery.
-  version: 3,
-  collections: { [YEAR_ENDS]: { indexes: ['department', 'year'] }, [QUITUS_CODES]: { indexes: [] } },
+/**
+ * Folds a run of the year's events into the document `ref` names; replays (revision already
+ * applied) are skipped. The tally's containers are copied once per run, the folded-from document
+ * is never touched.
+ */
+export function foldYearFacts(doc: YearFactsDoc | null, events: RecordedEvent[], ref: DocRef): YearFactsDoc | null {
+  let next: YearFactsDoc | null = null;
+  let tally: ClosingTallyDraft | null = null;
+  for (const event of events) {
+    const stream = parseStream(event.stream);
+    if (stream?.category !== 'ledger') continue;
+    const applied = (next ?? doc)?.appliedRevisions[event.stream];
+    if (applied !== undefined && event.revision <= applied) continue;
+    if (!next) {
+      const [coopId, year] = ref.id.split(':');
+      const from = doc ?? emptyYearFacts(coopId, Number(year), event.metadata.department ?? null);
+      tally = new ClosingTallyDraft(from.tally);
+      next = { ...from, tally: tally.tally, appliedRevisions: { ...from.appliedRevisions } };
+    }
+    tally!.apply(asLedgerEvent(event));
+    applyYearEnd(next, event);
+    next.status = next.tally.status;
+    next.department = event.metadata.department ?? next.department;
+    next.lastActivityAt = event.metadata.at;
+    next.appliedRevisions[event.stream] = event.revision;
+  }
+  return next ?? doc;
+}
+
+export interface QuitusCodeDoc {
+  [key: string]: unknown;
+  id: string;
+  coopId: string;
+  year: number;
+  invitationId: string;
+  expiresOn: string;
+}
+
+export const yearFactsProjection: Projection = {
+  name: 'year_facts',
+  // 1: one document per coop-year in place of the board's, the trial balance's, the department
+  //    totals' and the year-ends' (board v7, trial_balance v5, department_totals v2, year_ends v3).
+  version: 1,
+  collections: { [YEAR_FACTS]: { indexes: ['department', 'year', 'coopId', 'status'] }, [QUITUS_CODES]: { indexes: [] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {
-    if (!FOLDED.has(event.type)) return [];
     const stream = parseStream(event.stream);
-    if (!stream || stream.category !== 'ledger') return [];
-    const refs = [{ collection: YEAR_ENDS, id: yearEndId(stream.coopId, stream.year) }];
+    if (stream?.category !== 'ledger') return [];
+    const refs = [{ collection: YEAR_FACTS, id: yearFactsId(stream.coopId, stream.year) }];
     const ledgerEvent = asLedgerEvent(event);
     if (ledgerEvent.type === 'QuitusInvited') refs.push({ collection: QUITUS_CODES, id: ledgerEvent.data.codeHash });
     return refs;
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
+    return yearFactsProjection.foldMany!(doc, [event], ref);
+  },
+  foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
     if (ref.collection === QUITUS_CODES) {
-      if (doc) return doc;
-      const stream = parseStream(event.stream);
-      const invited = asLedgerEvent(event);
-      if (!stream || stream.category !== 'ledger' || invited.type !== 'QuitusInvited') return null;
-      const d = invited.data;
-      return { id: ref.id, coopId: stream.coopId, year: stream.year, invitationId: d.invitationId, expiresOn: d.expiresOn } satisfies QuitusCodeDoc;
+      let code = doc as QuitusCodeDoc | null;
+      for (const event of events) {
+        if (code) break;
+        const stream = parseStream(event.stream);
+        const invited = asLedgerEvent(event);
+        if (stream?.category !== 'ledger' || invited.type !== 'QuitusInvited') continue;
+        const d = invited.data;
+        code = { id: ref.id, coopId: stream.coopId, year: stream.year, invitationId: d.invitationId, expiresOn: d.expiresOn };
+      }
+      return code;
     }
-    return foldYearEnd(doc as YearEndDoc | null, event);
+    return foldYearFacts(doc as YearFactsDoc | null, events, ref);
   },
 };
-
-/** The domain's rule (quitusMissing) on the read model's valid decisions. */
-export const quitusComplete = (doc: YearEndDoc): boolean => doc.status === 'closed' && quitusMissing(doc.decisions.filter((d) => d.valid)).length === 0;
-
-/** The year-end statement the submission sends (the domain's rule on the read model). */
-export const statementDocument = (doc: YearEndDoc): StatementDocument<YearEndDocument, YearEndStatement> | null =>
-  statementDocumentOf(doc.year, doc.status, doc.documents, doc.statements ?? []);

@@ -3,16 +3,16 @@ import { defaultChart } from '../../../src/domain/chart';
 import { changeChart, RENUMBERED_ACCOUNTS } from '../../domain/chart-fixtures';
 import { bankBookOf, type LedgerCommand } from '../../../src/domain/ledger';
 import { bankReconciliationAt, expectedStatementBalance } from '../../../src/domain/statements';
-import { type BoardDoc, boardProjection } from '../../../src/projections/department/board.projection';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsProjection } from '../../../src/projections/year-facts.projection';
 import { boardFacts } from '../../../src/reads/year-opening';
 import { type Doc } from '../../../src/projections/read-store';
 
-/** Every board document of a coop (its years): the opening chains over them. */
-const boardsOf = (docs: Map<string, Map<string, Doc>>, coopId: string): BoardDoc[] =>
-  [...docs.get('board')!.values()].filter((d) => d.coopId === coopId) as BoardDoc[];
+/** Every year-facts document of a coop (its years): the opening chains over them. */
+const boardsOf = (docs: Map<string, Map<string, Doc>>, coopId: string): YearFactsDoc[] =>
+  [...docs.get(YEAR_FACTS)!.values()].filter((d) => d.coopId === coopId) as YearFactsDoc[];
 import { boardRows } from '../../../src/reads/department-views';
 import { closingFactsFromEntries } from '../../domain/closing-facts-from-entries';
-import { board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
+import { yearFacts as board, coopDocs, credit, debit, DepartmentLog, entry } from './support';
 
 /** Three coops of the Calvados (14) with known entries, and one of the Hérault's neighbour 61. */
 function department(): DepartmentLog {
@@ -67,7 +67,7 @@ describe('board projection', () => {
   it('gives every coop of the department its exact row, coops without events included', () => {
     const log = department();
     const docs = log.fold();
-    const rows = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
+    const rows = boardRows(coopDocs(docs, '14'), [...docs.get(YEAR_FACTS)!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rows).toEqual([
       {
         coopId: 'ecoleA',
@@ -120,10 +120,10 @@ describe('board projection', () => {
   it('a new entry in one coop moves only that coop’s row', () => {
     const log = department();
     const before = log.fold();
-    const rowsBefore = boardRows(coopDocs(before, '14'), [...before.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
+    const rowsBefore = boardRows(coopDocs(before, '14'), [...before.get(YEAR_FACTS)!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     log.run('ecoleB', 2024, { type: 'RecordEntry', entryId: 'b2', entry: entry('02', '2024-10-01', 'Kermesse', [debit('512', 12345), credit('7070', 12345)]) });
     const after = log.fold();
-    const rowsAfter = boardRows(coopDocs(after, '14'), [...after.get('board')!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
+    const rowsAfter = boardRows(coopDocs(after, '14'), [...after.get(YEAR_FACTS)!.values()] as never, 2024, '2025-03-01', log.chart('14', 2024));
     expect(rowsAfter[0]).toEqual(rowsBefore[0]);
     expect(rowsAfter[2]).toEqual(rowsBefore[2]);
     expect(rowsAfter[1]).toEqual({
@@ -139,19 +139,19 @@ describe('board projection', () => {
   });
 
   const rows2024Of = (docs: Map<string, Map<string, Doc>>, log: ReturnType<typeof department>) =>
-    boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024));
+    boardRows(coopDocs(docs, '14'), [...docs.get(YEAR_FACTS)!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024));
 
   it('closing a year updates its row and opens the next year from the closing figures', () => {
     const log = department();
     log.today = '2025-09-02';
     log.run('ecoleB', 2024, { type: 'CloseYear' });
     const docs = log.fold();
-    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find(
+    const row2024 = boardRows(coopDocs(docs, '14'), [...docs.get(YEAR_FACTS)!.values()] as never, 2024, '2025-09-02', log.chart('14', 2024)).find(
       (r) => r.coopId === 'ecoleB',
     );
     // Closed is done: no "already closed" blocker on the board.
     expect(row2024).toMatchObject({ status: 'closed', canClose: false, blockers: [], bank: 15000 });
-    const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get('board')!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
+    const rows2025 = boardRows(coopDocs(docs, '14'), [...docs.get(YEAR_FACTS)!.values()] as never, 2025, '2025-09-02', log.chart('14', 2025));
     expect(rows2025.find((r) => r.coopId === 'ecoleB')).toMatchObject({
       status: 'open',
       bank: 15000,
@@ -378,15 +378,15 @@ describe('board projection', () => {
     log.run('ecoleB', 2024, { type: 'CloseYear' });
     const once = log.fold();
     const twice = log.fold([...log.events, ...log.events]);
-    expect(twice.get('board')).toEqual(once.get('board'));
+    expect(twice.get(YEAR_FACTS)).toEqual(once.get(YEAR_FACTS));
   });
 
   it('routes a closing to its own year only (the next one reads it at read time), and nothing outside ledger streams', () => {
     const log = department();
     log.today = '2025-09-02';
     const [closed] = log.run('ecoleB', 2024, { type: 'CloseYear' });
-    expect(boardProjection.keysOf(closed).map((r) => r.id)).toEqual(['ecoleB:2024']);
-    expect(boardProjection.keysOf(log.events[0])).toEqual([]);
+    expect(yearFactsProjection.keysOf(closed).map((r) => r.id)).toEqual(['ecoleB:2024']);
+    expect(yearFactsProjection.keysOf(log.events[0])).toEqual([]);
   });
 
   it('stays small: a reconciled year of 300 entries keeps none of them', () => {
