@@ -4,7 +4,7 @@ import { byPosition, coopStreams, type CoopScope, type HistoryCheck, verifyHisto
 import { membershipStream } from '../events/streams';
 import { upcast } from '../events/upcasters';
 import { follows, foldRun, refKey } from './fold';
-import { type DocRef, type Projection } from './projection';
+import { type DocRef, type Projection, ownDocuments } from './projection';
 import { type Doc, type ReadStore } from './read-store';
 
 /** The first stored document that is not what the coop's events give. */
@@ -76,7 +76,7 @@ async function compareProjection(
     if (checkpoint === null || recorded.position > checkpoint) break;
     if (!follows(projection, recorded.stream)) continue;
     const event = upcast(recorded);
-    plan.push({ event, refs: projection.keysOf(event) });
+    plan.push({ event, refs: ownDocuments(projection, event) });
   }
   // A reducer that throws stopped the projector at that event: /health and the banner say so.
   const replayed = [...foldRun(projection, plan, () => null).values()].sort((a, b) => compareText(refKey(a.ref), refKey(b.ref)));
