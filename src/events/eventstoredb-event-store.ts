@@ -1,17 +1,17 @@
 import {
   type AllStreamRecordedEvent,
   type AllStreamSubscription,
-  type AppendExpectedRevision,
+  type AppendStreamState,
   ANY,
   BACKWARDS,
   DeadlineExceededError,
   type Direction,
   END,
-  EventStoreDBClient,
   type Filter,
   FORWARDS,
   type JSONType,
   jsonEvent,
+  KurrentDBClient,
   NO_STREAM,
   type Position,
   type RecordedEvent as EsdbRecordedEvent,
@@ -22,7 +22,7 @@ import {
   TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { type EventMetadata, type NewEvent, type RecordedEvent } from './envelope';
 import {
   type AppendResult,
@@ -44,19 +44,26 @@ const MAX_BACKOFF_MS = 5000;
 const GRPC_UNAVAILABLE = 14;
 
 /**
- * EventStoreDB adapter. Our position is the event's commit position in `$all`: every event the
- * gRPC API writes is committed by its own prepare record (commit = prepare), so one bigint
- * is enough to resume from — {commit: p, prepare: p}.
+ * EventStoreDB (KurrentDB) adapter, through `@kurrent/kurrentdb-client` (the maintained successor
+ * of `@eventstore/db-client`, same API). Our position is the event's commit position in `$all`:
+ * every event the gRPC API writes is committed by its own prepare record (commit = prepare), so
+ * one bigint is enough to resume from — {commit: p, prepare: p}. Reads of `$all` are filtered on
+ * the server by our stream prefixes: system events and other applications' streams never cross
+ * the wire.
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly engine = 'eventstoredb';
   private readonly subscriptions = new Set<Subscription>();
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  /** A client made here from a connection string (connect), or given (tests). */
+  constructor(private readonly client: KurrentDBClient) {}
 
-  /** e.g. `esdb://localhost:2113?tls=false`. The connection itself opens on first use. */
+  /**
+   * e.g. `kurrentdb://localhost:2113?tls=false`; `esdb://` (the older name, still in many
+   * configurations) is read as `kurrentdb://`. The connection itself opens on first use.
+   */
   static async connect(connectionString: string): Promise<EventStoreDbEventStore> {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+    return new EventStoreDbEventStore(KurrentDBClient.connectionString(currentScheme(connectionString)));
   }
 
   async append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -65,7 +72,7 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(
         stream,
         events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata })),
-        { expectedRevision: toEsdbExpected(expectedRevision) },
+        { streamState: toEsdbExpected(expectedRevision) },
       );
       const revision = Number(result.nextExpectedRevision);
       // An idempotent retry may come back without a position: read it from the event itself.
@@ -73,7 +80,7 @@ export class EventStoreDbEventStore implements EventStore {
       return { revision, position };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
-        const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : 'no_stream';
+        const actual = typeof error.actualState === 'bigint' ? Number(error.actualState) : 'no_stream';
         throw new WrongExpectedRevision(stream, expectedRevision, actual);
       }
       throw toStoreError(error);
@@ -103,13 +110,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const accepts = acceptor(options.streamPrefixes);
+    const prefixes = options.streamPrefixes?.length ? options.streamPrefixes : STREAM_PREFIXES;
+    const accepts = acceptor(prefixes);
     let after = options.fromPosition ?? -1n;
     let from: ReadPosition = options.fromPosition === undefined ? START : esdbPosition(options.fromPosition);
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
-      // $all has no server-side filter on reads in this client: page through and filter here.
-      const page = await this.readAllPage(from, FORWARDS);
+      // Filtered on the server (a rebuild reads our categories, not every event of $all); checked here too.
+      const page = await this.readAllPage(from, FORWARDS, prefixes);
       for (const event of page.events) {
         // Reading from a position includes the event at it: the port's fromPosition is exclusive.
         if (event.position.commit <= after) continue;
@@ -211,21 +219,16 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
-  /** Position of the last of our events (system events excluded), null when there is none. */
+  /**
+   * Position of the last of our events (system events excluded), null when there is none: one
+   * event read backwards from the end, filtered on the server by our categories (/health asks
+   * often; it never pages through $all).
+   */
   async headPosition(): Promise<bigint | null> {
-    const accepts = acceptor(undefined);
-    let from: ReadPosition = END;
-    let before: bigint | null = null;
-    for (;;) {
-      const page = await this.readAllPage(from, BACKWARDS);
-      for (const event of page.events) {
-        if (before !== null && event.position.commit >= before) continue;
-        if (accepts(event)) return event.position.commit;
-      }
-      if (!page.full) return null;
-      from = page.events[page.events.length - 1].position;
-      before = from.commit;
-    }
+    const accepts = acceptor(STREAM_PREFIXES);
+    const { events } = await this.readAllPage(END, BACKWARDS, STREAM_PREFIXES, 1);
+    const last = events.find(accepts);
+    return last ? last.position.commit : null;
   }
 
   async ping(): Promise<void> {
@@ -243,19 +246,25 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** One page of $all; `full` tells whether more may follow. */
-  private async readAllPage(from: ReadPosition, direction: Direction): Promise<{ events: AllStreamRecordedEvent[]; full: boolean }> {
+  /** One page of $all's events in streams of these prefixes; `full` tells whether more may follow. */
+  private async readAllPage(
+    from: ReadPosition,
+    direction: Direction,
+    prefixes: string[],
+    size = PAGE_SIZE,
+  ): Promise<{ events: AllStreamRecordedEvent[]; full: boolean }> {
     const events: AllStreamRecordedEvent[] = [];
     let seen = 0;
     try {
-      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: PAGE_SIZE, direction })) {
+      const filter = streamNameFilter({ prefixes });
+      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: size, direction, filter })) {
         seen += 1;
         if (resolved.event) events.push(resolved.event);
       }
     } catch (error) {
       throw toStoreError(error);
     }
-    return { events, full: seen === PAGE_SIZE && events.length > 0 };
+    return { events, full: seen === size && events.length > 0 };
   }
 
   private async positionOf(stream: string, revision: number): Promise<bigint> {
@@ -266,7 +275,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+/** `esdb://` and `esdb+discover://` as their current names (the client warns on the old ones). */
+export const currentScheme = (connectionString: string): string => connectionString.replace(/^esdb(\+discover)?:\/\//i, 'kurrentdb$1://');
+
+function toEsdbExpected(expected: ExpectedRevision): AppendStreamState {
   if (expected === 'no_stream') return NO_STREAM;
   if (expected === 'any') return ANY;
   return BigInt(expected);
