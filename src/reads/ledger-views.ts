@@ -331,6 +331,50 @@ export interface CrfAccount {
   label: string;
   total: number;
 }
+/** A rubric of OCCE's nomenclature (the PCG's two-digit accounts, 60–68 and 70–78): its accounts and their subtotal. */
+export interface CrfRubric {
+  code: string;
+  label: string;
+  accounts: CrfAccount[];
+  total: number;
+}
+
+const RUBRIC_LABELS: Readonly<Record<string, string>> = {
+  '60': 'Achats',
+  '61': 'Services extérieurs',
+  '62': 'Autres services extérieurs',
+  '63': 'Impôts et taxes',
+  '64': 'Charges de personnel',
+  '65': 'Autres charges de gestion courante',
+  '66': 'Charges financières',
+  '67': 'Charges exceptionnelles',
+  '68': 'Dotations et biens durables',
+  '70': 'Ventes et prestations',
+  '71': 'Production stockée',
+  '72': 'Production immobilisée',
+  '74': "Subventions d'exploitation",
+  '75': 'Autres produits de gestion courante',
+  '76': 'Produits financiers',
+  '77': 'Produits exceptionnels',
+  '78': 'Reprises sur provisions',
+};
+/** The exceptional rubrics: their result is shown apart from the result of current activity. */
+const EXCEPTIONAL_CHARGES = '67';
+const EXCEPTIONAL_PRODUCTS = '77';
+
+/** Accounts grouped by their rubric (the first two digits), in the nomenclature's order, each with its subtotal. */
+export function rubricsOf(accounts: readonly CrfAccount[]): CrfRubric[] {
+  const rubrics = new Map<string, CrfRubric>();
+  for (const a of [...accounts].sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : 0))) {
+    const code = a.account.slice(0, 2);
+    const rubric = rubrics.get(code) ?? { code, label: RUBRIC_LABELS[code] ?? `Comptes ${code}`, accounts: [], total: 0 };
+    rubric.accounts.push(a);
+    rubric.total += a.total;
+    rubrics.set(code, rubric);
+  }
+  return [...rubrics.values()];
+}
+
 export interface CrfView {
   coopId: string;
   year: number;
@@ -342,6 +386,12 @@ export interface CrfView {
   totalCharges: number;
   totalProducts: number;
   result: number;
+  /** The charges and products by rubric of OCCE's nomenclature, with their subtotals. */
+  chargeRubrics: CrfRubric[];
+  productRubrics: CrfRubric[];
+  /** The result of current activity (every rubric but 67 and 77) and the exceptional result (77 − 67): their sum is `result`. */
+  currentResult: number;
+  exceptionalResult: number;
   opening: Balances & { source: OpeningSource; provisional: boolean };
   /** The closing figures once closed; the current balances while open (final = false). */
   closing: Balances & { final: boolean };
@@ -349,6 +399,8 @@ export interface CrfView {
     rows: SubsidyRow[];
     total: number;
     attachedToExpenses: number;
+    /** Received but not yet spent (per row, its amount beyond what is attached to expenses): earmarked for its purpose. */
+    earmarked: number;
     /** The 7410 total of the year's entries. */
     account: number;
     /** total − account: 0 when the table justifies the account. */
@@ -372,6 +424,10 @@ export function crfView(doc: NotebookDoc, chart: Chart): CrfView {
   const subsidiesCode = accountWithRole(chart, 'subsidies')?.code;
   const subsidiesAccount = subsidiesCode ? doc.entries.reduce((s, e) => s + accountAmount(e.lines, subsidiesCode, 'product'), 0) : 0;
   const lastCount = doc.cashCounts.length > 0 ? doc.cashCounts[doc.cashCounts.length - 1] : null;
+  const chargeRubrics = rubricsOf(pick('charge'));
+  const productRubrics = rubricsOf(pick('product'));
+  const rubricTotal = (rubrics: CrfRubric[], code: string) => rubrics.find((r) => r.code === code)?.total ?? 0;
+  const exceptionalResult = rubricTotal(productRubrics, EXCEPTIONAL_PRODUCTS) - rubricTotal(chargeRubrics, EXCEPTIONAL_CHARGES);
   return {
     coopId: doc.coopId,
     year: doc.year,
@@ -383,12 +439,17 @@ export function crfView(doc: NotebookDoc, chart: Chart): CrfView {
     totalCharges: breakdown.totalCharges,
     totalProducts: breakdown.totalProducts,
     result: breakdown.result,
+    chargeRubrics,
+    productRubrics,
+    currentResult: breakdown.result - exceptionalResult,
+    exceptionalResult,
     opening: { bank: doc.opening.bank, cash: doc.opening.cash, source: doc.opening.source, provisional: doc.opening.provisional },
     closing: closed && doc.closing ? { bank: doc.closing.bank, cash: doc.closing.cash, final: true } : { bank: current.bank, cash: current.cash, final: false },
     subsidies: {
       rows: doc.subsidies.map((r) => ({ ...r })),
       total: subsidiesTotal,
       attachedToExpenses: doc.subsidies.reduce((s, r) => s + r.attachedToExpenses, 0),
+      earmarked: doc.subsidies.reduce((s, r) => s + Math.max(0, r.amount - r.attachedToExpenses), 0),
       account: subsidiesAccount,
       difference: subsidiesTotal - subsidiesAccount,
       matches: subsidiesTotal === subsidiesAccount,

@@ -274,6 +274,46 @@ describe('CRF', () => {
     expect(crfView(log.notebook(2024), chart).subsidies).toMatchObject({ total: 40000, account: 50000, difference: -10000, matches: false });
   });
 
+  it("groups charges and products by rubric of OCCE's nomenclature with subtotals, the exceptional result apart", () => {
+    const log = guideLog();
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e-exc', ...content('40', '2025-06-20', 'Remboursement de sinistre', [debit('512', 120), credit('7700', 120)]) },
+    });
+    log.append(2024, {
+      type: 'EntryRecorded',
+      data: { entryId: 'e-pen', ...content('41', '2025-06-21', 'Pénalité de retard', [debit('6700', 20), credit('512', 20)]) },
+    });
+    const crf = crfView(log.notebook(2024), chart);
+    for (const rubrics of [crf.chargeRubrics, crf.productRubrics]) {
+      for (const r of rubrics) {
+        expect(r.accounts.every((a) => a.account.startsWith(r.code))).toBe(true);
+        expect(r.total).toBe(r.accounts.reduce((sum, a) => sum + a.total, 0));
+      }
+    }
+    expect(crf.chargeRubrics.map((r) => r.code)).toEqual([...new Set(crf.charges.map((c) => c.account.slice(0, 2)))].sort());
+    expect(crf.chargeRubrics.reduce((sum, r) => sum + r.total, 0)).toBe(crf.totalCharges);
+    expect(crf.productRubrics.reduce((sum, r) => sum + r.total, 0)).toBe(crf.totalProducts);
+    expect(crf.productRubrics.find((r) => r.code === '74')).toMatchObject({ label: "Subventions d'exploitation", total: 50000 });
+    expect(crf.chargeRubrics.find((r) => r.code === '67')).toMatchObject({ label: 'Charges exceptionnelles', total: 2000 });
+    expect(crf.exceptionalResult).toBe(12000 - 2000);
+    expect(crf.currentResult + crf.exceptionalResult).toBe(crf.result);
+  });
+
+  it('a subsidy received but not yet spent is earmarked: what each row has beyond its part attached to expenses', () => {
+    const log = guideLog();
+    log.append(2024, {
+      type: 'SubsidiesDeclared',
+      data: {
+        rows: [
+          { origin: 'Mairie', amount: 30000, date: '2024-10-15', designation: 'Classe de mer', attachedToExpenses: 18000 },
+          { origin: 'Département', amount: 20000, date: '2024-11-02', designation: 'Jardin', attachedToExpenses: 20000 },
+        ],
+      },
+    });
+    expect(crfView(log.notebook(2024), chart).subsidies).toMatchObject({ total: 50000, attachedToExpenses: 38000, earmarked: 12000 });
+  });
+
   it('a closed year reports its closing figures', () => {
     const log = guideLog();
     log.append(2024, { type: 'YearClosed', data: { closedOn: '2025-09-10', bank: 117200, cash: 2000, result: 14200, openAdvances: [], unreconciled: [] } });
