@@ -88,7 +88,8 @@ export class MongoReadStore implements ReadStore {
   ) {}
 
   static async connect(url: string, dbName = 'cahier_coop'): Promise<MongoReadStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+    // ignoreUndefined: an undefined field is left out, as JSON (the other stores) leaves it, not stored as null.
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, ignoreUndefined: true });
     try {
       await client.connect();
       const db = client.db(dbName);

@@ -99,6 +99,20 @@ export function readStoreContract(name: string, makeStore: () => Promise<Contrac
       await expect(store.put('ghosts', 'x', {})).rejects.toThrow(/ghosts.*not declared/);
     });
 
+    it('leaves an undefined field out of the stored document, as JSON does (not null): a replay compares equal', async () => {
+      await applyBatch(
+        'pupils-projection',
+        [{ collection: 'pupils', id: 'u1', doc: { name: 'Léa', classe: 'CP', rank: 1, active: true, note: undefined } }],
+        [],
+        1n,
+      );
+      await store.put('users', 'u2', { role: 'auditor', device: undefined });
+      const stored = await store.get('pupils', 'u1');
+      expect(stored).toEqual({ name: 'Léa', classe: 'CP', rank: 1, active: true });
+      expect(Object.keys(stored!)).not.toContain('note');
+      expect(Object.keys((await store.get('users', 'u2'))!)).toEqual(['role']);
+    });
+
     it('writes upserts, deletes and the checkpoint of a batch together', async () => {
       await seed(3, 10n);
       await applyBatch(
