@@ -23,10 +23,10 @@ export interface YearEndReconciliation extends BankReconciliation {
   expectedStatement: number;
 }
 
-/** The état de rapprochement at 31 August from the year's statements (or those given). */
-export function yearEndReconciliation(doc: NotebookDoc, statements?: readonly StatementBalance[]): YearEndReconciliation {
+/** The état de rapprochement at 31 August (or at `date`) from the year's statements (or those given). */
+export function yearEndReconciliation(doc: NotebookDoc, statements?: readonly StatementBalance[], date = yearEnd(doc.year)): YearEndReconciliation {
   const book = bankBookOfNotebook(doc);
-  const reconciliation = bankReconciliationAt(yearEnd(doc.year), statements ? { ...book, statements } : book);
+  const reconciliation = bankReconciliationAt(date, statements ? { ...book, statements } : book);
   const receiptsTotal = reconciliation.outstandingReceipts.reduce((s, i) => s + i.amount, 0);
   const paymentsTotal = reconciliation.outstandingPayments.reduce((s, i) => s + i.amount, 0);
   return {
@@ -36,6 +36,20 @@ export function yearEndReconciliation(doc: NotebookDoc, statements?: readonly St
     paymentsTotal,
     expectedStatement: reconciliation.bookBalance - receiptsTotal + paymentsTotal,
   };
+}
+
+/**
+ * The CRF's état de rapprochement: at 31 August once the year has its year-end statement (dated
+ * in August) or is closed; on a provisional CRF made in the course of the year, at the date of
+ * the last statement recorded, so that it names the statement it used and the book balance of
+ * that day ("au 30/11/2026"), never a year's end still to come.
+ */
+export function crfReconciliation(doc: NotebookDoc, statements?: readonly StatementBalance[]): YearEndReconciliation {
+  const atYearEnd = yearEndReconciliation(doc, statements);
+  const { statementDate } = atYearEnd;
+  const yearEndMonth = yearEnd(doc.year).slice(0, 7);
+  if (doc.status === 'closed' || statementDate === null || statementDate.slice(0, 7) === yearEndMonth) return atYearEnd;
+  return yearEndReconciliation(doc, statements, statementDate);
 }
 
 // ---- the CRF on OCCE's form ------------------------------------------------------------------
@@ -164,7 +178,7 @@ export function officialCrf({ coop, notebook, chart, yearEnd: end, earlier = [],
       mandataires: [...coop.mandataires],
     },
     treasury: { opening, closing },
-    bankReconciliation: yearEndReconciliation(notebook),
+    bankReconciliation: crfReconciliation(notebook),
     advances: rows,
     inventory: inventoryView(notebook, earlier),
     balanceSheet: { reservesOpening: opening.total, result: base.result, reservesClosing: opening.total + base.result },

@@ -217,6 +217,8 @@ describe("the department's accounts (API.md, Department accounts)", () => {
       const pdf = await treasurer.agent.get('/departements/14/annees/2026/balance.pdf').buffer(true).parse(binaryBody).expect(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(plain(pdfText(pdf.body))).toContain('Balance générale consolidée');
+      // Issue #29 point 15: the account column wide enough for a name on one line.
+      expect(pdfText(pdf.body).split('\n')).toContain("6586 Cotisations à l'OCCE (flux interne)");
 
       const aggregated = await html(treasurer, '/departements/14/annees/2026/comptes').expect(200);
       expect(aggregated.text).toContain('Hors flux internes');

@@ -58,6 +58,14 @@ describe('Relevés pages', () => {
     expect(html).toContain('ne concordent pas');
   });
 
+  /** Issue #29 point 8. */
+  it('the provisional CRF in November names the 30/11/2026 statement it used, not 31/08/2027', async () => {
+    const crf = await page('/crf');
+    expect(crf).toContain('État de rapprochement bancaire au 30/11/2026');
+    expect(crf).toContain('Solde de la banque dans le cahier au 30/11/2026');
+    expect(crf).not.toContain('rapprochement bancaire au 31/08/2027');
+  });
+
   /** Issue #29 point 4: the same month as OFX after the CSV adds nothing; the list in date order; a statement deleted until a line is matched. */
   it('the OFX of October after its CSV: refused on the preview itself, in French, no second "Relevé du 31/10/2026"', async () => {
     const ofx = readFileSync(join(__dirname, '../../docs/samples/releve-octobre-2026-ofx1.ofx'));

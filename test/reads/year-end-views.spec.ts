@@ -2,7 +2,7 @@ import { defaultChart } from '../../src/domain/chart';
 import { emptyNotebook } from '../../src/projections/ledger/notebook.projection';
 import { calendarYearView } from '../../src/reads/ledger-views';
 import { emptyYearFacts } from '../../src/projections/year-facts.projection';
-import { inventoryView, openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
+import { crfReconciliation, inventoryView, openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
 import { guideYear, TestLog } from '../projections/ledger/support';
 
 /** The guide's year 2024, its OCCE cheque seen on the September statement, everything else not yet. */
@@ -34,6 +34,20 @@ describe('the état de rapprochement at 31 August (bankReconciliationAt on the n
     const agrees = yearEndReconciliation(guide().notebook(2024), [{ date: '2025-08-29', closingBalance: 76700 }]);
     expect(agrees).toMatchObject({ statementRecorded: true, statementBalance: 76700, difference: 0 });
     expect(yearEndReconciliation(guide().notebook(2024), [{ date: '2025-08-29', closingBalance: 76000 }]).difference).toBe(-700);
+  });
+});
+
+/** Issue #29 point 8: a provisional CRF in December names the 30/11 statement it used, not a 31 August to come. */
+describe("the CRF's état de rapprochement", () => {
+  it('in the course of the year: at the date of the last statement, with the book balance of that day', () => {
+    const r = crfReconciliation(guide().notebook(2024), [{ date: '2024-11-30', closingBalance: 50000 }]);
+    expect(r).toMatchObject({ date: '2024-11-30', statementDate: '2024-11-30', statementRecorded: true });
+    expect(r.outstandingReceipts.every((i) => i.date <= '2024-11-30')).toBe(true);
+  });
+
+  it('with the August statement, or no statement yet: at 31 August', () => {
+    expect(crfReconciliation(guide().notebook(2024), [{ date: '2025-08-29', closingBalance: 76700 }])).toMatchObject({ date: '2025-08-31', difference: 0 });
+    expect(crfReconciliation(guide().notebook(2024)).date).toBe('2025-08-31');
   });
 });
 

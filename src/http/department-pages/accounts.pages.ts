@@ -103,7 +103,8 @@ export class AccountsPagesController {
     const yearName = `${year}-${year + 1}`;
     await this.print.send(res, {
       template: 'trial-balance',
-      landscape: false,
+      // Six columns, five of them amounts: landscape, so that the accounts' names are not cut into lines.
+      landscape: true,
       layout: true,
       model: {
         coop: { name: association?.name ?? `Département ${department}`, school: association ? `SIREN ${association.siren}` : null },
