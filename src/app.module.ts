@@ -7,7 +7,7 @@ import { upcast } from './events/upcasters';
 import { ALL_PROJECTIONS } from './projections';
 import { Projector } from './projections/projector';
 import { closeStores, Stores } from './stores';
-import { ACCOUNT_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
+import { ACCOUNT_STORE, BLOB_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 import { HttpModule } from './http/http.module';
 import { MessagesModule, type MessagesOptions } from './messages/messages.module';
@@ -48,6 +48,7 @@ export class AppModule {
       { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: READ_STORE, useValue: stores.readStore },
       { provide: ACCOUNT_STORE, useValue: stores.accountStore },
+      { provide: BLOB_STORE, useValue: stores.blobStore },
       { provide: PROJECTOR, useValue: projector },
       { provide: AUTH_OPTIONS, useValue: auth },
     ];

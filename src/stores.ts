@@ -4,6 +4,8 @@ import { type EventStore, StoreUnavailable } from './events/event-store';
 import { SqliteEventStore } from './events/sqlite-event-store';
 import { type ReadStore } from './projections/read-store';
 import { type ProjectorLease } from './projections/projector-lease';
+import { type BlobStore } from './blobs/blob-store';
+import { DiskBlobStore } from './blobs/disk-blob-store';
 import { SqliteReadStore } from './projections/sqlite-read-store';
 import { type AccountStore } from './users/account-store';
 import { SqliteAccountStore } from './users/sqlite-account-store';
@@ -14,13 +16,21 @@ export interface Stores {
   readStore: ReadStore;
   /** Users, grants, sessions, Idempotency-Key answers: durable, apart from the read models. */
   accountStore: AccountStore;
+  /** Vouchers and bank files: in the server read store's database, else on the local disk (DATA_DIR/blobs). */
+  blobStore: BlobStore;
   /** Read models shared by several instances (a server engine): who projects. Unset: this process always does. */
   projectorLease?: ProjectorLease;
 }
 
 /** Closes every store opened, whatever fails. */
 export async function closeStores(stores: Partial<Stores>): Promise<void> {
-  await Promise.allSettled([stores.eventStore?.close(), stores.readStore?.close(), stores.accountStore?.close(), stores.projectorLease?.release()]);
+  await Promise.allSettled([
+    stores.eventStore?.close(),
+    stores.readStore?.close(),
+    stores.accountStore?.close(),
+    stores.projectorLease?.release(),
+    stores.blobStore?.close(),
+  ]);
 }
 
 const STARTUP_PING_MS = 5000;
@@ -31,6 +41,7 @@ export async function openStores(config: Config): Promise<Stores> {
   let readStore: ReadStore | undefined;
   let accountStore: AccountStore | undefined;
   let projectorLease: ProjectorLease | undefined;
+  let blobStore: BlobStore | undefined;
   try {
     if (config.readStore === 'postgresql') {
       const { PostgresReadStore } = await import('./projections/postgres-read-store');
@@ -39,6 +50,8 @@ export async function openStores(config: Config): Promise<Stores> {
       readStore = await PostgresReadStore.connect(config.databaseUrl!);
       const { PostgresProjectorLease } = await import('./projections/postgres-projector-lease');
       projectorLease = new PostgresProjectorLease(config.databaseUrl!);
+      const { PostgresBlobStore } = await import('./blobs/postgres-blob-store');
+      blobStore = await PostgresBlobStore.connect(config.databaseUrl!);
     } else if (config.readStore === 'mongodb') {
       const { MongoReadStore } = await import('./projections/mongo-read-store');
       // A database of their own: dropping the read models' never touches the accounts.
@@ -50,12 +63,13 @@ export async function openStores(config: Config): Promise<Stores> {
       accountStore = await SqliteAccountStore.open(join(config.dataDir, 'accounts.sqlite'), { carryFrom: readFile });
       readStore = new SqliteReadStore(readFile);
     }
+    blobStore ??= new DiskBlobStore(config.dataDir);
     await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
     await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
     await withTimeout(accountStore.ping(), STARTUP_PING_MS, accountStore.engine);
-    return { eventStore, readStore, accountStore, ...(projectorLease ? { projectorLease } : {}) };
+    return { eventStore, readStore, accountStore, blobStore, ...(projectorLease ? { projectorLease } : {}) };
   } catch (error) {
-    await closeStores({ eventStore, readStore, accountStore });
+    await closeStores({ eventStore, readStore, accountStore, blobStore, projectorLease });
     throw error;
   }
 }

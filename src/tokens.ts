@@ -16,3 +16,5 @@ export const DOCUMENT_FILES = Symbol('DocumentFiles');
 export const COOP_DIRECTORY = Symbol('CoopDirectory');
 /** The `MessageStore` (src/messages/message-store.ts): every message recorded, the outbox. */
 export const MESSAGE_STORE = Symbol('MessageStore');
+/** The `BlobStore` (src/blobs) vouchers and bank files are kept in: the disk, or the server read store's database. */
+export const BLOB_STORE = Symbol('BlobStore');

@@ -14,7 +14,7 @@ import { lineIdsOf, proposeMatches, readStatementFile } from '../domain/statemen
 import { type EntryLine } from '../events/ledger-events';
 import { type EventStore } from '../events/event-store';
 import { type UserDirectory } from '../users/user-directory';
-import { type DocumentFiles, type StoredVoucher } from '../blobs/local-blob-store';
+import { type DocumentFiles, type StoredVoucher } from '../blobs/kept-files';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Projector } from '../projections/projector';
 import { CLOCK, DOCUMENT_FILES, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';

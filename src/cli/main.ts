@@ -16,7 +16,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { rebuildAlongside } from '../projections/rebuild-alongside';
 import { closeStores, openStores, type Stores } from '../stores';
 import { seedDemo } from './demo-seed';
-import { LocalBlobStore } from '../blobs/local-blob-store';
+import { KeptFiles } from '../blobs/kept-files';
 
 /**
  * `npm run cli -- <command>`: the same command paths as the server, without HTTP. Writes do not
@@ -34,11 +34,13 @@ async function withStores<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
 }
 
 /** The server's CommandBus and handlers over the configured stores, and the user directory. */
-async function withServices<T>(work: (services: { commands: CommandSender; users: UserDirectory; clock: typeof systemClock }) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  work: (services: { commands: CommandSender; users: UserDirectory; clock: typeof systemClock; documents: KeptFiles }) => Promise<T>,
+): Promise<T> {
   return withStores(async (stores) => {
     const side = await openCommandBus({ eventStore: stores.eventStore, readStore: stores.readStore, clock: systemClock });
     try {
-      return await work({ commands: side.bus, users: new UserDirectory(stores.accountStore), clock: systemClock });
+      return await work({ commands: side.bus, users: new UserDirectory(stores.accountStore), clock: systemClock, documents: new KeptFiles(stores.blobStore) });
     } finally {
       await side.close();
     }
@@ -182,7 +184,7 @@ program
   .description('crée un département de démonstration avec des coopératives et une année d’écritures')
   .action(() =>
     withServices(async (services) => {
-      const { logins } = await seedDemo({ ...services, documents: new LocalBlobStore(loadConfig().dataDir) });
+      const { logins } = await seedDemo(services);
       console.log('Démonstration créée. Identifiants :');
       for (const l of logins) console.log(`  ${l.role.padEnd(11)} ${l.username} / ${l.password}   (${l.scope})`);
     }),

@@ -13,9 +13,9 @@ import type { Request } from 'express';
 import { MAX_ATTACHMENT_SIZE } from '../domain/ledger';
 import type { Observable } from 'rxjs';
 import type { Response } from 'express';
-import { LocalBlobStore, type StoredVoucher, sniffVoucherType } from '../blobs/local-blob-store';
-import { Config } from '../config';
-import { CONFIG } from '../tokens';
+import { type BlobStore } from '../blobs/blob-store';
+import { KeptFiles, type StoredVoucher, sniffVoucherType } from '../blobs/kept-files';
+import { BLOB_STORE } from '../tokens';
 import { CSRF_IN_PARTS, csrfInParts } from './auth/csrf';
 import { ApiError } from './errors.filter';
 
@@ -30,11 +30,11 @@ const EXTENSIONS: Record<string, string> = {
   'application/xml': 'xml',
 };
 
-/** The local blob store as the server uses it: the upload's French answers (400, 415) and sending a file. */
+/** The kept files as the server uses them: the upload's French answers (400, 415) and sending a file. */
 @Injectable()
-export class VoucherStore extends LocalBlobStore {
-  constructor(@Inject(CONFIG) config: Config) {
-    super(config.dataDir);
+export class VoucherStore extends KeptFiles {
+  constructor(@Inject(BLOB_STORE) blobs: BlobStore) {
+    super(blobs);
   }
 
   override async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
@@ -59,15 +59,16 @@ export class VoucherStore extends LocalBlobStore {
   }
 
   async send(res: Response, attachment: { sha256: string; mediaType: string; fileName: string }): Promise<void> {
-    const path = this.pathOf(attachment.sha256);
-    if (!path) {
+    const bytes = await this.blobs.get(attachment.sha256);
+    if (!bytes) {
       throw new ApiError(404, { error: 'not_found', code: 'NOT_FOUND', message: 'Fichier de la pièce introuvable.' });
     }
     const name = attachment.fileName.replace(/\.[^.]*$/, '') + '.' + (EXTENSIONS[attachment.mediaType] ?? 'bin');
     res.setHeader('Content-Type', attachment.mediaType);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    res.sendFile(path);
+    res.setHeader('Content-Length', String(bytes.length));
+    res.end(bytes);
   }
 }
 

@@ -1,7 +1,6 @@
 import { existsSync, promises as fsPromises, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config } from '../../src/config';
-import { VoucherStore } from '../../src/http/voucher-store';
+import { DiskBlobStore } from '../../src/blobs/disk-blob-store';
 import { DISK_FULL_SHOWN_MS } from '../../src/http/write-failures';
 import { type Projector, ProjectionsBehind } from '../../src/projections/projector';
 import { PROJECTOR } from '../../src/tokens';
@@ -119,7 +118,7 @@ describe('a full disk', () => {
     writeFileSync(leftover, 'moitié');
     const kept = join(blobs(), 'b'.repeat(64));
     writeFileSync(kept, '%PDF-');
-    new VoucherStore({ dataDir: t.dataDir } as Config);
+    new DiskBlobStore(t.dataDir);
     expect(existsSync(leftover)).toBe(false);
     expect(existsSync(kept)).toBe(true);
   });

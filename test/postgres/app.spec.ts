@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describePostgres, freshDatabase } from '../support/postgres';
 import { startTestApp, type TestApp } from '../support/app';
 
@@ -33,7 +35,18 @@ describePostgres('the application on PostgreSQL (EVENT_STORE=postgresql READ_STO
         { account: '7070', credit: 4500 },
       ],
     };
-    await jferry.post(`${base}/entries`, entry).expect(201);
+    const { entryId } = (await jferry.post(`${base}/entries`, entry).expect(201)).body as { entryId: string };
+    // The voucher is kept in the database (bytea), not in this instance's DATA_DIR: any instance serves it.
+    const pdf = Buffer.from('%PDF-1.4\n% reçu de la kermesse\n%%EOF\n', 'latin1');
+    const attached = await jferry.agent
+      .post(`${base}/entries/${entryId}/attachments`)
+      .set('X-CSRF-Token', jferry.csrf)
+      .attach('file', pdf, 'reçu.pdf')
+      .expect(201);
+    const blobs = join(t.dataDir, 'blobs');
+    expect(existsSync(blobs) ? readdirSync(blobs) : []).toEqual([]);
+    const opened = await jferry.get(`${base}/entries/${entryId}/attachments/${attached.body.attachmentId}`).buffer(true).expect(200);
+    expect(Buffer.from(opened.body as Buffer).equals(pdf)).toBe(true);
     const after = (await jferry.get(`${base}/grid`).expect(200)).body.rows;
     expect(after).toHaveLength(before + 1);
     expect(after.map((r: { pj: string }) => r.pj)).toContain('900');

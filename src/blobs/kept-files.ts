@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors';
+import { type BlobStore } from './blob-store';
 
 export interface StoredVoucher {
   sha256: string;
@@ -35,21 +34,14 @@ export interface DocumentFiles {
 }
 
 /**
- * Files on the local disk, content-addressed under DATA_DIR/blobs/<sha256> (the event holds the
- * metadata): the same file twice is stored once, and a file name is never used as a path. The
- * embedded default; several instances need the files in their database (not built yet).
+ * Vouchers and bank files kept by content in a BlobStore (the event holds the metadata): the
+ * same file twice is kept once, under its SHA-256.
  */
-export class LocalBlobStore implements DocumentFiles {
-  protected readonly dir: string;
+export class KeptFiles implements DocumentFiles {
   /** Content hash → the upload of those bytes in progress (keepWhile). */
   private readonly writing = new Map<string, Promise<void>>();
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'blobs');
-    mkdirSync(this.dir, { recursive: true });
-    // What a crash or a full disk left half-written: never a voucher, since never renamed.
-    for (const name of readdirSync(this.dir)) if (name.endsWith('.tmp')) rmSync(join(this.dir, name), { force: true });
-  }
+  constructor(protected readonly blobs: BlobStore) {}
 
   /** A voucher (PDF, JPEG, PNG by its first bytes); anything else is refused. */
   async store(file: { buffer: Buffer; originalname?: string; size: number } | undefined): Promise<StoredVoucher> {
@@ -76,14 +68,13 @@ export class LocalBlobStore implements DocumentFiles {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const before = this.writing.get(sha256) ?? Promise.resolve();
     const turn = before.then(async () => {
-      const path = join(this.dir, sha256);
-      const existed = existsSync(path);
+      const existed = await this.blobs.has(sha256);
       const stored = await this.keep(bytes, originalName);
       try {
         return await record(stored);
       } catch (error) {
         // A refusal recorded nothing; anything else (a slow projection) may have recorded it.
-        if (!existed && error instanceof DomainError) await fs.rm(path, { force: true }).catch(() => undefined);
+        if (!existed && error instanceof DomainError) await this.blobs.remove(sha256).catch(() => undefined);
         throw error;
       }
     });
@@ -100,36 +91,13 @@ export class LocalBlobStore implements DocumentFiles {
 
   protected async keep(bytes: Buffer, originalName: string | undefined): Promise<KeptFile> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const path = join(this.dir, sha256);
-    if (!existsSync(path)) {
-      // Written aside then renamed: a crash never leaves a half file under the final name. The
-      // aside name is the upload's own, so two uploads of one file do not write into each other.
-      const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        await fs.writeFile(aside, bytes);
-        await fs.rename(aside, path);
-      } catch (error) {
-        await fs.rm(aside, { force: true }).catch(() => undefined);
-        throw error;
-      }
-    }
+    await this.blobs.put(sha256, bytes);
     const base = (originalName ?? 'piece').replace(/[^\p{L}\p{N} ._-]/gu, '_').slice(0, 100) || 'piece';
     return { sha256, size: bytes.length, fileName: base };
   }
 
-  /** Whether a file can be written where vouchers go (for /health); throws what the write threw. */
-  async probeWrite(): Promise<void> {
-    const probe = join(this.dir, `.health-${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(probe, 'ok');
-    } finally {
-      await fs.rm(probe, { force: true }).catch(() => undefined);
-    }
-  }
-
-  /** Where a kept file is, when it is there. */
-  protected pathOf(sha256: string): string | null {
-    const path = join(this.dir, sha256);
-    return /^[0-9a-f]{64}$/.test(sha256) && existsSync(path) ? path : null;
+  /** Whether a file can be kept now (for /health); throws what the write threw. */
+  probeWrite(): Promise<void> {
+    return this.blobs.probeWrite();
   }
 }
