@@ -79,6 +79,8 @@ function stripped<T extends Doc>(stored: StoredDoc | null): T | null {
  */
 export class MongoReadStore implements ReadStore {
   readonly engine = 'mongodb';
+  // 1,000 events' documents stay far below the server's 60 s transaction limit on a busy replica set.
+  readonly maxEventsPerTransaction = 1_000;
 
   private constructor(
     private readonly client: MongoClient,

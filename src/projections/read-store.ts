@@ -78,6 +78,11 @@ export class CheckpointMoved extends Error {
 
 export interface ReadStore {
   readonly engine: string;
+  /**
+   * Most events a rebuild may fold into one applyBatches, for an engine whose transactions have a
+   * time limit (MongoDB aborts one after 60 s): the rebuild's chunks never exceed it.
+   */
+  readonly maxEventsPerTransaction?: number;
   /** Idempotent: creates the collection and its indexes if missing. */
   declareCollection(name: string, spec: CollectionSpec): Promise<void>;
   get<T extends Doc = Doc>(collection: string, id: string): Promise<T | null>;

@@ -194,6 +194,23 @@ describe('Projector over the embedded stores', () => {
     expect((await stores.read.get<StreamCount>('stream_counts', 'ledger-c0-2024'))?.lastType).toBe('EntryRecorded');
   });
 
+  it("a rebuild's chunks never exceed the read store's transaction bound (MongoDB's 60 s limit)", async () => {
+    let head = 0n;
+    for (let i = 0; i < 12; i++) head = await stores.append(`ledger-c${i % 3}-2024`, newEvent('EntryRecorded'), newEvent('EntryReconciled'));
+    const bounded = Object.assign(Object.create(stores.read) as ReadStore, { maxEventsPerTransaction: 5 });
+    const running = new Projector(stores.events, bounded, [streamCounts()], { logger });
+    projectors.push(running);
+    await running.start();
+    await running.waitFor(head);
+
+    const progress: number[] = [];
+    await running.rebuild((done) => progress.push(done));
+    const chunks = progress.map((done, i) => done - (i === 0 ? 0 : progress[i - 1]));
+    expect(progress[progress.length - 1]).toBe(Number(head));
+    expect(chunks.length).toBe(Math.ceil(24 / 5));
+    for (const size of chunks) expect(size).toBeLessThanOrEqual(5);
+  });
+
   it('rebuilds at start a projection whose version changed', async () => {
     const v1 = projector([streamCounts()]);
     await v1.start();
