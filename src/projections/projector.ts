@@ -182,7 +182,10 @@ export class Projector {
     const documentCacheSize = options.documentCacheSize ?? DEFAULT_DOCUMENT_CACHE_SIZE;
     this.runners = projections.map((projection) => ({ projection, state: 'stopped', position: null, documents: new LRUCache({ max: documentCacheSize }) }));
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.rebuildBatchSize = Math.min(options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE, readStore.maxEventsPerTransaction ?? Infinity);
+    this.rebuildBatchSize = Math.min(
+      options.rebuildBatchSize ?? options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE,
+      readStore.maxEventsPerTransaction ?? Infinity,
+    );
     this.logger = options.logger ?? console;
     this.upcast = options.upcast ?? ((event) => event);
     this.liveBatchDelayMs = options.liveBatchDelayMs ?? DEFAULT_LIVE_BATCH_DELAY_MS;
