@@ -1,9 +1,9 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
-import { quitusMissing, quitusReserves, submissionDueOn } from '../domain/ledger';
+import { quitusMissing, submissionDueOn } from '../domain/ledger';
 import { csvFile, csvText } from './department-views';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type YearFactsDoc, emptyYearFacts } from '../projections/year-facts.projection';
-import { type SubmissionStatus, isFinal, statementDocument, submissionState, subsidyProofs, validDecisions } from './year-end-state';
+import { type SubmissionStatus, isFinal, statementDocument, submissionState, reservesOf, subsidyProofs, validDecisions } from './year-end-state';
 
 /**
  * The completeness board: for each coop of the department, how far its year's end has gone —
@@ -69,8 +69,8 @@ export function completenessRows(coops: readonly CoopDoc[], docs: readonly YearF
         submittedAt: submission.submittedAt,
         reason: submission.reason,
         quitus,
-        quitusReserves: quitusReserves(decisions).length > 0,
-        reserves: quitusReserves(decisions),
+        quitusReserves: reservesOf(doc).length > 0,
+        reserves: reservesOf(doc),
         statement,
         subsidyProofs: allProofs,
         missing,

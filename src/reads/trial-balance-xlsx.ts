@@ -1,6 +1,6 @@
 import { plural } from './words';
 import ExcelJS from 'exceljs';
-import { type TrialBalanceView } from './trial-balance';
+import { type CoopBalance, type TrialBalanceView } from './trial-balance';
 
 /** Euros with two decimals, negative in red: cells hold numbers, so the spreadsheet can add them. */
 const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
@@ -66,7 +66,7 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
   matrix.addRow(['Soldes de clôture par coopérative et par compte', '', '', ...view.accounts.map((a) => a.label)]).font = { italic: true };
   matrix.addRow(['Coopérative', 'Nom', 'Statut', ...codes]).font = { bold: true };
   for (const coop of view.byCoop) {
-    matrix.addRow([coop.coopId, coop.name, coop.final ? 'définitive' : 'provisoire', ...codes.map((code) => euros(coop.accounts[code]?.closing ?? 0))]);
+    matrix.addRow([coop.coopId, coop.name, coopStatus(coop), ...codes.map((code) => euros(coop.accounts[code]?.closing ?? 0))]);
   }
   matrix.getColumn(1).numFmt = '@';
   matrix.getColumn(1).width = 12;
@@ -87,7 +87,7 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
       detail.addRow([
         coop.coopId,
         coop.name,
-        coop.final ? 'définitive' : 'provisoire',
+        coopStatus(coop),
         code,
         labels.get(code) ?? code,
         euros(a.opening),
@@ -100,4 +100,11 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
   for (const c of [1, 4]) detail.getColumn(c).numFmt = '@';
   for (const c of [6, 7, 8, 9]) detail.getColumn(c).numFmt = EUROS;
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A coop row's status: final or provisional, and the réserves of its quitus with their comments (never shown as a clean one). */
+function coopStatus(coop: CoopBalance): string {
+  const status = coop.final ? 'définitive' : 'provisoire';
+  if (coop.reserves.length === 0) return status;
+  return `${status}, quitus avec réserves (${coop.reserves.map((r) => `${r.name} : « ${r.comment} »`).join(' ; ')})`;
 }

@@ -3,7 +3,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { CARRIED_CREDIT, CARRIED_DEBIT } from './fec';
 import { type YearOpening } from '../domain/ledger';
 import { type YearFactsDoc } from '../projections/year-facts.projection';
-import { isFinal } from './year-end-state';
+import { isFinal, reservesOf } from './year-end-state';
 import { yearFactsByCoop, yearOpeningOf } from './year-opening';
 
 /**
@@ -27,6 +27,8 @@ export interface CoopBalance {
   name: string;
   final: boolean;
   status: 'open' | 'closed' | 'unlocked';
+  /** The vérificateurs' réserves that stand on its quitus, with their comments (none: a clean quitus or none yet). */
+  reserves: Array<{ name: string; comment: string }>;
   /** Account → its figures; accounts the coop never used are left out. */
   accounts: Record<string, AccountBalance>;
 }
@@ -113,7 +115,8 @@ export function coopBalances(coops: readonly CoopDoc[], docs: readonly YearFacts
       const doc = years.find((d) => d.year === year);
       const opening = yearOpeningOf(years, coop, year);
       const accounts = coopAccounts(doc?.tally.movements ?? {}, opening);
-      return { coopId: coop.coopId, name: coop.name, final: doc ? isFinal(doc) : false, status: doc?.status ?? 'open', accounts };
+      const reserves = doc ? reservesOf(doc) : [];
+      return { coopId: coop.coopId, name: coop.name, final: doc ? isFinal(doc) : false, status: doc?.status ?? 'open', reserves, accounts };
     })
     .sort((a, b) => compareCodes(a.coopId, b.coopId));
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../domain/errors';
 import { type Clock, formatFrenchDate, today } from '../domain/fiscal-year';
-import { quitusReserves, submissionDueOn } from '../domain/ledger';
+import { submissionDueOn } from '../domain/ledger';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type ReadStore } from '../projections/read-store';
 import { type InvitationDelivery } from '../events/ledger-events';
 import { QUITUS_CODES, type QuitusCodeDoc, YEAR_FACTS, type YearFactsDoc, emptyYearFacts, yearFactsId } from '../projections/year-facts.projection';
-import { quitusComplete, statementDocument } from './year-end-state';
+import { quitusComplete, reservesOf, statementDocument } from './year-end-state';
 import { CLOCK, READ_STORE } from '../tokens';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
 import { earlierNotebooks } from './inventory';
@@ -136,7 +136,7 @@ export function quitusView(doc: YearFactsDoc, day: string): QuitusView {
 export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearFactsDoc, day: string): SubmissionRow {
   const last = doc.submissions.at(-1) ?? null;
   const proofs = new Set(doc.documents.filter((d) => d.kind === 'subsidy').map((d) => d.subsidyIndex));
-  const reserves = quitusReserves(doc.decisions.filter((d) => d.valid));
+  const reserves = reservesOf(doc);
   return {
     coopId: coop.coopId,
     name: coop.name,
@@ -221,6 +221,13 @@ export class YearEndReads {
       if (flag) flags.set(coopId, flag);
     }
     return flags;
+  }
+
+  /** One coop's row of the submissions list for each of the years asked (the AD's page of the coop: one status everywhere). */
+  async coopSubmissions(coop: CoopDoc, years: readonly number[]): Promise<Map<number, SubmissionRow>> {
+    const day = this.today();
+    const docs = await Promise.all(years.map((y) => this.yearEnd(coop, y)));
+    return new Map(docs.map((doc, i) => [years[i], submissionRow(coop, doc, day)]));
   }
 
   /** Every coop of the department for the year, submitted or not, by coop id. */

@@ -1,4 +1,4 @@
-import { type StatementDocument, quitusMissing, statementDocumentOf } from '../domain/ledger';
+import { type StatementDocument, quitusMissing, quitusReserves, statementDocumentOf } from '../domain/ledger';
 import { type YearEndDocument, type YearEndStatement, type YearFactsDoc } from '../projections/year-facts.projection';
 
 /**
@@ -26,6 +26,9 @@ export function submissionState(doc: Pick<YearFactsDoc, 'submissions'>): Submiss
 
 /** The quitus decisions given since the year was last unlocked (an unlock makes them void). */
 export const validDecisions = (doc: Pick<YearFactsDoc, 'decisions'>): YearFactsDoc['decisions'] => doc.decisions.filter((d) => d.valid);
+
+/** The valid decisions "réserves" of the year, with their comments (DOMAIN.md, "Quitus evidence the AD can rely on"). */
+export const reservesOf = (doc: Pick<YearFactsDoc, 'decisions'>): Array<{ name: string; comment: string }> => quitusReserves(validDecisions(doc));
 
 /** Final: closed, and accepted by the department since it was last closed. */
 export const isFinal = (doc: YearFactsDoc): boolean => doc.status === 'closed' && submissionState(doc).status === 'accepted';

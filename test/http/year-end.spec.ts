@@ -1,4 +1,5 @@
-import { type Agent, startTestApp, type TestApp } from '../support/app';
+import ExcelJS from 'exceljs';
+import { type Agent, binaryBody, startTestApp, type TestApp } from '../support/app';
 
 /** A small PDF, as a bank or a mairie sends them. */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -153,6 +154,23 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
     expect((await treasurer.get('/api/departments/14/years/2025/submissions').expect(200)).body[0]).toMatchObject({ status: 'accepted', version: 1 });
     const sentCrf = (await mandataire.get(`${year}/crf`).expect(200)).body;
     expect(sentCrf).toMatchObject({ version: 1, sent: { status: 'accepted' } });
+    // Réserves as such, with the comment, wherever the AD reads the coop: its page, the trial balance's coop rows (HTML, xlsx).
+    const page = async (path: string) => (await treasurer.agent.get(path).set('Accept', 'text/html').expect(200)).text;
+    const comment = 'Marc Petit : « La facture 12 est une photocopie. »';
+    const coopPage = await page('/departements/14/cooperatives/C14001');
+    expect(coopPage).toContain('accepté');
+    expect(coopPage).toContain(`avec réserves<br><small>${comment.replace(/'/g, '&#x27;')}</small>`);
+    expect(await page('/departements/14/annees/2025/balance/cooperatives/C14001')).toContain('Quitus avec réserves');
+    expect(await page('/departements/14/annees/2025/balance/comptes/512')).toMatch(
+      /définitive, quitus avec réserves<br><small>Marc Petit : « La facture 12 est une photocopie\. »/,
+    );
+    const xlsx = await treasurer.agent.get('/api/departments/14/years/2025/trial-balance.xlsx').buffer(true).parse(binaryBody).expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body);
+    const statuses = new Map<string, string>();
+    workbook.getWorksheet('Coopératives × comptes')!.eachRow((row) => statuses.set(String(row.getCell(1).value), String(row.getCell(3).value)));
+    expect(statuses.get('C14001')).toBe(`définitive, quitus avec réserves (${comment})`);
+    expect(statuses.get('C14002')).toBe('définitive');
 
     await treasurer.post(`/api/coops/C14001/years/2025/unlock`, { reason: 'Facture oubliée' }).expect(200);
     const voided = (await mandataire.get(`${year}/quitus`).expect(200)).body;
@@ -168,6 +186,9 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
     });
     const board = (await treasurer.get('/api/departments/14/years/2025/completeness').expect(200)).body.rows;
     expect(board.find((r: { coopId: string }) => r.coopId === 'C14001')).toMatchObject({ submission: 'missing', quitus: false });
+    const reopened = await page('/departements/14/cooperatives/C14001');
+    expect(reopened).not.toContain('avec réserves');
+    expect(reopened).toContain('non envoyé');
     const next = (await mandataire.get('/api/coops/C14001/years/2026/crf').expect(200)).body;
     expect(next.treasury.opening).toMatchObject({ provisional: true, bank: sentCrf.treasury.closing.bank });
     expect(next.status).toBe('provisoire');

@@ -153,6 +153,7 @@ export class AccountsPagesController {
           coopId: c.coopId,
           name: c.name,
           final: c.final,
+          reserves: c.reserves,
           ...c.accounts[account],
           href: `${base}/balance/cooperatives/${encodeURIComponent(c.coopId)}${query({ asOf })}`,
         })),
@@ -180,6 +181,7 @@ export class AccountsPagesController {
       yearName: `${year}-${year + 1}`,
       coop,
       final: balance.final,
+      reserves: balance.reserves,
       accounts: Object.keys(balance.accounts)
         .sort()
         .map((account) => ({ account, label: accountLabel(chart, account), ...balance.accounts[account] })),

@@ -7,6 +7,8 @@ import { CoopDoc } from '../../projections/coops.projection';
 import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
+import { SUBMISSION_LABELS } from '../../reads/completeness';
+import { YearEndReads } from '../../reads/year-end-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
@@ -41,6 +43,7 @@ export class CoopsPagesController {
     private readonly reads: LedgerReads,
     private readonly membership: MembershipReads,
     private readonly commands: ProjectedCommandBus,
+    private readonly yearEnd: YearEndReads,
   ) {}
 
   @Get('cooperatives')
@@ -314,6 +317,10 @@ export class CoopsPagesController {
       this.admin.mandataires(coop.coopId),
       this.membership.view(coop.coopId, membershipYear),
     ]);
+    const submissions = await this.yearEnd.coopSubmissions(
+      coop,
+      years.map((y) => y.year),
+    );
     const href = this.coopHref(department, coop.coopId);
     const identity = Object.keys(input).length
       ? { name: text(input.name), school: text(input.school), uai: text(input.uai), mandataires: text(input.mandataires) }
@@ -349,6 +356,8 @@ export class CoopsPagesController {
           statusLabel: STATUS_LABELS[y.status] ?? y.status,
           href: `/coops/${encodeURIComponent(coop.coopId)}/years/${y.year}`,
           submissionHref: `${departmentYearBase(department, y.year)}/depots#depot-${coop.coopId}`,
+          submission: submissions.get(y.year),
+          submissionLabel: SUBMISSION_LABELS[submissions.get(y.year)?.status ?? 'missing'],
           unlockHref: y.status === 'closed' ? `${href}/annees/${y.year}/reouverture` : null,
           lockHref: y.status === 'unlocked' ? `${href}/annees/${y.year}/verrouillage` : null,
         })),
