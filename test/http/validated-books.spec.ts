@@ -88,6 +88,10 @@ describe('a closed year reopened for corrections keeps its validated books', () 
       label: 'Facture 2231 – sortie au musée',
       validated: false,
     });
+    // The notebook shows the corrected entry with its history.
+    const grid = await mandataire.agent.get('/coops/C14001/years/2025/cahier').set('Accept', 'text/html').expect(200);
+    expect(grid.text).toContain('Écriture validée corrigée : annulée par la pièce 07-A, remplacée par la nouvelle pièce 07.');
+    expect(grid.text).toContain('Annulation de l&#x27;écriture n° 07');
     const provisional = await fecFile();
     expect(provisional.name).toMatch(/_C14001_provisoire\.txt$/);
     expect(checkFecSuccession(first.bytes, provisional.bytes)).toEqual([]);
