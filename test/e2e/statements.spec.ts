@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-import { AxeAudit, DESKTOP, launchChromium, listen, plainSpaces, screenshot } from './support/browser';
+import { AxeAudit, DESKTOP, launchChromium, listen, pageWidth, PHONE, plainSpaces, screenshot } from './support/browser';
 
 const SAMPLE = join(__dirname, '../../docs/samples/releve-octobre-2026-debit-credit-windows1252.csv');
 
@@ -110,6 +110,36 @@ describe('bank statements in the browser', () => {
     );
     await screenshot(page, 'bank-reconciliation');
     await axe.check();
+    expect(axe.violations).toEqual([]);
+  });
+
+  /** Issue #29 points 5, 11 and 15, at 1280×800 then 390×844. */
+  it('a file without its balance: asked on the preview, kept when missing; "Créer l\'écriture" proposes 7410 for the Mairie; the phone fits', async () => {
+    await go(`${base}/releves`);
+    const november = Buffer.from(
+      'Date;Libellé;Montant\r\n03/11/2026;VIR SEPA MAIRIE DE CAEN SUBVENTION;450,00\r\n05/11/2026;FRAIS TENUE DE COMPTE;-12,00\r\n',
+      'utf8',
+    );
+    await page.getByLabel('Fichier du relevé (CSV, OFX, CAMT.053)').setInputFiles({ name: 'novembre.csv', mimeType: 'text/csv', buffer: november });
+    await page.getByRole('button', { name: "Voir l'aperçu" }).click();
+    expect(plainSpaces(await page.locator('main').innerText())).toContain('Le fichier ne donne pas le solde');
+    await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
+    expect(await page.locator('#preview-balance-error').innerText()).toContain('Indiquez le solde du relevé à sa date.');
+    await axe.check();
+    await page.getByLabel(/Solde du relevé à cette date/).fill('2 044,50');
+    await page.getByRole('button', { name: 'Enregistrer le relevé' }).click();
+    expect(await flash()).toContain('Le relevé est enregistré');
+    const mairie = page.locator('tr', { hasText: 'MAIRIE DE CAEN' });
+    await mairie.getByText("Créer l'écriture", { exact: true }).first().click();
+    expect(await mairie.getByLabel('Compte de la recette').inputValue()).toBe('7410');
+    await axe.check();
+    await mairie.getByRole('button', { name: "Créer l'écriture" }).click();
+    expect(await flash()).toContain("L'écriture est créée et pointée");
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await axe.check();
+    await page.setViewportSize(DESKTOP);
     expect(axe.violations).toEqual([]);
   });
 });
