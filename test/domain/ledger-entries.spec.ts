@@ -109,6 +109,25 @@ describe('recording an entry', () => {
     expect(error.field).toBe('pj');
   });
 
+  it('refuses a second entry with a PJ named like an object property ("__proto__", "constructor"…): user text is never a plain key', () => {
+    for (const pj of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      ledgerSpec
+        .given([])
+        .when({ type: 'RecordEntry', entryId: 'e1', entry: { ...photos, pj } })
+        .then([recorded('e1', { ...photos, pj })]);
+      const error = ledgerSpec
+        .given([recorded('e1', { ...photos, pj })])
+        .when({ type: 'RecordEntry', entryId: 'e2', entry: { ...photos, pj } })
+        .thenThrows('PJ_DUPLICATE');
+      expect(error.message).toBe(`Le n° de PJ « ${pj} » est déjà utilisé dans cet exercice.`);
+      // Deleted, its PJ is free again.
+      ledgerSpec
+        .given([recorded('e1', { ...photos, pj }), { type: 'EntryDeleted', data: { entryId: 'e1', previous: { ...photos, pj } } }])
+        .when({ type: 'RecordEntry', entryId: 'e2', entry: { ...photos, pj } })
+        .then([recorded('e2', { ...photos, pj })]);
+    }
+  });
+
   it('frees the PJ of a deleted entry', () => {
     ledgerSpec
       .given([recorded('e1', photos), { type: 'EntryDeleted', data: { entryId: 'e1', previous: photos } }])
@@ -605,6 +624,13 @@ describe('inventory, vouchers, activities', () => {
       .when({ type: 'ReportActivity', activity: 'Photos', text: 'Photos de classe en mai. ' })
       .then([{ type: 'ActivityReported', data: { activity: 'Photos', text: 'Photos de classe en mai.' } }]);
     ledgerSpec.given([]).when({ type: 'ReportActivity', activity: ' ', text: 'x' }).thenThrows('ACTIVITY_REQUIRED');
+  });
+
+  it('keeps an activity named "__proto__" like any other (its name is user text, never a plain key)', () => {
+    const state = fold([{ type: 'ActivityReported', data: { activity: '__proto__', text: 'Chorale du printemps.' } }]);
+    expect(Object.hasOwn(state.activities, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(state.activities, '__proto__')?.value).toBe('Chorale du printemps.');
+    expect(Object.getPrototypeOf(state.activities)).toBe(Object.prototype);
   });
 });
 

@@ -188,7 +188,7 @@ class Draft {
         return;
       }
       case 'ActivityReported':
-        this.own('activities')[event.data.activity] = event.data.text;
+        putAt(this.own('activities'), event.data.activity, event.data.text);
         return;
       case 'YearClosed':
         s.status = 'closed';
