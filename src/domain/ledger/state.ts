@@ -5,6 +5,7 @@ import { initialPaymentsState } from '../payments/state';
 import { closingFactsFold } from './closing/facts';
 import { net, netOn } from '../net-amount';
 import { valueAt } from '../text-keys';
+import { comparePj, compareText } from '../pj-order';
 import { openingOf, sumAdvances } from './opening';
 import { type ClosingEnv, type EntryState, type LedgerState, type YearFacts } from './types';
 import { initialYearEnd } from './year-end/year-end';
@@ -69,7 +70,7 @@ export const touches = (content: EntryContent, account: string): boolean => cont
 export const liveEntries = (state: LedgerState): EntryState[] =>
   Object.values(state.entries)
     .filter((e) => !e.deleted)
-    .sort((a, b) => a.content.date.localeCompare(b.content.date) || a.content.pj.localeCompare(b.content.pj, 'fr', { numeric: true }));
+    .sort((a, b) => compareText(a.content.date, b.content.date) || comparePj(a.content.pj, b.content.pj));
 
 /** Each advance's amount still out (paid − returned − explained), the previous year's included; zeros left out. */
 export function openAdvancesOf(state: LedgerState, env: ClosingEnv): OpenAdvance[] {

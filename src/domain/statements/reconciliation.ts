@@ -1,3 +1,4 @@
+import { comparePj, compareText } from '../pj-order';
 /** A bank (512) item as the état de rapprochement sees it. */
 export interface BankItem {
   entryId: string;
@@ -74,7 +75,7 @@ export function bankReconciliationAt(date: string, book: BankBook): BankReconcil
     const row = { entryId: item.entryId, pj: item.pj, date: item.date, label: item.label, amount: Math.abs(item.amount) };
     (item.amount > 0 ? outstandingReceipts : outstandingPayments).push(row);
   }
-  const byDate = (a: OutstandingItem, b: OutstandingItem) => a.date.localeCompare(b.date) || a.pj.localeCompare(b.pj, 'fr', { numeric: true });
+  const byDate = (a: OutstandingItem, b: OutstandingItem) => compareText(a.date, b.date) || comparePj(a.pj, b.pj);
   outstandingReceipts.sort(byDate);
   outstandingPayments.sort(byDate);
   const statement = lastStatementOn(book.statements, date);

@@ -2,6 +2,7 @@ import { type AccountKind } from '../../events/coop-events';
 import { type EntryLine } from '../../events/ledger-events';
 import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../../domain/chart';
 import { netOn } from '../../domain/net-amount';
+import { comparePj, compareText } from '../../domain/pj-order';
 import { type NotebookEntry } from './notebook.projection';
 
 /**
@@ -45,17 +46,7 @@ export function receiptsAndExpenses(lines: EntryLine[], chart?: Chart): { in: nu
   return { in: receipts, out: expenses };
 }
 
-/** Natural order of PJ numbers: "9" before "10", "020" before "21". */
-export function comparePj(a: string, b: string): number {
-  const numeric = /^\d+$/;
-  if (numeric.test(a) && numeric.test(b)) {
-    const diff = Number(a) - Number(b);
-    if (diff !== 0) return diff;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export { comparePj, compareText };
 
 /** Date order: date, then PJ, then record order. */
 export const byDate = (a: NotebookEntry, b: NotebookEntry): number => compareText(a.date, b.date) || comparePj(a.pj, b.pj) || a.seq - b.seq;

@@ -4,6 +4,7 @@ import { lastStatementOn } from '../../statements/reconciliation';
 import { type ClosingEnv, type ClosingFacts, type ClosingTally, type LedgerState, type YearOpening } from '../types';
 import { net } from '../../net-amount';
 import { putAt, valueAt } from '../../text-keys';
+import { comparePj, compareText } from '../../pj-order';
 import { openingOf, sumAdvances } from '../opening';
 
 const initialTally = (): ClosingTally => ({
@@ -232,10 +233,6 @@ export const closingFactsFold = {
   },
 };
 
-/** localeCompare(…, 'fr', { numeric: true }) and localeCompare(…) as the notebook sorts, without building a collator per call. */
-const PJ_ORDER = new Intl.Collator('fr', { numeric: true });
-const DEFAULT_ORDER = new Intl.Collator();
-
 /**
  * The year's ClosingFacts from its tally, its opening (openingOf), whether the previous year is
  * closed (null in the coop's first year) and the chart of the year.
@@ -274,7 +271,7 @@ export function closingFactsFrom(year: number, tally: ClosingTally, opening: Yea
     durableGoodsAccount: durableGoods,
     durableGoodsWithoutInventory: Object.entries((durableGoods !== null && tally.debits[durableGoods]) || {})
       .filter(([pj]) => !inventoried.has(pj))
-      .sort(([pjA, dateA], [pjB, dateB]) => DEFAULT_ORDER.compare(dateA, dateB) || PJ_ORDER.compare(pjA, pjB))
+      .sort(([pjA, dateA], [pjB, dateB]) => compareText(dateA, dateB) || comparePj(pjA, pjB))
       .map(([pj]) => pj),
     bankUsed: opening.bank !== 0 || (bank !== undefined && (bank.debit !== 0 || bank.credit !== 0)),
     lastBankMonth: months.length ? months.reduce((a, b) => (b > a ? b : a)) : null,
