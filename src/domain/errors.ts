@@ -32,3 +32,8 @@ export class ValidationFailed extends DomainError {
     return fields;
   }
 }
+
+/** Refuses with every error found at once (none: goes on). */
+export function reject(errors: DomainError[]): void {
+  if (errors.length) throw new ValidationFailed(errors);
+}

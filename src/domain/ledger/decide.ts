@@ -1,7 +1,7 @@
 import { type EntryContent, type LedgerEvent, type SubsidyRow } from '../../events/ledger-events';
 import { cashTotal, validateCashCounts } from '../cash-box';
 import { BANK } from '../chart';
-import { DomainError, ValidationFailed } from '../errors';
+import { DomainError, reject } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { type PaymentCommand } from '../payments/commands';
 import { decidePayments, depositCancelledBy } from '../payments/decide';
@@ -286,10 +286,6 @@ function reportActivity(command: CommandOf<'ReportActivity'>): LedgerEvent[] {
   if (activity === null) reject([new DomainError('ACTIVITY_REQUIRED', "Indiquez l'activité (une action ou un titre).", 'activity')]);
   const text = typeof command.text === 'string' ? command.text.trim() : '';
   return [{ type: 'ActivityReported', data: { activity: activity!, text } }];
-}
-
-function reject(errors: DomainError[]): void {
-  if (errors.length) throw new ValidationFailed(errors);
 }
 
 const entryNotFound = (): DomainError => new DomainError('ENTRY_NOT_FOUND', "Cette écriture n'existe pas (ou a été supprimée).", undefined, 'not_found');

@@ -1,6 +1,7 @@
+import { valueAt } from '../../text-keys';
 import { type EntryContent, type EntryLine, type LedgerEvent, type StatementFile, type StatementLine } from '../../../events/ledger-events';
 import { BANK } from '../../chart';
-import { DomainError, ValidationFailed } from '../../errors';
+import { DomainError, reject } from '../../errors';
 import { formatFrenchDate, isInYear } from '../../fiscal-year';
 import { formatEuros, MAX_LINE_CENTS } from '../../money';
 import { heldLinesOf, lineIdsOf } from '../../statements/line-identity';
@@ -14,12 +15,6 @@ import { type EntryState, type LedgerCommand, type LedgerEnv, type LedgerState, 
 /** One line of a statement, one balance: 1 000 000,00 € at most, as any amount. */
 const MAX_AMOUNT = MAX_LINE_CENTS;
 const isAmount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT;
-
-function reject(errors: DomainError[]): void {
-  if (errors.length) throw new ValidationFailed(errors);
-}
-
-const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
 function statementHeader(statementId: string, date: unknown, closingBalance: unknown, state: LedgerState): { date: string; closingBalance: number } {
   const errors: DomainError[] = [];
@@ -39,7 +34,7 @@ function statementHeader(statementId: string, date: unknown, closingBalance: unk
 
 /** A paper statement: its date and balance. */
 export function declareStatement(statementId: string, date: unknown, closingBalance: unknown, state: LedgerState): LedgerEvent[] {
-  if (own(state.statements, statementId)) return [];
+  if (valueAt(state.statements, statementId)) return [];
   const header = statementHeader(statementId, date, closingBalance, state);
   return [{ type: 'StatementDeclared', data: { statementId, ...header } }];
 }
@@ -53,7 +48,7 @@ export function importStatement(
   command: { statementId: string; date?: unknown; closingBalance?: unknown; file: StatementFile; lines: readonly StatementLineInput[] },
   state: LedgerState,
 ): LedgerEvent[] {
-  if (own(state.statements, command.statementId)) return [];
+  if (valueAt(state.statements, command.statementId)) return [];
   const header = statementHeader(command.statementId, command.date, command.closingBalance, state);
   // The same file again (a double click, a retry, eight tabs): one statement, not empty copies.
   const same = Object.values(state.statements).find((s) => s.file !== null && s.file.sha256 === command.file?.sha256);
@@ -79,7 +74,7 @@ export function importStatement(
     const lineId = ids[i];
     const same = held[i];
     if (same) heldOn.add(same.statementDate);
-    if (same || seen.has(lineId) || own(state.statementLines, lineId)) return;
+    if (same || seen.has(lineId) || valueAt(state.statementLines, lineId)) return;
     seen.add(lineId);
     lines.push({
       lineId,
@@ -131,7 +126,7 @@ export function importStatementCommand(
 const statementNotFound = (): DomainError => new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
 
 function statementOf(state: LedgerState, statementId: string): StatementState {
-  const statement = own(state.statements, statementId);
+  const statement = valueAt(state.statements, statementId);
   if (!statement) throw statementNotFound();
   return statement;
 }
@@ -166,7 +161,7 @@ function reconcileOnLine(
       continue;
     }
     taken.add(entryId);
-    const entry: EntryState | undefined = own(state.entries, entryId);
+    const entry: EntryState | undefined = valueAt(state.entries, entryId);
     const item = carried.get(entryId);
     const common = { entryId, statementDate: line.date, statementId, lineId: line.lineId, clearedOn: line.date };
     if (entry && !entry.deleted) {
@@ -239,7 +234,7 @@ export function matchStatementLines(statementId: string, matches: readonly LineM
 export function unmatchStatementLine(statementId: string, lineId: string, state: LedgerState): LedgerEvent[] {
   const line = lineOf(statementOf(state, statementId), lineId);
   return (state.lineMatches[line.lineId] ?? []).map((entryId): LedgerEvent => {
-    const entry = own(state.entries, entryId);
+    const entry = valueAt(state.entries, entryId);
     if (entry) return { type: 'EntryUnreconciled', data: unreconciledData(entry) };
     return { type: 'CarriedOverItemUnseen', data: { entryId, amount: line.amount, clearedOn: line.date } };
   });

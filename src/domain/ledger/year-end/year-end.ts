@@ -7,7 +7,7 @@ import {
   type VerifierQuality,
 } from '../../../events/ledger-events';
 import { isEmailAddress } from '../../coop';
-import { DomainError, ValidationFailed } from '../../errors';
+import { DomainError, reject } from '../../errors';
 import { formatFrenchDate, yearEnd as yearEndDay } from '../../fiscal-year';
 import { type StatementBalance, lastStatementOn } from '../../statements/reconciliation';
 import { optionalText, yearName } from '../entries/validation';
@@ -266,10 +266,6 @@ export function decideYearEnd(command: YearEndCommand, state: LedgerState, env: 
     case 'AcknowledgeOpeningChange':
       return acknowledgeOpeningChange(command, state, env);
   }
-}
-
-function reject(errors: DomainError[]): void {
-  if (errors.length) throw new ValidationFailed(errors);
 }
 
 const notClosed = (state: LedgerState, what: string): DomainError =>
