@@ -2,7 +2,7 @@ import { type RecordedEvent } from './envelope';
 import { type EventStore } from './event-store';
 import { type ChainHead, linkBreak } from './hash-chain';
 import { type CoopRegistered } from './coop-events';
-import { chartStream, coopStream, ledgerStream, STREAM_PREFIXES } from './streams';
+import { chartStream, coopStream, ledgerStream, membershipStream, STREAM_PREFIXES } from './streams';
 
 export interface HistoryCheck {
   ok: boolean;
@@ -22,16 +22,17 @@ export interface CoopScope {
 /**
  * The streams a coop stands on, by name: its identity `coop-<id>` (which gives its department
  * and first year), `ledger-<id>-<year>` for every year from its first to the one after the
- * current year (then on while a later year has events), and its department's charts
- * `chart-<department>-<year>` for the same years. Nothing else of the log is read.
+ * current year (then on while a later year has events), its membership of the association
+ * `membership-<id>-<year>` and its department's charts `chart-<department>-<year>` for the same
+ * years. Nothing else of the log is read.
  */
 export async function coopStreams(
   store: EventStore,
   { coopId, currentYear }: CoopScope,
-): Promise<{ identity: RecordedEvent[]; ledgers: string[]; charts: string[] }> {
+): Promise<{ identity: RecordedEvent[]; ledgers: string[]; memberships: string[]; charts: string[] }> {
   const identity = await store.readStream(coopStream(coopId));
   const registered = identity.find((event) => event.type === 'CoopRegistered')?.data as CoopRegistered | undefined;
-  if (!registered) return { identity, ledgers: [], charts: [] };
+  if (!registered) return { identity, ledgers: [], memberships: [], charts: [] };
   const years: number[] = [];
   for (let year = registered.firstYear; year <= currentYear + 1; year++) years.push(year);
   // A year opened ahead of the calendar: on while the next one has events.
@@ -39,18 +40,19 @@ export async function coopStreams(
   return {
     identity,
     ledgers: years.map((year) => ledgerStream(coopId, year)),
+    memberships: years.map((year) => membershipStream(coopId, year)),
     charts: years.map((year) => chartStream(registered.department, year)),
   };
 }
 
-/** Every event of a coop (its identity and every fiscal year) in global order, or of the whole log. */
+/** Every event of a coop (its identity, every fiscal year and membership) in global order, or of the whole log. */
 export async function* coopHistory(store: EventStore, coop?: CoopScope): AsyncIterable<RecordedEvent> {
   if (!coop) {
     yield* store.readAll({ streamPrefixes: STREAM_PREFIXES });
     return;
   }
-  const { identity, ledgers } = await coopStreams(store, coop);
-  yield* byPosition([identity, await store.readStreams(ledgers)]);
+  const { identity, ledgers, memberships } = await coopStreams(store, coop);
+  yield* byPosition([identity, await store.readStreams([...ledgers, ...memberships])]);
 }
 
 /** Events of several reads merged in global order. */

@@ -29,6 +29,7 @@ import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
 import { QuitusInvitations } from './quitus-invitations';
 import { YearEndApiController } from './year-end-api.controller';
+import { MembershipDecisions } from './membership-decisions';
 import { MembershipApiController } from './membership-api.controller';
 import { MembershipReads } from '../reads/membership';
 import { MessagesApiController } from './messages-api.controller';
@@ -78,6 +79,7 @@ const coopDirectory = {
     QuitusCodes,
     QuitusInvitations,
     MembershipReads,
+    MembershipDecisions,
     PaymentReads,
   ],
   exports: [
@@ -95,6 +97,7 @@ const coopDirectory = {
     QuitusCodes,
     QuitusInvitations,
     MembershipReads,
+    MembershipDecisions,
     AuthModule,
   ],
 })

@@ -6,6 +6,7 @@ import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { DomainError } from '../domain/errors';
 import { type MembershipCommand } from '../domain/membership';
 import { LedgerReads } from '../reads/ledger-reads';
+import { MembershipDecisions } from './membership-decisions';
 import { MembershipReads, membershipsCsv, membershipsWorkbook } from '../reads/membership';
 import { SessionUser } from '../users/user-directory';
 import { AuthenticatedGuard, CoopScopeGuard, CurrentUser, DepartmentScopeGuard } from './auth/guards';
@@ -28,6 +29,7 @@ export class MembershipApiController {
     private readonly membership: MembershipReads,
     private readonly ledger: LedgerReads,
     private readonly print: PrintService,
+    private readonly decisions: MembershipDecisions,
   ) {}
 
   @Put('departments/:dept/years/:year/membership-settings')
@@ -100,7 +102,7 @@ export class MembershipApiController {
   ) {
     const coop = await this.membership.coop(coopId).catch(() => null);
     if (!coop || coop.department !== department) throw notFound();
-    await this.run(coopId, year, { type: 'DecideMembership', decision: body.decision, reason: body.reason }, user, req);
+    await this.decisions.decide(coopId, yearParam(year), body.decision, body.reason, requestContext(user, req));
     return answer(await this.membership.view(coopId, yearParam(year)));
   }
 

@@ -4,7 +4,14 @@
  * append-only log auditors replay, and a delivery status changes.
  */
 export type MessageKind =
-  'quitus-invitation' | 'submission-decision' | 'password-reset' | 'reminder-crf' | 'reminder-unreconciled' | 'reminder-statement' | 'department-message';
+  | 'quitus-invitation'
+  | 'submission-decision'
+  | 'membership-decision'
+  | 'password-reset'
+  | 'reminder-crf'
+  | 'reminder-unreconciled'
+  | 'reminder-statement'
+  | 'department-message';
 
 /** sent: the mail server took it; kept: in the outbox (no server configured, or retrying); failed: given up. */
 export type MessageStatus = 'sent' | 'kept' | 'failed';

@@ -1,7 +1,6 @@
 import { type RecordedEvent } from '../events/envelope';
 import { type EventStore } from '../events/event-store';
 import { byPosition, coopStreams, type CoopScope, type HistoryCheck, verifyHistory } from '../events/history';
-import { membershipStream } from '../events/streams';
 import { upcast } from '../events/upcasters';
 import { follows, foldRun, refKey } from './fold';
 import { type DocRef, type Projection, ownDocuments } from './projection';
@@ -43,8 +42,7 @@ export async function verifyReadModels(eventStore: EventStore, readStore: ReadSt
   for (const projection of projections) {
     for (const [name, spec] of Object.entries(projection.collections)) await readStore.declareCollection(name, spec);
   }
-  const { identity, ledgers } = await coopStreams(eventStore, coop);
-  const memberships = ledgers.map((stream) => membershipStream(coop.coopId, Number(stream.slice(stream.lastIndexOf('-') + 1))));
+  const { identity, ledgers, memberships } = await coopStreams(eventStore, coop);
   const events = byPosition([identity, await eventStore.readStreams(ledgers), await eventStore.readStreams(memberships)]);
   let check: ReadModelCheck = { ok: true, documents: 0 };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

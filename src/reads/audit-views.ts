@@ -16,6 +16,8 @@ import {
 import { type HistoryCheck } from '../events/history';
 import { type BadDocument, badDocumentSentence } from '../projections/read-model-check';
 import { type PaymentContent } from '../events/payment-events';
+import { asMembershipEvent, type MembershipEvent, type RecordedMembershipEvent } from '../events/membership-events';
+import { adultsOf, pupilsOf } from '../domain/membership';
 import { parseStream } from '../events/streams';
 import { historyItem } from './history';
 
@@ -111,7 +113,7 @@ interface EventText {
   entryId?: string;
 }
 
-type HistoryEvent = LedgerEvent | CoopEvent;
+type HistoryEvent = LedgerEvent | CoopEvent | MembershipEvent;
 export type HistoryEventType = HistoryEvent['type'];
 type HistoryData = { [E in HistoryEvent as E['type']]: E['data'] };
 
@@ -258,6 +260,27 @@ export const EVENT_VIEWS: { [T in HistoryEventType]: EventView<T> } = {
     text: (d) => said(`Bordereau n° ${d.depositNo} du ${formatFrenchDate(d.date)} — ${d.paymentIds.length} paiement(s), ${formatEuros(d.total)}`),
   },
   DepositCancelled: { label: 'Remise annulée (écriture supprimée)', text: (d) => said(`${d.paymentIds.length} paiement(s) de nouveau à remettre`) },
+  MembershipNumbersEntered: {
+    label: 'Adhésion : effectifs saisis',
+    text: (d) =>
+      said(
+        `${plural(d.classes.length, 'classe')}, ${plural(pupilsOf(d), 'élève')}, ${plural(adultsOf(d), 'adulte')}`,
+        `${plural(d.magazines, 'abonnement')} à la revue, contribution volontaire ${formatEuros(d.voluntary)}`,
+      ),
+  },
+  MembershipEngagementGiven: { label: 'Adhésion : engagement du mandataire', text: (d) => said(d.name) },
+  MembershipSubmitted: {
+    label: "Adhésion envoyée à l'association départementale",
+    text: (d) =>
+      said(
+        `Le ${formatFrenchDate(d.submittedOn)} — ${formatEuros(d.due.total)} dus, dont cotisation ${formatEuros(d.due.cotisation)} et assurance ${formatEuros(d.due.insurance)}`,
+      ),
+  },
+  MembershipValidated: { label: "Adhésion validée par l'association départementale", text: (d) => said(`Le ${formatFrenchDate(d.validatedOn)}`) },
+  MembershipReturned: {
+    label: "Adhésion renvoyée par l'association départementale",
+    text: (d) => said(`Le ${formatFrenchDate(d.returnedOn)} — raison : ${d.reason}`),
+  },
 };
 
 const paymentText = (p: PaymentContent): string =>
@@ -267,9 +290,11 @@ const paymentText = (p: PaymentContent): string =>
 
 const textOf = <T extends HistoryEventType>(type: T, data: HistoryData[T], soFar: HistorySoFar): EventText => EVENT_VIEWS[type].text(data, soFar);
 
-/** A stored event of a coop's history (its identity stream or one of its years) with its catalog type. */
-const historyEvent = (event: RecordedEvent): RecordedLedgerEvent | RecordedCoopEvent =>
-  parseStream(event.stream)?.category === 'ledger' ? asLedgerEvent(event) : asCoopEvent(event);
+/** A stored event of a coop's history (its identity stream, one of its years or memberships) with its catalog type. */
+const historyEvent = (event: RecordedEvent): RecordedLedgerEvent | RecordedCoopEvent | RecordedMembershipEvent => {
+  const category = parseStream(event.stream)?.category;
+  return category === 'ledger' ? asLedgerEvent(event) : category === 'membership' ? asMembershipEvent(event) : asCoopEvent(event);
+};
 
 export interface HistoryRow {
   /** The event's number in the coop's history, from 1 for its first event. */
@@ -384,7 +409,7 @@ const breakExplanation = (reason: string): string => BREAK_EXPLANATIONS.find(([p
 
 const streamYear = (stream: string): number | null => {
   const parsed = parseStream(stream);
-  return parsed?.category === 'ledger' ? parsed.year : null;
+  return parsed?.category === 'ledger' || parsed?.category === 'membership' ? parsed.year : null;
 };
 
 /**

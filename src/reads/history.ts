@@ -20,7 +20,7 @@ export interface HistoryItem {
   /** Global position, as a string (64-bit). */
   position: string;
   type: string;
-  /** The fiscal year of a ledger event, null for the coop's identity. */
+  /** The school year of a ledger or membership event, null for the coop's identity. */
   year: number | null;
   data: unknown;
   metadata: { actor: string; role: string; at: string; hash: string; prevHash: string };
@@ -46,7 +46,7 @@ export function historyItem(event: RecordedEvent): HistoryItem {
     revision: event.revision,
     position: event.position.toString(),
     type: event.type,
-    year: stream?.category === 'ledger' ? stream.year : null,
+    year: stream?.category === 'ledger' || stream?.category === 'membership' ? stream.year : null,
     data: event.data,
     metadata: { actor, role, at, hash, prevHash },
   };

@@ -49,6 +49,7 @@ export class MessageReads {
 const KIND_LABELS: Record<StoredMessage['kind'], string> = {
   'quitus-invitation': 'Invitation au quitus',
   'submission-decision': 'Décision sur le bilan',
+  'membership-decision': "Décision sur l'adhésion",
   'password-reset': 'Mot de passe oublié',
   'reminder-crf': 'Rappel : bilan à déposer',
   'reminder-unreconciled': 'Rappel : écritures non pointées',

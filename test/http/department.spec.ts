@@ -224,7 +224,15 @@ describe('department and audit API', () => {
   });
 
   it('verifies the coop’s hash chains, and names the event edited behind its back', async () => {
-    expect((await auditor.get('/api/coops/C14002/verify').expect(200)).body).toMatchObject({ ok: true, events: expect.any(Number), streams: 2 });
+    // Its identity, its notebook of 2025 and its memberships of 2025 and 2026 (2026's notebook has no event yet).
+    const verified = (await auditor.get('/api/coops/C14002/verify').expect(200)).body;
+    expect(verified).toMatchObject({ ok: true, events: expect.any(Number), streams: 4 });
+    expect(verified.heads.map((h: { stream: string }) => h.stream)).toEqual([
+      'coop-C14002',
+      'ledger-C14002-2025',
+      'membership-C14002-2025',
+      'membership-C14002-2026',
+    ]);
     // The embedded event store's file (src/stores.ts).
     const db = new Database(join(t.dataDir, 'events.sqlite'));
     const row = db.prepare("SELECT position, data FROM events WHERE stream = 'ledger-C14002-2025' AND revision = 2").get() as {

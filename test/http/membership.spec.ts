@@ -175,6 +175,23 @@ describe('membership API', () => {
     expect((await mandataire.get(coop).expect(200)).body).toMatchObject({ status: 'validated', pupils: 70, adults: 7 });
   });
 
+  it("writes the AD's decisions to the coop's mandataires through the outbox: the reason of a return, the link to the page", async () => {
+    type Message = { messageId: string; to: string; subject: string; kind: string; status: string; coopId: string };
+    const messages = ((await treasurer.get('/api/messages?coopId=C14001').expect(200)).body as Message[]).filter((m) => m.kind === 'membership-decision');
+    const summary = messages.map(({ to, subject, status }) => ({ to, subject, status })).sort((a, b) => (a.subject + a.to).localeCompare(b.subject + b.to));
+    expect(summary).toEqual([
+      { to: 'claire.martin@ecole-jules-ferry.example', subject: "Adhésion 2026-2027 à corriger — Coopérative de l'école Jules Ferry", status: 'kept' },
+      { to: 'marc.durand@ecole-jules-ferry.example', subject: "Adhésion 2026-2027 à corriger — Coopérative de l'école Jules Ferry", status: 'kept' },
+      { to: 'claire.martin@ecole-jules-ferry.example', subject: "Adhésion 2026-2027 validée — Coopérative de l'école Jules Ferry", status: 'kept' },
+      { to: 'marc.durand@ecole-jules-ferry.example', subject: "Adhésion 2026-2027 validée — Coopérative de l'école Jules Ferry", status: 'kept' },
+    ]);
+    const returned = messages.find((m) => m.subject.includes('à corriger') && m.to.startsWith('claire'))!;
+    const text = (await treasurer.get(`/api/messages/${returned.messageId}`).expect(200)).body.text as string;
+    expect(text).toContain('Bonjour Claire Martin,');
+    expect(text).toContain('« Il manque la classe de CE2. »');
+    expect(text).toContain('/coops/C14001/years/2026/adhesion');
+  });
+
   it('lists every coop of the department with totals; xlsx and CSV the same', async () => {
     const rows = (await treasurer.get('/api/departments/14/years/2026/memberships').expect(200)).body;
     const row = rows.find((r: { coopId: string }) => r.coopId === 'C14001');
@@ -340,6 +357,34 @@ describe("the AD's decision from the coop's page", () => {
       await form(admin, action, { decision: 'validate' }).expect(303);
     });
     expect(await html(treasurer, coopPage)).toMatch(/Statut : <strong>validée<\/strong>/);
+  });
+});
+
+describe("membership in the auditor's history", () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  // C14002's 2026 membership in the demo: numbers, engagement, sent, returned with a reason.
+  it("lists the coop's membership events with its years and other events, and checks their chains", async () => {
+    t = await startTestApp({ demo: true });
+    const [auditor] = await t.loginDemo('verif14');
+    const events = (await auditor.get('/api/coops/C14002/history').expect(200)).body.events as Array<{ stream: string; type: string; year: number | null }>;
+    expect(events.filter((e) => e.stream === 'membership-C14002-2026').map((e) => [e.type, e.year])).toEqual([
+      ['MembershipNumbersEntered', 2026],
+      ['MembershipEngagementGiven', 2026],
+      ['MembershipSubmitted', 2026],
+      ['MembershipReturned', 2026],
+    ]);
+    expect(events.some((e) => e.stream === 'membership-C14002-2025' && e.type === 'MembershipValidated')).toBe(true);
+    expect(events.some((e) => e.stream === 'ledger-C14002-2025')).toBe(true);
+    const page = plain((await auditor.agent.get('/audit/coops/C14002/historique').set('Accept', 'text/html').expect(200)).text);
+    expect(page).toContain('Adhésion : effectifs saisis');
+    expect(page).toContain('2 classes, 42 élèves, 5 adultes');
+    expect(page).toContain("Adhésion renvoyée par l'association départementale");
+    expect(page).toContain('raison : La classe de MS manque');
+    const verify = (await auditor.get('/api/coops/C14002/verify').expect(200)).body;
+    expect(verify.heads.map((h: { stream: string }) => h.stream)).toEqual(expect.arrayContaining(['membership-C14002-2025', 'membership-C14002-2026']));
   });
 });
 

@@ -102,7 +102,7 @@ describe('auditor history and proof', () => {
     expect(counting.delivered()).toBe(2 * events.length);
   });
 
-  it('names every year from the first to the one after the current, later ones while they have events, and the charts of those years', async () => {
+  it('names every year from the first to the one after the current, later ones while they have events, the memberships and the charts of those years', async () => {
     await storeWith((log) => {
       log.register('ecoleC', '27', 'École C', 2021);
       // 2022 and 2023 untouched: a dormant coop still has its 2024 read.
@@ -115,8 +115,9 @@ describe('auditor history and proof', () => {
 
     expect(streams.identity.map((e) => e.type)).toEqual(['CoopRegistered']);
     expect(streams.ledgers).toEqual([2021, 2022, 2023, 2024, 2025].map((y) => `ledger-ecoleC-${y}`));
+    expect(streams.memberships).toEqual([2021, 2022, 2023, 2024, 2025].map((y) => `membership-ecoleC-${y}`));
     expect(streams.charts).toEqual([2021, 2022, 2023, 2024, 2025].map((y) => `chart-27-${y}`));
-    expect(await coopStreams(store, { coopId: 'inconnue', currentYear: 2024 })).toEqual({ identity: [], ledgers: [], charts: [] });
+    expect(await coopStreams(store, { coopId: 'inconnue', currentYear: 2024 })).toEqual({ identity: [], ledgers: [], memberships: [], charts: [] });
   });
 
   it('verifies an intact history', async () => {

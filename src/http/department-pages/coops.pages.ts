@@ -11,7 +11,7 @@ import { SUBMISSION_LABELS } from '../../reads/completeness';
 import { YearEndReads } from '../../reads/year-end-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
-import { ProjectedCommandBus } from '../../commands/projected-command-bus';
+import { MembershipDecisions } from '../membership-decisions';
 import { MembershipReads, STATUS_LABELS as MEMBERSHIP_STATUS_LABELS } from '../../reads/membership';
 import { CoopAdministration } from './coop-administration';
 import { decideMembershipForm } from './memberships.pages';
@@ -42,7 +42,7 @@ export class CoopsPagesController {
     private readonly admin: CoopAdministration,
     private readonly reads: LedgerReads,
     private readonly membership: MembershipReads,
-    private readonly commands: ProjectedCommandBus,
+    private readonly decisions: MembershipDecisions,
     private readonly yearEnd: YearEndReads,
   ) {}
 
@@ -237,7 +237,7 @@ export class CoopsPagesController {
   ) {
     const coop = await this.page.coopOf(department, coopId);
     const year = yearParam(yearText);
-    const outcome = await decideMembershipForm(this.commands, coopId, year, body, user);
+    const outcome = await decideMembershipForm(this.decisions, coopId, year, body, user);
     if (outcome.refusal) {
       const { reason, ...others } = outcome.refusal.errors;
       const errors = { ...(reason ? { membership_reason: reason } : {}), ...(Object.keys(others).length ? { membership_form: Object.values(others)[0] } : {}) };

@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nest
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { SetMembershipSettings } from '../../commands/department.commands';
-import { ExecuteMembershipCommand } from '../../commands/membership.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { formatAmount, parseEuros } from '../../domain/money';
 import { formatFrenchDate } from '../../domain/fiscal-year';
@@ -11,6 +10,7 @@ import { blankForm, field, type FormState } from '../../reads/notebook-models';
 import { SessionUser } from '../../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { canManageDepartment } from '../auth/scope';
+import { MembershipDecisions } from '../membership-decisions';
 import { yearParam } from '../params';
 import { type FieldErrors, type FormBody, text } from '../pages/entry-form';
 import { attempt, type Refusal } from '../pages/year-page';
@@ -38,16 +38,14 @@ const shown = (cents: number): string => formatAmount(cents).replace(/\u202f/g, 
  * the refusal (the reason's error under `reason`), or the sentence to show once done.
  */
 export async function decideMembershipForm(
-  commands: ProjectedCommandBus,
+  decisions: MembershipDecisions,
   coopId: string,
   year: number,
   body: FormBody,
   user: SessionUser,
 ): Promise<{ refusal: Refusal; message?: never } | { refusal: null; message: string }> {
   const decision = text(body.decision);
-  const refusal = await attempt(() =>
-    commands.execute(new ExecuteMembershipCommand(coopId, year, { type: 'DecideMembership', decision, reason: text(body.reason) }, commandContext(user))),
-  );
+  const refusal = await attempt(() => decisions.decide(coopId, year, decision, text(body.reason), commandContext(user)));
   if (refusal) return { refusal };
   return {
     refusal: null,
@@ -63,6 +61,7 @@ export class MembershipsPagesController {
     private readonly page: DepartmentView,
     private readonly membership: MembershipReads,
     private readonly commands: ProjectedCommandBus,
+    private readonly decisions: MembershipDecisions,
   ) {}
 
   @Get('annees/:year/adhesions')
@@ -123,7 +122,7 @@ export class MembershipsPagesController {
   ) {
     const year = yearParam(yearText);
     await this.page.coopOf(department, coopId);
-    const outcome = await decideMembershipForm(this.commands, coopId, year, body, user);
+    const outcome = await decideMembershipForm(this.decisions, coopId, year, body, user);
     if (outcome.refusal) {
       const why = Object.values(outcome.refusal.errors)[0];
       return this.render(res, department, year, user, null, blankForm(), `${coopId} : ${why}`, outcome.refusal.status);
