@@ -28,6 +28,7 @@ import { VoucherStore } from './voucher-store';
 import { WriteFailures } from './write-failures';
 import { QuitusCodes } from './quitus-codes';
 import { QuitusInvitations } from './quitus-invitations';
+import { SubmissionDecisionLetters } from './submission-decision-letters';
 import { YearEndApiController } from './year-end-api.controller';
 import { MembershipDecisions } from './membership-decisions';
 import { MembershipApiController } from './membership-api.controller';
@@ -78,6 +79,7 @@ const coopDirectory = {
     YearEndReads,
     QuitusCodes,
     QuitusInvitations,
+    SubmissionDecisionLetters,
     MembershipReads,
     MembershipDecisions,
     PaymentReads,
@@ -96,6 +98,7 @@ const coopDirectory = {
     YearEndReads,
     QuitusCodes,
     QuitusInvitations,
+    SubmissionDecisionLetters,
     MembershipReads,
     MembershipDecisions,
     AuthModule,

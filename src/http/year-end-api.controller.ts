@@ -17,6 +17,7 @@ import { IdempotentRequests } from './idempotency';
 import { asOfParam, yearParam } from './params';
 import { QuitusCodes } from './quitus-codes';
 import { QuitusInvitations } from './quitus-invitations';
+import { SubmissionDecisionLetters } from './submission-decision-letters';
 import { PrintService } from './print.service';
 import { VoucherStore, VoucherUpload } from './voucher-store';
 import { requestContext } from './request-context';
@@ -36,6 +37,7 @@ export class YearEndApiController {
     private readonly yearEnd: YearEndReads,
     private readonly codes: QuitusCodes,
     private readonly invitations: QuitusInvitations,
+    private readonly letters: SubmissionDecisionLetters,
     private readonly vouchers: VoucherStore,
     private readonly print: PrintService,
   ) {}
@@ -150,6 +152,7 @@ export class YearEndApiController {
     else if (body.decision === 'return')
       await this.commands.execute(new ExecuteLedgerCommand(coopId, yearParam(year), { type: 'ReturnSubmission', reason: text(body.reason) }, context));
     else throw new DomainError('DECISION_INVALID', 'La décision est « accept » (accepter) ou « return » (renvoyer avec une raison).', 'decision');
+    await this.letters.send(coop, yearParam(year));
     return { decision: body.decision };
   }
 

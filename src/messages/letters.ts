@@ -64,3 +64,31 @@ export function quitusInvitationLetter(facts: QuitusInvitationFacts, link: strin
     ].join('\n'),
   };
 }
+
+/** The AD's decision on a coop's submission, to one of its mandataires (the reason of a return quoted). */
+export function submissionDecisionLetter(
+  to: { username: string; name: string | null; email: string },
+  facts: { coop: { coopId: string; name: string; department: string }; year: number; version: number; decision: 'accept' | 'return'; reason: string | null },
+  link: string,
+): NewMessage {
+  const yearName = `${facts.year}-${facts.year + 1}`;
+  const accepted = facts.decision === 'accept';
+  return {
+    to: to.email,
+    subject: `Cahier Coop — bilan ${yearName} ${accepted ? 'accepté' : 'renvoyé'} par l'association départementale`,
+    kind: 'submission-decision',
+    coopId: facts.coop.coopId,
+    department: facts.coop.department,
+    cause: `submission-decision:${facts.coop.coopId}:${facts.year}:${facts.version}:${to.username}`,
+    text: [
+      `Bonjour${to.name ? ` ${to.name}` : ''},`,
+      '',
+      accepted
+        ? `L'association départementale a accepté le bilan ${yearName} de ${facts.coop.name} (version ${facts.version}).`
+        : `L'association départementale a renvoyé le bilan ${yearName} de ${facts.coop.name} (version ${facts.version}), pour cette raison : « ${facts.reason ?? ''} ». Corrigez-le puis envoyez-le de nouveau.`,
+      link,
+      '',
+      'Cahier Coop',
+    ].join('\n'),
+  };
+}

@@ -152,6 +152,11 @@ describe("year's end API: quitus, submission, the AD's decision", () => {
     await treasurer.post('/api/departments/14/coops/C61001/years/2025/submission/decision', { decision: 'accept' }).expect(404);
     await treasurer.post('/api/departments/14/coops/C14001/years/2025/submission/decision', { decision: 'accept' }).expect(200);
     expect((await treasurer.get('/api/departments/14/years/2025/submissions').expect(200)).body[0]).toMatchObject({ status: 'accepted', version: 1 });
+    // The decision goes by e-mail to each mandataire of the coop (kept in the outbox: no mail server here).
+    const letters = (await treasurer.get('/api/messages?coopId=C14001').expect(200)).body.filter((m: { kind: string }) => m.kind === 'submission-decision');
+    expect(letters.map((m: { to: string }) => m.to).sort()).toEqual(['claire.martin@ecole-jules-ferry.example', 'marc.durand@ecole-jules-ferry.example']);
+    expect(letters[0]).toMatchObject({ subject: "Cahier Coop — bilan 2025-2026 accepté par l'association départementale", status: 'kept' });
+    expect((await treasurer.get(`/api/messages/${letters[0].messageId}`).expect(200)).body.text).toContain('a accepté le bilan 2025-2026');
     const sentCrf = (await mandataire.get(`${year}/crf`).expect(200)).body;
     expect(sentCrf).toMatchObject({ version: 1, sent: { status: 'accepted' } });
     // Réserves as such, with the comment, wherever the AD reads the coop: its page, the trial balance's coop rows (HTML, xlsx).

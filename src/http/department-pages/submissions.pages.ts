@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nest
 import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { ExecuteLedgerCommand } from '../../commands/ledger.commands';
+import { SubmissionDecisionLetters } from '../submission-decision-letters';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { type CoopDoc } from '../../projections/coops.projection';
 import { type SubmissionFile, YearEndReads } from '../../reads/year-end-reads';
@@ -32,6 +33,7 @@ export class SubmissionsPagesController {
     private readonly page: DepartmentView,
     private readonly yearEnd: YearEndReads,
     private readonly commands: ProjectedCommandBus,
+    private readonly letters: SubmissionDecisionLetters,
   ) {}
 
   @Get('annees/:year/depots')
@@ -61,6 +63,10 @@ export class SubmissionsPagesController {
     const command = decision === 'accept' ? ({ type: 'AcceptSubmission' } as const) : ({ type: 'ReturnSubmission', reason: text(body.reason) } as const);
     const refusal = await attempt(() => this.commands.execute(new ExecuteLedgerCommand(coopId, year, command, commandContext(user))));
     if (refusal) return this.render(res, department, year, user, `${coopId} : ${Object.values(refusal.errors)[0]}`, refusal.status);
+    await this.letters.send(
+      coops.find((c: CoopDoc) => c.coopId === coopId)!,
+      year,
+    );
     this.page.done(
       res,
       `${departmentYearBase(department, year)}/depots`,
