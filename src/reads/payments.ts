@@ -79,6 +79,31 @@ export function filterPayments(rows: readonly PaymentRow[], f: PaymentFilters): 
   );
 }
 
+/** The actions and classes the year's payments name, for the list's filters and the form's suggestions. */
+export function paymentChoices(rows: readonly PaymentRow[]): { actions: string[]; classes: string[]; banks: string[] } {
+  const distinct = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => v !== null))].sort((a, b) => a.localeCompare(b, 'fr'));
+  return { actions: distinct(rows.map((p) => p.action)), classes: distinct(rows.map((p) => p.class)), banks: distinct(rows.map((p) => p.bank)) };
+}
+
+/** What "Préparer une remise" offers: the payments of one mode not yet deposited, oldest first. */
+export const depositChoice = (rows: readonly PaymentRow[], mode: PaymentMode): PaymentRow[] =>
+  rows.filter((p) => p.mode === mode && p.depositId === null).sort((a, b) => a.date.localeCompare(b.date) || a.receiptNo - b.receiptNo);
+
+/** A row of the page's list: the payment, its mode in words, and the deposit's number once deposited. */
+export interface PaymentListRow extends PaymentRow {
+  modeWords: string;
+  depositNo: number | null;
+}
+
+export function paymentListRows(rows: readonly PaymentRow[], deposits: readonly DepositRow[]): PaymentListRow[] {
+  const numbers = new Map(deposits.map((d) => [d.depositId, d.depositNo]));
+  return rows.map((p) => ({
+    ...p,
+    modeWords: paymentModeWords(p),
+    depositNo: p.depositId === null ? null : (numbers.get(p.depositId) ?? null),
+  }));
+}
+
 /** One action: who paid what, the total, and what the action's entries in the notebook show received. */
 export interface ActionPayments {
   name: string;
@@ -120,11 +145,13 @@ export interface ReceiptView extends PaymentRow {
   purpose: string;
 }
 
+/** "chèque n° 1234567 (La Banque Postale)" or "espèces": the receipt's and the list's words. */
+const paymentModeWords = (p: PaymentRow): string => (p.mode === 'cheque' ? `chèque n° ${p.chequeNo ?? ''}${p.bank ? ` (${p.bank})` : ''}` : MODE_WORDS.cash);
+
 export function receiptView(p: PaymentRow, chart: Chart): ReceiptView {
   const account = findAccount(chart, p.account);
   const purpose = [p.action, account ? account.label : p.account].filter(Boolean).join(' — ');
-  const modeWords = p.mode === 'cheque' ? `chèque n° ${p.chequeNo ?? ''}${p.bank ? ` (${p.bank})` : ''}` : MODE_WORDS.cash;
-  return { ...p, modeWords, purpose };
+  return { ...p, modeWords: paymentModeWords(p), purpose };
 }
 
 /** The bordereau de remise: the deposit and its payments, in receipt order. */

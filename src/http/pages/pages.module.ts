@@ -3,6 +3,7 @@ import { HomePagesController } from './home.pages';
 import { IdentityPagesController } from './identity.pages';
 import { MembershipPagesController } from './membership.pages';
 import { NotebookPagesController } from './notebook.pages';
+import { PaymentsPagesController } from './payments.pages';
 import { RegistersPagesController } from './registers.pages';
 import { ReportsPagesController } from './reports.pages';
 import { StatementsPagesController } from './statements.pages';
@@ -23,6 +24,7 @@ import { YearEndPagesController } from './year-end.pages';
     StatementsPagesController,
     IdentityPagesController,
     MembershipPagesController,
+    PaymentsPagesController,
   ],
   providers: [YearPages],
 })

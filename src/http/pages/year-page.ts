@@ -95,6 +95,7 @@ const NAV: Array<{ key: string; path: string; label: string }> = [
   { key: 'year', path: '', label: 'Tableau de bord' },
   { key: 'cahier', path: '/cahier', label: 'Cahier' },
   { key: 'saisie', path: '/ecritures/nouvelle', label: 'Nouvelle écriture' },
+  { key: 'encaissements', path: '/encaissements', label: 'Encaissements' },
   { key: 'caisse', path: '/caisse', label: 'Caisse' },
   { key: 'releves', path: '/releves', label: 'Relevés' },
   { key: 'cloture', path: '/cloture', label: 'Clôture' },
