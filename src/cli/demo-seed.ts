@@ -47,6 +47,9 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { role: 'auditor', username: 'verif14', password: 'demo-verificateur', scope: 'département 14, lecture seule' },
 ];
 
+/** Every coop's bank balance on the first day of its past year. */
+const DEMO_OPENING_BANK = 184250;
+
 const admin = { username: 'demo-seed', role: 'admin' as const };
 const ctx = (key: string): CommandContext => commandContext(admin, `demo-seed:${key}`);
 
@@ -153,10 +156,11 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
    * The bank's monthly CSV files of a year, imported as the Relevés page imports a dropped file
    * (read, kept, ImportStatement), then "Tout confirmer": the matching's proposals, confirmed.
    */
-  const importStatements = async (coop: { coopId: string; name: string }, year: number, openingBank: number, lastMonth: string) => {
+  const importStatements = async (coop: { coopId: string; name: string }, year: number, openingBank: number, lastMonth: string, firstMonth = `${year}-09`) => {
     let candidates = movements.get(`${coop.coopId}:${year}`) ?? [];
     const accountNo = `0001${coop.coopId.replace(/\D/g, '')}`;
-    for (const file of monthlyStatementFiles({ year, coopName: coop.name, accountNo, openingBank, movements: candidates, lastMonth })) {
+    const files = monthlyStatementFiles({ year, coopName: coop.name, accountNo, openingBank, movements: candidates, lastMonth });
+    for (const file of files.filter((f) => f.month >= firstMonth)) {
       const statementId = `${coop.coopId}_${year}_releve_${file.month.replace('-', '_')}`;
       const stored = await documents.storeBankFile(file.bytes, file.fileName);
       const command = importStatementCommand(statementId, readStatementFile(file.bytes), stored);
@@ -177,7 +181,7 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     const { coopId } = coop;
     const y = previous;
     const d = (md: string) => (md >= '09' ? `${y}-${md}` : `${y + 1}-${md}`);
-    const openingBank = 184250;
+    const openingBank = DEMO_OPENING_BANK;
     await run(coopId, y, 'opening', { type: 'DeclareOpeningBalance', bank: openingBank, cash: 4520, date: `${y}-09-01` });
     await entry(
       coopId,
@@ -294,6 +298,55 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     { actionB: 'CP-CE1' },
   );
   await run(c, y, 'reconcile:e01', { type: 'ReconcileEntry', entryId: `${c}_${y}_e01`, statementDate: d('09-30') });
+
+  // C14002's current year: the farm outing the families paid for at the classroom door (a receipt
+  // each), the cheques taken to the bank on one deposit slip (ONE notebook entry), the cash still in
+  // hand; the bank's October statement shows one line for the deposit, matched to that entry.
+  {
+    const coop = coops.find((k) => k.coopId === 'C14002')!;
+    const pupils: Array<[string, string, string, 'cheque' | 'cash', string | null, string | null]> = [
+      ['Famille Bernard', 'Lucas Bernard', 'PS', 'cheque', '3120451', 'Crédit Agricole'],
+      ['Famille Nguyen', 'Léa Nguyen', 'PS', 'cheque', '0048812', 'La Banque Postale'],
+      ['Famille Moreau', 'Inès Moreau', 'MS', 'cheque', '7712034', 'Crédit Mutuel'],
+      ['Famille Haddad', 'Adam Haddad', 'MS', 'cash', null, null],
+      ['Famille Lefebvre', 'Jules Lefebvre', 'GS', 'cheque', '5501237', 'Caisse d’Épargne'],
+      ['Famille Petit', 'Chloé Petit', 'GS', 'cheque', '0927741', 'Crédit Agricole'],
+      ['Famille Girard', 'Nathan Girard', 'GS', 'cash', null, null],
+    ];
+    const ids = pupils.map((_, i) => `demo_C14002_${y}_p${i + 1}`);
+    for (const [i, [payer, pupil, klass, mode, chequeNo, bankName]] of pupils.entries()) {
+      await run(coop.coopId, y, `payment:${i + 1}`, {
+        type: 'RecordPayment',
+        paymentId: ids[i],
+        payment: {
+          date: d(`10-0${1 + (i % 3)}`),
+          payer,
+          pupil,
+          class: klass,
+          amount: 1200,
+          mode,
+          chequeNo,
+          bank: bankName,
+          account: '7560',
+          action: 'Sortie à la ferme',
+        },
+      });
+    }
+    const cheques = ids.filter((_, i) => pupils[i][3] === 'cheque');
+    const entryId = `C14002_${y}_rem01`;
+    await run(coop.coopId, y, 'deposit:1', {
+      type: 'DepositPayments',
+      depositId: `demo_C14002_${y}_d1`,
+      entryId,
+      date: d('10-06'),
+      mode: 'cheque',
+      paymentIds: cheques,
+    });
+    movements.set(`C14002:${y}`, [{ entryId, date: d('10-06'), label: 'Remise de chèques', amount: cheques.length * 1200, chequeNo: null }]);
+    // The bank's balance at the year's start: the past year's closing (its opening and movements).
+    const closing = (movements.get(`C14002:${previous}`) ?? []).reduce((sum, m) => sum + m.amount, DEMO_OPENING_BANK);
+    await importStatements(coop, y, closing, `${y}-10`, `${y}-10`);
+  }
 
   await seedMemberships(commands, current);
 

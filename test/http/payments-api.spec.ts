@@ -89,14 +89,15 @@ describe('family payments and deposits (API)', () => {
     ids.entry = res.body.entryId;
     const grid = (await mandataire.get(`${base}/grid`).expect(200)).body;
     const row = grid.rows.find((r: { entryId: string }) => r.entryId === ids.entry);
-    expect(row).toMatchObject({ pj: 'REM01', date: '2026-10-05', label: 'Remise en banque n° 1 – 3 chèques – Photos, Sortie zoo' });
+    // The demo's deposit of the farm outing's cheques is n° 1 (REM01).
+    expect(row).toMatchObject({ pj: 'REM02', date: '2026-10-05', label: 'Remise en banque n° 2 – 3 chèques – Photos, Sortie zoo' });
     expect(row.lines).toEqual([
       { account: '512', debit: 4500 },
       { account: '7070', credit: 800 },
       { account: '7560', credit: 3700 },
     ]);
     const deposits = (await mandataire.get(`${base}/deposits`).expect(200)).body;
-    expect(deposits).toEqual([expect.objectContaining({ depositId: ids.deposit, depositNo: 1, total: 4500, entryId: ids.entry, mode: 'cheque' })]);
+    expect(deposits.at(-1)).toEqual(expect.objectContaining({ depositId: ids.deposit, depositNo: 2, total: 4500, entryId: ids.entry, mode: 'cheque' }));
     const listed = (await mandataire.get(`${base}/payments`).expect(200)).body.find((p: { paymentId: string }) => p.paymentId === ids.martin);
     expect(listed.depositId).toBe(ids.deposit);
   });
@@ -144,7 +145,7 @@ describe('family payments and deposits (API)', () => {
     expect(all).toContain('espèces');
     const slip = await pdf(`${base}/deposits/${ids.deposit}/slip.pdf`);
     for (const part of [
-      'Bordereau de remise n° 1',
+      'Bordereau de remise n° 2',
       'chèques',
       '05/10/2026',
       'Famille Martin',

@@ -98,7 +98,8 @@ describe('bank statements JSON API', () => {
     );
     expect(created.body.proposals).toHaveLength(3);
     const list = await mandataire.get(`${base}/statements`).expect(200);
-    expect(list.body).toEqual([{ statementId, date: '2026-09-30', closingBalance: balance, lines: 4, matched: 0 }]);
+    // Beside the demo's October statement (the deposit of the farm outing's cheques).
+    expect(list.body).toContainEqual({ statementId, date: '2026-09-30', closingBalance: balance, lines: 4, matched: 0 });
   });
 
   it('a file without a balance needs one', async () => {
@@ -121,7 +122,8 @@ describe('bank statements JSON API', () => {
     const detail = await mandataire.get(`${base}/statements/${statementId}`).expect(200);
     expect(detail.body.lines.map((l: { status: string }) => l.status)).toEqual(['matched', 'matched', 'matched', 'unmatched']);
     expect(detail.body.lines[0]).toMatchObject({ date: '2026-09-08', label: 'CHEQUE N° 0004521', amount: -23300, chequeNo: '4521', entryIds: [ids.occe] });
-    expect((await mandataire.get(`${base}/statements`).expect(200)).body[0].matched).toBe(3);
+    const statements = (await mandataire.get(`${base}/statements`).expect(200)).body as Array<{ statementId: string; matched: number }>;
+    expect(statements.find((s) => s.statementId === statementId)!.matched).toBe(3);
   });
 
   it('a line with no entry: "Créer l\'écriture" records it on 6270 and reconciles it on the line', async () => {
