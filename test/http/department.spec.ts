@@ -224,12 +224,13 @@ describe('department and audit API', () => {
   });
 
   it('verifies the coop’s hash chains, and names the event edited behind its back', async () => {
-    // Its identity, its notebook of 2025 and its memberships of 2025 and 2026 (2026's notebook has no event yet).
+    // Its identity, its notebooks of 2025 and 2026 (the demo's farm outing: payments, a deposit, its statement) and its memberships.
     const verified = (await auditor.get('/api/coops/C14002/verify').expect(200)).body;
-    expect(verified).toMatchObject({ ok: true, events: expect.any(Number), streams: 4 });
+    expect(verified).toMatchObject({ ok: true, events: expect.any(Number), streams: 5 });
     expect(verified.heads.map((h: { stream: string }) => h.stream)).toEqual([
       'coop-C14002',
       'ledger-C14002-2025',
+      'ledger-C14002-2026',
       'membership-C14002-2025',
       'membership-C14002-2026',
     ]);
