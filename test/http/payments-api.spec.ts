@@ -109,6 +109,22 @@ describe('family payments and deposits (API)', () => {
     expect(again.body.code).toBe('PAYMENT_DEPOSITED');
   });
 
+  it("answers 409 DEPOSIT_ENTRY to another amount on the deposit's entry; its label may change", async () => {
+    const row = (await mandataire.get(`${base}/grid`).expect(200)).body.rows.find((r: { entryId: string }) => r.entryId === ids.entry);
+    const entry = { pj: row.pj, date: row.date, label: row.label, chequeNo: null, actionA: row.actionA, actionB: null, lines: row.lines };
+    const bigger = {
+      ...entry,
+      lines: [
+        { account: '512', debit: 5000 },
+        { account: '7070', credit: 800 },
+        { account: '7560', credit: 4200 },
+      ],
+    };
+    const refused = await mandataire.put(`${base}/entries/${ids.entry}`, bigger).expect(409);
+    expect(refused.body).toMatchObject({ code: 'DEPOSIT_ENTRY', message: expect.stringContaining('remise en banque n° 2') });
+    await mandataire.put(`${base}/entries/${ids.entry}`, { ...entry, label: 'Remise des chèques du zoo et des photos' }).expect(200);
+  });
+
   it("proposes the deposit's entry for the bank's one line of the deposit", async () => {
     const csv = ['Date;Libellé;Débit;Crédit', '07/10/2026;REMISE CHEQUES N 0000001;;45,00'].join('\r\n');
     const res = await mandataire.agent

@@ -4,7 +4,7 @@ import { BANK } from '../chart';
 import { DomainError, reject } from '../errors';
 import { formatFrenchDate, yearEnd, yearStart } from '../fiscal-year';
 import { type PaymentCommand } from '../payments/commands';
-import { decidePayments, depositCancelledBy } from '../payments/decide';
+import { decidePayments, depositCancelledBy, guardDepositEntry } from '../payments/decide';
 import { closingChecklist } from './closing/checklist';
 import { closingFactsOf } from './closing/facts';
 import {
@@ -121,6 +121,7 @@ function amendEntry(command: CommandOf<'AmendEntry'>, state: LedgerState, env: L
   checkRevision(entry, command.expectedRevision);
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs, self: entry });
   if (sameContent(content, entry.content)) return [];
+  guardDepositEntry(entry.entryId, entry.content, content, state.payments);
   if (entry.validatedOn !== null) return correction(entry, content, state);
   const events: LedgerEvent[] = [{ type: 'EntryAmended', data: { entryId: entry.entryId, ...content, previous: entry.content } }];
   if (amendmentUnreconciles({ ...entry, ...entry.content }, content)) events.push({ type: 'EntryUnreconciled', data: unreconciledData(entry) });

@@ -1,5 +1,5 @@
 import { type EntryInput } from '../ledger/types';
-import { type EntryLine, type LedgerEvent } from '../../events/ledger-events';
+import { type EntryContent, type EntryLine, type LedgerEvent } from '../../events/ledger-events';
 import { type DepositLine, type PaymentContent, type PaymentMode } from '../../events/payment-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
@@ -62,6 +62,30 @@ export function depositCancelledBy(entryId: string, state: PaymentsState): Ledge
   const deposit = depositId === undefined ? undefined : own(state.deposits, depositId);
   if (!deposit || deposit.cancelled) return [];
   return [{ type: 'DepositCancelled', data: { depositId: deposit.depositId, entryId, paymentIds: [...deposit.paymentIds] } }];
+}
+
+/**
+ * A live deposit's entry says what the slip says: its date and its lines (512 for the total, the
+ * products) come from the deposited payments and stay as they are; its PJ, label and actions may
+ * change. To correct the amounts, the entry is deleted (the deposit is cancelled, its payments
+ * wait) and the deposit made again.
+ */
+export function guardDepositEntry(
+  entryId: string,
+  before: Pick<EntryContent, 'date' | 'lines'>,
+  after: Pick<EntryContent, 'date' | 'lines'>,
+  state: PaymentsState,
+): void {
+  const depositId = own(state.depositOfEntry, entryId);
+  const deposit = depositId === undefined ? undefined : own(state.deposits, depositId);
+  if (!deposit || deposit.cancelled) return;
+  if (before.date === after.date && JSON.stringify(before.lines) === JSON.stringify(after.lines)) return;
+  throw new DomainError(
+    'DEPOSIT_ENTRY',
+    `Cette écriture est celle de la remise en banque n° ${deposit.depositNo} : sa date et ses montants sont ceux du bordereau. Pour les corriger, supprimez l'écriture (la remise est annulée, ses paiements attendent une nouvelle remise) puis refaites la remise.`,
+    undefined,
+    'conflict',
+  );
 }
 
 /** Validates a payment's input into its content, or throws ValidationFailed with every error. */

@@ -266,4 +266,56 @@ describe('a deposit slip', () => {
     expect(events.map((e) => e.type)).toEqual(['PaymentRecorded', 'EntryRecorded', 'PaymentsDeposited', 'EntryDeleted', 'DepositCancelled', 'PaymentAmended']);
     expect(state.payments.payments.p1.depositId).toBeNull();
   });
+
+  describe("its entry keeps the slip's date and amounts", () => {
+    const { events } = run([
+      { type: 'RecordPayment', paymentId: 'p1', payment: cheque() },
+      { type: 'DepositPayments', depositId: 'd1', entryId: 'e1', date: '2024-10-10', mode: 'cheque', paymentIds: ['p1'] },
+    ]);
+    const entry = events.find((e) => e.type === 'EntryRecorded')!.data as { pj: string; label: string };
+    const amended = (more: Record<string, unknown>) => ({
+      type: 'AmendEntry' as const,
+      entryId: 'e1',
+      entry: {
+        pj: entry.pj,
+        date: '2024-10-10',
+        label: entry.label,
+        chequeNo: null,
+        actionA: 'Sortie zoo',
+        actionB: null,
+        lines: [
+          { account: '512', debit: 1500 },
+          { account: '7560', credit: 1500 },
+        ],
+        ...more,
+      },
+    });
+
+    it('refuses another amount or date (DEPOSIT_ENTRY, a conflict)', () => {
+      const error = ledgerSpec
+        .given(events)
+        .when(
+          amended({
+            lines: [
+              { account: '512', debit: 1600 },
+              { account: '7560', credit: 1600 },
+            ],
+          }),
+        )
+        .thenThrows('DEPOSIT_ENTRY');
+      expect(error.kind).toBe('conflict');
+      expect(error.message).toContain('remise en banque n° 1');
+      ledgerSpec
+        .given(events)
+        .when(amended({ date: '2024-10-11' }))
+        .thenThrows('DEPOSIT_ENTRY');
+    });
+
+    it('takes another label, PJ or action', () => {
+      ledgerSpec
+        .given(events)
+        .when(amended({ label: 'Remise des chèques de la sortie', pj: 'R1' }))
+        .then([expect.objectContaining({ type: 'EntryAmended', data: expect.objectContaining({ label: 'Remise des chèques de la sortie', pj: 'R1' }) })]);
+    });
+  });
 });
