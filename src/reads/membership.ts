@@ -165,6 +165,29 @@ export function membershipList(
   };
 }
 
+/** The membership's cell of the AD's board: its status, "non commencée" when nothing is entered, late or not. */
+export function membershipBoardCell(row: MembershipRow | undefined, settings: MembershipSettings | null): { label: string; late: boolean } {
+  if (!settings) return { label: 'taux non fixés', late: false };
+  if (!row) return { label: 'non commencée', late: false };
+  return { label: row.started ? STATUS_LABELS[row.status] : 'non commencée', late: row.late };
+}
+
+/**
+ * What the mandataire's home says of the year's membership until it is sent: nothing before the AD
+ * sets its rates, nothing once submitted or validated; the deadline, late past it, the AD's reason.
+ */
+export function membershipNotice(view: MembershipView): { title: string; message: string; late: boolean } | null {
+  if (!view.rates || view.status === 'submitted' || view.status === 'validated') return null;
+  const deadline = view.deadline ? formatFrenchDate(view.deadline) : null;
+  const when = deadline ? (view.late ? `la date limite était le ${deadline}` : `à envoyer avant le ${deadline}`) : 'à envoyer';
+  const title = `Adhésion ${view.year}-${view.year + 1} : ${view.status === 'returned' ? "renvoyée par l'association départementale" : view.late ? 'en retard' : 'à envoyer'}`;
+  const message =
+    view.status === 'returned'
+      ? `Motif : « ${view.reason ?? ''} » — corrigez-la puis envoyez-la à nouveau (${when}).`
+      : `Elle n'est pas encore envoyée : ${when}.`;
+  return { title, message, late: view.late };
+}
+
 export const MEMBERSHIP_FILTERS = ['draft', 'submitted', 'validated', 'returned', 'late', 'missing'] as const;
 export type MembershipFilter = (typeof MEMBERSHIP_FILTERS)[number];
 export const isMembershipFilter = (value: unknown): value is MembershipFilter => MEMBERSHIP_FILTERS.includes(value as MembershipFilter);

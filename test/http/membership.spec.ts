@@ -412,6 +412,37 @@ describe('membership in the demo', () => {
     expect(await status(treasurer14, '14', 2025)).toEqual({ C14001: ['validated', true], C14002: ['validated', true] });
     expect(await status(treasurer61, '61', 2025)).toEqual({ C61001: ['validated', true], C61002: ['validated', true] });
   });
+
+  it("shows each coop's membership on the AD's board, late past the deadline, and on the mandataire's home until it is sent", async () => {
+    const [treasurer14, treasurer61, jferry, tilleuls] = await t.loginDemo('tresorier14', 'tresorier61', 'jferry', 'tilleuls');
+    const html = async (agent: Agent, url: string) => plain((await agent.agent.get(url).set('Accept', 'text/html').expect(200)).text);
+    const cell = (board: string, coopId: string) => {
+      const row = board.split('<tr>').find((r) => r.includes(`${coopId} ·`)) ?? '';
+      const cells = row.match(/<td>(.*?)<\/td>/gs) ?? [];
+      return cells[cells.length - 1]
+        ?.replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    };
+    const board14 = await html(treasurer14, '/departements/14/annees/2026/tableau');
+    expect(board14).toContain('<th scope="col">Adhésion</th>');
+    expect(cell(board14, 'C14001')).toBe('non commencée en retard');
+    expect(cell(board14, 'C14002')).toBe('renvoyée en retard');
+    const board61 = await html(treasurer61, '/departements/61/annees/2026/tableau');
+    expect(cell(board61, 'C61001')).toBe('envoyée en retard');
+    expect(cell(board61, 'C61002')).toBe('validée en retard');
+
+    const draft = await html(jferry, '/coops/C14001/years/2026');
+    expect(draft).toContain('Adhésion 2026-2027 : en retard');
+    expect(draft).toContain("Elle n'est pas encore envoyée : la date limite était le 30/09/2026.");
+    expect(draft).toContain('href="/coops/C14001/years/2026/adhesion"');
+    const returned = await html(tilleuls, '/coops/C14002/years/2026');
+    expect(returned).toContain("Adhésion 2026-2027 : renvoyée par l'association départementale");
+    expect(returned).toContain('Motif : « ');
+    // Sent or validated: nothing more to do on the home page.
+    expect(await html(treasurer61, '/coops/C61002/years/2026')).not.toContain('Adhésion 2026-2027 :');
+    expect(await html(jferry, '/coops/C14001/years/2025')).not.toContain('Adhésion 2025-2026 :');
+  });
 });
 
 /**

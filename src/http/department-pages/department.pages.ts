@@ -13,6 +13,7 @@ import { chartFor } from '../../projections/charts.projection';
 import { DepartmentReads } from '../../reads/department-reads';
 import { YearEndReads } from '../../reads/year-end-reads';
 import { BOARD_FILTERS, boardPage, BoardRow } from '../../reads/department-views';
+import { MembershipReads, membershipBoardCell } from '../../reads/membership';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
 import { Clock } from '../../domain/fiscal-year';
@@ -77,6 +78,7 @@ export class DepartmentPagesController {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly yearEnd: YearEndReads,
+    private readonly membership: MembershipReads,
   ) {
     this.reads = new DepartmentReads(store);
   }
@@ -106,11 +108,13 @@ export class DepartmentPagesController {
     const year = yearParam(yearText);
     const q = boardQuery(query);
     const pageSize = q.pageSize ?? PAGE_SIZE;
-    const [coops, rows, yearEndFlags] = await Promise.all([
+    const [coops, rows, yearEndFlags, memberships] = await Promise.all([
       this.page.coops(department),
       this.reads.board(department, year, today(this.clock)),
       this.yearEnd.boardFlags(department, year),
+      this.membership.list(department, year),
     ]);
+    const membershipOf = new Map(memberships.rows.map((m) => [m.coopId, m]));
     const result = boardPage(rows, { ...q, pageSize });
     const base = departmentYearBase(department, year);
     const filters = q.filters ?? [];
@@ -134,6 +138,7 @@ export class DepartmentPagesController {
         ...r,
         statusLabel: statusLabel(r),
         yearEnd: yearEndFlags.get(r.coopId) ?? null,
+        membership: membershipBoardCell(membershipOf.get(r.coopId), memberships.settings),
         blockers: r.blockers.map((code) => explainBlocker(code, year)),
         lastActivity: r.lastActivityAt ? parisMoment(r.lastActivityAt) : null,
         // The état de rapprochement of the last statement does not agree: in red.

@@ -9,6 +9,7 @@ import { canWriteCoop } from '../auth/scope';
 import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { YearEndReads } from '../../reads/year-end-reads';
+import { MembershipReads, membershipNotice } from '../../reads/membership';
 import { submissionStatusLabel } from './year-end.pages';
 import { Views } from '../views';
 import { monthlySeries, yearPicture } from '../../reads/year-picture';
@@ -23,6 +24,7 @@ export class HomePagesController {
     private readonly views: Views,
     private readonly commands: ProjectedCommandBus,
     private readonly yearEnd: YearEndReads,
+    private readonly membership: MembershipReads,
   ) {}
 
   /** Each role lands on its own space: a mandataire on the current year of their coop. */
@@ -74,11 +76,18 @@ export class HomePagesController {
       pdf: `/api${ctx.base}/print.pdf`,
       crfPdf: `/api${ctx.base}/crf.pdf`,
       yearEnd: await this.yearEndModel(ctx),
+      membership: await this.membershipModel(ctx),
       pendingYears: (await this.yearEnd.pending(coop, ctx.years, ctx.reads.year)).map((p) => ({
         name: `${p.year}-${p.year + 1}`,
         items: p.items.map((i) => ({ ...i, href: `${yearBase(coop.coopId, p.year)}/${i.fix}` })),
       })),
     });
+  }
+
+  /** The year's membership until it is sent (late past the AD's deadline), with the link to its page. */
+  private async membershipModel(ctx: YearContext) {
+    const notice = membershipNotice(await this.membership.view(ctx.reads.coop.coopId, ctx.reads.year));
+    return notice ? { ...notice, href: `${ctx.base}/adhesion` } : null;
   }
 
   /** The year's end on the home page: a provisional or changed opening, the submission's status and reason. */
