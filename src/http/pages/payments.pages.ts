@@ -96,7 +96,7 @@ export class PaymentsPagesController {
     }
     this.pages.done(
       res,
-      `${ctx.base}/encaissements?suite=${encodeURIComponent(paymentId)}#saisie`,
+      `${ctx.base}/encaissements?suite=${encodeURIComponent(paymentId)}`,
       `Reçu n° ${receiptNo} enregistré : ${values.payer}, ${formatEuros(input.amount as number)}.`,
     );
   }
