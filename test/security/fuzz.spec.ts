@@ -502,4 +502,55 @@ describe('fuzzing the ledger JSON API', () => {
       await judge(res, before, false);
     }
   });
+
+  // ---- family payments and deposits ----------------------------------------------------------------
+
+  const payment = () => ({ date: '2026-12-01', payer: 'Mme Durand', pupil: 'Léa', class: 'CE1', amount: 800, mode: 'cheque', chequeNo: '1234567' });
+
+  it('refuses every hostile payment field, storing nothing', async () => {
+    // Free text (names, the action's name) may be taken as typed; amounts, dates, modes and accounts never.
+    const FREE_TEXT = ['payer', 'pupil', 'class', 'bank', 'chequeNo', 'action'];
+    const hostileField = fc.oneof(
+      fc.tuple(fc.constant('amount'), hostileAmount),
+      fc.tuple(fc.constant('date'), hostileDate),
+      fc.tuple(fc.constantFrom('mode', 'account', ...FREE_TEXT), fc.oneof(hostileText, wrongType)),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileField, async ([name, value]) => {
+        const before = await eventCount(t);
+        await judge(
+          await send('post', `${base}/payments`, { ...payment(), [name]: value }),
+          before,
+          FREE_TEXT.includes(name) && (typeof value === 'string' || typeof value === 'number'),
+        );
+      }),
+      runs,
+    );
+  });
+
+  it('refuses hostile deposits and payment ids, storing nothing, never a 500', async () => {
+    const hostileIds = fc.oneof(
+      wrongType,
+      fc.array(fc.oneof(hostileText, wrongType), { maxLength: 5 }),
+      fc.constant(Array.from({ length: 5000 }, (_, i) => `p${i}`)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        hostileIds,
+        fc.oneof(malformedDate, fc.constant('2026-12-02')),
+        fc.constantFrom<unknown>('cheque', 'cash', 'virement', null, 1),
+        async (paymentIds, date, mode) => {
+          const before = await eventCount(t);
+          await judge(await send('post', `${base}/deposits`, { date, mode, paymentIds }), before, false);
+        },
+      ),
+      runs,
+    );
+    for (const id of ['constructor', '__proto__', 'toString']) {
+      const before = await eventCount(t);
+      await judge(await send('put', `${base}/payments/${id}`, payment()), before, false);
+      await judge(await m.delete(`${base}/payments/${id}`), before, false);
+      expect((await m.get(`${base}/payments/${id}/receipt.pdf`)).status).toBe(404);
+    }
+  });
 });

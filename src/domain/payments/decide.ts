@@ -112,7 +112,15 @@ export function validatePayment(input: PaymentInput, ctx: Pick<PaymentsContext, 
   return { date: date!, payer: payer!, pupil, class: klass, amount: source.amount as number, mode: mode!, chequeNo, bank, account: account!, action };
 }
 
+/** A list or an object where a text goes is the caller's mistake: refused, never read as "nothing". */
+function notText(value: unknown, field: string, what: string, errors: DomainError[]): boolean {
+  if (value === undefined || value === null || typeof value === 'string' || typeof value === 'number') return false;
+  errors.push(new DomainError('TEXT_INVALID', `${what} doit être un texte.`, field));
+  return true;
+}
+
 function accountOf(value: unknown, chart: Chart, errors: DomainError[]): string | null {
+  if (notText(value, 'account', 'Le compte', errors)) return null;
   const code = optionalText(value) ?? FAMILY_ACCOUNT;
   const account = findAccount(chart, code);
   if (!account || account.retired) {
@@ -127,6 +135,7 @@ function accountOf(value: unknown, chart: Chart, errors: DomainError[]): string 
 }
 
 function text(value: unknown, max: number, field: string, what: string, errors: DomainError[]): string | null {
+  if (notText(value, field, what, errors)) return null;
   const t = optionalText(value);
   if (t !== null && t.length > max) errors.push(new DomainError('TEXT_TOO_LONG', `${what} ne peut dépasser ${max} caractères (${t.length} saisis).`, field));
   return t;
