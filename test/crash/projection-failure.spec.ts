@@ -14,13 +14,14 @@ import { SqliteEventStore } from '../../src/events/sqlite-event-store';
 import { upcast } from '../../src/events/upcasters';
 import { HealthController } from '../../src/http/health.controller';
 import { VoucherStore } from '../../src/http/voucher-store';
+import { DiskBlobStore } from '../../src/blobs/disk-blob-store';
 import { WriteFailures } from '../../src/http/write-failures';
 import { ALL_PROJECTIONS } from '../../src/projections';
 import { readNotebook } from '../../src/reads/notebook-read';
 import { type Projection } from '../../src/projections/projection';
 import { type ProjectionStatus, Projector } from '../../src/projections/projector';
 import { SqliteReadStore } from '../../src/projections/sqlite-read-store';
-import { ACCOUNT_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
+import { ACCOUNT_STORE, BLOB_STORE, CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from '../../src/tokens';
 import { waitUntil } from '../support/spawn';
 import { TestClock } from '../support/clock';
 
@@ -94,6 +95,7 @@ class Instance {
         { provide: ACCOUNT_STORE, useValue: this.read },
         { provide: PROJECTOR, useValue: this.projector },
         { provide: CONFIG, useValue: { dataDir: this.dataDir } },
+        { provide: BLOB_STORE, useValue: new DiskBlobStore(this.dataDir) },
         VoucherStore,
         WriteFailures,
       ],

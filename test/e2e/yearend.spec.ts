@@ -135,13 +135,13 @@ describe("a coop's year's end, page by page, in the browser", () => {
     ]) {
       await page.getByLabel('Nom du vérificateur').fill(name);
       await page.getByLabel(quality).check();
-      await page.getByRole('button', { name: "Créer le lien d'invitation" }).click();
+      await page.getByRole('button', { name: 'Inviter le vérificateur' }).click();
       expect(await page.locator('#invitation-link').innerText()).toContain(`Invitation créée pour ${name}`);
       links.push((await page.locator('.quitus-link').getAttribute('href'))!);
     }
     expect(links).toHaveLength(2);
     await page.getByLabel('Nom du vérificateur').fill('Claire Martin');
-    await page.getByRole('button', { name: "Créer le lien d'invitation" }).click();
+    await page.getByRole('button', { name: 'Inviter le vérificateur' }).click();
     expect(await page.locator('main').innerText()).toContain('ne peut pas être un mandataire');
   });
 
