@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { yearEnd } from '../domain/fiscal-year';
+import { formatFrenchDate, yearEnd } from '../domain/fiscal-year';
 import { type MatchCandidate } from '../domain/statements';
 
 /** A bank (512) movement the demo recorded: what the bank's statement shows of it. */
@@ -15,7 +15,6 @@ export interface DemoStatementFile {
 
 const DAY = 86_400_000;
 const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-const french = (date: string): string => date.split('-').reverse().join('/');
 const lastDayOf = (month: string): string => addDays(`${nextMonth(month)}-01`, -1);
 function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
@@ -68,11 +67,11 @@ export function monthlyStatementFiles(args: {
       'Relevé de compte courant;;;',
       `${args.coopName} - OCCE;;;`,
       `Compte n° ${args.accountNo};;;`,
-      `Période du ${french(`${month}-01`)} au ${french(end)};;;`,
+      `Période du ${formatFrenchDate(`${month}-01`)} au ${formatFrenchDate(end)};;;`,
       ';;;',
       'Date;Libellé;Débit;Crédit',
-      ...rows.map((m) => `${french(m.on)};${bankLabel(m)};${m.amount < 0 ? bankAmount(m.amount) : ''};${m.amount > 0 ? bankAmount(m.amount) : ''}`),
-      `Solde ${balance < 0 ? 'débiteur' : 'créditeur'} au ${french(end)};;;${bankAmount(balance)}`,
+      ...rows.map((m) => `${formatFrenchDate(m.on)};${bankLabel(m)};${m.amount < 0 ? bankAmount(m.amount) : ''};${m.amount > 0 ? bankAmount(m.amount) : ''}`),
+      `Solde ${balance < 0 ? 'débiteur' : 'créditeur'} au ${formatFrenchDate(end)};;;${bankAmount(balance)}`,
       '',
     ].join('\r\n');
     files.push({ month, fileName: `releve-${month}.csv`, bytes: iconv.encode(text, 'windows-1252') });

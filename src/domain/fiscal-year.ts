@@ -29,15 +29,23 @@ export const isInYear = (date: IsoDate, year: number): boolean => date >= yearSt
 /** Closing is offered from 1 September after the year's end. */
 export const closingOpensOn = (year: number): IsoDate => `${year + 1}-09-01`;
 
-/** "25/04/2025" → "2025-04-25" (also accepts 25-04-2025, 25.04.2025 and ISO); null when not a real date. */
+/** A day, month and year as written ("2025", "4", "5") → "2025-04-05"; null when not a real date. */
+export function calendarDate(year: string, month: string, day: string): IsoDate | null {
+  const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
+}
+
+/**
+ * The one reading of a date as people type it: "25/04/2025" → "2025-04-25" (also 5/4/2025,
+ * 25-04-2025, 25.04.2025 and ISO); null when not a real date. Bank files' dates (two-digit years,
+ * a time after the day) are read by the statements' parseBankDate, through calendarDate too.
+ */
 export function parseFrenchDate(input: string | null | undefined): IsoDate | null {
   if (input == null) return null;
   const text = String(input).trim();
   if (isIsoDate(text)) return text;
   const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
-  if (!m) return null;
-  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : null;
+  return m ? calendarDate(m[3], m[2], m[1]) : null;
 }
 
 /** "2025-04-25" → "25/04/2025". */

@@ -1,4 +1,5 @@
 import { ADVANCES, BANK, CASH, type Chart } from '../domain/chart';
+import { parseFrenchDate } from '../domain/fiscal-year';
 import { parseEuros } from '../domain/money';
 import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn, type GridView } from './ledger-views';
@@ -32,14 +33,15 @@ export const field = (form: FormState, name: string, id = `f-${name}`): FieldMod
   error: form.errors[name] ?? null,
 });
 
+/** A typed date as a date picker shows it: ISO when it reads as a date ("5/4/2025" → "2025-04-05"), else as typed. */
+export const datePickerValue = (typed: string): string => parseFrenchDate(typed) ?? typed;
+
 const HEADER = ['pj', 'date', 'label', 'chequeNo', 'actionA', 'actionB'] as const;
 
 /** The common fields of an entry, with a date the date picker can show (ISO) when it is one. */
 export function headerFields(form: FormState, prefix = 'f'): Record<string, FieldModel> {
   const fields = Object.fromEntries(HEADER.map((name) => [name, field(form, name, `${prefix}-${name}`)])) as Record<string, FieldModel>;
-  const typed = fields.date.value;
-  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
-  if (french) fields.date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
+  fields.date.value = datePickerValue(fields.date.value);
   return fields;
 }
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { checkCsvBounds } from './limits';
 import { type CsvMapping, type ParsedLine, type ParsedStatement, StatementFileError } from './statement-file';
-import { chequeNoInLabel, cleanLabel, decodeBankFile, parseBankAmount, parseBankDate } from './text';
+import { chequeNoInLabel, cleanLabel, dateOrderOf, dateTextIn, decodeBankFile, parseBankAmount, parseBankDate } from './text';
 
 interface Row {
   cells: string[];
@@ -125,8 +125,10 @@ const OPENING_BALANCE = /(ancien|initial|precedent|début|debut|d'ouverture|au d
 function balanceOf(row: Row, dateFormat?: CsvMapping['dateFormat']): { date: string | null; amount: number | null; opening: boolean } | null {
   if (!row.cells.some((cell) => BALANCE.test(cell))) return null;
   const text = row.cells.join(' ');
-  const dateText = /(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/.exec(text)?.[1] ?? null;
-  const date = dateText ? parseBankDate(dateText, /^\d{4}/.test(dateText) ? 'yyyy-mm-dd' : dateFormat === 'yyyy-mm-dd' ? undefined : dateFormat) : null;
+  const dateText = dateTextIn(text);
+  const date = dateText
+    ? parseBankDate(dateText, dateOrderOf(dateText) === 'yyyy-mm-dd' ? 'yyyy-mm-dd' : dateFormat === 'yyyy-mm-dd' ? undefined : dateFormat)
+    : null;
   let amount: number | null = null;
   for (const cell of row.cells) {
     const rest = (dateText ? cell.replace(dateText, ' ') : cell).trim();
@@ -143,8 +145,8 @@ function balanceOf(row: Row, dateFormat?: CsvMapping['dateFormat']): { date: str
 }
 
 function dateFormatOf(rows: Row[], col: number): CsvMapping['dateFormat'] {
-  const iso = rows.filter((r) => /^\d{4}-\d{1,2}-\d{1,2}/.test(r.cells[col] ?? '')).length;
-  const french = rows.filter((r) => /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/.test(r.cells[col] ?? '')).length;
+  const iso = rows.filter((r) => dateOrderOf(r.cells[col] ?? '') === 'yyyy-mm-dd').length;
+  const french = rows.filter((r) => dateOrderOf(r.cells[col] ?? '') === 'dd/mm/yyyy').length;
   return iso > french ? 'yyyy-mm-dd' : 'dd/mm/yyyy';
 }
 

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { isIsoDate } from '../fiscal-year';
+import { calendarDate } from '../fiscal-year';
 import { parseEuros } from '../money';
 
 /** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else Windows-1252 (a superset of Latin-1 as banks use it). */
@@ -39,21 +39,23 @@ export function parseBankDate(input: string | null | undefined, format?: 'dd/mm/
   if (input == null) return null;
   const text = String(input).trim();
   const iso = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/.exec(text);
-  if (iso && format !== 'dd/mm/yyyy') return realDate(iso[1], iso[2], iso[3]);
+  if (iso && format !== 'dd/mm/yyyy') return calendarDate(iso[1], iso[2], iso[3]);
   const french = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?: .*)?$/.exec(text);
-  if (french && format !== 'yyyy-mm-dd') return realDate(french[3].length === 2 ? `20${french[3]}` : french[3], french[2], french[1]);
+  if (french && format !== 'yyyy-mm-dd') return calendarDate(french[3].length === 2 ? `20${french[3]}` : french[3], french[2], french[1]);
   return null;
 }
+
+/** A bank file's date inside a text ("Solde au 31/03/2025 : …"), as written; null when none. */
+export const dateTextIn = (text: string): string | null => /(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/.exec(text)?.[1] ?? null;
+
+/** The order a cell's date is written in, the year first or last; null when the cell opens with no date. */
+export const dateOrderOf = (cell: string): 'dd/mm/yyyy' | 'yyyy-mm-dd' | null =>
+  /^\d{4}-\d{1,2}-\d{1,2}/.test(cell) ? 'yyyy-mm-dd' : /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/.test(cell) ? 'dd/mm/yyyy' : null;
 
 /** "20250331", "20250331120000[+1:CET]" (OFX) → "2025-03-31". */
 export function parseCompactDate(input: string | null | undefined): string | null {
   const m = /^(\d{4})(\d{2})(\d{2})/.exec(String(input ?? '').trim());
-  return m ? realDate(m[1], m[2], m[3]) : null;
-}
-
-function realDate(y: string, m: string, d: string): string | null {
-  const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : null;
+  return m ? calendarDate(m[1], m[2], m[3]) : null;
 }
 
 /** A label with its runs of spaces made one, trimmed. */

@@ -19,7 +19,7 @@ import { earlierNotebooks, entriesWithoutInventory, inventoryValuesOf, registerO
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { amountOf, FieldErrors, FormBody, text } from './entry-form';
-import { blankForm, field, FormState } from '../../reads/notebook-models';
+import { blankForm, datePickerValue, field, FormState } from '../../reads/notebook-models';
 import { attempt, requireWrite, returnTo, YearContext, YearPages, yearCommand } from './year-page';
 
 const denominationLabel = (cents: number): string => `${cents % 100 === 0 ? String(cents / 100) : formatAmount(cents)} €`;
@@ -228,8 +228,7 @@ export class RegistersPagesController {
         label: `${SUBSIDY_LABELS[f]}, ligne ${i + 1}`,
       });
       const date = cell('date');
-      const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date.value);
-      if (french) date.value = `${french[3]}-${french[2].padStart(2, '0')}-${french[1].padStart(2, '0')}`;
+      date.value = datePickerValue(date.value);
       return {
         index: i,
         number: i + 1,

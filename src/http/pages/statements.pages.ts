@@ -265,7 +265,7 @@ export class StatementsPagesController {
     const carried = new Map(notebook.carriedOver.map((c) => [c.entryId, c]));
     const describe = (id: string) => {
       const e = entries.get(id);
-      if (e) return `n° ${e.pj} du ${e.date.split('-').reverse().join('/')} – ${e.label} (${formatEuros(netOn(e.lines, BANK))})`;
+      if (e) return `n° ${e.pj} du ${formatFrenchDate(e.date)} – ${e.label} (${formatEuros(netOn(e.lines, BANK))})`;
       const c = carried.get(id);
       return c ? `report n° ${c.pj} – ${c.label} (${formatEuros(c.amount)})` : id;
     };
