@@ -57,7 +57,7 @@ export class AppModule {
       global: true,
       imports: [
         CommandsModule.forRoot({ eventStore: stores.eventStore, readStore: stores.readStore, clock }),
-        MessagesModule.forRoot({ config, clock, ...messages }),
+        MessagesModule.forRoot({ config, clock, store: stores.messageStore, ...messages }),
         HttpModule,
       ],
       providers: [...core, ProjectedCommandBus, { provide: Lifecycle, useFactory: () => new Lifecycle(projector, stores) }],

@@ -9,6 +9,8 @@ import { DiskBlobStore } from './blobs/disk-blob-store';
 import { SqliteReadStore } from './projections/sqlite-read-store';
 import { type AccountStore } from './users/account-store';
 import { SqliteAccountStore } from './users/sqlite-account-store';
+import { type MessageStore } from './messages/message-store';
+import { SqliteMessageStore } from './messages/sqlite-message-store';
 
 export interface Stores {
   eventStore: EventStore;
@@ -18,6 +20,11 @@ export interface Stores {
   accountStore: AccountStore;
   /** Vouchers and bank files: in the server read store's database, else on the local disk (DATA_DIR/blobs). */
   blobStore: BlobStore;
+  /**
+   * The outbox: in the server read store's database (one outbox for every instance), else in
+   * DATA_DIR/messages.sqlite. Unset (tests building stores by hand): the messages module's default.
+   */
+  messageStore?: MessageStore;
   /** Read models shared by several instances (a server engine): who projects. Unset: this process always does. */
   projectorLease?: ProjectorLease;
 }
@@ -30,6 +37,7 @@ export async function closeStores(stores: Partial<Stores>): Promise<void> {
     stores.accountStore?.close(),
     stores.projectorLease?.release(),
     stores.blobStore?.close(),
+    stores.messageStore?.close(),
   ]);
 }
 
@@ -42,6 +50,7 @@ export async function openStores(config: Config): Promise<Stores> {
   let accountStore: AccountStore | undefined;
   let projectorLease: ProjectorLease | undefined;
   let blobStore: BlobStore | undefined;
+  let messageStore: MessageStore | undefined;
   try {
     if (config.readStore === 'postgresql') {
       const { PostgresReadStore } = await import('./projections/postgres-read-store');
@@ -52,6 +61,8 @@ export async function openStores(config: Config): Promise<Stores> {
       projectorLease = new PostgresProjectorLease(config.databaseUrl!);
       const { PostgresBlobStore } = await import('./blobs/postgres-blob-store');
       blobStore = await PostgresBlobStore.connect(config.databaseUrl!);
+      const { PostgresMessageStore } = await import('./messages/postgres-message-store');
+      messageStore = await PostgresMessageStore.connect(config.databaseUrl!);
     } else if (config.readStore === 'mongodb') {
       const { MongoReadStore } = await import('./projections/mongo-read-store');
       // A database of their own: dropping the read models' never touches the accounts.
@@ -64,12 +75,13 @@ export async function openStores(config: Config): Promise<Stores> {
       readStore = new SqliteReadStore(readFile);
     }
     blobStore ??= new DiskBlobStore(config.dataDir);
+    messageStore ??= new SqliteMessageStore(join(config.dataDir, 'messages.sqlite'));
     await withTimeout(eventStore.ping(), STARTUP_PING_MS, eventStore.engine);
     await withTimeout(readStore.ping(), STARTUP_PING_MS, readStore.engine);
     await withTimeout(accountStore.ping(), STARTUP_PING_MS, accountStore.engine);
-    return { eventStore, readStore, accountStore, blobStore, ...(projectorLease ? { projectorLease } : {}) };
+    return { eventStore, readStore, accountStore, blobStore, messageStore, ...(projectorLease ? { projectorLease } : {}) };
   } catch (error) {
-    await closeStores({ eventStore, readStore, accountStore, blobStore, projectorLease });
+    await closeStores({ eventStore, readStore, accountStore, blobStore, messageStore, projectorLease });
     throw error;
   }
 }

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PostgresMessageStore } from '../../src/messages/postgres-message-store';
 import { describePostgres, freshDatabase } from '../support/postgres';
 import { startTestApp, type TestApp } from '../support/app';
+import { waitUntil } from '../support/spawn';
 
 /** API.md "Production engine: PostgreSQL": the demo served with both stores on one database. */
 describePostgres('the application on PostgreSQL (EVENT_STORE=postgresql READ_STORE=postgresql)', () => {
@@ -51,5 +53,18 @@ describePostgres('the application on PostgreSQL (EVENT_STORE=postgresql READ_STO
     expect(after).toHaveLength(before + 1);
     expect(after.map((r: { pj: string }) => r.pj)).toContain('900');
     await t.loginDemo('tresorier14', 'verif14', 'admin');
+  });
+
+  it('keeps the outbox in the database: a message recorded here is read by any instance, none in DATA_DIR', async () => {
+    await t.anonymous().post('/api/password-reset').send({ username: 'jferry' }).expect(202);
+    const other = await PostgresMessageStore.connect(database.url);
+    try {
+      // The link is recorded after the 202 (no enumeration by timing).
+      const reset = await waitUntil('the reset link in the outbox', 5000, async () => (await other.list({}, 10)).find((m) => m.kind === 'password-reset'));
+      expect(reset).toMatchObject({ to: 'claire.martin@ecole-jules-ferry.example', status: 'kept', coopId: 'C14001' });
+    } finally {
+      await other.close();
+    }
+    expect(existsSync(join(t.dataDir, 'messages.sqlite'))).toBe(false);
   });
 });
