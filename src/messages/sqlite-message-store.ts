@@ -44,8 +44,8 @@ export class SqliteMessageStore implements MessageStore {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS messages (
         message_id TEXT PRIMARY KEY,

@@ -83,10 +83,11 @@ export class SqliteReadStore implements ReadStore {
    */
   constructor(filePath: string, options: { durable?: boolean } = {}) {
     this.db = new Database(filePath);
+    // First: the CLI may write (rebuild, user:create) while the server holds the file, and two
+    // processes opening it at once wait for each other from the very first pragma.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(options.durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
-    // The CLI may write (rebuild, user:create) while the server holds the file.
-    this.db.pragma('busy_timeout = 5000');
     // Without statistics the planner may pick the wrong one of two equality indexes (60 ms instead
     // of 1 ms on 500k documents); a bounded ANALYZE keeps them current cheaply.
     this.db.pragma('analysis_limit = 1000');
@@ -108,28 +109,32 @@ export class SqliteReadStore implements ReadStore {
       if (!FIELD_NAME.test(field)) throw new Error(`Invalid index field "${field}" for collection "${name}"`);
     }
     const table = tableOf(name);
-    this.db.transaction(() => {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
-      const columns = this.indexColumns(name);
-      if (columns.some((c) => c.generated))
-        this.migrateToPlainColumns(
-          name,
-          columns.map((c) => c.field),
-        );
-      const present = new Set(columns.map((c) => c.field));
-      for (const field of spec.indexes) {
-        if (!present.has(field)) {
-          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${columnOf(field)}`);
-          // Documents already there get their value, as a generated column would have given them.
-          this.db.exec(`UPDATE ${table} SET ${columnOf(field)} = json_extract(body, '$.${field}')`);
+    // IMMEDIATE: a transaction that reads before it writes meets SQLITE_BUSY_SNAPSHOT, which no
+    // busy timeout retries, when another process (a second CLI, the server) committed meanwhile.
+    this.db
+      .transaction(() => {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
+        const columns = this.indexColumns(name);
+        if (columns.some((c) => c.generated))
+          this.migrateToPlainColumns(
+            name,
+            columns.map((c) => c.field),
+          );
+        const present = new Set(columns.map((c) => c.field));
+        for (const field of spec.indexes) {
+          if (!present.has(field)) {
+            this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${columnOf(field)}`);
+            // Documents already there get their value, as a generated column would have given them.
+            this.db.exec(`UPDATE ${table} SET ${columnOf(field)} = json_extract(body, '$.${field}')`);
+          }
+          this.ensureIndex(name, field);
         }
-        this.ensureIndex(name, field);
-      }
-      this.statement('INSERT INTO read_collections (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec').run(
-        name,
-        JSON.stringify({ indexes: [...spec.indexes] }),
-      );
-    })();
+        this.statement('INSERT INTO read_collections (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec').run(
+          name,
+          JSON.stringify({ indexes: [...spec.indexes] }),
+        );
+      })
+      .immediate();
     this.specs.set(name, { indexes: [...spec.indexes] });
     this.loadTable(name);
   }
@@ -245,10 +250,12 @@ export class SqliteReadStore implements ReadStore {
 
   async resetProjection(projection: string, collections: string[]): Promise<void> {
     for (const collection of collections) this.specs.specOf(collection);
-    this.db.transaction(() => {
-      for (const collection of collections) this.db.exec(`DELETE FROM ${tableOf(collection)}`);
-      this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
-    })();
+    this.db
+      .transaction(() => {
+        for (const collection of collections) this.db.exec(`DELETE FROM ${tableOf(collection)}`);
+        this.statement('DELETE FROM checkpoints WHERE projection = ?').run(projection);
+      })
+      .immediate();
   }
 
   async put(collection: string, id: string, doc: Doc): Promise<void> {
@@ -261,9 +268,11 @@ export class SqliteReadStore implements ReadStore {
 
   /** Many documents in one transaction (one fsync): a carry-over from another file. */
   async putMany(collection: string, writes: Array<{ id: string; doc: Doc }>): Promise<void> {
-    this.db.transaction(() => {
-      for (const { id, doc } of writes) this.upsert(collection, id, doc);
-    })();
+    this.db
+      .transaction(() => {
+        for (const { id, doc } of writes) this.upsert(collection, id, doc);
+      })
+      .immediate();
   }
 
   hasCollection(name: string): boolean {

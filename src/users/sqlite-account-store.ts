@@ -82,12 +82,14 @@ async function carryOver(readFile: string, accounts: SqliteReadStore): Promise<v
       );
       carried.push(name);
     }
-    old.transaction(() => {
-      for (const name of carried) {
-        old.exec(`DROP TABLE "doc_${name}"`);
-        old.prepare('DELETE FROM read_collections WHERE name = ?').run(name);
-      }
-    })();
+    old
+      .transaction(() => {
+        for (const name of carried) {
+          old.exec(`DROP TABLE "doc_${name}"`);
+          old.prepare('DELETE FROM read_collections WHERE name = ?').run(name);
+        }
+      })
+      .immediate();
   } finally {
     old.close();
   }

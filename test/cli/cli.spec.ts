@@ -82,9 +82,9 @@ describe('CLI (npm run cli)', () => {
 
   it('history:verify passes on the demo, for everything and for one coop', async () => {
     const [all, one] = await Promise.all([runCli(dataDir, ['history:verify']), runCli(dataDir, ['history:verify', '--coop', 'C14001'])]);
-    expect(all.code).toBe(0);
+    expect(all).toMatchObject({ code: 0, stderr: '' });
     expect(all.stdout).toContain(`Historique intègre : ${eventCount(dataDir)} événements`);
-    expect(one.code).toBe(0);
+    expect(one).toMatchObject({ code: 0, stderr: '' });
     expect(one.stdout).toMatch(/Historique intègre : \d+ événements, \d+ flux vérifiés\./);
   });
 
