@@ -26,6 +26,20 @@ export interface PaymentContent {
   action: string | null;
 }
 
+/** The content alone, out of anything that carries it (a payment's state, its document). */
+export const paymentContent = (p: PaymentContent): PaymentContent => ({
+  date: p.date,
+  payer: p.payer,
+  pupil: p.pupil,
+  class: p.class,
+  amount: p.amount,
+  mode: p.mode,
+  chequeNo: p.chequeNo,
+  bank: p.bank,
+  account: p.account,
+  action: p.action,
+});
+
 /** receiptNo: 1, 2, 3… in the coop's year, never given twice (a deleted payment keeps its number). */
 export interface PaymentRecorded extends PaymentContent {
   paymentId: string;

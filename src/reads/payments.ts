@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Chart, findAccount } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { MODE_WORDS } from '../domain/payments/decide';
-import { type PaymentContent, type PaymentMode } from '../events/payment-events';
+import { type PaymentContent, type PaymentMode, paymentContent } from '../events/payment-events';
 import { DEPOSITS, type DepositDoc, PAYMENTS, type PaymentDoc, depositDocId, paymentBookId, paymentDocId } from '../projections/payments/payments.projection';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
 import { type Doc, type ReadStore } from '../projections/read-store';
@@ -19,16 +19,7 @@ export interface PaymentRow extends PaymentContent {
 export const paymentRow = (p: PaymentDoc): PaymentRow => ({
   paymentId: p.paymentId,
   receiptNo: p.receiptNo,
-  date: p.date,
-  payer: p.payer,
-  pupil: p.pupil,
-  class: p.class,
-  amount: p.amount,
-  mode: p.mode,
-  chequeNo: p.chequeNo,
-  bank: p.bank,
-  account: p.account,
-  action: p.action,
+  ...paymentContent(p),
   depositId: p.depositId,
 });
 

@@ -1,6 +1,6 @@
 import { type EntryInput } from '../ledger/types';
 import { type EntryContent, type EntryLine, type LedgerEvent } from '../../events/ledger-events';
-import { type DepositLine, type PaymentContent, type PaymentMode } from '../../events/payment-events';
+import { type DepositLine, type PaymentContent, type PaymentMode, paymentContent } from '../../events/payment-events';
 import { BANK, CASH, type Chart, findAccount } from '../chart';
 import { DomainError, ValidationFailed } from '../errors';
 import { formatFrenchDate } from '../fiscal-year';
@@ -43,13 +43,13 @@ export function decidePayments(
     case 'AmendPayment': {
       const payment = undeposited(state, command.paymentId);
       const content = validatePayment(command.payment, ctx);
-      const previous = contentOf(payment);
+      const previous = paymentContent(payment);
       if (JSON.stringify(content) === JSON.stringify(previous)) return [];
       return [{ type: 'PaymentAmended', data: { paymentId: payment.paymentId, ...content, previous } }];
     }
     case 'DeletePayment': {
       const payment = undeposited(state, command.paymentId);
-      return [{ type: 'PaymentDeleted', data: { paymentId: payment.paymentId, previous: contentOf(payment) } }];
+      return [{ type: 'PaymentDeleted', data: { paymentId: payment.paymentId, previous: paymentContent(payment) } }];
     }
     case 'DepositPayments':
       return depositPayments(command, state, ctx, recordEntry);
@@ -264,19 +264,6 @@ export function freePj(depositNo: number, pjs: Record<string, string>): string {
   for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') if (!Object.hasOwn(pjs, `${base}${letter}`)) return `${base}${letter}`;
   return `${base}-${Object.keys(pjs).length}`;
 }
-
-const contentOf = (p: PaymentState): PaymentContent => ({
-  date: p.date,
-  payer: p.payer,
-  pupil: p.pupil,
-  class: p.class,
-  amount: p.amount,
-  mode: p.mode,
-  chequeNo: p.chequeNo,
-  bank: p.bank,
-  account: p.account,
-  action: p.action,
-});
 
 const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
