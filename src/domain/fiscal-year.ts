@@ -63,6 +63,8 @@ export const systemClock: Clock = { now: () => new Date() };
 // Building the formatter costs far more than formatting: every command asks for today.
 const PARIS_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' });
 export const today = (clock: Clock): IsoDate => PARIS_DAY.format(clock.now());
+/** The day in France of an instant (an ISO date-time, as events' metadata.at). */
+export const parisDayOf = (at: string): IsoDate => PARIS_DAY.format(new Date(at));
 
 /** The fiscal year in progress on a given day. */
 export const currentFiscalYear = (clock: Clock): number => fiscalYearOf(today(clock));

@@ -1,7 +1,7 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { CoopDoc } from '../projections/coops.projection';
 import { ReadStore } from '../projections/read-store';
-import { DOCUMENT_FILES, READ_STORE } from '../tokens';
+import { CLOCK, CONFIG, DOCUMENT_FILES, READ_STORE } from '../tokens';
 import { AuthModule } from './auth/auth.module';
 import { COOP_DIRECTORY, CoopDirectory } from './auth/guards';
 import { AuditApiController } from './audit-api.controller';
@@ -36,6 +36,13 @@ import { MembershipReads } from '../reads/membership';
 import { MessagesApiController } from './messages-api.controller';
 import { PasswordResetController } from './auth/password-reset.controller';
 import { YearEndReads } from '../reads/year-end-reads';
+import { type Clock } from '../domain/fiscal-year';
+import { type Config } from '../config';
+import { Outbox } from '../messages/outbox';
+import { Reminders } from '../messages/reminders';
+import { Schedule } from '../messages/schedule';
+import { UserDirectory } from '../users/user-directory';
+import { DepartmentMessages } from './department-messages';
 
 /** Scope checks look a coop's department up in the coops read model. */
 const coopDirectory = {
@@ -44,6 +51,17 @@ const coopDirectory = {
     departmentOf: async (coopId) => (await readStore.get<CoopDoc>('coops', coopId))?.department ?? null,
   }),
   inject: [READ_STORE],
+};
+
+/** The reminders, a task of the server's schedule (started by main.ts only; tests tick it). */
+const reminders = {
+  provide: Reminders,
+  useFactory: (store: ReadStore, users: UserDirectory, outbox: Outbox, clock: Clock, config: Config, schedule: Schedule): Reminders => {
+    const task = new Reminders(store, users, outbox, clock, config.publicUrl);
+    schedule.add(task.task);
+    return task;
+  },
+  inject: [READ_STORE, UserDirectory, Outbox, CLOCK, CONFIG, Schedule],
 };
 
 @Global()
@@ -83,6 +101,8 @@ const coopDirectory = {
     MembershipReads,
     MembershipDecisions,
     PaymentReads,
+    reminders,
+    DepartmentMessages,
   ],
   exports: [
     coopDirectory.provide,
@@ -101,6 +121,8 @@ const coopDirectory = {
     SubmissionDecisionLetters,
     MembershipReads,
     MembershipDecisions,
+    Reminders,
+    DepartmentMessages,
     AuthModule,
   ],
 })

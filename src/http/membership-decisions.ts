@@ -3,12 +3,11 @@ import { type CommandContext } from '../commands/command-context';
 import { ExecuteMembershipCommand } from '../commands/membership.commands';
 import { ProjectedCommandBus } from '../commands/projected-command-bus';
 import { type Config } from '../config';
-import { type Clock, today } from '../domain/fiscal-year';
 import { type MembershipState } from '../domain/membership';
 import { membershipDecisionLetter } from '../messages/membership-letter';
 import { Outbox } from '../messages/outbox';
 import { MembershipReads } from '../reads/membership';
-import { CLOCK, CONFIG } from '../tokens';
+import { CONFIG } from '../tokens';
 import { UserDirectory } from '../users/user-directory';
 
 /**
@@ -26,7 +25,6 @@ export class MembershipDecisions {
     private readonly users: UserDirectory,
     private readonly outbox: Outbox,
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async decide(coopId: string, year: number, decision: unknown, reason: unknown, context: CommandContext): Promise<MembershipState> {
@@ -39,8 +37,7 @@ export class MembershipDecisions {
 
   private async tell(coopId: string, year: number, state: MembershipState, revision: number | null): Promise<void> {
     if (state.status !== 'validated' && state.status !== 'returned') return;
-    const [view, mandataires] = await Promise.all([this.membership.view(coopId, year), this.users.mandatairesOf(coopId)]);
-    const day = today(this.clock);
+    const [view, mandataires] = await Promise.all([this.membership.view(coopId, year), this.users.mandatairesInOffice(coopId)]);
     const news = {
       coopId,
       coopName: view.coop.name,
@@ -53,8 +50,7 @@ export class MembershipDecisions {
       cause: `membership-decision:${coopId}:${year}:${revision ?? 'none'}`,
     };
     for (const m of mandataires) {
-      const inOffice = m.until === null || m.until > day;
-      if (inOffice && m.email) await this.outbox.post(membershipDecisionLetter({ email: m.email, name: m.name }, news));
+      if (m.email) await this.outbox.post(membershipDecisionLetter({ email: m.email, name: m.name }, news));
     }
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Config } from '../config';
-import { type Clock, today } from '../domain/fiscal-year';
 import { submissionDecisionLetter } from '../messages/letters';
 import { Outbox } from '../messages/outbox';
 import { type CoopDoc } from '../projections/coops.projection';
 import { YearEndReads } from '../reads/year-end-reads';
-import { CLOCK, CONFIG } from '../tokens';
+import { CONFIG } from '../tokens';
 import { UserDirectory } from '../users/user-directory';
 
 /**
@@ -21,17 +20,15 @@ export class SubmissionDecisionLetters {
     private readonly yearEnd: YearEndReads,
     private readonly outbox: Outbox,
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async send(coop: Pick<CoopDoc, 'coopId' | 'name' | 'department'>, year: number): Promise<void> {
     try {
       const last = (await this.yearEnd.yearEnd(coop, year)).submissions.at(-1);
       if (!last || last.status === 'submitted') return;
-      const day = today(this.clock);
       const link = `${this.config.publicUrl}/coops/${encodeURIComponent(coop.coopId)}/years/${year}/depot`;
-      for (const m of await this.users.mandatairesOf(coop.coopId)) {
-        if (!m.email || (m.until !== null && m.until <= day)) continue;
+      for (const m of await this.users.mandatairesInOffice(coop.coopId)) {
+        if (!m.email) continue;
         await this.outbox.post(
           submissionDecisionLetter(
             { username: m.username, name: m.name, email: m.email },

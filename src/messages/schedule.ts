@@ -1,4 +1,4 @@
-/** How often the server looks for messages due (a retry) and, later, reminders to send. */
+/** How often the server looks for messages due (a retry) and reminders to send. */
 export const SCHEDULE_EVERY_MS = 30_000;
 
 /** A task of the schedule: run each tick, one run at a time, its failures logged and never fatal. */
@@ -13,10 +13,15 @@ export class Schedule {
   private readonly busy = new Set<ScheduledTask>();
 
   constructor(
-    private readonly tasks: ScheduledTask[],
+    private readonly tasks: ScheduledTask[] = [],
     private readonly everyMs = SCHEDULE_EVERY_MS,
     private readonly log: (message: string) => void = (m) => console.warn(m),
   ) {}
+
+  /** One more task (the reminders, whose reads live in the HTTP module), from the next tick. */
+  add(task: ScheduledTask): void {
+    this.tasks.push(task);
+  }
 
   start(): void {
     if (this.timer) return;

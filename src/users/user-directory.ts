@@ -182,6 +182,12 @@ export class UserDirectory {
       .map((d) => ({ username: d.username, name: d.name ?? null, email: d.email ?? null, since: d.since ?? null, until: d.until ?? null }));
   }
 
+  /** The coop's mandataires in office today: access ends the day a mandate's `until` says. */
+  async mandatairesInOffice(coopId: string): Promise<MandataireLogin[]> {
+    const day = today(this.clock);
+    return (await this.mandatairesOf(coopId)).filter((m) => m.until === null || m.until > day);
+  }
+
   /** Every auditor's account with its grants (the department's page filters what it may show). */
   async auditors(): Promise<{ username: string; department: string | null; grants: Grants | null }[]> {
     await this.ready();

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { Clock, formatFrenchDate, today } from '../../domain/fiscal-year';
 import { departmentIdentity } from '../../projections/departments.projection';
@@ -9,7 +10,12 @@ import { DepartmentAccounts } from '../../reads/department-accounts';
 import { accountLabel } from '../../reads/trial-balance';
 import { chartFor } from '../../projections/charts.projection';
 import { CLOCK, READ_STORE } from '../../tokens';
-import { DepartmentScopeGuard } from '../auth/guards';
+import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
+import { canManageDepartment } from '../auth/scope';
+import { DEPARTMENT_MESSAGE_MAX, DepartmentMessages } from '../department-messages';
+import { type FormBody, text } from '../pages/entry-form';
+import { SessionUser } from '../../users/user-directory';
+import { plural } from '../../reads/words';
 import { filtersParam, scopeParam } from '../department-accounts-api.controller';
 import { notFound } from '../errors.filter';
 import { pageAsOf, yearParam } from '../params';
@@ -17,6 +23,9 @@ import { parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { aggregatedResult } from '../../reads/trial-balance';
 import { DepartmentView, departmentYearBase, yearChoices } from './department-view';
+
+/** The message form's one-time id (a UUID, made when the page is shown). */
+const SEND_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const FILTER_LABELS: Record<string, string> = {
   final: 'Définitives',
@@ -41,6 +50,7 @@ export class AccountsPagesController {
     private readonly page: DepartmentView,
     private readonly accounts: DepartmentAccounts,
     private readonly print: PrintService,
+    private readonly messages: DepartmentMessages,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -191,27 +201,93 @@ export class AccountsPagesController {
   }
 
   @Get('completude')
-  async completeness(@Param('dept') department: string, @Param('year') yearText: string, @Query('filter') filter: unknown, @Res() res: Response) {
+  async completeness(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Query('filter') filter: unknown,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    await this.renderCompleteness(res, department, yearParam(yearText), filtersParam(filter), user, null);
+  }
+
+  /** The AD's message to every coop whose submission is missing: one letter per mandataire in office, through the outbox. */
+  @Post('completude/message')
+  async messageMissing(
+    @Param('dept') department: string,
+    @Param('year') yearText: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const year = yearParam(yearText);
-    const filters = filtersParam(filter);
+    const typed = text(body.text).trim();
+    const sendId = text(body.sendId);
+    const error = !typed
+      ? 'Écrivez le message à envoyer.'
+      : typed.length > DEPARTMENT_MESSAGE_MAX
+        ? `Le message dépasse ${DEPARTMENT_MESSAGE_MAX.toLocaleString('fr-FR')} caractères : raccourcissez-le.`
+        : null;
+    // A form without its id (an old page) gets a new one: sent from this page once.
+    const id = SEND_ID.test(sendId) ? sendId : randomUUID();
+    if (error)
+      return this.renderCompleteness(res, department, year, [], user, { text: text(body.text).slice(0, DEPARTMENT_MESSAGE_MAX * 2), sendId: id, error }, 400);
+    const sent = await this.messages.send(department, year, typed, id);
+    const written =
+      sent.coops === 0
+        ? "Aucune coopérative sans bilan n'a de mandataire avec une adresse électronique : aucun message n'est parti."
+        : `Message écrit aux mandataires de ${plural(sent.coops, 'coopérative')} sans bilan (${plural(sent.letters, 'message')} dans la file d'envoi).`;
+    const unreachable = sent.unreachable.length ? ` Sans adresse, à joindre autrement : ${sent.unreachable.join(', ')}.` : '';
+    this.page.done(res, `${departmentYearBase(department, year)}/completude`, written + unreachable);
+  }
+
+  private async renderCompleteness(
+    res: Response,
+    department: string,
+    year: number,
+    filters: ReturnType<typeof filtersParam>,
+    user: SessionUser,
+    message: { text: string; sendId: string; error: string | null } | null,
+    status = 200,
+  ) {
     const [coops, all] = await Promise.all([this.page.coops(department), this.accounts.completeness(department, year, today(this.clock))]);
     const counts = completenessCounts(all);
     const base = departmentYearBase(department, year);
     const query = new URLSearchParams(filters.map((f): [string, string] => ['filter', f])).toString();
-    this.page.render(res, 'department/completeness', department, 'completeness', {
-      title: `Bilans des coopératives ${year}-${year + 1}`,
-      year,
-      yearName: `${year}-${year + 1}`,
-      years: yearChoices(coops, this.page.currentYear(), year).map((y) => ({ ...y, href: `${departmentYearBase(department, y.year)}/completude` })),
-      counts,
-      dueOn: formatFrenchDate(submissionDueOn(year)),
-      filters: COMPLETENESS_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], checked: filters.includes(f), count: counts[f] })),
-      rows: filterCompleteness(all, filters).map((r) => ({ ...r, submissionLabel: SUBMISSION_LABELS[r.submission], submittedOn: submittedOn(r) })),
-      action: `${base}/completude`,
-      csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/completeness.csv${query ? `?${query}` : ''}`,
-      balanceHref: `${base}/balance?scope=final`,
-      submissionsHref: `${base}/depots`,
-    });
+    const dueOn = formatFrenchDate(submissionDueOn(year));
+    this.page.render(
+      res,
+      'department/completeness',
+      department,
+      'completeness',
+      {
+        title: `Bilans des coopératives ${year}-${year + 1}`,
+        year,
+        yearName: `${year}-${year + 1}`,
+        years: yearChoices(coops, this.page.currentYear(), year).map((y) => ({ ...y, href: `${departmentYearBase(department, y.year)}/completude` })),
+        counts,
+        dueOn,
+        filters: COMPLETENESS_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], checked: filters.includes(f), count: counts[f] })),
+        rows: filterCompleteness(all, filters).map((r) => ({ ...r, submissionLabel: SUBMISSION_LABELS[r.submission], submittedOn: submittedOn(r) })),
+        action: `${base}/completude`,
+        csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/completeness.csv${query ? `?${query}` : ''}`,
+        balanceHref: `${base}/balance?scope=final`,
+        submissionsHref: `${base}/depots`,
+        // The AD writes to the coops still missing their submission (the treasurer and the admin, not the auditor).
+        message:
+          canManageDepartment(user, department) && counts.missing > 0
+            ? {
+                action: `${base}/completude/message`,
+                sendId: message?.sendId ?? randomUUID(),
+                text:
+                  message?.text ??
+                  `Le bilan ${year}-${year + 1} de votre coopérative (compte rendu financier, quitus des vérificateurs, relevé de fin d'exercice) n'est pas encore parvenu à l'association départementale. L'échéance est le ${dueOn}. Merci de l'envoyer depuis Cahier Coop au plus vite, ou de nous dire ce qui vous en empêche.`,
+                error: message?.error ?? null,
+              }
+            : null,
+      },
+      { status },
+    );
   }
 }
 
