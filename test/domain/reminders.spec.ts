@@ -18,7 +18,7 @@ describe('Reminders: what is due, given a coop’s facts and the day', () => {
   });
 
   describe('the CRF, due 30 September: from 1 September, weekly, until the year is submitted', () => {
-    it('on 31 August the year still running is not due (a reminder then is the year before\'s); on 1 September it is', () => {
+    it("on 31 August the year still running is not due (a reminder then is the year before's); on 1 September it is", () => {
       expect(dueReminders(upToDate({ endedYearSubmitted: false }), '2026-08-31')).toMatchObject([{ cause: 'crf', year: 2024 }]);
       expect(dueReminders(upToDate({ endedYearSubmitted: false }), '2026-09-01')).toEqual([
         { cause: 'crf', coopId: 'C14001', period: '2026-09-01', year: 2025, dueOn: '2026-09-30' },
