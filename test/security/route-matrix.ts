@@ -347,6 +347,7 @@ export const ROUTE_MATRIX: Record<string, RouteEntry> = {
   [`GET ${dpage}/annees/:year/balance/comptes/:account`]: { rule: 'departmentRead' },
   [`GET ${dpage}/annees/:year/balance/cooperatives/:coopId`]: { rule: 'departmentRead' },
   [`GET ${dpage}/annees/:year/completude`]: { rule: 'departmentRead' },
+  [`POST ${dpage}/annees/:year/completude/message`]: { rule: 'departmentManage' },
   [`GET ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
   [`POST ${dpage}/annees/:year/plan-comptable`]: { rule: 'departmentManage' },
   [`POST ${dpage}/annees/:year/plan-comptable/:account/libelle`]: { rule: 'departmentManage', params: ABSENT_ACCOUNT },
