@@ -182,6 +182,14 @@ export function outboxContract(engine: string, open: () => Promise<OpenedOutbox>
       expect(await store.list({}, 10)).toHaveLength(1);
     });
 
+    it("two instances record a reminder's key (cause, coop, period, addressee) at once: one records it, the other nothing", async () => {
+      const other = await another();
+      const reminder = { ...invitation, kind: 'reminder-crf' as const, cause: 'reminder-crf:C14001:2025:2026-09-08:jferry' };
+      const answers = await Promise.all([new Outbox(store, new NoMailer(), clock).post(reminder), new Outbox(other, new NoMailer(), clock).post(reminder)]);
+      expect(answers.filter((m) => m !== null)).toHaveLength(1);
+      expect(await store.list({ coopId: 'C14001' }, 10)).toHaveLength(1);
+    });
+
     it('a claim is granted once, whichever process asks (two stores on one outbox)', async () => {
       const other = await another();
       const answers = await Promise.all([store.claim('reminders:2026-09-07', 'a', 'now'), other.claim('reminders:2026-09-07', 'b', 'now')]);

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SmtpMailer } from '../../src/messages/mailer';
 import { Outbox } from '../../src/messages/outbox';
@@ -153,32 +151,5 @@ describe("the AD's message to the coops whose submission is missing, from the co
       .send({ _csrf: auditor.csrf, sendId, text: 'Bonjour' });
     expect(forbidden.status).toBeGreaterThanOrEqual(400);
     expect(forbidden.status).toBeLessThan(500);
-  });
-});
-
-describe("a reminder's key is unique in the message store (SQLite)", () => {
-  it('two instances record the same cause at once: one records it, the other records nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cahier-reminder-key-'));
-    const [a, b] = [new SqliteMessageStore(join(dir, 'messages.sqlite')), new SqliteMessageStore(join(dir, 'messages.sqlite'))];
-    try {
-      const letter = {
-        to: CLAIRE,
-        subject: 'Rappel',
-        kind: 'reminder-crf' as const,
-        text: 'Bonjour',
-        coopId: 'C14001',
-        department: '14',
-        cause: 'reminder-crf:C14001:2025:2026-09-08:jferry',
-        at: '2026-09-08T06:00:00.000Z',
-        nextAttemptAt: null,
-      };
-      const answers = await Promise.all([a.record({ ...letter, messageId: 'm-a' }), b.record({ ...letter, messageId: 'm-b' })]);
-      expect(answers.filter((m) => m !== null)).toHaveLength(1);
-      expect(await a.list({ coopId: 'C14001' }, 10)).toHaveLength(1);
-    } finally {
-      await a.close();
-      await b.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
