@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { formatFrenchDate, yearEnd } from '../domain/fiscal-year';
+import { formatFieldAmount } from '../domain/money';
 import { type MatchCandidate } from '../domain/statements';
 
 /** A bank (512) movement the demo recorded: what the bank's statement shows of it. */
@@ -21,11 +22,8 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-/** "1 234,56", as French banks print amounts. */
-function bankAmount(cents: number): string {
-  const abs = Math.abs(cents);
-  return `${String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${String(abs % 100).padStart(2, '0')}`;
-}
+/** "1 234,56", as French banks print amounts (the column says debit or credit). */
+const bankAmount = (cents: number): string => formatFieldAmount(Math.abs(cents));
 
 /** The bank's own wording: its cheque number, else the payer or payee in capitals. */
 function bankLabel(movement: DemoBankMovement): string {

@@ -36,15 +36,36 @@ function toCents(sign: string, units: string, decimals: string): Cents | null {
   return sign === '-' && cents !== 0 ? -cents : cents;
 }
 
-const grouping = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+const grouping = (digits: string, space: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, space);
 
-/** 123456 → "1 234,56" (narrow no-break space between thousands, as French typography wants). */
-export function formatAmount(cents: Cents): string {
+function written(cents: Cents, space: string): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   const units = Math.trunc(abs / 100).toString();
   const decimals = (abs % 100).toString().padStart(2, '0');
-  return `${sign}${grouping(units)},${decimals}`;
+  return `${sign}${grouping(units, space)},${decimals}`;
+}
+
+/** 123456 → "1 234,56" (narrow no-break space between thousands, as French typography wants). */
+export const formatAmount = (cents: Cents): string => written(cents, '\u202f');
+
+/** 123456 → "1 234,56" with an ordinary space: an amount given back in a form's field to edit, as banks print it. */
+export const formatFieldAmount = (cents: Cents): string => written(cents, ' ');
+
+/**
+ * 123456 → "1234,56": amounts in files other programs read, decimal comma and no thousands
+ * separator, which spreadsheets in French locale and FEC readers both parse as a number.
+ */
+export const plainAmount = (cents: Cents): string => written(cents, '');
+
+/**
+ * 123456 → 1234.56, the number a spreadsheet's cell holds. Dividing a safe integer by 100 gives
+ * the double nearest the exact decimal (what the spreadsheet reads "1234,56" as); anything but
+ * integer cents is a defect upstream, refused rather than written as a wrong figure.
+ */
+export function centsToEuros(cents: Cents): number {
+  if (!isCents(cents)) throw new RangeError(`not integer cents: ${cents}`);
+  return cents / 100;
 }
 
 /** 123456 → "1 234,56 €". */

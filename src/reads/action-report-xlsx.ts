@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
+import { centsToEuros } from '../domain/money';
+import { EUROS_CELL_FORMAT } from './exports';
 import { type ActionReport } from './ledger-views';
 
-/** Euros with two decimals, negative in red, as the trial balance's workbook. */
-const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
-const euros = (cents: number): number | null => (cents === 0 ? null : cents / 100);
+/** An empty cell for no amount, as on the paper notebook. */
+const euros = (cents: number): number | null => (cents === 0 ? null : centsToEuros(cents));
 
 /**
  * A sheet name from user text, as Excel takes it: 31 UTF-16 units at most (whole characters, never
@@ -34,11 +35,11 @@ export async function actionWorkbook(report: ActionReport, coopName: string, yea
   for (const r of report.rows) {
     sheet.addRow([r.pj, new Date(`${r.date}T00:00:00Z`), r.label, r.chequeNo ?? '', r.actionA ?? '', r.actionB ?? '', euros(r.in), euros(r.out)]);
   }
-  sheet.addRow(['', null, '', '', '', 'Total', report.totalIn / 100, report.totalOut / 100]).font = { bold: true };
-  sheet.addRow(['', null, '', '', '', 'Solde', report.balance / 100, null]).font = { bold: true };
+  sheet.addRow(['', null, '', '', '', 'Total', centsToEuros(report.totalIn), centsToEuros(report.totalOut)]).font = { bold: true };
+  sheet.addRow(['', null, '', '', '', 'Solde', centsToEuros(report.balance), null]).font = { bold: true };
   for (const c of [1, 4]) sheet.getColumn(c).numFmt = '@';
   sheet.getColumn(2).numFmt = 'dd/mm/yyyy';
-  for (const c of [7, 8]) sheet.getColumn(c).numFmt = EUROS;
+  for (const c of [7, 8]) sheet.getColumn(c).numFmt = EUROS_CELL_FORMAT;
   sheet.columns.forEach((column, i) => (column.width = [10, 12, 48, 14, 16, 16, 14, 14][i]));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

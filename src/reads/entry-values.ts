@@ -1,5 +1,5 @@
 import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../domain/chart';
-import { formatAmount, parseEuros } from '../domain/money';
+import { parseEuros, formatFieldAmount } from '../domain/money';
 import { type EntryLine } from '../events/ledger-events';
 import { type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn } from './ledger-views';
@@ -14,7 +14,7 @@ import { type GridColumn } from './ledger-views';
 export type FieldErrors = Record<string, string>;
 
 /** "1234,5" as the user should see it again: the amount in French format, or the raw text when it was not one. */
-export const shownAmount = (cents: number | undefined): string => (cents === undefined ? '' : formatAmount(cents).replace(/\u202f/g, ' '));
+export const shownAmount = (cents: number | undefined): string => (cents === undefined ? '' : formatFieldAmount(cents));
 
 /** What a form shows of an entry: its content (an entry proposed by the app, such as a membership's payment, has no id yet). */
 type EntryShown = Pick<NotebookEntry, 'pj' | 'date' | 'label' | 'chequeNo' | 'actionA' | 'actionB' | 'lines'>;

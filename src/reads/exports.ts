@@ -1,15 +1,9 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
+import { plainAmount } from '../domain/money';
 import { type ActionReport, type GridView } from './ledger-views';
 
-/**
- * Amounts for files other programs read: decimal comma, no thousands separator ("1234,56"),
- * which spreadsheets in French locale and FEC readers both parse as a number.
- */
-export function plainAmount(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
-}
+/** A workbook's euro cells (numbers from centsToEuros): two decimals, negative in red. */
+export const EUROS_CELL_FORMAT = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
 
 /** A text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection). */
 export function neutralizeFormula(text: string): string {

@@ -4,7 +4,7 @@ import { formatFrenchDate, yearEnd, yearStart } from '../domain/fiscal-year';
 import { type EntryLine } from '../events/ledger-events';
 import { byDate, compareText, creditOf, debitOf } from '../projections/ledger/amounts';
 import { type NotebookDoc, type NotebookEntry, type Validation } from '../projections/ledger/notebook.projection';
-import { plainAmount } from './exports';
+import { plainAmount } from '../domain/money';
 
 /**
  * Fichier des Écritures Comptables (article A47 A-1 of the LPF), for one coop's fiscal year or a

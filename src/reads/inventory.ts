@@ -1,5 +1,5 @@
 import { accountWithRole, type Chart } from '../domain/chart';
-import { formatAmount } from '../domain/money';
+import { formatFieldAmount } from '../domain/money';
 import { carriedGoods } from '../domain/ledger';
 import { type InventoryRow, type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { netOn } from '../domain/net-amount';
@@ -45,7 +45,7 @@ export function inventoryValuesOf(entry: NotebookEntry, chart: Chart): Record<st
     designation: entry.label,
     acquiredOn: entry.date,
     quantity: '1',
-    value: value > 0 ? formatAmount(value).replace(/\u202f/g, ' ') : '',
+    value: value > 0 ? formatFieldAmount(value) : '',
     pj: entry.pj,
   };
 }

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { type Chart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { type Clock, formatFrenchDate, today, yearEnd, yearStart } from '../domain/fiscal-year';
+import { centsToEuros, plainAmount } from '../domain/money';
 import {
   adultsOf,
   dueNow,
@@ -34,7 +35,7 @@ import { CLOCK, READ_STORE } from '../tokens';
 import { csvFile, csvText } from './department-views';
 import { nextPj } from './notebook-models';
 import { type NotebookDoc } from '../projections/ledger/notebook.projection';
-import { plainAmount } from './exports';
+import { EUROS_CELL_FORMAT } from './exports';
 
 /** A coop's membership as GET …/membership answers it (API.md), with what the page needs besides. */
 export interface MembershipView {
@@ -254,8 +255,6 @@ export function membershipsCsv(list: MembershipList): string {
 }
 
 /** Euros with two decimals: cells hold numbers, as the trial balance's workbook. */
-const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
-const euros = (cents: number): number => cents / 100;
 
 export async function membershipsWorkbook(list: MembershipList): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -272,11 +271,11 @@ export async function membershipsWorkbook(list: MembershipList): Promise<Buffer>
       r.late ? 'oui' : 'non',
       r.pupils,
       r.adults,
-      euros(r.due.cotisation),
-      euros(r.due.insurance),
-      euros(r.due.magazines),
-      euros(r.due.voluntary),
-      euros(r.due.total),
+      centsToEuros(r.due.cotisation),
+      centsToEuros(r.due.insurance),
+      centsToEuros(r.due.magazines),
+      centsToEuros(r.due.voluntary),
+      centsToEuros(r.due.total),
       dateOrEmpty(r.submittedOn),
       dateOrEmpty(r.validatedOn),
     ]);
@@ -289,16 +288,16 @@ export async function membershipsWorkbook(list: MembershipList): Promise<Buffer>
     t.late,
     t.pupils,
     t.adults,
-    euros(t.due.cotisation),
-    euros(t.due.insurance),
-    euros(t.due.magazines),
-    euros(t.due.voluntary),
-    euros(t.due.total),
+    centsToEuros(t.due.cotisation),
+    centsToEuros(t.due.insurance),
+    centsToEuros(t.due.magazines),
+    centsToEuros(t.due.voluntary),
+    centsToEuros(t.due.total),
   ]).font = {
     bold: true,
   };
   sheet.getColumn(1).numFmt = '@';
-  for (const c of [7, 8, 9, 10, 11]) sheet.getColumn(c).numFmt = EUROS;
+  for (const c of [7, 8, 9, 10, 11]) sheet.getColumn(c).numFmt = EUROS_CELL_FORMAT;
   sheet.columns.forEach((column, i) => (column.width = i === 1 ? 36 : 14));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

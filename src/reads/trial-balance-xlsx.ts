@@ -1,10 +1,9 @@
+import { centsToEuros } from '../domain/money';
+import { net } from '../domain/net-amount';
+import { EUROS_CELL_FORMAT } from './exports';
 import { plural } from './words';
 import ExcelJS from 'exceljs';
 import { type CoopBalance, type TrialBalanceView } from './trial-balance';
-
-/** Euros with two decimals, negative in red: cells hold numbers, so the spreadsheet can add them. */
-const EUROS = '#,##0.00 [$€-40C];[Red]-#,##0.00 [$€-40C]';
-const euros = (cents: number): number => cents / 100;
 
 /**
  * The consolidated trial balance as an .xlsx workbook: the consolidated balance, then coops ×
@@ -39,26 +38,26 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
       a.account,
       a.label,
       a.internal ? 'oui' : 'non',
-      euros(a.opening),
-      euros(a.debit),
-      euros(a.credit),
-      euros(a.closing),
-      euros(a.previousClosing),
+      centsToEuros(a.opening),
+      centsToEuros(a.debit),
+      centsToEuros(a.credit),
+      centsToEuros(a.closing),
+      centsToEuros(a.previousClosing),
     ]);
   }
   const total = consolidated.addRow([
     '',
     'Total',
     '',
-    euros(view.totals.opening.debit - view.totals.opening.credit),
-    euros(view.totals.debit),
-    euros(view.totals.credit),
-    euros(view.totals.closing.debit - view.totals.closing.credit),
+    centsToEuros(net(view.totals.opening)),
+    centsToEuros(view.totals.debit),
+    centsToEuros(view.totals.credit),
+    centsToEuros(net(view.totals.closing)),
     null,
   ]);
   total.font = { bold: true };
   consolidated.getColumn(1).numFmt = '@';
-  for (const c of [4, 5, 6, 7, 8]) consolidated.getColumn(c).numFmt = EUROS;
+  for (const c of [4, 5, 6, 7, 8]) consolidated.getColumn(c).numFmt = EUROS_CELL_FORMAT;
   consolidated.columns.forEach((column, i) => (column.width = [10, 42, 12, 18, 16, 16, 18, 18][i]));
 
   const matrix = workbook.addWorksheet('Coopératives × comptes', { views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }] });
@@ -66,13 +65,13 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
   matrix.addRow(['Soldes de clôture par coopérative et par compte', '', '', ...view.accounts.map((a) => a.label)]).font = { italic: true };
   matrix.addRow(['Coopérative', 'Nom', 'Statut', ...codes]).font = { bold: true };
   for (const coop of view.byCoop) {
-    matrix.addRow([coop.coopId, coop.name, coopStatus(coop), ...codes.map((code) => euros(coop.accounts[code]?.closing ?? 0))]);
+    matrix.addRow([coop.coopId, coop.name, coopStatus(coop), ...codes.map((code) => centsToEuros(coop.accounts[code]?.closing ?? 0))]);
   }
   matrix.getColumn(1).numFmt = '@';
   matrix.getColumn(1).width = 12;
   matrix.getColumn(2).width = 40;
   for (let i = 0; i < codes.length; i++) {
-    matrix.getColumn(4 + i).numFmt = EUROS;
+    matrix.getColumn(4 + i).numFmt = EUROS_CELL_FORMAT;
     matrix.getColumn(4 + i).width = 14;
   }
   // The header row's account codes stay text.
@@ -90,15 +89,15 @@ export async function trialBalanceWorkbook(view: TrialBalanceView, association: 
         coopStatus(coop),
         code,
         labels.get(code) ?? code,
-        euros(a.opening),
-        euros(a.debit),
-        euros(a.credit),
-        euros(a.closing),
+        centsToEuros(a.opening),
+        centsToEuros(a.debit),
+        centsToEuros(a.credit),
+        centsToEuros(a.closing),
       ]);
     }
   }
   for (const c of [1, 4]) detail.getColumn(c).numFmt = '@';
-  for (const c of [6, 7, 8, 9]) detail.getColumn(c).numFmt = EUROS;
+  for (const c of [6, 7, 8, 9]) detail.getColumn(c).numFmt = EUROS_CELL_FORMAT;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

@@ -1,5 +1,6 @@
 import { defaultChart } from '../../src/domain/chart';
-import { gridCsv, neutralizeFormula, plainAmount } from '../../src/reads/exports';
+import { plainAmount } from '../../src/domain/money';
+import { gridCsv, neutralizeFormula } from '../../src/reads/exports';
 import { gridView } from '../../src/reads/ledger-views';
 import { content, credit, debit, guideYear, TestLog } from '../projections/ledger/support';
 

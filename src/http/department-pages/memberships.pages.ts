@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { commandContext } from '../../commands/command-context';
 import { SetMembershipSettings } from '../../commands/department.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
-import { formatAmount, parseEuros } from '../../domain/money';
+import { parseEuros, formatFieldAmount } from '../../domain/money';
 import { formatFrenchDate } from '../../domain/fiscal-year';
 import { filterMemberships, isMembershipFilter, MembershipReads, STATUS_LABELS } from '../../reads/membership';
 import { blankForm, field, type FormState } from '../../reads/notebook-models';
@@ -31,7 +31,6 @@ const FILTER_LABELS = {
   late: 'En retard',
   missing: 'Manquantes',
 } as const;
-const shown = (cents: number): string => formatAmount(cents).replace(/\u202f/g, ' ');
 
 /**
  * The AD's decision on a coop's membership as a form sends it (from the list or the coop's page):
@@ -75,7 +74,7 @@ export class MembershipsPagesController {
     const year = yearParam(yearText);
     const settings = await this.membership.settings(department, year);
     const values: Record<string, string> = settings
-      ? { ...Object.fromEntries(RATE_FIELDS.map((f) => [f, shown(settings.rates[f])])), deadline: formatFrenchDate(settings.deadline) }
+      ? { ...Object.fromEntries(RATE_FIELDS.map((f) => [f, formatFieldAmount(settings.rates[f])])), deadline: formatFrenchDate(settings.deadline) }
       : {};
     await this.render(res, department, year, user, isMembershipFilter(filter) ? filter : null, blankForm(values), null, 200);
   }

@@ -4,7 +4,7 @@ import { commandContext } from '../../commands/command-context';
 import { ExecuteMembershipCommand } from '../../commands/membership.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { MANDATAIRE_DUTIES, type MembershipCommand, type MembershipNumbersInput } from '../../domain/membership';
-import { formatAmount, parseEuros } from '../../domain/money';
+import { parseEuros, formatFieldAmount } from '../../domain/money';
 import { MembershipReads, type MembershipView, STATUS_LABELS } from '../../reads/membership';
 import { blankForm, field, type FormState } from '../../reads/notebook-models';
 import { SessionUser } from '../../users/user-directory';
@@ -25,7 +25,7 @@ function tableRows(value: unknown): Record<string, unknown>[] {
   return list.map((r) => (r && typeof r === 'object' ? (r as Record<string, unknown>) : {}));
 }
 
-const shownEuros = (cents: number): string => (cents ? formatAmount(cents).replace(/\u202f/g, ' ') : '');
+const shownEuros = (cents: number): string => (cents ? formatFieldAmount(cents) : '');
 
 /** The page's field name of a decider's field: classes.0.pupils → classes[0][pupils]. */
 const pageField =

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { Clock, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
-import { formatAmount, formatEuros } from '../../domain/money';
+import { formatEuros, formatFieldAmount } from '../../domain/money';
 import { FAMILY_ACCOUNT } from '../../domain/payments/decide';
 import { type PaymentInput } from '../../domain/payments/commands';
 import { type PaymentMode } from '../../events/payment-events';
@@ -35,7 +35,6 @@ const MODES: Array<{ value: PaymentMode; label: string }> = [
 ];
 const modeOf = (value: unknown): PaymentMode | null => (value === 'cheque' || value === 'cash' ? value : null);
 const isoOf = (typed: string): string => parseFrenchDate(typed) ?? typed;
-const shownEuros = (cents: number): string => formatAmount(cents).replace(/\u202f/g, ' ');
 const queryText = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 100) : null);
 
 /**
@@ -111,7 +110,7 @@ export class PaymentsPagesController {
   ) {
     const ctx = await this.pages.load(coopId, year, user);
     const payment = await this.payments.payment(ctx.reads.coop.coopId, ctx.reads.year, paymentId);
-    const values = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, f === 'amount' ? shownEuros(payment.amount) : (payment[f] ?? '')]));
+    const values = Object.fromEntries(PAYMENT_FIELDS.map((f) => [f, f === 'amount' ? formatFieldAmount(payment.amount) : (payment[f] ?? '')]));
     this.renderAmend(res, ctx, payment, blankForm(values), 200);
   }
 

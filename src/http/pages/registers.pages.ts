@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { BILLS, cashTotal, COINS, DENOMINATIONS, latestCount } from '../../domain/cash-box';
 import { accountWithRole } from '../../domain/chart';
 import { Clock, formatFrenchDate, isInYear, parseFrenchDate, today, yearEnd, yearStart } from '../../domain/fiscal-year';
-import { formatAmount, formatEuros } from '../../domain/money';
+import { formatAmount, formatEuros, formatFieldAmount } from '../../domain/money';
 import { advancesView, crfView, currentBalances } from '../../reads/ledger-views';
 import { advanceAdvice, inventoryItemErrors } from '../../domain/ledger';
 
@@ -22,7 +22,7 @@ import { amountOf, FieldErrors, FormBody, text } from './entry-form';
 import { blankForm, datePickerValue, field, FormState } from '../../reads/notebook-models';
 import { attempt, requireWrite, returnTo, YearContext, YearPages, yearCommand } from './year-page';
 
-const denominationLabel = (cents: number): string => `${cents % 100 === 0 ? String(cents / 100) : formatAmount(cents)} €`;
+const denominationLabel = (cents: number): string => `${formatAmount(cents).replace(/,00$/, '')} €`;
 const countField = (cents: number): string => `n_${cents}`;
 const isoOf = (typed: string): string => parseFrenchDate(typed) ?? typed;
 
@@ -168,10 +168,10 @@ export class RegistersPagesController {
     const values: Record<string, string> = {};
     ctx.reads.notebook.subsidies.forEach((r, i) => {
       values[`rows[${i}][origin]`] = r.origin;
-      values[`rows[${i}][amount]`] = formatAmount(r.amount).replace(/\u202f/g, ' ');
+      values[`rows[${i}][amount]`] = formatFieldAmount(r.amount);
       values[`rows[${i}][date]`] = r.date;
       values[`rows[${i}][designation]`] = r.designation;
-      values[`rows[${i}][attachedToExpenses]`] = formatAmount(r.attachedToExpenses).replace(/\u202f/g, ' ');
+      values[`rows[${i}][attachedToExpenses]`] = formatFieldAmount(r.attachedToExpenses);
     });
     this.renderSubsidies(res, ctx, blankForm(values), ctx.reads.notebook.subsidies.length + 3, 200);
   }
