@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthenticatedGuard, CoopScopeGuard, DepartmentScopeGuard } from './guards';
 import { DEFAULT_THROTTLE, LoginThrottle, ThrottlePolicy } from './login-throttle';
 import { AccountLoginFailures } from './login-failures';
+import { RESET_REQUEST_THROTTLE, RESET_REQUESTS, resetRequestCounters } from './reset-request-throttle';
 import { PassportLogin } from './passport-login';
 import { DEFAULT_HASHING, HashingLimits, HashingPool } from '../../users/password-hashing';
 import { OWASP_SCRYPT, ScryptParams } from '../../users/passwords';
@@ -17,10 +18,14 @@ import { UserDirectory } from '../../users/user-directory';
 import { SecondFactors } from '../../users/second-factor';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
+/** The LoginThrottle of password-reset requests (reset-request-throttle.ts). */
+export const RESET_THROTTLE = Symbol('ResetRequestThrottle');
 
 export interface AuthOptions {
   /** Defaults: DEFAULT_THROTTLE. */
   throttle?: Partial<ThrottlePolicy>;
+  /** Password-reset requests; defaults: RESET_REQUEST_THROTTLE. */
+  resetThrottle?: Partial<ThrottlePolicy>;
   /** Defaults: OWASP_SCRYPT. Tests lower it to keep logins fast. */
   scrypt?: ScryptParams;
   /** Defaults: DEFAULT_HASHING. */
@@ -69,6 +74,14 @@ export interface AuthModuleOptions extends AuthOptions {
         new LoginThrottle(options?.throttle, new AccountLoginFailures(store, options?.throttle?.windowMs ?? DEFAULT_THROTTLE.windowMs)),
       inject: [ACCOUNT_STORE, { token: AUTH_OPTIONS, optional: true }],
     },
+    {
+      provide: RESET_THROTTLE,
+      useFactory: (store: AccountStore, options?: AuthOptions) => {
+        const policy = { ...RESET_REQUEST_THROTTLE, ...options?.resetThrottle };
+        return new LoginThrottle(policy, new AccountLoginFailures(store, policy.windowMs!, RESET_REQUESTS), resetRequestCounters);
+      },
+      inject: [ACCOUNT_STORE, { token: AUTH_OPTIONS, optional: true }],
+    },
     { provide: USER_DIRECTORY, useExisting: UserDirectory },
     {
       provide: SecondFactors,
@@ -83,6 +96,7 @@ export interface AuthModuleOptions extends AuthOptions {
   ],
   exports: [
     HashingPool,
+    RESET_THROTTLE,
     UserDirectory,
     SecondFactors,
     USER_DIRECTORY,

@@ -27,13 +27,15 @@ export class AccountLoginFailures implements SharedFailures {
   constructor(
     private readonly store: AccountStore,
     private readonly windowMs: number,
+    /** Another throttle's failures (password-reset requests) live in a collection of their own. */
+    private readonly collection = LOGIN_FAILURES,
   ) {}
 
   async recent(keys: string[], since: number): Promise<Map<string, number[]>> {
     await this.ready();
     const recent = new Map<string, number[]>();
     for (const key of keys) {
-      const docs = await this.store.find<FailureDoc>(LOGIN_FAILURES, { where: { key } });
+      const docs = await this.store.find<FailureDoc>(this.collection, { where: { key } });
       const times = docs
         .map((d) => d.at)
         .filter((at) => at > since)
@@ -47,7 +49,7 @@ export class AccountLoginFailures implements SharedFailures {
     await this.ready();
     for (const key of keys) {
       const id = randomUUID();
-      await this.store.put(LOGIN_FAILURES, id, { id, key, at } satisfies FailureDoc);
+      await this.store.put(this.collection, id, { id, key, at } satisfies FailureDoc);
     }
     await this.pruneNowAndThen(at);
   }
@@ -55,22 +57,22 @@ export class AccountLoginFailures implements SharedFailures {
   async forget(keys: string[]): Promise<void> {
     await this.ready();
     for (const key of keys) {
-      for (const doc of await this.store.find<FailureDoc>(LOGIN_FAILURES, { where: { key } })) await this.store.remove(LOGIN_FAILURES, doc.id);
+      for (const doc of await this.store.find<FailureDoc>(this.collection, { where: { key } })) await this.store.remove(this.collection, doc.id);
     }
   }
 
   private async pruneNowAndThen(now: number): Promise<void> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    const oldest = await this.store.find<FailureDoc>(LOGIN_FAILURES, { sort: { field: 'at', direction: 'asc' }, limit: PRUNE_BATCH });
+    const oldest = await this.store.find<FailureDoc>(this.collection, { sort: { field: 'at', direction: 'asc' }, limit: PRUNE_BATCH });
     for (const doc of oldest) {
       if (doc.at > now - this.windowMs) break;
-      await this.store.remove(LOGIN_FAILURES, doc.id);
+      await this.store.remove(this.collection, doc.id);
     }
   }
 
   private ready(): Promise<void> {
-    this.declared ??= this.store.declareCollection(LOGIN_FAILURES, { indexes: ['key', 'at'] });
+    this.declared ??= this.store.declareCollection(this.collection, { indexes: ['key', 'at'] });
     return this.declared;
   }
 }

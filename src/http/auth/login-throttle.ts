@@ -67,12 +67,26 @@ export interface SharedFailures {
 
 type Admission = (ThrottleDecision & { blocked: true }) | { blocked: false; delayMs: number; attempt: ThrottledAttempt };
 
-interface Counter {
+/** One count an attempt adds to; the attempt is refused when any is at its threshold. */
+export interface Counter {
   key: string;
   threshold: number;
   /** Its failures make attempts wait (a pair, a device), not only block. */
   delays: boolean;
 }
+
+/** Which counts a source's attempt adds to (the login's: loginCounters). */
+export type CountersOf = (source: LoginSource, policy: ThrottlePolicy) => Counter[];
+
+/** A trusted device answers for itself alone (a stolen cookie buys `blockAfter` guesses, no more). */
+export const loginCounters: CountersOf = ({ username, ip, device }, { blockAfter, untrustedBlockAfter }) => {
+  if (device !== null) return [{ key: `device:${device}`, threshold: blockAfter, delays: true }];
+  const user = username.toLowerCase();
+  return [
+    { key: `pair:${user}\u0000${ip}`, threshold: blockAfter, delays: true },
+    { key: `untrusted:${user}`, threshold: untrustedBlockAfter, delays: false },
+  ];
+};
 
 export class LoginThrottle {
   readonly policy: ThrottlePolicy;
@@ -86,6 +100,7 @@ export class LoginThrottle {
   constructor(
     policy: Partial<ThrottlePolicy> = {},
     private readonly shared?: SharedFailures,
+    private readonly counters: CountersOf = loginCounters,
   ) {
     this.policy = { ...DEFAULT_THROTTLE, ...policy };
     this.failures = new LRUCache({ max: this.policy.maxKeys });
@@ -176,15 +191,8 @@ export class LoginThrottle {
     return this.decide(this.countersOf(source), now);
   }
 
-  /** A trusted device answers for itself alone (a stolen cookie buys `blockAfter` guesses, no more). */
-  private countersOf({ username, ip, device }: LoginSource): Counter[] {
-    const { blockAfter, untrustedBlockAfter } = this.policy;
-    if (device !== null) return [{ key: `device:${device}`, threshold: blockAfter, delays: true }];
-    const user = username.toLowerCase();
-    return [
-      { key: `pair:${user}\u0000${ip}`, threshold: blockAfter, delays: true },
-      { key: `untrusted:${user}`, threshold: untrustedBlockAfter, delays: false },
-    ];
+  private countersOf(source: LoginSource): Counter[] {
+    return this.counters(source, this.policy);
   }
 
   private decide(counters: Counter[], now: number): ThrottleDecision {

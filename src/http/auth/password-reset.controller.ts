@@ -12,7 +12,9 @@ import { UserDirectory, USERNAME_PATTERN } from '../../users/user-directory';
 import { ApiError, describeError } from '../errors.filter';
 import { JsonBody } from '../json-body';
 import { Views } from '../views';
+import { RESET_THROTTLE } from './auth.module';
 import { csrfTokenFor } from './csrf';
+import { type LoginThrottle } from './login-throttle';
 import { AccountSessionStore } from './session-store';
 
 const LINK_GONE = {
@@ -20,6 +22,8 @@ const LINK_GONE = {
   code: 'RESET_LINK_GONE',
   message: "Ce lien n'est plus valable (il sert une fois, pendant une heure). Demandez-en un nouveau.",
 };
+/** Requests waiting to be handled, at most (each is a few milliseconds of lookups). */
+const MAX_QUEUED = 1000;
 const SENT = "Si cet identifiant existe et qu'une adresse électronique lui est associée, un lien vient d'y être envoyé : il est valable une heure.";
 
 /** Password reset by e-mail (API.md "People and access"): a link valid one hour, used once; never says whether a username exists. */
@@ -27,6 +31,8 @@ const SENT = "Si cet identifiant existe et qu'une adresse électronique lui est 
 export class PasswordResetController {
   private readonly resets: PasswordResets;
   private readonly log = new Logger('PasswordReset');
+  private handled: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     private readonly users: UserDirectory,
@@ -35,7 +41,8 @@ export class PasswordResetController {
     private readonly views: Views,
     @Inject(ACCOUNT_STORE) store: AccountStore,
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RESET_THROTTLE) private readonly throttle: LoginThrottle,
   ) {
     this.resets = new PasswordResets(store, clock);
   }
@@ -43,8 +50,8 @@ export class PasswordResetController {
   /** 202 at once, whatever the username: the lookup and the message happen after the answer, so neither time nor status tells. */
   @Post('api/password-reset')
   @HttpCode(202)
-  request(@JsonBody() body: { username?: unknown }): Record<string, never> {
-    this.sendLink(body.username);
+  request(@JsonBody() body: { username?: unknown }, @Req() req: Request): Record<string, never> {
+    this.sendLink(body.username, req);
     return {};
   }
 
@@ -63,7 +70,7 @@ export class PasswordResetController {
 
   @Post('mot-de-passe-oublie')
   forgotForm(@Req() req: Request, @Res() res: Response): void {
-    this.sendLink(req.body?.username);
+    this.sendLink(req.body?.username, req);
     csrfTokenFor(req);
     this.views.render(res, 'password-forgot', { title: 'Mot de passe oublié', sent: SENT }, { status: 202 });
   }
@@ -94,19 +101,42 @@ export class PasswordResetController {
     this.views.redirectWithMessage(res, '/login', 'Votre mot de passe est changé : connectez-vous avec le nouveau.');
   }
 
-  private sendLink(username: unknown): void {
+  /**
+   * Handled after the answer, one request after another: each reads the throttle's counts the
+   * previous one left (two at once would each miss the other's). A flood beyond MAX_QUEUED is
+   * dropped unsent, as past the throttle.
+   */
+  private sendLink(username: unknown, req: Request): void {
     if (typeof username !== 'string' || !USERNAME_PATTERN.test(username.trim())) return;
-    void (async () => {
-      const user = await this.users.get(username.trim());
-      if (!user?.email) return;
-      const token = await this.resets.issue(user.username);
-      await this.outbox.post(
-        passwordResetLetter(
-          { email: user.email, name: user.name, username: user.username, coopId: user.coopId, department: user.department },
-          `${this.config.publicUrl}/mot-de-passe/${token}`,
-        ),
-      );
-    })().catch((error: unknown) => this.log.warn(`lien non envoyé : ${error instanceof Error ? error.message : String(error)}`));
+    if (this.queued >= MAX_QUEUED) return;
+    const ip = req.ip ?? 'unknown';
+    this.queued++;
+    this.handled = this.handled
+      .then(() => this.sendLinkNow(username.trim(), ip))
+      .catch((error: unknown) => this.log.warn(`lien non envoyé : ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => this.queued--);
+  }
+
+  /** Resolves once every request so far is handled: its link recorded, or not for an unknown username or past the limit. */
+  idle(): Promise<void> {
+    return this.handled;
+  }
+
+  private async sendLinkNow(username: string, ip: string): Promise<void> {
+    // Every request counts, known username or not; past the limit nothing is sent (still 202).
+    const now = this.clock.now().getTime();
+    const admission = await this.throttle.admitShared({ username, ip, device: null }, now);
+    if (admission.blocked) return;
+    admission.attempt.failed(now);
+    const user = await this.users.get(username);
+    if (!user?.email) return;
+    const token = await this.resets.issue(user.username);
+    await this.outbox.post(
+      passwordResetLetter(
+        { email: user.email, name: user.name, username: user.username, coopId: user.coopId, department: user.department },
+        `${this.config.publicUrl}/mot-de-passe/${token}`,
+      ),
+    );
   }
 
   /** Used or older than an hour → 410; a weak password → 400 (the link stays good); then every session of the user ends. */
