@@ -16,7 +16,7 @@ export interface CoopReminderFacts extends ReminderFacts {
  * ended last and of today's year (three queries, whatever the number of coops) — the submission
  * of the year ended, the bank entries not reconciled in the years not closed, the last statement.
  */
-export async function reminderFacts(store: ReadStore, today: IsoDate): Promise<CoopReminderFacts[]> {
+export async function reminderFacts(store: Pick<ReadStore, 'find'>, today: IsoDate): Promise<CoopReminderFacts[]> {
   const current = fiscalYearOf(today);
   const [coops, ended, present] = await Promise.all([
     store.find<CoopDoc>('coops'),
