@@ -10,8 +10,7 @@ import { importStatementCommand } from '../domain/ledger/statements/statements';
 import { parseEuros } from '../domain/money';
 import { type CsvMapping, type ParsedStatement, StatementFileError } from '../domain/statements';
 import { type StatementFile } from '../events/ledger-events';
-import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../projections/ledger/notebook.projection';
-import { bankReconciliationOf, bankReconciliationView, statementList, statementProposals, statementView } from '../reads/bank-statements';
+import { bankReconciliationOf, bankReconciliationView, statementList, statementProposals, readStatement, statementView } from '../reads/bank-statements';
 import { LedgerReads } from '../reads/ledger-reads';
 import { CLOCK } from '../tokens';
 import { type SessionUser } from '../users/user-directory';
@@ -88,7 +87,7 @@ export class StatementsApiController {
 
   private async created(coopId: string, year: number, statementId: string) {
     const { notebook, source } = await this.reads.year(coopId, year);
-    const doc = await source.get<StatementDoc & { [key: string]: unknown }>(NOTEBOOK_STATEMENTS, notebookStatementId(notebookId(coopId, year), statementId));
+    const doc = await readStatement(source, notebook, statementId);
     if (!doc) throw new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
     return {
       statementId,
@@ -202,7 +201,7 @@ export class StatementsApiController {
 
   private async statement(coopId: string, year: number, statementId: string, asOf?: string) {
     const { notebook, source } = await this.reads.year(coopId, year, asOf);
-    const doc = await source.get<StatementDoc & { [key: string]: unknown }>(NOTEBOOK_STATEMENTS, notebookStatementId(notebookId(coopId, year), statementId));
+    const doc = await readStatement(source, notebook, statementId);
     if (!doc) throw new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
     return { notebook, doc };
   }

@@ -4,6 +4,7 @@ import {
   type InvitationDelivery,
   type QuitusGiven,
   type SubmissionDocumentAttached,
+  type SubsidyRow,
   type SubmissionSent,
   type VerifierQuality,
   asLedgerEvent,
@@ -56,13 +57,15 @@ export interface YearEndSubmission extends SubmissionSent {
   /** Still the year as it is (no unlock since it was sent). */
   current: boolean;
 }
-/** A bank statement of the year: an imported one's file may be the submission's year-end statement. */
-export type YearEndStatement = StatementOnRecord & { statementId: string; at: string };
-/** One closing of the year (YearClosed, then each YearLocked after a correction). */
+/** A bank statement of the year (its lines: the notebook's statement documents); an imported one's file may be the submission's year-end statement. */
+export type YearEndStatement = StatementOnRecord & { statementId: string; at: string; lines: number };
+/** One closing of the year (YearClosed, then each YearLocked after a correction); a YearLocked keeps the first closing's date. */
 export interface YearEndClosing {
   at: string;
+  closedOn: string;
   bank: number;
   cash: number;
+  result: number;
 }
 
 export interface YearFactsDoc {
@@ -73,6 +76,8 @@ export interface YearFactsDoc {
   department: string | null;
   /** The tally's status, at the top for the collection's index. */
   status: YearStatus;
+  /** The opening declared in the coop's first year: its date and when (its figures are the tally's). */
+  openingDeclared: { date: string; at: string } | null;
   /** metadata.at of the year's own last event. */
   lastActivityAt: string | null;
   /** The year's own last closing (YearClosed, or YearLocked after a correction), kept while unlocked: the next year opens from it. */
@@ -88,7 +93,8 @@ export interface YearFactsDoc {
   submissions: YearEndSubmission[];
   /** The year's bank statements in record order, with their files. */
   statements: YearEndStatement[];
-  subsidyRows: number;
+  /** The subsidies table (SubsidiesDeclared replaces it). */
+  subsidies: SubsidyRow[];
   closings: YearEndClosing[];
   /** The opening the mandataire saw after the previous year's correction (absent: none seen). */
   openingSeen?: { bank: number; cash: number; at: string } | null;
@@ -103,6 +109,7 @@ export function emptyYearFacts(coopId: string, year: number, department: string 
     year,
     department,
     status: 'open',
+    openingDeclared: null,
     lastActivityAt: null,
     closing: null,
     tally: closingFactsFold.initial(),
@@ -113,7 +120,7 @@ export function emptyYearFacts(coopId: string, year: number, department: string 
     documents: [],
     submissions: [],
     statements: [],
-    subsidyRows: 0,
+    subsidies: [],
     closings: [],
     openingSeen: null,
     appliedRevisions: {},
@@ -167,21 +174,30 @@ function applyYearEnd(doc: YearFactsDoc, recorded: RecordedEvent): void {
     case 'StatementDeclared':
     case 'StatementImported': {
       const d = event.data;
-      const file = event.type === 'StatementImported' ? event.data.file : null;
-      doc.statements = [...doc.statements, { statementId: d.statementId, date: d.date, closingBalance: d.closingBalance, file, at }];
+      const imported = event.type === 'StatementImported' ? event.data : null;
+      const statement = {
+        statementId: d.statementId,
+        date: d.date,
+        closingBalance: d.closingBalance,
+        file: imported?.file ?? null,
+        at,
+        lines: imported?.lines.length ?? 0,
+      };
+      doc.statements = [...doc.statements, statement];
       return;
     }
     case 'StatementDeleted':
       doc.statements = (doc.statements ?? []).filter((s) => s.statementId !== event.data.statementId);
       return;
     case 'SubsidiesDeclared':
-      doc.subsidyRows = event.data.rows.length;
+      doc.subsidies = event.data.rows.map((r) => ({ ...r }));
       return;
     case 'YearClosed':
     case 'YearLocked': {
-      const { bank, cash, openAdvances, unreconciled } = event.data;
+      const { bank, cash, result, openAdvances, unreconciled } = event.data;
+      const closedOn = event.type === 'YearClosed' ? event.data.closedOn : (doc.closings.at(-1)?.closedOn ?? at.slice(0, 10));
       doc.closing = { bank, cash, openAdvances, unreconciled };
-      doc.closings = [...doc.closings, { at, bank, cash }];
+      doc.closings = [...doc.closings, { at, closedOn, bank, cash, result }];
       return;
     }
     case 'OpeningChangeSeen': {
@@ -197,6 +213,8 @@ function applyYearEnd(doc: YearFactsDoc, recorded: RecordedEvent): void {
       doc.submissions = doc.submissions.map((s) => ({ ...s, current: false }));
       return;
     case 'OpeningBalanceDeclared':
+      doc.openingDeclared = { date: event.data.date, at };
+      return;
     case 'EntryRecorded':
     case 'EntryAmended':
     case 'EntryDeleted':
@@ -264,7 +282,9 @@ export const yearFactsProjection: Projection = {
   name: 'year_facts',
   // 1: one document per coop-year in place of the board's, the trial balance's, the department
   //    totals' and the year-ends' (board v7, trial_balance v5, department_totals v2, year_ends v3).
-  version: 1,
+  // 2: the notebook's view reads the year's facts here: the declaration's date, each closing's date
+  //    and result, the statements' line counts, the subsidies table's rows.
+  version: 2,
   collections: { [YEAR_FACTS]: { indexes: ['department', 'year', 'coopId', 'status'] }, [QUITUS_CODES]: { indexes: [] } },
   streamPrefixes: ['ledger-'],
   keysOf(event: RecordedEvent): DocRef[] {

@@ -13,7 +13,20 @@ import {
 } from '../domain/statements';
 import { type StatementLine } from '../events/ledger-events';
 import { netOn } from '../domain/net-amount';
-import { type NotebookDoc, type StatementDoc } from '../projections/ledger/notebook.projection';
+import { NOTEBOOK_STATEMENTS, type StatementLinesDoc, notebookStatementId } from '../projections/ledger/notebook.projection';
+import { type Doc } from '../projections/read-store';
+import { type NotebookDoc, type NotebookSource, type StatementSummary } from './notebook-read';
+
+/** A statement of the year with its lines: what year_facts says of it (the notebook's view lists it) and its lines' document. */
+export type Statement = Omit<StatementSummary, 'lines'> & Omit<StatementLinesDoc, 'id' | 'notebook' | 'appliedRevision'>;
+
+/** The year's statement `statementId` with its lines; null when the year has no such statement. */
+export async function readStatement(source: NotebookSource, notebook: NotebookDoc, statementId: string): Promise<Statement | null> {
+  const summary = notebook.statements.find((s) => s.statementId === statementId);
+  if (!summary) return null;
+  const doc = await source.get<StatementLinesDoc & Doc>(NOTEBOOK_STATEMENTS, notebookStatementId(notebook.id, statementId));
+  return { ...summary, lines: doc?.lines ?? [], duplicates: doc?.duplicates ?? 0, outsideYear: doc?.outsideYear ?? 0 };
+}
 
 /** The bank side of a year's notebook: what the état de rapprochement reads. */
 export function bankBookOfNotebook(notebook: NotebookDoc): BankBook {
@@ -88,7 +101,7 @@ export function lineMatchesOf(notebook: NotebookDoc): Map<string, string[]> {
 }
 
 /** Proposals for a statement's lines not matched yet, against the year's unreconciled bank items. */
-export function statementProposals(notebook: NotebookDoc, statement: StatementDoc): Proposal[] {
+export function statementProposals(notebook: NotebookDoc, statement: Statement): Proposal[] {
   const matched = lineMatchesOf(notebook);
   return proposeMatches(
     statement.lines.filter((l) => !matched.has(l.lineId)),
@@ -106,14 +119,14 @@ export interface StatementView {
   statementId: string;
   date: string;
   closingBalance: number;
-  file: StatementDoc['file'];
+  file: Statement['file'];
   duplicates: number;
   outsideYear: number;
   lines: StatementLineView[];
 }
 
 /** API.md's statement detail: each line with its status and entries (the matched ones, or the proposed ones). */
-export function statementView(notebook: NotebookDoc, statement: StatementDoc): StatementView {
+export function statementView(notebook: NotebookDoc, statement: Statement): StatementView {
   const matched = lineMatchesOf(notebook);
   const proposed = new Map(statementProposals(notebook, statement).map((p) => [p.lineId, p.entryIds]));
   return {

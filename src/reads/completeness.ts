@@ -49,7 +49,7 @@ export function completenessRows(coops: readonly CoopDoc[], docs: readonly YearF
       const quitus = quitusMissing(decisions).length === 0;
       const statement = statementDocument(doc) !== null;
       const proofs = new Set(subsidyProofs(doc));
-      const allProofs = Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i));
+      const allProofs = Array.from({ length: doc.subsidies.length }, (_, i) => i).every((i) => proofs.has(i));
       const closed = doc.status === 'closed';
       const submitted = submission.status !== 'missing';
       const missing = [

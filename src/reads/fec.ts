@@ -3,7 +3,8 @@ import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../domain/chart';
 import { formatFrenchDate, yearEnd, yearStart } from '../domain/fiscal-year';
 import { type EntryLine } from '../events/ledger-events';
 import { byDate, compareText, creditOf, debitOf } from '../projections/ledger/amounts';
-import { type NotebookDoc, type NotebookEntry, type Validation } from '../projections/ledger/notebook.projection';
+import { type NotebookEntry, type Validation } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from './notebook-read';
 import { plainAmount } from '../domain/money';
 
 /**

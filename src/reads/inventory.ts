@@ -1,9 +1,9 @@
 import { accountWithRole, type Chart } from '../domain/chart';
 import { formatFieldAmount } from '../domain/money';
 import { carriedGoods } from '../domain/ledger';
-import { type InventoryRow, type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { type InventoryRow, type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { netOn } from '../domain/net-amount';
-import { type NotebookSource, readNotebook } from './notebook-read';
+import { type NotebookSource, readNotebook, type NotebookDoc } from './notebook-read';
 import { type CoopYears } from './year-opening';
 
 /**

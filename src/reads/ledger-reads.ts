@@ -12,10 +12,11 @@ import { ALL_PROJECTIONS } from '../projections';
 import { chartFor } from '../projections/charts.projection';
 import { CoopDoc } from '../projections/coops.projection';
 import { foldCollection, foldDocument } from '../projections/fold';
-import { boardFacts, coopYearFacts, yearOpeningOf } from './year-opening';
+import { boardFacts, coopYearFacts } from './year-opening';
 import { deepFreeze, KeptAnswers } from './frozen';
-import { NotebookDoc, NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
-import { emptyOpenedNotebook, notebookOf, openedNotebook, readNotebook } from './notebook-read';
+import { NotebookEntryRow, NotebookHeader, NOTEBOOK_ENTRIES, NOTEBOOKS, notebookId } from '../projections/ledger/notebook.projection';
+import { notebookOf, notebookView, readNotebook, type NotebookDoc } from './notebook-read';
+import { YEAR_FACTS, type YearFactsDoc, yearFactsId } from '../projections/year-facts.projection';
 
 import { calendarYearView } from './ledger-views';
 import { Doc, ReadStore } from '../projections/read-store';
@@ -142,8 +143,9 @@ export class LedgerReads {
    * The year as the read models hold it now, put together once per version of its documents.
    * While nothing was projected (the checkpoints of the three projections it reads have not
    * moved) the kept version is current. Otherwise the version is the notebook header's last
-   * position (read before its rows, so it never labels rows older than itself) with the coop's
-   * and the chart's documents as they are: writes to other coops keep it. The documents are
+   * position (read before its rows, so it never labels rows older than itself), the revisions of
+   * the coop's year-facts documents (the year's facts and its opening) and the coop's and the
+   * chart's documents as they are: writes to other coops keep it. The documents are
    * frozen: every reader shares them, and views may keep what they compute from them (the grid).
    */
   private async currentYear(coopId: string, year: number): Promise<Omit<YearReads, 'asOf'> | null> {
@@ -155,13 +157,14 @@ export class LedgerReads {
     if (!coop || !Number.isInteger(year) || year < coop.firstYear || year > coop.firstYear + 200) return null;
     const chart = await chartFor(this.readStore, coop.department, year);
     const header = await this.readStore.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
-    // The opening moves with the earlier years' documents, not with this year's header.
-    const opening = yearOpeningOf(await coopYearFacts(this.readStore, coopId), coop, year);
-    const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}\u0000${JSON.stringify(opening)}`;
+    // The year's facts and the opening move with the coop's year-facts documents, not with this year's header.
+    const years = await coopYearFacts(this.readStore, coopId);
+    const facts = years.map((d) => `${d.year}@${JSON.stringify(d.appliedRevisions)}`).join(',');
+    const version = `${header?.lastPosition ?? ''}\u0000${JSON.stringify(coop)}\u0000${JSON.stringify(chart)}\u0000${facts}`;
     if (hit?.version.version === version) return this.current.keep(key, { marks, version }, hit.answer);
     const read = (async () => {
       const rows = header ? await this.readStore.find<NotebookEntryRow & Doc>(NOTEBOOK_ENTRIES, { where: { notebook: header.id } }) : [];
-      const notebook = header ? openedNotebook(header, rows, opening) : emptyOpenedNotebook(coop, year, opening);
+      const notebook = notebookView(header, rows, years, coop, year);
       return deepFreeze({ coop, year, notebook, chart });
     })();
     return this.current.keep(key, { marks, version }, read);
@@ -174,8 +177,8 @@ export class LedgerReads {
     if (!coop) throw new DomainError('NOT_FOUND', 'Coopérative introuvable.', undefined, 'not_found');
     const years = [];
     for (let year = Math.max(currentYear, coop.firstYear); year >= coop.firstYear; year--) {
-      const header = await source.get<NotebookHeader & Doc>(NOTEBOOKS, notebookId(coopId, year));
-      years.push({ year, status: header?.status ?? 'open' });
+      const facts = await source.get<YearFactsDoc & Doc>(YEAR_FACTS, yearFactsId(coopId, year));
+      years.push({ year, status: facts?.status ?? 'open' });
     }
     return years;
   }

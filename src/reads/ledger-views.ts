@@ -4,7 +4,8 @@ import { yearEnd, yearStart } from '../domain/fiscal-year';
 import { deepFreeze } from './frozen';
 import { accountAmount, byDate, byPj, creditOf, debitOf, kindOf, receiptsAndExpenses } from '../projections/ledger/amounts';
 import { netOn } from '../domain/net-amount';
-import { type CarriedOverRow, type NotebookDoc, type NotebookEntry, type NotebookStatus } from '../projections/ledger/notebook.projection';
+import { type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { type CarriedOverRow, type NotebookDoc, type NotebookStatus } from './notebook-read';
 import { type OpeningSource } from '../domain/ledger';
 
 /**

@@ -34,7 +34,7 @@ import { type ReadStore } from '../projections/read-store';
 import { CLOCK, READ_STORE } from '../tokens';
 import { csvFile, csvText } from './department-views';
 import { nextPj } from './notebook-models';
-import { type NotebookDoc } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from './notebook-read';
 import { EUROS_CELL_FORMAT } from './exports';
 
 /** A coop's membership as GET …/membership answers it (API.md), with what the page needs besides. */

@@ -1,7 +1,8 @@
 import { ADVANCES, BANK, CASH, type Chart } from '../domain/chart';
 import { parseFrenchDate } from '../domain/fiscal-year';
 import { parseEuros } from '../domain/money';
-import { type NotebookDoc, type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { type NotebookEntry } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from './notebook-read';
 import { type GridColumn, type GridView } from './ledger-views';
 import { type GridDisplay, gridQuery, isAccountColumn, shownColumns } from './grid-display';
 import { accountChoices, columnField, type FieldErrors, gridValues, paymentValues, portraitValues, suggestPj, ventilationValues } from './entry-values';

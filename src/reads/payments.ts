@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { MODE_WORDS } from '../domain/payments/decide';
 import { type PaymentContent, type PaymentMode, paymentContent } from '../events/payment-events';
 import { DEPOSITS, type DepositDoc, PAYMENTS, type PaymentDoc, depositDocId, paymentBookId, paymentDocId } from '../projections/payments/payments.projection';
-import { type NotebookDoc } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from './notebook-read';
 import { type Doc, type ReadStore } from '../projections/read-store';
 import { READ_STORE } from '../tokens';
 import { actionsView } from './ledger-views';

@@ -8,7 +8,7 @@ import { type InvitationDelivery } from '../events/ledger-events';
 import { QUITUS_CODES, type QuitusCodeDoc, YEAR_FACTS, type YearFactsDoc, emptyYearFacts, yearFactsId } from '../projections/year-facts.projection';
 import { quitusComplete, reservesOf, statementDocument } from './year-end-state';
 import { CLOCK, READ_STORE } from '../tokens';
-import { type NotebookDoc } from '../projections/ledger/notebook.projection';
+import { type NotebookDoc } from './notebook-read';
 import { earlierNotebooks } from './inventory';
 import { type DocSource, LedgerReads, type YearReads } from './ledger-reads';
 import { type CrfInputs, type OfficialCrf, officialCrf, yearEndFlag, type YearEndNotices, yearEndNotices } from './year-end-views';
@@ -149,7 +149,7 @@ export function submissionRow(coop: Pick<CoopDoc, 'coopId' | 'name'>, doc: YearF
     quitusReserves: reserves.length > 0,
     reserves,
     statement: statementDocument(doc) !== null,
-    subsidyProofs: Array.from({ length: doc.subsidyRows }, (_, i) => i).every((i) => proofs.has(i)),
+    subsidyProofs: Array.from({ length: doc.subsidies.length }, (_, i) => i).every((i) => proofs.has(i)),
     reason: last?.status === 'returned' ? last.reason : null,
     reopened: last !== null && !last.current,
     invitations: doc.invitations.map(({ name, quality, delivery, used }) => ({ name, quality, delivery, used })),

@@ -14,7 +14,7 @@ import {
   newFecCursor,
   numbered,
 } from '../../src/reads/fec';
-import { type NotebookDoc } from '../../src/projections/ledger/notebook.projection';
+import { type NotebookDoc } from '../../src/reads/notebook-read';
 import { checkFec, checkFecSuccession } from '../support/fec-check';
 import { content, credit, debit, guideYear, TestLog } from '../projections/ledger/support';
 

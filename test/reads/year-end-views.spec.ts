@@ -1,5 +1,5 @@
 import { defaultChart } from '../../src/domain/chart';
-import { emptyNotebook } from '../../src/projections/ledger/notebook.projection';
+import { notebookView } from '../../src/reads/notebook-read';
 import { calendarYearView } from '../../src/reads/ledger-views';
 import { emptyYearFacts } from '../../src/projections/year-facts.projection';
 import { crfReconciliation, inventoryView, openingView, yearEndFlag, yearEndNotices, yearEndReconciliation } from '../../src/reads/year-end-views';
@@ -81,11 +81,11 @@ describe('the opening a correction of the previous year moved: before → after,
     ...emptyYearFacts('ecole1', 2024, '14'),
     status: 'closed' as const,
     closings: [
-      { at: '2025-09-02T10:00:00Z', bank: 114200, cash: 5000 },
-      { at: '2025-10-02T10:00:00Z', bank: 113200, cash: 5000 },
+      { at: '2025-09-02T10:00:00Z', closedOn: '2025-09-02', bank: 114200, cash: 5000, result: 14200 },
+      { at: '2025-10-02T10:00:00Z', closedOn: '2025-09-02', bank: 113200, cash: 5000, result: 13200 },
     ],
   };
-  const empty = emptyNotebook('ecole1', 2025);
+  const empty = notebookView(null, [], [], { coopId: 'ecole1', firstYear: 2025 }, 2025);
   const notebook = { ...empty, opening: { ...empty.opening, bank: 113200, cash: 5000, source: 'previous-year' as const } };
 
   it('shows the change until the mandataire saw that opening; the board still flags it', () => {
@@ -101,7 +101,10 @@ describe('the opening a correction of the previous year moved: before → after,
   });
 
   it('shows again when the previous year closes once more with other balances than the one seen', () => {
-    const again = { ...previous, closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', bank: 112000, cash: 5000 }] };
+    const again = {
+      ...previous,
+      closings: [...previous.closings, { at: '2025-11-05T10:00:00Z', closedOn: '2025-09-02', bank: 112000, cash: 5000, result: 12000 }],
+    };
     const seen = { ...emptyYearFacts('ecole1', 2025, '14'), openingSeen: { bank: 113200, cash: 5000, at: '2025-10-03T08:00:00Z' } };
     expect(yearEndNotices(seen, again, notebook).openingChange).toMatchObject({ before: { bank: 113200 }, after: { bank: 112000 } });
   });

@@ -10,8 +10,15 @@ import { type Clock, formatFrenchDate, parseFrenchDate, today } from '../../doma
 import { formatEuros, parseEuros } from '../../domain/money';
 import { type CsvMapping, type ParsedStatement } from '../../domain/statements';
 import { netOn } from '../../domain/net-amount';
-import { NOTEBOOK_STATEMENTS, notebookId, notebookStatementId, type StatementDoc } from '../../projections/ledger/notebook.projection';
-import { bankReconciliationView, matchCandidates, statementList, statementProposals, statementView } from '../../reads/bank-statements';
+import {
+  bankReconciliationView,
+  matchCandidates,
+  statementList,
+  statementProposals,
+  readStatement,
+  type Statement,
+  statementView,
+} from '../../reads/bank-statements';
 import { lineCandidates, searchCandidates, suggestAccount } from '../../domain/statements';
 import { accountGroups, nextPj } from '../../reads/notebook-models';
 import { CLOCK } from '../../tokens';
@@ -254,7 +261,7 @@ export class StatementsPagesController {
   private renderDetail(
     res: Response,
     ctx: YearContext,
-    doc: StatementDoc,
+    doc: Statement,
     query: { searchLine?: string; search?: string },
     extra: { formError?: string; lineForm?: LineForm; status?: number } = {},
   ) {
@@ -474,12 +481,8 @@ export class StatementsPagesController {
     );
   }
 
-  private async statementDoc(ctx: YearContext, statementId: string): Promise<StatementDoc> {
-    const { coop, year, source } = ctx.reads;
-    const doc = await source.get<StatementDoc & { [key: string]: unknown }>(
-      NOTEBOOK_STATEMENTS,
-      notebookStatementId(notebookId(coop.coopId, year), statementId),
-    );
+  private async statementDoc(ctx: YearContext, statementId: string): Promise<Statement> {
+    const doc = await readStatement(ctx.reads.source, ctx.reads.notebook, statementId);
     if (!doc) throw new DomainError('STATEMENT_NOT_FOUND', "Ce relevé n'existe pas dans cet exercice.", undefined, 'not_found');
     return doc;
   }

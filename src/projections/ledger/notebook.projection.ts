@@ -1,34 +1,24 @@
 import { type RecordedEvent } from '../../events/envelope';
 import {
   type ActivityReported,
-  type CarriedOverItem,
   type CashCounted,
   type EntryContent,
   type InventoryItemAdded,
-  type OpenAdvance,
-  type OpeningBalanceDeclared,
-  type StatementFile,
   type StatementLine,
-  type SubsidyRow,
   type VoucherAttached,
-  type YearClosed,
-  type YearLocked,
   asLedgerEvent,
   noOtherEvent,
 } from '../../events/ledger-events';
 import { parseStream } from '../../events/streams';
 import { type Doc } from '../read-store';
 import { type DocRef, type Projection } from '../projection';
-import { type OpeningSource } from '../../domain/ledger';
 
 /**
- * The notebook of one coop for one fiscal year: everything the ledger reads need (grid,
- * breakdown, actions, CRF/CRA, exports), as plain JSON, so every view is a pure function of
- * this document and the year's chart. Deleted entries leave it: the auditor reads the history.
- *
- * Stored as a header (NOTEBOOKS: opening, closing, registers…) and one row per entry
- * (NOTEBOOK_ENTRIES): an event then rewrites a few hundred bytes, not the whole year (a 500-entry
- * year is ~250 KB of JSON). `readNotebook` puts them back together.
+ * The notebook of one coop for one fiscal year, what only it keeps: one row per entry
+ * (NOTEBOOK_ENTRIES: an event rewrites a few hundred bytes, not the whole year), one document per
+ * bank statement with its lines (NOTEBOOK_STATEMENTS), and a small header (NOTEBOOKS: registers,
+ * validations, carried-over items seen). The year's own facts are year_facts'. The notebook's
+ * view, with its opening, is put together at read time (readNotebook, src/reads/notebook-read.ts).
  */
 export const NOTEBOOKS = 'notebooks';
 export const NOTEBOOK_ENTRIES = 'notebook_entries';
@@ -69,75 +59,55 @@ export type NotebookEntry = EntryContent & {
   replacedBy: string | null;
 };
 
-export type CarriedOverRow = CarriedOverItem & { seen: boolean; statementDate: string | null; statementId?: string | null; lineId?: string | null };
-/** A statement of the year as the header lists it: its lines are in its own document. */
-export type StatementSummary = { statementId: string; date: string; closingBalance: number; lines: number; file: StatementFile | null; at: string };
-/** The stored document of one statement. */
-export type StatementDoc = StatementSummary & {
+/** Where an item carried over from the previous year was seen on this year's statements. */
+export type CarriedOverSeen = { statementDate: string | null; statementId?: string | null; lineId?: string | null };
+/**
+ * The stored lines of one statement, as its import gave them. The statement itself (date, closing
+ * balance, file) is a year fact: year_facts lists it, and readStatement (src/reads) puts both together.
+ */
+export type StatementLinesDoc = {
   id: string;
   notebook: string;
+  statementId: string;
   lines: StatementLine[];
   duplicates: number;
   outsideYear: number;
   appliedRevision: number;
 };
-/**
- * The year's opening by the domain's rule (openingOf, over the coop's earlier years), set when the
- * notebook is read (src/reads/notebook-read.ts), never stored. date: the declared date, or the day
- * the previous year was closed; at: when that was recorded.
- */
-export type Opening = { bank: number; cash: number; source: OpeningSource; provisional: boolean; date: string | null; at: string | null };
-export const NO_OPENING: Opening = { bank: 0, cash: 0, source: 'none', provisional: false, date: null, at: null };
 export type CashCountRow = CashCounted & { at: string };
 export type InventoryRow = InventoryItemAdded & { removed: boolean; leftOn: string | null };
-export type Closing = YearClosed & { at: string };
-export type NotebookStatus = 'open' | 'closed' | 'unlocked';
 /** One closing's validation (EntriesValidated): the entries it made intangible, on its date. */
 export type Validation = { validatedOn: string; at: string; entryIds: string[] };
 
-export type NotebookDoc = {
+/**
+ * The stored header: what the notebook alone knows of its year beside its rows. The year's facts —
+ * status, opening, closing, statements, subsidies, the previous year's closing — have one home,
+ * year_facts; the notebook's view (src/reads/notebook-read.ts) reads them there.
+ */
+export type NotebookHeader = {
   id: string;
   coopId: string;
   year: number;
-  status: NotebookStatus;
-  /** Live entries, in record order. */
-  entries: NotebookEntry[];
-  /** Set at read time (see Opening). */
-  opening: Opening;
-  declaredOpening: (OpeningBalanceDeclared & { at: string }) | null;
-  /** The previous year's closing figures, as its YearClosed / YearLocked stated them. */
-  previousClosing: { closedOn: string; bank: number; cash: number; at: string } | null;
-  carriedOver: CarriedOverRow[];
   /**
-   * Items seen on this year's statements, kept apart from the list because a later YearLocked of
-   * the previous year replaces the list and must not forget what was seen.
+   * Items of the previous year's closing seen on this year's statements, kept apart from that
+   * list because a later YearLocked of the previous year replaces it and must not forget what was seen.
    */
-  carriedOverSeen: Record<string, { statementDate: string | null; statementId?: string | null; lineId?: string | null }>;
-  /** The year's bank statements in record order (their lines: NOTEBOOK_STATEMENTS). */
-  statements: StatementSummary[];
-  /** Advances open at the opening: the previous year's closing as stored, the rule's (openingOf) once read. */
-  openAdvances: OpenAdvance[];
+  carriedOverSeen: Record<string, CarriedOverSeen>;
   /** Every count, in record order; the last one is the one that matters. */
   cashCounts: CashCountRow[];
-  subsidies: SubsidyRow[];
   inventory: InventoryRow[];
   /** CRA free text per activity (an action tag or a free title). */
   activities: ActivityReported[];
-  closing: Closing | null;
   /** Every validation of the year, in order: the first closing's, then each re-closing's corrections. */
   validations: Validation[];
-  unlockedReason: string | null;
   lastEventAt: string | null;
   /** Last applied revision per stream: an event at or below it was already folded in. */
   appliedRevisions: Record<string, number>;
-  /** Global position of the last event folded in: the notebook's version (null: none yet). */
+  /** Global position of the last event folded in: the header's version (null: none yet). */
   lastPosition: string | null;
   /** Hash of the year's own last event (the stream head a CRF is made from); '' before any. */
   headHash: string;
 };
-
-/** The stored header: the notebook without its entries nor its opening (read time). */
-export type NotebookHeader = Omit<NotebookDoc, 'entries' | 'opening'>;
 
 /**
  * The stored row of one entry. A deleted entry stays as a tombstone, so a replayed event at or
@@ -145,27 +115,16 @@ export type NotebookHeader = Omit<NotebookDoc, 'entries' | 'opening'>;
  */
 export type NotebookEntryRow = NotebookEntry & { id: string; notebook: string; deleted: boolean; appliedRevision: number };
 
-export function emptyNotebook(coopId: string, year: number): NotebookDoc {
+export function emptyNotebookHeader(coopId: string, year: number): NotebookHeader {
   return {
     id: notebookId(coopId, year),
     coopId,
     year,
-    status: 'open',
-    entries: [],
-    opening: NO_OPENING,
-    declaredOpening: null,
-    previousClosing: null,
-    carriedOver: [],
     carriedOverSeen: {},
-    statements: [],
-    openAdvances: [],
     cashCounts: [],
-    subsidies: [],
     inventory: [],
     activities: [],
-    closing: null,
     validations: [],
-    unlockedReason: null,
     lastEventAt: null,
     appliedRevisions: {},
     lastPosition: null,
@@ -183,57 +142,27 @@ const contentOf = (data: EntryContent): EntryContent => ({
   lines: data.lines.map((l) => ({ ...l })),
 });
 
-/** Events of the notebook's own stream, into its header (entries have their rows). */
+/** Events of the notebook's own stream, into its header (entries have their rows, the year's facts year_facts). */
 function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
   const event = asLedgerEvent(recorded);
   const { at } = event.metadata;
   switch (event.type) {
-    case 'OpeningBalanceDeclared': {
-      const d = event.data;
-      doc.declaredOpening = { bank: d.bank, cash: d.cash, date: d.date, at };
-      return;
-    }
     case 'CarriedOverItemSeen': {
       const d = event.data;
-      const statementDate = d.statementDate ?? null;
-      const match = { statementId: d.statementId ?? null, lineId: d.lineId ?? null };
-      doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: { statementDate, ...match } };
-      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === d.entryId ? { ...c, seen: true, statementDate, ...match } : c));
+      const seen = { statementDate: d.statementDate ?? null, statementId: d.statementId ?? null, lineId: d.lineId ?? null };
+      doc.carriedOverSeen = { ...doc.carriedOverSeen, [d.entryId]: seen };
       return;
     }
     case 'CarriedOverItemUnseen': {
-      const { entryId } = event.data;
-      const { [entryId]: _unseen, ...rest } = doc.carriedOverSeen;
+      const { [event.data.entryId]: _unseen, ...rest } = doc.carriedOverSeen;
       doc.carriedOverSeen = rest;
-      doc.carriedOver = doc.carriedOver.map((c) => (c.entryId === entryId ? { ...c, seen: false, statementDate: null, statementId: null, lineId: null } : c));
       return;
     }
-    case 'StatementDeclared':
-    case 'StatementImported': {
-      const d = event.data;
-      const imported = 'lines' in d ? d : null;
-      const summary = {
-        statementId: d.statementId,
-        date: d.date,
-        closingBalance: d.closingBalance,
-        lines: imported?.lines.length ?? 0,
-        file: imported?.file ?? null,
-        at,
-      };
-      doc.statements = [...(doc.statements ?? []), summary];
-      return;
-    }
-    case 'StatementDeleted':
-      doc.statements = (doc.statements ?? []).filter((s) => s.statementId !== event.data.statementId);
-      return;
     case 'CashCounted': {
       const d = event.data;
       doc.cashCounts = [...doc.cashCounts, { ...d, counts: { ...d.counts }, at }];
       return;
     }
-    case 'SubsidiesDeclared':
-      doc.subsidies = event.data.rows.map((r) => ({ ...r }));
-      return;
     case 'InventoryItemAdded': {
       const d = event.data;
       doc.inventory = [...doc.inventory.filter((i) => i.itemId !== d.itemId), { ...d, pj: d.pj ?? null, removed: false, leftOn: null }];
@@ -256,22 +185,9 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
       doc.activities = d.text.trim() === '' ? others : [...others, { activity: d.activity, text: d.text }];
       return;
     }
-    case 'YearClosed': {
-      const d = event.data;
-      Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, d.closedOn, at) });
-      return;
-    }
     case 'EntriesValidated':
       doc.validations = [...doc.validations, { validatedOn: event.data.validatedOn, at, entryIds: [...event.data.entryIds] }];
       return;
-    case 'YearUnlocked':
-      Object.assign(doc, { status: 'unlocked', unlockedReason: event.data.reason });
-      return;
-    case 'YearLocked': {
-      const d = event.data;
-      Object.assign(doc, { status: 'closed', unlockedReason: null, closing: closingOf(d, doc.closing?.closedOn ?? at.slice(0, 10), at) });
-      return;
-    }
     case 'EntryRecorded':
     case 'EntryAmended':
     case 'EntryDeleted':
@@ -280,6 +196,16 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'VoucherAttached':
       // An entry's own row folds these (foldNotebookEntry).
       return;
+    case 'StatementDeclared':
+    case 'StatementImported':
+    case 'StatementDeleted':
+      // A statement's lines have their own document (foldNotebookStatement); the statement is a year fact.
+      return;
+    case 'OpeningBalanceDeclared':
+    case 'SubsidiesDeclared':
+    case 'YearClosed':
+    case 'YearUnlocked':
+    case 'YearLocked':
     case 'QuitusInvited':
     case 'QuitusGiven':
     case 'SubmissionDocumentAttached':
@@ -287,7 +213,7 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
     case 'SubmissionAccepted':
     case 'SubmissionReturned':
     case 'OpeningChangeSeen':
-      // The year's end is a year fact (year_facts).
+      // The year's facts (year_facts).
       return;
     case 'PaymentRecorded':
     case 'PaymentAmended':
@@ -301,59 +227,29 @@ function applyOwn(doc: NotebookHeader, recorded: RecordedEvent): void {
   }
 }
 
-function closingOf(d: YearLocked, closedOn: string, at: string): Closing {
-  return {
-    closedOn,
-    bank: d.bank,
-    cash: d.cash,
-    result: d.result,
-    openAdvances: d.openAdvances.map((a) => ({ ...a })),
-    unreconciled: d.unreconciled.map((u) => ({ ...u })),
-    at,
-  };
-}
-
-/** The previous year's YearClosed / YearLocked: this year's opening, carried-over items and advances. */
-function applyPrevious(doc: NotebookHeader, recorded: RecordedEvent): void {
-  const event = asLedgerEvent(recorded);
-  if (event.type !== 'YearClosed' && event.type !== 'YearLocked') return;
-  const d = event.data;
-  const closedOn = event.type === 'YearClosed' ? event.data.closedOn : (doc.previousClosing?.closedOn ?? event.metadata.at.slice(0, 10));
-  doc.carriedOver = d.unreconciled.map((u) => {
-    const seen = doc.carriedOverSeen[u.entryId];
-    const row = { ...u, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
-    return seen?.lineId ? { ...row, statementId: seen.statementId ?? null, lineId: seen.lineId } : row;
-  });
-  doc.previousClosing = { closedOn, bank: d.bank, cash: d.cash, at: event.metadata.at };
-  doc.openAdvances = d.openAdvances.map((a) => ({ ...a }));
-}
-
 function parseNotebookId(id: string): { coopId: string; year: number } {
   const [coopId, year] = id.split(':');
   return { coopId, year: Number(year) };
 }
 
 /**
- * Folds a run of events (in log order) into the header `ref` names, without touching `header`;
- * an event at or below the revision already applied for its stream is skipped (replays).
+ * Folds a run of the year's own events (in log order) into the header `ref` names, without
+ * touching `header`; an event at or below the revision already applied is skipped (replays).
  */
 export function foldNotebookHeader(header: NotebookHeader | null, events: RecordedEvent[], ref: DocRef): NotebookHeader | null {
+  const { coopId, year } = parseNotebookId(ref.id);
   let draft: NotebookHeader | null = null;
   for (const event of events) {
     const stream = parseStream(event.stream);
-    if (!stream || stream.category !== 'ledger') continue;
+    if (stream?.category !== 'ledger' || stream.coopId !== coopId || stream.year !== year) continue;
     const applied = (draft ?? header)?.appliedRevisions[event.stream];
     if (applied !== undefined && event.revision <= applied) continue;
     if (!draft) {
-      const { coopId, year } = parseNotebookId(ref.id);
-      const { entries: _none, opening: _readTime, ...empty } = emptyNotebook(coopId, year);
-      const base = header ?? empty;
+      const base = header ?? emptyNotebookHeader(coopId, year);
       draft = { ...base, appliedRevisions: { ...base.appliedRevisions } };
     }
-    if (stream.year === draft.year) {
-      applyOwn(draft, event);
-      draft.headHash = event.metadata.hash;
-    } else applyPrevious(draft, event);
+    applyOwn(draft, event);
+    draft.headHash = event.metadata.hash;
     const at = event.metadata.at;
     if (draft.lastEventAt === null || at > draft.lastEventAt) draft.lastEventAt = at;
     draft.appliedRevisions[event.stream] = event.revision;
@@ -434,8 +330,8 @@ export function foldNotebookEntry(row: NotebookEntryRow | null, events: Recorded
   return current;
 }
 
-/** A statement's own document: its lines, as its event gave them. */
-export function foldNotebookStatement(doc: StatementDoc | null, events: RecordedEvent[], ref: DocRef): StatementDoc | null {
+/** A statement's lines document, as its event gave them. */
+export function foldNotebookStatement(doc: StatementLinesDoc | null, events: RecordedEvent[], ref: DocRef): StatementLinesDoc | null {
   let current = doc;
   for (const recorded of events) {
     const event = asLedgerEvent(recorded);
@@ -446,35 +342,29 @@ export function foldNotebookStatement(doc: StatementDoc | null, events: Recorded
       continue;
     }
     if (event.type !== 'StatementDeclared' && event.type !== 'StatementImported') continue;
-    const d = event.data;
     const imported = event.type === 'StatementImported' ? event.data : null;
-    const lines = (imported?.lines ?? []).map((l) => ({ ...l }));
     current = {
       id: ref.id,
-      notebook: ref.id.slice(0, ref.id.length - d.statementId.length - 1),
-      statementId: d.statementId,
-      date: d.date,
-      closingBalance: d.closingBalance,
-      lines,
-      file: imported?.file ?? null,
+      notebook: ref.id.slice(0, ref.id.length - event.data.statementId.length - 1),
+      statementId: event.data.statementId,
+      lines: (imported?.lines ?? []).map((l) => ({ ...l })),
       duplicates: imported?.duplicates ?? 0,
       outsideYear: imported?.outsideYear ?? 0,
-      at: event.metadata.at,
       appliedRevision: event.revision,
-    } as StatementDoc;
+    };
   }
   return current;
 }
-
-/** Events that end a year also open the next one. */
-const OPENS_NEXT_YEAR = new Set(['YearClosed', 'YearLocked']);
 
 export const notebookProjection: Projection = {
   name: 'notebooks',
   // 3: the header keeps the stream head's hash.
   // 4: bank statements (header list, a document per statement), entries' clearedOn and statement line.
   // 5: validations (EntriesValidated) in the header, corrections (reverses / replaces) on the rows.
-  version: 5,
+  // 6: the header keeps what only the notebook knows, a statement's document its lines; the year's facts (status, opening, closing,
+  //    statements, subsidies, the previous year's closing) are read from year_facts, and the
+  //    previous year's closing no longer writes this year's header.
+  version: 6,
   collections: {
     [NOTEBOOKS]: { indexes: ['coopId', 'year'] },
     [NOTEBOOK_ENTRIES]: { indexes: ['notebook'] },
@@ -505,7 +395,6 @@ export const notebookProjection: Projection = {
       default:
         break;
     }
-    if (OPENS_NEXT_YEAR.has(event.type)) refs.push({ collection: NOTEBOOKS, id: notebookId(stream.coopId, stream.year + 1) });
     return refs;
   },
   evolve(doc: Doc | null, event: RecordedEvent, ref: DocRef): Doc | null {
@@ -513,32 +402,7 @@ export const notebookProjection: Projection = {
   },
   foldMany(doc: Doc | null, events: RecordedEvent[], ref: DocRef): Doc | null {
     if (ref.collection === NOTEBOOK_ENTRIES) return foldNotebookEntry(doc as unknown as NotebookEntryRow | null, events, ref) as unknown as Doc | null;
-    if (ref.collection === NOTEBOOK_STATEMENTS) return foldNotebookStatement(doc as unknown as StatementDoc | null, events, ref) as unknown as Doc | null;
+    if (ref.collection === NOTEBOOK_STATEMENTS) return foldNotebookStatement(doc as unknown as StatementLinesDoc | null, events, ref) as unknown as Doc | null;
     return foldNotebookHeader(doc as NotebookHeader | null, events, ref);
   },
 };
-
-/** The notebook from its header, its entries' rows (tombstones left out, record order) and its opening. */
-export function assembleNotebook(header: NotebookHeader, rows: NotebookEntryRow[], opening: Opening): NotebookDoc {
-  const validatedOn = new Map<string, string>();
-  for (const validation of header.validations ?? []) for (const entryId of validation.entryIds) validatedOn.set(entryId, validation.validatedOn);
-  const reversedBy = new Map<string, string>();
-  const replacedBy = new Map<string, string>();
-  for (const row of rows) {
-    if (row.deleted) continue;
-    if (row.reverses) reversedBy.set(row.reverses, row.entryId);
-    if (row.replaces) replacedBy.set(row.replaces, row.entryId);
-  }
-  const entries = rows
-    .filter((row) => !row.deleted)
-    .sort((a, b) => a.seq - b.seq)
-    .map(({ id: _id, notebook: _notebook, deleted: _deleted, appliedRevision: _applied, ...entry }) => ({
-      ...entry,
-      reverses: entry.reverses ?? null,
-      replaces: entry.replaces ?? null,
-      validatedOn: validatedOn.get(entry.entryId) ?? null,
-      reversedBy: reversedBy.get(entry.entryId) ?? null,
-      replacedBy: replacedBy.get(entry.entryId) ?? null,
-    }));
-  return { ...header, validations: header.validations ?? [], entries, opening };
-}

@@ -23,7 +23,6 @@ import { foldInMemory } from '../../../src/projections/fold';
 import { coopsProjection } from '../../../src/projections/coops.projection';
 import {
   notebookProjection,
-  type NotebookDoc,
   type NotebookEntryRow,
   type NotebookHeader,
   NOTEBOOK_ENTRIES,
@@ -31,8 +30,7 @@ import {
   notebookId,
 } from '../../../src/projections/ledger/notebook.projection';
 import { type Doc } from '../../../src/projections/read-store';
-import { openedNotebook } from '../../../src/reads/notebook-read';
-import { yearOpeningOf } from '../../../src/reads/year-opening';
+import { notebookView, type NotebookDoc } from '../../../src/reads/notebook-read';
 
 export const PROJECTIONS = [coopsProjection, notebookProjection, yearFactsProjection];
 
@@ -151,10 +149,12 @@ export function notebook(docs: Map<string, Map<string, Doc>>, coopId: string, ye
   const coop = docs.get('coops')!.get(coopId) as CoopDoc;
   const years = allYearFacts(docs);
   return header
-    ? openedNotebook(
+    ? notebookView(
         header,
         rows.filter((row) => row.notebook === header.id),
-        yearOpeningOf(years, coop, year),
+        years,
+        coop,
+        year,
       )
     : null;
 }

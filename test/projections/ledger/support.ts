@@ -1,8 +1,8 @@
 import { type RecordedEvent } from '../../../src/events/envelope';
 import { type EntryContent, type EntryLine, type LedgerEvent } from '../../../src/events/ledger-events';
 import { ledgerStream } from '../../../src/events/streams';
-import { type NotebookDoc, notebookId } from '../../../src/projections/ledger/notebook.projection';
-import { foldNotebooks } from '../../../src/reads/notebook-read';
+import { notebookId } from '../../../src/projections/ledger/notebook.projection';
+import { foldNotebooks, type NotebookDoc } from '../../../src/reads/notebook-read';
 
 /**
  * A tiny in-memory log for reducer specs: events get their stream revision, a global position
