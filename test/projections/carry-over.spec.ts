@@ -25,6 +25,14 @@ function figuresOnly(value: unknown): unknown {
   return Object.fromEntries(kept.map(([key, v]) => [key, figuresOnly(v)]));
 }
 
+/** `after` cut to the fields `before` had: a field added to an answer since the fixture was made is not a change of figure. */
+function fieldsOf(after: unknown, before: unknown): unknown {
+  if (Array.isArray(after) && Array.isArray(before)) return after.map((v, i) => fieldsOf(v, before[i]));
+  if (after === null || before === null || typeof after !== 'object' || typeof before !== 'object' || Array.isArray(before)) return after;
+  const given = after as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(before).map((key) => [key, fieldsOf(given[key], (before as Record<string, unknown>)[key])]));
+}
+
 const versionsIn = (dataDir: string): Record<string, number> => {
   const db = new Database(join(dataDir, 'read.sqlite'), { readonly: true });
   try {
@@ -62,6 +70,6 @@ describe('a data folder of the previous projection versions carries over', () =>
     const before = JSON.parse(readFileSync(join(FIXTURE, 'figures.json'), 'utf8')) as Record<string, unknown>;
     const after = await yearFigures(t);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    for (const key of Object.keys(before)) expect([key, figuresOnly(after[key])]).toEqual([key, figuresOnly(before[key])]);
+    for (const key of Object.keys(before)) expect([key, figuresOnly(fieldsOf(after[key], before[key]))]).toEqual([key, figuresOnly(before[key])]);
   });
 });
