@@ -6,6 +6,9 @@ import { foldInMemory } from '../../src/projections/fold';
 import { notebookId } from '../../src/projections/ledger/notebook.projection';
 import { foldNotebooks } from '../../src/reads/notebook-read';
 import { openingAccounts } from '../../src/reads/trial-balance';
+import { defaultChart } from '../../src/domain/chart';
+import { coopFecFile } from '../../src/reads/fec';
+import { crfView } from '../../src/reads/ledger-views';
 import { yearOpeningOf } from '../../src/reads/year-opening';
 import { TestLog } from '../projections/ledger/support';
 
@@ -109,10 +112,14 @@ function oracle(h: History, k: number): Expected {
       provisional: false,
     };
   }
-  const start = oracle(h, k - 1);
+  return { ...moved(oracle(h, k - 1), previous), provisional: true };
+}
+
+/** A year's start moved by every line it holds on 512, 530 and the advances (those recorded after an unlock too). */
+function moved(start: Expected, year: Year): Omit<Expected, 'provisional'> {
   let { bank, cash } = start;
   const advances = new Map(start.advances);
-  for (const m of [...previous.moves, ...(previous.status === 'unlocked' ? previous.afterUnlock : [])]) {
+  for (const m of [...year.moves, ...(year.status === 'unlocked' ? year.afterUnlock : [])]) {
     for (const line of linesOf(m)) {
       const net = (line.debit ?? 0) - (line.credit ?? 0);
       if (line.account === '512') bank += net;
@@ -120,8 +127,30 @@ function oracle(h: History, k: number): Expected {
       if (line.account === '4670') advances.set(line.regie!, (advances.get(line.regie!) ?? 0) + net);
     }
   }
-  return { bank, cash, advances: [...advances].filter(([, a]) => a !== 0), provisional: true };
+  return { bank, cash, advances: [...advances].filter(([, a]) => a !== 0) };
 }
+
+/** The notebook's header as the history states it: the year's facts, where its opening stands on. */
+function headerOracle(h: History, k: number) {
+  const y = FIRST + k;
+  const year = h.years[k];
+  const previous = k > 0 ? h.years[k - 1] : null;
+  const closingOf = (of: Year, closedOn: string) => ({ closedOn, bank: of.closing.bank, cash: of.closing.cash });
+  const declared = k === 0 && h.declared ? { ...h.declared, date: `${FIRST}-09-01` } : null;
+  const source = k === 0 ? (h.declared ? 'declared' : 'none') : previous!.status === 'closed' ? 'previous-year' : 'provisional';
+  return {
+    status: year.status,
+    declaredOpening: declared,
+    openingSource: source,
+    openingDate: source === 'declared' ? `${FIRST}-09-01` : source === 'previous-year' ? `${y}-09-02` : null,
+    // The previous year's closing, kept while it is unlocked (the opening is then provisional).
+    previousClosing: previous && previous.status !== 'open' ? closingOf(previous, `${y}-09-02`) : null,
+    closing: year.status !== 'open' ? closingOf(year, `${y + 1}-09-02`) : null,
+    unlockedReason: year.status === 'unlocked' ? 'Correction' : null,
+  };
+}
+
+const cents = (text: string): number => Math.round(Number(text.replace(',', '.')) * 100);
 
 /** The history as events of the coop's year streams, in the order they were recorded. */
 function logOf(h: History): TestLog {
@@ -155,7 +184,7 @@ const sorted = (advances: ReadonlyArray<OpenAdvance | [string, number]>): Array<
   advances.map((a): [string, number] => (Array.isArray(a) ? a : [a.regie, a.amount])).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 describe('the year’s opening: one rule everywhere', () => {
-  it('the decider, the board, the notebook and the trial balance open every year as the oracle does', () => {
+  it('the decider, the board, the notebook (its opening and its header), the CRF, the FEC’s à-nouveaux and the trial balance open every year as the oracle does', () => {
     fc.assert(
       fc.property(history, (h) => {
         const log = logOf(h);
@@ -200,6 +229,59 @@ describe('the year’s opening: one rule everywhere', () => {
             provisional: expected.provisional,
             advances: sorted(expected.advances),
           });
+          const header = {
+            status: notebook.status,
+            declaredOpening: notebook.declaredOpening && {
+              bank: notebook.declaredOpening.bank,
+              cash: notebook.declaredOpening.cash,
+              date: notebook.declaredOpening.date,
+            },
+            openingSource: notebook.opening.source,
+            openingDate: notebook.opening.date,
+            previousClosing: notebook.previousClosing && {
+              closedOn: notebook.previousClosing.closedOn,
+              bank: notebook.previousClosing.bank,
+              cash: notebook.previousClosing.cash,
+            },
+            closing: notebook.closing && { closedOn: notebook.closing.closedOn, bank: notebook.closing.bank, cash: notebook.closing.cash },
+            unlockedReason: notebook.unlockedReason,
+          };
+          expect({ year: y, header }).toEqual({ year: y, header: headerOracle(h, k) });
+
+          const chart = defaultChart('14', y);
+          const crf = crfView(notebook, chart);
+          const now = moved(expected, h.years[k]);
+          const closed = h.years[k].status === 'closed';
+          expect({ year: y, opening: crf.opening, closing: crf.closing }).toEqual({
+            year: y,
+            opening: { bank: expected.bank, cash: expected.cash, source: headerOracle(h, k).openingSource, provisional: expected.provisional },
+            closing: closed ? { bank: h.years[k].closing.bank, cash: h.years[k].closing.cash, final: true } : { bank: now.bank, cash: now.cash, final: false },
+          });
+
+          // The FEC's à-nouveaux: 512, 530 and each advance at the opening, "provisoire" on every line while it is; a provisional file says so in its name.
+          const file = coopFecFile(notebook, chart, { coopId: 'c', name: 'École' }, null, '2026-11-27');
+          const an = file.bytes
+            .toString('latin1')
+            .split('\r\n')
+            .map((l) => l.split('\t'))
+            .filter((l) => l[0] === 'AN');
+          const signedOn = (account: string) => an.filter((l) => l[4] === account).map((l) => cents(l[11]) - cents(l[12]));
+          expect({
+            year: y,
+            bank: signedOn('512').reduce((a, b) => a + b, 0),
+            cash: signedOn('530').reduce((a, b) => a + b, 0),
+            advances: signedOn('4670').sort((a, b) => a - b),
+            labels: [...new Set(an.map((l) => l[10]))],
+            provisionalFile: file.fileName.endsWith('_provisoire.txt'),
+          }).toEqual({
+            year: y,
+            bank: expected.bank,
+            cash: expected.cash,
+            advances: expected.advances.map(([, a]) => a).sort((a, b) => a - b),
+            labels: an.length === 0 ? [] : [expected.provisional ? 'A nouveau provisoire' : 'A nouveau'],
+            provisionalFile: expected.provisional || h.years[k].status !== 'closed',
+          });
+
           const accounts = openingAccounts(views.board);
           expect([accounts['512'] ?? 0, accounts['530'] ?? 0, accounts['4670'] ?? 0]).toEqual([
             expected.bank,
