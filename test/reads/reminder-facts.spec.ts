@@ -88,7 +88,7 @@ describe('the facts reminders are decided from, read from the year-facts documen
   });
 
   it('the last statement is the latest recorded in either year, on its day in France', async () => {
-    const statement = (statementId: string, at: string) => ({ statementId, date: '2026-08-31', closingBalance: 0, file: null, at });
+    const statement = (statementId: string, at: string) => ({ statementId, date: '2026-08-31', closingBalance: 0, file: null, at, lines: 0 });
     const [facts] = await reminderFacts(
       storeOf(
         [coop('C1')],
