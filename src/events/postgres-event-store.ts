@@ -13,6 +13,8 @@ import {
 
 const ENGINE = 'postgresql';
 const PAGE_SIZE = 500;
+/** readAll's pages (a rebuild's, the history's): fewer round trips, each page about 2 MB on a department's log. */
+const READ_ALL_PAGE_SIZE = 5000;
 const CHANNEL = 'cahier_events';
 /**
  * Also polled: an event committed while an older transaction was still in flight becomes
@@ -38,6 +40,60 @@ const APPENDING = 7263010;
 /** How long readAll waits for the appends in flight when it starts to end (a rebuild's end must hold them). */
 const READ_ALL_WAIT_MS = 5000;
 
+/**
+ * The append as one statement (one round trip, as a bare INSERT): a retry of an append already
+ * stored answers as then; the shared APPENDING lock, then the stream's revision moved from the
+ * expected one (a conflict raises CX409 with the stream's revision: the row lock makes the second
+ * of two racing appends wait, then see it moved), then the events at positions from this
+ * transaction's id (several appends in one transaction continue its numbering), listeners told
+ * at commit. Replaced at every connect, so a database of an older version gets it.
+ */
+const APPEND_FUNCTION = `
+  CREATE OR REPLACE FUNCTION cahier_append(p_stream TEXT, p_expected TEXT, p_ids TEXT[], p_types TEXT[], p_data TEXT[], p_metadata TEXT[])
+  RETURNS TABLE (appended_revision BIGINT, appended_position BIGINT) LANGUAGE plpgsql AS $$
+  DECLARE
+    n INT := cardinality(p_ids);
+    stored INT;
+    elsewhere TEXT;
+    last_revision BIGINT;
+    last_position BIGINT;
+    txid xid8;
+    base BIGINT;
+    first_position BIGINT;
+  BEGIN
+    SELECT count(*), min(e.stream) FILTER (WHERE e.stream <> p_stream), max(e.revision) FILTER (WHERE e.id = p_ids[n]), max(e.position) FILTER (WHERE e.id = p_ids[n])
+      INTO stored, elsewhere, last_revision, last_position
+      FROM events e WHERE e.id = ANY (ARRAY[p_ids[1], p_ids[n]]);
+    IF stored > 0 THEN
+      IF elsewhere IS NOT NULL OR last_revision IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'CX422', MESSAGE = 'event ids already stored', DETAIL = coalesce(elsewhere, p_stream);
+      END IF;
+      RETURN QUERY SELECT last_revision, last_position;
+      RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(${APPENDING});
+    IF p_expected = 'no_stream' THEN
+      INSERT INTO streams AS s (stream, revision) VALUES (p_stream, n - 1) ON CONFLICT (stream) DO NOTHING RETURNING s.revision INTO last_revision;
+    ELSIF p_expected = 'any' THEN
+      INSERT INTO streams AS s (stream, revision) VALUES (p_stream, n - 1) ON CONFLICT (stream) DO UPDATE SET revision = s.revision + n
+        RETURNING s.revision INTO last_revision;
+    ELSE
+      UPDATE streams AS s SET revision = s.revision + n WHERE s.stream = p_stream AND s.revision = p_expected::BIGINT RETURNING s.revision INTO last_revision;
+    END IF;
+    IF last_revision IS NULL THEN
+      SELECT s.revision INTO last_revision FROM streams s WHERE s.stream = p_stream;
+      RAISE EXCEPTION USING ERRCODE = 'CX409', MESSAGE = 'wrong expected revision', DETAIL = coalesce(last_revision::TEXT, 'no_stream');
+    END IF;
+    txid := pg_current_xact_id();
+    base := txid::TEXT::BIGINT << ${EVENTS_PER_TRANSACTION_BITS};
+    SELECT coalesce(max(e.position) + 1, base) INTO first_position FROM events e WHERE e.position >= base AND e.position < base + ${MAX_EVENTS_PER_TRANSACTION};
+    INSERT INTO events (position, transaction_id, id, stream, revision, type, data, metadata)
+      SELECT first_position + x.o - 1, txid, x.i, p_stream, last_revision - n + x.o, x.t, x.d::JSON, x.m::JSON
+      FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS x(i, t, d, m, o);
+    PERFORM pg_notify('${CHANNEL}', '');
+    RETURN QUERY SELECT last_revision, first_position + n - 1;
+  END $$;`;
+
 type Row = { position: string; id: string; stream: string; revision: string; type: string; data: unknown; metadata: EventMetadata };
 
 const SCHEMA = `
@@ -57,7 +113,8 @@ const SCHEMA = `
     data JSON NOT NULL,
     metadata JSON NOT NULL,
     UNIQUE (stream, revision)
-  );`;
+  );
+  ${APPEND_FUNCTION}`;
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
@@ -104,29 +161,18 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closed) throw new StoreUnavailable(ENGINE, new Error('journal fermé'));
     if (events.length === 0) throw new Error(`Ajout sans événement au flux ${stream}`);
-    const client = await this.client();
     try {
-      const retried = await alreadyAppended(client, stream, events);
-      if (retried) return retried;
-      await client.query('BEGIN');
-      try {
-        const result = await appendIn(client, stream, events, expectedRevision);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        // The same append racing itself (a retry while the first was in flight): answer as the first did.
-        if (error instanceof DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_id_key') {
-          const retried = await alreadyAppended(client, stream, events);
-          if (retried) return retried;
-          throw new Error(`L'identifiant d'événement ${events[0].id} est déjà utilisé`, { cause: error });
-        }
-        throw error;
-      }
+      return await appendWith((sql, params) => this.pool.query(sql, params), stream, events, expectedRevision);
     } catch (error) {
+      // The same append racing itself (a retry while the first was in flight): answer as the first did.
+      if (error instanceof DatabaseError && error.code === UNIQUE_VIOLATION && error.constraint === 'events_id_key') {
+        try {
+          return await appendWith((sql, params) => this.pool.query(sql, params), stream, events, expectedRevision);
+        } catch (again) {
+          throw unavailable(again);
+        }
+      }
       throw unavailable(error);
-    } finally {
-      client.release();
     }
   }
 
@@ -149,15 +195,22 @@ export class PostgresEventStore implements EventStore {
     let cursor = options.fromPosition ?? -1n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const bound = await this.boundPast(await this.headPosition());
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const page = await this.page(cursor, bound, options.streamPrefixes, limit);
-      for (const event of page) {
-        yield event;
-        remaining -= 1;
+    // The next page is asked for before this one is handed out: the server reads while the caller folds.
+    let limit = Math.min(READ_ALL_PAGE_SIZE, remaining);
+    let next: Promise<RecordedEvent[]> | null = this.page(cursor, bound, options.streamPrefixes, limit);
+    while (next) {
+      const page = await next;
+      next = null;
+      const full = page.length === limit;
+      remaining -= page.length;
+      if (full && remaining > 0) {
+        cursor = page[page.length - 1].position;
+        limit = Math.min(READ_ALL_PAGE_SIZE, remaining);
+        next = this.page(cursor, bound, options.streamPrefixes, limit);
+        // Handled when awaited; a caller stopping early must not leave it unhandled.
+        next.catch(() => undefined);
       }
-      if (page.length < limit) return;
-      cursor = page[page.length - 1].position;
+      yield* page;
     }
   }
 
@@ -245,15 +298,14 @@ export class PostgresEventStore implements EventStore {
    * transaction id after the snapshot's xmax.
    */
   private async readableBound(): Promise<bigint> {
-    const { rows } = await this.query<{ xmin: string; xmax: string }>(
-      'SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s',
-    );
-    const { rows: appending } = await this.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1
-       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    // One statement: its snapshot is taken before pg_locks is read.
+    const { rows } = await this.query<{ bound: string }>(
+      `SELECT (CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+       THEN pg_snapshot_xmin(s) ELSE pg_snapshot_xmax(s) END)::text AS bound FROM pg_current_snapshot() AS s`,
       [APPENDING],
     );
-    return BigInt(Number(appending[0].n) > 0 ? rows[0].xmin : rows[0].xmax) << EVENTS_PER_TRANSACTION_BITS;
+    return BigInt(rows[0].bound) << EVENTS_PER_TRANSACTION_BITS;
   }
 
   /** The readable bound once it passes `head` (the appends in flight ended), or as it is after a while. */
@@ -284,14 +336,6 @@ export class PostgresEventStore implements EventStore {
       return await this.pool.query<T & Record<string, unknown>>(sql, params);
     } catch (error) {
       throw unavailable(error);
-    }
-  }
-
-  private async client(): Promise<ClientBase & { release(): void }> {
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      throw new StoreUnavailable(ENGINE, error);
     }
   }
 
@@ -340,88 +384,39 @@ export function newPool(url: string, max = 10): Pool {
   return pool;
 }
 
-/**
- * The append inside the caller's transaction: the stream's revision moves from the expected one
- * (a conflict when another moved it first: the row lock makes the second wait, then see it), the
- * events take positions from this transaction's id, and listeners are told at commit.
- */
+type Query = (sql: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+
+/** The append inside the caller's transaction (its own when autocommitted): one statement. */
 export async function appendIn(client: ClientBase, stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  return appendWith((sql, params) => client.query(sql, params), stream, events, expected);
+}
+
+async function appendWith(query: Query, stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
   if (events.length >= MAX_EVENTS_PER_TRANSACTION) throw new Error(`Plus de ${MAX_EVENTS_PER_TRANSACTION} événements dans un ajout`);
-  const count = events.length;
-  await startAppending(client);
-  let moved: { revision: string; txid: string } | undefined;
-  if (expected === 'no_stream') {
-    moved = (
-      await client.query<{ revision: string; txid: string }>(
-        'INSERT INTO streams (stream, revision) VALUES ($1, $2) ON CONFLICT (stream) DO NOTHING RETURNING revision::text, pg_current_xact_id()::text AS txid',
-        [stream, count - 1],
-      )
-    ).rows[0];
-  } else if (expected === 'any') {
-    moved = (
-      await client.query<{ revision: string; txid: string }>(
-        `INSERT INTO streams (stream, revision) VALUES ($1, $2) ON CONFLICT (stream) DO UPDATE SET revision = streams.revision + $3
-         RETURNING revision::text, pg_current_xact_id()::text AS txid`,
-        [stream, count - 1, count],
-      )
-    ).rows[0];
-  } else {
-    moved = (
-      await client.query<{ revision: string; txid: string }>(
-        'UPDATE streams SET revision = revision + $3 WHERE stream = $1 AND revision = $2 RETURNING revision::text, pg_current_xact_id()::text AS txid',
-        [stream, expected, count],
-      )
-    ).rows[0];
-  }
-  if (!moved) {
-    const { rows } = await client.query<{ revision: string }>('SELECT revision::text FROM streams WHERE stream = $1', [stream]);
-    throw new WrongExpectedRevision(stream, expected, rows.length ? Number(rows[0].revision) : 'no_stream');
-  }
-  const last = Number(moved.revision);
-  const txid = BigInt(moved.txid);
-  // Several appends in one transaction continue its numbering.
-  const { rows: taken } = await client.query<{ next: string }>(
-    'SELECT (coalesce(max(position) + 1, $1::bigint))::text AS next FROM events WHERE position >= $1::bigint AND position < $2::bigint',
-    [(txid << EVENTS_PER_TRANSACTION_BITS).toString(), ((txid + 1n) << EVENTS_PER_TRANSACTION_BITS).toString()],
-  );
-  const first = BigInt(taken[0].next);
-  const positions = events.map((_, i) => (first + BigInt(i)).toString());
-  await client.query(
-    `INSERT INTO events (position, transaction_id, id, stream, revision, type, data, metadata)
-     SELECT p, pg_current_xact_id(), i, $1, r, t, d::json, m::json
-     FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) AS e(p, i, r, t, d, m)`,
-    [
+  try {
+    const { rows } = await query('SELECT appended_revision::text AS revision, appended_position::text AS position FROM cahier_append($1, $2, $3, $4, $5, $6)', [
       stream,
-      positions,
+      String(expected),
       events.map((e) => e.id),
-      events.map((_, i) => last - count + 1 + i),
       events.map((e) => e.type),
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => JSON.stringify(e.metadata)),
-    ],
-  );
-  await client.query(`SELECT pg_notify('${CHANNEL}', '')`);
-  return { revision: last, position: BigInt(positions[positions.length - 1]) };
+    ]);
+    return { revision: Number(rows[0].revision), position: BigInt(rows[0].position as string) };
+  } catch (error) {
+    if (error instanceof DatabaseError && error.code === 'CX409') {
+      throw new WrongExpectedRevision(stream, expected, error.detail === 'no_stream' || error.detail === undefined ? 'no_stream' : Number(error.detail));
+    }
+    if (error instanceof DatabaseError && error.code === 'CX422') {
+      throw new Error(`L'événement ${events[0].id} est déjà enregistré dans le flux ${error.detail ?? stream} avec un autre contenu`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Marks the caller's transaction as appending events until it ends (readers then stop below it). */
 export async function startAppending(client: ClientBase): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock_shared($1)', [APPENDING]);
-}
-
-/** A retry of an append that committed: its first and last ids stand in this stream. Answer as then. */
-async function alreadyAppended(client: ClientBase, stream: string, events: NewEvent[]): Promise<AppendResult | null> {
-  const ids = [events[0].id, events[events.length - 1].id];
-  const { rows } = await client.query<{ id: string; stream: string; revision: string; position: string }>(
-    'SELECT id, stream, revision::text, position::text FROM events WHERE id = ANY($1::text[])',
-    [ids],
-  );
-  if (rows.length === 0) return null;
-  const last = rows.find((r) => r.id === ids[1]);
-  if (rows.some((r) => r.stream !== stream) || !last) {
-    throw new Error(`L'événement ${events[0].id} est déjà enregistré dans le flux ${rows[0].stream} avec un autre contenu`);
-  }
-  return { revision: Number(last.revision), position: BigInt(last.position) };
 }
 
 function toRecorded(row: Row): RecordedEvent {

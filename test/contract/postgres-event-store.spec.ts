@@ -76,6 +76,26 @@ describePostgres('PostgreSQL', () => {
       }
     });
 
+    it('appends in one statement (one round trip, as a bare INSERT); ids already stored in another stream are refused, naming it', async () => {
+      const [stream, other] = [ledgerStream(uniqueCoopId(), 2025), ledgerStream(uniqueCoopId(), 2025)];
+      const events = reconciledEvents(2);
+      const sent: string[] = [];
+      const pool = (store as unknown as { pool: { query: (...args: unknown[]) => unknown } }).pool;
+      const query = pool.query;
+      pool.query = function (this: unknown, ...args: unknown[]) {
+        sent.push(String(args[0]));
+        return query.apply(this, args);
+      };
+      try {
+        await store.append(stream, events, 'no_stream');
+      } finally {
+        pool.query = query;
+      }
+      expect(sent).toHaveLength(1);
+      await expect(store.append(other, events, 'no_stream')).rejects.toThrow(`déjà enregistré dans le flux ${stream}`);
+      expect(await store.readStream(other)).toEqual([]);
+    });
+
     it('says the store is unreachable, in French, once closed', async () => {
       const other = await PostgresEventStore.connect(await url());
       await other.close();
