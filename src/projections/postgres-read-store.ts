@@ -174,6 +174,10 @@ export class PostgresReadStore implements ReadStore {
     // Serialized before the transaction: a document that cannot be (a cycle) fails with nothing written.
     const prepared = batches.map((batch) => ({ ...batch, rows: this.upsertRows(batch) }));
     await this.transaction(async (client) => {
+      // Read models are derived: a server crash may lose the last batches' commits, with their
+      // checkpoints (the WAL keeps them in order), and the projector folds them again. Not
+      // waiting for the disk halves the commits a command costs the server.
+      await client.query('SET LOCAL synchronous_commit = off');
       const guarded = batches.filter((b) => b.after !== undefined).map((b) => b.projection);
       if (guarded.length > 0) {
         const { rows } = await client.query<{ projection: string; position: string }>(
@@ -187,14 +191,18 @@ export class PostgresReadStore implements ReadStore {
           if (current !== after) throw new CheckpointMoved(projection, after, current);
         }
       }
-      for (const { projection, rows, deletes, checkpoint } of prepared) {
+      for (const { rows, deletes } of prepared) {
         for (const [collection, upserts] of rows) await this.upsertAll(client, collection, upserts);
         const byCollection = new Map<string, string[]>();
         for (const del of deletes) byCollection.set(del.collection, [...(byCollection.get(del.collection) ?? []), del.id]);
         for (const [collection, ids] of byCollection) await client.query(`DELETE FROM ${this.tableOf(collection)} WHERE id = ANY($1::text[])`, [ids]);
+      }
+      // Every checkpoint in one statement (a projection's last batch wins, as one after the other would).
+      const checkpoints = new Map(prepared.map((b) => [b.projection, b.checkpoint.toString()]));
+      if (checkpoints.size > 0) {
         await client.query(
-          `INSERT INTO ${this.checkpoints} (projection, position) VALUES ($1, $2) ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-          [projection, checkpoint.toString()],
+          `INSERT INTO ${this.checkpoints} (projection, position) SELECT * FROM unnest($1::text[], $2::numeric[]) ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
+          [[...checkpoints.keys()], [...checkpoints.values()]],
         );
       }
     });
@@ -282,21 +290,26 @@ export class PostgresReadStore implements ReadStore {
     return byCollection;
   }
 
+  /**
+   * One statement whatever the count: the rows as one JSON array of [id, body, index values…],
+   * built from the texts already serialized. (Arrays as parameters cost the driver a quoted copy
+   * of every body, several times the serialization itself; `->` hands a json column the very
+   * text of its element, key order kept.)
+   */
   private async upsertAll(client: PoolClient, collection: string, rows: Map<string, { body: string; fields: Array<string | null> }>): Promise<void> {
     const indexes = this.specs.specOf(collection).indexes;
     const columns = ['id', 'body', ...indexes.map(columnOf)];
-    const types = ['text', 'json', ...indexes.map(() => 'jsonb')];
-    const ids = [...rows.keys()];
-    const values = [...rows.values()];
-    const params: unknown[] = [ids, values.map((v) => v.body), ...indexes.map((_, i) => values.map((v) => v.fields[i]))];
+    const values = ['r ->> 0', 'r -> 1', ...indexes.map((_, i) => `nullif((r -> ${i + 2})::jsonb, 'null')`)];
+    const parts: string[] = [];
+    for (const [id, { body, fields }] of rows) parts.push(`[${JSON.stringify(id)},${body}${fields.map((f) => `,${f ?? 'null'}`).join('')}]`);
     const updates = columns
       .slice(1)
       .map((c) => `${c} = excluded.${c}`)
       .join(', ');
     await client.query(
-      `INSERT INTO ${this.tableOf(collection)} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) ` +
+      `INSERT INTO ${this.tableOf(collection)} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM json_array_elements($1::json) AS r ` +
         `ON CONFLICT (id) DO UPDATE SET ${updates}`,
-      params,
+      [`[${parts.join(',')}]`],
     );
   }
 
