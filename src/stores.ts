@@ -68,6 +68,8 @@ export async function openStores(config: Config): Promise<Stores> {
       // A database of their own: dropping the read models' never touches the accounts.
       accountStore = await MongoReadStore.connect(config.mongodbUrl!, 'cahier_coop_accounts');
       readStore = await MongoReadStore.connect(config.mongodbUrl!);
+      const { MongoProjectorLease } = await import('./projections/mongo-projector-lease');
+      projectorLease = new MongoProjectorLease(config.mongodbUrl!);
     } else {
       const readFile = join(config.dataDir, 'read.sqlite');
       // Before the read store opens: the first start carries the accounts an earlier version kept there.
