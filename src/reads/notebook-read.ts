@@ -34,8 +34,8 @@ export type NotebookStatus = 'open' | 'closed' | 'unlocked';
 export type Closing = YearClosed & { at: string };
 /** An item of the previous year's closing not reconciled then, and whether this year's statements showed it. */
 export type CarriedOverRow = CarriedOverItem & { seen: boolean; statementDate: string | null; statementId?: string | null; lineId?: string | null };
-/** A statement of the year as the notebook lists it: its lines are in its own document. */
-export type StatementSummary = Omit<YearEndStatement, 'lines'> & { lines: number };
+/** A statement of the year as the notebook lists it (year_facts'): its lines are in their own document, counted here. */
+export type StatementSummary = YearEndStatement;
 
 export type NotebookDoc = NotebookHeader & {
   status: NotebookStatus;
@@ -103,7 +103,7 @@ export function notebookView(
       const row = { ...item, seen: seen !== undefined, statementDate: seen?.statementDate ?? null };
       return seen?.lineId ? { ...row, statementId: seen.statementId ?? null, lineId: seen.lineId } : row;
     }),
-    statements: (facts?.statements ?? []).map((s) => ({ ...s, lines: s.lines ?? 0 })),
+    statements: (facts?.statements ?? []).map((s) => ({ ...s })),
     openAdvances: rule.openAdvances,
     subsidies: facts?.subsidies ?? [],
     closing: closingOf(facts),
