@@ -5,6 +5,11 @@ import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { notebookProjection } from '../../src/projections/ledger/notebook.projection';
 import { yearFactsProjection } from '../../src/projections/year-facts.projection';
+import { loadConfig } from '../../src/config';
+import { upcast } from '../../src/events/upcasters';
+import { ALL_PROJECTIONS } from '../../src/projections';
+import { rebuildAlongside } from '../../src/projections/rebuild-alongside';
+import { closeStores, openStores } from '../../src/stores';
 import { startTestApp, type TestApp } from '../support/app';
 import { yearFigures } from './support/year-figures';
 
@@ -43,15 +48,29 @@ const versionsIn = (dataDir: string): Record<string, number> => {
   }
 };
 
+/** A copy of the fixture's data folder. */
+function oldDataFolder(): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cahier-carry-over-'));
+  for (const file of ['events', 'read', 'accounts', 'messages']) {
+    writeFileSync(join(dataDir, `${file}.sqlite`), gunzipSync(readFileSync(join(FIXTURE, `${file}.sqlite.gz`))));
+  }
+  return dataDir;
+}
+
+/** The figures the app shows now are the fixture's, field by field. */
+async function expectSameFigures(t: TestApp): Promise<void> {
+  const before = JSON.parse(readFileSync(join(FIXTURE, 'figures.json'), 'utf8')) as Record<string, unknown>;
+  const after = await yearFigures(t);
+  expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+  for (const key of Object.keys(before)) expect([key, figuresOnly(fieldsOf(after[key], before[key]))]).toEqual([key, figuresOnly(before[key])]);
+}
+
 describe('a data folder of the previous projection versions carries over', () => {
   let dataDir: string;
   let t: TestApp | null = null;
 
   beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cahier-carry-over-'));
-    for (const file of ['events', 'read', 'accounts', 'messages']) {
-      writeFileSync(join(dataDir, `${file}.sqlite`), gunzipSync(readFileSync(join(FIXTURE, `${file}.sqlite.gz`))));
-    }
+    dataDir = oldDataFolder();
   });
   afterAll(async () => {
     await t?.close();
@@ -67,9 +86,32 @@ describe('a data folder of the previous projection versions carries over', () =>
   it('starts with the same figures on the notebooks, the board, the CRFs, the checklists and the trial balances', async () => {
     t = await startTestApp({ dataDir });
     expect(versionsIn(dataDir)).toMatchObject({ notebooks: notebookProjection.version, year_facts: yearFactsProjection.version });
-    const before = JSON.parse(readFileSync(join(FIXTURE, 'figures.json'), 'utf8')) as Record<string, unknown>;
-    const after = await yearFigures(t);
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    for (const key of Object.keys(before)) expect([key, figuresOnly(fieldsOf(after[key], before[key]))]).toEqual([key, figuresOnly(before[key])]);
+    await expectSameFigures(t);
+  });
+});
+
+describe('projections:rebuild on a data folder of the previous versions', () => {
+  let dataDir: string;
+  let t: TestApp | null = null;
+
+  beforeAll(() => {
+    dataDir = oldDataFolder();
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('rebuilds alongside and switches in today’s versions: the server then starts with nothing to rebuild and the same figures', async () => {
+    // As the CLI does it (src/cli/main.ts).
+    const stores = await openStores(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' } as NodeJS.ProcessEnv));
+    try {
+      await rebuildAlongside(stores.eventStore, stores.readStore, ALL_PROJECTIONS, { upcast, logger: { log: () => undefined, error: () => undefined } });
+    } finally {
+      await closeStores(stores);
+    }
+    expect(versionsIn(dataDir)).toMatchObject({ notebooks: notebookProjection.version, year_facts: yearFactsProjection.version });
+    t = await startTestApp({ dataDir });
+    await expectSameFigures(t);
   });
 });
