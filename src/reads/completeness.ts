@@ -1,6 +1,7 @@
 import { formatFrenchDate } from '../domain/fiscal-year';
 import { quitusMissing, submissionDueOn } from '../domain/ledger';
 import { csvFile, csvText } from './department-views';
+import { SUBMISSION_FOR_DEPARTMENT } from './status-labels';
 import { type CoopDoc } from '../projections/coops.projection';
 import { type YearFactsDoc, emptyYearFacts } from '../projections/year-facts.projection';
 import { type SubmissionStatus, isFinal, statementDocument, submissionState, reservesOf, subsidyProofs, validDecisions } from './year-end-state';
@@ -105,13 +106,6 @@ export function completenessCounts(rows: readonly CompletenessRow[]): Record<Com
   return counts;
 }
 
-export const SUBMISSION_LABELS: Record<SubmissionStatus, string> = {
-  missing: 'non envoyé',
-  submitted: 'envoyé, à examiner',
-  accepted: 'accepté',
-  returned: 'renvoyé à la coopérative',
-};
-
 export const submittedOn = (row: CompletenessRow): string => (row.submittedAt ? formatFrenchDate(parisDay(row.submittedAt)) : '');
 
 const yesNo = (value: boolean): string => (value ? 'oui' : 'non');
@@ -138,7 +132,7 @@ export function completenessCsv(rows: readonly CompletenessRow[], department: st
       csvText(r.coopId),
       csvText(r.name),
       yesNo(r.closed),
-      csvText(SUBMISSION_LABELS[r.submission]),
+      csvText(SUBMISSION_FOR_DEPARTMENT[r.submission]),
       r.version === null ? '' : String(r.version),
       submittedOn(r),
       yesNo(r.quitus),

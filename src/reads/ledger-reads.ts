@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Chart, defaultChart } from '../domain/chart';
 import { DomainError } from '../domain/errors';
 import { Clock, currentFiscalYear, isIsoDate, today } from '../domain/fiscal-year';
-import { closingChecklist, ClosingChecklist, ClosingFacts, Issue, warningsOf } from '../domain/ledger';
+import { closingChecklist, ClosingChecklist, ClosingFacts, Issue, warningsOf, type YearStatus } from '../domain/ledger';
 import { RecordedEvent } from '../events/envelope';
 import { EventStore } from '../events/event-store';
 import { byPosition, coopStreams } from '../events/history';
@@ -40,7 +40,7 @@ export interface YearReads {
 /** A fiscal year of a coop as the archives and the year switcher list it. */
 export interface YearSummary {
   year: number;
-  status: string;
+  status: YearStatus;
 }
 
 /**

@@ -36,6 +36,7 @@ import { csvFile, csvText } from './department-views';
 import { nextPj } from './notebook-models';
 import { type NotebookDoc } from './notebook-read';
 import { EUROS_CELL_FORMAT } from './exports';
+import { membershipStatusLabel } from './status-labels';
 
 /** A coop's membership as GET …/membership answers it (API.md), with what the page needs besides. */
 export interface MembershipView {
@@ -59,13 +60,6 @@ export interface MembershipView {
   /** What still stands in the way of a submission (empty once sent). */
   blockers: Array<{ code: string; message: string }>;
 }
-
-export const STATUS_LABELS: Record<MembershipStatus, string> = {
-  draft: 'à envoyer',
-  submitted: 'envoyée',
-  validated: 'validée',
-  returned: 'renvoyée',
-};
 
 export function membershipView(state: MembershipState, settings: MembershipSettings | null, day: string): MembershipView {
   const { numbers, status } = state;
@@ -169,8 +163,8 @@ export function membershipList(
 /** The membership's cell of the AD's board: its status, "non commencée" when nothing is entered, late or not. */
 export function membershipBoardCell(row: MembershipRow | undefined, settings: MembershipSettings | null): { label: string; late: boolean } {
   if (!settings) return { label: 'taux non fixés', late: false };
-  if (!row) return { label: 'non commencée', late: false };
-  return { label: row.started ? STATUS_LABELS[row.status] : 'non commencée', late: row.late };
+  if (!row) return { label: membershipStatusLabel('draft', false), late: false };
+  return { label: membershipStatusLabel(row.status, row.started), late: row.late };
 }
 
 /**
@@ -224,7 +218,7 @@ export function membershipsCsv(list: MembershipList): string {
     ...list.rows.map((r) => [
       csvText(r.coopId),
       csvText(r.name),
-      STATUS_LABELS[r.status],
+      membershipStatusLabel(r.status),
       r.late ? 'oui' : 'non',
       String(r.pupils),
       String(r.adults),
@@ -267,7 +261,7 @@ export async function membershipsWorkbook(list: MembershipList): Promise<Buffer>
     sheet.addRow([
       r.coopId,
       r.name,
-      STATUS_LABELS[r.status],
+      membershipStatusLabel(r.status),
       r.late ? 'oui' : 'non',
       r.pupils,
       r.adults,

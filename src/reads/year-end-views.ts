@@ -6,7 +6,7 @@ import { type CoopDoc } from '../projections/coops.projection';
 import { type InventoryRow } from '../projections/ledger/notebook.projection';
 import { type NotebookDoc, type NotebookStatus } from './notebook-read';
 import { type YearEndStatement, type YearFactsDoc } from '../projections/year-facts.projection';
-import { quitusComplete, statementDocument, validDecisions } from './year-end-state';
+import { quitusComplete, statementDocument, type SubmissionStatus, validDecisions } from './year-end-state';
 import { bankBookOfNotebook } from './bank-statements';
 import { registerOf } from './inventory';
 import { type AdvanceRow, type CraView, type CrfView, craView, crfView } from './ledger-views';
@@ -251,7 +251,7 @@ export interface YearEndNotices {
   /** The previous year closed again with other balances after a correction: the opening before → after. */
   openingChange: { before: { bank: number; cash: number }; after: { bank: number; cash: number }; at: string } | null;
   /** The submission of this year to the AD, once there is one. */
-  submission: { version: number; status: string; reason: string | null; late: boolean; current: boolean } | null;
+  submission: { version: number; status: SubmissionStatus; reason: string | null; late: boolean; current: boolean } | null;
   /** One line for the department's board; null when there is nothing to flag. */
   flag: string | null;
 }

@@ -1,6 +1,7 @@
+import { type YearStatus } from '../../src/domain/ledger';
 import { landingYear } from '../../src/http/pages/year-page';
 
-const year = (y: number, status: string) => ({ year: y, status });
+const year = (y: number, status: YearStatus) => ({ year: y, status });
 
 describe('the year a mandataire lands on', () => {
   it('is the oldest year still open before the current one: it needs its opening or its closing', () => {

@@ -5,8 +5,9 @@ import { Clock, formatFrenchDate, today } from '../../domain/fiscal-year';
 import { departmentIdentity } from '../../projections/departments.projection';
 import { ReadStore } from '../../projections/read-store';
 import { submissionDueOn } from '../../domain/ledger';
-import { COMPLETENESS_FILTERS, completenessCounts, filterCompleteness, SUBMISSION_LABELS, submittedOn } from '../../reads/completeness';
+import { COMPLETENESS_FILTERS, completenessCounts, filterCompleteness, submittedOn } from '../../reads/completeness';
 import { DepartmentAccounts } from '../../reads/department-accounts';
+import { SUBMISSION_FOR_DEPARTMENT } from '../../reads/status-labels';
 import { accountLabel } from '../../reads/trial-balance';
 import { chartFor } from '../../projections/charts.projection';
 import { CLOCK, READ_STORE } from '../../tokens';
@@ -268,7 +269,7 @@ export class AccountsPagesController {
         counts,
         dueOn,
         filters: COMPLETENESS_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], checked: filters.includes(f), count: counts[f] })),
-        rows: filterCompleteness(all, filters).map((r) => ({ ...r, submissionLabel: SUBMISSION_LABELS[r.submission], submittedOn: submittedOn(r) })),
+        rows: filterCompleteness(all, filters).map((r) => ({ ...r, submissionLabel: SUBMISSION_FOR_DEPARTMENT[r.submission], submittedOn: submittedOn(r) })),
         action: `${base}/completude`,
         csvHref: `/api/departments/${encodeURIComponent(department)}/years/${year}/completeness.csv${query ? `?${query}` : ''}`,
         balanceHref: `${base}/balance?scope=final`,

@@ -28,6 +28,7 @@ import {
   verificationView,
 } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
+import { yearStatusLabel } from '../../reads/status-labels';
 import { auditBase, explainBlocker } from './department-view';
 
 const NAV = [
@@ -36,8 +37,6 @@ const NAV = [
   { key: 'asOf', path: '/consultation', label: 'Consultation à une date' },
   { key: 'verify', path: '/verification', label: 'Vérification' },
 ];
-
-const STATUS_LABELS: Record<string, string> = { open: 'En cours', closed: 'Clôturé', unlocked: 'Rouvert pour correction' };
 
 /**
  * The auditor's pages (read by the treasurer too): a coop's full history, its books as they stood
@@ -79,7 +78,7 @@ export class AuditPagesController {
       years: years.map((y) => ({
         ...y,
         name: `${y.year}-${y.year + 1}`,
-        statusLabel: STATUS_LABELS[y.status] ?? y.status,
+        statusLabel: yearStatusLabel(y.status),
         href: `${auditBase(coopId)}/consultation?year=${y.year}`,
       })),
       picker: this.picker(
@@ -134,7 +133,7 @@ export class AuditPagesController {
       coopAt: reads.coop,
       yearName: `${year}-${year + 1}`,
       asOfLabel: asOf ? parisMoment(asOf) : null,
-      statusLabel: STATUS_LABELS[reads.notebook.status] ?? reads.notebook.status,
+      statusLabel: yearStatusLabel(reads.notebook.status),
       grid,
       rows: grid.rows.map((r) => ({
         ...r,

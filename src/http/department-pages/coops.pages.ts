@@ -7,12 +7,12 @@ import { CoopDoc } from '../../projections/coops.projection';
 import { Access, CurrentUser, DepartmentScopeGuard } from '../auth/guards';
 import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
-import { SUBMISSION_LABELS } from '../../reads/completeness';
 import { YearEndReads } from '../../reads/year-end-reads';
 import { yearParam } from '../params';
 import { attempt } from '../pages/year-page';
 import { MembershipDecisions } from '../membership-decisions';
-import { MembershipReads, STATUS_LABELS as MEMBERSHIP_STATUS_LABELS } from '../../reads/membership';
+import { MembershipReads } from '../../reads/membership';
+import { membershipStatusLabel, SUBMISSION_FOR_DEPARTMENT, yearStatusLabel } from '../../reads/status-labels';
 import { CoopAdministration } from './coop-administration';
 import { decideMembershipForm } from './memberships.pages';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker } from './department-view';
@@ -21,7 +21,6 @@ type Form = Record<string, unknown>;
 type Errors = Record<string, string>;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const STATUS_LABELS: Record<string, string> = { open: 'En cours', closed: 'Clôturé', unlocked: 'Rouvert pour correction' };
 
 /** A form shows a conflict that names its field (an identifier already used) next to that field. */
 const nextToItsField = (error: unknown): never => {
@@ -353,18 +352,18 @@ export class CoopsPagesController {
         years: years.map((y) => ({
           ...y,
           name: `${y.year}-${y.year + 1}`,
-          statusLabel: STATUS_LABELS[y.status] ?? y.status,
+          statusLabel: yearStatusLabel(y.status),
           href: `/coops/${encodeURIComponent(coop.coopId)}/years/${y.year}`,
           submissionHref: `${departmentYearBase(department, y.year)}/depots#depot-${coop.coopId}`,
           submission: submissions.get(y.year),
-          submissionLabel: SUBMISSION_LABELS[submissions.get(y.year)?.status ?? 'missing'],
+          submissionLabel: SUBMISSION_FOR_DEPARTMENT[submissions.get(y.year)?.status ?? 'missing'],
           unlockHref: y.status === 'closed' ? `${href}/annees/${y.year}/reouverture` : null,
           lockHref: y.status === 'unlocked' ? `${href}/annees/${y.year}/verrouillage` : null,
         })),
         membership: {
           ...membership,
           yearName: `${membershipYear}-${membershipYear + 1}`,
-          statusLabel: MEMBERSHIP_STATUS_LABELS[membership.status],
+          statusLabel: membershipStatusLabel(membership.status),
           decideAction: membership.status === 'submitted' ? `${href}/annees/${membershipYear}/adhesion/decision` : null,
           reasonInput: decision.reason ?? '',
           pageHref: `/coops/${encodeURIComponent(coop.coopId)}/years/${membershipYear}/adhesion`,

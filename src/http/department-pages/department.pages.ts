@@ -12,7 +12,7 @@ import { AccountKind, AccountRole } from '../../events/coop-events';
 import { chartFor } from '../../projections/charts.projection';
 import { DepartmentReads } from '../../reads/department-reads';
 import { YearEndReads } from '../../reads/year-end-reads';
-import { BOARD_FILTERS, boardPage, BoardRow } from '../../reads/department-views';
+import { BOARD_FILTERS, boardPage } from '../../reads/department-views';
 import { MembershipReads, membershipBoardCell } from '../../reads/membership';
 import { ReadStore } from '../../projections/read-store';
 import { CLOCK, READ_STORE } from '../../tokens';
@@ -28,6 +28,7 @@ import { Views } from '../views';
 import { parisMoment } from '../../reads/audit-views';
 import { PrintService } from '../print.service';
 import { DepartmentAccounts } from '../../reads/department-accounts';
+import { yearStatusLabel } from '../../reads/status-labels';
 import { aggregatedResult, type ResultAccount, type TrialBalanceView } from '../../reads/trial-balance';
 import { scopeParam } from '../department-accounts-api.controller';
 import { auditBase, departmentBase, departmentYearBase, DepartmentView, explainBlocker, yearChoices } from './department-view';
@@ -58,8 +59,6 @@ const ROLE_LABELS: Record<AccountRole, string> = {
   durableGoods: 'Biens durables',
 };
 const PAGE_SIZE = 50;
-
-const statusLabel = (row: BoardRow): string => (row.status === 'closed' ? 'Clôturé' : row.unlocked ? 'Rouvert pour correction' : 'En cours');
 
 /**
  * The treasurer's pages of a department (an auditor of the department reads the board and the
@@ -136,7 +135,7 @@ export class DepartmentPagesController {
       years: yearChoices(coops, this.page.currentYear(), year),
       rows: result.rows.map((r) => ({
         ...r,
-        statusLabel: statusLabel(r),
+        statusLabel: yearStatusLabel(r.unlocked ? 'unlocked' : r.status),
         yearEnd: yearEndFlags.get(r.coopId) ?? null,
         membership: membershipBoardCell(membershipOf.get(r.coopId), memberships.settings),
         blockers: r.blockers.map((code) => explainBlocker(code, year)),

@@ -5,7 +5,8 @@ import { SetMembershipSettings } from '../../commands/department.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { parseEuros, formatFieldAmount } from '../../domain/money';
 import { formatFrenchDate } from '../../domain/fiscal-year';
-import { filterMemberships, isMembershipFilter, MembershipReads, STATUS_LABELS } from '../../reads/membership';
+import { filterMemberships, isMembershipFilter, MembershipReads } from '../../reads/membership';
+import { membershipStatusLabel } from '../../reads/status-labels';
 import { blankForm, field, type FormState } from '../../reads/notebook-models';
 import { SessionUser } from '../../users/user-directory';
 import { CurrentUser, DepartmentScopeGuard } from '../auth/guards';
@@ -163,7 +164,7 @@ export class MembershipsPagesController {
         })),
         rows: filterMemberships(list.rows, isMembershipFilter(filter) ? filter : null).map((r) => ({
           ...r,
-          statusLabel: r.started || r.status !== 'draft' ? STATUS_LABELS[r.status] : 'non commencée',
+          statusLabel: membershipStatusLabel(r.status, r.started),
           decideAction:
             manages && r.status === 'submitted'
               ? `/departements/${encodeURIComponent(department)}/cooperatives/${encodeURIComponent(r.coopId)}/annees/${year}/adhesion`

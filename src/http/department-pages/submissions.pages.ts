@@ -13,7 +13,7 @@ import { notFound } from '../errors.filter';
 import { pageAsOf, yearParam } from '../params';
 import { parisMoment } from '../../reads/audit-views';
 import { type FormBody, text } from '../pages/entry-form';
-import { submissionStatusLabel } from '../pages/year-end.pages';
+import { submissionStatusLabel } from '../../reads/status-labels';
 import { attempt } from '../pages/year-page';
 import { departmentYearBase, DepartmentView, yearChoices } from './department-view';
 

@@ -10,7 +10,7 @@ import { SessionUser } from '../../users/user-directory';
 import { LedgerReads } from '../../reads/ledger-reads';
 import { YearEndReads } from '../../reads/year-end-reads';
 import { MembershipReads, membershipNotice } from '../../reads/membership';
-import { submissionStatusLabel } from './year-end.pages';
+import { submissionStatusLabel, yearStatusLabel } from '../../reads/status-labels';
 import { Views } from '../views';
 import { monthlySeries, yearPicture } from '../../reads/year-picture';
 import { attempt, coopBase, issueLinks, requireWrite, yearBase, YearContext, YearPages, yearCommand } from './year-page';
@@ -118,6 +118,7 @@ export class HomePagesController {
         name: `${y}-${y + 1}`,
         href: yearBase(coopId, y),
         closed: notebook.status === 'closed',
+        statusLabel: yearStatusLabel(notebook.status),
         entries: notebook.entries.length,
         closedOn: notebook.closing?.closedOn ?? null,
         current: y === current,

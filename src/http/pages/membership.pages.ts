@@ -5,7 +5,8 @@ import { ExecuteMembershipCommand } from '../../commands/membership.commands';
 import { ProjectedCommandBus } from '../../commands/projected-command-bus';
 import { MANDATAIRE_DUTIES, type MembershipCommand, type MembershipNumbersInput } from '../../domain/membership';
 import { parseEuros, formatFieldAmount } from '../../domain/money';
-import { MembershipReads, type MembershipView, STATUS_LABELS } from '../../reads/membership';
+import { MembershipReads, type MembershipView } from '../../reads/membership';
+import { membershipStatusLabel } from '../../reads/status-labels';
 import { blankForm, field, type FormState } from '../../reads/notebook-models';
 import { SessionUser } from '../../users/user-directory';
 import { CoopScopeGuard, CurrentUser } from '../auth/guards';
@@ -141,7 +142,7 @@ export class MembershipPagesController {
         nav: 'adhesion',
         scripts: ['pages.js', 'membership.js'],
         view,
-        statusLabel: STATUS_LABELS[view.status],
+        statusLabel: membershipStatusLabel(view.status),
         editable,
         rows,
         otherAdults: field(form, 'otherAdults'),

@@ -18,17 +18,12 @@ import { canWriteCoop } from '../auth/scope';
 import { ApiError } from '../errors.filter';
 import { QuitusCodes } from '../quitus-codes';
 import { type InvitationMessage, type Invited, QuitusInvitations } from '../quitus-invitations';
+import { submissionStatusLabel } from '../../reads/status-labels';
 import { Views } from '../views';
 import { VoucherStore, VoucherUpload } from '../voucher-store';
 import { type FormBody, text } from './entry-form';
 import { attempt, type YearContext, YearPages, yearCommand } from './year-page';
 
-const STATUS_LABELS: Record<string, string> = {
-  missing: 'Pas encore envoyé',
-  submitted: "Envoyé, en attente de l'association départementale",
-  accepted: 'Accepté',
-  returned: 'Renvoyé à la coopérative',
-};
 /** Where an e-mailed invitation stands, in words: the mandataire sees that it left and when. */
 function messageWords(message: InvitationMessage | undefined): string {
   if (!message) return 'message non enregistré';
@@ -36,8 +31,6 @@ function messageWords(message: InvitationMessage | undefined): string {
   if (message.status === 'failed') return "message en échec : l'adresse ou le serveur l'a refusé, invitez de nouveau";
   return "message en attente d'envoi";
 }
-
-export const submissionStatusLabel = (status: string): string => STATUS_LABELS[status] ?? status;
 
 /**
  * The year's end as people do it: the mandataire invites the vérificateurs and sends the closed
