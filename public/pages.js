@@ -73,9 +73,11 @@
     var out = form.querySelector('[data-advance-warning]');
     var balances;
     try { balances = JSON.parse(form.getAttribute('data-advances') || '{}'); } catch (e) { return; }
+    // Régie names are user text: Maps, so "__proto__" or "constructor" is a régie like any other.
+    var held = new Map(Object.keys(balances).map(function (name) { return [name, balances[name]]; }));
     var account = form.getAttribute('data-advance-account');
     function update() {
-      var moved = {};
+      var moved = new Map();
       var paid = !form.querySelector('input[name="direction"][value="recu"]:checked');
       form.querySelectorAll('[data-line]').forEach(function (line) {
         var select = line.querySelector('select[name$="[account]"]');
@@ -87,13 +89,13 @@
         var d = debit ? cents(debit.value) : amount && paid ? cents(amount.value) : 0;
         var c = credit ? cents(credit.value) : amount && !paid ? cents(amount.value) : 0;
         var name = regie.value.trim();
-        moved[name] = (moved[name] || 0) + (d || 0) - (c || 0);
+        moved.set(name, (moved.get(name) || 0) + (d || 0) - (c || 0));
       });
-      var over = Object.keys(moved).filter(function (name) { return (balances[name] || 0) + moved[name] < 0; });
+      var over = Array.from(moved.keys()).filter(function (name) { return (held.get(name) || 0) + moved.get(name) < 0; });
       out.hidden = over.length === 0;
       out.textContent = over.map(function (name) {
-        var held = balances[name] || 0;
-        return 'La régie ' + name + ' ne détient que ' + euros(Math.max(held, 0)) + ' : cette écriture en explique ' + euros(-(held + moved[name])) +
+        var before = held.get(name) || 0;
+        return 'La régie ' + name + ' ne détient que ' + euros(Math.max(before, 0)) + ' : cette écriture en explique ' + euros(-(before + moved.get(name))) +
           ' de trop. Si le conseil de coopérative a voté une régie complémentaire, saisissez d\u2019abord son versement ; sinon, vérifiez le montant.';
       }).join(' ');
     }

@@ -261,10 +261,13 @@ describe('a mandataire keeps a year of books in the browser', () => {
     await page.locator('#line-0-account').selectOption('6181');
     await page.locator('#line-0-debit').fill('125');
     await page.locator('#line-1-account').selectOption('4670');
-    await page.locator('#line-1-regie').fill('CP-CE1');
-    // #29.7: explaining more than the advance holds (150 paid, 25 back) is said as it is typed.
+    // A régie named like an object's property is a régie like any other: "constructor" holds nothing (the page read Object's constructor and said nothing).
+    await page.locator('#line-1-regie').fill('constructor');
     await page.locator('#line-1-credit').fill('500');
     const warning = page.locator('[data-advance-warning]');
+    expect(plainSpaces(await warning.innerText())).toContain('La régie constructor ne détient que 0,00 € : cette écriture en explique 500,00 € de trop.');
+    await page.locator('#line-1-regie').fill('CP-CE1');
+    // #29.7: explaining more than the advance holds (150 paid, 25 back) is said as it is typed.
     expect(plainSpaces(await warning.innerText())).toContain('La régie CP-CE1 ne détient que 125,00 € : cette écriture en explique 375,00 € de trop.');
     await page.locator('#line-1-credit').fill('125');
     expect(await warning.isHidden()).toBe(true);

@@ -21,6 +21,7 @@ import { decideYearEnd, isYearEndCommand } from './year-end/year-end';
 import { type EntryState, type LedgerCommand, type LedgerCommandType, type LedgerEnv, type LedgerState, type SubsidyRowInput } from './types';
 import { openingOf } from './opening';
 import { netOn } from '../net-amount';
+import { valueAt } from '../text-keys';
 import { balances, openAdvancesOf, resultOf, touches, unreconciledItems } from './state';
 import {
   dateInYear,
@@ -109,7 +110,7 @@ export function decide(command: LedgerCommand, state: LedgerState, env: LedgerEn
 type CommandOf<T extends LedgerCommandType> = Extract<LedgerCommand, { type: T }>;
 
 function recordEntry(command: CommandOf<'RecordEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  if (own(state.entries, command.entryId)) throw entryExists();
+  if (valueAt(state.entries, command.entryId)) throw entryExists();
   const content = validateEntry(command.entry, { year: state.year, chart: env.chart, pjs: state.pjs });
   const events = [recorded(command.entryId, content, command.duplicatedFrom)];
   if (command.reconcileWith) events.push(reconcileNewEntry(command.entryId, content, command.reconcileWith, state));
@@ -210,7 +211,7 @@ function changeableEntry(state: LedgerState, entryId: string): EntryState {
 
 function duplicateEntry(command: CommandOf<'DuplicateEntry'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
   const source = liveEntry(state, command.sourceEntryId);
-  if (own(state.entries, command.entryId)) throw entryExists();
+  if (valueAt(state.entries, command.entryId)) throw entryExists();
   // A cheque is used once: the copy does not take its number.
   const input = { ...source.content, pj: command.pj, date: command.date ?? source.content.date, chequeNo: null };
   const content = validateEntry(input, { year: state.year, chart: env.chart, pjs: state.pjs });
@@ -269,7 +270,7 @@ function countCash(command: CommandOf<'CountCash'>, state: LedgerState): LedgerE
  * register is the coop's), whose line the event carries so that this year's register shows it leaving.
  */
 function removeInventoryItem(command: CommandOf<'RemoveInventoryItem'>, state: LedgerState, env: LedgerEnv): LedgerEvent[] {
-  const item = own(state.inventory, command.itemId);
+  const item = valueAt(state.inventory, command.itemId);
   const carried = item ? undefined : env.carriedGoods?.find((g) => g.itemId === command.itemId);
   if ((!item && !carried) || item?.removed) {
     throw new DomainError('ITEM_NOT_FOUND', "Ce bien n'est pas (ou plus) inscrit au cahier d'inventaire.", undefined, 'not_found');
@@ -294,10 +295,8 @@ const entryNotFound = (): DomainError => new DomainError('ENTRY_NOT_FOUND', "Cet
 const entryExists = (): DomainError => new DomainError('ENTRY_EXISTS', 'Cette écriture est déjà enregistrée.', undefined, 'conflict');
 
 /** Ids come from clients: "constructor" or "__proto__" must not find Object.prototype's members. */
-const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
-
 function liveEntry(state: LedgerState, entryId: string): EntryState {
-  const entry = own(state.entries, entryId);
+  const entry = valueAt(state.entries, entryId);
   if (!entry || entry.deleted) throw entryNotFound();
   return entry;
 }
@@ -401,7 +400,7 @@ export function inventoryItemErrors(
 }
 
 function addInventoryItem(command: Extract<LedgerCommand, { type: 'AddInventoryItem' }>, state: LedgerState): LedgerEvent[] {
-  if (own(state.inventory, command.itemId)) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
+  if (valueAt(state.inventory, command.itemId)) throw new DomainError('ITEM_EXISTS', "Ce bien est déjà inscrit au cahier d'inventaire.", undefined, 'conflict');
   const { errors, designation, acquiredOn } = inventoryItemErrors(command, state.year);
   reject(errors);
   return [

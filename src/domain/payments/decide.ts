@@ -7,6 +7,7 @@ import { formatFrenchDate } from '../fiscal-year';
 import { amountInvalid, dateInYear, dateOutsideYear, isPositiveCents, MAX_LENGTH, optionalText } from '../ledger/entries/validation';
 import { type PaymentCommand, type PaymentInput } from './commands';
 import { type PaymentState, type PaymentsState } from './state';
+import { valueAt } from '../text-keys';
 
 /** The account a family's payment goes to when the form names none: Participations des familles. */
 export const FAMILY_ACCOUNT = '7560';
@@ -36,7 +37,7 @@ export function decidePayments(
 ): LedgerEvent[] {
   switch (command.type) {
     case 'RecordPayment': {
-      if (own(state.payments, command.paymentId)) throw new DomainError('PAYMENT_EXISTS', 'Ce paiement est déjà enregistré.', undefined, 'conflict');
+      if (valueAt(state.payments, command.paymentId)) throw new DomainError('PAYMENT_EXISTS', 'Ce paiement est déjà enregistré.', undefined, 'conflict');
       const content = validatePayment(command.payment, ctx);
       return [{ type: 'PaymentRecorded', data: { paymentId: command.paymentId, receiptNo: state.lastReceiptNo + 1, ...content } }];
     }
@@ -58,8 +59,8 @@ export function decidePayments(
 
 /** Deleting a deposit's entry cancels the deposit: its payments wait for another. */
 export function depositCancelledBy(entryId: string, state: PaymentsState): LedgerEvent[] {
-  const depositId = own(state.depositOfEntry, entryId);
-  const deposit = depositId === undefined ? undefined : own(state.deposits, depositId);
+  const depositId = valueAt(state.depositOfEntry, entryId);
+  const deposit = depositId === undefined ? undefined : valueAt(state.deposits, depositId);
   if (!deposit || deposit.cancelled) return [];
   return [{ type: 'DepositCancelled', data: { depositId: deposit.depositId, entryId, paymentIds: [...deposit.paymentIds] } }];
 }
@@ -76,8 +77,8 @@ export function guardDepositEntry(
   after: Pick<EntryContent, 'date' | 'lines'>,
   state: PaymentsState,
 ): void {
-  const depositId = own(state.depositOfEntry, entryId);
-  const deposit = depositId === undefined ? undefined : own(state.deposits, depositId);
+  const depositId = valueAt(state.depositOfEntry, entryId);
+  const deposit = depositId === undefined ? undefined : valueAt(state.deposits, depositId);
   if (!deposit || deposit.cancelled) return;
   if (before.date === after.date && JSON.stringify(before.lines) === JSON.stringify(after.lines)) return;
   throw new DomainError(
@@ -147,7 +148,7 @@ function depositPayments(
   ctx: PaymentsContext,
   recordEntry: (entryId: string, entry: EntryInput) => LedgerEvent[],
 ): LedgerEvent[] {
-  if (own(state.deposits, command.depositId)) throw new DomainError('DEPOSIT_EXISTS', 'Cette remise est déjà enregistrée.', undefined, 'conflict');
+  if (valueAt(state.deposits, command.depositId)) throw new DomainError('DEPOSIT_EXISTS', 'Cette remise est déjà enregistrée.', undefined, 'conflict');
   const errors: DomainError[] = [];
   const date = dateInYear(command.date, ctx.year, 'date', errors, dateOutsideYear);
   const mode = PAYMENT_MODES.find((m) => m === command.mode) ?? null;
@@ -265,10 +266,8 @@ export function freePj(depositNo: number, pjs: Record<string, string>): string {
   return `${base}-${Object.keys(pjs).length}`;
 }
 
-const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
-
 function undeposited(state: PaymentsState, paymentId: string): PaymentState {
-  const payment = own(state.payments, paymentId);
+  const payment = valueAt(state.payments, paymentId);
   if (!payment || payment.deleted) throw new DomainError('PAYMENT_NOT_FOUND', "Ce paiement n'existe pas (ou a été supprimé).", undefined, 'not_found');
   if (payment.depositId !== null) {
     throw new DomainError(
