@@ -173,11 +173,10 @@ export class PostgresReadStore implements ReadStore {
     }
     // Serialized before the transaction: a document that cannot be (a cycle) fails with nothing written.
     const prepared = batches.map((batch) => ({ ...batch, rows: this.upsertRows(batch) }));
+    // Read models are derived: a server crash may lose the last batches' commits, with their
+    // checkpoints (the WAL keeps them in order), and the projector folds them again. Not
+    // waiting for the disk halves the commits a command costs the server.
     await this.transaction(async (client) => {
-      // Read models are derived: a server crash may lose the last batches' commits, with their
-      // checkpoints (the WAL keeps them in order), and the projector folds them again. Not
-      // waiting for the disk halves the commits a command costs the server.
-      await client.query('SET LOCAL synchronous_commit = off');
       const guarded = batches.filter((b) => b.after !== undefined).map((b) => b.projection);
       if (guarded.length > 0) {
         const { rows } = await client.query<{ projection: string; position: string }>(
@@ -205,7 +204,7 @@ export class PostgresReadStore implements ReadStore {
           [[...checkpoints.keys()], [...checkpoints.values()]],
         );
       }
-    });
+    }, 'SET LOCAL synchronous_commit = off');
   }
 
   async getCheckpoint(projection: string): Promise<bigint | null> {
@@ -359,10 +358,11 @@ export class PostgresReadStore implements ReadStore {
     }
   }
 
-  private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+  /** `settings`: SET LOCAL statements sent with BEGIN, in its round trip. */
+  private async transaction(work: (client: PoolClient) => Promise<void>, settings?: string): Promise<void> {
     const client = await this.connection();
     try {
-      await client.query('BEGIN');
+      await client.query(settings ? `BEGIN; ${settings}` : 'BEGIN');
       await work(client);
       await client.query('COMMIT');
     } catch (error) {
