@@ -142,6 +142,12 @@ export class Projector {
   private readonly liveBatchDelayMs: number;
   private started = false;
   private rebuilding = false;
+  /**
+   * A rebuild's write in flight: the next chunk is folded meanwhile (the server writes while
+   * this process folds). A document read from the store waits for it; waitFor counts nothing
+   * folded as done until it is written.
+   */
+  private pendingWrite: Promise<void> | null = null;
   private subscription: Subscription | null = null;
   /** Bumped whenever the subscription is abandoned, so its late deliveries are ignored. */
   private generation = 0;
@@ -372,6 +378,7 @@ export class Projector {
   async rebuild(onProgress?: (done: number, total: number) => void): Promise<void> {
     if (this.rebuilding) throw new Error('A rebuild is already running');
     this.rebuilding = true;
+    let failed = false;
     try {
       await this.stopSubscription();
       await this.declareCollections();
@@ -385,7 +392,18 @@ export class Projector {
       let total = Number(head ?? 0n);
       let chunk: RecordedEvent[] = [];
       const replay = async (): Promise<void> => {
-        await this.apply(chunk);
+        const batches = this.settle(await this.foldAll(chunk));
+        // The previous chunk's write ends first (its failure stops the rebuild here), then this one's starts.
+        await this.pendingWrite;
+        const write: Promise<void> = (async () => {
+          if (batches.length > 0) await this.readStore.applyBatches(batches);
+        })().then(() => {
+          if (this.pendingWrite !== write) return;
+          this.pendingWrite = null;
+          this.notify();
+        });
+        write.catch(() => undefined);
+        this.pendingWrite = write;
         const done = Number(chunk[chunk.length - 1].position);
         total = Math.max(total, done);
         onProgress?.(done, total);
@@ -396,12 +414,21 @@ export class Projector {
         if (chunk.length >= this.rebuildBatchSize) await replay();
       }
       if (chunk.length > 0) await replay();
+      await this.pendingWrite;
       this.logger.log(`Projections rebuilt up to position ${String(head ?? 0n)}`);
+    } catch (error) {
+      // What was folded may not all be written: the store's checkpoints are the reference again.
+      failed = true;
+      for (const runner of this.runners) runner.documents.clear();
+      throw error;
     } finally {
+      this.pendingWrite = null;
       this.rebuilding = false;
       this.rebuildWritten = null;
-      if (this.started && this.leading) this.subscribe();
-      else for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
+      if (this.started && this.leading) {
+        if (failed) void this.resume();
+        else this.subscribe();
+      } else for (const runner of this.runners) if (runner.state === 'running') runner.state = 'stopped';
     }
   }
 
@@ -493,13 +520,23 @@ export class Projector {
    * it folded before that event.
    */
   private async apply(events: RecordedEvent[]): Promise<void> {
-    const folded = await Promise.all(
+    const folded = await this.foldAll(events);
+    const batches = folded.flatMap((f) => (f.batch ? [f.batch] : []));
+    if (batches.length > 0) await this.readStore.applyBatches(batches);
+    this.settle(folded);
+    this.notify();
+  }
+
+  private foldAll(events: RecordedEvent[]): Promise<Folded[]> {
+    return Promise.all(
       this.runners
         .filter((runner) => runner.state === 'running')
         .map((runner) => this.fold(runner, runner.position === null ? events : events.filter((e) => e.position > runner.position!))),
     );
-    const batches = folded.flatMap((f) => (f.batch ? [f.batch] : []));
-    if (batches.length > 0) await this.readStore.applyBatches(batches);
+  }
+
+  /** Takes a delivery's folds as this projector's state (documents, checkpoints, failures); returns their batches. */
+  private settle(folded: Folded[]): ProjectionBatch[] {
     for (const { runner, batch, documents, failure } of folded) {
       if (batch) {
         if (this.rebuildWritten) for (const key of documents.keys()) this.rebuildWritten.add(key);
@@ -508,7 +545,7 @@ export class Projector {
       }
       if (failure) this.fail(runner, failure.event, failure.error);
     }
-    this.notify();
+    return folded.flatMap((f) => (f.batch ? [f.batch] : []));
   }
 
   /**
@@ -542,7 +579,11 @@ export class Projector {
         const cached = runner.documents.peek(key);
         if (cached !== undefined) entry.doc = cached.doc;
         else if (this.rebuildWritten && !this.rebuildWritten.mayHave(key)) entry.doc = null;
-        else entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
+        else {
+          // A document the write in flight may hold is read once it is written (its failure is the rebuild's).
+          await this.pendingWrite?.catch(() => undefined);
+          entry.doc = await this.readStore.get(entry.ref.collection, entry.ref.id);
+        }
       }),
     );
 
@@ -643,6 +684,7 @@ export class Projector {
   }
 
   private caughtUp(position: bigint): boolean {
+    if (this.pendingWrite) return false;
     return this.behind(position).length === 0;
   }
 

@@ -211,6 +211,58 @@ describe('Projector over the embedded stores', () => {
     for (const size of chunks) expect(size).toBeLessThanOrEqual(5);
   });
 
+  it('a rebuild folds the next chunk while the server writes the last one; a document it reads from the store is read once that write is done', async () => {
+    let head = 0n;
+    for (let i = 0; i < 12; i++) head = await stores.append(`ledger-c${i % 3}-2024`, newEvent('EntryRecorded'), newEvent('EntryReconciled'));
+    // Slow writes, and a cache of one document: the next chunk's fold reads the others from the store.
+    const slow: ReadStore = Object.create(stores.read, {
+      applyBatches: {
+        value: async (...args: Parameters<ReadStore['applyBatches']>) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return stores.read.applyBatches(...args);
+        },
+      },
+    });
+    const running = new Projector(stores.events, slow, [streamCounts()], { logger, rebuildBatchSize: 5, documentCacheSize: 1 });
+    projectors.push(running);
+    await running.start();
+    await running.waitFor(head);
+
+    await running.rebuild();
+    const counts = await documents(stores.read, 'stream_counts', 'stream');
+    expect(Object.fromEntries(Object.entries(counts).map(([stream, doc]) => [stream, doc.count]))).toEqual({
+      'ledger-c0-2024': 8,
+      'ledger-c1-2024': 8,
+      'ledger-c2-2024': 8,
+    });
+    expect(await stores.read.getCheckpoint('stream-counts')).toBe(head);
+  });
+
+  it('a rebuild whose write fails stops there; the projector follows on from the stored checkpoints, every event once', async () => {
+    let head = 0n;
+    for (let i = 0; i < 12; i++) head = await stores.append(`ledger-c${i % 3}-2024`, newEvent('EntryRecorded'), newEvent('EntryReconciled'));
+    let writes = 0;
+    const failing: ReadStore = Object.create(stores.read, {
+      applyBatches: {
+        value: (...args: Parameters<ReadStore['applyBatches']>) => {
+          // The rebuild's last chunk (24 events in chunks of 5) is refused once.
+          if (++writes === 5) return Promise.reject(new StoreUnavailable('test', new Error('disque plein')));
+          return stores.read.applyBatches(...args);
+        },
+      },
+    });
+    const running = new Projector(stores.events, failing, [streamCounts()], { logger, rebuildBatchSize: 5 });
+    projectors.push(running);
+    await running.start();
+    await running.waitFor(head);
+    writes = 0;
+
+    await expect(running.rebuild()).rejects.toThrow(/disque plein/);
+    await running.waitFor(head, 5000);
+    const counts = await documents(stores.read, 'stream_counts', 'stream');
+    expect(Object.values(counts).map((doc) => doc.count)).toEqual([8, 8, 8]);
+  });
+
   it('rebuilds at start a projection whose version changed', async () => {
     const v1 = projector([streamCounts()]);
     await v1.start();
