@@ -19,6 +19,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Projector } from '../projections/projector';
 import { CLOCK, DOCUMENT_FILES, EVENT_STORE, PROJECTOR, USER_DIRECTORY } from '../tokens';
 import { type DemoBankMovement, monthlyStatementFiles } from './demo-statements';
+import { netOn } from '../domain/net-amount';
 
 export interface DemoLogin {
   role: string;
@@ -141,7 +142,7 @@ export async function seedDemo({ commands, users, clock, documents }: DemoDeps):
     extra: { chequeNo?: string; actionA?: string; actionB?: string } = {},
   ) => {
     const entryId = `${coopId}-${year}-${id}`.replace(/-/g, '_');
-    const onBank = lines.filter((l) => l.account === '512').reduce((sum, l) => sum + (l.debit ?? 0) - (l.credit ?? 0), 0);
+    const onBank = netOn(lines, '512');
     if (onBank !== 0) {
       const key = `${coopId}:${year}`;
       movements.set(key, [...(movements.get(key) ?? []), { entryId, date, label, amount: onBank, chequeNo: extra.chequeNo ?? null }]);

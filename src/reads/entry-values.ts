@@ -3,6 +3,7 @@ import { parseEuros, formatFieldAmount } from '../domain/money';
 import { type EntryLine } from '../events/ledger-events';
 import { type NotebookEntry } from '../projections/ledger/notebook.projection';
 import { type GridColumn } from './ledger-views';
+import { net } from '../domain/net-amount';
 
 /**
  * An entry as the three input modes show it (portrait form, ventilation automatique, grid row):
@@ -142,7 +143,7 @@ export function linesOfColumns(columns: GridColumn[], amounts: Record<string, nu
 /** Net debit per account: two sets of lines with the same nets say the same thing. */
 function nets(lines: EntryLine[]): string {
   const byAccount = new Map<string, number>();
-  for (const l of lines) byAccount.set(l.account, (byAccount.get(l.account) ?? 0) + (l.debit ?? 0) - (l.credit ?? 0));
+  for (const l of lines) byAccount.set(l.account, (byAccount.get(l.account) ?? 0) + net(l));
   return JSON.stringify([...byAccount.entries()].filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -6,6 +6,7 @@ import { byDate, compareText, creditOf, debitOf } from '../projections/ledger/am
 import { type NotebookEntry, type Validation } from '../projections/ledger/notebook.projection';
 import { type NotebookDoc } from './notebook-read';
 import { plainAmount } from '../domain/money';
+import { net } from '../domain/net-amount';
 
 /**
  * Fichier des Écritures Comptables (article A47 A-1 of the LPF), for one coop's fiscal year or a
@@ -158,9 +159,9 @@ function openingEntry(doc: NotebookDoc, validatedOn: string | null): FecEntry | 
     amount === 0 ? [] : [amount > 0 ? { account, debit: amount, ...(regie ? { regie } : {}) } : { account, credit: -amount, ...(regie ? { regie } : {}) }];
   const lines = [...signed(BANK, doc.opening.bank), ...signed(CASH, doc.opening.cash), ...doc.openAdvances.flatMap((a) => signed(ADVANCES, a.amount, a.regie))];
   if (lines.length === 0) return null;
-  const net = lines.reduce((s, l) => s + debitOf(l) - creditOf(l), 0);
-  if (net > 0) lines.push({ account: CARRIED_CREDIT.code, credit: net });
-  if (net < 0) lines.push({ account: CARRIED_DEBIT.code, debit: -net });
+  const carried = lines.reduce((s, l) => s + net(l), 0);
+  if (carried > 0) lines.push({ account: CARRIED_CREDIT.code, credit: carried });
+  if (carried < 0) lines.push({ account: CARRIED_DEBIT.code, debit: -carried });
   // While an earlier year is open, the opening is its opening plus its movements (openingOf): said on every line.
   return { journal: 'AN', date: yearStart(doc.year), pj: 'AN', label: doc.opening.provisional ? 'A nouveau provisoire' : 'A nouveau', lines, validatedOn };
 }
@@ -208,7 +209,7 @@ function settledAdvances(entries: readonly FecEntry[]): Map<string, string> {
     for (const line of entry.lines) {
       if (line.account !== ADVANCES || !line.regie) continue;
       const sum = sums.get(line.regie) ?? { net: 0, last: entry.date };
-      sums.set(line.regie, { net: sum.net + debitOf(line) - creditOf(line), last: entry.date > sum.last ? entry.date : sum.last });
+      sums.set(line.regie, { net: sum.net + net(line), last: entry.date > sum.last ? entry.date : sum.last });
     }
   }
   return new Map([...sums].filter(([, s]) => s.net === 0).map(([regie, s]) => [regie, s.last]));

@@ -5,6 +5,7 @@ import { type YearOpening } from '../domain/ledger';
 import { type YearFactsDoc } from '../projections/year-facts.projection';
 import { isFinal, reservesOf } from './year-end-state';
 import { yearFactsByCoop, yearOpeningOf } from './year-opening';
+import { net } from '../domain/net-amount';
 
 /**
  * The department's consolidated trial balance ("balance générale consolidée"), from the coops'
@@ -89,7 +90,7 @@ export function coopAccounts(movements: YearFactsDoc['tally']['movements'], open
     a.debit += m.debit;
     a.credit += m.credit;
   }
-  for (const a of Object.values(accounts)) a.closing = a.opening + a.debit - a.credit;
+  for (const a of Object.values(accounts)) a.closing = a.opening + net(a);
   return accounts;
 }
 
@@ -203,7 +204,7 @@ export function aggregatedResult(view: TrialBalanceView): AggregatedResult {
   const of = (cls: string, kind: 'charge' | 'product'): ResultAccount[] =>
     view.accounts
       .filter((a) => a.class === cls)
-      .map((a) => ({ account: a.account, label: a.label, kind, internal: a.internal, total: kind === 'charge' ? a.debit - a.credit : a.credit - a.debit }));
+      .map((a) => ({ account: a.account, label: a.label, kind, internal: a.internal, total: kind === 'charge' ? net(a) : 0 - net(a) }));
   const charges = of('6', 'charge');
   const products = of('7', 'product');
   const sum = (list: ResultAccount[], internal?: boolean): number =>

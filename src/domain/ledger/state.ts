@@ -44,7 +44,7 @@ export function yearFactsOf(state: LedgerState): YearFacts {
     closing: state.closing,
     bank: net(valueAt(state.totals, BANK)),
     cash: net(valueAt(state.totals, CASH)),
-    advances: Object.entries(state.advances).map(([regie, m]) => ({ regie, amount: m.debit - m.credit })),
+    advances: Object.entries(state.advances).map(([regie, m]) => ({ regie, amount: net(m) })),
   };
 }
 
@@ -101,8 +101,8 @@ export function resultOf(state: LedgerState, chart: Chart): number {
   let result = 0;
   for (const [code, m] of Object.entries(state.totals)) {
     const kind = findAccount(chart, code)?.kind;
-    if (kind === 'product') result += m.credit - m.debit;
-    if (kind === 'charge') result -= m.debit - m.credit;
+    // A product's credit and a charge's debit net the same way: result = products − charges.
+    if (kind === 'product' || kind === 'charge') result -= net(m);
   }
   return result;
 }

@@ -7,6 +7,7 @@ import { type EntryLine } from '../../events/ledger-events';
 import { type NotebookEntry } from '../../projections/ledger/notebook.projection';
 import { type GridColumn } from '../../reads/ledger-views';
 import { columnField, type FieldErrors, linesOfColumns, TREASURY_LINES } from '../../reads/entry-values';
+import { net } from '../../domain/net-amount';
 
 export type { FieldErrors };
 
@@ -310,7 +311,7 @@ export function entryFormErrors(parsed: ParsedEntry, chart: Chart, year: number,
 function inWordsOf(error: DomainError, parsed: ParsedEntry): DomainError {
   if (!parsed.imbalance || !(error instanceof ValidationFailed)) return error;
   const lines = parsed.input.lines as EntryLine[];
-  const gap = Math.abs(lines.reduce((sum, l) => sum + (l.debit ?? 0) - (l.credit ?? 0), 0));
+  const gap = Math.abs(lines.reduce((sum, l) => sum + net(l), 0));
   const errors = error.errors.map((e) => (e.code === 'ENTRY_UNBALANCED' && gap > 0 ? new DomainError(e.code, parsed.imbalance!(gap), e.field) : e));
   return new ValidationFailed(errors);
 }

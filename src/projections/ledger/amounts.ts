@@ -1,7 +1,7 @@
 import { type AccountKind } from '../../events/coop-events';
 import { type EntryLine } from '../../events/ledger-events';
 import { ADVANCES, BANK, CASH, type Chart, findAccount } from '../../domain/chart';
-import { netOn } from '../../domain/net-amount';
+import { net, netOn } from '../../domain/net-amount';
 import { comparePj, compareText } from '../../domain/pj-order';
 import { type NotebookEntry } from './notebook.projection';
 
@@ -40,8 +40,8 @@ export function receiptsAndExpenses(lines: EntryLine[], chart?: Chart): { in: nu
   let expenses = 0;
   for (const l of lines) {
     const kind = kindOf(l.account, chart);
-    if (kind === 'product') receipts += creditOf(l) - debitOf(l);
-    if (kind === 'charge') expenses += debitOf(l) - creditOf(l);
+    if (kind === 'product') receipts -= net(l);
+    if (kind === 'charge') expenses += net(l);
   }
   return { in: receipts, out: expenses };
 }

@@ -193,8 +193,8 @@ export class ClosingTallyDraft {
         const credit = line.credit ?? 0;
         const m = movements[line.account] ?? { debit: 0, credit: 0 };
         movements[line.account] = { debit: m.debit + sign * debit, credit: m.credit + sign * credit };
-        if (line.regie) add(advances, line.regie, sign * (debit - credit));
-        if (line.account === BANK) bank += debit - credit;
+        if (line.regie) add(advances, line.regie, sign * net(line));
+        if (line.account === BANK) bank += net(line);
       }
       if (onBank(content)) add(bankMonths, content.date.slice(0, 7), sign);
       return bank;
